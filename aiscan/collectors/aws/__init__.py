@@ -1,0 +1,310 @@
+"""The AWS collector: fans out over accounts x regions x services with bounded concurrency.
+
+boto3 is imported only inside methods, so listing plugins or `aiscan --help` never pays for it.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from aiscan.collectors.aws.context import References, ScopeContext
+from aiscan.collectors.aws.permissions import PERMISSIONS
+from aiscan.collectors.aws.services import GLOBAL_SERVICES, REGIONAL_SERVICES, SERVICE_ENDPOINTS
+from aiscan.collectors.base import Collector, CollectorConfigError, Progress, Scope
+from aiscan.core.inventory import InventoryBuilder
+from aiscan.core.model import Cloud, Coverage, CoverageStatus
+
+ALL_SERVICES = tuple(REGIONAL_SERVICES) + tuple(GLOBAL_SERVICES)
+
+
+@dataclass
+class Account:
+    id: str
+    partition: str
+    session: Any  # boto3.Session
+    name: str = ""
+
+
+class AwsCollector(Collector):
+    name: ClassVar[str] = "aws"
+    cloud: ClassVar[Cloud] = Cloud.AWS
+    extra: ClassVar[str] = "aws"
+    services: ClassVar[tuple[str, ...]] = ALL_SERVICES
+    permissions: ClassVar[tuple[str, ...]] = PERMISSIONS
+
+    def __init__(self, session_factory: Callable[[str | None], Any] | None = None) -> None:
+        """`session_factory(profile)` returns a boto3 Session; tests use it to add botocore
+        handlers for operations moto lacks. The read-only guard is installed either way."""
+        self._session_factory = session_factory
+        self._clients: dict[tuple[str, str, str], Any] = {}
+        self._lock = threading.Lock()
+
+    @classmethod
+    def detect(cls, environ: Mapping[str, str]) -> str | None:
+        import os.path
+
+        for var in ("AWS_ACCESS_KEY_ID", "AWS_PROFILE", "AWS_WEB_IDENTITY_TOKEN_FILE"):
+            if environ.get(var):
+                return f"{var} is set"
+        if environ.get("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI") or environ.get(
+            "AWS_CONTAINER_CREDENTIALS_FULL_URI"
+        ):
+            return "container credentials are configured"
+        home = environ.get("HOME", "")
+        for path in (
+            environ.get("AWS_SHARED_CREDENTIALS_FILE", f"{home}/.aws/credentials"),
+            environ.get("AWS_CONFIG_FILE", f"{home}/.aws/config"),
+        ):
+            if path and os.path.isfile(path):
+                return f"{path} exists"
+        return None
+
+    # -- sessions and clients -------------------------------------------------------------------
+
+    def _new_session(self, profile: str | None, **credentials: Any) -> Any:
+        try:
+            import boto3
+            import botocore.session
+        except ImportError as exc:  # pragma: no cover - depends on the installed extras
+            raise CollectorConfigError(
+                "the AWS collector needs boto3: pip install 'aiscan[aws]'"
+            ) from exc
+        from aiscan.collectors.aws import guard
+
+        if self._session_factory is not None and not credentials:
+            session = self._session_factory(profile)
+        else:
+            core = botocore.session.Session(profile=profile)
+            session = boto3.Session(botocore_session=core, **credentials)
+        guard.install(session._session)
+        return session
+
+    def _client(self, account: Account, service: str, region: str) -> Any:
+        key = (account.id, service, region)
+        with self._lock:  # boto3 sessions are not thread-safe; clients are
+            client = self._clients.get(key)
+            if client is None:
+                client = account.session.client(
+                    service, region_name=region, config=self._config(service)
+                )
+                self._clients[key] = client
+        return client
+
+    def _config(self, service: str) -> Any:
+        import os
+
+        from botocore.config import Config
+
+        return Config(
+            retries={
+                "mode": os.environ.get("AISCAN_AWS_RETRY_MODE", "adaptive"),
+                "total_max_attempts": int(os.environ.get("AISCAN_AWS_MAX_ATTEMPTS", "6")),
+            },
+            max_pool_connections=32,
+            connect_timeout=10,
+            read_timeout=60,
+            user_agent_extra="aiscan",
+        )
+
+    # -- the scan -------------------------------------------------------------------------------
+
+    def collect(self, scope: Scope, sink: InventoryBuilder, progress: Progress) -> dict[str, str]:
+        unknown = [s for s in scope.services if s not in ALL_SERVICES]
+        if unknown:
+            raise CollectorConfigError(
+                f"unknown AWS service(s): {', '.join(unknown)} (known: {', '.join(ALL_SERVICES)})"
+            )
+        base = self._new_session(scope.profile)
+        identity, home = self._identity(base, sink, progress)
+        if home is None:
+            return identity
+        accounts = [home]
+        if scope.org:
+            accounts = self._org_accounts(home, scope, sink, progress)
+        with ThreadPoolExecutor(max_workers=max(1, scope.max_workers)) as pool:
+            region_lists = list(pool.map(lambda a: self._regions(a, scope, sink), accounts))
+            futures = []
+            for account, regions in zip(accounts, region_lists, strict=True):
+                refs = References()
+                regional = [
+                    pool.submit(self._run_scope, account, region, svc, scope, sink, refs, progress)
+                    for region in regions
+                    for svc in REGIONAL_SERVICES
+                    if scope.wants(svc)
+                ]
+                futures.append((account, refs, regional))
+            # Global services read what the regional pass referenced, so they wait for it.
+            global_futures = []
+            for account, refs, regional in futures:
+                for f in as_completed(regional):
+                    f.result()
+                global_futures.extend(
+                    pool.submit(self._run_scope, account, "global", svc, scope, sink, refs, progress)
+                    for svc in GLOBAL_SERVICES
+                    if scope.wants(svc)
+                )
+            for f in as_completed(global_futures):
+                f.result()
+        return identity
+
+    def _identity(
+        self, session: Any, sink: InventoryBuilder, progress: Progress
+    ) -> tuple[dict[str, str], Account | None]:
+        from aiscan.collectors.aws.errors import classify
+
+        region = session.region_name or "us-east-1"
+        try:
+            sts = session.client("sts", region_name=region, config=self._config("sts"))
+            who = sts.get_caller_identity()
+        except Exception as exc:
+            status, message = classify(exc)
+            cov = Coverage(
+                cloud=Cloud.AWS,
+                account="unknown",
+                region="global",
+                service="sts",
+                status=status if status.incomplete else CoverageStatus.ERROR,
+                message=f"cannot establish identity: {message}",
+            )
+            sink.add_coverage(cov)
+            progress.finished(cov)
+            return {}, None
+        arn = str(who.get("Arn", ""))
+        partition = arn.split(":")[1] if arn.count(":") >= 5 else "aws"
+        account = Account(id=str(who["Account"]), partition=partition, session=session)
+        return {"cloud": "aws", "account": account.id, "arn": arn}, account
+
+    def _org_accounts(
+        self, home: Account, scope: Scope, sink: InventoryBuilder, progress: Progress
+    ) -> list[Account]:
+        from aiscan.collectors.aws.context import paginate
+        from aiscan.collectors.aws.errors import classify
+
+        if not scope.assume_role:
+            raise CollectorConfigError("--org needs --assume-role NAME (the role in each account)")
+        try:
+            org = self._client(home, "organizations", "us-east-1")
+            members = [
+                a for a in paginate(org, "list_accounts", "Accounts") if a.get("Status") == "ACTIVE"
+            ]
+        except Exception as exc:
+            status, message = classify(exc)
+            cov = Coverage(
+                cloud=Cloud.AWS,
+                account=home.id,
+                region="global",
+                service="organizations",
+                status=status if status.incomplete else CoverageStatus.ERROR,
+                message=f"cannot list organization accounts: {message}",
+            )
+            sink.add_coverage(cov)
+            progress.finished(cov)
+            return [home]
+        accounts = []
+        for member in members:
+            acct_id = str(member["Id"])
+            if acct_id == home.id:
+                accounts.append(home)
+                continue
+            role_arn = f"arn:{home.partition}:iam::{acct_id}:role/{scope.assume_role}"
+            try:
+                accounts.append(self._assume(home, acct_id, role_arn, scope))
+            except Exception as exc:
+                status, message = classify(exc)
+                cov = Coverage(
+                    cloud=Cloud.AWS,
+                    account=acct_id,
+                    region="global",
+                    service="sts",
+                    status=status if status.incomplete else CoverageStatus.ERROR,
+                    message=f"cannot assume {role_arn}: {message}",
+                )
+                sink.add_coverage(cov)
+                progress.finished(cov)
+        return accounts
+
+    def _assume(self, home: Account, acct_id: str, role_arn: str, scope: Scope) -> Account:
+        sts = self._client(home, "sts", home.session.region_name or "us-east-1")
+        kwargs: dict[str, Any] = {"RoleArn": role_arn, "RoleSessionName": "aiscan"}
+        if scope.external_id:
+            kwargs["ExternalId"] = scope.external_id
+        creds = sts.assume_role(**kwargs)["Credentials"]
+        session = self._new_session(
+            None,
+            aws_access_key_id=creds["AccessKeyId"],
+            aws_secret_access_key=creds["SecretAccessKey"],
+            aws_session_token=creds["SessionToken"],
+            region_name=home.session.region_name,
+        )
+        return Account(id=acct_id, partition=home.partition, session=session)
+
+    def _regions(self, account: Account, scope: Scope, sink: InventoryBuilder) -> list[str]:
+        if scope.regions:
+            return list(scope.regions)
+        from aiscan.collectors.aws.errors import classify
+
+        region = account.session.region_name or "us-east-1"
+        try:
+            ec2 = self._client(account, "ec2", region)
+            resp = ec2.describe_regions(
+                Filters=[
+                    {"Name": "opt-in-status", "Values": ["opt-in-not-required", "opted-in"]}
+                ]
+            )
+            return sorted(str(r["RegionName"]) for r in resp.get("Regions", []))
+        except Exception as exc:
+            status, message = classify(exc)
+            sink.add_coverage(
+                Coverage(
+                    cloud=Cloud.AWS,
+                    account=account.id,
+                    region="global",
+                    service="regions",
+                    status=status if status.incomplete else CoverageStatus.ERROR,
+                    message=f"cannot list enabled regions, scanned only {region}: {message}",
+                )
+            )
+            return [region]
+
+    def _run_scope(
+        self,
+        account: Account,
+        region: str,
+        service: str,
+        scope: Scope,
+        sink: InventoryBuilder,
+        refs: References,
+        progress: Progress,
+    ) -> None:
+        progress.started(f"aws {account.id} {region} {service}")
+        ctx = ScopeContext(
+            account=account.id,
+            region=region,
+            service=service,
+            partition=account.partition,
+            client=lambda svc, reg: self._client(account, svc, reg),
+            sink=sink,
+            refs=refs,
+        )
+        endpoint = SERVICE_ENDPOINTS.get(service, service)
+        if region != "global" and not self._offered(account, endpoint, region):
+            cov = ctx.coverage().model_copy(
+                update={"status": CoverageStatus.SKIPPED, "message": "not offered in this region"}
+            )
+        else:
+            fn = REGIONAL_SERVICES.get(service) or GLOBAL_SERVICES[service]
+            ctx.section(service, fn, ctx)
+            cov = ctx.coverage()
+        sink.add_coverage(cov)
+        progress.finished(cov)
+
+    def _offered(self, account: Account, endpoint: str, region: str) -> bool:
+        try:
+            offered = account.session.get_available_regions(endpoint, account.partition)
+        except Exception:
+            return True
+        return not offered or region in offered

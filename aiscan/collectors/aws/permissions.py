@@ -1,0 +1,52 @@
+"""Every IAM action the AWS collector may call, gathered from the service modules.
+
+docs/aws-read-only-policy.json is generated from this tuple, and a test checks that each API
+operation a full scan calls maps to an action listed here.
+"""
+
+from __future__ import annotations
+
+from aiscan.collectors.aws import agentcore, bedrock, bedrock_agent, compute, ecr, iam, s3, sagemaker
+
+#: Calls the collector makes outside the service modules.
+CORE_PERMISSIONS = (
+    "sts:GetCallerIdentity",
+    "sts:AssumeRole",
+    "ec2:DescribeRegions",
+    "organizations:ListAccounts",
+)
+
+PERMISSIONS: tuple[str, ...] = tuple(
+    sorted(
+        set(CORE_PERMISSIONS)
+        | set(sagemaker.PERMISSIONS)
+        | set(bedrock.PERMISSIONS)
+        | set(bedrock_agent.PERMISSIONS)
+        | set(agentcore.PERMISSIONS)
+        | set(compute.PERMISSIONS)
+        | set(ecr.PERMISSIONS)
+        | set(iam.PERMISSIONS)
+        | set(s3.PERMISSIONS)
+    )
+)
+
+#: botocore operation -> IAM action, where the IAM action is not "<prefix>:<OperationName>".
+IAM_PREFIX = {
+    "bedrock-agent": "bedrock",
+    "bedrock-agentcore-control": "bedrock-agentcore",
+}
+IAM_ACTION_OVERRIDES = {
+    "s3:ListBuckets": "s3:ListAllMyBuckets",
+    "s3:GetBucketEncryption": "s3:GetEncryptionConfiguration",
+    "s3:GetPublicAccessBlock": "s3:GetBucketPublicAccessBlock",
+    "s3:GetBucketLogging": "s3:GetBucketLogging",
+    "s3:GetBucketOwnershipControls": "s3:GetBucketOwnershipControls",
+    "s3:HeadBucket": "s3:ListBucket",
+}
+
+
+def iam_action(service_prefix: str, operation: str) -> str:
+    """The IAM action that authorises a botocore operation of a service endpoint prefix."""
+    prefix = IAM_PREFIX.get(service_prefix, service_prefix)
+    action = f"{prefix}:{operation}"
+    return IAM_ACTION_OVERRIDES.get(action, action)

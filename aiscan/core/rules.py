@@ -1,0 +1,134 @@
+"""Rule metadata, the `@rule` decorator and rule results.
+
+The decorator only attaches metadata to a function; it registers nothing. Rule packs export an
+explicit `RULES` tuple which the `aiscan.rules` entry point names.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from pydantic import Field
+
+from aiscan.core.inventory import Inventory
+from aiscan.core.model import Asset, AssetKind, Category, Cloud, Frozen, ResultStatus, Severity
+
+
+class RuleMeta(Frozen):
+    id: str
+    title: str
+    severity: Severity
+    category: Category
+    description: str
+    risk: str
+    remediation: str
+    references: tuple[str, ...] = Field(
+        description="Security Hub control ids, Azure Policy ids, CIS, OWASP LLM/ML Top 10, ATLAS"
+    )
+    kinds: tuple[AssetKind, ...]
+    clouds: tuple[Cloud, ...] = ()
+    services: tuple[str, ...] = ()
+    version: str = "1.0"
+
+    def applies_to(self, asset: Asset) -> bool:
+        if asset.kind not in self.kinds:
+            return False
+        if self.clouds and asset.cloud not in self.clouds:
+            return False
+        return not (self.services and asset.service not in self.services)
+
+
+@dataclass(frozen=True)
+class Result:
+    """What a rule decides about one asset.
+
+    `key` distinguishes several results of one rule on one asset (e.g. one per secret found) and
+    feeds the finding fingerprint; `severity` overrides the rule's default for this result.
+    """
+
+    status: ResultStatus
+    reason: str = ""
+    evidence: dict[str, Any] = field(default_factory=dict)
+    key: str = ""
+    severity: Severity | None = None
+    path: tuple[str, ...] = ()
+
+    @classmethod
+    def fail(
+        cls,
+        reason: str,
+        *,
+        evidence: dict[str, Any] | None = None,
+        key: str = "",
+        severity: Severity | None = None,
+        path: Iterable[str] = (),
+    ) -> Result:
+        return cls(ResultStatus.FAIL, reason, evidence or {}, key, severity, tuple(path))
+
+    @classmethod
+    def ok(cls, reason: str = "") -> Result:
+        return cls(ResultStatus.PASS, reason)
+
+    @classmethod
+    def manual(cls, reason: str) -> Result:
+        """The data that decides this rule could not be read: never a silent pass."""
+        return cls(ResultStatus.MANUAL, reason)
+
+    @classmethod
+    def not_applicable(cls, reason: str = "") -> Result:
+        return cls(ResultStatus.NOT_APPLICABLE, reason)
+
+
+class RuleContext:
+    """What a rule may see beyond its own asset: the whole (read-only) inventory."""
+
+    def __init__(self, inventory: Inventory) -> None:
+        self.inventory = inventory
+
+
+RuleOutput = Result | Iterable[Result]
+
+
+class RuleFunc(Protocol):
+    meta: RuleMeta
+
+    def __call__(self, asset: Asset, ctx: RuleContext, /) -> RuleOutput: ...
+
+
+def rule(
+    *,
+    id: str,  # noqa: A002 - the metadata field is called id
+    title: str,
+    severity: Severity,
+    category: Category,
+    kinds: Iterable[AssetKind],
+    description: str,
+    risk: str,
+    remediation: str,
+    references: Iterable[str],
+    clouds: Iterable[Cloud] = (),
+    services: Iterable[str] = (),
+    version: str = "1.0",
+) -> Callable[[Callable[[Asset, RuleContext], RuleOutput]], RuleFunc]:
+    meta = RuleMeta(
+        id=id,
+        title=title,
+        severity=severity,
+        category=category,
+        description=description,
+        risk=risk,
+        remediation=remediation,
+        references=tuple(references),
+        kinds=tuple(kinds),
+        clouds=tuple(clouds),
+        services=tuple(services),
+        version=version,
+    )
+
+    def attach(fn: Callable[[Asset, RuleContext], RuleOutput]) -> RuleFunc:
+        fn.meta = meta  # type: ignore[attr-defined]
+        return fn  # type: ignore[return-value]
+
+    return attach

@@ -1,0 +1,95 @@
+"""Finding and redacting secrets in attacker-controlled text (environment maps, scripts).
+
+Collectors call `redact_env` before a payload is stored, so no output ever carries a secret value;
+the locations of what was redacted are kept (`SecretHit`) so the secrets rule can still say where.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+REDACTED = "<redacted>"
+
+#: Value patterns: (kind, regex). Kept specific to avoid flagging every long string.
+VALUE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("aws-access-key-id", re.compile(r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b")),
+    ("huggingface-token", re.compile(r"\bhf_[A-Za-z0-9]{30,}\b")),
+    ("openai-api-key", re.compile(r"\bsk-(?:proj-|svcacct-)?[A-Za-z0-9_-]{20,}\b")),
+    ("anthropic-api-key", re.compile(r"\bsk-ant-[A-Za-z0-9_-]{20,}\b")),
+    ("github-token", re.compile(r"\bgh[pousr]_[A-Za-z0-9]{36,}\b")),
+    ("slack-token", re.compile(r"\bxox[abprs]-[A-Za-z0-9-]{10,}\b")),
+    ("google-api-key", re.compile(r"\bAIza[0-9A-Za-z_-]{35}\b")),
+    ("private-key", re.compile(r"-----BEGIN (?:[A-Z]+ )?PRIVATE KEY-----")),
+)
+
+#: Names whose value is a secret whatever it looks like.
+SECRET_NAME = re.compile(
+    r"(?:^|_)(?:TOKEN|SECRET|PASSWORD|PASSWD|PWD|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|CREDENTIALS?)(?:$|_)"
+    r"|^HF_TOKEN$|^HUGGING_FACE_HUB_TOKEN$|^OPENAI_API_KEY$|^WANDB_API_KEY$",
+    re.IGNORECASE,
+)
+
+#: Names that match SECRET_NAME but name a non-secret (an ARN of a key, a file path, ...).
+_NOT_SECRET_NAME = re.compile(r"KMS|_ARN$|_ID$|_PATH$|_FILE$|_URI$|_URL$|_NAME$", re.IGNORECASE)
+
+_SECRET_REFERENCE = re.compile(
+    r"^(?:arn:aws[\w-]*:(?:secretsmanager|ssm|kms):|\{\{resolve:|@Microsoft\.KeyVault|projects/[^/]+/secrets/)"
+)
+
+
+def classify_value(value: str) -> str | None:
+    for kind, pattern in VALUE_PATTERNS:
+        if pattern.search(value):
+            return kind
+    return None
+
+
+def is_secret(name: str, value: str) -> str | None:
+    """The kind of secret a `name=value` pair holds, or None."""
+    if not value or _SECRET_REFERENCE.match(value):
+        return None  # a reference to a secret store is the right way to do it
+    kind = classify_value(value)
+    if kind:
+        return kind
+    if SECRET_NAME.search(name) and not _NOT_SECRET_NAME.search(name) and len(value) >= 8:
+        return "secret-named-variable"
+    return None
+
+
+def redact_env(env: Mapping[str, Any], location: str) -> tuple[dict[str, str], list[dict[str, str]]]:
+    """Return (env with secret values replaced, hits). Each hit is {location, name, kind}."""
+    clean: dict[str, str] = {}
+    hits: list[dict[str, str]] = []
+    for name, value in env.items():
+        sval = str(value) if value is not None else ""
+        kind = is_secret(str(name), sval)
+        if kind:
+            clean[str(name)] = REDACTED
+            hits.append({"location": location, "name": str(name), "kind": kind})
+        else:
+            clean[str(name)] = sval
+    return clean, hits
+
+
+def scan_text(text: str, location: str) -> list[dict[str, str]]:
+    """Secret hits in free text (a lifecycle script), one per line, without the value."""
+    hits: list[dict[str, str]] = []
+    assign = re.compile(r"""(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*['"]?([^'"\s]+)""")
+    for lineno, line in enumerate(text.splitlines(), start=1):
+        kind = classify_value(line)
+        name = ""
+        if not kind:
+            m = assign.search(line)
+            if m and is_secret(m.group(1), m.group(2)):
+                kind, name = "secret-named-variable", m.group(1)
+        if kind:
+            hits.append({"location": f"{location}:{lineno}", "name": name, "kind": kind})
+    return hits
+
+
+def redact_text(text: str) -> str:
+    for _, pattern in VALUE_PATTERNS:
+        text = pattern.sub(REDACTED, text)
+    return text
