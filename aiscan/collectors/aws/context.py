@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 from aiscan.collectors.aws.errors import classify
 from aiscan.core.inventory import InventoryBuilder
 from aiscan.core.model import Asset, Coverage, CoverageStatus, RelationType
+from aiscan.core.refs import parse_image, s3_bucket_of
 
 T = TypeVar("T")
 
@@ -81,6 +82,37 @@ class ScopeContext:
     def relate(self, source: str, type_: RelationType, target: str | None) -> None:
         if target:
             self.sink.add_relation(source, type_, target)
+
+    def use_bucket(self, asset_id: str, uri: str | None, type_: RelationType) -> str | None:
+        """Relate an asset to the S3 bucket of `uri` and queue that bucket for reading."""
+        bucket = s3_bucket_of(uri)
+        if bucket is None:
+            return None
+        arn = self.bucket_arn(bucket)
+        self.relate(asset_id, type_, arn)
+        self.refs.add("buckets", bucket, asset_id)
+        return arn
+
+    def use_image(self, asset_id: str, uri: str | None) -> str | None:
+        """Record an image an asset runs; for ECR images relate to the repository's ARN."""
+        if not uri:
+            return None
+        self.refs.add("images", uri, asset_id)
+        ref = parse_image(uri)
+        if not ref.is_ecr:
+            return None
+        arn = (
+            f"arn:{self.partition}:ecr:{ref.ecr_region}:{ref.ecr_account}:repository/"
+            f"{ref.repository}"
+        )
+        self.relate(asset_id, RelationType.PULLS_IMAGE, arn)
+        return arn
+
+    def use_role(self, asset_id: str, role_arn: str | None) -> None:
+        """Relate an asset to the IAM role it runs as and queue the role for reading."""
+        if role_arn and ":role/" in role_arn:
+            self.relate(asset_id, RelationType.RUNS_AS, role_arn)
+            self.refs.add("roles", role_arn, asset_id)
 
     def arn(self, service: str, resource: str, *, region: bool = True) -> str:
         reg = self.region if region else ""

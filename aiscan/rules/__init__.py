@@ -1,0 +1,1 @@
+"""Built-in rule packs. Each module exports an explicit RULES tuple."""
