@@ -1,0 +1,225 @@
+"""`aiscan inventory` and `aiscan scan`: the same collection, with or without rules."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from aiscan.cli.app import App
+from aiscan.core import plugins
+from aiscan.core.model import ScanResult, Severity
+
+
+def _split(values: tuple[str, ...]) -> tuple[str, ...]:
+    """--regions a,b --regions c  ->  (a, b, c)"""
+    return tuple(v.strip() for raw in values for v in raw.split(",") if v.strip())
+
+
+def _formats() -> list[str]:
+    return plugins.names("reporters")
+
+
+def parse_outputs(values: tuple[str, ...]) -> list[tuple[str, Path]]:
+    known = _formats()
+    outputs = []
+    for value in values:
+        fmt, sep, path = value.partition("=")
+        if not sep or not fmt or not path:
+            raise click.BadParameter(f"{value!r} is not FORMAT=PATH", param_hint="-o/--output")
+        if fmt not in known:
+            raise click.BadParameter(
+                f"unknown format {fmt!r} (known: {', '.join(known)})", param_hint="-o/--output"
+            )
+        outputs.append((fmt, Path(path)))
+    return outputs
+
+
+def collection_options(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Options shared by every command that reads clouds."""
+    options = [
+        click.option(
+            "--cloud",
+            "clouds",
+            multiple=True,
+            help="Cloud to scan (repeatable). Default: every cloud with local credentials.",
+        ),
+        click.option("--profile", help="AWS profile to use."),
+        click.option(
+            "--regions",
+            multiple=True,
+            help="Regions to read, comma-separated (repeatable). Default: all enabled regions.",
+        ),
+        click.option(
+            "--services",
+            multiple=True,
+            help="Services to read, comma-separated (repeatable), e.g. sagemaker,bedrock,s3.",
+        ),
+        click.option("--org", is_flag=True, help="Walk every account of the AWS Organization."),
+        click.option("--assume-role", help="Role NAME to assume in each member account (--org)."),
+        click.option("--external-id", help="External id for --assume-role."),
+        click.option(
+            "--max-workers",
+            type=click.IntRange(1, 64),
+            default=8,
+            show_default=True,
+            help="Scopes read in parallel.",
+        ),
+        click.option(
+            "--format",
+            "fmt",
+            default="table",
+            show_default=True,
+            help="Primary output on stdout: table or json (or any installed reporter).",
+        ),
+        click.option(
+            "-o",
+            "--output",
+            "outputs",
+            multiple=True,
+            metavar="FORMAT=PATH",
+            help="Also write FORMAT to PATH (repeatable), e.g. -o json=scan.json.",
+        ),
+        click.option(
+            "--allow-partial",
+            is_flag=True,
+            help="Exit 0 even when a scope could not be read (coverage still reports it).",
+        ),
+    ]
+    for option in reversed(options):
+        fn = option(fn)
+    return fn
+
+
+def run_scan(
+    app: App,
+    *,
+    command: str,
+    clouds: tuple[str, ...],
+    profile: str | None,
+    regions: tuple[str, ...],
+    services: tuple[str, ...],
+    org: bool,
+    assume_role: str | None,
+    external_id: str | None,
+    max_workers: int,
+    evaluate_rules: bool,
+) -> ScanResult:
+    from aiscan.collectors.base import CollectorConfigError, Scope
+    from aiscan.scan import ScanRequest, choose_clouds, run
+
+    if assume_role and not org:
+        raise click.UsageError("--assume-role is used with --org")
+    scope = Scope(
+        regions=_split(regions),
+        services=_split(services),
+        profile=profile,
+        org=org,
+        assume_role=assume_role,
+        external_id=external_id,
+        max_workers=max_workers,
+    )
+    request = ScanRequest(clouds=_split(clouds), scope=scope, evaluate_rules=evaluate_rules)
+    try:
+        chosen, skipped = choose_clouds(request.clouds, request.environ)
+        for s in skipped:
+            if not app.quiet:
+                app.warn(f"not scanning {s.name}: {s.reason}")
+        if not chosen:
+            app.abort("no cloud credentials found; choose a cloud with --cloud (or try aiscan demo)")
+        with app.progress() as progress:
+            return run(request, progress)
+    except CollectorConfigError as exc:
+        app.abort(str(exc))
+
+
+def emit(
+    app: App,
+    result: ScanResult,
+    *,
+    command: str,
+    fmt: str,
+    outputs: list[tuple[str, Path]],
+    top: int = 50,
+) -> None:
+    from aiscan.reporters.base import Reporter
+
+    def reporter(name: str) -> Reporter:
+        try:
+            cls = plugins.load("reporters", name)
+        except plugins.PluginError as exc:
+            app.abort(str(exc))
+        return cls()  # type: ignore[no-any-return]
+
+    for out_fmt, path in outputs:
+        try:
+            path.write_text(reporter(out_fmt).render(result, command=command), encoding="utf-8")
+        except OSError as exc:
+            app.abort(f"cannot write {path}: {exc.strerror}")
+    primary = reporter(fmt)
+    if fmt == "table":
+        from aiscan.reporters.table import TableReporter
+
+        assert isinstance(primary, TableReporter)
+        primary.max_findings = top
+        app.out.print(primary.renderable(result, command=command))
+    else:
+        click.echo(primary.render(result, command=command), nl=False)
+
+
+def _common(fn: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        fmt = kwargs["fmt"]
+        if fmt not in _formats():
+            raise click.BadParameter(
+                f"unknown format {fmt!r} (known: {', '.join(_formats())})", param_hint="--format"
+            )
+        kwargs["outputs"] = parse_outputs(kwargs["outputs"])
+        return fn(*args, **kwargs)
+
+    return wrapper
+
+
+@click.command()
+@collection_options
+@click.pass_obj
+@_common
+def inventory(app: App, fmt: str, outputs: list[tuple[str, Path]], allow_partial: bool, **kw: Any) -> None:
+    """List the AI assets of every scope in reach (no rules run)."""
+    from aiscan.scan import exit_code
+
+    result = run_scan(app, command="inventory", evaluate_rules=False, **kw)
+    emit(app, result, command="inventory", fmt=fmt, outputs=outputs)
+    raise click.exceptions.Exit(exit_code(result, None, allow_partial))
+
+
+@click.command()
+@collection_options
+@click.option(
+    "--fail-on",
+    type=click.Choice([s.value for s in Severity], case_sensitive=False),
+    help="Exit 1 when a finding at or above this severity exists.",
+)
+@click.option("--top", type=click.IntRange(1), default=50, show_default=True, help="Findings shown in the table.")
+@click.pass_obj
+@_common
+def scan(
+    app: App,
+    fmt: str,
+    outputs: list[tuple[str, Path]],
+    allow_partial: bool,
+    fail_on: str | None,
+    top: int,
+    **kw: Any,
+) -> None:
+    """Inventory AI assets and evaluate posture rules on them and on their relations."""
+    from aiscan.scan import exit_code
+
+    result = run_scan(app, command="scan", evaluate_rules=True, **kw)
+    emit(app, result, command="scan", fmt=fmt, outputs=outputs, top=top)
+    threshold = Severity(fail_on.lower()) if fail_on else None
+    raise click.exceptions.Exit(exit_code(result, threshold, allow_partial))

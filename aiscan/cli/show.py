@@ -1,0 +1,95 @@
+"""`aiscan show ID`: one asset with its relations, findings and evidence."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.table import Table
+from rich.text import Text
+
+from aiscan.cli.app import App
+from aiscan.cli.scan import collection_options, run_scan
+from aiscan.core.model import ScanResult
+from aiscan.core.sanitize import clean_text
+
+
+@click.command()
+@click.argument("asset_id")
+@click.option(
+    "--input",
+    "input_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Read a previous `aiscan scan --format json` result instead of scanning.",
+)
+@collection_options
+@click.pass_obj
+def show(app: App, asset_id: str, input_path: Path | None, **kw: Any) -> None:
+    """Explain one asset: its attributes, relations, findings and evidence.
+
+    ASSET_ID is the full id (ARN, resource id) or any unique suffix of it, e.g. a name.
+    """
+    for unused in ("fmt", "outputs", "allow_partial"):
+        kw.pop(unused, None)
+    if input_path is not None:
+        try:
+            result = ScanResult.model_validate_json(input_path.read_text(encoding="utf-8"))
+        except ValueError as exc:
+            app.abort(f"{input_path} is not an aiscan JSON result: {clean_text(exc, 300)}")
+    else:
+        result = run_scan(app, command="scan", evaluate_rules=True, **kw)
+    matches = [a for a in result.assets if a.id == asset_id] or [
+        a for a in result.assets if a.id.endswith(asset_id) or a.name == asset_id
+    ]
+    if not matches:
+        app.abort(f"no asset matches {asset_id!r}", code=1)
+    if len(matches) > 1:
+        ids = "\n  ".join(clean_text(a.id, 200) for a in matches[:20])
+        app.abort(f"{asset_id!r} matches {len(matches)} assets; give more of the id:\n  {ids}")
+    asset = matches[0]
+    out = app.out
+    out.print(Text(clean_text(asset.id, 1000), style="bold"))
+    head = Table.grid(padding=(0, 2))
+    for label, value in (
+        ("kind", asset.kind.value),
+        ("cloud", asset.cloud.value),
+        ("account", asset.account),
+        ("region", asset.region or "-"),
+        ("service", asset.service),
+        ("type", asset.type),
+        ("name", asset.name),
+        ("created", asset.created_at.isoformat() if asset.created_at else "-"),
+    ):
+        head.add_row(Text(label, style="dim"), Text(clean_text(value, 300)))
+    out.print(head)
+    if asset.tags:
+        out.print(Text("tags: ", style="dim") + Text(clean_text(json.dumps(asset.tags), 1000)))
+    out.print(Text("attributes:", style="bold"))
+    out.print(Text(clean_text(json.dumps(asset.attributes, indent=None, default=str), 4000)))
+    rels = Table(title="relations", title_justify="left")
+    for col in ("direction", "type", "other asset", "in inventory"):
+        rels.add_column(col, overflow="fold")
+    ids = {a.id for a in result.assets}
+    for r in result.relations:
+        if r.source == asset.id:
+            rels.add_row("→", r.type.value, Text(clean_text(r.target, 200)), str(r.target in ids))
+        elif r.target == asset.id:
+            rels.add_row("←", r.type.value, Text(clean_text(r.source, 200)), str(r.source in ids))
+    out.print(rels)
+    findings = [f for f in result.findings if f.asset_id == asset.id]
+    out.print(Text(f"findings ({len(findings)}):", style="bold"))
+    for f in findings:
+        out.print(
+            Text(f"[{f.severity.value}] {f.rule_id} {f.title}", style="bold")
+            + Text(f"\n  {clean_text(f.message, 500)}")
+            + Text(f"\n  evidence: {clean_text(json.dumps(f.evidence, default=str), 1000)}")
+            + Text(f"\n  fix: {clean_text(f.remediation, 500)}")
+            + (Text(f"\n  path: {' → '.join(f.path)}") if f.path else Text(""))
+        )
+    passed = [e for e in result.evaluations if e.asset_id == asset.id]
+    if passed:
+        out.print(Text("other results:", style="bold"))
+        for e in passed:
+            out.print(Text(f"  {e.status.value:15} {e.rule_id} {clean_text(e.reason, 200)}"))

@@ -1,0 +1,1 @@
+"""Reporters turn a finished ScanResult into text. They never evaluate anything."""

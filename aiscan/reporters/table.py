@@ -1,0 +1,126 @@
+"""Terminal tables. Every cloud-supplied string goes through `Text(clean_text(...))`: it is never
+parsed as rich markup and control characters never reach the terminal."""
+
+from __future__ import annotations
+
+import io
+from collections import Counter
+from typing import ClassVar
+
+from rich.console import Console, Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from aiscan.core.model import Asset, CoverageStatus, Finding, ScanResult, Severity
+from aiscan.core.sanitize import clean_text
+from aiscan.reporters.base import Reporter
+
+SEVERITY_STYLE = {
+    Severity.CRITICAL: "bold white on red",
+    Severity.HIGH: "bold red",
+    Severity.MEDIUM: "yellow",
+    Severity.LOW: "cyan",
+    Severity.INFO: "dim",
+}
+STATUS_STYLE = {
+    CoverageStatus.OK: "green",
+    CoverageStatus.SKIPPED: "dim",
+    CoverageStatus.DENIED: "bold red",
+    CoverageStatus.ERROR: "bold red",
+}
+
+
+def t(value: object, limit: int = 120, style: str = "") -> Text:
+    return Text(clean_text("" if value is None else value, limit), style=style)
+
+
+def short_id(asset_id: str) -> str:
+    """The readable tail of an ARN / resource id (the full id is in JSON and `aiscan show`)."""
+    if asset_id.startswith("arn:"):
+        parts = asset_id.split(":", 5)
+        return parts[5] if len(parts) == 6 and parts[5] else asset_id
+    return asset_id.rsplit("/providers/", 1)[-1]
+
+
+class TableReporter(Reporter):
+    name: ClassVar[str] = "table"
+
+    def __init__(self, max_findings: int = 50) -> None:
+        self.max_findings = max_findings
+
+    def render(self, result: ScanResult, *, command: str = "scan") -> str:
+        buf = io.StringIO()
+        console = Console(file=buf, width=160, no_color=True, force_terminal=False)
+        console.print(self.renderable(result, command=command))
+        return buf.getvalue()
+
+    def renderable(self, result: ScanResult, *, command: str = "scan") -> RenderableType:
+        parts: list[RenderableType] = [assets_table(result.assets)]
+        if command != "inventory":
+            parts.append(findings_table(result.findings, self.max_findings))
+        parts.append(coverage_summary(result))
+        return Group(*parts)
+
+
+def assets_table(assets: tuple[Asset, ...]) -> Table:
+    table = Table(title=f"AI assets ({len(assets)})", title_justify="left", expand=False)
+    for col in ("kind", "cloud", "account", "region", "service", "name", "id"):
+        table.add_column(col, overflow="fold")
+    for a in assets:
+        table.add_row(
+            t(a.kind.value),
+            t(a.cloud.value),
+            t(a.account),
+            t(a.region or "-"),
+            t(a.service),
+            t(a.name, 48),
+            t(short_id(a.id), 80),
+        )
+    return table
+
+
+def findings_table(findings: tuple[Finding, ...], limit: int) -> RenderableType:
+    counts = Counter(f.severity for f in findings)
+    summary = ", ".join(f"{counts[s]} {s.value}" for s in Severity if counts[s]) or "none"
+    table = Table(
+        title=f"Findings ({len(findings)}: {summary})", title_justify="left", expand=False
+    )
+    for col in ("severity", "rule", "category", "asset", "what"):
+        table.add_column(col, overflow="fold")
+    for f in findings[:limit]:
+        table.add_row(
+            t(f.severity.value, style=SEVERITY_STYLE[f.severity]),
+            t(f.rule_id),
+            t(f.category.value),
+            t(short_id(f.asset_id), 60),
+            t(f.message or f.title, 100),
+        )
+    if len(findings) > limit:
+        more = len(findings) - limit
+        return Group(table, t(f"... and {more} more (see --format json)", style="dim"))
+    return table
+
+
+def coverage_summary(result: ScanResult) -> RenderableType:
+    counts = Counter(c.status for c in result.coverage)
+    line = Text("Coverage: ")
+    for status in CoverageStatus:
+        if counts[status]:
+            line.append(f"{counts[status]} {status.value}  ", style=STATUS_STYLE[status])
+    if not result.coverage:
+        line.append("nothing was read", style="bold red")
+    bad = result.incomplete_scopes
+    if not bad:
+        return line
+    table = Table(title="Scopes not read (scan incomplete)", title_justify="left")
+    for col in ("status", "account", "region", "service", "why"):
+        table.add_column(col, overflow="fold")
+    for c in bad[:50]:
+        table.add_row(
+            t(c.status.value, style=STATUS_STYLE[c.status]),
+            t(c.account),
+            t(c.region),
+            t(c.service),
+            t(c.message, 160),
+        )
+    return Group(line, table)

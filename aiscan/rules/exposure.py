@@ -1,0 +1,184 @@
+"""Cross-cloud exposure and identity rules: public AI data, open AI ports, over-privileged roles."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from aiscan.rules.base import Asset, AssetKind, Category, Result, RuleContext, Severity, rule
+
+#: Ports of AI orchestration / serving / notebook software that must never face the internet.
+AI_PORTS: dict[int, str] = {
+    8265: "Ray dashboard / jobs API",
+    10001: "Ray client",
+    6379: "Ray GCS / Redis",
+    8888: "Jupyter",
+    5000: "MLflow",
+    11434: "Ollama",
+    8000: "vLLM / TGI / FastAPI",
+    8080: "TGI / TorchServe",
+    7860: "Gradio",
+    8501: "Streamlit",
+    6006: "TensorBoard",
+    22: "SSH",
+}
+
+
+@rule(
+    id="XC-SC-009",
+    title="Bucket holding AI data is publicly accessible",
+    severity=Severity.CRITICAL,
+    category=Category.DATA_EXPOSURE,
+    kinds=(AssetKind.BUCKET,),
+    description=(
+        "A bucket that AI assets use (model artifacts, training data, data capture, knowledge-base "
+        "sources, logs) is readable by anyone: a public bucket policy, a public ACL, with no "
+        "public-access block to stop it."
+    ),
+    risk="Model theft and training / RAG data disclosure; public write means model poisoning.",
+    remediation=(
+        "Turn on S3 Block Public Access (account and bucket), remove Principal \"*\" statements and "
+        "public ACL grants; serve data through authenticated endpoints only."
+    ),
+    references=(
+        "prowler:s3_bucket_public_access",
+        "securityhub:S3.2",
+        "securityhub:S3.3",
+        "OWASP-LLM:LLM04",
+        "OWASP-ML:ML05",
+        "MITRE-ATLAS:AML.T0035",
+        "MITRE-ATLAS:AML.T0020",
+    ),
+)
+def public_ai_bucket(asset: Asset, ctx: RuleContext) -> Result:
+    public = asset.attributes.get("public")
+    if public is None:
+        return Result.manual("public access of the bucket could not be read")
+    if not public:
+        return Result.ok("not public")
+    users = sorted({r.source for r in ctx.inventory.incoming(asset.id)})
+    return Result.fail(
+        f"publicly accessible: {'; '.join(asset.attributes.get('public_reasons') or ['public'])}",
+        evidence={
+            "public_reasons": asset.attributes.get("public_reasons"),
+            "block_public_access": asset.attributes.get("block_public_access"),
+            "used_by": users[:20],
+        },
+    )
+
+
+def open_ports(asset: Asset) -> list[tuple[int, int]] | None:
+    """Port ranges open to the internet, from `internet_open_ports` (ints or {from, to})."""
+    raw = asset.attributes.get("internet_open_ports")
+    if raw is None:
+        return None
+    ranges: list[tuple[int, int]] = []
+    for item in raw:
+        if isinstance(item, int):
+            ranges.append((item, item))
+        elif isinstance(item, dict):
+            lo, hi = item.get("from"), item.get("to")
+            if isinstance(lo, int) and isinstance(hi, int):
+                ranges.append((lo, hi))
+    return ranges
+
+
+@rule(
+    id="XC-NET-001",
+    title="AI orchestration or serving port open to the internet",
+    severity=Severity.CRITICAL,
+    category=Category.NETWORK_EXPOSURE,
+    kinds=(AssetKind.GPU_COMPUTE, AssetKind.NOTEBOOK),
+    description=(
+        "Network rules allow 0.0.0.0/0 or ::/0 to reach a port of Ray (8265, 10001), Jupyter "
+        "(8888), MLflow (5000), Ollama (11434), vLLM/TGI (8000/8080), Gradio (7860) or similar on "
+        "AI compute. These services are unauthenticated by default."
+    ),
+    risk=(
+        "Remote code execution and model/data theft without credentials (ShadowRay, "
+        "CVE-2023-48022); GPU hijacking for mining or LLMjacking."
+    ),
+    remediation=(
+        "Remove the internet-wide ingress rule; reach these services through a VPN, SSM port "
+        "forwarding or an authenticated proxy."
+    ),
+    references=("CVE-2023-48022", "OWASP-LLM:LLM10", "MITRE-ATLAS:AML.T0049",
+                "MITRE-ATLAS:AML.T0040", "MITRE-ATLAS:AML.T0034"),
+)
+def ai_ports_open(asset: Asset, ctx: RuleContext) -> Iterator[Result]:
+    ranges = open_ports(asset)
+    if ranges is None:
+        yield Result.manual("network rules were not read")
+        return
+    hits = {port: what for port, what in AI_PORTS.items() if any(lo <= port <= hi for lo, hi in ranges)}
+    if not hits:
+        yield Result.ok("no AI port open to the internet")
+        return
+    severity = Severity.CRITICAL if set(hits) - {22} else Severity.HIGH
+    yield Result.fail(
+        "open to the internet: " + ", ".join(f"{p} ({w})" for p, w in sorted(hits.items())),
+        evidence={"ports": sorted(hits), "public_ip": asset.attributes.get("public_ip")},
+        severity=severity,
+    )
+
+
+def privilege_problems(attrs: dict[str, Any]) -> list[str]:
+    problems = []
+    if attrs.get("administrator"):
+        problems.append("administrator access")
+    wild = [a for a in attrs.get("wildcard_actions") or [] if a == "*" or a.endswith(":*")]
+    if wild and not attrs.get("administrator"):
+        problems.append("wildcard actions " + ", ".join(sorted(wild)[:10]))
+    full = attrs.get("full_access_policies") or []
+    if full:
+        problems.append("service-wide full access: " + ", ".join(sorted(full)[:10]))
+    return problems
+
+
+@rule(
+    id="XC-ID-001",
+    title="AI workload runs as an over-privileged identity",
+    severity=Severity.HIGH,
+    category=Category.IDENTITY,
+    kinds=(AssetKind.IDENTITY,),
+    description=(
+        "An identity that AI assets run as (execution role, managed identity, service account) has "
+        "administrator access, wildcard actions, or service-wide full-access policies."
+    ),
+    risk=(
+        "A prompt-injected agent, a malicious model file or a compromised notebook inherits every "
+        "permission of the identity: the blast radius of one AI workload becomes the account."
+    ),
+    remediation=(
+        "Give each AI workload its own role scoped to the buckets, keys and APIs it uses; replace "
+        "*FullAccess and AdministratorAccess with least-privilege policies (IAM Access Analyzer "
+        "policy generation helps)."
+    ),
+    references=(
+        "prowler:sagemaker_full_access_policy_attached",
+        "prowler:bedrock_full_access_policy_attached",
+        "prowler:iam_role_administratoraccess_policy",
+        "OWASP-LLM:LLM06",
+        "MITRE-ATLAS:AML.T0012",
+    ),
+)
+def over_privileged_identity(asset: Asset, ctx: RuleContext) -> Result:
+    problems = privilege_problems(asset.attributes)
+    users = sorted({r.source for r in ctx.inventory.incoming(asset.id)})
+    if problems:
+        return Result.fail(
+            "; ".join(problems),
+            evidence={
+                "administrator": bool(asset.attributes.get("administrator")),
+                "wildcard_actions": asset.attributes.get("wildcard_actions"),
+                "full_access_policies": asset.attributes.get("full_access_policies"),
+                "used_by": users[:20],
+            },
+            severity=Severity.CRITICAL if asset.attributes.get("administrator") else None,
+        )
+    if not asset.attributes.get("policies_complete", False):
+        return Result.manual("not every policy of this identity could be read")
+    return Result.ok("no administrator, wildcard or full-access grants")
+
+
+RULES = (public_ai_bucket, ai_ports_open, over_privileged_identity)
