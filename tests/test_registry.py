@@ -49,7 +49,10 @@ def test_every_collector_declares_permissions():
         assert cls.permissions, name
         assert all(re.match(r"^[a-z0-9-]+:[A-Za-z]+$", p) for p in cls.permissions), name
         # read-only: no permission may be a write
-        writes = [p for p in cls.permissions
-                  if not p.split(":")[1].startswith(("List", "Describe", "Get", "Search", "BatchGet"))
-                  and p != "sts:AssumeRole"]
+        writes = [
+            p
+            for p in cls.permissions
+            if not p.split(":")[1].startswith(("List", "Describe", "Get", "Search", "BatchGet"))
+            and p != "sts:AssumeRole"
+        ]
         assert not writes, writes

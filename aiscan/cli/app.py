@@ -65,7 +65,8 @@ class ScopeProgress:
         with self._lock:
             self._done += 1
             if self.enabled and coverage.status.incomplete:
-                where = f"{coverage.cloud.value} {coverage.account} {coverage.region} {coverage.service}"
+                c = coverage
+                where = f"{c.cloud.value} {c.account} {c.region} {c.service}"
                 self.console.print(
                     Text(
                         f"{coverage.status.value}: {clean_text(where, 200)}: "

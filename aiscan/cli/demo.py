@@ -64,7 +64,9 @@ def demo(app: App, fmt: str, outputs: tuple[str, ...], top: int) -> None:
     parsed = parse_outputs(outputs)
     with AwsEmulator() as emulator:
         if not app.quiet:
-            app.err.print(Text(f"demo: AWS emulation on {emulator.url}; seeding the example estate"))
+            app.err.print(
+                Text(f"demo: AWS emulation on {emulator.url}; seeding the example estate")
+            )
         report: Any = seed_aws(emulator.url)
         regions = tuple(getattr(report, "regions", ()) or DEMO_REGIONS)
         env = demo_environment(emulator.url)
@@ -81,7 +83,7 @@ def demo(app: App, fmt: str, outputs: tuple[str, ...], top: int) -> None:
     if fmt == "table" and not app.quiet:
         app.err.print(
             Text(
-                "\nThis was the bundled example estate. Next: `aiscan scan --cloud aws` on your own "
-                "account (read-only), `aiscan show <id>` for one asset, `aiscan rules list`."
+                "\nThis was the bundled example estate. Next: `aiscan scan --cloud aws` on your "
+                "own account (read-only), `aiscan show <id>` for one asset, `aiscan rules list`."
             )
         )

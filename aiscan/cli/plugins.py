@@ -24,7 +24,9 @@ def plugins_cmd(app: App, no_load: bool) -> None:
     for i in infos:
         style = "green" if i.status == "ok" else ("dim" if i.status == "not loaded" else "bold red")
         broken += i.status.startswith("error")
-        table.add_row(i.group, i.name, i.distribution, i.version, Text(i.status, style=style), i.value)
+        table.add_row(
+            i.group, i.name, i.distribution, i.version, Text(i.status, style=style), i.value
+        )
     app.out.print(table)
     if broken:
         raise click.exceptions.Exit(1)

@@ -35,7 +35,9 @@ def list_rules(app: App, fmt: str, cloud: str | None) -> None:
     for col in ("id", "severity", "category", "applies to", "title"):
         table.add_column(col, overflow="fold")
     for m in metas:
-        table.add_row(m.id, m.severity.value, m.category.value, ", ".join(k.value for k in m.kinds), m.title)
+        table.add_row(
+            m.id, m.severity.value, m.category.value, ", ".join(k.value for k in m.kinds), m.title
+        )
     app.out.print(table)
 
 
@@ -53,7 +55,9 @@ def explain(app: App, rule_id: str) -> None:
     m = found[0]
     out = app.out
     out.print(Text(f"{m.id}  {m.title}", style="bold"))
-    out.print(Text(f"severity {m.severity.value} · category {m.category.value} · version {m.version}"))
+    out.print(
+        Text(f"severity {m.severity.value} · category {m.category.value} · version {m.version}")
+    )
     out.print(Text("applies to: " + ", ".join(k.value for k in m.kinds)))
     if m.clouds:
         out.print(Text("clouds: " + ", ".join(c.value for c in m.clouds)))

@@ -129,7 +129,9 @@ def run_scan(
             if not app.quiet:
                 app.warn(f"not scanning {s.name}: {s.reason}")
         if not chosen:
-            app.abort("no cloud credentials found; choose a cloud with --cloud (or try aiscan demo)")
+            app.abort(
+                "no cloud credentials found; choose a cloud with --cloud (or try aiscan demo)"
+            )
         with app.progress() as progress:
             return run(request, progress)
     except CollectorConfigError as exc:
@@ -188,7 +190,9 @@ def _common(fn: Callable[..., Any]) -> Callable[..., Any]:
 @collection_options
 @click.pass_obj
 @_common
-def inventory(app: App, fmt: str, outputs: list[tuple[str, Path]], allow_partial: bool, **kw: Any) -> None:
+def inventory(
+    app: App, fmt: str, outputs: list[tuple[str, Path]], allow_partial: bool, **kw: Any
+) -> None:
     """List the AI assets of every scope in reach (no rules run)."""
     from aiscan.scan import exit_code
 
@@ -204,7 +208,13 @@ def inventory(app: App, fmt: str, outputs: list[tuple[str, Path]], allow_partial
     type=click.Choice([s.value for s in Severity], case_sensitive=False),
     help="Exit 1 when a finding at or above this severity exists.",
 )
-@click.option("--top", type=click.IntRange(1), default=50, show_default=True, help="Findings shown in the table.")
+@click.option(
+    "--top",
+    type=click.IntRange(1),
+    default=50,
+    show_default=True,
+    help="Findings shown in the table.",
+)
 @click.pass_obj
 @_common
 def scan(

@@ -26,7 +26,7 @@ from aiscan.core.sanitize import clean_text
 )
 @collection_options
 @click.pass_obj
-def show(app: App, asset_id: str, input_path: Path | None, **kw: Any) -> None:
+def show(app: App, /, asset_id: str, input_path: Path | None, **kw: Any) -> None:
     """Explain one asset: its attributes, relations, findings and evidence.
 
     ASSET_ID is the full id (ARN, resource id) or any unique suffix of it, e.g. a name.
@@ -71,12 +71,12 @@ def show(app: App, asset_id: str, input_path: Path | None, **kw: Any) -> None:
     rels = Table(title="relations", title_justify="left")
     for col in ("direction", "type", "other asset", "in inventory"):
         rels.add_column(col, overflow="fold")
-    ids = {a.id for a in result.assets}
+    known = {a.id for a in result.assets}
     for r in result.relations:
         if r.source == asset.id:
-            rels.add_row("→", r.type.value, Text(clean_text(r.target, 200)), str(r.target in ids))
+            rels.add_row("→", r.type.value, Text(clean_text(r.target, 200)), str(r.target in known))
         elif r.target == asset.id:
-            rels.add_row("←", r.type.value, Text(clean_text(r.source, 200)), str(r.source in ids))
+            rels.add_row("←", r.type.value, Text(clean_text(r.source, 200)), str(r.source in known))
     out.print(rels)
     findings = [f for f in result.findings if f.asset_id == asset.id]
     out.print(Text(f"findings ({len(findings)}):", style="bold"))

@@ -127,7 +127,9 @@ def parse_image(uri: str) -> ImageReference:
     colon = path.rfind(":")
     if colon > last_slash:
         path, tag = path[:colon], path[colon + 1 :]
-    return ImageReference(raw=uri, registry=registry.lower(), repository=path, tag=tag, digest=digest)
+    return ImageReference(
+        raw=uri, registry=registry.lower(), repository=path, tag=tag, digest=digest
+    )
 
 
 def is_public_registry(ref: ImageReference) -> bool:
@@ -141,5 +143,7 @@ def s3_bucket_of(uri: str | None) -> str | None:
     m = re.match(r"^s3a?://([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(?:/|$)", uri.strip())
     if m:
         return m.group(1)
-    m = re.match(r"^https://([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])\.s3[.-][a-z0-9.-]*amazonaws\.com/", uri)
+    m = re.match(
+        r"^https://([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])\.s3[.-][a-z0-9.-]*amazonaws\.com/", uri
+    )
     return m.group(1) if m else None

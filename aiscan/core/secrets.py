@@ -58,7 +58,9 @@ def is_secret(name: str, value: str) -> str | None:
     return None
 
 
-def redact_env(env: Mapping[str, Any], location: str) -> tuple[dict[str, str], list[dict[str, str]]]:
+def redact_env(
+    env: Mapping[str, Any], location: str
+) -> tuple[dict[str, str], list[dict[str, str]]]:
     """Return (env with secret values replaced, hits). Each hit is {location, name, kind}."""
     clean: dict[str, str] = {}
     hits: list[dict[str, str]] = []

@@ -37,7 +37,7 @@ AI_PORTS: dict[int, str] = {
     ),
     risk="Model theft and training / RAG data disclosure; public write means model poisoning.",
     remediation=(
-        "Turn on S3 Block Public Access (account and bucket), remove Principal \"*\" statements and "
+        'Turn on S3 Block Public Access (account and bucket), remove Principal "*" statements and '
         "public ACL grants; serve data through authenticated endpoints only."
     ),
     references=(
@@ -102,15 +102,22 @@ def open_ports(asset: Asset) -> list[tuple[int, int]] | None:
         "Remove the internet-wide ingress rule; reach these services through a VPN, SSM port "
         "forwarding or an authenticated proxy."
     ),
-    references=("CVE-2023-48022", "OWASP-LLM:LLM10", "MITRE-ATLAS:AML.T0049",
-                "MITRE-ATLAS:AML.T0040", "MITRE-ATLAS:AML.T0034"),
+    references=(
+        "CVE-2023-48022",
+        "OWASP-LLM:LLM10",
+        "MITRE-ATLAS:AML.T0049",
+        "MITRE-ATLAS:AML.T0040",
+        "MITRE-ATLAS:AML.T0034",
+    ),
 )
 def ai_ports_open(asset: Asset, ctx: RuleContext) -> Iterator[Result]:
     ranges = open_ports(asset)
     if ranges is None:
         yield Result.manual("network rules were not read")
         return
-    hits = {port: what for port, what in AI_PORTS.items() if any(lo <= port <= hi for lo, hi in ranges)}
+    hits = {
+        port: what for port, what in AI_PORTS.items() if any(lo <= port <= hi for lo, hi in ranges)
+    }
     if not hits:
         yield Result.ok("no AI port open to the internet")
         return

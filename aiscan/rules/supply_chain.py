@@ -23,8 +23,14 @@ from aiscan.rules.base import (
     rule,
 )
 
-RUNS_CODE = (AssetKind.MODEL, AssetKind.TRAINING_JOB, AssetKind.PIPELINE, AssetKind.AGENT,
-             AssetKind.ENDPOINT, AssetKind.LLM_DEPLOYMENT)
+RUNS_CODE = (
+    AssetKind.MODEL,
+    AssetKind.TRAINING_JOB,
+    AssetKind.PIPELINE,
+    AssetKind.AGENT,
+    AssetKind.ENDPOINT,
+    AssetKind.LLM_DEPLOYMENT,
+)
 
 
 def _containers(asset: Asset) -> list[dict[str, Any]] | None:
@@ -56,7 +62,8 @@ def _envs(asset: Asset) -> Iterator[tuple[str, dict[str, str]]]:
     ),
     remediation=(
         "Set HF_MODEL_REVISION (TGI) or OPTION_REVISION / HF_REVISION (DJL LMI) to the full commit "
-        "SHA you reviewed, or copy the reviewed snapshot into your own bucket and load it from there."
+        "SHA you reviewed, or copy the reviewed snapshot into your own bucket and load it from "
+        "there."
     ),
     references=(
         "OWASP-LLM:LLM03",
@@ -80,9 +87,17 @@ def hub_model_unpinned(asset: Asset, ctx: RuleContext) -> Iterator[Result]:
         else:
             yield Result.fail(
                 f"{where} loads {ref.repo_id} at "
-                + (f"revision {ref.revision!r}, not a commit" if ref.revision else "its default branch"),
-                evidence={"container": where, "repo_id": ref.repo_id, "variable": ref.variable,
-                          "revision": ref.revision},
+                + (
+                    f"revision {ref.revision!r}, not a commit"
+                    if ref.revision
+                    else "its default branch"
+                ),
+                evidence={
+                    "container": where,
+                    "repo_id": ref.repo_id,
+                    "variable": ref.variable,
+                    "revision": ref.revision,
+                },
                 key=where,
             )
     if not found:
@@ -119,8 +134,12 @@ def trust_remote_code(asset: Asset, ctx: RuleContext) -> Iterator[Result]:
         unpinned = ref is not None and not ref.pinned
         yield Result.fail(
             f"{where} sets {var}=true" + (" on an unpinned Hub model" if unpinned else ""),
-            evidence={"container": where, "variable": var,
-                      "repo_id": ref.repo_id if ref else None, "pinned": bool(ref and ref.pinned)},
+            evidence={
+                "container": where,
+                "variable": var,
+                "repo_id": ref.repo_id if ref else None,
+                "pinned": bool(ref and ref.pinned),
+            },
             key=where,
             severity=Severity.CRITICAL if unpinned else None,
         )
@@ -142,13 +161,19 @@ def _images(asset: Asset) -> list[tuple[str, str]]:
     severity=Severity.MEDIUM,
     category=Category.SUPPLY_CHAIN,
     kinds=RUNS_CODE,
-    description="A serving or training image is referenced by tag, not by an immutable @sha256 digest.",
+    description=(
+        "A serving or training image is referenced by tag, not by an immutable @sha256 digest."
+    ),
     risk=(
         "Whoever can push to the repository (or overwrite a mutable tag) changes what runs; the "
         "running version cannot be proven afterwards."
     ),
     remediation="Reference images as registry/repository@sha256:<digest>; make ECR tags immutable.",
-    references=("OWASP-LLM:LLM03", "MITRE-ATLAS:AML.T0010.004", "prowler:ecr_repositories_tag_immutability"),
+    references=(
+        "OWASP-LLM:LLM03",
+        "MITRE-ATLAS:AML.T0010.004",
+        "prowler:ecr_repositories_tag_immutability",
+    ),
 )
 def image_not_pinned(asset: Asset, ctx: RuleContext) -> Iterator[Result]:
     images = _images(asset)
@@ -233,15 +258,20 @@ def can_write_bucket(role: Asset, bucket: Asset) -> str | None:
     description=(
         "The identity the model runs as may write objects into the bucket its artifact is loaded "
         "from (identity policy or bucket policy), so a compromised container can replace its own "
-        "weights for the next deployment. Unversioned buckets make it unrecoverable."
+        "weights for the next deployment. Unversioned buckets make that unrecoverable."
     ),
     risk="Persistent model tampering (backdoored weights) from one compromised inference container.",
     remediation=(
         "Give serving roles read-only access to artifact prefixes (s3:GetObject only); write "
-        "artifacts from the training/CI role; enable versioning and Object Lock on artifact buckets."
+        "artifacts from the training/CI role; enable versioning and Object Lock on artifact "
+        "buckets."
     ),
-    references=("OWASP-LLM:LLM04", "OWASP-ML:ML10", "MITRE-ATLAS:AML.T0018.000",
-                "MITRE-ATLAS:AML.T0010.003"),
+    references=(
+        "OWASP-LLM:LLM04",
+        "OWASP-ML:ML10",
+        "MITRE-ATLAS:AML.T0018.000",
+        "MITRE-ATLAS:AML.T0010.003",
+    ),
 )
 def artifact_store_writable(asset: Asset, ctx: RuleContext) -> Iterator[Result]:
     inv = ctx.inventory
@@ -257,13 +287,18 @@ def artifact_store_writable(asset: Asset, ctx: RuleContext) -> Iterator[Result]:
         return
     for role in roles:
         for bucket in buckets:
-            assert role is not None and bucket is not None
+            if role is None or bucket is None:  # narrowed above; keeps mypy exact
+                continue
             why = can_write_bucket(role, bucket)
             if why:
                 yield Result.fail(
                     f"{role.name} can write to {bucket.name}: {why}",
-                    evidence={"role": role.id, "bucket": bucket.id, "why": why,
-                              "bucket_versioning": bucket.attributes.get("versioning")},
+                    evidence={
+                        "role": role.id,
+                        "bucket": bucket.id,
+                        "why": why,
+                        "bucket_versioning": bucket.attributes.get("versioning"),
+                    },
                     key=f"{role.id}|{bucket.id}",
                     path=(asset.id, role.id, bucket.id),
                 )
@@ -285,13 +320,16 @@ def artifact_store_writable(asset: Asset, ctx: RuleContext) -> Iterator[Result]:
         "named like a secret) is set in plain text where anyone who can describe the resource "
         "reads it. aiscan redacts the value in every output and reports where it was."
     ),
-    risk="Anyone with read access to the control plane (or its logs) obtains the credential.",
+    risk="Anyone with read access to the control plane (or its logs) obtains the secret.",
     remediation=(
         "Move the value to Secrets Manager / Key Vault / Secret Manager and resolve it at run time; "
         "rotate the exposed credential."
     ),
-    references=("OWASP-LLM:LLM02", "MITRE-ATLAS:AML.T0055",
-                "prowler:awslambda_function_no_secrets_in_variables"),
+    references=(
+        "OWASP-LLM:LLM02",
+        "MITRE-ATLAS:AML.T0055",
+        "prowler:awslambda_function_no_secrets_in_variables",
+    ),
 )
 def secrets_in_environment(asset: Asset, ctx: RuleContext) -> Iterator[Result]:
     hits = asset.attributes.get("secrets")

@@ -19,7 +19,8 @@ def test_help_imports_no_cloud_sdk():
         "import sys\n"
         "from aiscan.cli import cli\n"
         "try:\n    cli(['--help'])\nexcept SystemExit:\n    pass\n"
-        "bad = [m for m in sys.modules if m.split('.')[0] in ('boto3','botocore','moto','azure','google')]\n"
+        "sdk = ('boto3', 'botocore', 'moto', 'azure', 'google')\n"
+        "bad = [m for m in sys.modules if m.split('.')[0] in sdk]\n"
         "print('SDKS', bad)\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

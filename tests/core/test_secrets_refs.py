@@ -1,6 +1,12 @@
 import pytest
 
-from aiscan.core.refs import hub_reference, is_public_registry, parse_image, s3_bucket_of, trusts_remote_code
+from aiscan.core.refs import (
+    hub_reference,
+    is_public_registry,
+    parse_image,
+    s3_bucket_of,
+    trusts_remote_code,
+)
 from aiscan.core.sanitize import bounded, clean_text
 from aiscan.core.secrets import REDACTED, redact_env, scan_text
 
@@ -58,14 +64,21 @@ def test_non_hub_model_ids(value):
 
 
 def test_trust_remote_code():
-    assert trusts_remote_code({"HF_MODEL_TRUST_REMOTE_CODE": "true"}) == "HF_MODEL_TRUST_REMOTE_CODE"
+    assert (
+        trusts_remote_code({"HF_MODEL_TRUST_REMOTE_CODE": "true"}) == "HF_MODEL_TRUST_REMOTE_CODE"
+    )
     assert trusts_remote_code({"TRUST_REMOTE_CODE": "false"}) is None
 
 
 def test_parse_image():
     ecr = parse_image("123456789012.dkr.ecr.us-west-2.amazonaws.com/llm/tgi:2.0")
     assert (ecr.is_ecr, ecr.ecr_account, ecr.ecr_region, ecr.repository, ecr.tag) == (
-        True, "123456789012", "us-west-2", "llm/tgi", "2.0")
+        True,
+        "123456789012",
+        "us-west-2",
+        "llm/tgi",
+        "2.0",
+    )
     hub = parse_image("vllm/vllm-openai:latest")
     assert hub.registry == "docker.io" and is_public_registry(hub) and not hub.pinned
     pinned = parse_image("ghcr.io/org/img@sha256:" + "a" * 64)

@@ -7,17 +7,22 @@ ECR = "123456789012.dkr.ecr.us-east-1.amazonaws.com/tgi"
 
 
 def model(name, image=f"{ECR}@sha256:" + "a" * 64, **env):
-    return asset("model", f"arn:aws:sagemaker:us-east-1:123456789012:model/{name}",
-                 containers=[{"image": image, "environment": env}])
+    return asset(
+        "model",
+        f"arn:aws:sagemaker:us-east-1:123456789012:model/{name}",
+        containers=[{"image": image, "environment": env}],
+    )
 
 
 def test_hub_model_unpinned():
-    inv = inventory([
-        model("bad", HF_MODEL_ID="meta-llama/Llama-3.1-8B"),
-        model("branch", HF_MODEL_ID="org/m", HF_MODEL_REVISION="main"),
-        model("good", HF_MODEL_ID="org/m", HF_MODEL_REVISION=SHA),
-        model("s3", HF_MODEL_ID="/opt/ml/model"),
-    ])
+    inv = inventory(
+        [
+            model("bad", HF_MODEL_ID="meta-llama/Llama-3.1-8B"),
+            model("branch", HF_MODEL_ID="org/m", HF_MODEL_REVISION="main"),
+            model("good", HF_MODEL_ID="org/m", HF_MODEL_REVISION=SHA),
+            model("s3", HF_MODEL_ID="/opt/ml/model"),
+        ]
+    )
     assert failing_ids(sc.hub_model_unpinned, inv) == {
         "arn:aws:sagemaker:us-east-1:123456789012:model/bad",
         "arn:aws:sagemaker:us-east-1:123456789012:model/branch",
@@ -25,44 +30,75 @@ def test_hub_model_unpinned():
 
 
 def test_trust_remote_code_is_critical_when_unpinned():
-    inv = inventory([
-        model("unpinned", HF_MODEL_ID="org/m", HF_MODEL_TRUST_REMOTE_CODE="true"),
-        model("pinned", HF_MODEL_ID="org/m", HF_MODEL_REVISION=SHA, TRUST_REMOTE_CODE="1"),
-        model("good", HF_MODEL_ID="org/m", HF_MODEL_REVISION=SHA),
-    ])
+    inv = inventory(
+        [
+            model("unpinned", HF_MODEL_ID="org/m", HF_MODEL_TRUST_REMOTE_CODE="true"),
+            model("pinned", HF_MODEL_ID="org/m", HF_MODEL_REVISION=SHA, TRUST_REMOTE_CODE="1"),
+            model("good", HF_MODEL_ID="org/m", HF_MODEL_REVISION=SHA),
+        ]
+    )
     sev = {f.asset_id.rsplit("/", 1)[1]: f.severity for f in run(sc.trust_remote_code, inv)}
     assert sev == {"unpinned": Severity.CRITICAL, "pinned": Severity.HIGH}
 
 
 def test_image_pinning_and_public_registry():
-    inv = inventory([
-        model("tag", image=f"{ECR}:2.0"),
-        model("hub", image="vllm/vllm-openai:latest"),
-        model("good"),
-    ])
+    inv = inventory(
+        [
+            model("tag", image=f"{ECR}:2.0"),
+            model("hub", image="vllm/vllm-openai:latest"),
+            model("good"),
+        ]
+    )
     base = "arn:aws:sagemaker:us-east-1:123456789012:model/"
     assert failing_ids(sc.image_not_pinned, inv) == {base + "tag", base + "hub"}
     assert failing_ids(sc.image_public_registry, inv) == {base + "hub"}
 
 
 def test_artifact_store_writable_by_serving_role():
-    bucket = asset("bucket", "arn:aws:s3:::artifacts", service="s3", write_principals=[],
-                   versioning="Suspended")
-    policy_bucket = asset("bucket", "arn:aws:s3:::shared", service="s3",
-                          write_principals=["arn:aws:iam::123456789012:role/serve-b"])
-    writer = asset("identity", "arn:aws:iam::123456789012:role/serve-a", service="iam",
-                   s3_write_resources=["arn:aws:s3:::artifacts/*"], policies_complete=True)
-    reader = asset("identity", "arn:aws:iam::123456789012:role/serve-b", service="iam",
-                   s3_write_resources=[], policies_complete=True)
-    clean = asset("identity", "arn:aws:iam::123456789012:role/serve-c", service="iam",
-                  s3_write_resources=["arn:aws:s3:::other/*"], policies_complete=True)
+    bucket = asset(
+        "bucket",
+        "arn:aws:s3:::artifacts",
+        service="s3",
+        write_principals=[],
+        versioning="Suspended",
+    )
+    policy_bucket = asset(
+        "bucket",
+        "arn:aws:s3:::shared",
+        service="s3",
+        write_principals=["arn:aws:iam::123456789012:role/serve-b"],
+    )
+    writer = asset(
+        "identity",
+        "arn:aws:iam::123456789012:role/serve-a",
+        service="iam",
+        s3_write_resources=["arn:aws:s3:::artifacts/*"],
+        policies_complete=True,
+    )
+    reader = asset(
+        "identity",
+        "arn:aws:iam::123456789012:role/serve-b",
+        service="iam",
+        s3_write_resources=[],
+        policies_complete=True,
+    )
+    clean = asset(
+        "identity",
+        "arn:aws:iam::123456789012:role/serve-c",
+        service="iam",
+        s3_write_resources=["arn:aws:s3:::other/*"],
+        policies_complete=True,
+    )
     m1, m2, m3 = model("a"), model("b"), model("c")
     inv = inventory(
         [bucket, policy_bucket, writer, reader, clean, m1, m2, m3],
         [
-            rel(m1.id, "stores-artifact-in", bucket.id), rel(m1.id, "runs-as", writer.id),
-            rel(m2.id, "stores-artifact-in", policy_bucket.id), rel(m2.id, "runs-as", reader.id),
-            rel(m3.id, "stores-artifact-in", bucket.id), rel(m3.id, "runs-as", clean.id),
+            rel(m1.id, "stores-artifact-in", bucket.id),
+            rel(m1.id, "runs-as", writer.id),
+            rel(m2.id, "stores-artifact-in", policy_bucket.id),
+            rel(m2.id, "runs-as", reader.id),
+            rel(m3.id, "stores-artifact-in", bucket.id),
+            rel(m3.id, "runs-as", clean.id),
         ],
     )
     findings = run(sc.artifact_store_writable, inv)
@@ -71,8 +107,11 @@ def test_artifact_store_writable_by_serving_role():
 
 
 def test_secrets_rule_reports_location_not_value():
-    leaky = asset("training-job", "arn:aws:sagemaker:us-east-1:1:training-job/t",
-                  secrets=[{"location": "Environment", "name": "HF_TOKEN", "kind": "huggingface-token"}])
+    leaky = asset(
+        "training-job",
+        "arn:aws:sagemaker:us-east-1:1:training-job/t",
+        secrets=[{"location": "Environment", "name": "HF_TOKEN", "kind": "huggingface-token"}],
+    )
     clean = asset("training-job", "arn:aws:sagemaker:us-east-1:1:training-job/u", secrets=[])
     findings = run(sc.secrets_in_environment, inventory([leaky, clean]))
     assert [f.asset_id for f in findings] == [leaky.id]

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Mapping
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -138,12 +138,14 @@ class AwsCollector(Collector):
                 ]
                 futures.append((account, refs, regional))
             # Global services read what the regional pass referenced, so they wait for it.
-            global_futures = []
+            global_futures: list[Future[None]] = []
             for account, refs, regional in futures:
                 for f in as_completed(regional):
                     f.result()
                 global_futures.extend(
-                    pool.submit(self._run_scope, account, "global", svc, scope, sink, refs, progress)
+                    pool.submit(
+                        self._run_scope, account, "global", svc, scope, sink, refs, progress
+                    )
                     for svc in GLOBAL_SERVICES
                     if scope.wants(svc)
                 )
@@ -251,9 +253,7 @@ class AwsCollector(Collector):
         try:
             ec2 = self._client(account, "ec2", region)
             resp = ec2.describe_regions(
-                Filters=[
-                    {"Name": "opt-in-status", "Values": ["opt-in-not-required", "opted-in"]}
-                ]
+                Filters=[{"Name": "opt-in-status", "Values": ["opt-in-not-required", "opted-in"]}]
             )
             return sorted(str(r["RegionName"]) for r in resp.get("Regions", []))
         except Exception as exc:

@@ -6,7 +6,16 @@ operation a full scan calls maps to an action listed here.
 
 from __future__ import annotations
 
-from aiscan.collectors.aws import agentcore, bedrock, bedrock_agent, compute, ecr, iam, s3, sagemaker
+from aiscan.collectors.aws import (
+    agentcore,
+    bedrock,
+    bedrock_agent,
+    compute,
+    ecr,
+    iam,
+    s3,
+    sagemaker,
+)
 
 #: Calls the collector makes outside the service modules.
 CORE_PERMISSIONS = (
@@ -32,6 +41,7 @@ PERMISSIONS: tuple[str, ...] = tuple(
 
 #: botocore operation -> IAM action, where the IAM action is not "<prefix>:<OperationName>".
 IAM_PREFIX = {
+    "api.sagemaker": "sagemaker",
     "bedrock-agent": "bedrock",
     "bedrock-agentcore-control": "bedrock-agentcore",
 }

@@ -1,11 +1,1447 @@
-"""Placeholder: being written."""
+"""Amazon SageMaker AI: notebooks, models, endpoints, jobs, pipelines, registry, domains, features.
+
+One call of `collect(ctx)` reads one (account, region). Each resource family is an independent
+section, and each per-item describe is its own section, so a denied or malformed read is recorded
+in coverage without losing the rest.
+
+Bounds (documented because they are deliberate gaps):
+
+* training, processing and transform jobs: only the `MAX_RECENT_JOBS` (500) most recently created
+  of each type are read (``SortBy=CreationTime, SortOrder=Descending``). Jobs are immutable history;
+  the newest ones say how the account trains today, and older ones would cost one describe each.
+* model packages: the `MAX_PACKAGES_PER_GROUP` (100) newest versions of each group, plus the
+  unversioned packages.
+* tags are read (one ``ListTags`` call, first page only) for endpoints, models and notebooks only.
+
+Monitoring schedules are read with one ``ListMonitoringSchedules`` for the region (the summaries
+carry ``EndpointName``) instead of one call per endpoint.
+
+Service-specific attributes (the shared ones are in docs/attributes.md):
+
+notebook (AWS::SageMaker::NotebookInstance)
+    ``direct_internet_access`` bool, ``root_access`` bool, ``vpc`` bool, ``subnet_id``,
+    ``security_groups``, ``kms_key``, ``platform_identifier`` str, ``imds_v2_required`` bool (an
+    absent ``InstanceMetadataServiceConfiguration`` means the API default, version 1, so False),
+    ``instance_type``, ``status``, ``role_arn``, ``lifecycle_config`` ``{name, scripts: [{hook,
+    index, sha256}]}`` (never the script text; absent if the config could not be read),
+    ``secrets`` (hits in the lifecycle scripts).
+model (AWS::SageMaker::Model)
+    ``containers``, ``network_isolation``, ``vpc``, ``role_arn``, ``secrets``, ``hub_model``
+    ``{repo_id, revision, pinned, variable}`` or None, ``trust_remote_code`` (the variable that
+    enables remote code, or None).
+model (AWS::SageMaker::ModelPackage)
+    ``approval_status`` (``Approved``/``Rejected``/``PendingManualApproval``), ``group``,
+    ``version``, ``containers``, ``secrets``, ``hub_model``, ``trust_remote_code``.
+model-registry (AWS::SageMaker::ModelPackageGroup)
+    ``status``.
+endpoint (AWS::SageMaker::Endpoint)
+    ``endpoint_url``, ``authenticated`` (always True: SigV4), ``status``, ``endpoint_config``,
+    ``variants`` ``[{name, model_name, instance_type, instance_count, serverless, shadow}]``,
+    ``kms_key``, ``data_capture`` ``{enabled, kms_key, destination}``, ``async_output``
+    ``{kms_key, destination}`` or None, ``monitoring_schedules`` int, ``monitoring``
+    ``[{name, type, status, network_isolation, inter_container_encryption}]`` (the last two only
+    where the schedule's job definition could be read).
+training-job (AWS::SageMaker::TrainingJob / ProcessingJob / TransformJob)
+    ``job_type`` (``training``/``processing``/``transform``), ``status``, ``containers``,
+    ``secrets``, ``hub_model``, ``trust_remote_code``, ``input_uris``, ``output_uri``,
+    ``network_isolation``, ``vpc``, ``inter_container_encryption``, ``instance_type``,
+    ``instance_count``, ``volume_kms_key``, ``output_kms_key``, ``role_arn``, ``model_artifacts``
+    (training), ``model_name`` (transform).
+pipeline (AWS::SageMaker::Pipeline)
+    ``role_arn``, ``steps`` ``[{name, type, images, role_arn}]`` (absent if the definition did not
+    parse), ``containers`` (one per step image), ``secrets``.
+workspace (AWS::SageMaker::Domain)
+    ``app_network_access_type``, ``kms_key``, ``vpc``, ``vpc_id``, ``auth_mode``, ``role_arn``
+    (default user execution role), ``space_role_arn``, ``status``.
+dataset (AWS::SageMaker::FeatureGroup)
+    ``offline_store`` ``{enabled, kms_key, s3_uri}``, ``online_store`` ``{enabled, kms_key,
+    storage_type}``, ``role_arn``, ``status``.
+"""
 
 from __future__ import annotations
 
-from aiscan.collectors.aws.context import ScopeContext
+import hashlib
+import json
+from collections.abc import Callable, Iterator, Mapping
+from datetime import datetime
+from itertools import islice
+from typing import Any
 
-PERMISSIONS: tuple[str, ...] = ()
+from aiscan.collectors.aws.context import ScopeContext, paginate
+from aiscan.core.model import Asset, AssetKind, Cloud, RelationType
+from aiscan.core.refs import hub_reference, trusts_remote_code
+from aiscan.core.sanitize import bounded, decode_b64
+from aiscan.core.secrets import redact_env, redact_text, scan_text
+
+PERMISSIONS: tuple[str, ...] = tuple(
+    f"sagemaker:{op}"
+    for op in (
+        "ListNotebookInstances",
+        "DescribeNotebookInstance",
+        "DescribeNotebookInstanceLifecycleConfig",
+        "ListModels",
+        "DescribeModel",
+        "ListEndpoints",
+        "DescribeEndpoint",
+        "DescribeEndpointConfig",
+        "ListMonitoringSchedules",
+        "DescribeMonitoringSchedule",
+        "DescribeDataQualityJobDefinition",
+        "DescribeModelQualityJobDefinition",
+        "DescribeModelBiasJobDefinition",
+        "DescribeModelExplainabilityJobDefinition",
+        "ListTrainingJobs",
+        "DescribeTrainingJob",
+        "ListProcessingJobs",
+        "DescribeProcessingJob",
+        "ListTransformJobs",
+        "DescribeTransformJob",
+        "ListPipelines",
+        "DescribePipeline",
+        "ListModelPackageGroups",
+        "ListModelPackages",
+        "DescribeModelPackage",
+        "ListDomains",
+        "DescribeDomain",
+        "ListFeatureGroups",
+        "DescribeFeatureGroup",
+        "ListTags",
+    )
+)
+
+MAX_RECENT_JOBS = 500
+MAX_PACKAGES_PER_GROUP = 100
+MAX_TAGS = 50
+
+SERVICE = "sagemaker"
+
+
+# -- payload helpers: attacker-controlled dicts, so types are checked, not assumed ----------------
+
+
+def _req(payload: Mapping[str, Any], key: str) -> str:
+    """A required string field; a missing or mistyped one is a malformed payload."""
+    value = payload[key]
+    if not isinstance(value, str) or not value:
+        raise TypeError(f"{key} is not a non-empty string")
+    return value
+
+
+def _opt(payload: Mapping[str, Any] | None, key: str) -> str | None:
+    if not isinstance(payload, Mapping):
+        return None
+    value = payload.get(key)
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        raise TypeError(f"{key} is not a string")
+    return value
+
+
+def _map(payload: Mapping[str, Any] | None, key: str) -> Mapping[str, Any]:
+    if not isinstance(payload, Mapping):
+        return {}
+    value = payload.get(key)
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        raise TypeError(f"{key} is not an object")
+    return value
+
+
+def _list(payload: Mapping[str, Any] | None, key: str) -> list[Any]:
+    if not isinstance(payload, Mapping):
+        return []
+    value = payload.get(key)
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise TypeError(f"{key} is not a list")
+    return value
+
+
+def _bool(payload: Mapping[str, Any], key: str) -> bool | None:
+    value = payload.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, bool):
+        raise TypeError(f"{key} is not a boolean")
+    return value
+
+
+def _int(payload: Mapping[str, Any] | None, key: str) -> int | None:
+    if not isinstance(payload, Mapping):
+        return None
+    value = payload.get(key)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{key} is not an integer")
+    return value
+
+
+def _created(payload: Mapping[str, Any], key: str = "CreationTime") -> datetime | None:
+    value = payload.get(key)
+    if isinstance(value, datetime):
+        return value
+    if isinstance(value, str):
+        try:
+            return datetime.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
+
+
+def _asset(
+    *,
+    arn: str,
+    kind: AssetKind,
+    type_: str,
+    name: str,
+    account: str,
+    region: str,
+    payload: Mapping[str, Any],
+    attributes: dict[str, Any],
+    raw: Mapping[str, Any] | None = None,
+    tags: Mapping[str, str] | None = None,
+) -> Asset:
+    return Asset(
+        id=arn,
+        cloud=Cloud.AWS,
+        account=account,
+        region=region,
+        kind=kind,
+        service=SERVICE,
+        type=type_,
+        name=name,
+        created_at=_created(payload),
+        tags=dict(tags or {}),
+        attributes=attributes,
+        raw=bounded(dict(raw if raw is not None else payload)),
+    )
+
+
+def _env(
+    env: Any, location: str, secrets: list[dict[str, str]]
+) -> tuple[dict[str, str], Mapping[str, str]]:
+    """(redacted env, original env) for one environment map; hits go to `secrets`."""
+    if env is None:
+        return {}, {}
+    if not isinstance(env, Mapping):
+        raise TypeError(f"{location} is not an object")
+    original = {str(k): str(v) if v is not None else "" for k, v in env.items()}
+    clean, hits = redact_env(original, location)
+    secrets.extend(hits)
+    return clean, original
+
+
+def _hub_facts(envs: list[Mapping[str, str]]) -> dict[str, Any]:
+    """hub_model and trust_remote_code over the (unredacted) environments of an asset."""
+    hub: dict[str, Any] | None = None
+    trust: str | None = None
+    for env in envs:
+        ref = hub_reference(env)
+        if ref is not None and hub is None:
+            hub = {
+                "repo_id": ref.repo_id,
+                "revision": ref.revision,
+                "pinned": ref.pinned,
+                "variable": ref.variable,
+            }
+        trust = trust or trusts_remote_code(env)
+    return {"hub_model": hub, "trust_remote_code": trust}
+
+
+def _artifact_uri(container: Mapping[str, Any]) -> str | None:
+    return _opt(container, "ModelDataUrl") or _opt(
+        _map(_map(container, "ModelDataSource"), "S3DataSource"), "S3Uri"
+    )
+
+
+def _package_arn(name: str | None, *, account: str, region: str, partition: str) -> str | None:
+    """A ModelPackageName as an ARN (a bare name is an unversioned package in this account)."""
+    if not name:
+        return None
+    if name.startswith("arn:"):
+        return name
+    return f"arn:{partition}:sagemaker:{region}:{account}:model-package/{name.lower()}"
+
+
+def group_of_package(package_arn: str) -> str | None:
+    """The model package group ARN of a versioned package ARN (``model-package/<group>/<n>``)."""
+    head, sep, resource = package_arn.partition(":model-package/")
+    if not sep:
+        return None
+    group, slash, version = resource.rpartition("/")
+    if not slash or not group or not version.isdigit():
+        return None
+    return f"{head}:model-package-group/{group}"
+
+
+def _vpc(payload: Mapping[str, Any]) -> bool:
+    return bool(_list(_map(payload, "VpcConfig"), "Subnets"))
+
+
+def _redacted_payload(payload: Mapping[str, Any], **replace: Any) -> dict[str, Any]:
+    out = dict(payload)
+    out.pop("ResponseMetadata", None)
+    out.update({k: v for k, v in replace.items() if k in payload})
+    return out
+
+
+def _bounded_tags(tags: Any) -> dict[str, str]:
+    out: dict[str, str] = {}
+    if not isinstance(tags, list):
+        return out
+    for tag in tags[:MAX_TAGS]:
+        if isinstance(tag, Mapping) and isinstance(tag.get("Key"), str):
+            out[tag["Key"][:128]] = str(tag.get("Value", ""))[:256]
+    return out
+
+
+# -- SDK calls (the only functions that touch the client) -----------------------------------------
+
+
+def list_notebook_instances(client: Any) -> Iterator[dict[str, Any]]:
+    return paginate(client, "list_notebook_instances", "NotebookInstances")
+
+
+def describe_notebook_instance(client: Any, name: str) -> dict[str, Any]:
+    return dict(client.describe_notebook_instance(NotebookInstanceName=name))
+
+
+def describe_lifecycle_config(client: Any, name: str) -> dict[str, Any]:
+    return dict(
+        client.describe_notebook_instance_lifecycle_config(NotebookInstanceLifecycleConfigName=name)
+    )
+
+
+def list_models(client: Any) -> Iterator[dict[str, Any]]:
+    return paginate(client, "list_models", "Models")
+
+
+def describe_model(client: Any, name: str) -> dict[str, Any]:
+    return dict(client.describe_model(ModelName=name))
+
+
+def list_endpoints(client: Any) -> Iterator[dict[str, Any]]:
+    return paginate(client, "list_endpoints", "Endpoints")
+
+
+def describe_endpoint(client: Any, name: str) -> dict[str, Any]:
+    return dict(client.describe_endpoint(EndpointName=name))
+
+
+def describe_endpoint_config(client: Any, name: str) -> dict[str, Any]:
+    return dict(client.describe_endpoint_config(EndpointConfigName=name))
+
+
+def list_monitoring_schedules(client: Any) -> Iterator[dict[str, Any]]:
+    return paginate(client, "list_monitoring_schedules", "MonitoringScheduleSummaries")
+
+
+def describe_monitoring_schedule(client: Any, name: str) -> dict[str, Any]:
+    return dict(client.describe_monitoring_schedule(MonitoringScheduleName=name))
+
+
+_JOB_DEFINITION_CALLS = {
+    "DataQuality": "describe_data_quality_job_definition",
+    "ModelQuality": "describe_model_quality_job_definition",
+    "ModelBias": "describe_model_bias_job_definition",
+    "ModelExplainability": "describe_model_explainability_job_definition",
+}
+
+
+def describe_job_definition(client: Any, monitoring_type: str, name: str) -> dict[str, Any]:
+    call = _JOB_DEFINITION_CALLS[monitoring_type]
+    return dict(getattr(client, call)(JobDefinitionName=name))
+
+
+def list_recent_jobs(client: Any, operation: str, key: str) -> Iterator[dict[str, Any]]:
+    """The MAX_RECENT_JOBS most recently created jobs; stops paging once it has them."""
+    pages = paginate(
+        client,
+        operation,
+        key,
+        SortBy="CreationTime",
+        SortOrder="Descending",
+        PaginationConfig={"PageSize": 100},
+    )
+    return islice(pages, MAX_RECENT_JOBS)
+
+
+def describe_training_job(client: Any, name: str) -> dict[str, Any]:
+    return dict(client.describe_training_job(TrainingJobName=name))
+
+
+def describe_processing_job(client: Any, name: str) -> dict[str, Any]:
+    return dict(client.describe_processing_job(ProcessingJobName=name))
+
+
+def describe_transform_job(client: Any, name: str) -> dict[str, Any]:
+    return dict(client.describe_transform_job(TransformJobName=name))
+
+
+def list_pipelines(client: Any) -> Iterator[dict[str, Any]]:
+    return paginate(client, "list_pipelines", "PipelineSummaries")
+
+
+def describe_pipeline(client: Any, name: str) -> dict[str, Any]:
+    return dict(client.describe_pipeline(PipelineName=name))
+
+
+def list_model_package_groups(client: Any) -> Iterator[dict[str, Any]]:
+    return paginate(client, "list_model_package_groups", "ModelPackageGroupSummaryList")
+
+
+def list_model_packages(client: Any, group: str | None) -> Iterator[dict[str, Any]]:
+    if group is None:
+        return paginate(client, "list_model_packages", "ModelPackageSummaryList")
+    pages = paginate(
+        client,
+        "list_model_packages",
+        "ModelPackageSummaryList",
+        ModelPackageGroupName=group,
+        SortBy="CreationTime",
+        SortOrder="Descending",
+    )
+    return islice(pages, MAX_PACKAGES_PER_GROUP)
+
+
+def describe_model_package(client: Any, arn: str) -> dict[str, Any]:
+    return dict(client.describe_model_package(ModelPackageName=arn))
+
+
+def list_domains(client: Any) -> Iterator[dict[str, Any]]:
+    return paginate(client, "list_domains", "Domains")
+
+
+def describe_domain(client: Any, domain_id: str) -> dict[str, Any]:
+    return dict(client.describe_domain(DomainId=domain_id))
+
+
+def list_feature_groups(client: Any) -> Iterator[dict[str, Any]]:
+    return paginate(client, "list_feature_groups", "FeatureGroupSummaries")
+
+
+def describe_feature_group(client: Any, name: str) -> dict[str, Any]:
+    return dict(client.describe_feature_group(FeatureGroupName=name))
+
+
+def list_tags(client: Any, arn: str) -> dict[str, str]:
+    return _bounded_tags(client.list_tags(ResourceArn=arn, MaxResults=MAX_TAGS).get("Tags"))
+
+
+# -- pure transforms ------------------------------------------------------------------------------
+
+
+def lifecycle_facts(payload: Mapping[str, Any]) -> dict[str, Any]:
+    """{name, scripts: [{hook, index, sha256}], secrets} of a lifecycle config; no script text."""
+    name = _req(payload, "NotebookInstanceLifecycleConfigName")
+    scripts: list[dict[str, Any]] = []
+    secrets: list[dict[str, str]] = []
+    for hook in ("OnCreate", "OnStart"):
+        for index, item in enumerate(_list(payload, hook)):
+            content = _opt(item, "Content") or ""
+            text = decode_b64(content)
+            digest = hashlib.sha256(text.encode("utf-8", errors="replace")).hexdigest()
+            scripts.append({"hook": hook, "index": index, "sha256": digest})
+            secrets.extend(scan_text(text, f"lifecycle-config/{name}/{hook}[{index}]"))
+    return {"name": name, "scripts": scripts, "secrets": secrets}
+
+
+def to_notebook(
+    payload: Mapping[str, Any],
+    *,
+    account: str,
+    region: str,
+    lifecycle: Mapping[str, Any] | None = None,
+    tags: Mapping[str, str] | None = None,
+) -> Asset:
+    arn = _req(payload, "NotebookInstanceArn")
+    name = _req(payload, "NotebookInstanceName")
+    imds = _map(payload, "InstanceMetadataServiceConfiguration")
+    attrs: dict[str, Any] = {
+        "vpc": _opt(payload, "SubnetId") is not None,
+        "subnet_id": _opt(payload, "SubnetId"),
+        "security_groups": [str(s) for s in _list(payload, "SecurityGroups")],
+        "kms_key": _opt(payload, "KmsKeyId"),
+        # The API default is version 1; older notebooks omit the whole structure.
+        "imds_v2_required": _opt(imds, "MinimumInstanceMetadataServiceVersion") == "2",
+        "instance_type": _opt(payload, "InstanceType"),
+        "status": _opt(payload, "NotebookInstanceStatus"),
+        "role_arn": _opt(payload, "RoleArn"),
+    }
+    direct = _opt(payload, "DirectInternetAccess")
+    if direct is not None:
+        attrs["direct_internet_access"] = direct == "Enabled"
+    root = _opt(payload, "RootAccess")
+    if root is not None:
+        attrs["root_access"] = root == "Enabled"
+    platform = _opt(payload, "PlatformIdentifier")
+    if platform is not None:
+        attrs["platform_identifier"] = platform
+    config_name = _opt(payload, "NotebookInstanceLifecycleConfigName")
+    if config_name is None:
+        attrs["secrets"] = []
+    elif lifecycle is not None:
+        attrs["lifecycle_config"] = {"name": lifecycle["name"], "scripts": lifecycle["scripts"]}
+        attrs["secrets"] = list(lifecycle["secrets"])
+    return _asset(
+        arn=arn,
+        kind=AssetKind.NOTEBOOK,
+        type_="AWS::SageMaker::NotebookInstance",
+        name=name,
+        account=account,
+        region=region,
+        payload=payload,
+        attributes=attrs,
+        raw=_redacted_payload(payload),
+        tags=tags,
+    )
+
+
+def _model_containers(
+    containers: list[Any],
+    location: str,
+    secrets: list[dict[str, str]],
+    envs: list[Mapping[str, str]],
+    *,
+    account: str,
+    region: str,
+    partition: str,
+) -> tuple[list[dict[str, Any]], list[Any]]:
+    """(container attributes, containers with redacted env for raw)."""
+    out: list[dict[str, Any]] = []
+    raw: list[Any] = []
+    for index, c in enumerate(containers):
+        if not isinstance(c, Mapping):
+            raise TypeError(f"{location}[{index}] is not an object")
+        where = f"{location}[{index}]" if len(containers) > 1 else location
+        clean, original = _env(c.get("Environment"), f"{where}.Environment", secrets)
+        envs.append(original)
+        out.append(
+            {
+                "name": _opt(c, "ContainerHostname") or f"container-{index}",
+                "image": _opt(c, "Image"),
+                "environment": clean,
+                "artifact_uri": _artifact_uri(c),
+                "repository_access_mode": _opt(_map(c, "ImageConfig"), "RepositoryAccessMode"),
+                "model_package": _package_arn(
+                    _opt(c, "ModelPackageName"), account=account, region=region, partition=partition
+                ),
+            }
+        )
+        raw.append({**c, "Environment": clean} if "Environment" in c else dict(c))
+    return out, raw
+
+
+def to_model(
+    payload: Mapping[str, Any],
+    *,
+    account: str,
+    region: str,
+    partition: str = "aws",
+    tags: Mapping[str, str] | None = None,
+) -> Asset:
+    arn = _req(payload, "ModelArn")
+    name = _req(payload, "ModelName")
+    secrets: list[dict[str, str]] = []
+    envs: list[Mapping[str, str]] = []
+    where = {"account": account, "region": region, "partition": partition}
+    primary = _map(payload, "PrimaryContainer")
+    replace: dict[str, Any] = {}
+    containers: list[dict[str, Any]] = []
+    if primary:
+        got, raw = _model_containers([primary], "PrimaryContainer", secrets, envs, **where)
+        containers += got
+        replace["PrimaryContainer"] = raw[0]
+    multi = _list(payload, "Containers")
+    if multi:
+        got, raw = _model_containers(multi, "Containers", secrets, envs, **where)
+        containers += got
+        replace["Containers"] = raw
+    attrs: dict[str, Any] = {
+        "containers": containers,
+        "vpc": _vpc(payload),
+        "role_arn": _opt(payload, "ExecutionRoleArn"),
+        "secrets": secrets,
+        **_hub_facts(envs),
+    }
+    isolation = _bool(payload, "EnableNetworkIsolation")
+    # The API omits the flag when it is off; a successful describe therefore means False.
+    attrs["network_isolation"] = bool(isolation)
+    return _asset(
+        arn=arn,
+        kind=AssetKind.MODEL,
+        type_="AWS::SageMaker::Model",
+        name=name,
+        account=account,
+        region=region,
+        payload=payload,
+        attributes=attrs,
+        raw=_redacted_payload(payload, **replace),
+        tags=tags,
+    )
+
+
+def to_model_package(
+    payload: Mapping[str, Any], *, account: str, region: str, partition: str = "aws"
+) -> Asset:
+    arn = _req(payload, "ModelPackageArn")
+    # A versioned package's name is its group's; the ARN's resource part says which version.
+    name = arn.split(":model-package/", 1)[-1] or _req(payload, "ModelPackageName")
+    secrets: list[dict[str, str]] = []
+    envs: list[Mapping[str, str]] = []
+    spec = _map(payload, "InferenceSpecification")
+    containers, raw_containers = _model_containers(
+        _list(spec, "Containers"),
+        "InferenceSpecification.Containers",
+        secrets,
+        envs,
+        account=account,
+        region=region,
+        partition=partition,
+    )
+    attrs: dict[str, Any] = {
+        "group": _opt(payload, "ModelPackageGroupName"),
+        "version": _int(payload, "ModelPackageVersion"),
+        "containers": containers,
+        "secrets": secrets,
+        "status": _opt(payload, "ModelPackageStatus"),
+        **_hub_facts(envs),
+    }
+    approval = _opt(payload, "ModelApprovalStatus")
+    if approval is not None:
+        attrs["approval_status"] = approval
+    replace = {"InferenceSpecification": {**spec, "Containers": raw_containers}} if spec else {}
+    return _asset(
+        arn=arn,
+        kind=AssetKind.MODEL,
+        type_="AWS::SageMaker::ModelPackage",
+        name=name,
+        account=account,
+        region=region,
+        payload=payload,
+        attributes=attrs,
+        raw=_redacted_payload(payload, **replace),
+    )
+
+
+def to_model_package_group(payload: Mapping[str, Any], *, account: str, region: str) -> Asset:
+    return _asset(
+        arn=_req(payload, "ModelPackageGroupArn"),
+        kind=AssetKind.MODEL_REGISTRY,
+        type_="AWS::SageMaker::ModelPackageGroup",
+        name=_req(payload, "ModelPackageGroupName"),
+        account=account,
+        region=region,
+        payload=payload,
+        attributes={"status": _opt(payload, "ModelPackageGroupStatus")},
+    )
+
+
+def _variants(config: Mapping[str, Any]) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    for key, shadow in (("ProductionVariants", False), ("ShadowProductionVariants", True)):
+        for v in _list(config, key):
+            if not isinstance(v, Mapping):
+                raise TypeError(f"{key} item is not an object")
+            models = [_opt(v, "ModelName")]
+            models += [_opt(p, "ModelNameOverride") for p in _list(v, "InstancePools")]
+            out.append(
+                {
+                    "name": _opt(v, "VariantName"),
+                    "model_name": _opt(v, "ModelName"),
+                    "model_names": sorted({m for m in models if m}),
+                    "instance_type": _opt(v, "InstanceType"),
+                    "instance_count": _int(v, "InitialInstanceCount"),
+                    "serverless": bool(_map(v, "ServerlessConfig")),
+                    "shadow": shadow,
+                }
+            )
+    return out
+
+
+def to_endpoint(
+    payload: Mapping[str, Any],
+    config: Mapping[str, Any] | None,
+    *,
+    account: str,
+    region: str,
+    monitoring: list[dict[str, Any]] | None = None,
+    tags: Mapping[str, str] | None = None,
+) -> Asset:
+    """An endpoint with its endpoint config (None if it could not be read) and its schedules
+    (None if they could not be listed)."""
+    arn = _req(payload, "EndpointArn")
+    name = _req(payload, "EndpointName")
+    suffix = "amazonaws.com.cn" if region.startswith("cn-") else "amazonaws.com"
+    attrs: dict[str, Any] = {
+        "endpoint_url": f"https://runtime.sagemaker.{region}.{suffix}/endpoints/{name}/invocations",
+        "authenticated": True,
+        "status": _opt(payload, "EndpointStatus"),
+        "endpoint_config": _opt(payload, "EndpointConfigName"),
+    }
+    if config is not None:
+        capture = _map(config, "DataCaptureConfig")
+        asynccfg = _map(_map(config, "AsyncInferenceConfig"), "OutputConfig")
+        attrs.update(
+            {
+                "variants": _variants(config),
+                "kms_key": _opt(config, "KmsKeyId"),
+                "data_capture": {
+                    "enabled": bool(_bool(capture, "EnableCapture")),
+                    "kms_key": _opt(capture, "KmsKeyId"),
+                    "destination": _opt(capture, "DestinationS3Uri"),
+                },
+                "async_output": (
+                    {
+                        "kms_key": _opt(asynccfg, "KmsKeyId"),
+                        "destination": _opt(asynccfg, "S3OutputPath"),
+                    }
+                    if _map(config, "AsyncInferenceConfig")
+                    else None
+                ),
+            }
+        )
+    if monitoring is not None:
+        attrs["monitoring_schedules"] = len(monitoring)
+        attrs["monitoring"] = monitoring
+    raw = _redacted_payload(payload)
+    if config is not None:
+        raw["EndpointConfig"] = _redacted_payload(config)
+    return _asset(
+        arn=arn,
+        kind=AssetKind.ENDPOINT,
+        type_="AWS::SageMaker::Endpoint",
+        name=name,
+        account=account,
+        region=region,
+        payload=payload,
+        attributes=attrs,
+        raw=raw,
+        tags=tags,
+    )
+
+
+def monitoring_entry(
+    summary: Mapping[str, Any],
+    schedule: Mapping[str, Any] | None,
+    definition: Mapping[str, Any] | None,
+) -> dict[str, Any]:
+    """One schedule on an endpoint; network facts only where a job definition was read."""
+    entry: dict[str, Any] = {
+        "name": _req(summary, "MonitoringScheduleName"),
+        "type": _opt(summary, "MonitoringType"),
+        "status": _opt(summary, "MonitoringScheduleStatus"),
+    }
+    job: Mapping[str, Any] = {}
+    if schedule is not None:
+        cfg = _map(schedule, "MonitoringScheduleConfig")
+        entry["type"] = _opt(cfg, "MonitoringType") or entry["type"]
+        job = _map(cfg, "MonitoringJobDefinition")
+    if not job and definition is not None:
+        job = definition
+    if job:
+        network = _map(job, "NetworkConfig")
+        entry["network_isolation"] = bool(_bool(network, "EnableNetworkIsolation"))
+        entry["inter_container_encryption"] = bool(
+            _bool(network, "EnableInterContainerTrafficEncryption")
+        )
+    return entry
+
+
+def _job_common(
+    *,
+    image: str | None,
+    env: Any,
+    artifact: str | None,
+    secrets: list[dict[str, str]],
+    location: str,
+) -> tuple[dict[str, Any], dict[str, str]]:
+    clean, original = _env(env, location, secrets)
+    container = {
+        "name": "job",
+        "image": image,
+        "environment": clean,
+        "artifact_uri": artifact,
+        "repository_access_mode": None,
+        "model_package": None,
+    }
+    return container, dict(original)
+
+
+def _s3_uris(items: list[Any], *path: str) -> list[str]:
+    out: list[str] = []
+    for item in items:
+        node: Any = item
+        for key in path[:-1]:
+            node = _map(node, key)
+        uri = _opt(node, path[-1])
+        if uri:
+            out.append(uri)
+    return out
+
+
+def to_training_job(payload: Mapping[str, Any], *, account: str, region: str) -> Asset:
+    arn = _req(payload, "TrainingJobArn")
+    name = _req(payload, "TrainingJobName")
+    secrets: list[dict[str, str]] = []
+    algo = _map(payload, "AlgorithmSpecification")
+    artifacts = _opt(_map(payload, "ModelArtifacts"), "S3ModelArtifacts")
+    container, env = _job_common(
+        image=_opt(algo, "TrainingImage"),
+        env=payload.get("Environment"),
+        artifact=artifacts,
+        secrets=secrets,
+        location="Environment",
+    )
+    hyper, _ = _env(payload.get("HyperParameters"), "HyperParameters", secrets)
+    resources = _map(payload, "ResourceConfig")
+    output = _map(payload, "OutputDataConfig")
+    attrs: dict[str, Any] = {
+        "job_type": "training",
+        "status": _opt(payload, "TrainingJobStatus"),
+        "containers": [container],
+        "secrets": secrets,
+        **_hub_facts([env]),
+        "input_uris": _s3_uris(
+            _list(payload, "InputDataConfig"), "DataSource", "S3DataSource", "S3Uri"
+        ),
+        "output_uri": _opt(output, "S3OutputPath"),
+        "model_artifacts": artifacts,
+        "network_isolation": bool(_bool(payload, "EnableNetworkIsolation")),
+        "vpc": _vpc(payload),
+        "inter_container_encryption": bool(_bool(payload, "EnableInterContainerTrafficEncryption")),
+        "instance_type": _opt(resources, "InstanceType"),
+        "instance_count": _int(resources, "InstanceCount"),
+        "volume_kms_key": _opt(resources, "VolumeKmsKeyId"),
+        "output_kms_key": _opt(output, "KmsKeyId"),
+        "role_arn": _opt(payload, "RoleArn"),
+    }
+    if not resources:
+        # Heterogeneous clusters describe instances in InstanceGroups instead.
+        attrs.pop("instance_count")
+    raw = _redacted_payload(payload, Environment=container["environment"], HyperParameters=hyper)
+    return _asset(
+        arn=arn,
+        kind=AssetKind.TRAINING_JOB,
+        type_="AWS::SageMaker::TrainingJob",
+        name=name,
+        account=account,
+        region=region,
+        payload=payload,
+        attributes=attrs,
+        raw=raw,
+    )
+
+
+def _redact_args(app: Mapping[str, Any]) -> dict[str, Any]:
+    out = dict(app)
+    for key in ("ContainerArguments", "ContainerEntrypoint"):
+        if isinstance(out.get(key), list):
+            out[key] = [redact_text(str(a)) for a in out[key]]
+    return out
+
+
+def to_processing_job(payload: Mapping[str, Any], *, account: str, region: str) -> Asset:
+    arn = _req(payload, "ProcessingJobArn")
+    name = _req(payload, "ProcessingJobName")
+    secrets: list[dict[str, str]] = []
+    app = _map(payload, "AppSpecification")
+    container, env = _job_common(
+        image=_opt(app, "ImageUri"),
+        env=payload.get("Environment"),
+        artifact=None,
+        secrets=secrets,
+        location="Environment",
+    )
+    for arg in _list(app, "ContainerArguments") + _list(app, "ContainerEntrypoint"):
+        secrets.extend(scan_text(str(arg), "AppSpecification.ContainerArguments"))
+    cluster = _map(_map(payload, "ProcessingResources"), "ClusterConfig")
+    output = _map(payload, "ProcessingOutputConfig")
+    network = _map(payload, "NetworkConfig")
+    outputs = _s3_uris(_list(output, "Outputs"), "S3Output", "S3Uri")
+    attrs: dict[str, Any] = {
+        "job_type": "processing",
+        "status": _opt(payload, "ProcessingJobStatus"),
+        "containers": [container],
+        "secrets": secrets,
+        **_hub_facts([env]),
+        "input_uris": _s3_uris(_list(payload, "ProcessingInputs"), "S3Input", "S3Uri"),
+        "output_uri": outputs[0] if outputs else None,
+        "output_uris": outputs,
+        "network_isolation": bool(_bool(network, "EnableNetworkIsolation")),
+        "vpc": _vpc(network),
+        "inter_container_encryption": bool(_bool(network, "EnableInterContainerTrafficEncryption")),
+        "instance_type": _opt(cluster, "InstanceType"),
+        "instance_count": _int(cluster, "InstanceCount"),
+        "volume_kms_key": _opt(cluster, "VolumeKmsKeyId"),
+        "output_kms_key": _opt(output, "KmsKeyId"),
+        "role_arn": _opt(payload, "RoleArn"),
+    }
+    raw = _redacted_payload(
+        payload, Environment=container["environment"], AppSpecification=_redact_args(app)
+    )
+    return _asset(
+        arn=arn,
+        kind=AssetKind.TRAINING_JOB,
+        type_="AWS::SageMaker::ProcessingJob",
+        name=name,
+        account=account,
+        region=region,
+        payload=payload,
+        attributes=attrs,
+        raw=raw,
+    )
+
+
+def to_transform_job(payload: Mapping[str, Any], *, account: str, region: str) -> Asset:
+    arn = _req(payload, "TransformJobArn")
+    name = _req(payload, "TransformJobName")
+    secrets: list[dict[str, str]] = []
+    clean, original = _env(payload.get("Environment"), "Environment", secrets)
+    resources = _map(payload, "TransformResources")
+    output = _map(payload, "TransformOutput")
+    source = _map(_map(_map(payload, "TransformInput"), "DataSource"), "S3DataSource")
+    attrs: dict[str, Any] = {
+        "job_type": "transform",
+        "status": _opt(payload, "TransformJobStatus"),
+        "model_name": _opt(payload, "ModelName"),
+        "environment": clean,
+        "secrets": secrets,
+        **_hub_facts([original]),
+        "input_uris": [u for u in (_opt(source, "S3Uri"),) if u],
+        "output_uri": _opt(output, "S3OutputPath"),
+        "instance_type": _opt(resources, "InstanceType"),
+        "instance_count": _int(resources, "InstanceCount"),
+        "volume_kms_key": _opt(resources, "VolumeKmsKeyId"),
+        "output_kms_key": _opt(output, "KmsKeyId"),
+    }
+    return _asset(
+        arn=arn,
+        kind=AssetKind.TRAINING_JOB,
+        type_="AWS::SageMaker::TransformJob",
+        name=name,
+        account=account,
+        region=region,
+        payload=payload,
+        attributes=attrs,
+        raw=_redacted_payload(payload, Environment=clean),
+    )
+
+
+_IMAGE_KEYS = ("TrainingImage", "ImageUri", "Image")
+_ROLE_KEYS = ("RoleArn", "ExecutionRoleArn")
+
+
+def _walk_step(node: Any, found: dict[str, Any], depth: int = 0) -> None:
+    """Collect images, roles and environments anywhere in a step's arguments (bounded)."""
+    if depth > 12:
+        return
+    if isinstance(node, Mapping):
+        for key, value in list(node.items())[:200]:
+            if key in _IMAGE_KEYS and isinstance(value, str):
+                found["images"].append(value)
+            elif key in _ROLE_KEYS and isinstance(value, str):
+                found["roles"].append(value)
+            elif key == "Environment" and isinstance(value, Mapping):
+                found["envs"].append(value)
+            else:
+                _walk_step(value, found, depth + 1)
+    elif isinstance(node, list):
+        for item in node[:200]:
+            _walk_step(item, found, depth + 1)
+
+
+def pipeline_steps(definition: Any) -> tuple[list[dict[str, Any]], list[Mapping[str, Any]]] | None:
+    """(steps, their environments) from a PipelineDefinition JSON string; None if unparseable.
+
+    Values that are pipeline expressions (``{"Get": ...}``) instead of strings are skipped.
+    """
+    if not isinstance(definition, str):
+        return None
+    try:
+        doc = json.loads(definition[: 4 << 20])
+    except (ValueError, RecursionError):
+        return None
+    if not isinstance(doc, Mapping) or not isinstance(doc.get("Steps"), list):
+        return None
+    steps: list[dict[str, Any]] = []
+    envs: list[Mapping[str, Any]] = []
+    for step in doc["Steps"][:500]:
+        if not isinstance(step, Mapping):
+            continue
+        found: dict[str, Any] = {"images": [], "roles": [], "envs": []}
+        _walk_step(step.get("Arguments"), found)
+        steps.append(
+            {
+                "name": str(step.get("Name", ""))[:256],
+                "type": str(step.get("Type", ""))[:64],
+                "images": sorted(set(found["images"])),
+                "role_arn": found["roles"][0] if found["roles"] else None,
+            }
+        )
+        envs.append({k: v for env in found["envs"] for k, v in env.items()})
+    return steps, envs
+
+
+def to_pipeline(payload: Mapping[str, Any], *, account: str, region: str) -> Asset:
+    arn = _req(payload, "PipelineArn")
+    name = _req(payload, "PipelineName")
+    attrs: dict[str, Any] = {
+        "role_arn": _opt(payload, "RoleArn"),
+        "status": _opt(payload, "PipelineStatus"),
+    }
+    parsed = pipeline_steps(payload.get("PipelineDefinition"))
+    if parsed is not None:
+        steps, step_envs = parsed
+        secrets: list[dict[str, str]] = []
+        containers: list[dict[str, Any]] = []
+        originals: list[Mapping[str, str]] = []
+        for step, env in zip(steps, step_envs, strict=True):
+            clean, original = _env(env, f"step/{step['name']}.Environment", secrets)
+            originals.append(original)
+            containers += [
+                {
+                    "name": step["name"],
+                    "image": image,
+                    "environment": clean,
+                    "artifact_uri": None,
+                    "repository_access_mode": None,
+                    "model_package": None,
+                }
+                for image in step["images"]
+            ]
+        attrs.update(
+            {"steps": steps, "containers": containers, "secrets": secrets, **_hub_facts(originals)}
+        )
+    # The definition can carry secrets in step environments; keep only its size in raw.
+    definition = payload.get("PipelineDefinition")
+    raw = _redacted_payload(
+        payload,
+        PipelineDefinition=f"<{len(definition) if isinstance(definition, str) else 0} chars>",
+    )
+    return _asset(
+        arn=arn,
+        kind=AssetKind.PIPELINE,
+        type_="AWS::SageMaker::Pipeline",
+        name=name,
+        account=account,
+        region=region,
+        payload=payload,
+        attributes=attrs,
+        raw=raw,
+    )
+
+
+def to_domain(payload: Mapping[str, Any], *, account: str, region: str) -> Asset:
+    arn = _req(payload, "DomainArn")
+    attrs: dict[str, Any] = {
+        "kms_key": _opt(payload, "KmsKeyId"),
+        "vpc_id": _opt(payload, "VpcId"),
+        "vpc": _opt(payload, "VpcId") is not None and bool(_list(payload, "SubnetIds")),
+        "auth_mode": _opt(payload, "AuthMode"),
+        "role_arn": _opt(_map(payload, "DefaultUserSettings"), "ExecutionRole"),
+        "space_role_arn": _opt(_map(payload, "DefaultSpaceSettings"), "ExecutionRole"),
+        "status": _opt(payload, "Status"),
+    }
+    # The API default is PublicInternetOnly; it is always returned, but not guessed if missing.
+    access = _opt(payload, "AppNetworkAccessType")
+    if access is not None:
+        attrs["app_network_access_type"] = access
+    return _asset(
+        arn=arn,
+        kind=AssetKind.WORKSPACE,
+        type_="AWS::SageMaker::Domain",
+        name=_opt(payload, "DomainName") or _req(payload, "DomainId"),
+        account=account,
+        region=region,
+        payload=payload,
+        attributes=attrs,
+        raw=_redacted_payload(payload),
+    )
+
+
+def to_feature_group(payload: Mapping[str, Any], *, account: str, region: str) -> Asset:
+    arn = _req(payload, "FeatureGroupArn")
+    offline = _map(payload, "OfflineStoreConfig")
+    s3 = _map(offline, "S3StorageConfig")
+    online = _map(payload, "OnlineStoreConfig")
+    attrs: dict[str, Any] = {
+        "offline_store": {
+            "enabled": bool(offline),
+            "kms_key": _opt(s3, "KmsKeyId"),
+            "s3_uri": _opt(s3, "ResolvedOutputS3Uri") or _opt(s3, "S3Uri"),
+        },
+        "online_store": {
+            "enabled": bool(_bool(online, "EnableOnlineStore")),
+            "kms_key": _opt(_map(online, "SecurityConfig"), "KmsKeyId"),
+            "storage_type": _opt(online, "StorageType") or ("Standard" if online else None),
+        },
+        "role_arn": _opt(payload, "RoleArn"),
+        "status": _opt(payload, "FeatureGroupStatus"),
+    }
+    return _asset(
+        arn=arn,
+        kind=AssetKind.DATASET,
+        type_="AWS::SageMaker::FeatureGroup",
+        name=_req(payload, "FeatureGroupName"),
+        account=account,
+        region=region,
+        payload=payload,
+        attributes=attrs,
+        raw=_redacted_payload(payload),
+    )
+
+
+# -- collection: list, describe, transform, relate ------------------------------------------------
 
 
 def collect(ctx: ScopeContext) -> None:
-    return None
+    client = ctx.client("sagemaker")
+    ctx.section("notebook instances", _collect_notebooks, ctx, client)
+    ctx.section("model package groups", _collect_registry, ctx, client)
+    models = ctx.section("models", _collect_models, ctx, client) or {}
+    schedules = ctx.section("monitoring schedules", _collect_schedules, ctx, client)
+    ctx.section("endpoints", _collect_endpoints, ctx, client, models, schedules)
+    artifacts: dict[str, str] = {}
+    for label, fn in (
+        ("training jobs", _collect_training_jobs),
+        ("processing jobs", _collect_processing_jobs),
+        ("transform jobs", _collect_transform_jobs),
+    ):
+        ctx.section(label, fn, ctx, client, artifacts, models)
+    _link_produced_by(ctx, models, artifacts)
+    ctx.section("pipelines", _collect_pipelines, ctx, client)
+    ctx.section("domains", _collect_domains, ctx, client)
+    ctx.section("feature groups", _collect_feature_groups, ctx, client)
+
+
+def _where(ctx: ScopeContext) -> dict[str, str]:
+    return {"account": ctx.account, "region": ctx.region}
+
+
+def _tags(ctx: ScopeContext, client: Any, arn: str) -> dict[str, str]:
+    return ctx.section(f"tags of {arn}", list_tags, client, arn) or {}
+
+
+def _each(
+    ctx: ScopeContext, label: str, items: Iterator[dict[str, Any]], key: str
+) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(name, summary) of each listed item with a usable name; others are recorded as errors."""
+    for item in items:
+        name = item.get(key) if isinstance(item, Mapping) else None
+        if not isinstance(name, str) or not name:
+            ctx.section(label, _raise, f"a {label} summary has no {key}")
+            continue
+        yield name, item
+
+
+def _raise(message: str) -> None:
+    raise ValueError(message)
+
+
+def _relate_runtime(ctx: ScopeContext, asset: Asset) -> None:
+    """Role and images of anything that runs containers."""
+    ctx.use_role(asset.id, asset.attributes.get("role_arn"))
+    for c in asset.attributes.get("containers") or []:
+        ctx.use_image(asset.id, c.get("image"))
+
+
+def _collect_notebooks(ctx: ScopeContext, client: Any) -> None:
+    configs: dict[str, dict[str, Any] | None] = {}
+    for name, _ in _each(
+        ctx, "notebook instance", list_notebook_instances(client), "NotebookInstanceName"
+    ):
+        ctx.section(f"notebook instance {name}", _one_notebook, ctx, client, name, configs)
+
+
+def _one_notebook(
+    ctx: ScopeContext, client: Any, name: str, configs: dict[str, dict[str, Any] | None]
+) -> None:
+    payload = describe_notebook_instance(client, name)
+    config_name = _opt(payload, "NotebookInstanceLifecycleConfigName")
+    lifecycle = None
+    if config_name is not None:
+        if config_name not in configs:
+            configs[config_name] = ctx.section(
+                f"lifecycle config {config_name}", _lifecycle, client, config_name
+            )
+        lifecycle = configs[config_name]
+    arn = _req(payload, "NotebookInstanceArn")
+    asset = to_notebook(payload, lifecycle=lifecycle, tags=_tags(ctx, client, arn), **_where(ctx))
+    ctx.add(asset)
+    ctx.use_role(asset.id, asset.attributes.get("role_arn"))
+
+
+def _lifecycle(client: Any, name: str) -> dict[str, Any]:
+    return lifecycle_facts(describe_lifecycle_config(client, name))
+
+
+def _collect_registry(ctx: ScopeContext, client: Any) -> None:
+    groups = list(
+        _each(
+            ctx, "model package group", list_model_package_groups(client), "ModelPackageGroupName"
+        )
+    )
+    for name, summary in groups:
+        ctx.section(f"model package group {name}", _one_group, ctx, client, name, summary)
+    ctx.section("unversioned model packages", _packages, ctx, client, None)
+
+
+def _one_group(ctx: ScopeContext, client: Any, name: str, summary: dict[str, Any]) -> None:
+    ctx.add(to_model_package_group(summary, **_where(ctx)))
+    _packages(ctx, client, name)
+
+
+def _packages(ctx: ScopeContext, client: Any, group: str | None) -> None:
+    for arn, _ in _each(
+        ctx, "model package", list_model_packages(client, group), "ModelPackageArn"
+    ):
+        ctx.section(f"model package {arn}", _one_package, ctx, client, arn)
+
+
+def _one_package(ctx: ScopeContext, client: Any, arn: str) -> None:
+    asset = to_model_package(
+        describe_model_package(client, arn), partition=ctx.partition, **_where(ctx)
+    )
+    ctx.add(asset)
+    group = group_of_package(asset.id)
+    ctx.relate(asset.id, RelationType.MEMBER_OF, group)
+    _relate_runtime(ctx, asset)
+    for c in asset.attributes["containers"]:
+        ctx.use_bucket(asset.id, c.get("artifact_uri"), RelationType.STORES_ARTIFACT_IN)
+
+
+def _collect_models(ctx: ScopeContext, client: Any) -> dict[str, Asset]:
+    """Every model read, by name (endpoints and transform jobs refer to models by name)."""
+    models: dict[str, Asset] = {}
+    for name, _ in _each(ctx, "model", list_models(client), "ModelName"):
+        asset = ctx.section(f"model {name}", _one_model, ctx, client, name)
+        if asset is not None:
+            models[name] = asset
+    return models
+
+
+def _one_model(ctx: ScopeContext, client: Any, name: str) -> Asset:
+    payload = describe_model(client, name)
+    arn = _req(payload, "ModelArn")
+    asset = to_model(payload, partition=ctx.partition, tags=_tags(ctx, client, arn), **_where(ctx))
+    ctx.add(asset)
+    _relate_runtime(ctx, asset)
+    for c in asset.attributes["containers"]:
+        ctx.use_bucket(asset.id, c.get("artifact_uri"), RelationType.STORES_ARTIFACT_IN)
+        if c.get("model_package"):
+            ctx.relate(asset.id, RelationType.MEMBER_OF, group_of_package(c["model_package"]))
+    return asset
+
+
+def _model_arn(ctx: ScopeContext, models: Mapping[str, Asset], name: str) -> str:
+    known = models.get(name)
+    # SageMaker lowercases resource names in ARNs.
+    return known.id if known is not None else ctx.arn("sagemaker", f"model/{name.lower()}")
+
+
+def _collect_schedules(ctx: ScopeContext, client: Any) -> dict[str, list[dict[str, Any]]]:
+    """Monitoring schedules by endpoint name."""
+    by_endpoint: dict[str, list[dict[str, Any]]] = {}
+    for name, summary in _each(
+        ctx, "monitoring schedule", list_monitoring_schedules(client), "MonitoringScheduleName"
+    ):
+        schedule = ctx.section(
+            f"monitoring schedule {name}", describe_monitoring_schedule, client, name
+        )
+        definition = None
+        cfg = _map(schedule, "MonitoringScheduleConfig") if schedule else {}
+        def_name = _opt(cfg, "MonitoringJobDefinitionName") or _opt(
+            summary, "MonitoringJobDefinitionName"
+        )
+        def_type = _opt(cfg, "MonitoringType") or _opt(summary, "MonitoringType")
+        if (
+            not _map(cfg, "MonitoringJobDefinition")
+            and def_name
+            and def_type in _JOB_DEFINITION_CALLS
+        ):
+            definition = ctx.section(
+                f"monitoring job definition {def_name}",
+                describe_job_definition,
+                client,
+                def_type,
+                def_name,
+            )
+        endpoint = _opt(summary, "EndpointName") or _opt(schedule, "EndpointName")
+        entry = ctx.section(
+            f"monitoring schedule {name}", monitoring_entry, summary, schedule, definition
+        )
+        if endpoint and entry is not None:
+            by_endpoint.setdefault(endpoint, []).append(entry)
+    return by_endpoint
+
+
+def _collect_endpoints(
+    ctx: ScopeContext,
+    client: Any,
+    models: Mapping[str, Asset],
+    schedules: Mapping[str, list[dict[str, Any]]] | None,
+) -> None:
+    for name, _ in _each(ctx, "endpoint", list_endpoints(client), "EndpointName"):
+        ctx.section(f"endpoint {name}", _one_endpoint, ctx, client, name, models, schedules)
+
+
+def _one_endpoint(
+    ctx: ScopeContext,
+    client: Any,
+    name: str,
+    models: Mapping[str, Asset],
+    schedules: Mapping[str, list[dict[str, Any]]] | None,
+) -> None:
+    payload = describe_endpoint(client, name)
+    config_name = _opt(payload, "EndpointConfigName")
+    config = (
+        ctx.section(f"endpoint config {config_name}", describe_endpoint_config, client, config_name)
+        if config_name
+        else None
+    )
+    arn = _req(payload, "EndpointArn")
+    monitoring = None if schedules is None else list(schedules.get(name, []))
+    asset = to_endpoint(
+        payload,
+        config,
+        monitoring=monitoring,
+        tags=_tags(ctx, client, arn),
+        **_where(ctx),
+    )
+    ctx.add(asset)
+    for variant in asset.attributes.get("variants") or []:
+        for model_name in variant["model_names"]:
+            ctx.relate(asset.id, RelationType.SERVES, _model_arn(ctx, models, model_name))
+    capture = asset.attributes.get("data_capture") or {}
+    if capture.get("enabled"):
+        ctx.use_bucket(asset.id, capture.get("destination"), RelationType.WRITES_DATA_TO)
+    async_out = asset.attributes.get("async_output") or {}
+    ctx.use_bucket(asset.id, async_out.get("destination"), RelationType.WRITES_DATA_TO)
+
+
+def _jobs(
+    ctx: ScopeContext,
+    client: Any,
+    label: str,
+    operation: str,
+    key: str,
+    name_key: str,
+    one: Callable[[str], None],
+) -> None:
+    for name, _ in _each(ctx, label, list_recent_jobs(client, operation, key), name_key):
+        ctx.section(f"{label} {name}", one, name)
+
+
+def _relate_job_data(ctx: ScopeContext, asset: Asset) -> None:
+    for uri in asset.attributes.get("input_uris") or []:
+        ctx.use_bucket(asset.id, uri, RelationType.READS_DATA_FROM)
+    outputs = asset.attributes.get("output_uris") or [asset.attributes.get("output_uri")]
+    for uri in outputs:
+        ctx.use_bucket(asset.id, uri, RelationType.WRITES_DATA_TO)
+
+
+def _collect_training_jobs(
+    ctx: ScopeContext, client: Any, artifacts: dict[str, str], models: Mapping[str, Asset]
+) -> None:
+    def one(name: str) -> None:
+        asset = to_training_job(describe_training_job(client, name), **_where(ctx))
+        ctx.add(asset)
+        _relate_runtime(ctx, asset)
+        _relate_job_data(ctx, asset)
+        if asset.attributes.get("model_artifacts"):
+            artifacts[asset.attributes["model_artifacts"]] = asset.id
+
+    _jobs(
+        ctx, client, "training job", "list_training_jobs", "TrainingJobSummaries",
+        "TrainingJobName", one,
+    )  # fmt: skip
+
+
+def _collect_processing_jobs(
+    ctx: ScopeContext, client: Any, artifacts: dict[str, str], models: Mapping[str, Asset]
+) -> None:
+    def one(name: str) -> None:
+        asset = to_processing_job(describe_processing_job(client, name), **_where(ctx))
+        ctx.add(asset)
+        _relate_runtime(ctx, asset)
+        _relate_job_data(ctx, asset)
+
+    _jobs(
+        ctx, client, "processing job", "list_processing_jobs", "ProcessingJobSummaries",
+        "ProcessingJobName", one,
+    )  # fmt: skip
+
+
+def _collect_transform_jobs(
+    ctx: ScopeContext, client: Any, artifacts: dict[str, str], models: Mapping[str, Asset]
+) -> None:
+    def one(name: str) -> None:
+        asset = to_transform_job(describe_transform_job(client, name), **_where(ctx))
+        ctx.add(asset)
+        _relate_job_data(ctx, asset)
+        model_name = asset.attributes.get("model_name")
+        if model_name:
+            ctx.relate(asset.id, RelationType.USES_MODEL, _model_arn(ctx, models, model_name))
+
+    _jobs(
+        ctx, client, "transform job", "list_transform_jobs", "TransformJobSummaries",
+        "TransformJobName", one,
+    )  # fmt: skip
+
+
+def _link_produced_by(
+    ctx: ScopeContext, models: Mapping[str, Asset], artifacts: Mapping[str, str]
+) -> None:
+    if not artifacts:
+        return
+    for model in models.values():
+        for c in model.attributes.get("containers") or []:
+            uri = c.get("artifact_uri")
+            if not uri:
+                continue
+            for prefix, job_arn in artifacts.items():
+                if uri.startswith(prefix):
+                    ctx.relate(model.id, RelationType.PRODUCED_BY, job_arn)
+
+
+def _collect_pipelines(ctx: ScopeContext, client: Any) -> None:
+    for name, _ in _each(ctx, "pipeline", list_pipelines(client), "PipelineName"):
+        ctx.section(f"pipeline {name}", _one_pipeline, ctx, client, name)
+
+
+def _one_pipeline(ctx: ScopeContext, client: Any, name: str) -> None:
+    asset = to_pipeline(describe_pipeline(client, name), **_where(ctx))
+    ctx.add(asset)
+    _relate_runtime(ctx, asset)
+    for step in asset.attributes.get("steps") or []:
+        ctx.use_role(asset.id, step.get("role_arn"))
+
+
+def _collect_domains(ctx: ScopeContext, client: Any) -> None:
+    for domain_id, _ in _each(ctx, "domain", list_domains(client), "DomainId"):
+        ctx.section(f"domain {domain_id}", _one_domain, ctx, client, domain_id)
+
+
+def _one_domain(ctx: ScopeContext, client: Any, domain_id: str) -> None:
+    asset = to_domain(describe_domain(client, domain_id), **_where(ctx))
+    ctx.add(asset)
+    ctx.use_role(asset.id, asset.attributes.get("role_arn"))
+    ctx.use_role(asset.id, asset.attributes.get("space_role_arn"))
+
+
+def _collect_feature_groups(ctx: ScopeContext, client: Any) -> None:
+    for name, _ in _each(ctx, "feature group", list_feature_groups(client), "FeatureGroupName"):
+        ctx.section(f"feature group {name}", _one_feature_group, ctx, client, name)
+
+
+def _one_feature_group(ctx: ScopeContext, client: Any, name: str) -> None:
+    asset = to_feature_group(describe_feature_group(client, name), **_where(ctx))
+    ctx.add(asset)
+    ctx.use_role(asset.id, asset.attributes.get("role_arn"))
+    offline = asset.attributes["offline_store"]
+    ctx.use_bucket(asset.id, offline.get("s3_uri"), RelationType.WRITES_DATA_TO)

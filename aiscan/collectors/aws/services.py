@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from aiscan.collectors.aws import agentcore, bedrock, bedrock_agent, compute, ecr, iam, s3, sagemaker
+from aiscan.collectors.aws import (
+    agentcore,
+    bedrock,
+    bedrock_agent,
+    compute,
+    ecr,
+    iam,
+    s3,
+    sagemaker,
+)
 from aiscan.collectors.aws.context import ScopeContext
 
 ServiceFn = Callable[[ScopeContext], None]
