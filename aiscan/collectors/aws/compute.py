@@ -1,15 +1,421 @@
-"""Placeholder: being written."""
+"""Accelerated compute that hosts AI outside the managed services: EC2 GPU/Trainium/Inferentia
+instances (service key `ec2`) and EKS managed node groups of such instances (service key `eks`).
+
+Whether an instance type is an accelerator type is decided from DescribeInstanceTypes (GpuInfo,
+InferenceAcceleratorInfo or NeuronInfo present), not from a list of names: names drift with every
+new family. Only when DescribeInstanceTypes is denied does a name-prefix guess
+(`p*`, `g*`, `gr*`, `trn*`, `inf*`, `dl*` followed by a digit) stand in; the attribute
+`accelerator_source` then says `instance-type-name` instead of `describe-instance-types`, and
+`accelerators` is absent because the devices are unknown. CPU-only instances and node groups
+produce nothing; terminated instances are skipped.
+
+An instance's identity is its instance profile: the `instance_profile` attribute holds its ARN and
+a `runs-as` relation points at it (the profile's role is resolved later, outside this module).
+A node group's node role is related with `runs-as` and queued for the IAM collector.
+
+`internet_open_ports` lists the inbound rules of the instance's security groups that are open to
+0.0.0.0/0 or ::/0, always as `{"protocol", "from", "to"}` with inclusive port bounds: protocol
+`tcp`/`udp` (other numbered protocols as their number) and `all` for "all traffic", which is
+written as `{"protocol": "all", "from": 0, "to": 65535}`. ICMP rules are left out (no ports).
+A port p is open when some entry with protocol `tcp`/`udp`/`all` has from <= p <= to.
+
+Service-specific attributes:
+
+| attribute | type | on | meaning |
+|---|---|---|---|
+| `instance_type` | str | ec2 | the instance type |
+| `state` | str | ec2 | running, stopped, ... |
+| `imds_enabled` | bool | ec2 | MetadataOptions.HttpEndpoint == "enabled" |
+| `imds_hop_limit` | int | ec2 | PUT response hop limit (>1 lets containers reach IMDS) |
+| `instance_profile` | str or null | ec2 | instance profile ARN |
+| `subnet_id`, `vpc_id` | str or null | ec2 | placement |
+| `security_groups` | list of str | ec2 | security group ids |
+| `internet_open_ports` | list of `{protocol, from, to}` | ec2 | see above |
+| `accelerator_source` | str | both | `describe-instance-types` or `instance-type-name` |
+| `instance_types` | list of str | eks | node instance types |
+| `ami_type` | str | eks | e.g. AL2023_x86_64_NVIDIA |
+| `scaling` | `{min, max, desired}` | eks | scaling config |
+| `node_role` / `role_arn` | str | eks | node IAM role |
+| `remote_access` | `{ec2_ssh_key, source_security_groups}` or null | eks | SSH access config |
+| `ssh_open_to_world` | bool | eks | an SSH key is set and no source security group limits it |
+| `cluster` | str | eks | cluster name |
+
+`ssh_open_to_world` follows the EKS API reference for RemoteAccessConfig: with `ec2SshKey` and no
+`sourceSecurityGroups`, port 22 on the nodes is opened to the internet (0.0.0.0/0). Node groups
+built from a launch template cannot use remoteAccess; their SSH exposure lives in the template's
+security groups and is reported as false here.
+"""
 
 from __future__ import annotations
 
-from aiscan.collectors.aws.context import ScopeContext
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
 
-PERMISSIONS: tuple[str, ...] = ()
+from aiscan.collectors.aws.context import ScopeContext, paginate
+from aiscan.collectors.aws.errors import classify
+from aiscan.collectors.aws.iam import as_datetime
+from aiscan.core.model import Asset, AssetKind, Cloud, CoverageStatus, RelationType
+from aiscan.core.sanitize import bounded, clean_text
+
+PERMISSIONS: tuple[str, ...] = (
+    "ec2:DescribeInstances",
+    "ec2:DescribeInstanceTypes",
+    "ec2:DescribeSecurityGroups",
+    "eks:ListClusters",
+    "eks:ListNodegroups",
+    "eks:DescribeNodegroup",
+)
+
+BATCH = 100
+INTERNET = ("0.0.0.0/0", "::/0")
+SOURCE_API = "describe-instance-types"
+SOURCE_NAME = "instance-type-name"
+SOURCE_AMI = "ami-type"
+_ACCELERATOR_NAME = re.compile(r"^(?:p|g|gr|trn|inf|dl)\d", re.IGNORECASE)
+_GPU_AMI = re.compile(r"GPU|NVIDIA|NEURON", re.IGNORECASE)
+_PROTOCOLS = {"-1": "all", "6": "tcp", "17": "udp", "tcp": "tcp", "udp": "udp"}
+
+
+# -- SDK calls -----------------------------------------------------------------------------------
+
+
+def describe_instances(client: Any) -> list[dict[str, Any]]:
+    return [
+        dict(instance)
+        for reservation in paginate(client, "describe_instances", "Reservations")
+        for instance in reservation.get("Instances") or []
+    ]
+
+
+def describe_instance_types(client: Any, types: Iterable[str]) -> dict[str, dict[str, Any]]:
+    names = sorted(set(types))
+    out: dict[str, dict[str, Any]] = {}
+    for start in range(0, len(names), BATCH):
+        batch = names[start : start + BATCH]
+        for info in paginate(
+            client, "describe_instance_types", "InstanceTypes", InstanceTypes=batch
+        ):
+            out[str(info["InstanceType"])] = dict(info)
+    return out
+
+
+def describe_security_groups(client: Any, group_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+    ids = sorted(set(group_ids))
+    out: dict[str, dict[str, Any]] = {}
+    for start in range(0, len(ids), BATCH):
+        batch = ids[start : start + BATCH]
+        for group in paginate(client, "describe_security_groups", "SecurityGroups", GroupIds=batch):
+            out[str(group["GroupId"])] = dict(group)
+    return out
+
+
+def list_clusters(client: Any) -> list[str]:
+    return [str(c) for c in paginate(client, "list_clusters", "clusters")]
+
+
+def list_nodegroups(client: Any, cluster: str) -> list[str]:
+    return [str(n) for n in paginate(client, "list_nodegroups", "nodegroups", clusterName=cluster)]
+
+
+def describe_nodegroup(client: Any, cluster: str, nodegroup: str) -> dict[str, Any]:
+    resp = client.describe_nodegroup(clusterName=cluster, nodegroupName=nodegroup)
+    return dict(resp["nodegroup"])
+
+
+# -- transforms ----------------------------------------------------------------------------------
+
+
+def accelerators(type_info: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The accelerator devices of an instance type (DescribeInstanceTypes entry)."""
+    gpus = (type_info.get("GpuInfo") or {}).get("Gpus") or []
+    neuron = (type_info.get("NeuronInfo") or {}).get("NeuronDevices") or []
+    inference = (type_info.get("InferenceAcceleratorInfo") or {}).get("Accelerators") or []
+    out = [_device("gpu", d, d.get("Manufacturer")) for d in gpus]
+    out += [_device("neuron", d, "AWS") for d in neuron]
+    # Inferentia appears both as a Neuron device and an inference accelerator: count it once.
+    names = {d["type"] for d in out}
+    out += [
+        _device("inference", d, d.get("Manufacturer"))
+        for d in inference
+        if d.get("Name") not in names
+    ]
+    return out
+
+
+def _device(kind: str, dev: Mapping[str, Any], manufacturer: Any) -> dict[str, Any]:
+    memory = (dev.get("MemoryInfo") or {}).get("SizeInMiB")
+    return {
+        "type": dev.get("Name"),
+        "manufacturer": manufacturer,
+        "count": dev.get("Count"),
+        "memory_mib": memory,
+        "class": kind,
+    }
+
+
+def is_accelerator_name(instance_type: str) -> bool:
+    return _ACCELERATOR_NAME.match(instance_type) is not None
+
+
+def internet_open_ports(groups: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Inbound rules open to the internet, as {protocol, from, to} (see the module docstring)."""
+    found: set[tuple[str, int, int]] = set()
+    for group in groups:
+        for perm in group.get("IpPermissions") or []:
+            cidrs = [r.get("CidrIp") for r in perm.get("IpRanges") or []]
+            cidrs += [r.get("CidrIpv6") for r in perm.get("Ipv6Ranges") or []]
+            if not any(c in INTERNET for c in cidrs):
+                continue
+            raw_proto = str(perm.get("IpProtocol", "")).lower()
+            if raw_proto in ("icmp", "icmpv6", "1", "58"):
+                continue
+            protocol = _PROTOCOLS.get(raw_proto, raw_proto)
+            if protocol == "all" or perm.get("FromPort") is None:
+                low, high = 0, 65535
+            else:
+                low, high = int(perm["FromPort"]), int(perm.get("ToPort", perm["FromPort"]))
+                if low == -1:
+                    low, high = 0, 65535
+            found.add((protocol, low, high))
+    return [{"protocol": p, "from": a, "to": b} for p, a, b in sorted(found)]
+
+
+def security_group_ids(instance: Mapping[str, Any]) -> list[str]:
+    """The instance's groups and those of every attached network interface, in order."""
+    groups = list(instance.get("SecurityGroups") or [])
+    for eni in instance.get("NetworkInterfaces") or []:
+        groups.extend(eni.get("Groups") or [])
+    return list(dict.fromkeys(str(g["GroupId"]) for g in groups if g.get("GroupId")))
+
+
+def public_ip(instance: Mapping[str, Any]) -> str | None:
+    if instance.get("PublicIpAddress"):
+        return str(instance["PublicIpAddress"])
+    for eni in instance.get("NetworkInterfaces") or []:
+        ip = (eni.get("Association") or {}).get("PublicIp")
+        if ip:
+            return str(ip)
+    return None
+
+
+def _tags(tags: Any) -> dict[str, str]:
+    if isinstance(tags, dict):
+        return {str(k): str(v) for k, v in tags.items()}
+    return {str(t["Key"]): str(t.get("Value", "")) for t in tags or [] if "Key" in t}
+
+
+def to_instance(
+    instance: Mapping[str, Any],
+    *,
+    partition: str,
+    account: str,
+    region: str,
+    type_info: Mapping[str, Any] | None,
+    groups: Mapping[str, Mapping[str, Any]] | None,
+) -> Asset:
+    """A gpu-compute asset from a DescribeInstances entry. `type_info` None means the type was
+    judged by name only; `groups` None means the security groups could not be read."""
+    instance_id = str(instance["InstanceId"])
+    tags = _tags(instance.get("Tags"))
+    metadata = instance.get("MetadataOptions") or {}
+    group_ids = security_group_ids(instance)
+    attributes: dict[str, Any] = {
+        "instance_type": instance.get("InstanceType"),
+        "state": (instance.get("State") or {}).get("Name"),
+        "public_ip": public_ip(instance),
+        "instance_profile": (instance.get("IamInstanceProfile") or {}).get("Arn"),
+        "subnet_id": instance.get("SubnetId"),
+        "vpc_id": instance.get("VpcId"),
+        "security_groups": group_ids,
+        "accelerator_source": SOURCE_API if type_info is not None else SOURCE_NAME,
+    }
+    if type_info is not None:
+        attributes["accelerators"] = accelerators(type_info)
+    if "HttpTokens" in metadata:
+        attributes["imds_v2_required"] = metadata["HttpTokens"] == "required"
+    if "HttpEndpoint" in metadata:
+        attributes["imds_enabled"] = metadata["HttpEndpoint"] == "enabled"
+    if "HttpPutResponseHopLimit" in metadata:
+        attributes["imds_hop_limit"] = metadata["HttpPutResponseHopLimit"]
+    if groups is not None and all(g in groups for g in group_ids):
+        attributes["internet_open_ports"] = internet_open_ports(groups[g] for g in group_ids)
+    return Asset(
+        id=f"arn:{partition}:ec2:{region}:{account}:instance/{instance_id}",
+        cloud=Cloud.AWS,
+        account=account,
+        region=region,
+        kind=AssetKind.GPU_COMPUTE,
+        service="ec2",
+        type="AWS::EC2::Instance",
+        name=clean_text(tags.get("Name") or instance_id, 256),
+        created_at=as_datetime(instance.get("LaunchTime")),
+        tags=tags,
+        attributes=attributes,
+        raw=bounded(instance),
+    )
+
+
+def nodegroup_accelerator_source(
+    nodegroup: Mapping[str, Any], types: Mapping[str, Mapping[str, Any]] | None, *, by_name: bool
+) -> str | None:
+    """How a node group was recognised as accelerated, or None when it is not (as far as known).
+
+    `types` holds DescribeInstanceTypes answers (None: unavailable); `by_name` allows the
+    name-prefix guess (only when DescribeInstanceTypes was denied)."""
+    names = [str(t) for t in nodegroup.get("instanceTypes") or []]
+    if types is not None and any(accelerators(types.get(n) or {}) for n in names):
+        return SOURCE_API
+    if by_name and any(is_accelerator_name(n) for n in names):
+        return SOURCE_NAME
+    if _GPU_AMI.search(str(nodegroup.get("amiType") or "")):
+        return SOURCE_AMI
+    return None
+
+
+def to_nodegroup(
+    nodegroup: Mapping[str, Any],
+    *,
+    account: str,
+    region: str,
+    types: Mapping[str, Mapping[str, Any]] | None,
+    source: str,
+) -> Asset:
+    """A gpu-compute asset from a DescribeNodegroup answer; `types` holds DescribeInstanceTypes
+    answers (None: unavailable) and `source` how the node group was recognised as accelerated."""
+    instance_types = [str(t) for t in nodegroup.get("instanceTypes") or []]
+    scaling = nodegroup.get("scalingConfig") or {}
+    remote = nodegroup.get("remoteAccess")
+    attributes: dict[str, Any] = {
+        "cluster": nodegroup.get("clusterName"),
+        "instance_types": instance_types,
+        "ami_type": nodegroup.get("amiType"),
+        "scaling": {
+            "min": scaling.get("minSize"),
+            "max": scaling.get("maxSize"),
+            "desired": scaling.get("desiredSize"),
+        },
+        "node_role": nodegroup.get("nodeRole"),
+        "role_arn": nodegroup.get("nodeRole"),
+        "remote_access": None,
+        "ssh_open_to_world": False,
+        "accelerator_source": source,
+    }
+    if remote:
+        sources = [str(s) for s in remote.get("sourceSecurityGroups") or []]
+        attributes["remote_access"] = {
+            "ec2_ssh_key": remote.get("ec2SshKey"),
+            "source_security_groups": sources,
+        }
+        attributes["ssh_open_to_world"] = bool(remote.get("ec2SshKey")) and not sources
+    if types is not None and instance_types and all(t in types for t in instance_types):
+        devices: list[dict[str, Any]] = []
+        for name in instance_types:
+            devices.extend(accelerators(types[name]))
+        attributes["accelerators"] = devices
+    return Asset(
+        id=str(nodegroup["nodegroupArn"]),
+        cloud=Cloud.AWS,
+        account=account,
+        region=region,
+        kind=AssetKind.GPU_COMPUTE,
+        service="eks",
+        type="AWS::EKS::Nodegroup",
+        name=clean_text(nodegroup.get("nodegroupName", ""), 256),
+        created_at=as_datetime(nodegroup.get("createdAt")),
+        tags=_tags(nodegroup.get("tags")),
+        attributes=attributes,
+        raw=bounded(nodegroup),
+    )
+
+
+# -- collection ----------------------------------------------------------------------------------
+
+
+def _type_infos(
+    ctx: ScopeContext, ec2: Any, types: Iterable[str]
+) -> tuple[dict[str, dict[str, Any]] | None, bool]:
+    """(type name -> DescribeInstanceTypes entry, ok). None with ok=True means "denied, fall back
+    to names" (recorded in coverage); ok=False means a failure that leaves nothing to decide on."""
+    wanted = sorted(set(types))
+    if not wanted:
+        return {}, True
+    try:
+        return describe_instance_types(ec2, wanted), True
+    except Exception as exc:
+        status, message = classify(exc)
+        if status is CoverageStatus.DENIED:
+            note = f"{message}; accelerator types guessed from instance type names"
+            ctx.problems.append((status, f"DescribeInstanceTypes: {note}"))
+            return None, True
+        ctx.problems.append((status, f"DescribeInstanceTypes: {message}"))
+        return None, False
 
 
 def collect_instances(ctx: ScopeContext) -> None:
-    return None
+    ec2 = ctx.client("ec2")
+    instances = ctx.section("DescribeInstances", describe_instances, ec2)
+    if not instances:
+        return
+    live = [i for i in instances if (i.get("State") or {}).get("Name") != "terminated"]
+    infos, ok = _type_infos(ctx, ec2, (str(i.get("InstanceType")) for i in live))
+    if not ok:
+        return
+    if infos is None:
+        gpu = [i for i in live if is_accelerator_name(str(i.get("InstanceType")))]
+    else:
+        gpu = [i for i in live if accelerators(infos.get(str(i.get("InstanceType"))) or {})]
+    if not gpu:
+        return
+    group_ids = [g for i in gpu for g in security_group_ids(i)]
+    groups = ctx.section("DescribeSecurityGroups", describe_security_groups, ec2, group_ids)
+    for instance in gpu:
+        asset = ctx.section(
+            f"instance {clean_text(instance.get('InstanceId'), 32)}",
+            to_instance,
+            instance,
+            partition=ctx.partition,
+            account=ctx.account,
+            region=ctx.region,
+            type_info=None if infos is None else infos.get(str(instance.get("InstanceType"))),
+            groups=groups,
+        )
+        if asset is None:
+            continue
+        ctx.add(asset)
+        ctx.relate(asset.id, RelationType.RUNS_AS, asset.attributes.get("instance_profile"))
 
 
 def collect_nodegroups(ctx: ScopeContext) -> None:
-    return None
+    eks = ctx.client("eks")
+    nodegroups = []
+    for cluster in ctx.section("ListClusters", list_clusters, eks) or []:
+        where = f"cluster {clean_text(cluster, 100)}"
+        for nodegroup in ctx.section(where, list_nodegroups, eks, cluster) or []:
+            found = ctx.section(where, describe_nodegroup, eks, cluster, nodegroup)
+            if found is not None:
+                nodegroups.append(found)
+    if not nodegroups:
+        return
+    all_types = (str(t) for ng in nodegroups for t in ng.get("instanceTypes") or [])
+    infos, ok = _type_infos(ctx, ctx.client("ec2"), all_types)
+    for ng in nodegroups:
+        # without type answers (denied: names may stand in; failed: only the AMI type can tell)
+        source = nodegroup_accelerator_source(ng, infos, by_name=ok and infos is None)
+        if source is None:
+            continue
+        asset = ctx.section(
+            f"nodegroup {clean_text(ng.get('nodegroupName'), 63)}",
+            to_nodegroup,
+            ng,
+            account=ctx.account,
+            region=ctx.region,
+            types=infos,
+            source=source,
+        )
+        if asset is None:
+            continue
+        ctx.add(asset)
+        cluster_arn = ctx.arn("eks", f"cluster/{ng.get('clusterName')}")
+        ctx.relate(asset.id, RelationType.MEMBER_OF, cluster_arn)
+        ctx.use_role(asset.id, ng.get("nodeRole"))

@@ -1,11 +1,186 @@
-"""Placeholder: being written."""
+"""ECR repositories holding the images AI assets run (serving, training, agent containers).
+
+Only repositories of this account's ECR registries that an AI asset pulls from (`ctx.refs.images`,
+parsed with `core.refs.parse_image`) are read; images in other accounts or in public registries
+produce no asset here (the supply-chain rules judge the image URI itself). A referenced repository
+or image that no longer exists is noted in coverage as a dangling reference, not as a failure.
+
+Per region: DescribeRepositories(repositoryNames=[...]) in batches of 100 (one name per call when a
+batch names a missing repository), then DescribeImages for each referenced tag or digest, so one
+missing image does not hide the others.
+
+Service-specific attributes:
+
+| attribute | type | meaning |
+|---|---|---|
+| `image_tag_mutability` | str | `MUTABLE`, `IMMUTABLE` or the `*_WITH_EXCLUSION` variants |
+| `scan_on_push` | bool | basic scanning on push is on |
+| `encryption` | `{type, kms_key}` | `AES256` or `KMS`/`KMS_DSSE`; kms_key the key ARN if any |
+| `images` | list of `{tag, digest, pushed_at, scan_status, finding_counts}` | referenced, found |
+| `missing_images` | list of str | referenced tags/digests the repository does not hold |
+"""
 
 from __future__ import annotations
 
-from aiscan.collectors.aws.context import ScopeContext
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from typing import Any
 
-PERMISSIONS: tuple[str, ...] = ()
+from aiscan.collectors.aws.context import ScopeContext
+from aiscan.collectors.aws.iam import as_datetime, error_code
+from aiscan.core.model import Asset, AssetKind, Cloud, CoverageStatus
+from aiscan.core.refs import parse_image
+from aiscan.core.sanitize import bounded, clean_text
+
+PERMISSIONS: tuple[str, ...] = ("ecr:DescribeRepositories", "ecr:DescribeImages")
+
+BATCH = 100
+
+
+# -- SDK calls -----------------------------------------------------------------------------------
+
+
+def describe_repositories(client: Any, names: list[str]) -> list[dict[str, Any]]:
+    # Explicit names are answered in one page; no pagination needed.
+    return [dict(r) for r in client.describe_repositories(repositoryNames=names)["repositories"]]
+
+
+def describe_image(client: Any, repository: str, image_id: Mapping[str, str]) -> dict[str, Any]:
+    resp = client.describe_images(repositoryName=repository, imageIds=[dict(image_id)])
+    details = resp.get("imageDetails") or []
+    return dict(details[0]) if details else {}
+
+
+# -- transform -----------------------------------------------------------------------------------
+
+
+def image_ids(uris: Iterable[str]) -> list[dict[str, str]]:
+    """ECR image identifiers for image URIs of one repository (a digest wins over a tag)."""
+    seen: dict[tuple[str, str], dict[str, str]] = {}
+    for uri in uris:
+        ref = parse_image(uri)
+        if ref.digest:
+            seen[("imageDigest", ref.digest)] = {"imageDigest": ref.digest}
+        else:
+            tag = ref.tag or "latest"
+            seen[("imageTag", tag)] = {"imageTag": tag}
+    return [seen[k] for k in sorted(seen)]
+
+
+def to_image(requested: Mapping[str, str], detail: Mapping[str, Any]) -> dict[str, Any]:
+    summary = detail.get("imageScanFindingsSummary") or {}
+    tags = [str(t) for t in detail.get("imageTags") or []]
+    tag = requested.get("imageTag") or (tags[0] if tags else None)
+    return {
+        "tag": tag,
+        "digest": detail.get("imageDigest"),
+        "pushed_at": _iso(detail.get("imagePushedAt")),
+        "scan_status": (detail.get("imageScanStatus") or {}).get("status"),
+        "finding_counts": dict(summary.get("findingSeverityCounts") or {}),
+    }
+
+
+def to_repository(
+    repo: Mapping[str, Any],
+    account: str,
+    region: str,
+    images: list[tuple[dict[str, str], dict[str, Any] | None]] | None = None,
+) -> Asset:
+    """A container-registry asset; `images` pairs each requested image id with its ImageDetail
+    (None when the image is missing; the pair is left out when it could not be read)."""
+    encryption = repo.get("encryptionConfiguration") or {}
+    attributes: dict[str, Any] = {
+        "image_tag_mutability": repo.get("imageTagMutability"),
+        "scan_on_push": bool((repo.get("imageScanningConfiguration") or {}).get("scanOnPush")),
+        "encryption": {
+            "type": encryption.get("encryptionType"),
+            "kms_key": encryption.get("kmsKey"),
+        },
+        "kms_key": encryption.get("kmsKey"),
+    }
+    raw: dict[str, Any] = {"repository": dict(repo)}
+    if images is not None:
+        attributes["images"] = [to_image(req, d) for req, d in images if d is not None]
+        attributes["missing_images"] = sorted(
+            req.get("imageDigest") or req.get("imageTag") or "" for req, d in images if d is None
+        )
+        raw["imageDetails"] = [d for _, d in images if d is not None]
+    return Asset(
+        id=str(repo["repositoryArn"]),
+        cloud=Cloud.AWS,
+        account=account,
+        region=region,
+        kind=AssetKind.CONTAINER_REGISTRY,
+        service="ecr",
+        type="AWS::ECR::Repository",
+        name=clean_text(repo.get("repositoryName", ""), 256),
+        created_at=as_datetime(repo.get("createdAt")),
+        attributes=attributes,
+        raw=bounded(raw),
+    )
+
+
+def _iso(value: Any) -> str | None:
+    if value is None:
+        return None
+    return value.isoformat() if isinstance(value, datetime) else str(value)
+
+
+# -- collection ----------------------------------------------------------------------------------
 
 
 def collect(ctx: ScopeContext) -> None:
-    return None
+    wanted: defaultdict[str, defaultdict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for uri in sorted(ctx.refs.images):
+        ref = parse_image(uri)
+        if ref.ecr_account == ctx.account and ref.ecr_region:
+            wanted[ref.ecr_region][ref.repository].append(uri)
+    for region in sorted(wanted):
+        ctx.section(f"ecr {region}", _collect_region, ctx, region, wanted[region])
+
+
+def _collect_region(ctx: ScopeContext, region: str, repos: Mapping[str, list[str]]) -> None:
+    client = ctx.client("ecr", region)
+    names = sorted(repos)
+    found: list[dict[str, Any]] = []
+    for start in range(0, len(names), BATCH):
+        batch = names[start : start + BATCH]
+        try:
+            found.extend(describe_repositories(client, batch))
+        except Exception as exc:
+            if error_code(exc) != "RepositoryNotFoundException":
+                raise
+            for name in batch:  # find which names exist, one by one
+                found.extend(_one_repository(ctx, client, region, name))
+    for repo in found:
+        name = str(repo["repositoryName"])
+        images = ctx.section(
+            f"ecr {region} {name}", _images, client, name, image_ids(repos.get(name, []))
+        )
+        ctx.add(to_repository(repo, ctx.account, region, images))
+
+
+def _one_repository(ctx: ScopeContext, client: Any, region: str, name: str) -> list[dict[str, Any]]:
+    try:
+        return describe_repositories(client, [name])
+    except Exception as exc:
+        if error_code(exc) != "RepositoryNotFoundException":
+            raise
+        missing = f"referenced repository {clean_text(name, 128)} in {region} does not exist"
+        ctx.problems.append((CoverageStatus.OK, missing))
+        return []
+
+
+def _images(
+    client: Any, repository: str, ids: list[dict[str, str]]
+) -> list[tuple[dict[str, str], dict[str, Any] | None]]:
+    out: list[tuple[dict[str, str], dict[str, Any] | None]] = []
+    for image_id in ids:
+        try:
+            out.append((image_id, describe_image(client, repository, image_id) or None))
+        except Exception as exc:
+            if error_code(exc) != "ImageNotFoundException":
+                raise
+            out.append((image_id, None))
+    return out

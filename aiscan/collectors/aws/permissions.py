@@ -42,6 +42,7 @@ PERMISSIONS: tuple[str, ...] = tuple(
 #: botocore operation -> IAM action, where the IAM action is not "<prefix>:<OperationName>".
 IAM_PREFIX = {
     "api.sagemaker": "sagemaker",
+    "api.ecr": "ecr",
     "bedrock-agent": "bedrock",
     "bedrock-agentcore-control": "bedrock-agentcore",
 }
@@ -52,6 +53,7 @@ IAM_ACTION_OVERRIDES = {
     "s3:GetBucketLogging": "s3:GetBucketLogging",
     "s3:GetBucketOwnershipControls": "s3:GetBucketOwnershipControls",
     "s3:HeadBucket": "s3:ListBucket",
+    "s3-control:GetPublicAccessBlock": "s3:GetAccountPublicAccessBlock",
 }
 
 

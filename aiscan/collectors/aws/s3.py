@@ -1,11 +1,413 @@
-"""Placeholder: being written."""
+"""S3 buckets that AI assets read from or write to (model artifacts, training data, RAG sources).
+
+Only buckets referenced by an AI asset (`ctx.refs.buckets`) become assets: the company's other
+buckets are not AI assets. ListBuckets runs once to tell this account's buckets (`owned`) and their
+regions; a referenced bucket that does not exist is noted in coverage as a dangling reference (a
+finding for later, not a read failure), and a referenced bucket that cannot be read is recorded as
+denied for the account's `s3` scope.
+
+Per bucket: GetBucketLocation (unless ListBuckets gave the region), GetPublicAccessBlock,
+GetBucketPolicyStatus, GetBucketPolicy, GetBucketAcl, GetBucketEncryption, GetBucketVersioning,
+GetBucketLogging, GetBucketTagging; per account: s3control GetPublicAccessBlock.
+
+Decisions worth knowing:
+
+* "Not configured" answers are facts, not failures: no public-access block means all four flags
+  are false; no bucket policy means the policy makes nothing public and grants no writes; no
+  default-encryption configuration is reported as `{algorithm: "AES256", kms_key: null,
+  default: true}` because S3 has applied SSE-S3 to every new object since January 2023 (older
+  emulators still answer ServerSideEncryptionConfigurationNotFoundError).
+* A referenced bucket of another account (not in ListBuckets, e.g. a JumpStart cache) that refuses
+  reads is still an asset (`owned: false`, unreadable attributes absent); the refusal is noted in
+  coverage without marking the scope denied, since no permission of this account can fix it.
+  Reading our own referenced bucket denied marks the scope denied.
+* `block_public_access` is the effective setting: the bucket's flags OR the account's flags.
+  When the account-level block could not be read it holds the bucket's flags only, and `public`
+  is left absent whenever the account block could have changed the answer.
+* `public` is true when the policy status says public and RestrictPublicBuckets is not in effect,
+  or when the ACL grants anything to AllUsers/AuthenticatedUsers and IgnorePublicAcls is not in
+  effect; it is absent when a deciding fact could not be read.
+* `write_principals` lists the principals of Allow statements in the bucket policy that grant
+  s3:PutObject (by wildcard too, `NotAction` conservatively); `*` is anyone. Conditions are not
+  evaluated: principals granted only under a Condition are also listed in
+  `write_principals_conditional`, so a rule can weigh `aws:PrincipalOrgID`-style restrictions.
+
+Service-specific attributes:
+
+| attribute | type | meaning |
+|---|---|---|
+| `owned` | bool | the bucket is in this account's ListBuckets (absent if ListBuckets was denied) |
+| `bucket_block_public_access` | dict or absent | the bucket's own four flags |
+| `account_block_public_access` | dict or absent | the account's four flags (absent if unreadable) |
+| `policy_public` | bool | GetBucketPolicyStatus.IsPublic (false when there is no policy) |
+| `acl_public_grants` | list of `{grantee, permission}` | grants to AllUsers/AuthenticatedUsers |
+| `write_principals_conditional` | list of str | write principals granted only under a Condition |
+| `bucket_key_enabled` | bool | S3 Bucket Key for SSE-KMS |
+| `mfa_delete` | bool | versioning MFA delete |
+"""
 
 from __future__ import annotations
 
-from aiscan.collectors.aws.context import ScopeContext
+import json
+from collections.abc import Mapping
+from typing import Any
 
-PERMISSIONS: tuple[str, ...] = ()
+from aiscan.collectors.aws.context import ScopeContext, paginate
+from aiscan.collectors.aws.errors import classify
+from aiscan.collectors.aws.iam import allows, as_datetime, error_code, principals, statements
+from aiscan.core.model import Asset, AssetKind, Cloud, CoverageStatus
+from aiscan.core.sanitize import bounded, clean_text
+
+PERMISSIONS: tuple[str, ...] = (
+    "s3:ListAllMyBuckets",
+    "s3:GetBucketLocation",
+    "s3:GetBucketPublicAccessBlock",
+    "s3:GetBucketPolicyStatus",
+    "s3:GetBucketPolicy",
+    "s3:GetBucketAcl",
+    "s3:GetEncryptionConfiguration",
+    "s3:GetBucketVersioning",
+    "s3:GetBucketLogging",
+    "s3:GetBucketTagging",
+    "s3:GetAccountPublicAccessBlock",
+)
+
+HOME_REGION = {"aws": "us-east-1", "aws-cn": "cn-north-1", "aws-us-gov": "us-gov-west-1"}
+PUBLIC_GROUPS = {
+    "http://acs.amazonaws.com/groups/global/AllUsers": "AllUsers",
+    "http://acs.amazonaws.com/groups/global/AuthenticatedUsers": "AuthenticatedUsers",
+}
+FLAGS = {
+    "BlockPublicAcls": "block_public_acls",
+    "IgnorePublicAcls": "ignore_public_acls",
+    "BlockPublicPolicy": "block_public_policy",
+    "RestrictPublicBuckets": "restrict_public_buckets",
+}
+#: Error codes that mean "this is not configured", per operation: an answer, not a failure.
+NOT_CONFIGURED = {
+    "GetPublicAccessBlock": "NoSuchPublicAccessBlockConfiguration",
+    "GetBucketPolicyStatus": "NoSuchBucketPolicy",
+    "GetBucketPolicy": "NoSuchBucketPolicy",
+    "GetBucketEncryption": "ServerSideEncryptionConfigurationNotFoundError",
+    "GetBucketTagging": "NoSuchTagSet",
+}
+BUCKET_READS = (
+    ("GetPublicAccessBlock", "get_public_access_block"),
+    ("GetBucketPolicyStatus", "get_bucket_policy_status"),
+    ("GetBucketPolicy", "get_bucket_policy"),
+    ("GetBucketAcl", "get_bucket_acl"),
+    ("GetBucketEncryption", "get_bucket_encryption"),
+    ("GetBucketVersioning", "get_bucket_versioning"),
+    ("GetBucketLogging", "get_bucket_logging"),
+    ("GetBucketTagging", "get_bucket_tagging"),
+)
+
+
+class BucketGone(Exception):
+    """The bucket does not exist (NoSuchBucket)."""
+
+
+# -- SDK calls -----------------------------------------------------------------------------------
+
+
+def list_buckets(client: Any) -> list[dict[str, Any]]:
+    return [dict(b) for b in paginate(client, "list_buckets", "Buckets")]
+
+
+def get_bucket_location(client: Any, bucket: str) -> str:
+    constraint = client.get_bucket_location(Bucket=bucket).get("LocationConstraint")
+    # Legacy answers: no constraint is us-east-1, "EU" is eu-west-1.
+    return str({None: "us-east-1", "": "us-east-1", "EU": "eu-west-1"}.get(constraint, constraint))
+
+
+def read_bucket(client: Any, operation: str, method: str, bucket: str) -> dict[str, Any]:
+    """One bucket read: the response, or `{"Error": {"Code": ...}}` for "not configured"."""
+    try:
+        resp = dict(getattr(client, method)(Bucket=bucket))
+    except Exception as exc:
+        code = error_code(exc)
+        if code == "NoSuchBucket":
+            raise BucketGone(bucket) from exc
+        if code and code == NOT_CONFIGURED.get(operation):
+            return {"Error": {"Code": code}}
+        raise
+    resp.pop("ResponseMetadata", None)
+    return resp
+
+
+def get_account_public_access_block(client: Any, account: str) -> dict[str, Any]:
+    try:
+        resp = dict(client.get_public_access_block(AccountId=account))
+    except Exception as exc:
+        if error_code(exc) == "NoSuchPublicAccessBlockConfiguration":
+            return {"Error": {"Code": "NoSuchPublicAccessBlockConfiguration"}}
+        raise
+    resp.pop("ResponseMetadata", None)
+    return resp
+
+
+# -- transform -----------------------------------------------------------------------------------
+
+
+def _not_configured(resp: Mapping[str, Any] | None) -> bool:
+    return resp is not None and "Error" in resp
+
+
+def block_flags(resp: Mapping[str, Any] | None) -> dict[str, bool] | None:
+    """Four snake_case flags from a GetPublicAccessBlock answer; None if it was not read."""
+    if resp is None:
+        return None
+    config = {} if _not_configured(resp) else resp.get("PublicAccessBlockConfiguration") or {}
+    return {snake: bool(config.get(key, False)) for key, snake in FLAGS.items()}
+
+
+def write_principals(policy: Any) -> tuple[list[str], list[str]]:
+    """(principals allowed to put objects, those of them allowed only under a Condition)."""
+    unconditional: set[str] = set()
+    conditional: set[str] = set()
+    for st in statements(policy):
+        if not allows(st, "s3:PutObject"):
+            continue
+        target = conditional if st.get("Condition") else unconditional
+        target.update(principals(st))
+    conditional -= unconditional
+    return sorted(unconditional | conditional), sorted(conditional)
+
+
+def encryption(resp: Mapping[str, Any]) -> dict[str, Any]:
+    if _not_configured(resp):
+        return {"algorithm": "AES256", "kms_key": None, "default": True}
+    rules = (resp.get("ServerSideEncryptionConfiguration") or {}).get("Rules") or [{}]
+    default = rules[0].get("ApplyServerSideEncryptionByDefault") or {}
+    algorithm = default.get("SSEAlgorithm")
+    key = default.get("KMSMasterKeyID") if str(algorithm).startswith("aws:kms") else None
+    if key and str(key).endswith("alias/aws/s3"):
+        key = None  # the AWS-managed key: not a customer-managed one
+    return {"algorithm": algorithm, "kms_key": key, "default": False}
+
+
+def to_bucket(payload: Mapping[str, Any], partition: str, account: str) -> Asset:
+    """A bucket asset from {Name, CreationDate?, Region?, Owned?, AccountPublicAccessBlock?, and
+    one entry per operation name of BUCKET_READS}; an absent entry was not readable."""
+    name = str(payload["Name"])
+    attributes: dict[str, Any] = {}
+    if "Owned" in payload:
+        attributes["owned"] = bool(payload["Owned"])
+
+    bucket_flags = block_flags(payload.get("GetPublicAccessBlock"))
+    account_flags = block_flags(payload.get("AccountPublicAccessBlock"))
+    if bucket_flags is not None:
+        attributes["bucket_block_public_access"] = bucket_flags
+    if account_flags is not None:
+        attributes["account_block_public_access"] = account_flags
+    effective: dict[str, bool] | None = None
+    if bucket_flags is not None:
+        effective = {
+            k: v or bool(account_flags and account_flags[k]) for k, v in bucket_flags.items()
+        }
+        attributes["block_public_access"] = effective
+
+    reasons: list[str] = []
+    status = payload.get("GetBucketPolicyStatus")
+    if status is not None:
+        policy_public = not _not_configured(status) and bool(
+            (status.get("PolicyStatus") or {}).get("IsPublic")
+        )
+        attributes["policy_public"] = policy_public
+        if policy_public:
+            reasons.append("bucket policy allows public access")
+    acl = payload.get("GetBucketAcl")
+    if acl is not None:
+        grants = [
+            {"grantee": PUBLIC_GROUPS[g["Grantee"]["URI"]], "permission": str(g.get("Permission"))}
+            for g in acl.get("Grants") or []
+            if (g.get("Grantee") or {}).get("URI") in PUBLIC_GROUPS
+        ]
+        attributes["acl_public_grants"] = grants
+        reasons.extend(f"ACL grants {g['permission']} to {g['grantee']}" for g in grants)
+
+    acl_grants = attributes.get("acl_public_grants")
+    verdicts = (
+        _exposure(
+            attributes.get("policy_public"),
+            _flag(bucket_flags, account_flags, "restrict_public_buckets"),
+        ),
+        _exposure(
+            None if acl_grants is None else bool(acl_grants),
+            _flag(bucket_flags, account_flags, "ignore_public_acls"),
+        ),
+    )
+    if True in verdicts:
+        attributes["public"] = True
+    elif None not in verdicts:
+        attributes["public"] = False
+    if reasons:
+        attributes["public_reasons"] = reasons
+
+    enc = payload.get("GetBucketEncryption")
+    if enc is not None:
+        attributes["encryption"] = encryption(enc)
+        attributes["kms_key"] = attributes["encryption"]["kms_key"]
+        rules = (enc.get("ServerSideEncryptionConfiguration") or {}).get("Rules") or [{}]
+        attributes["bucket_key_enabled"] = bool(rules[0].get("BucketKeyEnabled", False))
+    versioning = payload.get("GetBucketVersioning")
+    if versioning is not None:
+        attributes["versioning"] = str(versioning.get("Status") or "Disabled")
+        attributes["mfa_delete"] = versioning.get("MFADelete") == "Enabled"
+    logging_resp = payload.get("GetBucketLogging")
+    if logging_resp is not None:
+        attributes["logging_enabled"] = bool(logging_resp.get("LoggingEnabled"))
+
+    raw: dict[str, Any] = dict(payload)
+    policy = payload.get("GetBucketPolicy")
+    if policy is not None:
+        document = None if _not_configured(policy) else _json(policy.get("Policy"))
+        writers, conditional = write_principals(document)
+        attributes["write_principals"] = writers
+        attributes["write_principals_conditional"] = conditional
+        raw["GetBucketPolicy"] = {"Policy": document} if document is not None else policy
+
+    tags: dict[str, str] = {}
+    tagging = payload.get("GetBucketTagging")
+    if tagging is not None and not _not_configured(tagging):
+        tags = {str(t["Key"]): str(t.get("Value", "")) for t in tagging.get("TagSet") or []}
+
+    region = payload.get("Region")
+    return Asset(
+        id=f"arn:{partition}:s3:::{name}",
+        cloud=Cloud.AWS,
+        account=account,
+        region=str(region) if region else None,
+        kind=AssetKind.BUCKET,
+        service="s3",
+        type="AWS::S3::Bucket",
+        name=name,
+        created_at=as_datetime(payload.get("CreationDate")),
+        tags=tags,
+        attributes=attributes,
+        raw=bounded(raw),
+    )
+
+
+def _exposure(exposed: bool | None, blocked: bool | None) -> bool | None:
+    """Public through one path (policy or ACL)? None when a deciding fact is unknown."""
+    if blocked is True or exposed is False:
+        return False
+    if exposed is True and blocked is False:
+        return True
+    return None
+
+
+def _flag(
+    bucket: Mapping[str, bool] | None, account: Mapping[str, bool] | None, flag: str
+) -> bool | None:
+    """Whether a block flag is in effect: True if either level sets it, None if undecidable."""
+    if (bucket and bucket[flag]) or (account and account[flag]):
+        return True
+    if bucket is None or account is None:
+        return None
+    return False
+
+
+def _json(text: Any) -> Any:
+    if not isinstance(text, str):
+        return text
+    try:
+        return json.loads(text)
+    except ValueError:
+        return None
+
+
+# -- collection ----------------------------------------------------------------------------------
 
 
 def collect(ctx: ScopeContext) -> None:
-    return None
+    referenced = sorted(ctx.refs.buckets)
+    if not referenced:
+        return
+    home = HOME_REGION.get(ctx.partition, "us-east-1")
+    client = ctx.client("s3", home)
+    listed = ctx.section("ListBuckets", list_buckets, client)
+    owned = {str(b["Name"]): b for b in listed} if listed is not None else None
+    account_block = ctx.section(
+        "account public access block",
+        get_account_public_access_block,
+        ctx.client("s3control", home),
+        ctx.account,
+    )
+    for name in referenced:
+        try:
+            _collect_bucket(ctx, name, owned, account_block)
+        except BucketGone:
+            ctx.problems.append(
+                (
+                    CoverageStatus.OK,
+                    f"referenced bucket {clean_text(name, 64)} does not exist",
+                )
+            )
+        except Exception as exc:
+            status, message = classify(exc)
+            ctx.problems.append((status, f"bucket {clean_text(name, 64)}: {message}"))
+
+
+def _collect_bucket(
+    ctx: ScopeContext,
+    name: str,
+    owned: Mapping[str, Mapping[str, Any]] | None,
+    account_block: Mapping[str, Any] | None,
+) -> None:
+    home = HOME_REGION.get(ctx.partition, "us-east-1")
+    payload: dict[str, Any] = {"Name": name}
+    listed = (owned or {}).get(name)
+    # Another account's bucket (JumpStart caches, vendor datasets): being refused is expected
+    # and no permission of ours can fix it, so it is noted rather than marking the scan denied;
+    # its attributes stay absent and rules answer manual.
+    foreign = owned is not None and listed is None
+    refused: list[str] = []
+    if owned is not None:
+        payload["Owned"] = listed is not None
+    if listed is not None:
+        payload["CreationDate"] = listed.get("CreationDate")
+    if account_block is not None and not foreign:
+        payload["AccountPublicAccessBlock"] = account_block
+    region = (listed or {}).get("BucketRegion")
+    if not region:
+        region = _read(
+            ctx, name, foreign, refused, get_bucket_location, ctx.client("s3", home), name
+        )
+    if region:
+        payload["Region"] = region
+    client = ctx.client("s3", str(region or home))
+    for operation, method in BUCKET_READS:
+        resp = _read(ctx, name, foreign, refused, read_bucket, client, operation, method, name)
+        if resp is not None:
+            payload[operation] = resp
+    if refused:
+        ctx.problems.append(
+            (
+                CoverageStatus.OK,
+                f"bucket {clean_text(name, 64)} belongs to another account; not readable: "
+                + ", ".join(refused),
+            )
+        )
+    ctx.add(to_bucket(payload, ctx.partition, ctx.account))
+
+
+def _read(
+    ctx: ScopeContext, bucket: str, foreign: bool, refused: list[str], fn: Any, *args: Any
+) -> Any:
+    """ctx.section for one bucket read, except that a vanished bucket stops the whole bucket and
+    a foreign bucket's refusals are collected in `refused`."""
+    try:
+        return fn(*args)
+    except BucketGone:
+        raise
+    except Exception as exc:
+        if error_code(exc) == "NoSuchBucket":
+            raise BucketGone(bucket) from exc
+        status, message = classify(exc)
+        if foreign and status is CoverageStatus.DENIED:
+            refused.append(str(getattr(exc, "operation_name", "") or type(exc).__name__))
+            return None
+        ctx.problems.append((status, f"bucket {clean_text(bucket, 64)}: {message}"))
+        return None
