@@ -1,11 +1,459 @@
-"""Placeholder: being written."""
+"""Agents for Amazon Bedrock (``bedrock-agent``): agents with their action groups and knowledge
+bases, and knowledge bases with their data sources.
+
+Assets (service ``bedrock-agent``):
+
+* ``agent`` (``AWS::Bedrock::Agent``, the DRAFT working copy): ``status``, ``role_arn``,
+  ``kms_key`` (``customerEncryptionKeyArn``), ``idle_session_ttl`` (seconds),
+  ``foundation_model`` (as configured), ``guardrail`` (the guardrail ARN, null when none is
+  configured), ``guardrail_version``, ``orchestration``, ``collaboration``, ``action_groups``
+  ``[{name, lambda, state, signature}]`` (absent when they could not be read), ``knowledge_bases``
+  (ids), ``secrets`` (found in the instruction, which is stored redacted). Relations:
+  ``guarded-by`` the guardrail, ``runs-as`` the role, ``uses-model`` the foundation model or
+  inference profile, ``invokes`` the action-group / orchestration Lambdas, ``uses-knowledge-base``.
+* ``knowledge-base`` (``AWS::Bedrock::KnowledgeBase``): ``status``, ``role_arn``, ``type``
+  (VECTOR/KENDRA/SQL/MANAGED), ``storage_type``, ``embedding_model``, ``data_sources``
+  ``[{name, type, bucket, kms_key}]`` (absent when they could not be read; ``kms_key`` is the data
+  source's ``serverSideEncryptionConfiguration.kmsKeyArn`` or null). Relations: ``runs-as``,
+  ``uses-model`` the embedding model, ``reads-data-from`` each S3 data-source bucket.
+* ``pipeline`` (``AWS::Bedrock::Flow``, the DRAFT definition): ``status``, ``role_arn``,
+  ``kms_key``, ``node_types`` (sorted, unique), ``unguarded_nodes`` (names of Prompt and
+  KnowledgeBase nodes, loops included, without a guardrail), ``guardrails`` (ARNs), ``secrets``
+  (found in inline code nodes, which are stored redacted). Relations: ``runs-as``,
+  ``guarded-by``, ``invokes`` the Lambda nodes, ``uses-knowledge-base``.
+"""
 
 from __future__ import annotations
 
-from aiscan.collectors.aws.context import ScopeContext
+import re
+from typing import Any
 
-PERMISSIONS: tuple[str, ...] = ()
+from aiscan.collectors.aws.context import ScopeContext, paginate
+from aiscan.core.model import Asset, AssetKind, Cloud, RelationType
+from aiscan.core.sanitize import bounded
+from aiscan.core.secrets import redact_text, scan_text
+
+PERMISSIONS: tuple[str, ...] = (
+    "bedrock:ListAgents",
+    "bedrock:GetAgent",
+    "bedrock:ListAgentActionGroups",
+    "bedrock:GetAgentActionGroup",
+    "bedrock:ListAgentKnowledgeBases",
+    "bedrock:ListKnowledgeBases",
+    "bedrock:GetKnowledgeBase",
+    "bedrock:ListDataSources",
+    "bedrock:GetDataSource",
+    "bedrock:ListFlows",
+    "bedrock:GetFlow",
+)
+
+SERVICE = "bedrock-agent"
+DRAFT = "DRAFT"
+#: Cross-region inference profile ids start with a geography prefix (us.anthropic.claude-...).
+_PROFILE_ID = re.compile(r"^(?:us|eu|apac|us-gov|ca|jp|au|global)\.[a-z0-9-]+\.")
+
+
+# -- SDK calls ------------------------------------------------------------------------------------
+
+
+def list_agents(client: Any) -> list[dict[str, Any]]:
+    return list(paginate(client, "list_agents", "agentSummaries"))
+
+
+def get_agent(client: Any, agent_id: str) -> dict[str, Any]:
+    return dict(client.get_agent(agentId=agent_id)["agent"])
+
+
+def list_action_groups(client: Any, agent_id: str) -> list[dict[str, Any]]:
+    return list(
+        paginate(
+            client,
+            "list_agent_action_groups",
+            "actionGroupSummaries",
+            agentId=agent_id,
+            agentVersion=DRAFT,
+        )
+    )
+
+
+def get_action_group(client: Any, agent_id: str, group_id: str) -> dict[str, Any]:
+    resp = client.get_agent_action_group(
+        agentId=agent_id, agentVersion=DRAFT, actionGroupId=group_id
+    )
+    return dict(resp["agentActionGroup"])
+
+
+def list_agent_knowledge_bases(client: Any, agent_id: str) -> list[dict[str, Any]]:
+    return list(
+        paginate(
+            client,
+            "list_agent_knowledge_bases",
+            "agentKnowledgeBaseSummaries",
+            agentId=agent_id,
+            agentVersion=DRAFT,
+        )
+    )
+
+
+def list_knowledge_bases(client: Any) -> list[dict[str, Any]]:
+    return list(paginate(client, "list_knowledge_bases", "knowledgeBaseSummaries"))
+
+
+def get_knowledge_base(client: Any, kb_id: str) -> dict[str, Any]:
+    return dict(client.get_knowledge_base(knowledgeBaseId=kb_id)["knowledgeBase"])
+
+
+def list_data_sources(client: Any, kb_id: str) -> list[dict[str, Any]]:
+    return list(paginate(client, "list_data_sources", "dataSourceSummaries", knowledgeBaseId=kb_id))
+
+
+def get_data_source(client: Any, kb_id: str, ds_id: str) -> dict[str, Any]:
+    resp = client.get_data_source(knowledgeBaseId=kb_id, dataSourceId=ds_id)
+    return dict(resp["dataSource"])
+
+
+def list_flows(client: Any) -> list[dict[str, Any]]:
+    return list(paginate(client, "list_flows", "flowSummaries"))
+
+
+def get_flow(client: Any, flow_id: str) -> dict[str, Any]:
+    return dict(client.get_flow(flowIdentifier=flow_id))
+
+
+# -- transforms -----------------------------------------------------------------------------------
+
+
+def guardrail_arn(identifier: str | None, partition: str, region: str, account: str) -> str | None:
+    """Agents may name their guardrail by id or by ARN; relations always point at the ARN."""
+    if not identifier:
+        return None
+    if identifier.startswith("arn:"):
+        return identifier
+    return f"arn:{partition}:bedrock:{region}:{account}:guardrail/{identifier}"
+
+
+def model_arn(identifier: str | None, partition: str, region: str, account: str) -> str | None:
+    """The ARN of the model an agent names by model id, inference-profile id or ARN."""
+    if not identifier:
+        return None
+    if identifier.startswith("arn:"):
+        return identifier
+    if _PROFILE_ID.match(identifier):
+        return f"arn:{partition}:bedrock:{region}:{account}:inference-profile/{identifier}"
+    return f"arn:{partition}:bedrock:{region}::foundation-model/{identifier}"
+
+
+def knowledge_base_arn(kb_id: str, partition: str, region: str, account: str) -> str:
+    return f"arn:{partition}:bedrock:{region}:{account}:knowledge-base/{kb_id}"
+
+
+def action_group_entry(group: dict[str, Any]) -> dict[str, Any]:
+    executor = group.get("actionGroupExecutor") or {}
+    return {
+        "name": group.get("actionGroupName"),
+        "lambda": executor.get("lambda"),
+        "state": group.get("actionGroupState"),
+        "signature": group.get("parentActionSignature"),
+    }
+
+
+def to_agent(
+    payload: dict[str, Any],
+    *,
+    partition: str,
+    account: str,
+    region: str,
+    action_groups: list[dict[str, Any]] | None = None,
+    knowledge_bases: list[str] | None = None,
+) -> Asset:
+    arn = str(payload["agentArn"])
+    guardrail = payload.get("guardrailConfiguration") or {}
+    raw = dict(payload)
+    secrets: list[dict[str, str]] = []
+    if isinstance(payload.get("instruction"), str):
+        secrets = scan_text(payload["instruction"], f"{arn}:instruction")
+        raw["instruction"] = redact_text(payload["instruction"])
+    attrs: dict[str, Any] = {
+        "status": payload.get("agentStatus"),
+        "role_arn": payload.get("agentResourceRoleArn"),
+        "kms_key": payload.get("customerEncryptionKeyArn"),
+        "idle_session_ttl": payload.get("idleSessionTTLInSeconds"),
+        "foundation_model": payload.get("foundationModel"),
+        "guardrail": guardrail_arn(
+            guardrail.get("guardrailIdentifier"), partition, region, account
+        ),
+        "guardrail_version": guardrail.get("guardrailVersion"),
+        "orchestration": payload.get("orchestrationType"),
+        "collaboration": payload.get("agentCollaboration"),
+        "secrets": secrets,
+    }
+    if action_groups is not None:
+        attrs["action_groups"] = [action_group_entry(g) for g in action_groups]
+    if knowledge_bases is not None:
+        attrs["knowledge_bases"] = knowledge_bases
+    return Asset(
+        id=arn,
+        cloud=Cloud.AWS,
+        account=account,
+        region=region,
+        kind=AssetKind.AGENT,
+        service=SERVICE,
+        type="AWS::Bedrock::Agent",
+        name=str(payload.get("agentName") or payload["agentId"]),
+        created_at=payload.get("createdAt"),
+        attributes=attrs,
+        raw=bounded(raw),
+    )
+
+
+def bucket_of_arn(bucket_arn: str | None) -> str | None:
+    if not bucket_arn or not bucket_arn.startswith("arn:"):
+        return None
+    return bucket_arn.split(":::", 1)[-1].split("/", 1)[0] or None
+
+
+def data_source_entry(source: dict[str, Any]) -> dict[str, Any]:
+    config = source.get("dataSourceConfiguration") or {}
+    s3 = config.get("s3Configuration") or {}
+    return {
+        "name": source.get("name"),
+        "type": config.get("type"),
+        "bucket": bucket_of_arn(s3.get("bucketArn")),
+        "kms_key": (source.get("serverSideEncryptionConfiguration") or {}).get("kmsKeyArn"),
+    }
+
+
+def to_knowledge_base(
+    payload: dict[str, Any],
+    *,
+    account: str,
+    region: str,
+    data_sources: list[dict[str, Any]] | None = None,
+) -> Asset:
+    config = payload.get("knowledgeBaseConfiguration") or {}
+    vector = config.get("vectorKnowledgeBaseConfiguration") or {}
+    attrs: dict[str, Any] = {
+        "status": payload.get("status"),
+        "role_arn": payload.get("roleArn"),
+        "type": config.get("type"),
+        "storage_type": (payload.get("storageConfiguration") or {}).get("type"),
+        "embedding_model": vector.get("embeddingModelArn"),
+    }
+    raw = dict(payload)
+    if data_sources is not None:
+        attrs["data_sources"] = [data_source_entry(d) for d in data_sources]
+        raw["dataSources"] = data_sources
+    return Asset(
+        id=str(payload["knowledgeBaseArn"]),
+        cloud=Cloud.AWS,
+        account=account,
+        region=region,
+        kind=AssetKind.KNOWLEDGE_BASE,
+        service=SERVICE,
+        type="AWS::Bedrock::KnowledgeBase",
+        name=str(payload.get("name") or payload["knowledgeBaseId"]),
+        created_at=payload.get("createdAt"),
+        attributes=attrs,
+        raw=bounded(raw),
+    )
+
+
+#: Flow node types that send text to a model and can carry a guardrail.
+GUARDED_NODE_TYPES = {"Prompt": "prompt", "KnowledgeBase": "knowledgeBase"}
+
+
+def _flow_nodes(definition: dict[str, Any] | None, depth: int = 0) -> list[dict[str, Any]]:
+    """Every node of a flow definition, descending into loop bodies (bounded)."""
+    nodes: list[dict[str, Any]] = []
+    for node in (definition or {}).get("nodes") or []:
+        nodes.append(node)
+        inner = ((node.get("configuration") or {}).get("loop") or {}).get("definition")
+        if inner and depth < 8:
+            nodes.extend(_flow_nodes(inner, depth + 1))
+    return nodes
+
+
+def flow_links(
+    payload: dict[str, Any], partition: str, region: str, account: str
+) -> dict[str, Any]:
+    """What a flow's nodes point at: guardrails, Lambdas, knowledge bases, unguarded nodes."""
+    guardrails: set[str] = set()
+    lambdas: set[str] = set()
+    kbs: set[str] = set()
+    unguarded: list[str] = []
+    for node in _flow_nodes(payload.get("definition")):
+        config = node.get("configuration") or {}
+        key = GUARDED_NODE_TYPES.get(str(node.get("type")))
+        if key is not None:
+            ident = ((config.get(key) or {}).get("guardrailConfiguration") or {}).get(
+                "guardrailIdentifier"
+            )
+            arn = guardrail_arn(ident, partition, region, account)
+            if arn:
+                guardrails.add(arn)
+            else:
+                unguarded.append(str(node.get("name")))
+        fn = (config.get("lambdaFunction") or {}).get("lambdaArn")
+        if fn:
+            lambdas.add(str(fn))
+        kb_id = (config.get("knowledgeBase") or {}).get("knowledgeBaseId")
+        if kb_id:
+            kbs.add(knowledge_base_arn(str(kb_id), partition, region, account))
+    return {
+        "guardrails": sorted(guardrails),
+        "lambdas": sorted(lambdas),
+        "knowledge_bases": sorted(kbs),
+        "unguarded_nodes": unguarded,
+    }
+
+
+def _redact_inline_code(definition: Any, location: str, hits: list[dict[str, str]]) -> Any:
+    if isinstance(definition, dict):
+        out: dict[str, Any] = {}
+        for k, v in definition.items():
+            if k == "inlineCode" and isinstance(v, dict) and isinstance(v.get("code"), str):
+                hits.extend(scan_text(v["code"], f"{location}:inlineCode"))
+                out[k] = {**v, "code": redact_text(v["code"])}
+            else:
+                out[k] = _redact_inline_code(v, location, hits)
+        return out
+    if isinstance(definition, list):
+        return [_redact_inline_code(v, location, hits) for v in definition]
+    return definition
+
+
+def to_flow(payload: dict[str, Any], *, partition: str, account: str, region: str) -> Asset:
+    arn = str(payload["arn"])
+    links = flow_links(payload, partition, region, account)
+    hits: list[dict[str, str]] = []
+    raw = dict(payload)
+    raw["definition"] = _redact_inline_code(payload.get("definition"), arn, hits)
+    nodes = _flow_nodes(payload.get("definition"))
+    return Asset(
+        id=arn,
+        cloud=Cloud.AWS,
+        account=account,
+        region=region,
+        kind=AssetKind.PIPELINE,
+        service=SERVICE,
+        type="AWS::Bedrock::Flow",
+        name=str(payload.get("name") or payload["id"]),
+        created_at=payload.get("createdAt"),
+        attributes={
+            "status": payload.get("status"),
+            "role_arn": payload.get("executionRoleArn"),
+            "kms_key": payload.get("customerEncryptionKeyArn"),
+            "node_types": sorted({str(n.get("type")) for n in nodes}),
+            "unguarded_nodes": links["unguarded_nodes"],
+            "guardrails": links["guardrails"],
+            "secrets": hits,
+        },
+        raw=bounded(raw),
+    )
+
+
+# -- the scope ------------------------------------------------------------------------------------
+
+
+def _read_action_groups(ctx: ScopeContext, client: Any, agent_id: str) -> list[dict[str, Any]]:
+    groups = []
+    for summary in list_action_groups(client, agent_id):
+        gid = summary["actionGroupId"]
+        group = ctx.section(f"action group {gid}", get_action_group, client, agent_id, gid)
+        # a group that could not be described still counts, without its executor
+        groups.append(group if group is not None else summary)
+    return groups
+
+
+def _collect_agent(ctx: ScopeContext, client: Any, agent_id: str) -> None:
+    payload = get_agent(client, agent_id)
+    groups = ctx.section(
+        f"agent {agent_id} action groups", _read_action_groups, ctx, client, agent_id
+    )
+    kbs = ctx.section(
+        f"agent {agent_id} knowledge bases", list_agent_knowledge_bases, client, agent_id
+    )
+    kb_ids = [str(k["knowledgeBaseId"]) for k in kbs] if kbs is not None else None
+    asset = to_agent(
+        payload,
+        partition=ctx.partition,
+        account=ctx.account,
+        region=ctx.region,
+        action_groups=groups,
+        knowledge_bases=kb_ids,
+    )
+    ctx.add(asset)
+    attrs = asset.attributes
+    ctx.relate(asset.id, RelationType.GUARDED_BY, attrs["guardrail"])
+    ctx.use_role(asset.id, attrs["role_arn"])
+    model = model_arn(attrs["foundation_model"], ctx.partition, ctx.region, ctx.account)
+    ctx.relate(asset.id, RelationType.USES_MODEL, model)
+    lambdas = [g["lambda"] for g in attrs.get("action_groups") or []]
+    lambdas.append(((payload.get("customOrchestration") or {}).get("executor") or {}).get("lambda"))
+    lambdas.append((payload.get("promptOverrideConfiguration") or {}).get("overrideLambda"))
+    for fn in lambdas:
+        ctx.relate(asset.id, RelationType.INVOKES, fn)
+    for kb_id in kb_ids or []:
+        kb = knowledge_base_arn(kb_id, ctx.partition, ctx.region, ctx.account)
+        ctx.relate(asset.id, RelationType.USES_KNOWLEDGE_BASE, kb)
+
+
+def _collect_agents(ctx: ScopeContext, client: Any) -> None:
+    for summary in list_agents(client):
+        agent_id = summary["agentId"]
+        ctx.section(f"agent {agent_id}", _collect_agent, ctx, client, agent_id)
+
+
+def _read_data_sources(ctx: ScopeContext, client: Any, kb_id: str) -> list[dict[str, Any]]:
+    sources = []
+    for summary in list_data_sources(client, kb_id):
+        ds_id = summary["dataSourceId"]
+        source = ctx.section(f"data source {ds_id}", get_data_source, client, kb_id, ds_id)
+        if source is not None:
+            sources.append(source)
+    return sources
+
+
+def _collect_knowledge_base(ctx: ScopeContext, client: Any, kb_id: str) -> None:
+    payload = get_knowledge_base(client, kb_id)
+    sources = ctx.section(
+        f"knowledge base {kb_id} data sources", _read_data_sources, ctx, client, kb_id
+    )
+    asset = to_knowledge_base(payload, account=ctx.account, region=ctx.region, data_sources=sources)
+    ctx.add(asset)
+    ctx.use_role(asset.id, asset.attributes["role_arn"])
+    ctx.relate(asset.id, RelationType.USES_MODEL, asset.attributes["embedding_model"])
+    for source in asset.attributes.get("data_sources") or []:
+        if source["bucket"]:
+            ctx.use_bucket(asset.id, f"s3://{source['bucket']}", RelationType.READS_DATA_FROM)
+
+
+def _collect_knowledge_bases(ctx: ScopeContext, client: Any) -> None:
+    for summary in list_knowledge_bases(client):
+        kb_id = summary["knowledgeBaseId"]
+        ctx.section(f"knowledge base {kb_id}", _collect_knowledge_base, ctx, client, kb_id)
+
+
+def _collect_flows(ctx: ScopeContext, client: Any) -> None:
+    for summary in list_flows(client):
+        flow_id = summary["id"]
+        payload = ctx.section(f"flow {flow_id}", get_flow, client, flow_id)
+        if payload is None:
+            continue
+        asset = to_flow(payload, partition=ctx.partition, account=ctx.account, region=ctx.region)
+        ctx.add(asset)
+        ctx.use_role(asset.id, asset.attributes["role_arn"])
+        links = flow_links(payload, ctx.partition, ctx.region, ctx.account)
+        for guardrail in links["guardrails"]:
+            ctx.relate(asset.id, RelationType.GUARDED_BY, guardrail)
+        for fn in links["lambdas"]:
+            ctx.relate(asset.id, RelationType.INVOKES, fn)
+        for kb in links["knowledge_bases"]:
+            ctx.relate(asset.id, RelationType.USES_KNOWLEDGE_BASE, kb)
 
 
 def collect(ctx: ScopeContext) -> None:
-    return None
+    client = ctx.client("bedrock-agent")
+    ctx.section("agents", _collect_agents, ctx, client)
+    ctx.section("knowledge bases", _collect_knowledge_bases, ctx, client)
+    ctx.section("flows", _collect_flows, ctx, client)
