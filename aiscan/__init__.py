@@ -1,3 +1,3 @@
-"""aiscan: find every AI asset in AWS, Azure and Google Cloud, judge its posture, write an AI-BOM."""
+"""aiscan: inventory AI assets in AWS, Azure and Google Cloud, judge posture, write an AI-BOM."""
 
 __version__ = "0.1.0"

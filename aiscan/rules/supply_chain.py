@@ -258,9 +258,9 @@ def can_write_bucket(role: Asset, bucket: Asset) -> str | None:
     description=(
         "The identity the model runs as may write objects into the bucket its artifact is loaded "
         "from (identity policy or bucket policy), so a compromised container can replace its own "
-        "weights for the next deployment. Unversioned buckets make that unrecoverable."
+        "weights for the next deployment; without versioning that cannot be undone."
     ),
-    risk="Persistent model tampering (backdoored weights) from one compromised inference container.",
+    risk="Persistent model tampering (backdoored weights) from one compromised container.",
     remediation=(
         "Give serving roles read-only access to artifact prefixes (s3:GetObject only); write "
         "artifacts from the training/CI role; enable versioning and Object Lock on artifact "
@@ -320,9 +320,9 @@ def artifact_store_writable(asset: Asset, ctx: RuleContext) -> Iterator[Result]:
         "named like a secret) is set in plain text where anyone who can describe the resource "
         "reads it. aiscan redacts the value in every output and reports where it was."
     ),
-    risk="Anyone with read access to the control plane (or its logs) obtains the secret.",
+    risk="Anyone who can read the control plane (or its logs) obtains the secret.",
     remediation=(
-        "Move the value to Secrets Manager / Key Vault / Secret Manager and resolve it at run time; "
+        "Move the value to Secrets Manager / Key Vault / Secret Manager, resolve it at run time; "
         "rotate the exposed credential."
     ),
     references=(

@@ -1,0 +1,1 @@
+"""Cloud collectors (one package per cloud), registered as `aiscan.collectors` entry points."""
