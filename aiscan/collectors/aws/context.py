@@ -8,7 +8,8 @@ through `ctx`. Whatever a section raised ends up in this scope's coverage record
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -18,6 +19,11 @@ from aiscan.core.model import Asset, Coverage, CoverageStatus, RelationType
 from aiscan.core.refs import parse_image, s3_bucket_of
 
 T = TypeVar("T")
+R = TypeVar("R")
+
+#: Per-item reads (describe one endpoint, one model ...) run this many at a time inside one
+#: scope. botocore clients are thread-safe; real latency (~50-100 ms a call) dominates.
+ITEM_WORKERS = 8
 
 #: Bound on how many items one list operation may return, so a hostile or huge account cannot
 #: exhaust memory. Hitting it is recorded as an error for the scope.
@@ -62,6 +68,8 @@ class ScopeContext:
         self.refs = refs
         self.assets = 0
         self.problems: list[tuple[CoverageStatus, str]] = []
+        self.item_workers = ITEM_WORKERS
+        self._lock = threading.Lock()
 
     def client(self, service_name: str, region: str | None = None) -> Any:
         return self._client(service_name, region or self.region)
@@ -72,12 +80,40 @@ class ScopeContext:
             return fn(*args, **kwargs)
         except Exception as exc:
             status, message = classify(exc)
-            self.problems.append((status, f"{name}: {message}"))
+            with self._lock:
+                self.problems.append((status, f"{name}: {message}"))
             return None
+
+    def note(self, status: CoverageStatus, message: str) -> None:
+        """Record a problem (or, with OK, a remark) for this scope's coverage record."""
+        with self._lock:
+            self.problems.append((status, message))
+
+    def each(
+        self,
+        label: str,
+        fn: Callable[..., R],
+        items: Iterable[T],
+        *args: Any,
+    ) -> list[R | None]:
+        """`fn(*args, item)` for every item, each as its own section, `item_workers` at a time.
+
+        Results come back in the order of `items` (None where a section failed).
+        """
+        todo = list(items)
+
+        def one(item: T) -> R | None:
+            return self.section(f"{label} {item}", fn, *args, item)
+
+        if len(todo) <= 1 or self.item_workers <= 1:
+            return [one(item) for item in todo]
+        with ThreadPoolExecutor(max_workers=min(self.item_workers, len(todo))) as pool:
+            return list(pool.map(one, todo))
 
     def add(self, asset: Asset) -> None:
         self.sink.add_asset(asset)
-        self.assets += 1
+        with self._lock:
+            self.assets += 1
 
     def relate(self, source: str, type_: RelationType, target: str | None) -> None:
         if target:
