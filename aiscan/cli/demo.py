@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Iterator, Mapping
-from typing import Any
+from collections.abc import Iterable, Iterator, Mapping
 
 import click
 from rich.text import Text
@@ -18,11 +17,9 @@ from rich.text import Text
 from aiscan.cli.app import App
 from aiscan.cli.scan import emit, parse_outputs
 
-DEMO_REGIONS = ("us-east-1", "us-west-2", "eu-west-1")
-
 
 @contextlib.contextmanager
-def patched_environ(values: Mapping[str, str], drop: tuple[str, ...] = ()) -> Iterator[None]:
+def patched_environ(values: Mapping[str, str], drop: Iterable[str] = ()) -> Iterator[None]:
     saved = dict(os.environ)
     try:
         for key in drop:
@@ -34,18 +31,6 @@ def patched_environ(values: Mapping[str, str], drop: tuple[str, ...] = ()) -> It
         os.environ.update(saved)
 
 
-#: Variables that could point a credential chain at a real account; the demo removes them.
-REAL_CREDENTIAL_VARS = (
-    "AWS_PROFILE",
-    "AWS_DEFAULT_PROFILE",
-    "AWS_ROLE_ARN",
-    "AWS_WEB_IDENTITY_TOKEN_FILE",
-    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
-    "AWS_CONTAINER_CREDENTIALS_FULL_URI",
-    "AWS_CREDENTIAL_PROCESS",
-)
-
-
 @click.command()
 @click.option("--format", "fmt", default="table", show_default=True, help="table or json")
 @click.option("-o", "--output", "outputs", multiple=True, metavar="FORMAT=PATH")
@@ -54,7 +39,7 @@ REAL_CREDENTIAL_VARS = (
 def demo(app: App, fmt: str, outputs: tuple[str, ...], top: int) -> None:
     """Scan the bundled example AI estate in a local AWS emulation (no account needed)."""
     try:
-        from aiscan.demo.emulator import AwsEmulator, demo_environment
+        from aiscan.demo.emulator import AwsEmulator, demo_environment, demo_unset
         from aiscan.demo.estate import seed_aws
     except ImportError as exc:
         app.abort(f"the demo needs its extra: pip install 'aiscan[demo]' ({exc})")
@@ -67,13 +52,12 @@ def demo(app: App, fmt: str, outputs: tuple[str, ...], top: int) -> None:
             app.err.print(
                 Text(f"demo: AWS emulation on {emulator.url}; seeding the example estate")
             )
-        report: Any = seed_aws(emulator.url)
-        regions = tuple(getattr(report, "regions", ()) or DEMO_REGIONS)
+        report = seed_aws(emulator)
         env = demo_environment(emulator.url)
-        with patched_environ(env, drop=REAL_CREDENTIAL_VARS):
+        with patched_environ(env, drop=demo_unset(os.environ)):
             request = ScanRequest(
                 clouds=("aws",),
-                scope=Scope(regions=regions),
+                scope=Scope(regions=report.regions),
                 evaluate_rules=True,
                 environ=dict(os.environ),
             )

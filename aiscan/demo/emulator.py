@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from types import TracebackType
 from typing import Any
-from urllib.parse import parse_qs, unquote, urlsplit, urlunsplit
+from urllib.parse import parse_qs, unquote
 
 #: moto's default account: everything the emulator holds lives in it.
 DEMO_ACCOUNT_ID = "123456789012"
@@ -70,31 +70,6 @@ def demo_environment(url: str) -> dict[str, str]:
         "AWS_CONFIG_FILE": "/dev/null",
         "AWS_SHARED_CREDENTIALS_FILE": "/dev/null",
     }
-
-
-def demo_session_factory(url: str) -> Callable[[str | None], Any]:
-    """A session factory for `AwsCollector(session_factory=...)` in the demo.
-
-    S3 Control's endpoint rules put the account id in front of the endpoint's host
-    (``123456789012.127.0.0.1``), which no resolver answers; its requests are sent to the
-    emulator's own host instead. Nothing else differs from a normal session.
-    """
-    authority = urlsplit(url).netloc
-
-    def to_emulator(request: Any, **_: Any) -> None:
-        parts = urlsplit(request.url)
-        if parts.netloc != authority and parts.netloc.endswith("." + authority):
-            request.url = urlunsplit(parts._replace(netloc=authority))
-
-    def factory(profile: str | None) -> Any:
-        import boto3
-        import botocore.session
-
-        core = botocore.session.Session(profile=profile)
-        core.register("before-send.s3-control", to_emulator)
-        return boto3.Session(botocore_session=core)
-
-    return factory
 
 
 def demo_unset(environ: Mapping[str, str]) -> list[str]:

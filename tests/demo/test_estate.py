@@ -269,7 +269,7 @@ def test_the_real_collector_scans_the_estate_cleanly(
     from aiscan.collectors.aws import AwsCollector
     from aiscan.collectors.base import NullProgress, Scope
     from aiscan.core.inventory import InventoryBuilder
-    from aiscan.demo.emulator import demo_environment, demo_session_factory, demo_unset
+    from aiscan.demo.emulator import demo_environment, demo_unset
 
     emu, report = seeded
     for var in demo_unset(dict(os.environ)):
@@ -277,7 +277,7 @@ def test_the_real_collector_scans_the_estate_cleanly(
     for var, value in demo_environment(emu.url).items():
         monkeypatch.setenv(var, value)
     sink = InventoryBuilder()
-    collector = AwsCollector(session_factory=demo_session_factory(emu.url))
+    collector = AwsCollector()
     collector.collect(Scope(regions=report.regions), sink, NullProgress())
     inventory = sink.build()
 

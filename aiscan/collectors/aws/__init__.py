@@ -21,6 +21,28 @@ from aiscan.core.model import Cloud, Coverage, CoverageStatus
 ALL_SERVICES = tuple(REGIONAL_SERVICES) + tuple(GLOBAL_SERVICES)
 
 
+def _keep_s3control_on_custom_endpoint(botocore_session: Any) -> None:
+    """With AWS_ENDPOINT_URL (a VPC endpoint, a private gateway, an emulator), S3 Control's
+    endpoint rules still prepend the account id to the host (``123456789012.<host>``), which such
+    endpoints do not serve; send those requests to the configured host itself."""
+    import os
+    from urllib.parse import urlsplit, urlunsplit
+
+    url = os.environ.get("AWS_ENDPOINT_URL_S3_CONTROL") or os.environ.get("AWS_ENDPOINT_URL")
+    if not url:
+        return
+    authority = urlsplit(url).netloc
+
+    def to_configured_host(request: Any, **_: Any) -> None:
+        parts = urlsplit(request.url)
+        if parts.netloc != authority and parts.netloc.endswith("." + authority):
+            request.url = urlunsplit(parts._replace(netloc=authority))
+
+    botocore_session.register(
+        "before-send.s3-control", to_configured_host, unique_id="aiscan-s3control-endpoint"
+    )
+
+
 @dataclass
 class Account:
     id: str
@@ -81,6 +103,7 @@ class AwsCollector(Collector):
             core = botocore.session.Session(profile=profile)
             session = boto3.Session(botocore_session=core, **credentials)
         guard.install(session._session)
+        _keep_s3control_on_custom_endpoint(session._session)
         return session
 
     def _client(self, account: Account, service: str, region: str) -> Any:

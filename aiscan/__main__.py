@@ -1,0 +1,3 @@
+from aiscan.cli import main
+
+main()

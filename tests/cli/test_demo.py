@@ -1,0 +1,64 @@
+"""`aiscan demo`: the whole pipeline on the bundled estate, with no account and no network."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from aiscan.cli import cli
+
+
+@pytest.fixture(scope="module")
+def demo_doc(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    out: Path = tmp_path_factory.mktemp("demo") / "scan.json"
+    res = CliRunner().invoke(cli, ["-q", "demo", "--format", "table", "-o", f"json={out}"])
+    assert res.exit_code == 0, res.output
+    assert "AI assets" in res.stdout and "Findings" in res.stdout
+    return json.loads(out.read_text())
+
+
+def by_name(doc: dict, kind: str, name: str) -> str:
+    ids = [a["id"] for a in doc["assets"] if a["kind"] == kind and a["name"] == name]
+    assert len(ids) == 1, (kind, name, ids)
+    return ids[0]
+
+
+# (kind, misconfigured, well-configured twin)
+TWINS = [
+    ("notebook", "research-sandbox", "fraud-model-dev"),
+    ("model", "llama31-8b-chat", "llama31-8b-chat-pinned"),
+    ("gpu-compute", "gpu-dev-box", "gpu-train-01"),
+    ("bucket", "acme-ml-model-artifacts", "acme-ml-models-private"),
+    ("guardrail", "internal-chat-basic", "customer-support-strict"),
+    ("agent", "ops-automation", "support-assistant"),
+    ("identity", "SageMakerAdminExecutionRole", "SageMakerLeastPrivilegeRole"),
+]
+
+
+@pytest.mark.parametrize(("kind", "bad", "good"), TWINS)
+def test_twin_gets_no_high_or_critical_finding_in_the_bad_ones_categories(
+    demo_doc: dict, kind: str, bad: str, good: str
+) -> None:
+    bad_id, good_id = by_name(demo_doc, kind, bad), by_name(demo_doc, kind, good)
+    serious = [f for f in demo_doc["findings"] if f["severity"] in ("high", "critical")]
+    bad_categories = {f["category"] for f in serious if f["asset_id"] == bad_id}
+    assert bad_categories, f"{bad} should have a high or critical finding"
+    twin = [(f["rule_id"], f["category"]) for f in serious if f["asset_id"] == good_id]
+    assert not [t for t in twin if t[1] in bad_categories], twin
+
+
+def test_demo_is_complete_and_secrets_are_redacted(demo_doc: dict) -> None:
+    assert demo_doc["coverage"], "the demo reads scopes"
+    assert all(c["status"] in ("ok", "skipped") for c in demo_doc["coverage"])
+    text = json.dumps(demo_doc)
+    assert "hf_aiscanDemoFakeToken" not in text  # the estate's planted token
+    secret = [f for f in demo_doc["findings"] if f["rule_id"] in ("XC-SC-010", "AWS-SM-007")]
+    assert secret and all(f["evidence"].get("location") or f["evidence"] for f in secret)
+    kinds = {a["kind"] for a in demo_doc["assets"]}
+    assert {"notebook", "model", "endpoint", "agent", "knowledge-base", "guardrail",
+            "gpu-compute", "bucket", "identity", "llm-service", "training-job"} <= kinds  # fmt: skip
+    names = {a["name"] for a in demo_doc["assets"]}
+    assert "acme-marketing-site-assets" not in names  # an unrelated bucket is not an AI asset
