@@ -11,7 +11,8 @@ from aiscan import docgen
 @pytest.mark.parametrize("name", sorted(docgen.GENERATED))
 def test_generated_docs_are_current(name):
     committed = (docgen.DOCS / name).read_text(encoding="utf-8")
-    assert committed == docgen.GENERATED[name](), f"docs/{name} is stale: run python -m aiscan.docgen"
+    stale = f"docs/{name} is stale: run python -m aiscan.docgen"
+    assert committed == docgen.GENERATED[name](), stale
 
 
 def test_json_schema_is_a_valid_schema():

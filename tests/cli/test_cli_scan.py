@@ -47,10 +47,10 @@ def emulator() -> Iterator[AwsEmulator]:
 
 
 @pytest.fixture
-def aws(emulator: AwsEmulator) -> Iterator[AwsEmulator]:
+def aws(emulator: AwsEmulator) -> AwsEmulator:
     emulator.reset()
     fill_missing_lists(emulator)
-    yield emulator
+    return emulator
 
 
 def env_for(emu: AwsEmulator) -> dict[str, str]:

@@ -58,7 +58,8 @@ def test_demo_is_complete_and_secrets_are_redacted(demo_doc: dict) -> None:
     secret = [f for f in demo_doc["findings"] if f["rule_id"] in ("XC-SC-010", "AWS-SM-007")]
     assert secret and all(f["evidence"].get("location") or f["evidence"] for f in secret)
     kinds = {a["kind"] for a in demo_doc["assets"]}
-    assert {"notebook", "model", "endpoint", "agent", "knowledge-base", "guardrail",
-            "gpu-compute", "bucket", "identity", "llm-service", "training-job"} <= kinds  # fmt: skip
+    expected = {"notebook", "model", "endpoint", "agent", "knowledge-base", "guardrail",
+                "gpu-compute", "bucket", "identity", "llm-service", "training-job"}  # fmt: skip
+    assert expected <= kinds
     names = {a["name"] for a in demo_doc["assets"]}
     assert "acme-marketing-site-assets" not in names  # an unrelated bucket is not an AI asset
