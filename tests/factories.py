@@ -30,7 +30,7 @@ def asset(
         kind=AssetKind(kind),
         service=service,
         type=type or f"test::{kind}",
-        name=id.rsplit("/", 1)[-1],
+        name=id.replace(":", "/").rsplit("/", 1)[-1],
         attributes=attributes,
     )
 

@@ -57,7 +57,8 @@ class TableReporter(Reporter):
     def renderable(self, result: ScanResult, *, command: str = "scan") -> RenderableType:
         parts: list[RenderableType] = [assets_table(result.assets)]
         if command != "inventory":
-            parts.append(findings_table(result.findings, self.max_findings))
+            names = {a.id: f"{a.kind.value} {a.name}" for a in result.assets}
+            parts.append(findings_table(result.findings, self.max_findings, names))
         parts.append(coverage_summary(result))
         return Group(*parts)
 
@@ -79,20 +80,24 @@ def assets_table(assets: tuple[Asset, ...]) -> Table:
     return table
 
 
-def findings_table(findings: tuple[Finding, ...], limit: int) -> RenderableType:
+def findings_table(
+    findings: tuple[Finding, ...], limit: int, names: dict[str, str] | None = None
+) -> RenderableType:
+    """Findings, worst first; assets by kind and name (`aiscan show NAME` explains one)."""
+    names = names or {}
     counts = Counter(f.severity for f in findings)
     summary = ", ".join(f"{counts[s]} {s.value}" for s in Severity if counts[s]) or "none"
     table = Table(
         title=f"Findings ({len(findings)}: {summary})", title_justify="left", expand=False
     )
-    for col in ("severity", "rule", "category", "asset", "what"):
+    for col in ("severity", "rule", "region", "asset", "what"):
         table.add_column(col, overflow="fold")
     for f in findings[:limit]:
         table.add_row(
             t(f.severity.value, style=SEVERITY_STYLE[f.severity]),
             t(f.rule_id),
-            t(f.category.value),
-            t(short_id(f.asset_id), 60),
+            t(f.region or "-"),
+            t(names.get(f.asset_id) or short_id(f.asset_id), 60),
             t(f.message or f.title, 100),
         )
     if len(findings) > limit:
