@@ -62,6 +62,29 @@ def collection_options(fn: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--assume-role", help="Role NAME to assume in each member account (--org)."),
         click.option("--external-id", help="External id for --assume-role."),
         click.option(
+            "--subscription",
+            "subscriptions",
+            multiple=True,
+            help="Azure subscription id to read (repeatable). Default: every visible one.",
+        ),
+        click.option(
+            "--azure-cloud",
+            type=click.Choice(["public", "china", "usgov"]),
+            default="public",
+            show_default=True,
+            help="Azure cloud (ARM endpoint); AISCAN_AZURE_ENDPOINT overrides it.",
+        ),
+        click.option(
+            "--project",
+            "projects",
+            multiple=True,
+            help="Google Cloud project id to read (repeatable). Default: every visible one.",
+        ),
+        click.option(
+            "--organization",
+            help="Google Cloud organization id: read every project under it.",
+        ),
+        click.option(
             "--max-workers",
             type=click.IntRange(1, 64),
             default=8,
@@ -107,6 +130,10 @@ def run_scan(
     external_id: str | None,
     max_workers: int,
     evaluate_rules: bool,
+    subscriptions: tuple[str, ...] = (),
+    azure_cloud: str = "public",
+    projects: tuple[str, ...] = (),
+    organization: str | None = None,
 ) -> ScanResult:
     from aiscan.collectors.base import CollectorConfigError, Scope
     from aiscan.scan import ScanRequest, choose_clouds, run
@@ -121,6 +148,12 @@ def run_scan(
         assume_role=assume_role,
         external_id=external_id,
         max_workers=max_workers,
+        options={
+            "subscriptions": _split(subscriptions),
+            "azure_cloud": azure_cloud,
+            "projects": _split(projects),
+            "organization": organization,
+        },
     )
     request = ScanRequest(clouds=_split(clouds), scope=scope, evaluate_rules=evaluate_rules)
     try:
