@@ -271,12 +271,9 @@ def _each(
     transform: Any,
 ) -> list[Asset]:
     """Describe and add every listed item; one that fails to describe does not lose the others."""
+    ids = [summary[key] for summary in items if summary.get(key)]
     added = []
-    for summary in items:
-        item_id = summary.get(key)
-        if not item_id:
-            continue
-        payload = ctx.section(f"{what} {item_id}", get, client, item_id)
+    for payload in ctx.each(what, get, ids, client):
         if payload is None:
             continue
         asset: Asset = transform(payload, ctx.account, ctx.region)

@@ -391,11 +391,10 @@ def to_service(
 
 
 def _collect_guardrails(ctx: ScopeContext, client: Any) -> int:
+    ids = [summary["id"] for summary in list_guardrails(client)]
+    read = ctx.each("guardrail", get_guardrail, ids, client)
     ready = 0
-    for summary in list_guardrails(client):
-        payload = ctx.section(
-            f"guardrail {summary.get('id')}", get_guardrail, client, summary["id"]
-        )
+    for payload in read:
         if payload is None:
             continue
         asset = to_guardrail(payload, ctx.account, ctx.region)
@@ -406,9 +405,8 @@ def _collect_guardrails(ctx: ScopeContext, client: Any) -> int:
 
 
 def _collect_custom_models(ctx: ScopeContext, client: Any) -> None:
-    for summary in list_custom_models(client):
-        arn = summary["modelArn"]
-        payload = ctx.section(f"custom model {arn}", get_custom_model, client, arn)
+    arns = [summary["modelArn"] for summary in list_custom_models(client)]
+    for payload in ctx.each("custom model", get_custom_model, arns, client):
         if payload is None:
             continue
         asset = to_custom_model(payload, ctx.account, ctx.region)
@@ -430,9 +428,8 @@ def _relate_job_data(ctx: ScopeContext, asset_id: str, payload: dict[str, Any]) 
 
 
 def _collect_imported_models(ctx: ScopeContext, client: Any) -> None:
-    for summary in list_imported_models(client):
-        arn = summary["modelArn"]
-        payload = ctx.section(f"imported model {arn}", get_imported_model, client, arn)
+    arns = [summary["modelArn"] for summary in list_imported_models(client)]
+    for payload in ctx.each("imported model", get_imported_model, arns, client):
         if payload is None:
             continue
         asset = to_imported_model(payload, ctx.account, ctx.region)
@@ -450,9 +447,8 @@ def _collect_provisioned(ctx: ScopeContext, client: Any) -> None:
 
 
 def _collect_jobs(ctx: ScopeContext, client: Any) -> None:
-    for summary in list_customization_jobs(client):
-        name = summary.get("jobName") or summary["jobArn"]
-        payload = ctx.section(f"customization job {name}", get_customization_job, client, name)
+    names = [s.get("jobName") or s["jobArn"] for s in list_customization_jobs(client)]
+    for payload in ctx.each("customization job", get_customization_job, names, client):
         if payload is None:
             continue
         asset = to_customization_job(payload, ctx.account, ctx.region)

@@ -399,9 +399,10 @@ def _collect_agent(ctx: ScopeContext, client: Any, agent_id: str) -> None:
 
 
 def _collect_agents(ctx: ScopeContext, client: Any) -> None:
-    for summary in list_agents(client):
-        agent_id = summary["agentId"]
-        ctx.section(f"agent {agent_id}", _collect_agent, ctx, client, agent_id)
+    # One agent (describe, then its action groups and knowledge bases one after another) is one
+    # item: agents run concurrently, and no pool is started inside another.
+    ids = [summary["agentId"] for summary in list_agents(client)]
+    ctx.each("agent", _collect_agent, ids, ctx, client)
 
 
 def _read_data_sources(ctx: ScopeContext, client: Any, kb_id: str) -> list[dict[str, Any]]:
@@ -429,15 +430,13 @@ def _collect_knowledge_base(ctx: ScopeContext, client: Any, kb_id: str) -> None:
 
 
 def _collect_knowledge_bases(ctx: ScopeContext, client: Any) -> None:
-    for summary in list_knowledge_bases(client):
-        kb_id = summary["knowledgeBaseId"]
-        ctx.section(f"knowledge base {kb_id}", _collect_knowledge_base, ctx, client, kb_id)
+    ids = [summary["knowledgeBaseId"] for summary in list_knowledge_bases(client)]
+    ctx.each("knowledge base", _collect_knowledge_base, ids, ctx, client)
 
 
 def _collect_flows(ctx: ScopeContext, client: Any) -> None:
-    for summary in list_flows(client):
-        flow_id = summary["id"]
-        payload = ctx.section(f"flow {flow_id}", get_flow, client, flow_id)
+    ids = [summary["id"] for summary in list_flows(client)]
+    for payload in ctx.each("flow", get_flow, ids, client):
         if payload is None:
             continue
         asset = to_flow(payload, partition=ctx.partition, account=ctx.account, region=ctx.region)

@@ -346,9 +346,9 @@ def _type_infos(
         status, message = classify(exc)
         if status is CoverageStatus.DENIED:
             note = f"{message}; accelerator types guessed from instance type names"
-            ctx.problems.append((status, f"DescribeInstanceTypes: {note}"))
+            ctx.note(status, f"DescribeInstanceTypes: {note}")
             return None, True
-        ctx.problems.append((status, f"DescribeInstanceTypes: {message}"))
+        ctx.note(status, f"DescribeInstanceTypes: {message}")
         return None, False
 
 
@@ -386,15 +386,27 @@ def collect_instances(ctx: ScopeContext) -> None:
         ctx.relate(asset.id, RelationType.RUNS_AS, asset.attributes.get("instance_profile"))
 
 
+# These two note their own failures (under the cluster's printable name), so ctx.each never
+# sees one: its label only names the item for a failure it catches.
+def _nodegroups_of(ctx: ScopeContext, eks: Any, cluster: str) -> list[str] | None:
+    return ctx.section(f"cluster {clean_text(cluster, 100)}", list_nodegroups, eks, cluster)
+
+
+def _describe_nodegroup(
+    ctx: ScopeContext, eks: Any, pair: tuple[str, str]
+) -> dict[str, Any] | None:
+    cluster, nodegroup = pair
+    where = f"cluster {clean_text(cluster, 100)}"
+    return ctx.section(where, describe_nodegroup, eks, cluster, nodegroup)
+
+
 def collect_nodegroups(ctx: ScopeContext) -> None:
     eks = ctx.client("eks")
-    nodegroups = []
-    for cluster in ctx.section("ListClusters", list_clusters, eks) or []:
-        where = f"cluster {clean_text(cluster, 100)}"
-        for nodegroup in ctx.section(where, list_nodegroups, eks, cluster) or []:
-            found = ctx.section(where, describe_nodegroup, eks, cluster, nodegroup)
-            if found is not None:
-                nodegroups.append(found)
+    clusters = ctx.section("ListClusters", list_clusters, eks) or []
+    listed = ctx.each("cluster", _nodegroups_of, clusters, ctx, eks)
+    pairs = [(c, ng) for c, names in zip(clusters, listed, strict=True) for ng in names or []]
+    found = ctx.each("nodegroup", _describe_nodegroup, pairs, ctx, eks)
+    nodegroups = [ng for ng in found if ng is not None]
     if not nodegroups:
         return
     all_types = (str(t) for ng in nodegroups for t in ng.get("instanceTypes") or [])

@@ -167,9 +167,10 @@ class ScopeContext:
             status = CoverageStatus.SKIPPED
         else:
             status = CoverageStatus.OK
-        message = "; ".join(m for _, m in self.problems[:20])
-        if len(self.problems) > 20:
-            message += f"; and {len(self.problems) - 20} more"
+        problems = sorted(self.problems)  # threads finish in any order; keep reports stable
+        message = "; ".join(m for _, m in problems[:20])
+        if len(problems) > 20:
+            message += f"; and {len(problems) - 20} more"
         from aiscan.core.model import Cloud
 
         return Coverage(

@@ -28,6 +28,7 @@ from datetime import datetime
 from typing import Any
 
 from aiscan.collectors.aws.context import ScopeContext
+from aiscan.collectors.aws.errors import classify
 from aiscan.collectors.aws.iam import as_datetime, error_code
 from aiscan.core.model import Asset, AssetKind, Cloud, CoverageStatus
 from aiscan.core.refs import parse_image
@@ -151,25 +152,34 @@ def _collect_region(ctx: ScopeContext, region: str, repos: Mapping[str, list[str
         except Exception as exc:
             if error_code(exc) != "RepositoryNotFoundException":
                 raise
-            for name in batch:  # find which names exist, one by one
-                found.extend(_one_repository(ctx, client, region, name))
-    for repo in found:
-        name = str(repo["repositoryName"])
-        images = ctx.section(
-            f"ecr {region} {name}", _images, client, name, image_ids(repos.get(name, []))
-        )
+            # find which names exist, one by one
+            for one in ctx.each("repository", _one_repository, batch, ctx, client, region):
+                found.extend(one or [])
+    found_names = [str(repo["repositoryName"]) for repo in found]
+    read = ctx.each(f"ecr {region}", _images_of, found_names, client, repos)
+    for repo, images in zip(found, read, strict=True):
         ctx.add(to_repository(repo, ctx.account, region, images))
 
 
 def _one_repository(ctx: ScopeContext, client: Any, region: str, name: str) -> list[dict[str, Any]]:
+    # Failures are noted here rather than by ctx.each: the name comes from an image URI, so it
+    # is made printable, and a missing repository is a dangling reference, not a read failure.
     try:
         return describe_repositories(client, [name])
     except Exception as exc:
-        if error_code(exc) != "RepositoryNotFoundException":
-            raise
-        missing = f"referenced repository {clean_text(name, 128)} in {region} does not exist"
-        ctx.problems.append((CoverageStatus.OK, missing))
+        if error_code(exc) == "RepositoryNotFoundException":
+            missing = f"referenced repository {clean_text(name, 128)} in {region} does not exist"
+            ctx.note(CoverageStatus.OK, missing)
+        else:
+            status, message = classify(exc)
+            ctx.note(status, f"ecr {region} repository {clean_text(name, 128)}: {message}")
         return []
+
+
+def _images_of(
+    client: Any, repos: Mapping[str, list[str]], name: str
+) -> list[tuple[dict[str, str], dict[str, Any] | None]]:
+    return _images(client, name, image_ids(repos.get(name, [])))
 
 
 def _images(

@@ -339,8 +339,7 @@ def collect(ctx: ScopeContext) -> None:
     if not names:
         return
     client = ctx.client("iam", _home_region(ctx.partition))
-    for name in sorted(names):
-        ctx.section(f"role {name}", _collect_role, ctx, client, name)
+    ctx.each("role", _collect_role, sorted(names), ctx, client)
 
 
 def _home_region(partition: str) -> str:
@@ -352,9 +351,7 @@ def _collect_role(ctx: ScopeContext, client: Any, name: str) -> None:
         role = get_role(client, name)
     except Exception as exc:
         if error_code(exc) == "NoSuchEntity":
-            ctx.problems.append(
-                (CoverageStatus.OK, f"referenced role {clean_text(name, 64)} does not exist")
-            )
+            ctx.note(CoverageStatus.OK, f"referenced role {clean_text(name, 64)} does not exist")
             return
         raise
     payload: dict[str, Any] = {"Role": role}

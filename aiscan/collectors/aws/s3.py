@@ -335,19 +335,24 @@ def collect(ctx: ScopeContext) -> None:
         ctx.client("s3control", home),
         ctx.account,
     )
-    for name in referenced:
-        try:
-            _collect_bucket(ctx, name, owned, account_block)
-        except BucketGone:
-            ctx.problems.append(
-                (
-                    CoverageStatus.OK,
-                    f"referenced bucket {clean_text(name, 64)} does not exist",
-                )
-            )
-        except Exception as exc:
-            status, message = classify(exc)
-            ctx.problems.append((status, f"bucket {clean_text(name, 64)}: {message}"))
+    ctx.each("bucket", _one_bucket, referenced, ctx, owned, account_block)
+
+
+def _one_bucket(
+    ctx: ScopeContext,
+    owned: Mapping[str, Mapping[str, Any]] | None,
+    account_block: Mapping[str, Any] | None,
+    name: str,
+) -> None:
+    # Failures are noted here rather than by ctx.each, to name the bucket printably and to tell
+    # a vanished bucket (a dangling reference) from a read failure.
+    try:
+        _collect_bucket(ctx, name, owned, account_block)
+    except BucketGone:
+        ctx.note(CoverageStatus.OK, f"referenced bucket {clean_text(name, 64)} does not exist")
+    except Exception as exc:
+        status, message = classify(exc)
+        ctx.note(status, f"bucket {clean_text(name, 64)}: {message}")
 
 
 def _collect_bucket(
@@ -383,12 +388,10 @@ def _collect_bucket(
         if resp is not None:
             payload[operation] = resp
     if refused:
-        ctx.problems.append(
-            (
-                CoverageStatus.OK,
-                f"bucket {clean_text(name, 64)} belongs to another account; not readable: "
-                + ", ".join(refused),
-            )
+        ctx.note(
+            CoverageStatus.OK,
+            f"bucket {clean_text(name, 64)} belongs to another account; not readable: "
+            + ", ".join(refused),
         )
     ctx.add(to_bucket(payload, ctx.partition, ctx.account))
 
@@ -409,5 +412,5 @@ def _read(
         if foreign and status is CoverageStatus.DENIED:
             refused.append(str(getattr(exc, "operation_name", "") or type(exc).__name__))
             return None
-        ctx.problems.append((status, f"bucket {clean_text(bucket, 64)}: {message}"))
+        ctx.note(status, f"bucket {clean_text(bucket, 64)}: {message}")
         return None

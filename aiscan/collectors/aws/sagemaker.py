@@ -1150,28 +1150,45 @@ def _relate_runtime(ctx: ScopeContext, asset: Asset) -> None:
         ctx.use_image(asset.id, c.get("image"))
 
 
+def _names(ctx: ScopeContext, label: str, items: Iterator[dict[str, Any]], key: str) -> list[str]:
+    return [name for name, _ in _each(ctx, label, items, key)]
+
+
 def _collect_notebooks(ctx: ScopeContext, client: Any) -> None:
-    configs: dict[str, dict[str, Any] | None] = {}
-    for name, _ in _each(
+    names = _names(
         ctx, "notebook instance", list_notebook_instances(client), "NotebookInstanceName"
-    ):
-        ctx.section(f"notebook instance {name}", _one_notebook, ctx, client, name, configs)
+    )
+    read = ctx.each("notebook instance", _read_notebook, names, ctx, client)
+    # Notebooks share lifecycle configs: each one is read once, after all notebooks are known,
+    # so the worker threads never race on a shared cache.
+    wanted = dict.fromkeys(r[1] for r in read if r is not None and r[1] is not None)
+    configs = dict(
+        zip(wanted, ctx.each("lifecycle config", _lifecycle, wanted, client), strict=True)
+    )
+    for name, one in zip(names, read, strict=True):
+        if one is not None:
+            payload, config_name, tags = one
+            lifecycle = configs.get(config_name) if config_name is not None else None
+            ctx.section(f"notebook instance {name}", _add_notebook, ctx, payload, lifecycle, tags)
 
 
-def _one_notebook(
-    ctx: ScopeContext, client: Any, name: str, configs: dict[str, dict[str, Any] | None]
-) -> None:
+def _read_notebook(
+    ctx: ScopeContext, client: Any, name: str
+) -> tuple[dict[str, Any], str | None, dict[str, str]]:
+    """(DescribeNotebookInstance, its lifecycle config name, its tags)."""
     payload = describe_notebook_instance(client, name)
     config_name = _opt(payload, "NotebookInstanceLifecycleConfigName")
-    lifecycle = None
-    if config_name is not None:
-        if config_name not in configs:
-            configs[config_name] = ctx.section(
-                f"lifecycle config {config_name}", _lifecycle, client, config_name
-            )
-        lifecycle = configs[config_name]
     arn = _req(payload, "NotebookInstanceArn")
-    asset = to_notebook(payload, lifecycle=lifecycle, tags=_tags(ctx, client, arn), **_where(ctx))
+    return payload, config_name, _tags(ctx, client, arn)
+
+
+def _add_notebook(
+    ctx: ScopeContext,
+    payload: dict[str, Any],
+    lifecycle: dict[str, Any] | None,
+    tags: dict[str, str],
+) -> None:
+    asset = to_notebook(payload, lifecycle=lifecycle, tags=tags, **_where(ctx))
     ctx.add(asset)
     ctx.use_role(asset.id, asset.attributes.get("role_arn"))
 
@@ -1181,26 +1198,27 @@ def _lifecycle(client: Any, name: str) -> dict[str, Any]:
 
 
 def _collect_registry(ctx: ScopeContext, client: Any) -> None:
-    groups = list(
+    groups = dict(
         _each(
             ctx, "model package group", list_model_package_groups(client), "ModelPackageGroupName"
         )
     )
-    for name, summary in groups:
-        ctx.section(f"model package group {name}", _one_group, ctx, client, name, summary)
-    ctx.section("unversioned model packages", _packages, ctx, client, None)
+    listed = ctx.each("model package group", _one_group, groups, ctx, client, groups)
+    listed.append(ctx.section("unversioned model packages", _packages, ctx, client, None))
+    # Packages of all groups are described together, so no pool runs inside another.
+    arns = [arn for group in listed for arn in group or []]
+    ctx.each("model package", _one_package, arns, ctx, client)
 
 
-def _one_group(ctx: ScopeContext, client: Any, name: str, summary: dict[str, Any]) -> None:
-    ctx.add(to_model_package_group(summary, **_where(ctx)))
-    _packages(ctx, client, name)
+def _one_group(
+    ctx: ScopeContext, client: Any, groups: Mapping[str, dict[str, Any]], name: str
+) -> list[str]:
+    ctx.add(to_model_package_group(groups[name], **_where(ctx)))
+    return _packages(ctx, client, name)
 
 
-def _packages(ctx: ScopeContext, client: Any, group: str | None) -> None:
-    for arn, _ in _each(
-        ctx, "model package", list_model_packages(client, group), "ModelPackageArn"
-    ):
-        ctx.section(f"model package {arn}", _one_package, ctx, client, arn)
+def _packages(ctx: ScopeContext, client: Any, group: str | None) -> list[str]:
+    return _names(ctx, "model package", list_model_packages(client, group), "ModelPackageArn")
 
 
 def _one_package(ctx: ScopeContext, client: Any, arn: str) -> None:
@@ -1217,12 +1235,9 @@ def _one_package(ctx: ScopeContext, client: Any, arn: str) -> None:
 
 def _collect_models(ctx: ScopeContext, client: Any) -> dict[str, Asset]:
     """Every model read, by name (endpoints and transform jobs refer to models by name)."""
-    models: dict[str, Asset] = {}
-    for name, _ in _each(ctx, "model", list_models(client), "ModelName"):
-        asset = ctx.section(f"model {name}", _one_model, ctx, client, name)
-        if asset is not None:
-            models[name] = asset
-    return models
+    names = _names(ctx, "model", list_models(client), "ModelName")
+    read = ctx.each("model", _one_model, names, ctx, client)
+    return {name: asset for name, asset in zip(names, read, strict=True) if asset is not None}
 
 
 def _one_model(ctx: ScopeContext, client: Any, name: str) -> Asset:
@@ -1244,40 +1259,52 @@ def _model_arn(ctx: ScopeContext, models: Mapping[str, Asset], name: str) -> str
     return known.id if known is not None else ctx.arn("sagemaker", f"model/{name.lower()}")
 
 
-def _collect_schedules(ctx: ScopeContext, client: Any) -> dict[str, list[dict[str, Any]]]:
+def _collect_schedules(ctx: ScopeContext, client: Any) -> dict[str, list[dict[str, Any]]] | None:
     """Monitoring schedules by endpoint name."""
+    summaries = dict(
+        _each(
+            ctx, "monitoring schedule", list_monitoring_schedules(client), "MonitoringScheduleName"
+        )
+    )
+    read = ctx.each("monitoring schedule", _one_schedule, summaries, ctx, client, summaries)
+    if any(one is None for one in read):
+        # A malformed schedule leaves every endpoint's monitoring unknown (absent), as a
+        # failure of the whole listing would, rather than silently undercounted.
+        return None
     by_endpoint: dict[str, list[dict[str, Any]]] = {}
-    for name, summary in _each(
-        ctx, "monitoring schedule", list_monitoring_schedules(client), "MonitoringScheduleName"
-    ):
-        schedule = ctx.section(
-            f"monitoring schedule {name}", describe_monitoring_schedule, client, name
-        )
-        definition = None
-        cfg = _map(schedule, "MonitoringScheduleConfig") if schedule else {}
-        def_name = _opt(cfg, "MonitoringJobDefinitionName") or _opt(
-            summary, "MonitoringJobDefinitionName"
-        )
-        def_type = _opt(cfg, "MonitoringType") or _opt(summary, "MonitoringType")
-        if (
-            not _map(cfg, "MonitoringJobDefinition")
-            and def_name
-            and def_type in _JOB_DEFINITION_CALLS
-        ):
-            definition = ctx.section(
-                f"monitoring job definition {def_name}",
-                describe_job_definition,
-                client,
-                def_type,
-                def_name,
-            )
-        endpoint = _opt(summary, "EndpointName") or _opt(schedule, "EndpointName")
-        entry = ctx.section(
-            f"monitoring schedule {name}", monitoring_entry, summary, schedule, definition
-        )
-        if endpoint and entry is not None:
-            by_endpoint.setdefault(endpoint, []).append(entry)
+    for one in read:
+        if one is not None and one[0] and one[1] is not None:
+            by_endpoint.setdefault(one[0], []).append(one[1])
     return by_endpoint
+
+
+def _one_schedule(
+    ctx: ScopeContext, client: Any, summaries: Mapping[str, dict[str, Any]], name: str
+) -> tuple[str | None, dict[str, Any] | None]:
+    """(endpoint name, monitoring entry) of one schedule; the entry is None if unreadable."""
+    summary = summaries[name]
+    schedule = ctx.section(
+        f"monitoring schedule {name}", describe_monitoring_schedule, client, name
+    )
+    definition = None
+    cfg = _map(schedule, "MonitoringScheduleConfig") if schedule else {}
+    def_name = _opt(cfg, "MonitoringJobDefinitionName") or _opt(
+        summary, "MonitoringJobDefinitionName"
+    )
+    def_type = _opt(cfg, "MonitoringType") or _opt(summary, "MonitoringType")
+    if not _map(cfg, "MonitoringJobDefinition") and def_name and def_type in _JOB_DEFINITION_CALLS:
+        definition = ctx.section(
+            f"monitoring job definition {def_name}",
+            describe_job_definition,
+            client,
+            def_type,
+            def_name,
+        )
+    endpoint = _opt(summary, "EndpointName") or _opt(schedule, "EndpointName")
+    entry = ctx.section(
+        f"monitoring schedule {name}", monitoring_entry, summary, schedule, definition
+    )
+    return endpoint, entry
 
 
 def _collect_endpoints(
@@ -1286,16 +1313,16 @@ def _collect_endpoints(
     models: Mapping[str, Asset],
     schedules: Mapping[str, list[dict[str, Any]]] | None,
 ) -> None:
-    for name, _ in _each(ctx, "endpoint", list_endpoints(client), "EndpointName"):
-        ctx.section(f"endpoint {name}", _one_endpoint, ctx, client, name, models, schedules)
+    names = _names(ctx, "endpoint", list_endpoints(client), "EndpointName")
+    ctx.each("endpoint", _one_endpoint, names, ctx, client, models, schedules)
 
 
 def _one_endpoint(
     ctx: ScopeContext,
     client: Any,
-    name: str,
     models: Mapping[str, Asset],
     schedules: Mapping[str, list[dict[str, Any]]] | None,
+    name: str,
 ) -> None:
     payload = describe_endpoint(client, name)
     config_name = _opt(payload, "EndpointConfigName")
@@ -1331,10 +1358,10 @@ def _jobs(
     operation: str,
     key: str,
     name_key: str,
-    one: Callable[[str], None],
-) -> None:
-    for name, _ in _each(ctx, label, list_recent_jobs(client, operation, key), name_key):
-        ctx.section(f"{label} {name}", one, name)
+    one: Callable[[str], Asset],
+) -> list[Asset]:
+    names = _names(ctx, label, list_recent_jobs(client, operation, key), name_key)
+    return [asset for asset in ctx.each(label, one, names) if asset is not None]
 
 
 def _relate_job_data(ctx: ScopeContext, asset: Asset) -> None:
@@ -1348,28 +1375,31 @@ def _relate_job_data(ctx: ScopeContext, asset: Asset) -> None:
 def _collect_training_jobs(
     ctx: ScopeContext, client: Any, artifacts: dict[str, str], models: Mapping[str, Asset]
 ) -> None:
-    def one(name: str) -> None:
+    def one(name: str) -> Asset:
         asset = to_training_job(describe_training_job(client, name), **_where(ctx))
         ctx.add(asset)
         _relate_runtime(ctx, asset)
         _relate_job_data(ctx, asset)
-        if asset.attributes.get("model_artifacts"):
-            artifacts[asset.attributes["model_artifacts"]] = asset.id
+        return asset
 
-    _jobs(
+    jobs = _jobs(
         ctx, client, "training job", "list_training_jobs", "TrainingJobSummaries",
         "TrainingJobName", one,
     )  # fmt: skip
+    for asset in jobs:
+        if asset.attributes.get("model_artifacts"):
+            artifacts[asset.attributes["model_artifacts"]] = asset.id
 
 
 def _collect_processing_jobs(
     ctx: ScopeContext, client: Any, artifacts: dict[str, str], models: Mapping[str, Asset]
 ) -> None:
-    def one(name: str) -> None:
+    def one(name: str) -> Asset:
         asset = to_processing_job(describe_processing_job(client, name), **_where(ctx))
         ctx.add(asset)
         _relate_runtime(ctx, asset)
         _relate_job_data(ctx, asset)
+        return asset
 
     _jobs(
         ctx, client, "processing job", "list_processing_jobs", "ProcessingJobSummaries",
@@ -1380,13 +1410,14 @@ def _collect_processing_jobs(
 def _collect_transform_jobs(
     ctx: ScopeContext, client: Any, artifacts: dict[str, str], models: Mapping[str, Asset]
 ) -> None:
-    def one(name: str) -> None:
+    def one(name: str) -> Asset:
         asset = to_transform_job(describe_transform_job(client, name), **_where(ctx))
         ctx.add(asset)
         _relate_job_data(ctx, asset)
         model_name = asset.attributes.get("model_name")
         if model_name:
             ctx.relate(asset.id, RelationType.USES_MODEL, _model_arn(ctx, models, model_name))
+        return asset
 
     _jobs(
         ctx, client, "transform job", "list_transform_jobs", "TransformJobSummaries",
@@ -1410,8 +1441,8 @@ def _link_produced_by(
 
 
 def _collect_pipelines(ctx: ScopeContext, client: Any) -> None:
-    for name, _ in _each(ctx, "pipeline", list_pipelines(client), "PipelineName"):
-        ctx.section(f"pipeline {name}", _one_pipeline, ctx, client, name)
+    names = _names(ctx, "pipeline", list_pipelines(client), "PipelineName")
+    ctx.each("pipeline", _one_pipeline, names, ctx, client)
 
 
 def _one_pipeline(ctx: ScopeContext, client: Any, name: str) -> None:
@@ -1423,8 +1454,8 @@ def _one_pipeline(ctx: ScopeContext, client: Any, name: str) -> None:
 
 
 def _collect_domains(ctx: ScopeContext, client: Any) -> None:
-    for domain_id, _ in _each(ctx, "domain", list_domains(client), "DomainId"):
-        ctx.section(f"domain {domain_id}", _one_domain, ctx, client, domain_id)
+    ids = _names(ctx, "domain", list_domains(client), "DomainId")
+    ctx.each("domain", _one_domain, ids, ctx, client)
 
 
 def _one_domain(ctx: ScopeContext, client: Any, domain_id: str) -> None:
@@ -1435,8 +1466,8 @@ def _one_domain(ctx: ScopeContext, client: Any, domain_id: str) -> None:
 
 
 def _collect_feature_groups(ctx: ScopeContext, client: Any) -> None:
-    for name, _ in _each(ctx, "feature group", list_feature_groups(client), "FeatureGroupName"):
-        ctx.section(f"feature group {name}", _one_feature_group, ctx, client, name)
+    names = _names(ctx, "feature group", list_feature_groups(client), "FeatureGroupName")
+    ctx.each("feature group", _one_feature_group, names, ctx, client)
 
 
 def _one_feature_group(ctx: ScopeContext, client: Any, name: str) -> None:
