@@ -9,24 +9,27 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from aiscan import __version__
 from aiscan.collectors.base import Collector, CollectorConfigError, NullProgress, Progress, Scope
 from aiscan.core import plugins
+from aiscan.core.baseline import apply_baseline
 from aiscan.core.engine import evaluate
 from aiscan.core.inventory import Inventory, InventoryBuilder
 from aiscan.core.model import (
     Cloud,
     Coverage,
     CoverageStatus,
+    Finding,
     ScanInfo,
     ScanResult,
     Severity,
     ToolInfo,
 )
 from aiscan.core.rules import RuleFunc
+from aiscan.core.waivers import Waiver, apply_waivers
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -46,6 +49,8 @@ class ScanRequest:
     scope: Scope = field(default_factory=Scope)
     evaluate_rules: bool = True
     environ: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
+    #: A scope for one cloud only (the demo reads different regions in each cloud).
+    cloud_scopes: Mapping[str, Scope] = field(default_factory=dict)
 
 
 def choose_clouds(
@@ -99,7 +104,10 @@ def load_rules(
 
 
 def collect(
-    clouds: Sequence[CloudChoice], scope: Scope, progress: Progress | None = None
+    clouds: Sequence[CloudChoice],
+    scope: Scope,
+    progress: Progress | None = None,
+    cloud_scopes: Mapping[str, Scope] | None = None,
 ) -> tuple[Inventory, dict[str, dict[str, str]]]:
     progress = progress or NullProgress()
     sink = InventoryBuilder()
@@ -108,7 +116,8 @@ def collect(
         cls = plugins.load("collectors", choice.name)
         collector: Collector = cls()
         try:
-            identities[choice.name] = collector.collect(scope, sink, progress)
+            cloud_scope = (cloud_scopes or {}).get(choice.name, scope)
+            identities[choice.name] = collector.collect(cloud_scope, sink, progress)
         except CollectorConfigError:
             raise
         except Exception as exc:  # a collector bug is an incomplete scan, not a crash
@@ -132,7 +141,7 @@ def _cloud(name: str) -> Cloud:
 def run(request: ScanRequest, progress: Progress | None = None) -> ScanResult:
     started = datetime.now(UTC)
     clouds, skipped = choose_clouds(request.clouds, request.environ)
-    inventory, identities = collect(clouds, request.scope, progress)
+    inventory, identities = collect(clouds, request.scope, progress, request.cloud_scopes)
     findings: tuple[Any, ...] = ()
     evaluations: tuple[Any, ...] = ()
     if request.evaluate_rules:
@@ -164,9 +173,44 @@ def run(request: ScanRequest, progress: Progress | None = None) -> ScanResult:
     )
 
 
+def apply_policy(
+    result: ScanResult,
+    *,
+    waivers: Sequence[Waiver] | None = None,
+    baseline: frozenset[str] | None = None,
+    baseline_source: str = "baseline",
+    today: date | None = None,
+) -> ScanResult:
+    """Mark findings waived (`suppressed`) and, against a baseline, `new`; report expired and
+    stale waivers. Nothing is removed: every report still shows every finding."""
+    findings = result.findings
+    update: dict[str, Any] = {}
+    if waivers is not None:
+        outcome = apply_waivers(findings, waivers, today or datetime.now(UTC).date())
+        findings = outcome.findings
+        update["waivers"] = outcome.notices
+    if baseline is not None:
+        marked = apply_baseline(findings, baseline, baseline_source)
+        findings = marked.findings
+        update["baseline"] = marked.info
+    update["findings"] = findings
+    return result.model_copy(update=update)
+
+
+def gating_findings(result: ScanResult, fail_on: Severity) -> tuple[Finding, ...]:
+    """Findings that fail the gate: at or above the threshold, not waived, and (when a baseline
+    was given) new."""
+    return tuple(
+        f
+        for f in result.findings
+        if f.severity.at_least(fail_on) and not f.suppressed and f.new is not False
+    )
+
+
 def exit_code(result: ScanResult, fail_on: Severity | None, allow_partial: bool) -> int:
-    """Findings at or above the threshold win over incompleteness (DESIGN.md)."""
-    if fail_on is not None and any(f.severity.at_least(fail_on) for f in result.findings):
+    """Unwaived (and, with a baseline, new) findings at or above the threshold win over
+    incompleteness (DESIGN.md); a baseline never hides an incomplete scan."""
+    if fail_on is not None and gating_findings(result, fail_on):
         return EXIT_FINDINGS
     if result.incomplete_scopes and not allow_partial:
         return EXIT_INCOMPLETE

@@ -80,6 +80,11 @@ def classify(exc: BaseException) -> tuple[CoverageStatus, str]:
         return CoverageStatus.ERROR, f"{where}{code or status_code}: {msg}"
     if isinstance(exc, NoCredentialsError):
         return CoverageStatus.DENIED, "no AWS credentials found"
+    if isinstance(exc, EndpointConnectionError) and _name_not_resolved(exc):
+        # AWS publishes no DNS name for a service in a region where it does not run (and
+        # botocore's endpoint data does not list every service, e.g. bedrock-agent). A general
+        # DNS outage still makes the scan incomplete: identity and region reads fail first.
+        return CoverageStatus.SKIPPED, "no endpoint for this service in this region"
     if isinstance(exc, EndpointConnectionError | ConnectTimeoutError | ReadTimeoutError):
         return CoverageStatus.ERROR, f"endpoint unreachable: {clean_text(exc, 300)}"
     if isinstance(exc, BotoCoreError):
@@ -91,3 +96,9 @@ def classify(exc: BaseException) -> tuple[CoverageStatus, str]:
     # Anything else is a payload we could not understand (a KeyError in a transform, a pydantic
     # ValidationError on a malformed field): an error for this scope, not a crash of the scan.
     return CoverageStatus.ERROR, f"malformed response: {type(exc).__name__}: {clean_text(exc, 300)}"
+
+
+def _name_not_resolved(exc: BaseException) -> bool:
+    cause = getattr(exc, "kwargs", {}).get("error")
+    text = f"{type(cause).__name__} {cause}"
+    return "NameResolutionError" in text or "Name or service not known" in text

@@ -39,6 +39,13 @@ def client_error(code: str, status: int = 400) -> ClientError:
         (client_error("UnknownOperationException"), CoverageStatus.ERROR),
         (client_error("InternalFailure", 500), CoverageStatus.ERROR),
         (EndpointConnectionError(endpoint_url="https://x"), CoverageStatus.ERROR),
+        (
+            EndpointConnectionError(
+                endpoint_url="https://bedrock-agent.ap-east-1.amazonaws.com/agents/",
+                error=OSError("Failed to resolve host ([Errno -2] Name or service not known)"),
+            ),
+            CoverageStatus.SKIPPED,
+        ),
         (NotImplementedError("moto"), CoverageStatus.ERROR),
         (KeyError("NotebookInstanceName"), CoverageStatus.ERROR),
     ],
