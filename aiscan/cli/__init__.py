@@ -24,10 +24,11 @@ def cli(ctx: click.Context, quiet: bool) -> None:
 
 
 def _register() -> None:
-    from aiscan.cli import demo, plugins, rules, scan, show
+    from aiscan.cli import bom, demo, plugins, rules, scan, show
 
     cli.add_command(scan.inventory)
     cli.add_command(scan.scan)
+    cli.add_command(bom.bom)
     cli.add_command(show.show)
     cli.add_command(rules.rules)
     cli.add_command(plugins.plugins_cmd)

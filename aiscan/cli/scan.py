@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
+from rich.text import Text
 
 from aiscan.cli.app import App
 from aiscan.core import plugins
 from aiscan.core.model import ScanResult, Severity
+
+if TYPE_CHECKING:
+    from aiscan.core.waivers import Waiver
 
 
 def _split(values: tuple[str, ...]) -> tuple[str, ...]:
@@ -107,6 +111,13 @@ def collection_options(fn: Callable[..., Any]) -> Callable[..., Any]:
             help="Also write FORMAT to PATH (repeatable), e.g. -o json=scan.json.",
         ),
         click.option(
+            "--bom-spec",
+            type=click.Choice(["1.6", "1.7"]),
+            default="1.6",
+            show_default=True,
+            help="CycloneDX specification version of the AI-BOM (cyclonedx output).",
+        ),
+        click.option(
             "--allow-partial",
             is_flag=True,
             help="Exit 0 even when a scope could not be read (coverage still reports it).",
@@ -179,7 +190,9 @@ def emit(
     fmt: str,
     outputs: list[tuple[str, Path]],
     top: int = 50,
+    options: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> None:
+    """Write every output; `options` are keyword arguments for a reporter, by reporter name."""
     from aiscan.reporters.base import Reporter
 
     def reporter(name: str) -> Reporter:
@@ -187,7 +200,7 @@ def emit(
             cls = plugins.load("reporters", name)
         except plugins.PluginError as exc:
             app.abort(str(exc))
-        return cls()  # type: ignore[no-any-return]
+        return cls(**dict((options or {}).get(name, {})))  # type: ignore[no-any-return]
 
     for out_fmt, path in outputs:
         try:
@@ -219,18 +232,84 @@ def _common(fn: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
+def bom_options(spec: str) -> dict[str, dict[str, Any]]:
+    return {"cyclonedx": {"spec": spec}}
+
+
+def load_waivers(app: App, path: Path | None) -> tuple[Waiver, ...] | None:
+    """The waivers of --waivers FILE; a malformed file is a usage error naming the line."""
+    from aiscan.core.waivers import WaiverError, parse_waivers
+
+    if path is None:
+        return None
+    try:
+        return parse_waivers(path.read_text(encoding="utf-8"), source=str(path))
+    except OSError as exc:
+        app.abort(f"cannot read {path}: {exc.strerror}")
+    except (WaiverError, UnicodeDecodeError) as exc:
+        app.abort(f"invalid waiver file: {exc}")
+
+
+def load_baseline(app: App, path: Path | None) -> frozenset[str] | None:
+    from aiscan.core.baseline import BaselineError, parse_baseline
+
+    if path is None:
+        return None
+    try:
+        return parse_baseline(path.read_text(encoding="utf-8"), source=str(path))
+    except OSError as exc:
+        app.abort(f"cannot read {path}: {exc.strerror}")
+    except (BaselineError, UnicodeDecodeError) as exc:
+        app.abort(f"invalid baseline: {exc}")
+
+
+def report_gate(app: App, result: ScanResult, fail_on: Severity | None) -> None:
+    """Waiver problems and the gate's decision on stderr, where CI logs show them."""
+    from aiscan.scan import gating_findings
+
+    for n in result.waivers:
+        target = " ".join(x for x in (n.rule, n.asset) if x)
+        if n.status == "expired":
+            app.warn(
+                f"waiver {n.waiver} ({target}, owner {n.owner}) expired on {n.expires}: it "
+                f"no longer suppresses its {n.matched} finding(s)"
+            )
+        else:
+            app.warn(f"waiver {n.waiver} ({target}, owner {n.owner}) matches no finding (stale)")
+    if fail_on is None:
+        return
+    failing = gating_findings(result, fail_on)
+    if failing:
+        waived = sum(1 for f in result.findings if f.suppressed)
+        detail = f"{waived} waived"
+        if result.baseline is not None:
+            known = sum(1 for f in result.findings if f.new is False)
+            detail += f", {known} already in the baseline"
+        app.err.print(
+            Text(
+                f"gate: {len(failing)} finding(s) at or above {fail_on.value} ({detail})",
+                style="bold red",
+            )
+        )
+
+
 @click.command()
 @collection_options
 @click.pass_obj
 @_common
 def inventory(
-    app: App, fmt: str, outputs: list[tuple[str, Path]], allow_partial: bool, **kw: Any
+    app: App,
+    fmt: str,
+    outputs: list[tuple[str, Path]],
+    allow_partial: bool,
+    bom_spec: str,
+    **kw: Any,
 ) -> None:
     """List the AI assets of every scope in reach (no rules run)."""
     from aiscan.scan import exit_code
 
     result = run_scan(app, command="inventory", evaluate_rules=False, **kw)
-    emit(app, result, command="inventory", fmt=fmt, outputs=outputs)
+    emit(app, result, command="inventory", fmt=fmt, outputs=outputs, options=bom_options(bom_spec))
     raise click.exceptions.Exit(exit_code(result, None, allow_partial))
 
 
@@ -239,7 +318,20 @@ def inventory(
 @click.option(
     "--fail-on",
     type=click.Choice([s.value for s in Severity], case_sensitive=False),
-    help="Exit 1 when a finding at or above this severity exists.",
+    help="Exit 1 when an unwaived finding at or above this severity exists.",
+)
+@click.option(
+    "--waivers",
+    "waivers_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="YAML file of accepted findings (rule/asset, reason, owner, expires).",
+)
+@click.option(
+    "--baseline",
+    "baseline_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="PREVIOUS.json",
+    help="A previous JSON report: --fail-on then fails only on findings that are new.",
 )
 @click.option(
     "--top",
@@ -256,13 +348,33 @@ def scan(
     outputs: list[tuple[str, Path]],
     allow_partial: bool,
     fail_on: str | None,
+    waivers_file: Path | None,
+    baseline_file: Path | None,
+    bom_spec: str,
     top: int,
     **kw: Any,
 ) -> None:
     """Inventory AI assets and evaluate posture rules on them and on their relations."""
-    from aiscan.scan import exit_code
+    from aiscan.scan import apply_policy, exit_code
 
+    waivers = load_waivers(app, waivers_file)
+    baseline = load_baseline(app, baseline_file)
     result = run_scan(app, command="scan", evaluate_rules=True, **kw)
-    emit(app, result, command="scan", fmt=fmt, outputs=outputs, top=top)
+    result = apply_policy(
+        result,
+        waivers=waivers,
+        baseline=baseline,
+        baseline_source=str(baseline_file) if baseline_file else "baseline",
+    )
+    emit(
+        app,
+        result,
+        command="scan",
+        fmt=fmt,
+        outputs=outputs,
+        top=top,
+        options=bom_options(bom_spec),
+    )
     threshold = Severity(fail_on.lower()) if fail_on else None
+    report_gate(app, result, threshold)
     raise click.exceptions.Exit(exit_code(result, threshold, allow_partial))

@@ -7,9 +7,9 @@ a reporter, and so that the JSON output is the model's own serialisation.
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -167,6 +167,15 @@ class ResultStatus(StrEnum):
     NOT_APPLICABLE = "not-applicable"
 
 
+class Suppression(Frozen):
+    """Why a finding does not fail the gate: the waiver that accepted it."""
+
+    reason: str
+    owner: str
+    expires: date
+    waiver: str = Field(description="Where the waiver is written, e.g. waivers.yaml:12")
+
+
 class Finding(Frozen):
     rule_id: str
     asset_id: str
@@ -183,6 +192,14 @@ class Finding(Frozen):
     cloud: Cloud
     account: str
     region: str | None = None
+    suppressed: bool = Field(
+        default=False, description="Accepted by a waiver: reported, but never fails the gate"
+    )
+    suppression: Suppression | None = None
+    new: bool | None = Field(
+        default=None,
+        description="Fingerprint absent from the --baseline scan (null when no baseline was given)",
+    )
 
 
 class Evaluation(Frozen):
@@ -201,6 +218,28 @@ class ScanInfo(Frozen):
     identity: dict[str, str] = Field(default_factory=dict)
 
 
+class WaiverNotice(Frozen):
+    """A waiver that needs attention: expired (no longer suppresses) or stale (matched nothing)."""
+
+    waiver: str = Field(description="Where the waiver is written, e.g. waivers.yaml:12")
+    status: Literal["expired", "stale"]
+    rule: str | None = None
+    asset: str | None = None
+    reason: str
+    owner: str
+    expires: date
+    matched: int = Field(default=0, description="Findings the waiver matches in this scan")
+
+
+class BaselineInfo(Frozen):
+    """How this scan's findings compare with a previous scan given as --baseline."""
+
+    source: str
+    known: int = Field(description="Fingerprints in the baseline")
+    new: int = Field(description="Findings of this scan whose fingerprint is not in the baseline")
+    resolved: int = Field(description="Baseline fingerprints this scan no longer reports")
+
+
 class ToolInfo(Frozen):
     name: str = "aiscan"
     version: str
@@ -215,6 +254,10 @@ class ScanResult(Frozen):
     coverage: tuple[Coverage, ...] = ()
     findings: tuple[Finding, ...] = ()
     evaluations: tuple[Evaluation, ...] = ()
+    waivers: tuple[WaiverNotice, ...] = Field(
+        default=(), description="Expired and stale waivers (when --waivers was given)"
+    )
+    baseline: BaselineInfo | None = None
 
     @property
     def incomplete_scopes(self) -> tuple[Coverage, ...]:

@@ -1,0 +1,49 @@
+"""How reporters name cloud resources: providers, readable tails and stable pseudo-paths."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import quote
+
+from aiscan.core.model import Asset, Cloud, Finding
+
+PROVIDER = {
+    Cloud.AWS: "Amazon Web Services",
+    Cloud.AZURE: "Microsoft Azure",
+    Cloud.GCP: "Google Cloud",
+    Cloud.LOCAL: "local",
+}
+
+
+def resource_tail(resource_id: str) -> str:
+    """The part of a cloud id that names the resource within its account and region."""
+    if resource_id.startswith("arn:"):
+        parts = resource_id.split(":", 5)
+        if len(parts) == 6 and parts[5]:
+            return parts[5]
+    if "/providers/" in resource_id:
+        return resource_id.rsplit("/providers/", 1)[1]
+    if resource_id.startswith("//"):
+        # GCP full resource name: //service.googleapis.com/projects/p/locations/l/kind/name
+        tail = resource_id[2:].split("/", 1)[-1]
+        return re.sub(r"^projects/[^/]+/(locations|regions|zones)/[^/]+/", "", tail)
+    return resource_id
+
+
+def arn_service(resource_id: str) -> str | None:
+    parts = resource_id.split(":", 5)
+    return parts[2] if resource_id.startswith("arn:") and len(parts) == 6 else None
+
+
+def pseudo_path(finding: Finding, asset: Asset | None) -> str:
+    """A stable, repository-relative-looking path for a cloud resource, so code scanning can
+    show it: <cloud>/<account>/<region>/<service>/<resource>."""
+    service = (asset.service if asset else None) or arn_service(finding.asset_id) or "resource"
+    segments = [
+        finding.cloud.value,
+        finding.account or "unknown",
+        finding.region or "global",
+        service,
+        *[s for s in resource_tail(finding.asset_id).split("/") if s not in ("", ".", "..")],
+    ]
+    return "/".join(quote(s, safe="-._~@+=,:") for s in segments)

@@ -1,0 +1,109 @@
+"""OCSF Detection Finding: every event of the demo validates against the OCSF 1.5.0
+detection_finding schema (cloud + datetime profiles); waived findings are Suppressed."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+from click.testing import CliRunner
+
+from aiscan.cli import cli
+from aiscan.core.model import ScanResult
+from aiscan.core.waivers import parse_waivers
+from aiscan.reporters.ocsf import OcsfReporter
+from aiscan.scan import apply_policy
+
+SCHEMA = (
+    Path(__file__).parent.parent
+    / "data"
+    / "schemas"
+    / "ocsf"
+    / "detection_finding-1.5.0.schema.json"
+)
+
+
+@pytest.fixture(scope="module")
+def validator() -> jsonschema.Draft202012Validator:
+    schema = json.loads(SCHEMA.read_text())
+    return jsonschema.Draft202012Validator(
+        schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+    )
+
+
+def errors(validator: jsonschema.Draft202012Validator, event: dict[str, Any]) -> list[str]:
+    return [f"{list(e.path)}: {e.message[:200]}" for e in validator.iter_errors(event)]
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """(the JSON report, the OCSF events) of one `aiscan demo` run."""
+    out: Path = tmp_path_factory.mktemp("ocsf") / "findings.ocsf.json"
+    res = CliRunner().invoke(cli, ["-q", "demo", "--format", "json", "-o", f"ocsf={out}"])
+    assert res.exit_code == 0, res.output
+    return json.loads(res.stdout), json.loads(out.read_text())
+
+
+def test_every_demo_event_validates(
+    demo: tuple[dict[str, Any], list[dict[str, Any]]], validator: jsonschema.Draft202012Validator
+) -> None:
+    doc, events = demo
+    assert len(events) == len(doc["findings"]) > 0
+    for event in events:
+        assert errors(validator, event) == []
+
+
+def test_events_carry_the_finding(demo: tuple[dict[str, Any], list[dict[str, Any]]]) -> None:
+    doc, events = demo
+    severity = {"critical": 5, "high": 4, "medium": 3, "low": 2, "info": 1}
+    assets = {a["id"]: a for a in doc["assets"]}
+    for finding, event in zip(doc["findings"], events, strict=True):
+        assert (event["class_uid"], event["type_uid"], event["activity_id"]) == (2004, 200401, 1)
+        assert event["finding_info"]["uid"] == finding["fingerprint"]
+        assert event["finding_info"]["analytic"]["uid"] == finding["rule_id"]
+        assert event["metadata"]["event_code"] == finding["rule_id"]
+        assert event["severity_id"] == severity[finding["severity"]]
+        assert (event["status_id"], event["status"]) == (1, "New")
+        [resource] = event["resources"]
+        assert resource["uid"] == finding["asset_id"]
+        assert resource["type"] == assets[finding["asset_id"]]["type"]
+        assert event["cloud"]["provider"] == "AWS"
+        assert event["cloud"]["account"] == {
+            "uid": "123456789012",
+            "type_id": 10,
+            "type": "AWS Account",
+        }
+        assert event["remediation"]["desc"] == finding["remediation"]
+
+
+def test_waived_findings_are_suppressed_and_still_valid(
+    demo: tuple[dict[str, Any], list[dict[str, Any]]], validator: jsonschema.Draft202012Validator
+) -> None:
+    doc, _ = demo
+    result = ScanResult.model_validate(doc)
+    target = result.findings[-1]
+    waivers = parse_waivers(
+        f"- rule: {target.rule_id}\n  asset: '{target.asset_id}'\n  reason: known\n"
+        "  owner: sec\n  expires: 2099-12-31\n",
+        "w.yaml",
+    )
+    events = json.loads(OcsfReporter().render(apply_policy(result, waivers=waivers)))
+    suppressed = [e for e in events if e["status_id"] == 3]
+    assert [e["finding_info"]["uid"] for e in suppressed] == [target.fingerprint]
+    assert suppressed[0]["status"] == "Suppressed"
+    assert suppressed[0]["is_alert"] is False
+    assert "w.yaml:1" in suppressed[0]["status_detail"]
+    assert errors(validator, suppressed[0]) == []
+
+
+def test_the_schema_rejects_what_it_should(
+    demo: tuple[dict[str, Any], list[dict[str, Any]]], validator: jsonschema.Draft202012Validator
+) -> None:
+    """Negative control: the vendored schema is strict enough to mean something."""
+    event = demo[1][0]
+    assert errors(validator, {**event, "severity_id": 42})
+    assert errors(validator, {**event, "invented_field": 1})
+    assert errors(validator, {k: v for k, v in event.items() if k != "finding_info"})
