@@ -25,3 +25,23 @@ _HERMETIC_ENV = {
 os.environ.update(_HERMETIC_ENV)
 for _var in ("AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_ROLE_ARN", "AWS_WEB_IDENTITY_TOKEN_FILE"):
     os.environ.pop(_var, None)
+
+
+import pytest  # noqa: E402 - the environment above must be set before anything imports an SDK
+
+
+@pytest.fixture(scope="session")
+def demo_run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """One `aiscan demo` for the whole session: stdout (table), and each output format's text."""
+    from click.testing import CliRunner
+
+    from aiscan.cli import cli
+
+    out = tmp_path_factory.mktemp("demo")
+    formats = ("json", "cyclonedx", "sarif", "ocsf")
+    args = ["-q", "demo", "--format", "table"]
+    for fmt in formats:
+        args += ["-o", f"{fmt}={out / fmt}"]
+    res = CliRunner().invoke(cli, args)
+    assert res.exit_code == 0, res.output
+    return {"table": res.stdout, **{fmt: (out / fmt).read_text() for fmt in formats}}

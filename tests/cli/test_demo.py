@@ -3,21 +3,14 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
-
-from aiscan.cli import cli
 
 
 @pytest.fixture(scope="module")
-def demo_doc(tmp_path_factory: pytest.TempPathFactory) -> dict:
-    out: Path = tmp_path_factory.mktemp("demo") / "scan.json"
-    res = CliRunner().invoke(cli, ["-q", "demo", "--format", "table", "-o", f"json={out}"])
-    assert res.exit_code == 0, res.output
-    assert "AI assets" in res.stdout and "Findings" in res.stdout
-    return json.loads(out.read_text())
+def demo_doc(demo_run: dict[str, str]) -> dict:
+    assert "AI assets" in demo_run["table"] and "Findings" in demo_run["table"]
+    return json.loads(demo_run["json"])
 
 
 def by_name(doc: dict, kind: str, name: str) -> str:

@@ -5,15 +5,12 @@ with its dependencies, purls, hashes and properties; model cards hold only what 
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
 from cyclonedx.schema import SchemaVersion
 from cyclonedx.validation.json import JsonStrictValidator
 
-from aiscan.cli import cli
 from aiscan.core.model import AssetKind, RelationType, ScanInfo, ScanResult, ToolInfo
 from aiscan.reporters.cyclonedx import CycloneDxReporter, add_ai_parts, build_bom
 from tests.factories import asset, rel
@@ -31,12 +28,9 @@ def validate(text: str, spec: str = "1.6") -> None:
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], str]:
-    """(the JSON report, the BOM text) of one `aiscan demo` run."""
-    out: Path = tmp_path_factory.mktemp("bom") / "bom.json"
-    res = CliRunner().invoke(cli, ["-q", "demo", "--format", "json", "-o", f"cyclonedx={out}"])
-    assert res.exit_code == 0, res.output
-    return json.loads(res.stdout), out.read_text()
+def demo(demo_run: dict[str, str]) -> tuple[dict[str, Any], str]:
+    """(the JSON report, the BOM text) of the session's `aiscan demo` run."""
+    return json.loads(demo_run["json"]), demo_run["cyclonedx"]
 
 
 def props(node: dict[str, Any]) -> dict[str, str]:

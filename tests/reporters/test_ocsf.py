@@ -9,9 +9,7 @@ from typing import Any
 
 import jsonschema
 import pytest
-from click.testing import CliRunner
 
-from aiscan.cli import cli
 from aiscan.core.model import ScanResult
 from aiscan.core.waivers import parse_waivers
 from aiscan.reporters.ocsf import OcsfReporter
@@ -39,12 +37,9 @@ def errors(validator: jsonschema.Draft202012Validator, event: dict[str, Any]) ->
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """(the JSON report, the OCSF events) of one `aiscan demo` run."""
-    out: Path = tmp_path_factory.mktemp("ocsf") / "findings.ocsf.json"
-    res = CliRunner().invoke(cli, ["-q", "demo", "--format", "json", "-o", f"ocsf={out}"])
-    assert res.exit_code == 0, res.output
-    return json.loads(res.stdout), json.loads(out.read_text())
+def demo(demo_run: dict[str, str]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """(the JSON report, the OCSF events) of the session's `aiscan demo` run."""
+    return json.loads(demo_run["json"]), json.loads(demo_run["ocsf"])
 
 
 def test_every_demo_event_validates(

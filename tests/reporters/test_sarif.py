@@ -10,9 +10,7 @@ from typing import Any
 
 import jsonschema
 import pytest
-from click.testing import CliRunner
 
-from aiscan.cli import cli
 from aiscan.core.model import ScanResult
 from aiscan.core.waivers import parse_waivers
 from aiscan.reporters.sarif import SarifReporter
@@ -75,12 +73,9 @@ def github_problems(log: dict[str, Any]) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], dict[str, Any]]:
-    """(the JSON report, the SARIF log) of one `aiscan demo` run."""
-    out: Path = tmp_path_factory.mktemp("sarif") / "aiscan.sarif"
-    res = CliRunner().invoke(cli, ["-q", "demo", "--format", "json", "-o", f"sarif={out}"])
-    assert res.exit_code == 0, res.output
-    return json.loads(res.stdout), json.loads(out.read_text())
+def demo(demo_run: dict[str, str]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(the JSON report, the SARIF log) of the session's `aiscan demo` run."""
+    return json.loads(demo_run["json"]), json.loads(demo_run["sarif"])
 
 
 def test_demo_sarif_validates_and_passes_github_checks(
