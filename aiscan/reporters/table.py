@@ -85,16 +85,24 @@ def findings_table(
 ) -> RenderableType:
     """Findings, worst first; assets by kind and name (`aiscan show NAME` explains one)."""
     names = names or {}
-    counts = Counter(f.severity for f in findings)
+    counts = Counter(f.severity for f in findings if not f.suppressed)
     summary = ", ".join(f"{counts[s]} {s.value}" for s in Severity if counts[s]) or "none"
+    waived = sum(1 for f in findings if f.suppressed)
+    if waived:
+        summary += f"; {waived} waived"
     table = Table(
         title=f"Findings ({len(findings)}: {summary})", title_justify="left", expand=False
     )
     for col in ("severity", "rule", "region", "asset", "what"):
         table.add_column(col, overflow="fold")
     for f in findings[:limit]:
+        severity = (
+            t(f"{f.severity.value} (waived)", style="dim")
+            if f.suppressed
+            else t(f.severity.value + (" NEW" if f.new else ""), style=SEVERITY_STYLE[f.severity])
+        )
         table.add_row(
-            t(f.severity.value, style=SEVERITY_STYLE[f.severity]),
+            severity,
             t(f.rule_id),
             t(f.region or "-"),
             t(names.get(f.asset_id) or short_id(f.asset_id), 60),

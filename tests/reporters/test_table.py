@@ -45,3 +45,18 @@ def test_findings_name_their_asset_and_inventory_has_no_findings():
     assert "bucket open-data" in TableReporter().render(res, command="scan")
     assert "Findings" not in TableReporter().render(res, command="inventory")
     assert '"findings": []' in JsonReporter().render(res, command="inventory")
+
+
+def test_waived_and_new_findings_are_marked():
+    bucket = asset("bucket", "arn:aws:s3:::open-data", service="s3", public=True)
+    res = result_with([bucket])
+    waived = res.model_copy(
+        update={"findings": tuple(f.model_copy(update={"suppressed": True}) for f in res.findings)}
+    )
+    text = TableReporter().render(waived, command="scan")
+    assert "critical (waived)" in text
+    assert "1 waived" in text
+    new = res.model_copy(
+        update={"findings": tuple(f.model_copy(update={"new": True}) for f in res.findings)}
+    )
+    assert "critical NEW" in TableReporter().render(new, command="scan")
