@@ -9,6 +9,7 @@ import json
 import sys
 from pathlib import Path
 
+from aiscan.collectors.gcp.permissions import document as gcp_permissions
 from aiscan.core.model import ScanResult
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
@@ -85,6 +86,7 @@ GENERATED = {
     "rules.md": rule_reference,
     "schema/scan-result.schema.json": json_schema,
     "aws-read-only-policy.json": aws_policy,
+    "gcp-permissions.md": gcp_permissions,
 }
 
 

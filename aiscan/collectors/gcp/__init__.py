@@ -1,0 +1,321 @@
+"""The Google Cloud collector: Vertex AI and what AI assets use, across every visible project.
+
+Plain REST through google-auth's ``AuthorizedSession`` (about 0.3 s to import, against 5-6 s for
+``google.cloud.aiplatform``); google-auth is imported only when a scan runs, so ``aiscan --help``
+and AWS-only scans never load it.
+
+* Credentials: ``AISCAN_GCP_TOKEN`` (a pre-obtained OAuth access token; no credential chain runs)
+  or Application Default Credentials.
+* ``AISCAN_GCP_ENDPOINT`` replaces every ``*.googleapis.com`` host with one base URL (https, or
+  plain http to a loopback address only). ``AISCAN_GCP_MAX_ATTEMPTS`` (5) and
+  ``AISCAN_GCP_BACKOFF`` (0.5 s, doubled per attempt) tune the retries of 429/5xx answers.
+* Projects: every visible one, ``--project`` restricts, ``--organization`` widens (see
+  `resourcemanager`).
+* Pass 1, per project, in parallel: Vertex AI per location (locations asked from the API), the
+  Workbench instances, accelerated VMs and GKE node pools, and the IAM policies.
+  Pass 2: the buckets, registries and service accounts pass 1 referred to, and the project-level
+  posture of projects where Vertex AI is in use.
+* Coverage: one record per (project, location, service); the Vertex AI location list is the
+  ``aiplatform`` record of region ``global``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any, ClassVar
+
+from aiscan.collectors.base import Collector, CollectorConfigError, Progress, Scope
+from aiscan.collectors.gcp.permissions import PERMISSIONS
+from aiscan.core.inventory import InventoryBuilder
+from aiscan.core.model import Cloud, Coverage, CoverageStatus
+
+#: Every service key, as used in --services and coverage.
+ALL_SERVICES: tuple[str, ...] = (
+    "aiplatform",
+    "notebooks",
+    "compute",
+    "container",
+    "resourcemanager",
+    "storage",
+    "artifactregistry",
+    "iam",
+    "orgpolicy",
+    "accesscontextmanager",
+    "modelarmor",
+    "apikeys",
+)
+CLOUD_PLATFORM = "https://www.googleapis.com/auth/cloud-platform"
+
+
+class GcpCollector(Collector):
+    name: ClassVar[str] = "gcp"
+    cloud: ClassVar[Cloud] = Cloud.GCP
+    extra: ClassVar[str] = "gcp"
+    services: ClassVar[tuple[str, ...]] = ALL_SERVICES
+    permissions: ClassVar[tuple[str, ...]] = PERMISSIONS
+
+    def __init__(self, *, max_attempts: int | None = None, backoff: float | None = None) -> None:
+        env = os.environ
+        self.max_attempts = max_attempts or int(env.get("AISCAN_GCP_MAX_ATTEMPTS", "5"))
+        self.backoff = (
+            backoff if backoff is not None else float(env.get("AISCAN_GCP_BACKOFF", "0.5"))
+        )
+
+    @classmethod
+    def detect(cls, environ: Mapping[str, str]) -> str | None:
+        import os.path
+
+        if environ.get("AISCAN_GCP_TOKEN"):
+            return "AISCAN_GCP_TOKEN is set"
+        path = environ.get("GOOGLE_APPLICATION_CREDENTIALS")
+        if path and os.path.isfile(path):
+            return "GOOGLE_APPLICATION_CREDENTIALS is set"
+        config = environ.get("CLOUDSDK_CONFIG") or os.path.join(
+            environ.get("HOME", ""), ".config", "gcloud"
+        )
+        adc = os.path.join(config, "application_default_credentials.json")
+        if (environ.get("HOME") or environ.get("CLOUDSDK_CONFIG")) and os.path.isfile(adc):
+            return f"{adc} exists"
+        return None
+
+    # -- connection -----------------------------------------------------------------------------
+
+    def connect(self, environ: Mapping[str, str]) -> tuple[Any, dict[str, str]]:
+        """(GcpHttp, identity) from AISCAN_GCP_TOKEN or Application Default Credentials."""
+        try:
+            from aiscan.collectors.gcp.http import GcpHttp, authorized_session, check_endpoint
+        except ImportError as exc:  # pragma: no cover - depends on the installed extras
+            raise CollectorConfigError(
+                "the GCP collector needs google-auth and requests: pip install 'aiscan[gcp]'"
+            ) from exc
+        endpoint = environ.get("AISCAN_GCP_ENDPOINT")
+        endpoint = check_endpoint(endpoint) if endpoint else None
+        identity = {"cloud": "gcp"}
+        token = environ.get("AISCAN_GCP_TOKEN")
+        if token:
+            from google.oauth2.credentials import Credentials
+
+            credentials: Any = Credentials(token=token.strip())  # type: ignore[no-untyped-call]
+            refresh = False
+            identity["credentials"] = "AISCAN_GCP_TOKEN"
+        else:
+            import google.auth
+            from google.auth.exceptions import DefaultCredentialsError
+
+            try:
+                credentials, _ = google.auth.default(scopes=[CLOUD_PLATFORM])
+            except DefaultCredentialsError as exc:
+                raise CollectorConfigError(
+                    "no Google Cloud credentials: run `gcloud auth application-default login`, "
+                    "set GOOGLE_APPLICATION_CREDENTIALS, or set AISCAN_GCP_TOKEN"
+                ) from exc
+            refresh = True
+            identity["credentials"] = "application-default"
+            email = getattr(credentials, "service_account_email", None)
+            if isinstance(email, str) and email and email != "default":
+                identity["principal"] = email
+        if endpoint:
+            identity["endpoint"] = endpoint
+        http = GcpHttp(
+            authorized_session(credentials, refresh=refresh),
+            endpoint=endpoint,
+            max_attempts=self.max_attempts,
+            backoff=self.backoff,
+        )
+        return http, identity
+
+    # -- the scan -------------------------------------------------------------------------------
+
+    def collect(self, scope: Scope, sink: InventoryBuilder, progress: Progress) -> dict[str, str]:
+        from aiscan.collectors.gcp import (
+            artifactregistry,
+            compute,
+            iam,
+            posture,
+            resourcemanager,
+            storage,
+            vertex,
+            workbench,
+        )
+        from aiscan.collectors.gcp.context import References, ScopeContext
+
+        unknown = [s for s in scope.services if s not in ALL_SERVICES]
+        if unknown:
+            raise CollectorConfigError(
+                f"unknown Google Cloud service(s): {', '.join(unknown)} "
+                f"(known: {', '.join(ALL_SERVICES)})"
+            )
+        http, identity = self.connect(os.environ)
+        projects = self._projects(scope, http, sink, progress)
+        identity["projects"] = str(len(projects))
+        if not projects:
+            return identity
+        refs = References()
+        by_number = {p.number: p for p in projects if p.number}
+
+        def ctx_for(project: Any, region: str, service: str) -> ScopeContext:
+            return ScopeContext(
+                project=project,
+                region=region,
+                service=service,
+                http=http,
+                sink=sink,
+                refs=refs,
+                regions=scope.regions,
+            )
+
+        def run(
+            project: Any, region: str, service: str, fn: Callable[[ScopeContext], None]
+        ) -> None:
+            progress.started(f"gcp {project.id} {region} {service}")
+            ctx = ctx_for(project, region, service)
+            ctx.section(service, fn, ctx)
+            self._finish(ctx, sink, progress)
+
+        pass1: dict[str, Callable[[ScopeContext], None]] = {
+            "notebooks": workbench.collect,
+            "compute": compute.collect_instances,
+            "container": compute.collect_node_pools,
+            "resourcemanager": resourcemanager.collect,
+        }
+        with ThreadPoolExecutor(max_workers=max(1, scope.max_workers)) as pool:
+            locations: dict[str, list[str]] = {}
+            if scope.wants("aiplatform"):
+                found = pool.map(
+                    lambda p: self._locations(p, scope, ctx_for, sink, progress), projects
+                )
+                locations = dict(zip((p.id for p in projects), found, strict=True))
+            futures: list[Future[None]] = []
+            for project in projects:
+                futures.extend(
+                    pool.submit(run, project, loc, "aiplatform", vertex.collect_location)
+                    for loc in locations.get(project.id, [])
+                )
+                futures.extend(
+                    pool.submit(run, project, "global", svc, fn)
+                    for svc, fn in pass1.items()
+                    if scope.wants(svc)
+                )
+            for f in futures:
+                f.result()
+
+            # Pass 2: what pass 1 referred to, and project posture where Vertex AI is in use.
+            pass2 = {
+                "storage": lambda cs: storage.collect_all(cs, by_number),
+                "artifactregistry": artifactregistry.collect_all,
+                "iam": lambda cs: iam.collect_all(cs, by_number, {p.id for p in projects}),
+            }
+
+            def run_shared(service: str, fn: Callable[[dict[str, ScopeContext]], None]) -> None:
+                contexts = {p.id: ctx_for(p, "global", service) for p in projects}
+                first = next(iter(contexts.values()))
+                first.section(service, fn, contexts)
+                for ctx in contexts.values():
+                    self._finish(ctx, sink, progress)
+
+            shared = [
+                pool.submit(run_shared, svc, fn) for svc, fn in pass2.items() if scope.wants(svc)
+            ]
+            ai = [p for p in projects if p.id in refs.ai_projects]
+            for project in ai:
+                posture.collect_base(ctx_for(project, "global", "aiplatform"))
+            scoped = [
+                pool.submit(run, project, "global", svc, fn)
+                for project in ai
+                for svc, fn in posture.SCOPES.items()
+                if scope.wants(svc)
+            ]
+            for f in shared + scoped:
+                f.result()
+        return identity
+
+    def _finish(self, ctx: Any, sink: InventoryBuilder, progress: Progress) -> None:
+        cov = ctx.coverage()
+        sink.add_coverage(cov)
+        progress.finished(cov)
+
+    def _locations(
+        self,
+        project: Any,
+        scope: Scope,
+        ctx_for: Callable[..., Any],
+        sink: InventoryBuilder,
+        progress: Progress,
+    ) -> list[str]:
+        """The Vertex AI locations to read in a project (asked from the API)."""
+        from aiscan.collectors.gcp import vertex
+
+        ctx = ctx_for(project, "global", "aiplatform")
+        progress.started(f"gcp {project.id} locations aiplatform")
+        offered = ctx.section("locations", vertex.list_locations, ctx.http, project.id)
+        if offered is not None:
+            ctx.refs.mark_ai(project.id)  # the Vertex AI API is enabled here
+        self._finish(ctx, sink, progress)
+        if offered is None:
+            return []
+        if not scope.regions:
+            return list(offered)
+        for region in scope.regions:
+            if region not in offered:
+                cov = Coverage(
+                    cloud=Cloud.GCP,
+                    account=project.id,
+                    region=region,
+                    service="aiplatform",
+                    status=CoverageStatus.SKIPPED,
+                    message="Vertex AI is not offered in this location",
+                )
+                sink.add_coverage(cov)
+                progress.finished(cov)
+        return [loc for loc in offered if loc in scope.regions]
+
+    def _projects(
+        self, scope: Scope, http: Any, sink: InventoryBuilder, progress: Progress
+    ) -> list[Any]:
+        from aiscan.collectors.gcp import resourcemanager as rm
+        from aiscan.collectors.gcp.errors import classify
+
+        def failed(account: str, exc: Exception, what: str) -> None:
+            status, message = classify(exc)
+            cov = Coverage(
+                cloud=Cloud.GCP,
+                account=account,
+                region="global",
+                service="resourcemanager",
+                status=status if status.incomplete else CoverageStatus.ERROR,
+                message=f"{what}: {message}",
+            )
+            sink.add_coverage(cov)
+            progress.finished(cov)
+
+        wanted = tuple(scope.options.get("projects") or ())
+        org = scope.options.get("organization")
+        projects: list[Any] = []
+        if org:
+            org = str(org).removeprefix("organizations/")
+            try:
+                projects = rm.organization_projects_from_assets(http, org)
+            except Exception:
+                try:
+                    projects = rm.organization_projects_from_tree(http, org)
+                except Exception as exc:
+                    failed(f"organizations/{org}", exc, "cannot list the organization's projects")
+                    return []
+            if wanted:
+                projects = [p for p in projects if p.id in wanted]
+        elif wanted:
+            for project_id in wanted:
+                try:
+                    projects.append(rm.get_project(http, project_id))
+                except Exception as exc:
+                    failed(project_id, exc, "cannot read the project")
+        else:
+            try:
+                projects = rm.search_projects(http)
+            except Exception as exc:
+                failed("*", exc, "cannot list projects")
+                return []
+        unique = {p.id: p for p in projects}
+        return [unique[k] for k in sorted(unique)]

@@ -1,0 +1,285 @@
+"""Accelerated compute: Compute Engine VMs with GPUs (or on accelerator machine types) and GKE
+node pools with GPUs/TPUs. CPU-only VMs and node pools are not AI assets and are dropped.
+
+VMs come from one aggregated list per project (every zone at once); the project's VPC firewall
+rules are read once to decide which ports of a VM with an external address are open to the
+internet. Node pools come from ``projects/P/locations/-/clusters`` (every location at once).
+
+Limits, deliberately: firewall *policies* (hierarchical / network firewall policies) and deny
+rules are not evaluated, so ``internet_open_ports`` may over-report; node pools get
+``internet_open_ports`` only when their nodes are private (then it is empty).
+
+Service-specific attributes of ``gpu-compute``:
+
+VM (``compute.googleapis.com/Instance``)
+    ``machine_type``, ``status``, ``external_ip`` bool, ``public_ip`` (the NAT address, or
+    ``"ephemeral"`` when one is attached but not reported, null when none), ``accelerators``,
+    ``internet_open_ports``, ``network_tags``, ``service_account``, ``default_service_account``,
+    ``secure_boot``, ``secrets`` (hits in instance metadata such as startup scripts).
+node pool (``container.googleapis.com/NodePool``)
+    ``machine_type``, ``accelerators``, ``service_account`` (``default`` resolved to the default
+    compute service account), ``default_service_account``, ``private_nodes``,
+    ``workload_identity`` (``GKE_METADATA``), ``secure_boot``, ``cluster``, ``node_count``.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from aiscan.collectors.gcp.context import Project, ScopeContext
+from aiscan.collectors.gcp.http import GcpHttp
+from aiscan.collectors.gcp.names import COMPUTE, CONTAINER, full_name, is_default_compute_sa, last
+from aiscan.collectors.gcp.vertex import Collected, Link, apply_links
+from aiscan.core.model import Asset, AssetKind, Cloud
+from aiscan.core.sanitize import bounded
+from aiscan.core.secrets import redact_env
+
+PERMISSIONS_COMPUTE: tuple[str, ...] = ("compute.instances.list", "compute.firewalls.list")
+PERMISSIONS_CONTAINER: tuple[str, ...] = ("container.clusters.list",)
+
+#: Machine families with built-in accelerators -> (class, accelerator type).
+ACCELERATOR_FAMILIES = {
+    "a2": ("gpu", "nvidia-tesla-a100"),
+    "a3": ("gpu", "nvidia-h100-80gb"),
+    "a4": ("gpu", "nvidia-b200"),
+    "a4x": ("gpu", "nvidia-gb200"),
+    "g2": ("gpu", "nvidia-l4"),
+    "g4": ("gpu", "nvidia-rtx-pro-6000"),
+    "ct4p": ("tpu", "tpu-v4"),
+    "ct5l": ("tpu", "tpu-v5-lite"),
+    "ct5lp": ("tpu", "tpu-v5-lite"),
+    "ct5p": ("tpu", "tpu-v5p"),
+    "ct6e": ("tpu", "tpu-v6e"),
+}
+_GPU_COUNT = re.compile(r"-(\d+)g$")
+_INTERNET = ("0.0.0.0/0", "::/0")
+
+
+def list_instances(http: GcpHttp, project: str) -> list[dict[str, Any]]:
+    path = f"/compute/v1/projects/{project}/aggregated/instances"
+    params = {"returnPartialSuccess": "true"}
+    return [item for _, item in http.aggregated(COMPUTE, path, "instances", params)]
+
+
+def list_firewalls(http: GcpHttp, project: str) -> list[dict[str, Any]]:
+    return list(http.items(COMPUTE, f"/compute/v1/projects/{project}/global/firewalls", "items"))
+
+
+def list_clusters(http: GcpHttp, project: str) -> list[dict[str, Any]]:
+    return list(http.items(CONTAINER, f"/v1/projects/{project}/locations/-/clusters", "clusters"))
+
+
+def machine_accelerators(machine_type: str) -> list[dict[str, Any]]:
+    family = machine_type.split("-", 1)[0]
+    if family not in ACCELERATOR_FAMILIES:
+        return []
+    cls, acc_type = ACCELERATOR_FAMILIES[family]
+    m = _GPU_COUNT.search(machine_type)
+    return [{"class": cls, "type": acc_type, "count": int(m.group(1)) if m else None}]
+
+
+def accelerators(machine_type: str, attached: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    out = []
+    for acc in attached:
+        acc_type = last(str(acc.get("acceleratorType") or ""))
+        out.append(
+            {
+                "class": "tpu" if acc_type.startswith("tpu") else "gpu",
+                "type": acc_type,
+                "count": int(acc.get("acceleratorCount") or 0),
+            }
+        )
+    return out or machine_accelerators(machine_type)
+
+
+def _relative(self_link: str) -> str:
+    return self_link.split("/compute/v1/", 1)[-1]
+
+
+def _ports(rule: dict[str, Any]) -> list[dict[str, Any]]:
+    out = []
+    for allowed in rule.get("allowed") or []:
+        proto = str(allowed.get("IPProtocol") or "")
+        if proto == "all":
+            out.append({"protocol": "all", "from": 0, "to": 65535})
+            continue
+        if proto not in ("tcp", "udp", "sctp"):
+            continue
+        ports = allowed.get("ports") or ["0-65535"]
+        for spec in ports:
+            lo, _, hi = str(spec).partition("-")
+            out.append({"protocol": proto, "from": int(lo), "to": int(hi or lo)})
+    return out
+
+
+def open_ports(instance: dict[str, Any], firewalls: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Port ranges that VPC firewall allow-rules open to the internet for this VM."""
+    networks = {str(n.get("network")) for n in instance.get("networkInterfaces") or []}
+    tags = set((instance.get("tags") or {}).get("items") or [])
+    accounts = {str(a.get("email")) for a in instance.get("serviceAccounts") or []}
+    found: list[dict[str, Any]] = []
+    for rule in firewalls:
+        if rule.get("disabled") or rule.get("direction", "INGRESS") != "INGRESS":
+            continue
+        if str(rule.get("network")) not in networks:
+            continue
+        if not any(r in _INTERNET for r in rule.get("sourceRanges") or []):
+            continue
+        target_tags = set(rule.get("targetTags") or [])
+        target_sas = set(rule.get("targetServiceAccounts") or [])
+        if target_tags and not target_tags & tags:
+            continue
+        if target_sas and not target_sas & accounts:
+            continue
+        found.extend(p for p in _ports(rule) if p not in found)
+    return found
+
+
+def to_instance(
+    payload: dict[str, Any], project: Project, firewalls: list[dict[str, Any]] | None
+) -> Collected | None:
+    machine = last(str(payload.get("machineType") or ""))
+    accs = accelerators(machine, payload.get("guestAccelerators") or [])
+    if not accs:
+        return None  # a CPU-only VM is not an AI asset
+    asset_id = full_name(COMPUTE, _relative(str(payload["selfLink"])))
+    zone = last(str(payload.get("zone") or ""))
+    nats = [
+        ac
+        for nic in payload.get("networkInterfaces") or []
+        for ac in (nic.get("accessConfigs") or []) + (nic.get("ipv6AccessConfigs") or [])
+    ]
+    public_ip = next((str(a["natIP"]) for a in nats if a.get("natIP")), None)
+    if nats and public_ip is None:
+        public_ip = "ephemeral"
+    accounts = payload.get("serviceAccounts") or []
+    sa = str(accounts[0].get("email") or "") if accounts else ""
+    metadata = dict(payload.get("metadata") or {})
+    items = {str(i.get("key")): str(i.get("value", "")) for i in metadata.get("items") or []}
+    clean, secrets = redact_env(items, f"{asset_id}:metadata")
+    if "items" in metadata:
+        metadata["items"] = [{"key": k, "value": v} for k, v in clean.items()]
+    attributes: dict[str, Any] = {
+        "machine_type": machine,
+        "status": payload.get("status"),
+        "external_ip": bool(nats),
+        "public_ip": public_ip,
+        "accelerators": accs,
+        "network_tags": list((payload.get("tags") or {}).get("items") or []),
+        "service_account": sa,
+        "default_service_account": is_default_compute_sa(sa),
+        "secure_boot": bool((payload.get("shieldedInstanceConfig") or {}).get("enableSecureBoot")),
+        "secrets": secrets,
+    }
+    if not nats:
+        attributes["internet_open_ports"] = []  # no external address: nothing is reachable
+    elif firewalls is not None:
+        attributes["internet_open_ports"] = open_ports(payload, firewalls)
+    links: list[Link] = [("sa", sa)] if sa else []
+    labels = payload.get("labels") or {}
+    asset = Asset(
+        id=asset_id,
+        cloud=Cloud.GCP,
+        account=project.id,
+        region=zone,
+        kind=AssetKind.GPU_COMPUTE,
+        service="compute",
+        type="compute.googleapis.com/Instance",
+        name=str(payload.get("name")),
+        created_at=payload.get("creationTimestamp"),
+        tags={str(k): str(v) for k, v in labels.items()},
+        attributes=attributes,
+        raw=bounded({**payload, "metadata": metadata}),
+    )
+    return Collected(asset, tuple(links))
+
+
+def to_node_pools(cluster: dict[str, Any], project: Project) -> list[Collected]:
+    out: list[Collected] = []
+    location = str(cluster.get("location") or cluster.get("zone") or "")
+    private_cluster = bool((cluster.get("privateClusterConfig") or {}).get("enablePrivateNodes"))
+    for pool in cluster.get("nodePools") or []:
+        config = pool.get("config") or {}
+        machine = str(config.get("machineType") or "")
+        accs = accelerators(machine, config.get("accelerators") or [])
+        if not accs:
+            continue
+        relative = (
+            f"projects/{project.id}/locations/{location}/clusters/{cluster['name']}"
+            f"/nodePools/{pool['name']}"
+        )
+        sa = str(config.get("serviceAccount") or "default")
+        if sa == "default":
+            sa = f"{project.number}-compute@developer.gserviceaccount.com"
+        private = bool((pool.get("networkConfig") or {}).get("enablePrivateNodes", private_cluster))
+        attributes: dict[str, Any] = {
+            "machine_type": machine,
+            "accelerators": accs,
+            "service_account": sa,
+            "default_service_account": is_default_compute_sa(sa),
+            "private_nodes": private,
+            "workload_identity": (config.get("workloadMetadataConfig") or {}).get("mode")
+            == "GKE_METADATA",
+            "secure_boot": bool(
+                (config.get("shieldedInstanceConfig") or {}).get("enableSecureBoot")
+            ),
+            "cluster": cluster.get("name"),
+            "node_count": pool.get("initialNodeCount"),
+        }
+        if private:
+            attributes["internet_open_ports"] = []
+        labels = config.get("resourceLabels") or config.get("labels") or {}
+        asset = Asset(
+            id=full_name(CONTAINER, relative),
+            cloud=Cloud.GCP,
+            account=project.id,
+            region=location,
+            kind=AssetKind.GPU_COMPUTE,
+            service="container",
+            type="container.googleapis.com/NodePool",
+            name=f"{cluster['name']}/{pool['name']}",
+            tags={str(k): str(v) for k, v in labels.items()},
+            attributes=attributes,
+            raw=bounded(pool),
+        )
+        out.append(Collected(asset, (("sa", sa),)))
+    return out
+
+
+def collect_instances(ctx: ScopeContext) -> None:
+    instances = ctx.section("instances", list_instances, ctx.http, ctx.project.id)
+    if not instances:
+        return
+    candidates = [
+        i
+        for i in instances
+        if accelerators(last(str(i.get("machineType") or "")), i.get("guestAccelerators") or [])
+        and ctx.wants_location(last(str(i.get("zone") or "")))
+    ]
+    firewalls = None
+    if any(n.get("accessConfigs") for i in candidates for n in i.get("networkInterfaces") or []):
+        firewalls = ctx.section("firewalls", list_firewalls, ctx.http, ctx.project.id)
+    for payload in candidates:
+
+        def one(p: dict[str, Any]) -> None:
+            collected = to_instance(p, ctx.project, firewalls)
+            if collected is not None:
+                ctx.add(collected.asset)
+                apply_links(ctx, collected.asset.id, collected.links)
+
+        ctx.section(f"instance {payload.get('name', '?')}", one, payload)
+
+
+def collect_node_pools(ctx: ScopeContext) -> None:
+    clusters = ctx.section("clusters", list_clusters, ctx.http, ctx.project.id)
+    for cluster in clusters or []:
+        if not ctx.wants_location(str(cluster.get("location") or "")):
+            continue
+
+        def one(c: dict[str, Any]) -> None:
+            for collected in to_node_pools(c, ctx.project):
+                ctx.add(collected.asset)
+                apply_links(ctx, collected.asset.id, collected.links)
+
+        ctx.section(f"cluster {cluster.get('name', '?')}", one, cluster)

@@ -1,0 +1,195 @@
+"""What a service module gets while it reads one (project, location, service) scope.
+
+Service modules call Google only through `ctx.http`, wrap each independent read in
+`ctx.section(...)` so one denied read does not hide the rest, and write assets and relations
+through `ctx`. Whatever a section raised ends up in this scope's coverage record. (`section`,
+`each`, `note` and `coverage` mirror the AWS collector's context, which cannot be imported here
+because it imports botocore.)
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from aiscan.collectors.gcp.errors import classify
+from aiscan.collectors.gcp.http import GcpHttp
+from aiscan.collectors.gcp.names import (
+    bucket_id,
+    gcs_bucket_of,
+    repository_of,
+    service_account_id,
+)
+from aiscan.core.inventory import InventoryBuilder
+from aiscan.core.model import Asset, Cloud, Coverage, CoverageStatus, RelationType
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+#: Per-item reads inside one scope run this many at a time (requests' pool is thread-safe).
+ITEM_WORKERS = 8
+
+
+@dataclass(frozen=True)
+class Project:
+    id: str
+    number: str
+    name: str = ""
+    parent: str = ""  # organizations/N or folders/N ("" when unknown)
+
+
+@dataclass
+class References:
+    """What the first pass found, for the second pass (buckets, images, identities, posture).
+
+    bucket name / image URI / service-account email -> {(referring asset id, its project id)}.
+    """
+
+    buckets: dict[str, set[tuple[str, str]]] = field(default_factory=dict)
+    images: dict[str, set[tuple[str, str]]] = field(default_factory=dict)
+    service_accounts: dict[str, set[tuple[str, str]]] = field(default_factory=dict)
+    #: projects where Vertex AI is in use (API enabled or an AI asset found)
+    ai_projects: set[str] = field(default_factory=set)
+    #: project id -> its IAM policy (absent when unread); resource -> ancestor policy or None
+    project_policies: dict[str, dict[str, Any]] = field(default_factory=dict)
+    ancestor_policies: dict[str, dict[str, Any] | None] = field(default_factory=dict)
+    #: project id -> its ancestors, nearest first (folders/N ..., organizations/N)
+    ancestors: dict[str, list[str]] = field(default_factory=dict)
+    #: organization -> service perimeters of its access policies (read once per organization)
+    perimeters: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def add(self, kind: str, key: str, by: str, project: str) -> None:
+        with self._lock:
+            getattr(self, kind).setdefault(key, set()).add((by, project))
+
+    def mark_ai(self, project: str) -> None:
+        with self._lock:
+            self.ai_projects.add(project)
+
+
+class ScopeContext:
+    def __init__(
+        self,
+        *,
+        project: Project,
+        region: str,
+        service: str,
+        http: GcpHttp,
+        sink: InventoryBuilder,
+        refs: References,
+        item_workers: int = ITEM_WORKERS,
+        regions: tuple[str, ...] = (),
+    ) -> None:
+        self.project = project
+        self.region = region
+        self.service = service
+        self.http = http
+        self.sink = sink
+        self.refs = refs
+        self.assets = 0
+        self.problems: list[tuple[CoverageStatus, str]] = []
+        self.item_workers = item_workers
+        self.regions = regions
+        self._lock = threading.Lock()
+
+    def wants_location(self, location: str | None) -> bool:
+        """Whether a region or zone is inside ``--regions`` (a zone belongs to its region)."""
+        if not self.regions or not location:
+            return True
+        return any(location == r or location.startswith(r + "-") for r in self.regions)
+
+    def section(self, name: str, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T | None:
+        """Run one independent read; a failure is recorded for this scope and yields None."""
+        try:
+            return fn(*args, **kwargs)
+        except Exception as exc:
+            status, message = classify(exc)
+            self.note(status, f"{name}: {message}")
+            return None
+
+    def note(self, status: CoverageStatus, message: str) -> None:
+        """Record a problem (or, with OK, a remark) for this scope's coverage record."""
+        with self._lock:
+            self.problems.append((status, message))
+
+    def each(
+        self, label: str, fn: Callable[..., R], items: Iterable[T], *args: Any
+    ) -> list[R | None]:
+        """`fn(*args, item)` for every item, each as its own section, `item_workers` at a time."""
+        todo = list(items)
+
+        def one(item: T) -> R | None:
+            return self.section(f"{label} {item}", fn, *args, item)
+
+        if len(todo) <= 1 or self.item_workers <= 1:
+            return [one(item) for item in todo]
+        with ThreadPoolExecutor(max_workers=min(self.item_workers, len(todo))) as pool:
+            return list(pool.map(one, todo))
+
+    def add(self, asset: Asset) -> None:
+        self.sink.add_asset(asset)
+        with self._lock:
+            self.assets += 1
+        if asset.service in ("aiplatform", "notebooks"):  # Vertex AI is in use here
+            self.refs.mark_ai(self.project.id)
+
+    def relate(self, source: str, type_: RelationType, target: str | None) -> None:
+        if target:
+            self.sink.add_relation(source, type_, target)
+
+    def use_bucket(self, asset_id: str, uri: str | None, type_: RelationType) -> str | None:
+        """Relate an asset to the bucket of a gs:// URI and queue the bucket for reading."""
+        name = gcs_bucket_of(uri)
+        if name is None:
+            return None
+        target = bucket_id(name)
+        self.relate(asset_id, type_, target)
+        self.refs.add("buckets", name, asset_id, self.project.id)
+        return target
+
+    def use_image(self, asset_id: str, uri: str | None) -> str | None:
+        """Record an image an asset runs; for Artifact Registry images relate to the repository."""
+        if not uri:
+            return None
+        self.refs.add("images", uri, asset_id, self.project.id)
+        repo = repository_of(uri)
+        if repo is None:
+            return None
+        self.relate(asset_id, RelationType.PULLS_IMAGE, repo.id)
+        return repo.id
+
+    def use_service_account(self, asset_id: str, email: str | None) -> str | None:
+        """Relate an asset to the service account it runs as and queue the account."""
+        if not email:
+            return None
+        target = service_account_id(email)
+        self.relate(asset_id, RelationType.RUNS_AS, target)
+        self.refs.add("service_accounts", email, asset_id, self.project.id)
+        return target
+
+    def coverage(self) -> Coverage:
+        statuses = [s for s, _ in self.problems]
+        if CoverageStatus.DENIED in statuses:
+            status = CoverageStatus.DENIED
+        elif CoverageStatus.ERROR in statuses:
+            status = CoverageStatus.ERROR
+        elif statuses and self.assets == 0 and all(s is CoverageStatus.SKIPPED for s in statuses):
+            status = CoverageStatus.SKIPPED
+        else:
+            status = CoverageStatus.OK
+        message = "; ".join(m for _, m in self.problems[:20])
+        if len(self.problems) > 20:
+            message += f"; and {len(self.problems) - 20} more"
+        return Coverage(
+            cloud=Cloud.GCP,
+            account=self.project.id,
+            region=self.region,
+            service=self.service,
+            status=status,
+            message=message,
+            assets=self.assets,
+        )

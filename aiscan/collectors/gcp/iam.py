@@ -1,0 +1,142 @@
+"""Service accounts that AI assets run as, with the project-level roles they hold.
+
+Every referenced account becomes an ``identity`` asset; accounts of scanned projects are also
+read (``iam.serviceAccounts.get``). Roles come from the IAM policies of every scanned project and
+of their folders and organization (read by the collector's resource-manager pass). Roles granted
+on individual resources are not considered.
+
+The shared attributes are set so the cross-cloud identity rule judges GCP accounts too:
+``administrator`` (``roles/owner`` on a project, folder or organization),
+``full_access_policies`` (``roles/editor``, ``roles/aiplatform.admin`` held there),
+``wildcard_actions`` (always empty: GCP roles are not action patterns), ``policies_complete``
+(every policy above was read). Service-specific: ``email``, ``roles``
+``{resource: [roles]}`` (``projects/P``, ``folders/F``, ``organizations/O``),
+``default_service_account`` (the Compute Engine default ``NUMBER-compute@developer``),
+``service_agent`` (a Google-managed account), ``disabled`` (absent when not read),
+``user_managed`` (the account lives in a scanned project and was read).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from aiscan.collectors.gcp.context import Project, References, ScopeContext
+from aiscan.collectors.gcp.http import GcpApiError, GcpHttp
+from aiscan.collectors.gcp.iampolicy import ADMIN_ROLES, BROAD_ROLES, roles_of
+from aiscan.collectors.gcp.names import (
+    DEFAULT_COMPUTE_SA,
+    IAM,
+    is_default_compute_sa,
+    service_account_id,
+    service_account_project,
+)
+from aiscan.core.model import Asset, AssetKind, Cloud, CoverageStatus
+from aiscan.core.sanitize import bounded, clean_text
+
+SERVICE = "iam"
+PERMISSIONS: tuple[str, ...] = ("iam.serviceAccounts.get",)
+
+
+def get_service_account(http: GcpHttp, email: str) -> dict[str, Any]:
+    return http.get(IAM, f"/v1/projects/-/serviceAccounts/{email}")
+
+
+def home_project(email: str, projects_by_number: Mapping[str, Project]) -> str | None:
+    m = DEFAULT_COMPUTE_SA.match(email)
+    if m:
+        home = projects_by_number.get(m.group(1))
+        return home.id if home else None
+    return service_account_project(email)
+
+
+def role_facts(email: str, refs: References) -> dict[str, Any]:
+    member = f"serviceAccount:{email}"
+    roles: dict[str, list[str]] = {}
+    for project, policy in sorted(refs.project_policies.items()):
+        found = roles_of(member, [policy])
+        if found:
+            roles[f"projects/{project}"] = sorted(found)
+    for resource, ancestor in sorted(refs.ancestor_policies.items()):
+        found = roles_of(member, [ancestor])
+        if found:
+            roles[resource] = sorted(found)
+    held = {r for rs in roles.values() for r in rs}
+    ancestors = {a for chain in refs.ancestors.values() for a in chain}
+    complete = all(p is not None for p in refs.ancestor_policies.values()) and ancestors <= set(
+        refs.ancestor_policies
+    )
+    return {
+        "roles": roles,
+        "administrator": bool(held & ADMIN_ROLES),
+        "full_access_policies": sorted(held & BROAD_ROLES),
+        "wildcard_actions": [],
+        "policies_complete": complete,
+    }
+
+
+def to_service_account(
+    email: str,
+    payload: dict[str, Any] | None,
+    refs: References,
+    *,
+    account: str,
+    policies_read: bool,
+) -> Asset:
+    attributes: dict[str, Any] = {
+        "email": email,
+        "default_service_account": is_default_compute_sa(email),
+        "service_agent": email.endswith(".gserviceaccount.com")
+        and ("@gcp-sa-" in email or "@cloudservices." in email or email.startswith("service-")),
+        "user_managed": payload is not None,
+        **role_facts(email, refs),
+    }
+    if not policies_read:
+        attributes["policies_complete"] = False
+    if payload is not None:
+        attributes["disabled"] = bool(payload.get("disabled"))
+    return Asset(
+        id=service_account_id(email),
+        cloud=Cloud.GCP,
+        account=account,
+        kind=AssetKind.IDENTITY,
+        service=SERVICE,
+        type="iam.googleapis.com/ServiceAccount",
+        name=email,
+        attributes=attributes,
+        raw=bounded(payload or {"email": email}),
+    )
+
+
+def collect_all(
+    contexts: Mapping[str, ScopeContext],
+    projects_by_number: Mapping[str, Project],
+    scanned: set[str],
+) -> None:
+    """`scanned`: the project ids of the scan; unless every one's IAM policy was read (it is not
+    when resourcemanager is left out or denied), no account's ``policies_complete`` is true."""
+    if not contexts:
+        return
+    any_ctx = next(iter(contexts.values()))
+    refs = any_ctx.refs
+    policies_read = scanned <= set(refs.project_policies)
+
+    def read(email: str) -> None:
+        home = home_project(email, projects_by_number)
+        users = sorted(p for _, p in refs.service_accounts[email])
+        ctx = contexts.get(home or "") or contexts.get(users[0] if users else "") or any_ctx
+        payload = None
+        if home in contexts:
+            try:
+                payload = get_service_account(ctx.http, email)
+            except GcpApiError as exc:
+                if exc.status != 404:
+                    raise
+                ctx.note(CoverageStatus.OK, f"service account {clean_text(email, 80)} not found")
+        ctx.add(
+            to_service_account(
+                email, payload, refs, account=home or "unknown", policies_read=policies_read
+            )
+        )
+
+    any_ctx.each("service account", read, sorted(refs.service_accounts))

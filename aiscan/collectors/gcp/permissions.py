@@ -1,0 +1,78 @@
+"""Every IAM permission the GCP collector may use, gathered from its modules.
+
+docs/gcp-permissions.md (a custom role with exactly these read permissions) is generated from this
+tuple. Each module lists what its reads need; this module imports no Google library.
+"""
+
+from __future__ import annotations
+
+from aiscan.collectors.gcp import (
+    artifactregistry,
+    compute,
+    iam,
+    posture,
+    resourcemanager,
+    storage,
+    vertex,
+    workbench,
+)
+
+PERMISSIONS: tuple[str, ...] = tuple(
+    sorted(
+        set(vertex.PERMISSIONS)
+        | set(workbench.PERMISSIONS)
+        | set(compute.PERMISSIONS_COMPUTE)
+        | set(compute.PERMISSIONS_CONTAINER)
+        | set(resourcemanager.PERMISSIONS)
+        | set(storage.PERMISSIONS)
+        | set(artifactregistry.PERMISSIONS)
+        | set(iam.PERMISSIONS)
+        | set(posture.PERMISSIONS_ORGPOLICY)
+        | set(posture.PERMISSIONS_VPCSC)
+        | set(posture.PERMISSIONS_MODELARMOR)
+        | set(posture.PERMISSIONS_APIKEYS)
+    )
+)
+
+
+def document() -> str:
+    """docs/gcp-permissions.md: the custom IAM role a scan needs, generated from `PERMISSIONS`."""
+    role = "\n".join(
+        [
+            "title: aiscan read-only",
+            "description: Read-only inventory and posture of AI assets (aiscan).",
+            "stage: GA",
+            "includedPermissions:",
+            *(f"- {p}" for p in PERMISSIONS),
+        ]
+    )
+    return f"""# Google Cloud permissions
+
+Generated from `aiscan.collectors.gcp.permissions.PERMISSIONS` by `python -m aiscan.docgen`; do not
+edit by hand.
+
+aiscan only reads: every request passes a read-only guard in its HTTP layer (GET, plus the
+read-only POST methods `:getIamPolicy` and Cloud Asset `:searchAll*`). The custom role below holds
+exactly the {len(PERMISSIONS)} read permissions a scan may use. Create it where the scanned
+projects live, e.g. at the organization, and grant it to the scanning identity there:
+
+```sh
+gcloud iam roles create aiscanReader --organization=ORGANIZATION_ID --file=aiscan-role.yaml
+gcloud organizations add-iam-policy-binding ORGANIZATION_ID \\
+  --member=serviceAccount:aiscan@PROJECT.iam.gserviceaccount.com \\
+  --role=organizations/ORGANIZATION_ID/roles/aiscanReader
+```
+
+`aiscan-role.yaml`:
+
+```yaml
+{role}
+```
+
+Without a permission the scan still runs: the scope that needed it shows as `denied` in coverage
+(exit code 3 unless `--allow-partial`). Folder and organization IAM policies, Cloud Asset search
+and VPC Service Controls need the role at the organization; a project-level grant scans the
+projects but leaves `policies_complete` false and the perimeter rule manual. Cloud Asset
+Inventory (organization-wide project search) also needs the Cloud Asset API enabled in the
+quota project.
+"""

@@ -1,0 +1,869 @@
+"""Vertex AI, one location at a time: models and versions, endpoints, jobs, pipelines, datasets,
+feature stores, vector search, tuning jobs and Colab Enterprise runtimes.
+
+The locations come from the API (``projects.locations.list``), never from a hard-coded list; each
+location is read through its regional host (``{location}-aiplatform.googleapis.com``). Every
+resource family is a row of `SPECS` (collection, list key, pure transform) read by one generic
+loop, each in its own section, so a denied or unsupported family is recorded in coverage without
+losing the others. A family the location does not offer (HTTP 400/404/501 on its collection) is
+noted as skipped.
+
+Transforms are pure: ``to_*(payload, project, location)`` returns the `Asset` and the links it
+carries (buckets, images, service accounts, relations), which `apply_links` turns into relations
+and second-pass references.
+
+Service-specific attributes (the shared ones are in docs/attributes.md):
+
+model (``aiplatform.googleapis.com/Model``; a version that is not the default is its own asset
+``.../models/ID@VERSION``, ``version-of`` the model)
+    ``containers`` (one, from ``containerSpec``; ``artifact_uri`` from ``artifactUri``); a model
+    deployed with a service account ``runs-as`` it (the endpoint's deployed model says so),
+    ``secrets``, ``kms_key``, ``version_id``, ``version_aliases``, ``default_version`` bool,
+    ``source_type`` (``modelSourceInfo.sourceType``), ``deployed`` int (deployments listed).
+endpoint (``aiplatform.googleapis.com/Endpoint``)
+    ``network`` (VPC peering network or null), ``private_service_connect`` bool,
+    ``public_network`` bool (neither: reachable from the internet, IAM still applies),
+    ``dedicated_endpoint`` bool, ``endpoint_url``, ``authenticated`` (always true: OAuth),
+    ``kms_key``, ``request_response_logging`` bool, ``deployed_models`` ``[{id, model,
+    model_version_id, service_account, machine_type, accelerator_type, accelerator_count,
+    min_replicas, max_replicas}]`` (``service_account`` "" = the Vertex AI service agent).
+training-job (``CustomJob``, ``TrainingPipeline``, ``TuningJob``)
+    ``job_type`` (``custom``/``training-pipeline``/``tuning``), ``state``, ``containers``,
+    ``secrets``, ``service_account`` ("" = service agent; absent when the API does not say),
+    ``network``, ``vpc`` bool, ``web_access`` bool, ``dashboard_access`` bool, ``kms_key``,
+    ``machines`` ``[{machine_type, accelerator_type, accelerator_count, replicas}]``,
+    ``base_model`` (tuning), ``output_uri``.
+pipeline (``aiplatform.googleapis.com/PipelineJob``)
+    ``state``, ``service_account``, ``network``, ``vpc``, ``kms_key``, ``template_uri``,
+    ``containers`` (one per executor image of the compiled pipeline), ``secrets`` (executor
+    environments and runtime parameter values), ``output_uri``.
+dataset (``Dataset``, ``FeatureOnlineStore``, ``Featurestore``)
+    ``kms_key``, ``schema``, ``data_item_count``, ``sources`` (gs:// and bq:// URIs);
+    feature online stores: ``serving`` (``bigtable``/``optimized``), ``public_network``,
+    ``private_service_connect``, ``endpoint_url``; featurestores: ``online_nodes``.
+knowledge-base (``Index``, ``IndexEndpoint``)
+    indexes: ``kms_key``, ``vectors``, ``dimensions``, ``update_method``, ``contents_uri``;
+    index endpoints: ``public_network``, ``endpoint_url``, ``network``,
+    ``private_service_connect``, ``kms_key``, ``deployed_indexes``.
+notebook (``NotebookRuntimeTemplate``, ``NotebookRuntime``: Colab Enterprise)
+    ``internet_access`` bool, ``network``, ``kms_key``, ``secure_boot`` bool, ``idle_shutdown``
+    bool, ``idle_timeout``, ``service_account`` (absent when end-user credentials are used),
+    ``end_user_credentials`` bool, ``machine_type``, ``accelerators``, ``runtime_user``,
+    ``template`` (runtimes).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from aiscan.collectors.gcp.context import Project, ScopeContext
+from aiscan.collectors.gcp.http import GcpApiError, GcpHttp
+from aiscan.collectors.gcp.names import AIPLATFORM, gcs_bucket_of, last, vertex_id
+from aiscan.core.model import Asset, AssetKind, Cloud, CoverageStatus, RelationType
+from aiscan.core.sanitize import bounded
+from aiscan.core.secrets import redact_env
+
+SERVICE = "aiplatform"
+
+#: Links a transform returns: ("bucket", uri, relation) | ("image", uri) | ("sa", email)
+#: | ("sa_for", source, email) | ("rel", source, relation, target).
+Link = tuple[Any, ...]
+
+
+@dataclass(frozen=True)
+class Collected:
+    asset: Asset
+    links: tuple[Link, ...] = ()
+
+
+Transform = Callable[[dict[str, Any], Project, str], Collected]
+
+
+@dataclass(frozen=True)
+class Spec:
+    collection: str  # the REST collection under projects/P/locations/L
+    key: str  # the list key of its response
+    transform: Transform
+
+
+# -- SDK-level calls (plain REST) ---------------------------------------------------------------
+
+
+def host(location: str) -> str:
+    return AIPLATFORM if location == "global" else f"{location}-{AIPLATFORM}"
+
+
+def list_locations(http: GcpHttp, project: str) -> list[str]:
+    return sorted(
+        str(loc.get("locationId") or last(str(loc["name"])))
+        for loc in http.items(AIPLATFORM, f"/v1/projects/{project}/locations", "locations")
+    )
+
+
+def list_collection(http: GcpHttp, project: str, location: str, spec: Spec) -> list[dict[str, Any]]:
+    path = f"/v1/projects/{project}/locations/{location}/{spec.collection}"
+    return list(http.items(host(location), path, spec.key))
+
+
+def list_versions(http: GcpHttp, location: str, model_name: str) -> list[dict[str, Any]]:
+    return list(http.items(host(location), f"/v1/{model_name}:listVersions", "models"))
+
+
+# -- transforms ---------------------------------------------------------------------------------
+
+
+def _asset(
+    payload: dict[str, Any],
+    project: Project,
+    location: str,
+    *,
+    kind: AssetKind,
+    type_: str,
+    attributes: dict[str, Any],
+    name: str | None = None,
+    id_: str | None = None,
+) -> Asset:
+    labels = payload.get("labels") or {}
+    return Asset(
+        id=id_ or vertex_id(str(payload["name"])),
+        cloud=Cloud.GCP,
+        account=project.id,
+        region=location,
+        kind=kind,
+        service=SERVICE,
+        type=f"aiplatform.googleapis.com/{type_}",
+        name=str(name or payload.get("displayName") or last(str(payload["name"]))),
+        created_at=payload.get("createTime"),
+        tags={str(k): str(v) for k, v in labels.items()},
+        attributes=attributes,
+        raw=bounded(payload),
+    )
+
+
+def kms_key(payload: dict[str, Any]) -> str | None:
+    spec = payload.get("encryptionSpec") or {}
+    return str(spec["kmsKeyName"]) if spec.get("kmsKeyName") else None
+
+
+def env_map(env: Any) -> dict[str, str]:
+    """Google's ``[{name, value}]`` environment list as a map (valueFrom entries are omitted)."""
+    out: dict[str, str] = {}
+    for item in env or []:
+        if isinstance(item, dict) and item.get("name") and "value" in item:
+            out[str(item["name"])] = str(item["value"])
+    return out
+
+
+def _redacted_env_list(env: Any, clean: dict[str, str]) -> list[Any]:
+    out = []
+    for item in env or []:
+        if isinstance(item, dict) and item.get("name") in clean and "value" in item:
+            out.append({**item, "value": clean[str(item["name"])]})
+        else:
+            out.append(item)
+    return out
+
+
+def container(
+    spec: dict[str, Any], location: str, *, name: str, artifact_uri: str | None = None
+) -> tuple[dict[str, Any], list[dict[str, str]], dict[str, Any]]:
+    """(shared ``containers`` entry, secret hits, the spec with secret values redacted)."""
+    clean, hits = redact_env(env_map(spec.get("env")), location)
+    redacted = dict(spec)
+    if "env" in spec:
+        redacted["env"] = _redacted_env_list(spec.get("env"), clean)
+    entry = {
+        "name": name,
+        "image": spec.get("imageUri") or spec.get("executorImageUri") or spec.get("image"),
+        "environment": clean,
+        "artifact_uri": artifact_uri,
+    }
+    return entry, hits, redacted
+
+
+def _machine(spec: dict[str, Any]) -> dict[str, Any]:
+    machine = spec.get("machineSpec") or {}
+    return {
+        "machine_type": machine.get("machineType"),
+        "accelerator_type": machine.get("acceleratorType"),
+        "accelerator_count": int(machine.get("acceleratorCount") or 0),
+    }
+
+
+def to_model(
+    payload: dict[str, Any], project: Project, location: str, *, default_version: bool = True
+) -> Collected:
+    name = str(payload["name"])
+    version = str(payload.get("versionId") or "")
+    asset_id = vertex_id(name if default_version or not version else f"{name}@{version}")
+    artifact = payload.get("artifactUri")
+    links: list[Link] = []
+    containers: list[dict[str, Any]] = []
+    secrets: list[dict[str, str]] = []
+    body = dict(payload)
+    if payload.get("containerSpec"):
+        entry, secrets, body["containerSpec"] = container(
+            payload["containerSpec"],
+            f"{asset_id}:containerSpec.env",
+            name="serving",
+            artifact_uri=artifact,
+        )
+        containers.append(entry)
+        links.append(("image", entry["image"]))
+    if artifact:
+        links.append(("bucket", artifact, RelationType.STORES_ARTIFACT_IN))
+    if payload.get("trainingPipeline"):
+        links.append(
+            ("rel", asset_id, RelationType.PRODUCED_BY, vertex_id(payload["trainingPipeline"]))
+        )
+    if not default_version:
+        links.append(("rel", asset_id, RelationType.VERSION_OF, vertex_id(name)))
+    source = payload.get("baseModelSource") or {}
+    base = (source.get("modelGardenSource") or {}).get("publicModelName") or (
+        source.get("genieSource") or {}
+    ).get("baseModelUri")
+    if base:
+        links.append(("rel", asset_id, RelationType.FINE_TUNED_FROM, vertex_id(str(base))))
+    attributes: dict[str, Any] = {
+        "containers": containers,
+        "secrets": secrets,
+        "kms_key": kms_key(payload),
+        "version_id": version or None,
+        "version_aliases": list(payload.get("versionAliases") or []),
+        "default_version": default_version,
+        "source_type": (payload.get("modelSourceInfo") or {}).get("sourceType"),
+        "deployed": len(payload.get("deployedModels") or []),
+    }
+    display = str(payload.get("displayName") or last(name))
+    return Collected(
+        _asset(
+            body,
+            project,
+            location,
+            kind=AssetKind.MODEL,
+            type_="Model",
+            attributes=attributes,
+            id_=asset_id,
+            name=display if default_version else f"{display}@{version}",
+        ),
+        tuple(links),
+    )
+
+
+def _public_network(payload: dict[str, Any]) -> tuple[bool, bool]:
+    """(private service connect, public network) of an endpoint-like resource."""
+    psc = bool(
+        (payload.get("privateServiceConnectConfig") or {}).get("enablePrivateServiceConnect")
+        or payload.get("enablePrivateServiceConnect")
+    )
+    return psc, not psc and not payload.get("network")
+
+
+def to_endpoint(payload: dict[str, Any], project: Project, location: str) -> Collected:
+    asset_id = vertex_id(str(payload["name"]))
+    psc, public = _public_network(payload)
+    deployed = []
+    links: list[Link] = []
+    for dm in payload.get("deployedModels") or []:
+        resources = dm.get("dedicatedResources") or dm.get("automaticResources") or {}
+        machine = _machine(resources)
+        sa = str(dm.get("serviceAccount") or "")
+        deployed.append(
+            {
+                "id": dm.get("id"),
+                "model": dm.get("model"),
+                "model_version_id": dm.get("modelVersionId"),
+                "service_account": sa,
+                **machine,
+                "min_replicas": resources.get("minReplicaCount"),
+                "max_replicas": resources.get("maxReplicaCount"),
+            }
+        )
+        model = vertex_id(str(dm["model"])) if dm.get("model") else None
+        if model:
+            links.append(("rel", asset_id, RelationType.SERVES, model))
+        if sa:
+            links.append(("sa", sa))
+            if model:  # the deployed model's container runs as this account
+                links.append(("sa_for", model, sa))
+    dns = payload.get("dedicatedEndpointDns")
+    url = f"https://{dns}" if dns else f"https://{host(location)}/v1/{payload['name']}:predict"
+    logging = payload.get("predictRequestResponseLoggingConfig") or {}
+    attributes = {
+        "network": payload.get("network") or None,
+        "private_service_connect": psc,
+        "public_network": public,
+        "dedicated_endpoint": bool(payload.get("dedicatedEndpointEnabled")),
+        "endpoint_url": url,
+        "authenticated": True,  # prediction always needs an OAuth token with aiplatform access
+        "kms_key": kms_key(payload),
+        "request_response_logging": bool(logging.get("enabled")),
+        "deployed_models": deployed,
+    }
+    return Collected(
+        _asset(
+            payload,
+            project,
+            location,
+            kind=AssetKind.ENDPOINT,
+            type_="Endpoint",
+            attributes=attributes,
+        ),
+        tuple(links),
+    )
+
+
+def _worker_pools(
+    pools: Iterable[dict[str, Any]], location: str
+) -> tuple[list[dict[str, Any]], list[dict[str, str]], list[dict[str, Any]], list[dict[str, Any]]]:
+    """(containers, secret hits, machines, redacted pools) of CustomJobSpec.workerPoolSpecs."""
+    containers: list[dict[str, Any]] = []
+    hits: list[dict[str, str]] = []
+    machines: list[dict[str, Any]] = []
+    redacted_pools: list[dict[str, Any]] = []
+    for i, pool in enumerate(pools):
+        pool = dict(pool)
+        machines.append({**_machine(pool), "replicas": int(pool.get("replicaCount") or 0)})
+        for key in ("containerSpec", "pythonPackageSpec"):
+            if pool.get(key):
+                entry, found, pool[key] = container(
+                    pool[key], f"{location}:workerPoolSpecs[{i}].{key}.env", name=f"pool-{i}"
+                )
+                containers.append(entry)
+                hits.extend(found)
+        redacted_pools.append(pool)
+    return containers, hits, machines, redacted_pools
+
+
+def to_custom_job(payload: dict[str, Any], project: Project, location: str) -> Collected:
+    asset_id = vertex_id(str(payload["name"]))
+    spec = dict(payload.get("jobSpec") or {})
+    containers, secrets, machines, spec["workerPoolSpecs"] = _worker_pools(
+        spec.get("workerPoolSpecs") or [], asset_id
+    )
+    body = {**payload, "jobSpec": spec}
+    output = (spec.get("baseOutputDirectory") or {}).get("outputUriPrefix")
+    links: list[Link] = [("image", c["image"]) for c in containers if c.get("image")]
+    if output:
+        links.append(("bucket", output, RelationType.WRITES_DATA_TO))
+    links.extend(
+        ("bucket", uri, RelationType.READS_DATA_FROM)
+        for pool in spec["workerPoolSpecs"]
+        for uri in (pool.get("pythonPackageSpec") or {}).get("packageUris") or []
+    )
+    sa = str(spec.get("serviceAccount") or "")
+    if sa:
+        links.append(("sa", sa))
+    attributes = {
+        "job_type": "custom",
+        "state": payload.get("state"),
+        "containers": containers,
+        "secrets": secrets,
+        "service_account": sa,
+        "network": spec.get("network") or None,
+        "vpc": bool(spec.get("network") or spec.get("pscInterfaceConfig")),
+        "web_access": bool(spec.get("enableWebAccess")),
+        "dashboard_access": bool(spec.get("enableDashboardAccess")),
+        "kms_key": kms_key(payload),
+        "machines": machines,
+        "output_uri": output,
+    }
+    return Collected(
+        _asset(
+            body,
+            project,
+            location,
+            kind=AssetKind.TRAINING_JOB,
+            type_="CustomJob",
+            attributes=attributes,
+        ),
+        tuple(links),
+    )
+
+
+def to_training_pipeline(payload: dict[str, Any], project: Project, location: str) -> Collected:
+    name = str(payload["name"])
+    asset_id = vertex_id(name)
+    inputs = dict(payload.get("trainingTaskInputs") or {})
+    containers, secrets, machines, pools = _worker_pools(
+        inputs.get("workerPoolSpecs") or [], asset_id
+    )
+    if "workerPoolSpecs" in inputs:
+        inputs["workerPoolSpecs"] = pools
+    body = {**payload, "trainingTaskInputs": inputs}
+    links: list[Link] = [("image", c["image"]) for c in containers if c.get("image")]
+    data = payload.get("inputDataConfig") or {}
+    if data.get("datasetId"):
+        parent = name.split("/trainingPipelines/")[0]
+        links.append(
+            (
+                "rel",
+                asset_id,
+                RelationType.READS_DATA_FROM,
+                vertex_id(f"{parent}/datasets/{data['datasetId']}"),
+            )
+        )
+    output = (inputs.get("baseOutputDirectory") or {}).get("outputUriPrefix") or (
+        data.get("gcsDestination") or {}
+    ).get("outputUriPrefix")
+    if output:
+        links.append(("bucket", output, RelationType.WRITES_DATA_TO))
+    if payload.get("modelId") or (payload.get("modelToUpload") or {}).get("name"):
+        model = (payload.get("modelToUpload") or {}).get("name") or (
+            f"{name.split('/trainingPipelines/')[0]}/models/{payload['modelId']}"
+        )
+        links.append(("rel", vertex_id(str(model)), RelationType.PRODUCED_BY, asset_id))
+    attributes: dict[str, Any] = {
+        "job_type": "training-pipeline",
+        "state": payload.get("state"),
+        "task": last(str(payload.get("trainingTaskDefinition") or "")) or None,
+        "containers": containers,
+        "secrets": secrets,
+        "kms_key": kms_key(payload),
+        "machines": machines,
+        "output_uri": output,
+    }
+    if "serviceAccount" in inputs or containers:
+        attributes["service_account"] = str(inputs.get("serviceAccount") or "")
+        if inputs.get("serviceAccount"):
+            links.append(("sa", str(inputs["serviceAccount"])))
+    if containers:  # only custom training runs customer code where a network matters
+        attributes["network"] = inputs.get("network") or None
+        attributes["vpc"] = bool(inputs.get("network"))
+        attributes["web_access"] = bool(inputs.get("enableWebAccess"))
+    return Collected(
+        _asset(
+            body,
+            project,
+            location,
+            kind=AssetKind.TRAINING_JOB,
+            type_="TrainingPipeline",
+            attributes=attributes,
+        ),
+        tuple(links),
+    )
+
+
+def _executors(spec: dict[str, Any], asset_id: str) -> tuple[list[dict[str, Any]], list[Any]]:
+    """Containers and secret hits of a compiled KFP pipeline's executors (deploymentSpec)."""
+    containers: list[dict[str, Any]] = []
+    hits: list[Any] = []
+    deployment = spec.get("deploymentSpec") or {}
+    for name, executor in sorted((deployment.get("executors") or {}).items()):
+        c = (executor or {}).get("container") or {}
+        if not c.get("image"):
+            continue
+        env = c.get("env")
+        clean, found = redact_env(env_map(env), f"{asset_id}:executors.{name}.env")
+        hits.extend(found)
+        c["env"] = _redacted_env_list(env, clean) if env is not None else env
+        containers.append(
+            {"name": str(name), "image": c["image"], "environment": clean, "artifact_uri": None}
+        )
+    return containers, hits
+
+
+def to_pipeline_job(payload: dict[str, Any], project: Project, location: str) -> Collected:
+    asset_id = vertex_id(str(payload["name"]))
+    body = json.loads(json.dumps(payload))  # deep copy: the redaction edits nested executors
+    containers, secrets = _executors(body.get("pipelineSpec") or {}, asset_id)
+    runtime = body.get("runtimeConfig") or {}
+    params = {
+        k: (v if isinstance(v, str) else json.dumps(v))
+        for k, v in (runtime.get("parameterValues") or {}).items()
+    }
+    clean, found = redact_env(params, f"{asset_id}:runtimeConfig.parameterValues")
+    secrets.extend(found)
+    if found:
+        runtime["parameterValues"] = {
+            k: (clean[k] if clean[k] == "<redacted>" else v)
+            for k, v in (runtime.get("parameterValues") or {}).items()
+        }
+    output = runtime.get("gcsOutputDirectory")
+    links: list[Link] = [("image", c["image"]) for c in containers]
+    if output:
+        links.append(("bucket", output, RelationType.WRITES_DATA_TO))
+    sa = str(payload.get("serviceAccount") or "")
+    if sa:
+        links.append(("sa", sa))
+    attributes = {
+        "state": payload.get("state"),
+        "service_account": sa,
+        "network": payload.get("network") or None,
+        "vpc": bool(payload.get("network") or payload.get("pscInterfaceConfig")),
+        "kms_key": kms_key(payload),
+        "template_uri": payload.get("templateUri"),
+        "containers": containers,
+        "secrets": secrets,
+        "output_uri": output,
+    }
+    return Collected(
+        _asset(
+            body,
+            project,
+            location,
+            kind=AssetKind.PIPELINE,
+            type_="PipelineJob",
+            attributes=attributes,
+        ),
+        tuple(links),
+    )
+
+
+def _source_uris(value: Any) -> list[str]:
+    """Every gs:// or bq:// string inside a free-form metadata struct."""
+    found: list[str] = []
+    if isinstance(value, str):
+        if value.startswith(("gs://", "bq://")):
+            found.append(value)
+    elif isinstance(value, dict):
+        for v in value.values():
+            found.extend(_source_uris(v))
+    elif isinstance(value, list):
+        for v in value:
+            found.extend(_source_uris(v))
+    return found
+
+
+def to_dataset(payload: dict[str, Any], project: Project, location: str) -> Collected:
+    sources = _source_uris(payload.get("metadata"))
+    attributes = {
+        "kms_key": kms_key(payload),
+        "schema": last(str(payload.get("metadataSchemaUri") or "")).removesuffix(".yaml") or None,
+        "data_item_count": int(payload.get("dataItemCount") or 0),
+        "sources": sources,
+    }
+    links = [("bucket", s, RelationType.READS_DATA_FROM) for s in sources if gcs_bucket_of(s)]
+    return Collected(
+        _asset(
+            payload,
+            project,
+            location,
+            kind=AssetKind.DATASET,
+            type_="Dataset",
+            attributes=attributes,
+        ),
+        tuple(links),
+    )
+
+
+def to_feature_online_store(payload: dict[str, Any], project: Project, location: str) -> Collected:
+    serving = payload.get("dedicatedServingEndpoint") or {}
+    optimized = "optimized" in payload
+    psc = bool(
+        (serving.get("privateServiceConnectConfig") or {}).get("enablePrivateServiceConnect")
+    )
+    attributes = {
+        "kms_key": kms_key(payload),
+        "serving": "optimized" if optimized else "bigtable",
+        "private_service_connect": psc,
+        # Bigtable online serving goes through the regional Vertex AI API; Optimized serving
+        # has its own public endpoint unless Private Service Connect is configured.
+        "public_network": not psc,
+        "endpoint_url": (
+            f"https://{serving['publicEndpointDomainName']}"
+            if serving.get("publicEndpointDomainName")
+            else None
+        ),
+        "state": payload.get("state"),
+    }
+    return Collected(
+        _asset(
+            payload,
+            project,
+            location,
+            kind=AssetKind.DATASET,
+            type_="FeatureOnlineStore",
+            attributes=attributes,
+            name=last(str(payload["name"])),
+        )
+    )
+
+
+def to_featurestore(payload: dict[str, Any], project: Project, location: str) -> Collected:
+    online = payload.get("onlineServingConfig") or {}
+    attributes = {
+        "kms_key": kms_key(payload),
+        "online_nodes": int(
+            online.get("fixedNodeCount") or (online.get("scaling") or {}).get("minNodeCount") or 0
+        ),
+        "state": payload.get("state"),
+    }
+    return Collected(
+        _asset(
+            payload,
+            project,
+            location,
+            kind=AssetKind.DATASET,
+            type_="Featurestore",
+            attributes=attributes,
+            name=last(str(payload["name"])),
+        )
+    )
+
+
+def to_index(payload: dict[str, Any], project: Project, location: str) -> Collected:
+    metadata = payload.get("metadata") or {}
+    contents = metadata.get("contentsDeltaUri")
+    attributes = {
+        "kms_key": kms_key(payload),
+        "vectors": int((payload.get("indexStats") or {}).get("vectorsCount") or 0),
+        "dimensions": (metadata.get("config") or {}).get("dimensions"),
+        "update_method": payload.get("indexUpdateMethod"),
+        "contents_uri": contents,
+    }
+    links: list[Link] = []
+    if contents:
+        links.append(("bucket", contents, RelationType.READS_DATA_FROM))
+    return Collected(
+        _asset(
+            payload,
+            project,
+            location,
+            kind=AssetKind.KNOWLEDGE_BASE,
+            type_="Index",
+            attributes=attributes,
+        ),
+        tuple(links),
+    )
+
+
+def to_index_endpoint(payload: dict[str, Any], project: Project, location: str) -> Collected:
+    asset_id = vertex_id(str(payload["name"]))
+    psc, _ = _public_network(payload)
+    public = bool(payload.get("publicEndpointEnabled"))
+    deployed = [
+        {"id": d.get("id"), "index": d.get("index")} for d in payload.get("deployedIndexes") or []
+    ]
+    links: list[Link] = [
+        ("rel", asset_id, RelationType.SERVES, vertex_id(str(d["index"])))
+        for d in deployed
+        if d.get("index")
+    ]
+    attributes = {
+        "public_network": public,
+        "endpoint_url": (
+            f"https://{payload['publicEndpointDomainName']}"
+            if payload.get("publicEndpointDomainName")
+            else None
+        ),
+        "network": payload.get("network") or None,
+        "private_service_connect": psc,
+        "authenticated": True,
+        "kms_key": kms_key(payload),
+        "deployed_indexes": deployed,
+    }
+    return Collected(
+        _asset(
+            payload,
+            project,
+            location,
+            kind=AssetKind.KNOWLEDGE_BASE,
+            type_="IndexEndpoint",
+            attributes=attributes,
+        ),
+        tuple(links),
+    )
+
+
+def to_tuning_job(payload: dict[str, Any], project: Project, location: str) -> Collected:
+    asset_id = vertex_id(str(payload["name"]))
+    tuned = payload.get("tunedModel") or {}
+    base = payload.get("baseModel")
+    spec = payload.get("supervisedTuningSpec") or {}
+    links: list[Link] = [
+        ("bucket", spec[key], RelationType.READS_DATA_FROM)
+        for key in ("trainingDatasetUri", "validationDatasetUri")
+        if spec.get(key)
+    ]
+    if tuned.get("model"):
+        model = vertex_id(str(tuned["model"]).split("@", 1)[0])
+        links.append(("rel", model, RelationType.PRODUCED_BY, asset_id))
+        if base:
+            base_id = vertex_id(f"publishers/google/models/{base}")
+            links.append(("rel", model, RelationType.FINE_TUNED_FROM, base_id))
+    sa = str(payload.get("serviceAccount") or "")
+    if sa:
+        links.append(("sa", sa))
+    attributes: dict[str, Any] = {
+        "job_type": "tuning",
+        "state": payload.get("state"),
+        "base_model": base,
+        "tuned_model": tuned.get("model"),
+        "tuned_endpoint": tuned.get("endpoint"),
+        "service_account": sa,
+        "kms_key": kms_key(payload),
+        "containers": [],
+        "secrets": [],
+    }
+    return Collected(
+        _asset(
+            payload,
+            project,
+            location,
+            kind=AssetKind.TRAINING_JOB,
+            type_="TuningJob",
+            attributes=attributes,
+            name=str(payload.get("tunedModelDisplayName") or last(asset_id)),
+        ),
+        tuple(links),
+    )
+
+
+def _runtime_attributes(payload: dict[str, Any]) -> dict[str, Any]:
+    network = payload.get("networkSpec") or {}
+    idle = payload.get("idleShutdownConfig") or {}
+    machine = payload.get("machineSpec") or {}
+    euc = payload.get("eucConfig") or {}
+    attributes: dict[str, Any] = {
+        "internet_access": bool(network.get("enableInternetAccess")),
+        "network": network.get("network") or None,
+        "kms_key": kms_key(payload),
+        "secure_boot": bool((payload.get("shieldedVmConfig") or {}).get("enableSecureBoot")),
+        "idle_shutdown": not idle.get("idleShutdownDisabled", False),
+        "idle_timeout": idle.get("idleTimeout"),
+        "end_user_credentials": "eucConfig" in payload and not euc.get("eucDisabled"),
+        "machine_type": machine.get("machineType"),
+        "accelerators": (
+            [{"type": machine["acceleratorType"], "count": machine.get("acceleratorCount", 1)}]
+            if machine.get("acceleratorType")
+            else []
+        ),
+    }
+    if payload.get("serviceAccount"):
+        attributes["service_account"] = str(payload["serviceAccount"])
+    return attributes
+
+
+def to_runtime_template(payload: dict[str, Any], project: Project, location: str) -> Collected:
+    attributes = _runtime_attributes(payload)
+    links: list[Link] = []
+    if attributes.get("service_account"):
+        links.append(("sa", attributes["service_account"]))
+    return Collected(
+        _asset(
+            payload,
+            project,
+            location,
+            kind=AssetKind.NOTEBOOK,
+            type_="NotebookRuntimeTemplate",
+            attributes=attributes,
+        ),
+        tuple(links),
+    )
+
+
+def to_runtime(payload: dict[str, Any], project: Project, location: str) -> Collected:
+    attributes = _runtime_attributes(payload)
+    template = (payload.get("notebookRuntimeTemplateRef") or {}).get("notebookRuntimeTemplate")
+    attributes["runtime_user"] = payload.get("runtimeUser")
+    attributes["template"] = template
+    attributes["state"] = payload.get("runtimeState")
+    links: list[Link] = []
+    if attributes.get("service_account"):
+        links.append(("sa", attributes["service_account"]))
+    return Collected(
+        _asset(
+            payload,
+            project,
+            location,
+            kind=AssetKind.NOTEBOOK,
+            type_="NotebookRuntime",
+            attributes=attributes,
+        ),
+        tuple(links),
+    )
+
+
+#: Every family read per location, in order (models first: endpoints refer to them).
+SPECS: tuple[Spec, ...] = (
+    Spec("endpoints", "endpoints", to_endpoint),
+    Spec("customJobs", "customJobs", to_custom_job),
+    Spec("trainingPipelines", "trainingPipelines", to_training_pipeline),
+    Spec("pipelineJobs", "pipelineJobs", to_pipeline_job),
+    Spec("datasets", "datasets", to_dataset),
+    Spec("featureOnlineStores", "featureOnlineStores", to_feature_online_store),
+    Spec("featurestores", "featurestores", to_featurestore),
+    Spec("indexes", "indexes", to_index),
+    Spec("indexEndpoints", "indexEndpoints", to_index_endpoint),
+    Spec("tuningJobs", "tuningJobs", to_tuning_job),
+    Spec("notebookRuntimeTemplates", "notebookRuntimeTemplates", to_runtime_template),
+    Spec("notebookRuntimes", "notebookRuntimes", to_runtime),
+)
+MODELS = Spec("models", "models", to_model)
+
+PERMISSIONS: tuple[str, ...] = (
+    "aiplatform.locations.list",
+    "aiplatform.models.list",
+    "aiplatform.endpoints.list",
+    "aiplatform.customJobs.list",
+    "aiplatform.trainingPipelines.list",
+    "aiplatform.pipelineJobs.list",
+    "aiplatform.datasets.list",
+    "aiplatform.featureOnlineStores.list",
+    "aiplatform.featurestores.list",
+    "aiplatform.indexes.list",
+    "aiplatform.indexEndpoints.list",
+    "aiplatform.tuningJobs.list",
+    "aiplatform.notebookRuntimeTemplates.list",
+    "aiplatform.notebookRuntimes.list",
+)
+
+
+# -- the scope ---------------------------------------------------------------------------------
+
+
+def apply_links(ctx: ScopeContext, asset_id: str, links: Iterable[Link]) -> None:
+    for link in links:
+        if link[0] == "bucket":
+            ctx.use_bucket(asset_id, link[1], link[2])
+        elif link[0] == "image":
+            ctx.use_image(asset_id, link[1])
+        elif link[0] == "sa":
+            ctx.use_service_account(asset_id, link[1])
+        elif link[0] == "sa_for":
+            ctx.use_service_account(link[1], link[2])
+        elif link[0] == "rel":
+            ctx.relate(link[1], link[2], link[3])
+
+
+def _add(ctx: ScopeContext, collected: Collected) -> None:
+    ctx.add(collected.asset)
+    apply_links(ctx, collected.asset.id, collected.links)
+
+
+def _read_family(ctx: ScopeContext, spec: Spec) -> list[dict[str, Any]] | None:
+    try:
+        return list_collection(ctx.http, ctx.project.id, ctx.region, spec)
+    except GcpApiError as exc:
+        if exc.status in (400, 404, 501) and not exc.reason.startswith("SERVICE_DISABLED"):
+            ctx.note(CoverageStatus.SKIPPED, f"{spec.collection}: not offered in {ctx.region}")
+            return None
+        raise
+
+
+def _model_with_versions(ctx: ScopeContext, payload: dict[str, Any]) -> None:
+    _add(ctx, to_model(payload, ctx.project, ctx.region))
+    default = str(payload.get("versionId") or "")
+    versions = list_versions(ctx.http, ctx.region, str(payload["name"]))
+    for version in versions:
+        if str(version.get("versionId") or "") != default:
+            _add(ctx, to_model(version, ctx.project, ctx.region, default_version=False))
+
+
+def collect_location(ctx: ScopeContext) -> None:
+    """Read every Vertex AI family of one (project, location)."""
+    models = ctx.section("models", _read_family, ctx, MODELS)
+    if models:
+        ctx.each("model versions", _model_with_versions, models, ctx)
+    for spec in SPECS:
+        items = ctx.section(spec.collection, _read_family, ctx, spec)
+        for payload in items or []:
+            ctx.section(
+                f"{spec.collection} {last(str(payload.get('name', '?')))}",
+                lambda p, s=spec: _add(ctx, s.transform(p, ctx.project, ctx.region)),
+                payload,
+            )

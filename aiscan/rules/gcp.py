@@ -1,0 +1,898 @@
+"""Google Cloud rules: Vertex AI Workbench (GCP-WB-*) and the Vertex AI platform (GCP-VAI-*).
+
+They read the attributes the GCP collector documents (aiscan/collectors/gcp/*.py docstrings).
+References name the organization-policy constraint (``orgpolicy:<constraint>``) and Security
+Command Center's secure-AI posture (``scc:secure-ai-posture``) that enforce or detect the same
+thing, besides OWASP and MITRE ATLAS. Cloud-neutral supply-chain, exposure and identity rules
+(XC-*) judge GCP assets from the shared attributes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from aiscan.rules.base import (
+    Asset,
+    AssetKind,
+    Category,
+    Cloud,
+    Result,
+    RuleContext,
+    Severity,
+    rule,
+)
+
+GCP = (Cloud.GCP,)
+WORKBENCH = "notebooks.googleapis.com/Instance"
+RUNTIME_TEMPLATE = "aiplatform.googleapis.com/NotebookRuntimeTemplate"
+SCC = "scc:secure-ai-posture"
+
+
+def _workbench(asset: Asset) -> bool:
+    return asset.type == WORKBENCH
+
+
+def _need(asset: Asset, *names: str) -> Result | None:
+    missing = [n for n in names if n not in asset.attributes]
+    if missing:
+        return Result.manual(f"not read: {', '.join(missing)}")
+    return None
+
+
+# -- Vertex AI Workbench ------------------------------------------------------------------------
+
+
+@rule(
+    id="GCP-WB-001",
+    title="Workbench instance has an external IP address",
+    severity=Severity.HIGH,
+    category=Category.NETWORK_EXPOSURE,
+    kinds=(AssetKind.NOTEBOOK,),
+    clouds=GCP,
+    services=("notebooks",),
+    description=(
+        "The Vertex AI Workbench instance is created with a public IP "
+        "(gceSetup.disablePublicIp is not true), so the VM is reachable from the internet "
+        "wherever firewall rules allow it, and can reach the internet without a NAT."
+    ),
+    risk=(
+        "A Jupyter host with data, credentials and a service account becomes an internet-facing "
+        "VM: exposed services, exfiltration paths and a foothold for attackers."
+    ),
+    remediation=(
+        "Recreate the instance with `gcloud workbench instances create ... --disable-public-ip` "
+        "(Terraform google_workbench_instance gce_setup.disable_public_ip = true); reach it "
+        "through the proxy or IAP, and enforce constraints/ainotebooks.restrictPublicIp."
+    ),
+    references=(
+        "orgpolicy:ainotebooks.restrictPublicIp",
+        "checkov:CKV_GCP_89",
+        SCC,
+        "MITRE-ATLAS:AML.T0049",
+        "MITRE-ATLAS:AML.T0025",
+    ),
+)
+def workbench_public_ip(asset: Asset, ctx: RuleContext) -> Result:
+    if not _workbench(asset):
+        return Result.not_applicable()
+    if (missing := _need(asset, "external_ip")) is not None:
+        return missing
+    if asset.attributes["external_ip"]:
+        return Result.fail(
+            "the instance has an external IP (disablePublicIp is not set)",
+            evidence={"external_ip": True, "network": asset.attributes.get("network")},
+        )
+    return Result.ok("no external IP")
+
+
+@rule(
+    id="GCP-WB-002",
+    title="Workbench instance allows root (sudo) access",
+    severity=Severity.HIGH,
+    category=Category.COMPUTE_HARDENING,
+    kinds=(AssetKind.NOTEBOOK,),
+    clouds=GCP,
+    services=("notebooks",),
+    description=(
+        'The instance metadata does not set notebook-disable-root to "true", so every notebook '
+        "user can become root on the VM."
+    ),
+    risk=(
+        "Root lets a user (or code a notebook runs, such as a malicious package or model file) "
+        "disable controls, read every credential on the VM and persist."
+    ),
+    remediation=(
+        'Set metadata notebook-disable-root="true" (gcloud workbench instances update '
+        "--metadata=notebook-disable-root=true); enforce constraints/ainotebooks.disableRootAccess."
+    ),
+    references=(
+        "orgpolicy:ainotebooks.disableRootAccess",
+        SCC,
+        "OWASP-ML:ML06",
+        "MITRE-ATLAS:AML.T0011.001",
+    ),
+)
+def workbench_root(asset: Asset, ctx: RuleContext) -> Result:
+    if not _workbench(asset):
+        return Result.not_applicable()
+    if (missing := _need(asset, "root_access")) is not None:
+        return missing
+    if asset.attributes["root_access"]:
+        return Result.fail("root access is enabled", evidence={"root_access": True})
+    return Result.ok("root access disabled")
+
+
+@rule(
+    id="GCP-WB-003",
+    title="Workbench instance allows file downloads or the terminal, or has no upgrade schedule",
+    severity=Severity.MEDIUM,
+    category=Category.DATA_EXPOSURE,
+    kinds=(AssetKind.NOTEBOOK,),
+    clouds=GCP,
+    services=("notebooks",),
+    description=(
+        'notebook-disable-downloads or notebook-disable-terminal is not "true", or '
+        "notebook-upgrade-schedule is missing from the instance metadata."
+    ),
+    risk=(
+        "Downloads and a terminal are the easiest paths to take data off the instance; without an "
+        "upgrade schedule the Jupyter environment keeps known vulnerabilities."
+    ),
+    remediation=(
+        'Set metadata notebook-disable-downloads="true", notebook-disable-terminal="true" and a '
+        "notebook-upgrade-schedule cron; enforce constraints/ainotebooks.disableFileDownloads, "
+        "ainotebooks.disableTerminal and ainotebooks.requireAutoUpgradeSchedule."
+    ),
+    references=(
+        "orgpolicy:ainotebooks.disableFileDownloads",
+        "orgpolicy:ainotebooks.disableTerminal",
+        "orgpolicy:ainotebooks.requireAutoUpgradeSchedule",
+        SCC,
+        "OWASP-LLM:LLM02",
+        "MITRE-ATLAS:AML.T0025",
+    ),
+)
+def workbench_downloads_terminal(asset: Asset, ctx: RuleContext) -> Result:
+    if not _workbench(asset):
+        return Result.not_applicable()
+    if (missing := _need(asset, "file_downloads", "terminal", "upgrade_schedule")) is not None:
+        return missing
+    a = asset.attributes
+    problems = []
+    if a["file_downloads"]:
+        problems.append("file downloads enabled")
+    if a["terminal"]:
+        problems.append("terminal enabled")
+    if not a["upgrade_schedule"]:
+        problems.append("no auto-upgrade schedule")
+    if problems:
+        return Result.fail(
+            "; ".join(problems),
+            evidence={
+                "file_downloads": a["file_downloads"],
+                "terminal": a["terminal"],
+                "upgrade_schedule": a["upgrade_schedule"],
+            },
+        )
+    return Result.ok("downloads and terminal disabled, upgrades scheduled")
+
+
+@rule(
+    id="GCP-WB-004",
+    title="Workbench instance runs as the default Compute Engine service account",
+    severity=Severity.HIGH,
+    category=Category.IDENTITY,
+    kinds=(AssetKind.NOTEBOOK,),
+    clouds=GCP,
+    services=("notebooks",),
+    description=(
+        "The instance's service account is PROJECT_NUMBER-compute@developer.gserviceaccount.com, "
+        "which is shared by every default VM and historically holds roles/editor."
+    ),
+    risk=(
+        "Everyone with notebook access acts with the project-wide default identity: code in a "
+        "notebook can change most resources of the project."
+    ),
+    remediation=(
+        "Create a dedicated service account with only the roles the notebooks need and recreate "
+        "the instance with --service-account-email; disable automatic role grants to default "
+        "service accounts (constraints/iam.automaticIamGrantsForDefaultServiceAccounts)."
+    ),
+    references=(
+        "mondoo:workbench-instance-no-default-service-account",
+        "prowler:compute_instance_default_service_account_in_use",
+        "OWASP-LLM:LLM06",
+        "MITRE-ATLAS:AML.T0012",
+    ),
+)
+def workbench_default_sa(asset: Asset, ctx: RuleContext) -> Result:
+    if not _workbench(asset):
+        return Result.not_applicable()
+    if (missing := _need(asset, "default_service_account")) is not None:
+        return missing
+    if asset.attributes["default_service_account"]:
+        return Result.fail(
+            f"runs as {asset.attributes.get('service_account')}",
+            evidence={"service_account": asset.attributes.get("service_account")},
+        )
+    return Result.ok("dedicated service account")
+
+
+@rule(
+    id="GCP-WB-005",
+    title="Workbench disks are not encrypted with a customer-managed key",
+    severity=Severity.MEDIUM,
+    category=Category.ENCRYPTION,
+    kinds=(AssetKind.NOTEBOOK,),
+    clouds=GCP,
+    services=("notebooks",),
+    description="The boot disk or a data disk uses Google-managed encryption (GMEK), not CMEK.",
+    risk=(
+        "Notebook disks hold datasets, model checkpoints and cached credentials; without CMEK you "
+        "cannot revoke access to them by disabling a key or prove key custody."
+    ),
+    remediation=(
+        "Recreate the instance with --boot-disk-encryption=CMEK --data-disk-encryption=CMEK and "
+        "a Cloud KMS key; enforce constraints/gcp.restrictNonCmekServices."
+    ),
+    references=(
+        "orgpolicy:gcp.restrictNonCmekServices",
+        SCC,
+        "OWASP-LLM:LLM02",
+        "OWASP-ML:ML05",
+    ),
+)
+def workbench_cmek(asset: Asset, ctx: RuleContext) -> Result:
+    if not _workbench(asset):
+        return Result.not_applicable()
+    if (missing := _need(asset, "boot_disk_cmek", "data_disks_cmek")) is not None:
+        return missing
+    a = asset.attributes
+    bad = [
+        n
+        for n, ok in (("boot disk", a["boot_disk_cmek"]), ("data disk", a["data_disks_cmek"]))
+        if not ok
+    ]
+    if bad:
+        return Result.fail(
+            f"{' and '.join(bad)} without CMEK",
+            evidence={
+                "boot_disk_cmek": a["boot_disk_cmek"],
+                "data_disks_cmek": a["data_disks_cmek"],
+            },
+        )
+    return Result.ok("disks use CMEK")
+
+
+@rule(
+    id="GCP-WB-006",
+    title="Workbench instance has Shielded VM protections off",
+    severity=Severity.LOW,
+    category=Category.COMPUTE_HARDENING,
+    kinds=(AssetKind.NOTEBOOK,),
+    clouds=GCP,
+    services=("notebooks",),
+    description="Secure Boot, vTPM or integrity monitoring is disabled on the instance.",
+    risk="Boot-level malware and rootkits on the notebook VM go undetected.",
+    remediation=(
+        "Recreate the instance with --shielded-secure-boot --shielded-vtpm "
+        "--shielded-integrity-monitoring (Terraform gce_setup.shielded_instance_config)."
+    ),
+    references=(
+        "checkov:CKV_GCP_126",
+        "prisma:vertex-ai-workbench-integrity-monitoring",
+        "OWASP-ML:ML06",
+    ),
+)
+def workbench_shielded(asset: Asset, ctx: RuleContext) -> Result:
+    if not _workbench(asset):
+        return Result.not_applicable()
+    names = ("secure_boot", "vtpm", "integrity_monitoring")
+    if (missing := _need(asset, *names)) is not None:
+        return missing
+    off = [n for n in names if not asset.attributes[n]]
+    if off:
+        return Result.fail(
+            f"disabled: {', '.join(off)}", evidence={n: asset.attributes[n] for n in names}
+        )
+    return Result.ok("Shielded VM protections on")
+
+
+# -- Vertex AI platform: project-level ------------------------------------------------------------
+
+NOTEBOOK_BOOLEAN_CONSTRAINTS = (
+    "ainotebooks.disableFileDownloads",
+    "ainotebooks.disableRootAccess",
+    "ainotebooks.disableTerminal",
+    "ainotebooks.requireAutoUpgradeSchedule",
+    "ainotebooks.restrictPublicIp",
+)
+
+
+def _project_service(asset: Asset) -> bool:
+    return asset.type == "serviceusage.googleapis.com/Service"
+
+
+@rule(
+    id="GCP-VAI-001",
+    title="AI-notebook organization-policy guardrails not enforced on the project",
+    severity=Severity.MEDIUM,
+    category=Category.GOVERNANCE,
+    kinds=(AssetKind.LLM_SERVICE,),
+    clouds=GCP,
+    services=("aiplatform",),
+    description=(
+        "The effective organization policy of a project using Vertex AI does not enforce the "
+        "notebook guardrails of Security Command Center's secure-AI posture: "
+        "ainotebooks.disableFileDownloads, disableRootAccess, disableTerminal, "
+        "requireAutoUpgradeSchedule, restrictPublicIp, and a restrictVpcNetworks allow-list."
+    ),
+    risk=(
+        "Each new notebook is only as safe as whoever creates it: public IPs, root and downloads "
+        "come back with the next instance."
+    ),
+    remediation=(
+        "Enforce the constraints at the organization or folder (gcloud org-policies set-policy, "
+        "or deploy the 'secure AI, essentials' posture in Security Command Center)."
+    ),
+    references=(
+        *(f"orgpolicy:{c}" for c in NOTEBOOK_BOOLEAN_CONSTRAINTS),
+        "orgpolicy:ainotebooks.restrictVpcNetworks",
+        SCC,
+        "OWASP-ML:ML06",
+    ),
+)
+def notebook_org_policies(asset: Asset, ctx: RuleContext) -> Result:
+    if not _project_service(asset):
+        return Result.not_applicable()
+    policies = asset.attributes.get("org_policies")
+    if not isinstance(policies, dict):
+        return Result.manual("organization policies were not read")
+    wanted = (*NOTEBOOK_BOOLEAN_CONSTRAINTS, "ainotebooks.restrictVpcNetworks")
+    unread = [c for c in wanted if c not in policies]
+    weak = [
+        c for c in NOTEBOOK_BOOLEAN_CONSTRAINTS if c in policies and not policies[c]["enforced"]
+    ]
+    vpc = policies.get("ainotebooks.restrictVpcNetworks")
+    if vpc is not None and vpc["allow_all"]:
+        weak.append("ainotebooks.restrictVpcNetworks")
+    if weak:
+        return Result.fail(
+            f"not enforced: {', '.join(weak)}", evidence={"not_enforced": weak, "unread": unread}
+        )
+    if unread:
+        return Result.manual(f"not read: {', '.join(unread)}")
+    return Result.ok("notebook guardrails enforced")
+
+
+@rule(
+    id="GCP-VAI-002",
+    title="No allow-list of Model Garden / Gemini models",
+    severity=Severity.MEDIUM,
+    category=Category.SUPPLY_CHAIN,
+    kinds=(AssetKind.LLM_SERVICE,),
+    clouds=GCP,
+    services=("aiplatform",),
+    description=(
+        "constraints/vertexai.allowedModels is unset or allows all values, so any publisher "
+        "model in Model Garden can be deployed or called in the project."
+    ),
+    risk=(
+        "Unreviewed third-party models (licence, safety, provenance) reach production, and a "
+        "compromised identity can run expensive models."
+    ),
+    remediation=(
+        "Set vertexai.allowedModels to the reviewed models "
+        "(publishers/PUBLISHER/models/MODEL:ACTION values) at the organization or folder."
+    ),
+    references=(
+        "orgpolicy:vertexai.allowedModels",
+        "OWASP-LLM:LLM03",
+        "OWASP-ML:ML06",
+        "MITRE-ATLAS:AML.T0010.003",
+    ),
+)
+def model_allow_list(asset: Asset, ctx: RuleContext) -> Result:
+    if not _project_service(asset):
+        return Result.not_applicable()
+    policies = asset.attributes.get("org_policies")
+    if not isinstance(policies, dict) or "vertexai.allowedModels" not in policies:
+        return Result.manual("vertexai.allowedModels was not read")
+    policy = policies["vertexai.allowedModels"]
+    if policy["allow_all"]:
+        return Result.fail("every Model Garden model is allowed", evidence={"policy": policy})
+    return Result.ok(f"{len(policy['allowed_values'])} model(s) allowed")
+
+
+@rule(
+    id="GCP-VAI-003",
+    title="Vertex AI is not inside a VPC Service Controls perimeter",
+    severity=Severity.MEDIUM,
+    category=Category.NETWORK_EXPOSURE,
+    kinds=(AssetKind.LLM_SERVICE,),
+    clouds=GCP,
+    services=("aiplatform",),
+    description=(
+        "No enforced service perimeter of the organization contains the project and restricts "
+        "aiplatform.googleapis.com (a dry-run perimeter does not count)."
+    ),
+    risk=(
+        "Stolen credentials can read models, datasets and predictions from anywhere on the "
+        "internet and copy them to projects outside the organization."
+    ),
+    remediation=(
+        "Add the project to a service perimeter that restricts aiplatform.googleapis.com, "
+        "notebooks.googleapis.com and storage.googleapis.com (dry-run first, then enforce)."
+    ),
+    references=(
+        "vertex-ai:vpc-service-controls",
+        "prowler:cloudstorage_uses_vpc_service_controls",
+        "MITRE-ATLAS:AML.T0025",
+        "MITRE-ATLAS:AML.T0035",
+    ),
+)
+def vpc_service_controls(asset: Asset, ctx: RuleContext) -> Result:
+    if not _project_service(asset):
+        return Result.not_applicable()
+    vpc_sc = asset.attributes.get("vpc_sc")
+    if not isinstance(vpc_sc, dict):
+        return Result.manual("service perimeters were not read")
+    perimeters = vpc_sc.get("perimeters") or []
+    enforced = [
+        p
+        for p in perimeters
+        if not p.get("dry_run") and "aiplatform.googleapis.com" in p.get("restricted_services", [])
+    ]
+    if enforced:
+        return Result.ok(f"in perimeter {enforced[0].get('title') or enforced[0].get('name')}")
+    why = (
+        "the project has no organization (VPC Service Controls need one)"
+        if vpc_sc.get("organization") is None
+        else "no enforced perimeter restricts aiplatform.googleapis.com for this project"
+    )
+    return Result.fail(
+        why, evidence={"perimeters": perimeters, "organization": vpc_sc.get("organization")}
+    )
+
+
+# -- Vertex AI platform: resources -----------------------------------------------------------------
+
+CMEK_KINDS = (
+    AssetKind.MODEL,
+    AssetKind.ENDPOINT,
+    AssetKind.DATASET,
+    AssetKind.TRAINING_JOB,
+    AssetKind.PIPELINE,
+    AssetKind.KNOWLEDGE_BASE,
+    AssetKind.LLM_SERVICE,
+)
+
+
+@rule(
+    id="GCP-VAI-004",
+    title="Vertex AI resource without a customer-managed encryption key",
+    severity=Severity.MEDIUM,
+    category=Category.ENCRYPTION,
+    kinds=CMEK_KINDS,
+    clouds=GCP,
+    services=("aiplatform",),
+    description=(
+        "encryptionSpec.kmsKeyName is empty on a model, endpoint, dataset, feature store, job, "
+        "pipeline or vector index; on the project, constraints/gcp.restrictNonCmekServices does "
+        "not deny aiplatform.googleapis.com."
+    ),
+    risk=(
+        "Model weights, training data and embeddings are encrypted with Google-managed keys only: "
+        "no crypto-shredding, no key-access audit, no separation of duties."
+    ),
+    remediation=(
+        "Create resources with encryption_spec.kms_key_name (a Cloud KMS key in the same "
+        "location); enforce gcp.restrictNonCmekServices for aiplatform.googleapis.com."
+    ),
+    references=(
+        "orgpolicy:gcp.restrictNonCmekServices",
+        SCC,
+        "mondoo:vertex-ai-job-cmek-encryption",
+        "OWASP-LLM:LLM02",
+        "OWASP-ML:ML05",
+        "MITRE-ATLAS:AML.T0035",
+    ),
+)
+def vertex_cmek(asset: Asset, ctx: RuleContext) -> Result:
+    if _project_service(asset):
+        policies = asset.attributes.get("org_policies")
+        if not isinstance(policies, dict) or "gcp.restrictNonCmekServices" not in policies:
+            return Result.manual("gcp.restrictNonCmekServices was not read")
+        policy = policies["gcp.restrictNonCmekServices"]
+        if policy["deny_all"] or "aiplatform.googleapis.com" in policy["denied_values"]:
+            return Result.ok("non-CMEK Vertex AI resources are denied by policy")
+        return Result.fail(
+            "gcp.restrictNonCmekServices does not deny aiplatform.googleapis.com",
+            evidence={"policy": policy},
+        )
+    if asset.attributes.get("job_type") == "tuning" or "kms_key" not in asset.attributes:
+        return Result.not_applicable()
+    if asset.attributes["kms_key"]:
+        return Result.ok(f"CMEK {asset.attributes['kms_key']}")
+    return Result.fail("encryptionSpec.kmsKeyName is empty", evidence={"kms_key": None})
+
+
+@rule(
+    id="GCP-VAI-005",
+    title="Vertex AI endpoint on the public network",
+    severity=Severity.MEDIUM,
+    category=Category.NETWORK_EXPOSURE,
+    kinds=(AssetKind.ENDPOINT, AssetKind.KNOWLEDGE_BASE, AssetKind.DATASET),
+    clouds=GCP,
+    services=("aiplatform",),
+    description=(
+        "An online prediction endpoint (or a vector search index endpoint, or a feature online "
+        "store's serving endpoint) has neither a VPC network nor Private Service Connect, so it "
+        "answers on the internet to anyone holding a token."
+    ),
+    risk=(
+        "A leaked token or key is enough to query models and indexes from anywhere: model theft, "
+        "data extraction through inference and cost abuse."
+    ),
+    remediation=(
+        "Deploy to an endpoint created with a VPC network (peering) or "
+        "private_service_connect_config.enable_private_service_connect=true, and put the project "
+        "in a VPC Service Controls perimeter."
+    ),
+    references=(
+        "vertex-ai:private-endpoints",
+        "OWASP-LLM:LLM10",
+        "MITRE-ATLAS:AML.T0040",
+        "MITRE-ATLAS:AML.T0024",
+    ),
+)
+def public_endpoint(asset: Asset, ctx: RuleContext) -> Result:
+    if "public_network" not in asset.attributes:
+        return Result.not_applicable()
+    if asset.attributes["public_network"]:
+        return Result.fail(
+            "reachable on the public network (no VPC network, no Private Service Connect)",
+            evidence={
+                "endpoint_url": asset.attributes.get("endpoint_url"),
+                "network": asset.attributes.get("network"),
+                "private_service_connect": asset.attributes.get("private_service_connect"),
+            },
+        )
+    return Result.ok("private network only")
+
+
+@rule(
+    id="GCP-VAI-006",
+    title="AI workload runs as a default or shared identity",
+    severity=Severity.HIGH,
+    category=Category.IDENTITY,
+    kinds=(AssetKind.IDENTITY, AssetKind.ENDPOINT, AssetKind.TRAINING_JOB, AssetKind.PIPELINE),
+    clouds=GCP,
+    services=("iam", "aiplatform"),
+    description=(
+        "A service account that Vertex AI workloads, GPU VMs or node pools run as is the default "
+        "Compute Engine service account (one finding on the account, listing who uses it); or a "
+        "deployed model, custom job or pipeline names no service account and so runs as the "
+        "project's shared Vertex AI service agent."
+    ),
+    risk=(
+        "The default account usually holds roles/editor and is shared by every default VM: a "
+        "prompt-injected or compromised workload acts on the whole project. A shared service "
+        "agent gives every workload the union of all their permissions."
+    ),
+    remediation=(
+        "Give each workload a dedicated service account with only the roles it needs "
+        "(--service-account on deploy, CustomJobSpec.service_account, PipelineJob.service_account)."
+    ),
+    references=(
+        "vertex-ai:custom-service-account",
+        "prowler:compute_instance_default_service_account_in_use",
+        "OWASP-LLM:LLM06",
+        "MITRE-ATLAS:AML.T0012",
+    ),
+)
+def default_identity(asset: Asset, ctx: RuleContext) -> Iterator[Result]:
+    if asset.kind is AssetKind.IDENTITY:
+        if asset.attributes.get("default_service_account"):
+            users = sorted({r.source for r in ctx.inventory.incoming(asset.id)})
+            yield Result.fail(
+                f"the default Compute Engine service account is used by {len(users)} AI asset(s)",
+                evidence={"service_account": asset.name, "used_by": users[:20]},
+            )
+        else:
+            yield Result.ok("not a default service account")
+        return
+    if asset.attributes.get("job_type") == "tuning":
+        yield Result.not_applicable("tuning runs as Google's service agent by design")
+        return
+    if asset.kind is AssetKind.ENDPOINT:
+        deployed = asset.attributes.get("deployed_models")
+        if deployed is None:
+            yield Result.manual("deployed models were not read")
+            return
+        shared = [d.get("id") for d in deployed if not d.get("service_account")]
+        if shared:
+            yield Result.fail(
+                f"deployed model(s) {', '.join(map(str, shared))} run as the Vertex AI "
+                "service agent",
+                evidence={"deployed_models": shared},
+                severity=Severity.MEDIUM,
+            )
+        else:
+            yield Result.ok("every deployed model has its own service account")
+        return
+    if "service_account" not in asset.attributes:
+        yield Result.not_applicable("no customer code identity")
+        return
+    if not asset.attributes["service_account"]:
+        yield Result.fail(
+            "no service account: runs as the Vertex AI service agent",
+            evidence={"service_account": None},
+            severity=Severity.MEDIUM,
+        )
+        return
+    yield Result.ok(f"runs as {asset.attributes['service_account']}")
+
+
+@rule(
+    id="GCP-VAI-007",
+    title="Custom job or pipeline not attached to a VPC, or interactive web access on",
+    severity=Severity.MEDIUM,
+    category=Category.NETWORK_EXPOSURE,
+    kinds=(AssetKind.TRAINING_JOB, AssetKind.PIPELINE),
+    clouds=GCP,
+    services=("aiplatform",),
+    description=(
+        "A custom training job or pipeline runs without a VPC network (jobSpec.network / "
+        "PipelineJob.network empty, no PSC interface), or enableWebAccess opens an interactive "
+        "shell into the training container."
+    ),
+    risk=(
+        "Training code with access to data and credentials egresses freely to the internet; web "
+        "access gives anyone with the job's permissions a shell next to the data."
+    ),
+    remediation=(
+        "Run jobs with network= a peered VPC (or a PSC interface) and without "
+        "enable_web_access; keep VPC Service Controls around the project."
+    ),
+    references=("vertex-ai:vpc-peering", "MITRE-ATLAS:AML.T0025", "MITRE-ATLAS:AML.T0049"),
+)
+def job_network(asset: Asset, ctx: RuleContext) -> Result:
+    if "vpc" not in asset.attributes:
+        return Result.not_applicable("no customer code")
+    problems = []
+    if not asset.attributes["vpc"]:
+        problems.append("no VPC network")
+    if asset.attributes.get("web_access"):
+        problems.append("interactive web access enabled")
+    if problems:
+        return Result.fail(
+            "; ".join(problems),
+            evidence={
+                "network": asset.attributes.get("network"),
+                "web_access": asset.attributes.get("web_access"),
+            },
+        )
+    return Result.ok("VPC-attached, no web access")
+
+
+@rule(
+    id="GCP-VAI-008",
+    title="Colab Enterprise runtime template weakly configured",
+    severity=Severity.MEDIUM,
+    category=Category.COMPUTE_HARDENING,
+    kinds=(AssetKind.NOTEBOOK,),
+    clouds=GCP,
+    services=("aiplatform",),
+    description=(
+        "A notebook runtime template enables internet access, has no CMEK, no Secure Boot, or "
+        "disables idle shutdown."
+    ),
+    risk=(
+        "Every runtime created from the template inherits it: internet egress from notebooks "
+        "holding data, unencrypted disks, and idle GPUs that keep running and keep credentials "
+        "alive."
+    ),
+    remediation=(
+        "Create templates with network_spec.enable_internet_access=false on a VPC subnet, "
+        "encryption_spec.kms_key_name, shielded_vm_config.enable_secure_boot=true and an idle "
+        "shutdown timeout."
+    ),
+    references=(
+        "mondoo:vertexai-notebook-runtime-template-private-network",
+        "mondoo:vertexai-notebook-runtime-template-cmek-encryption",
+        "mondoo:vertexai-notebook-runtime-template-shielded-vm",
+        "MITRE-ATLAS:AML.T0025",
+        "OWASP-ML:ML06",
+    ),
+)
+def runtime_template(asset: Asset, ctx: RuleContext) -> Result:
+    if asset.type != RUNTIME_TEMPLATE:
+        return Result.not_applicable()
+    names = ("internet_access", "kms_key", "secure_boot", "idle_shutdown")
+    if (missing := _need(asset, *names)) is not None:
+        return missing
+    a = asset.attributes
+    problems = []
+    if a["internet_access"]:
+        problems.append("internet access enabled")
+    if not a["kms_key"]:
+        problems.append("no CMEK")
+    if not a["secure_boot"]:
+        problems.append("Secure Boot off")
+    if not a["idle_shutdown"]:
+        problems.append("idle shutdown disabled")
+    if problems:
+        return Result.fail("; ".join(problems), evidence={n: a[n] for n in names})
+    return Result.ok("private, CMEK, Secure Boot, idle shutdown")
+
+
+@rule(
+    id="GCP-VAI-009",
+    title="Model Armor does not screen Gemini traffic on Vertex AI",
+    severity=Severity.MEDIUM,
+    category=Category.GUARDRAILS,
+    kinds=(AssetKind.LLM_SERVICE,),
+    clouds=GCP,
+    services=("aiplatform",),
+    description=(
+        "The project's Model Armor floor setting is missing, not enforced, does not list "
+        "AI_PLATFORM among its integrated services, or only inspects (does not block) Vertex AI "
+        "traffic."
+    ),
+    risk=(
+        "Prompt injection, jailbreaks and sensitive data in prompts and responses reach Gemini "
+        "and the applications unscreened."
+    ),
+    remediation=(
+        "gcloud model-armor floorsettings update --full-uri=projects/P/locations/global/"
+        "floorSetting --enable-floor-setting-enforcement=true --add-integrated-services="
+        "VERTEX_AI --vertex-ai-enforcement-type=INSPECT_AND_BLOCK (after enabling the API)."
+    ),
+    references=(
+        "model-armor:vertex-ai-integration",
+        "OWASP-LLM:LLM01",
+        "OWASP-LLM:LLM02",
+        "MITRE-ATLAS:AML.T0051",
+    ),
+)
+def model_armor(asset: Asset, ctx: RuleContext) -> Result:
+    if not _project_service(asset):
+        return Result.not_applicable()
+    armor = asset.attributes.get("model_armor")
+    if not isinstance(armor, dict):
+        return Result.manual("the Model Armor floor setting was not read")
+    if not armor.get("api_enabled"):
+        return Result.fail("the Model Armor API is not enabled", evidence={"model_armor": armor})
+    problems = []
+    if not armor.get("enforcement"):
+        problems.append("floor setting not enforced")
+    if "AI_PLATFORM" not in (armor.get("integrated_services") or []):
+        problems.append("Vertex AI is not an integrated service")
+    if not armor.get("inspect_and_block"):
+        problems.append("inspect only, not inspect-and-block")
+    if problems:
+        return Result.fail("; ".join(problems), evidence={"model_armor": armor})
+    return Result.ok("Model Armor inspects and blocks Vertex AI traffic")
+
+
+@rule(
+    id="GCP-VAI-010",
+    title="API key usable with Gemini is unrestricted",
+    severity=Severity.HIGH,
+    category=Category.IDENTITY,
+    kinds=(AssetKind.LLM_SERVICE,),
+    clouds=GCP,
+    services=("aiplatform",),
+    description=(
+        "An API key of the project has no API restriction (so it can call the Gemini API), or it "
+        "targets generativelanguage / aiplatform without an application restriction (referrer, "
+        "IP, Android or iOS app)."
+    ),
+    risk=(
+        "API keys end up in front-end code and repositories: whoever finds one runs Gemini on "
+        "your bill (LLMjacking) and reads whatever the key's APIs expose."
+    ),
+    remediation=(
+        "Restrict every key to the APIs it serves (gcloud services api-keys update "
+        "--api-target=service=...) and to its callers (--allowed-ips/--allowed-referrers); "
+        "prefer service-account auth for Gemini on Vertex AI; delete unused keys."
+    ),
+    references=(
+        "prowler:apikeys_api_restricted_with_gemini_api",
+        "prowler:apikeys_api_restrictions_configured",
+        "OWASP-LLM:LLM10",
+        "MITRE-ATLAS:AML.T0055",
+        "MITRE-ATLAS:AML.T0034",
+    ),
+)
+def api_keys(asset: Asset, ctx: RuleContext) -> Iterator[Result]:
+    if not _project_service(asset):
+        yield Result.not_applicable()
+        return
+    keys = asset.attributes.get("api_keys")
+    if not isinstance(keys, list):
+        yield Result.manual("API keys were not read")
+        return
+    bad = False
+    for key in keys:
+        targets = key.get("api_targets") or []
+        name = str(key.get("display_name") or key.get("name"))
+        why = None
+        if not targets:
+            why = "no API restriction (can call the Gemini API)"
+        elif any(
+            t in ("generativelanguage.googleapis.com", "aiplatform.googleapis.com") for t in targets
+        ) and not key.get("application_restricted"):
+            why = "targets the Gemini API without an application restriction"
+        if why:
+            bad = True
+            yield Result.fail(f"key {name}: {why}", evidence={"key": key}, key=str(key.get("name")))
+    if not bad:
+        yield Result.ok(f"{len(keys)} key(s), all restricted")
+
+
+@rule(
+    id="GCP-VAI-011",
+    title="Vertex AI data-access audit logs are off",
+    severity=Severity.MEDIUM,
+    category=Category.LOGGING,
+    kinds=(AssetKind.LLM_SERVICE,),
+    clouds=GCP,
+    services=("aiplatform",),
+    description=(
+        "Neither the project nor its folders or organization configure DATA_READ and DATA_WRITE "
+        "audit logs for aiplatform.googleapis.com (or allServices)."
+    ),
+    risk=(
+        "Predictions, model downloads and dataset reads leave no trace: Event Threat Detection's "
+        "AI detections and any investigation of model or data theft have nothing to work with."
+    ),
+    remediation=(
+        "Add an auditConfigs entry for aiplatform.googleapis.com with DATA_READ and DATA_WRITE "
+        "(IAM & Admin > Audit Logs, or google_project_iam_audit_config in Terraform)."
+    ),
+    references=(
+        "scc:event-threat-detection-ai",
+        "OWASP-LLM:LLM10",
+        "MITRE-ATLAS:AML.T0034",
+    ),
+)
+def audit_logs(asset: Asset, ctx: RuleContext) -> Result:
+    if not _project_service(asset):
+        return Result.not_applicable()
+    types = asset.attributes.get("audit_log_types")
+    if not isinstance(types, list):
+        return Result.manual("the project's IAM policy (audit configuration) was not read")
+    missing = [t for t in ("DATA_READ", "DATA_WRITE") if t not in types]
+    if not missing:
+        return Result.ok("data-access audit logs on")
+    if not asset.attributes.get("audit_config_complete", False):
+        return Result.manual(
+            f"{', '.join(missing)} not configured on the project, and a folder or organization "
+            "policy could not be read"
+        )
+    evidence: dict[str, Any] = {"audit_log_types": types, "missing": missing}
+    return Result.fail(f"not logged: {', '.join(missing)}", evidence=evidence)
+
+
+RULES = (
+    workbench_public_ip,
+    workbench_root,
+    workbench_downloads_terminal,
+    workbench_default_sa,
+    workbench_cmek,
+    workbench_shielded,
+    notebook_org_policies,
+    model_allow_list,
+    vpc_service_controls,
+    vertex_cmek,
+    public_endpoint,
+    default_identity,
+    job_network,
+    runtime_template,
+    model_armor,
+    api_keys,
+    audit_logs,
+)
