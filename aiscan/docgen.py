@@ -9,6 +9,7 @@ import json
 import sys
 from pathlib import Path
 
+from aiscan.collectors.azure.permissions import document as azure_permissions
 from aiscan.collectors.gcp.permissions import document as gcp_permissions
 from aiscan.core.model import ScanResult
 
@@ -87,6 +88,7 @@ GENERATED = {
     "schema/scan-result.schema.json": json_schema,
     "aws-read-only-policy.json": aws_policy,
     "gcp-permissions.md": gcp_permissions,
+    "azure-permissions.md": azure_permissions,
 }
 
 

@@ -254,10 +254,12 @@ def can_write_bucket(role: Asset, bucket: Asset) -> str | None:
     title="Model artifact store writable by the model's own serving identity",
     severity=Severity.HIGH,
     category=Category.SUPPLY_CHAIN,
-    kinds=(AssetKind.MODEL,),
+    # ENDPOINT: an Azure ML online deployment loads its model and runs as the endpoint identity.
+    kinds=(AssetKind.MODEL, AssetKind.ENDPOINT),
     description=(
-        "The identity the model runs as may write objects into the bucket its artifact is loaded "
-        "from (identity policy or bucket policy), so a compromised container can replace its own "
+        "The identity the model (or the deployment serving it) runs as may write objects into the "
+        "bucket its artifact is loaded from (identity policy, bucket policy or a storage role "
+        "assignment), so a compromised container can replace its own "
         "weights for the next deployment; without versioning that cannot be undone."
     ),
     risk="Persistent model tampering (backdoored weights) from one compromised container.",

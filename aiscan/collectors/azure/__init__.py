@@ -1,0 +1,375 @@
+"""The Azure collector: every visible subscription (or those of --subscription), read through ARM.
+
+Flow: list subscriptions; probe each (a denied subscription shows in coverage for every service
+and is not read further); enumerate the top-level resource types of every readable subscription
+with one Azure Resource Graph query (`$skipToken` paging; ARM list calls per subscription and
+type when Resource Graph cannot be read); then, with bounded concurrency, per subscription x
+service: the AI services (cognitiveservices, search, azureml, compute, aks), the role
+assignments (identity), and what AI assets referred to (storage, containerregistry).
+
+Credentials: a pre-obtained ARM token in AISCAN_AZURE_TOKEN (then no credential chain runs), else
+azure-identity's DefaultAzureCredential. ARM endpoint: --azure-cloud, overridden by
+AISCAN_AZURE_ENDPOINT. The Azure SDK is imported only inside `collect`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, ClassVar
+
+from aiscan.collectors.base import Collector, CollectorConfigError, Progress, Scope
+from aiscan.core.inventory import InventoryBuilder
+from aiscan.core.model import Cloud, Coverage, CoverageStatus
+
+#: Services read per subscription in the first pass: the AI resources themselves.
+AI_SERVICES = ("cognitiveservices", "search", "azureml", "compute", "aks")
+#: Read after the AI pass, because they hold what AI assets referred to.
+REFERENCE_SERVICES = ("identity", "storage", "containerregistry")
+ALL_SERVICES = AI_SERVICES + REFERENCE_SERVICES
+
+#: Top-level resource types enumerated per service, and the api-version of their ARM list.
+RESOURCE_TYPES: dict[str, dict[str, str]] = {
+    "cognitiveservices": {"Microsoft.CognitiveServices/accounts": "2024-10-01"},
+    "search": {"Microsoft.Search/searchServices": "2023-11-01"},
+    "azureml": {
+        "Microsoft.MachineLearningServices/workspaces": "2024-10-01",
+        "Microsoft.MachineLearningServices/registries": "2024-10-01",
+    },
+    "compute": {"Microsoft.Compute/virtualMachines": "2024-07-01"},
+    "aks": {"Microsoft.ContainerService/managedClusters": "2024-09-01"},
+    "storage": {"Microsoft.Storage/storageAccounts": "2023-05-01"},
+    "containerregistry": {"Microsoft.ContainerRegistry/registries": "2023-07-01"},
+}
+SUBSCRIPTIONS_API = "2022-12-01"
+RESOURCE_GROUPS_API = "2021-04-01"
+
+#: Permissions outside the service modules: subscriptions, the probe, Resource Graph.
+CORE_PERMISSIONS = (
+    "Microsoft.Resources/subscriptions/read",
+    "Microsoft.Resources/subscriptions/resourceGroups/read",
+    "Microsoft.ResourceGraph/resources/read",
+)
+
+
+def _permissions() -> tuple[str, ...]:
+    from aiscan.collectors.azure import permissions
+
+    return permissions.PERMISSIONS
+
+
+def graph_query(types: list[str]) -> str:
+    listed = ", ".join(f"'{t.lower()}'" for t in types)
+    return (
+        "Resources\n"
+        f"| where type in~ ({listed})\n"
+        "| project id, name, type, kind, location, resourceGroup, subscriptionId, tags, sku, "
+        "identity, properties"
+    )
+
+
+class AzureCollector(Collector):
+    name: ClassVar[str] = "azure"
+    cloud: ClassVar[Cloud] = Cloud.AZURE
+    extra: ClassVar[str] = "azure"
+    services: ClassVar[tuple[str, ...]] = ALL_SERVICES
+    permissions: ClassVar[tuple[str, ...]] = ()  # filled below from the service modules
+
+    @classmethod
+    def detect(cls, environ: Mapping[str, str]) -> str | None:
+        import os.path
+
+        for var in ("AISCAN_AZURE_TOKEN", "AZURE_CLIENT_ID", "AZURE_FEDERATED_TOKEN_FILE"):
+            if environ.get(var):
+                return f"{var} is set"
+        home = environ.get("HOME", "")
+        config_dir = environ.get("AZURE_CONFIG_DIR") or f"{home}/.azure"
+        for name in ("msal_token_cache.json", "msal_token_cache.bin", "azureProfile.json"):
+            path = os.path.join(config_dir, name)
+            if home and os.path.isfile(path):
+                return f"{path} exists (Azure CLI login)"
+        return None
+
+    # -- the scan -------------------------------------------------------------------------------
+
+    def collect(self, scope: Scope, sink: InventoryBuilder, progress: Progress) -> dict[str, str]:
+        import os
+
+        unknown = [s for s in scope.services if s not in ALL_SERVICES]
+        if unknown:
+            raise CollectorConfigError(
+                f"unknown Azure service(s): {', '.join(unknown)} (known: {', '.join(ALL_SERVICES)})"
+            )
+        arm, identity = self._client(scope, os.environ)
+        try:
+            self._scan(arm, scope, sink, progress)
+        finally:
+            arm.close()
+        return identity
+
+    def _client(self, scope: Scope, environ: Mapping[str, str]) -> tuple[Any, dict[str, str]]:
+        try:
+            from aiscan.collectors.azure.arm import (
+                TOKEN_ENV,
+                ArmClient,
+                arm_endpoint,
+                token_claims,
+                token_scope,
+            )
+        except ImportError as exc:  # pragma: no cover - depends on the installed extras
+            raise CollectorConfigError(
+                f"the Azure collector needs its extra: pip install 'aiscan[azure]' ({exc})"
+            ) from exc
+        cloud = str(scope.options.get("azure_cloud") or "public")
+        try:
+            endpoint = arm_endpoint(cloud, environ)
+        except ValueError as exc:
+            raise CollectorConfigError(str(exc)) from exc
+        identity = {"cloud": "azure", "endpoint": endpoint}
+        token = (environ.get(TOKEN_ENV) or "").strip()
+        workers = max(1, scope.max_workers)
+        if token:
+            identity.update(token_claims(token))
+            identity["credential"] = TOKEN_ENV
+            return ArmClient(endpoint, token=token, pool_size=workers * 8), identity
+        try:
+            from azure.identity import DefaultAzureCredential
+        except ImportError as exc:  # pragma: no cover - depends on the installed extras
+            raise CollectorConfigError(
+                f"the Azure collector needs azure-identity: pip install 'aiscan[azure]' ({exc})"
+            ) from exc
+        credential = DefaultAzureCredential()
+        identity["credential"] = "DefaultAzureCredential"
+        arm = ArmClient(
+            endpoint, credential=credential, scope=token_scope(cloud), pool_size=workers * 8
+        )
+        return arm, identity
+
+    def _scan(self, arm: Any, scope: Scope, sink: InventoryBuilder, progress: Progress) -> None:
+        from aiscan.collectors.azure.context import References
+
+        subscriptions = self._subscriptions(arm, scope, sink, progress)
+        if not subscriptions:
+            return
+        wanted = [s for s in ALL_SERVICES if scope.wants(s)]
+        readable: list[str] = []
+        with ThreadPoolExecutor(max_workers=max(1, scope.max_workers)) as pool:
+            probes = list(pool.map(lambda s: self._probe(arm, s), subscriptions))
+            for sub, problem in zip(subscriptions, probes, strict=True):
+                if problem is None:
+                    readable.append(sub)
+                    continue
+                for service in wanted:
+                    cov = Coverage(
+                        cloud=Cloud.AZURE,
+                        account=sub,
+                        region="global",
+                        service=service,
+                        status=problem[0],
+                        message=f"cannot read the subscription: {problem[1]}",
+                    )
+                    sink.add_coverage(cov)
+                    progress.finished(cov)
+            if not readable:
+                return
+            refs = References()
+            graph, problems = self._enumerate(arm, readable, wanted, refs)
+
+            def run(sub: str, service: str, fn: Callable[[Any], None]) -> Any:
+                return self._run_scope(
+                    arm, sub, service, fn, scope, sink, refs, graph, problems, progress
+                )
+
+            from aiscan.collectors.azure.identity import build_identities, collect_authorization
+            from aiscan.collectors.azure.services import AI_PASS, REFERENCE_PASS
+
+            first = [
+                pool.submit(run, sub, svc, AI_PASS[svc])
+                for sub in readable
+                for svc in AI_SERVICES
+                if svc in wanted
+            ]
+            for f in first:
+                f.result()
+            if "identity" in wanted:
+                contexts = [
+                    self._context(arm, sub, "identity", scope, sink, refs, graph, problems)
+                    for sub in readable
+                ]
+                for ctx in contexts:
+                    progress.started(f"azure {ctx.subscription} identity")
+                list(pool.map(lambda c: c.section("identity", collect_authorization, c), contexts))
+                # Roles granted in any subscription count, so identities are built after all.
+                for ctx in contexts:
+                    ctx.section("identities", build_identities, ctx, set(readable))
+                    cov = ctx.coverage()
+                    sink.add_coverage(cov)
+                    progress.finished(cov)
+            last = [
+                pool.submit(run, sub, svc, REFERENCE_PASS[svc])
+                for sub in readable
+                for svc in REFERENCE_PASS
+                if svc in wanted
+            ]
+            for f in last:
+                f.result()
+
+    def _subscriptions(
+        self, arm: Any, scope: Scope, sink: InventoryBuilder, progress: Progress
+    ) -> list[str]:
+        from aiscan.collectors.azure.errors import classify
+
+        requested = [str(s).strip().lower() for s in scope.options.get("subscriptions") or ()]
+        try:
+            visible = list(arm.list("/subscriptions", SUBSCRIPTIONS_API))
+        except Exception as exc:
+            status, message = classify(exc)
+            cov = Coverage(
+                cloud=Cloud.AZURE,
+                account="unknown",
+                region="global",
+                service="subscriptions",
+                status=status if status.incomplete else CoverageStatus.ERROR,
+                message=f"cannot list subscriptions: {message}",
+            )
+            sink.add_coverage(cov)
+            progress.finished(cov)
+            # An explicit list can still be read even if listing is not allowed.
+            return requested
+        states = {
+            str(s.get("subscriptionId", "")).lower(): str(s.get("state") or "Enabled")
+            for s in visible
+        }
+        chosen = requested or sorted(states)
+        out = []
+        for sub in chosen:
+            state = states.get(sub, "Enabled")
+            if state in ("Disabled", "Deleted"):
+                cov = Coverage(
+                    cloud=Cloud.AZURE,
+                    account=sub,
+                    region="global",
+                    service="subscription",
+                    status=CoverageStatus.SKIPPED,
+                    message=f"subscription is {state}",
+                )
+                sink.add_coverage(cov)
+                progress.finished(cov)
+                continue
+            out.append(sub)
+        if not out and not requested:
+            cov = Coverage(
+                cloud=Cloud.AZURE,
+                account="none",
+                region="global",
+                service="subscriptions",
+                status=CoverageStatus.OK,
+                message="no subscription is visible to this identity",
+            )
+            sink.add_coverage(cov)
+            progress.finished(cov)
+        return out
+
+    def _probe(self, arm: Any, subscription: str) -> tuple[CoverageStatus, str] | None:
+        """None when the subscription can be read, else (status, why)."""
+        from aiscan.collectors.azure.errors import classify
+
+        try:
+            arm.get(
+                f"/subscriptions/{subscription}/resourcegroups",
+                RESOURCE_GROUPS_API,
+                {"$top": "1"},
+            )
+        except Exception as exc:
+            status, message = classify(exc)
+            return (status if status.incomplete else CoverageStatus.ERROR), message
+        return None
+
+    def _enumerate(
+        self, arm: Any, subscriptions: list[str], wanted: list[str], refs: Any
+    ) -> tuple[
+        dict[str, dict[str, list[dict[str, Any]]]],
+        dict[tuple[str, str], list[tuple[CoverageStatus, str]]],
+    ]:
+        """Top-level resources by subscription and type (lower case), and problems by scope."""
+        from aiscan.collectors.azure.errors import classify
+
+        services = [
+            s for s in RESOURCE_TYPES if s in wanted or s in ("storage", "containerregistry")
+        ]
+        types = {t: api for s in services for t, api in RESOURCE_TYPES[s].items()}
+        graph: dict[str, dict[str, list[dict[str, Any]]]] = {s: {} for s in subscriptions}
+        problems: dict[tuple[str, str], list[tuple[CoverageStatus, str]]] = {}
+        try:
+            rows = list(arm.query(subscriptions, graph_query(sorted(types))))
+        except Exception as exc:
+            status, message = classify(exc)
+            note = f"Resource Graph unavailable ({message}); enumerated with ARM lists"
+            rows = []
+            for sub in subscriptions:
+                for service in services:
+                    for rtype, api in RESOURCE_TYPES[service].items():
+                        try:
+                            rows.extend(arm.list(f"/subscriptions/{sub}/providers/{rtype}", api))
+                        except Exception as list_exc:
+                            st, msg = classify(list_exc)
+                            problems.setdefault((sub, service), []).append((st, msg))
+                    problems.setdefault((sub, service), []).append((CoverageStatus.OK, note))
+        for row in rows:
+            sub = str(row.get("subscriptionId") or "").lower()
+            if not sub:
+                from aiscan.collectors.azure.context import subscription_of
+
+                sub = subscription_of(str(row.get("id", "")))
+            rtype = str(row.get("type", "")).lower()
+            if sub in graph:
+                graph[sub].setdefault(rtype, []).append(row)
+        refs.index(rows)
+        return graph, problems
+
+    def _context(
+        self,
+        arm: Any,
+        sub: str,
+        service: str,
+        scope: Scope,
+        sink: InventoryBuilder,
+        refs: Any,
+        graph: Mapping[str, Mapping[str, list[dict[str, Any]]]],
+        problems: Mapping[tuple[str, str], list[tuple[CoverageStatus, str]]],
+    ) -> Any:
+        from aiscan.collectors.azure.context import AzureContext
+
+        return AzureContext(
+            subscription=sub,
+            service=service,
+            arm=arm,
+            sink=sink,
+            refs=refs,
+            graph=graph.get(sub, {}),
+            regions=scope.regions,
+            problems=problems.get((sub, service)),
+        )
+
+    def _run_scope(
+        self,
+        arm: Any,
+        sub: str,
+        service: str,
+        fn: Callable[[Any], None],
+        scope: Scope,
+        sink: InventoryBuilder,
+        refs: Any,
+        graph: Mapping[str, Mapping[str, list[dict[str, Any]]]],
+        problems: Mapping[tuple[str, str], list[tuple[CoverageStatus, str]]],
+        progress: Progress,
+    ) -> None:
+        progress.started(f"azure {sub} {service}")
+        ctx = self._context(arm, sub, service, scope, sink, refs, graph, problems)
+        ctx.section(service, fn, ctx)
+        cov = ctx.coverage()
+        sink.add_coverage(cov)
+        progress.finished(cov)
+
+
+AzureCollector.permissions = _permissions()

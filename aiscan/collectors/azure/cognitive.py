@@ -1,0 +1,223 @@
+"""Azure AI services / Azure OpenAI / AI Foundry resources (`Microsoft.CognitiveServices/accounts`),
+their model deployments and content-filter (RAI) policies.
+
+Accounts come from Resource Graph; deployments and RAI policies are ARM children read per account
+(api-version 2024-10-01); diagnostic settings per account; the Defender for AI plan once per
+subscription. Keys are never listed (`listKeys` is a POST action the read-only guard refuses).
+
+Attributes, `llm-service` (account):
+  `account_kind` (OpenAI, AIServices, ...), `sku`, `endpoint_url`,
+  `public_network_access` ("Enabled"/"Disabled"; ARM's documented default Enabled when the
+  property is missing), `approved_private_endpoints` (int), `network_default_action`
+  ("Allow"/"Deny"/None when no ACL), `ip_rules`, `local_auth_disabled` (bool),
+  `cmk_supported` (the account offers customer-managed keys), `kms_key` (Key Vault key URI or
+  None), `outbound_restricted` (bool), `allowed_fqdns`, `diagnostic_logs_enabled`,
+  `log_destinations`, `defender_for_ai` (the subscription's Defender "AI" plan is Standard).
+`llm-deployment`:
+  `model_format`, `model_name`, `model_version`, `model_publisher`, `sku`, `capacity`,
+  `rai_policy_name`, `version_upgrade_option`, `content_filter` ({policy, mode, jailbreak:
+  {enabled, blocking}, indirect_attack: {enabled, blocking}}; absent when the deployment names no
+  policy or the policy could not be read).
+`guardrail` (RAI policy): `mode`, `base_policy`, `policy_type`, `jailbreak`, `indirect_attack`,
+  `filters` ([{name, source, enabled, blocking, severity_threshold}]).
+Relations: deployment member-of account, deployment guarded-by policy, policy member-of account,
+account runs-as its managed identities.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from aiscan.collectors.azure.context import AzureContext, as_map, norm, props, to_asset
+from aiscan.collectors.azure.monitor import (
+    diagnostics_facts,
+    get_pricing,
+    list_diagnostic_settings,
+    plan_enabled,
+)
+from aiscan.core.model import Asset, AssetKind, RelationType
+
+SERVICE = "cognitiveservices"
+ACCOUNT_TYPE = "Microsoft.CognitiveServices/accounts"
+API = "2024-10-01"
+
+PERMISSIONS = (
+    "Microsoft.CognitiveServices/accounts/read",
+    "Microsoft.CognitiveServices/accounts/deployments/read",
+    "Microsoft.CognitiveServices/accounts/raiPolicies/read",
+)
+
+
+def list_deployments(arm: Any, account_id: str) -> list[dict[str, Any]]:
+    return list(arm.list(f"{account_id}/deployments", API))
+
+
+def list_rai_policies(arm: Any, account_id: str) -> list[dict[str, Any]]:
+    return list(arm.list(f"{account_id}/raiPolicies", API))
+
+
+def approved_private_endpoints(p: Mapping[str, Any]) -> int:
+    count = 0
+    for conn in p.get("privateEndpointConnections") or []:
+        state = (
+            props(conn).get("privateLinkServiceConnectionState")
+            if isinstance(conn, Mapping)
+            else None
+        )
+        if isinstance(state, Mapping) and str(state.get("status", "")).lower() == "approved":
+            count += 1
+    return count
+
+
+def to_account(payload: Mapping[str, Any]) -> Asset:
+    p = props(payload)
+    acls = p.get("networkAcls") if isinstance(p.get("networkAcls"), Mapping) else None
+    encryption = as_map(p.get("encryption"))
+    key_source = str(encryption.get("keySource") or "Microsoft.CognitiveServices")
+    kv = encryption.get("keyVaultProperties") if isinstance(encryption, Mapping) else None
+    kms_key = None
+    if key_source.lower() == "microsoft.keyvault" and isinstance(kv, Mapping):
+        kms_key = f"{str(kv.get('keyVaultUri') or '').rstrip('/')}/keys/{kv.get('keyName', '')}"
+    capabilities = {
+        str(c.get("name")) for c in p.get("capabilities") or [] if isinstance(c, Mapping)
+    }
+    sku = as_map(payload.get("sku"))
+    attrs: dict[str, Any] = {
+        "account_kind": payload.get("kind"),
+        "sku": sku.get("name"),
+        "endpoint_url": p.get("endpoint"),
+        "public_network_access": str(p.get("publicNetworkAccess") or "Enabled").capitalize(),
+        "approved_private_endpoints": approved_private_endpoints(p),
+        "network_default_action": acls.get("defaultAction") if acls else None,
+        "ip_rules": [
+            str(r.get("value")) for r in (acls or {}).get("ipRules") or [] if isinstance(r, Mapping)
+        ],
+        "local_auth_disabled": p.get("disableLocalAuth") is True,
+        "cmk_supported": "CustomerManagedKey" in capabilities,
+        "kms_key": kms_key,
+        "outbound_restricted": p.get("restrictOutboundNetworkAccess") is True,
+        "allowed_fqdns": [str(f) for f in p.get("allowedFqdnList") or []],
+    }
+    return to_asset(
+        payload,
+        kind=AssetKind.LLM_SERVICE,
+        service=SERVICE,
+        type_=ACCOUNT_TYPE,
+        attributes=attrs,
+    )
+
+
+def _shield(filters: list[Mapping[str, Any]], name: str) -> dict[str, bool]:
+    for f in filters:
+        if str(f.get("name", "")).lower() == name and str(f.get("source", "Prompt")) == "Prompt":
+            return {"enabled": f.get("enabled") is True, "blocking": f.get("blocking") is True}
+    return {"enabled": False, "blocking": False}
+
+
+def to_rai_policy(payload: Mapping[str, Any], *, region: str | None) -> Asset:
+    p = props(payload)
+    filters = [f for f in p.get("contentFilters") or [] if isinstance(f, Mapping)]
+    attrs: dict[str, Any] = {
+        "mode": p.get("mode"),
+        "base_policy": p.get("basePolicyName"),
+        "policy_type": p.get("type"),
+        "jailbreak": _shield(filters, "jailbreak"),
+        "indirect_attack": _shield(filters, "indirect attack"),
+        "filters": [
+            {
+                "name": f.get("name"),
+                "source": f.get("source"),
+                "enabled": f.get("enabled"),
+                "blocking": f.get("blocking"),
+                "severity_threshold": f.get("severityThreshold"),
+            }
+            for f in filters[:50]
+        ],
+    }
+    return to_asset(
+        payload,
+        kind=AssetKind.GUARDRAIL,
+        service=SERVICE,
+        type_="Microsoft.CognitiveServices/accounts/raiPolicies",
+        attributes=attrs,
+        region=region,
+    )
+
+
+def to_deployment(
+    payload: Mapping[str, Any], *, region: str | None, policies: Mapping[str, Asset] | None
+) -> Asset:
+    p = props(payload)
+    model = as_map(p.get("model"))
+    sku = as_map(payload.get("sku"))
+    policy_name = p.get("raiPolicyName") if isinstance(p.get("raiPolicyName"), str) else None
+    attrs: dict[str, Any] = {
+        "model_format": model.get("format"),
+        "model_name": model.get("name"),
+        "model_version": model.get("version"),
+        "model_publisher": model.get("publisher"),
+        "sku": sku.get("name"),
+        "capacity": sku.get("capacity"),
+        "rai_policy_name": policy_name,
+        "version_upgrade_option": p.get("versionUpgradeOption"),
+    }
+    policy = (policies or {}).get(policy_name.lower()) if policy_name else None
+    if policy is not None:
+        attrs["content_filter"] = {
+            "policy": policy_name,
+            "mode": policy.attributes.get("mode"),
+            "jailbreak": policy.attributes.get("jailbreak"),
+            "indirect_attack": policy.attributes.get("indirect_attack"),
+        }
+    return to_asset(
+        payload,
+        kind=AssetKind.LLM_DEPLOYMENT,
+        service=SERVICE,
+        type_="Microsoft.CognitiveServices/accounts/deployments",
+        attributes=attrs,
+        region=region,
+    )
+
+
+def collect(ctx: AzureContext) -> None:
+    accounts = ctx.resources(ACCOUNT_TYPE)
+    if not accounts:
+        return
+    pricing = ctx.section("Defender for AI plan", get_pricing, ctx.arm, ctx.subscription, "AI")
+    defender = plan_enabled(pricing) if pricing is not None else None
+    ctx.each("account", _one_account, accounts, ctx, defender)
+
+
+def _one_account(ctx: AzureContext, defender: bool | None, payload: dict[str, Any]) -> None:
+    account = to_account(payload)
+    rid = str(payload["id"])
+    settings = ctx.section(
+        f"diagnostic settings of {account.name}", list_diagnostic_settings, ctx.arm, rid
+    )
+    extra = diagnostics_facts(settings)
+    if defender is not None:
+        extra["defender_for_ai"] = defender
+    account = account.model_copy(update={"attributes": {**account.attributes, **extra}})
+    ctx.add(account)
+    ctx.use_identities(account.id, payload, region=account.region)
+
+    policies: dict[str, Asset] | None = None
+    raw_policies = ctx.section(f"RAI policies of {account.name}", list_rai_policies, ctx.arm, rid)
+    if raw_policies is not None:
+        policies = {}
+        for item in raw_policies:
+            policy = to_rai_policy(item, region=account.region)
+            policies[policy.name.lower()] = policy
+            ctx.add(policy)
+            ctx.relate(policy.id, RelationType.MEMBER_OF, account.id)
+    deployments = ctx.section(f"deployments of {account.name}", list_deployments, ctx.arm, rid)
+    for item in deployments or []:
+        dep = to_deployment(item, region=account.region, policies=policies)
+        ctx.add(dep)
+        ctx.relate(dep.id, RelationType.MEMBER_OF, account.id)
+        name = dep.attributes.get("rai_policy_name")
+        if name and policies is not None and name.lower() in policies:
+            ctx.relate(dep.id, RelationType.GUARDED_BY, policies[name.lower()].id)
+        elif name:
+            ctx.relate(dep.id, RelationType.GUARDED_BY, norm(f"{rid}/raiPolicies/{name}"))

@@ -1,0 +1,372 @@
+"""What an Azure service module gets while it reads one (subscription, service) scope.
+
+Service modules call ARM only through small `list_*`/`get_*` functions that take the `ArmClient`,
+wrap each independent read in `ctx.section(...)` (one denied read is recorded in coverage without
+hiding the rest), and write assets and relations through `ctx`. Asset ids are ARM resource ids in
+lower case (ARM ids are case-insensitive and services disagree on casing); `raw` keeps the
+original spelling.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, TypeVar
+
+from aiscan.collectors.azure.errors import classify
+from aiscan.core.inventory import InventoryBuilder
+from aiscan.core.model import Asset, AssetKind, Cloud, Coverage, CoverageStatus, RelationType
+from aiscan.core.refs import parse_image
+from aiscan.core.sanitize import bounded
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+#: Per-item reads (one account's deployments, one workspace's computes ...) run this many at a
+#: time inside one scope; ARM latency (~50-150 ms a call) dominates.
+ITEM_WORKERS = 8
+
+#: Registry host suffixes of Azure Container Registry in the national clouds.
+ACR_SUFFIXES = (".azurecr.io", ".azurecr.cn", ".azurecr.us")
+
+
+def norm(resource_id: str) -> str:
+    """The inventory spelling of an ARM resource id."""
+    return resource_id.strip().rstrip("/").lower()
+
+
+def subscription_of(resource_id: str) -> str:
+    parts = resource_id.strip("/").split("/")
+    return parts[1].lower() if len(parts) > 1 and parts[0].lower() == "subscriptions" else ""
+
+
+def resource_group_of(resource_id: str) -> str:
+    parts = resource_id.strip("/").split("/")
+    return parts[3].lower() if len(parts) > 3 and parts[2].lower() == "resourcegroups" else ""
+
+
+def name_of(resource_id: str) -> str:
+    return resource_id.rstrip("/").rsplit("/", 1)[-1]
+
+
+def location(value: Any) -> str | None:
+    """ARM spells locations both "westeurope" and "West Europe"."""
+    if not isinstance(value, str) or not value:
+        return None
+    return value.replace(" ", "").lower()
+
+
+def as_map(value: Any) -> Mapping[str, Any]:
+    return value if isinstance(value, Mapping) else {}
+
+
+def props(payload: Mapping[str, Any]) -> Mapping[str, Any]:
+    value = payload.get("properties")
+    return value if isinstance(value, Mapping) else {}
+
+
+def created(payload: Mapping[str, Any]) -> datetime | None:
+    system = payload.get("systemData")
+    value = system.get("createdAt") if isinstance(system, Mapping) else None
+    if not isinstance(value, str):
+        return None
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+
+
+def tags_of(payload: Mapping[str, Any]) -> dict[str, str]:
+    tags = payload.get("tags")
+    if not isinstance(tags, Mapping):
+        return {}
+    return {str(k)[:128]: str(v)[:256] for k, v in list(tags.items())[:50]}
+
+
+def to_asset(
+    payload: Mapping[str, Any],
+    *,
+    kind: AssetKind,
+    service: str,
+    type_: str,
+    attributes: dict[str, Any],
+    raw: Mapping[str, Any] | None = None,
+    region: str | None = None,
+) -> Asset:
+    """An Asset from an ARM resource payload (id, name, location, tags, systemData)."""
+    rid = str(payload["id"])
+    return Asset(
+        id=norm(rid),
+        cloud=Cloud.AZURE,
+        account=subscription_of(rid),
+        region=region or location(payload.get("location")),
+        kind=kind,
+        service=service,
+        type=type_,
+        name=str(payload.get("name") or name_of(rid))[:256],
+        created_at=created(payload),
+        tags=tags_of(payload),
+        attributes=attributes,
+        raw=bounded(dict(raw if raw is not None else payload)),
+    )
+
+
+@dataclass(frozen=True)
+class IdentityRef:
+    """A managed identity an AI resource runs as (system- or user-assigned)."""
+
+    asset_id: str
+    principal_id: str | None
+    client_id: str | None
+    assigned: str  # "system" or "user"
+    name: str
+    subscription: str
+    region: str | None
+    source: str  # the resource it is attached to (system) or its own id (user)
+
+
+@dataclass
+class References:
+    """What AI assets point at, resolved after the AI services pass; shared by all scopes."""
+
+    resources: dict[str, dict[str, Any]] = field(default_factory=dict)
+    storage_by_name: dict[str, str] = field(default_factory=dict)
+    acr_by_login: dict[str, str] = field(default_factory=dict)
+    storage: dict[str, set[str]] = field(default_factory=dict)
+    containers: dict[tuple[str, str], set[str]] = field(default_factory=dict)
+    registries: dict[str, set[str]] = field(default_factory=dict)
+    identities: dict[str, IdentityRef] = field(default_factory=dict)
+    identity_users: dict[str, set[str]] = field(default_factory=dict)
+    #: principal id -> [(role definition id (normalised), scope (normalised))]
+    assignments: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    #: role definition guid -> {name, actions, not_actions, data_actions, not_data_actions}
+    role_definitions: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: subscriptions whose role assignments and definitions were read completely
+    authorization_read: set[str] = field(default_factory=set)
+    #: location -> VM size name (lower case) -> resource SKU (capabilities), read once per location
+    skus: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def index(self, rows: Iterable[Mapping[str, Any]]) -> None:
+        with self._lock:
+            for row in rows:
+                rid = norm(str(row.get("id", "")))
+                if not rid:
+                    continue
+                self.resources[rid] = dict(row)
+                rtype = str(row.get("type", "")).lower()
+                if rtype == "microsoft.storage/storageaccounts":
+                    self.storage_by_name[str(row.get("name", "")).lower()] = rid
+                elif rtype == "microsoft.containerregistry/registries":
+                    login = props(row).get("loginServer")
+                    if isinstance(login, str):
+                        self.acr_by_login[login.lower()] = rid
+
+    def lookup(self, resource_id: str) -> dict[str, Any] | None:
+        with self._lock:
+            return self.resources.get(norm(resource_id))
+
+    def use(self, table: str, key: Any, by: str) -> None:
+        with self._lock:
+            getattr(self, table).setdefault(key, set()).add(by)
+
+    def add_identity(self, ref: IdentityRef, by: str) -> None:
+        with self._lock:
+            self.identities.setdefault(ref.asset_id, ref)
+            self.identity_users.setdefault(ref.asset_id, set()).add(by)
+
+
+def identity_refs(
+    payload: Mapping[str, Any], *, source_id: str, region: str | None
+) -> list[IdentityRef]:
+    """The managed identities of an ARM resource's `identity` block."""
+    ident = payload.get("identity")
+    if not isinstance(ident, Mapping):
+        return []
+    out: list[IdentityRef] = []
+    kind = str(ident.get("type") or "").lower()
+    sub = subscription_of(source_id)
+    if "systemassigned" in kind.replace(" ", "").replace(",", ""):
+        out.append(
+            IdentityRef(
+                asset_id=norm(source_id)
+                + "/providers/microsoft.managedidentity/identities/default",
+                principal_id=_str(ident.get("principalId")),
+                client_id=None,
+                assigned="system",
+                name=f"{name_of(source_id)} (system-assigned)",
+                subscription=sub,
+                region=region,
+                source=norm(source_id),
+            )
+        )
+    users = ident.get("userAssignedIdentities")
+    if isinstance(users, Mapping):
+        for uid, info in list(users.items())[:50]:
+            info = info if isinstance(info, Mapping) else {}
+            out.append(
+                IdentityRef(
+                    asset_id=norm(str(uid)),
+                    principal_id=_str(info.get("principalId")),
+                    client_id=_str(info.get("clientId")),
+                    assigned="user",
+                    name=name_of(str(uid)),
+                    subscription=subscription_of(str(uid)),
+                    region=region,
+                    source=norm(str(uid)),
+                )
+            )
+    return out
+
+
+def _str(value: Any) -> str | None:
+    return str(value)[:128] if isinstance(value, str) and value else None
+
+
+class AzureContext:
+    def __init__(
+        self,
+        *,
+        subscription: str,
+        service: str,
+        arm: Any,
+        sink: InventoryBuilder,
+        refs: References,
+        graph: Mapping[str, list[dict[str, Any]]],
+        regions: tuple[str, ...] = (),
+        problems: list[tuple[CoverageStatus, str]] | None = None,
+    ) -> None:
+        self.subscription = subscription
+        self.service = service
+        self.arm = arm
+        self.sink = sink
+        self.refs = refs
+        self._graph = graph
+        self.regions = tuple(r.replace(" ", "").lower() for r in regions)
+        self.assets = 0
+        self.problems: list[tuple[CoverageStatus, str]] = list(problems or [])
+        self.item_workers = ITEM_WORKERS
+        self._lock = threading.Lock()
+
+    # -- reading --------------------------------------------------------------------------------
+
+    def resources(self, rtype: str) -> list[dict[str, Any]]:
+        """Top-level resources of `rtype` in this subscription (Resource Graph rows, or ARM lists
+        when Resource Graph could not be read), restricted to --regions."""
+        rows = self._graph.get(rtype.lower(), [])
+        if not self.regions:
+            return list(rows)
+        return [r for r in rows if location(r.get("location")) in self.regions]
+
+    def section(self, name: str, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T | None:
+        """Run one independent read; a failure is recorded for this scope and yields None."""
+        try:
+            return fn(*args, **kwargs)
+        except Exception as exc:
+            status, message = classify(exc)
+            with self._lock:
+                self.problems.append((status, f"{name}: {message}"))
+            return None
+
+    def note(self, status: CoverageStatus, message: str) -> None:
+        with self._lock:
+            self.problems.append((status, message))
+
+    def each(
+        self, label: str, fn: Callable[..., R], items: Iterable[T], *args: Any
+    ) -> list[R | None]:
+        """`fn(*args, item)` for every item, each as its own section, `item_workers` at a time."""
+        todo = list(items)
+
+        def one(item: T) -> R | None:
+            return self.section(f"{label} {_label(item)}", fn, *args, item)
+
+        if len(todo) <= 1 or self.item_workers <= 1:
+            return [one(item) for item in todo]
+        with ThreadPoolExecutor(max_workers=min(self.item_workers, len(todo))) as pool:
+            return list(pool.map(one, todo))
+
+    # -- writing --------------------------------------------------------------------------------
+
+    def add(self, asset: Asset) -> None:
+        self.sink.add_asset(asset)
+        with self._lock:
+            self.assets += 1
+
+    def relate(self, source: str, type_: RelationType, target: str | None) -> None:
+        if target:
+            self.sink.add_relation(source, type_, norm(target))
+
+    def use_storage(
+        self, asset_id: str, account_id: str | None, type_: RelationType, container: str | None
+    ) -> str | None:
+        """Relate an asset to a storage account (or one of its blob containers) and queue it."""
+        if not account_id:
+            return None
+        account = norm(account_id)
+        if container:
+            target = f"{account}/blobservices/default/containers/{container.lower()}"
+            self.refs.use("containers", (account, container.lower()), asset_id)
+        else:
+            target = account
+        self.refs.use("storage", account, asset_id)
+        self.relate(asset_id, type_, target)
+        return target
+
+    def use_registry(self, asset_id: str, registry_id: str | None) -> None:
+        if registry_id:
+            self.refs.use("registries", norm(registry_id), asset_id)
+            self.relate(asset_id, RelationType.PULLS_IMAGE, registry_id)
+
+    def use_image(self, asset_id: str, image: str | None) -> None:
+        """For an image in an Azure Container Registry of the estate, relate to that registry."""
+        if not image:
+            return
+        host = parse_image(image).registry
+        if host.endswith(ACR_SUFFIXES):
+            self.use_registry(asset_id, self.refs.acr_by_login.get(host))
+
+    def use_identities(
+        self, asset_id: str, payload: Mapping[str, Any], *, region: str | None
+    ) -> list[str]:
+        """Relate an asset to the managed identities in its `identity` block; queue them."""
+        ids = []
+        for ref in identity_refs(
+            payload, source_id=str(payload.get("id", asset_id)), region=region
+        ):
+            self.refs.add_identity(ref, asset_id)
+            self.relate(asset_id, RelationType.RUNS_AS, ref.asset_id)
+            ids.append(ref.asset_id)
+        return ids
+
+    def coverage(self) -> Coverage:
+        statuses = [s for s, _ in self.problems]
+        if CoverageStatus.DENIED in statuses:
+            status = CoverageStatus.DENIED
+        elif CoverageStatus.ERROR in statuses:
+            status = CoverageStatus.ERROR
+        elif statuses and self.assets == 0 and all(s is CoverageStatus.SKIPPED for s in statuses):
+            status = CoverageStatus.SKIPPED
+        else:
+            status = CoverageStatus.OK
+        message = "; ".join(m for _, m in self.problems[:20])
+        if len(self.problems) > 20:
+            message += f"; and {len(self.problems) - 20} more"
+        return Coverage(
+            cloud=Cloud.AZURE,
+            account=self.subscription,
+            region="global",
+            service=self.service,
+            status=status,
+            message=message,
+            assets=self.assets,
+        )
+
+
+def _label(item: Any) -> str:
+    if isinstance(item, Mapping):
+        return str(item.get("name") or item.get("id") or "?")[:200]
+    return str(item)[:200]

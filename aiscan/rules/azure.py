@@ -1,0 +1,840 @@
+"""Azure rule pack: Azure AI services / Azure OpenAI / AI Foundry / AI Search (AZ-AIS-*) and
+Azure Machine Learning / AI Foundry hubs (AZ-ML-*).
+
+Rules read the attributes documented in aiscan/collectors/azure/*.py module docstrings. The
+cross-cloud rules (supply_chain.py, exposure.py) judge Azure assets too: deployments' containers
+and secrets, public AI storage, open GPU ports, over-privileged managed identities.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiscan.rules.base import Asset, AssetKind, Category, Cloud, Result, RuleContext, Severity, rule
+
+AZ = (Cloud.AZURE,)
+
+#: Model formats (publishers) of Azure-hosted deployments approved by default (AZ-AIS-008).
+APPROVED_MODEL_FORMATS = frozenset({"openai", "microsoft"})
+#: Azure ML registries curated by Microsoft or its model partners (AZ-ML-009); registries of the
+#: scanned estate are approved too. The community "HuggingFace" registry is not curated.
+CURATED_REGISTRIES = frozenset(
+    {
+        "azureml",
+        "azure-openai",
+        "azureml-meta",
+        "azureml-mistral",
+        "azureml-cohere",
+        "azureml-msr",
+        "azureml-xai",
+        "azureml-deepseek",
+    }
+)
+
+
+def _missing(asset: Asset, *names: str) -> Result | None:
+    absent = [n for n in names if n not in asset.attributes]
+    return Result.manual(f"not read: {', '.join(absent)}") if absent else None
+
+
+def _is_project(asset: Asset) -> bool:
+    return str(asset.attributes.get("workspace_kind", "")).lower() == "project"
+
+
+# -- Azure AI services / Azure OpenAI / AI Search ------------------------------------------------
+
+
+@rule(
+    id="AZ-AIS-001",
+    title="Azure AI services account reachable from public networks",
+    severity=Severity.HIGH,
+    category=Category.NETWORK_EXPOSURE,
+    kinds=(AssetKind.LLM_SERVICE,),
+    clouds=AZ,
+    services=("cognitiveservices",),
+    description=(
+        "publicNetworkAccess is not Disabled, so the account's endpoint (Azure OpenAI, AI "
+        "services, AI Foundry resource) answers from the internet, and no approved private "
+        "endpoint is required to reach it."
+    ),
+    risk=(
+        "Anyone who obtains a key or token calls the models from anywhere: prompt abuse, cost "
+        "harvesting and data exfiltration are not limited to your networks."
+    ),
+    remediation=(
+        "Set publicNetworkAccess to Disabled and reach the account through a private endpoint: "
+        "az cognitiveservices account update -g RG -n NAME --custom-domain NAME "
+        "--public-network-access Disabled; Terraform azurerm_cognitive_account "
+        "public_network_access_enabled = false."
+    ),
+    references=(
+        "azure-policy:0725b4dd-7e76-479c-a735-68e7ee23d5ca",
+        "azure-policy:cddd188c-4b82-4c48-a19d-ddf74ee66a01",
+        "prowler:aiservices_account_public_network_access_disabled",
+        "MCSB:NS-2",
+        "OWASP-LLM:LLM10",
+        "MITRE-ATLAS:AML.T0040",
+        "MITRE-ATLAS:AML.T0049",
+    ),
+)
+def ais_public_network(asset: Asset, ctx: RuleContext) -> Result:
+    if (m := _missing(asset, "public_network_access")) is not None:
+        return m
+    if asset.attributes["public_network_access"] == "Disabled":
+        return Result.ok("public network access disabled")
+    return Result.fail(
+        "public network access is enabled",
+        evidence={
+            "public_network_access": asset.attributes["public_network_access"],
+            "network_default_action": asset.attributes.get("network_default_action"),
+            "approved_private_endpoints": asset.attributes.get("approved_private_endpoints"),
+        },
+    )
+
+
+@rule(
+    id="AZ-AIS-002",
+    title="Azure AI services network ACL allows every network",
+    severity=Severity.MEDIUM,
+    category=Category.NETWORK_EXPOSURE,
+    kinds=(AssetKind.LLM_SERVICE,),
+    clouds=AZ,
+    services=("cognitiveservices",),
+    description=(
+        "The account is publicly reachable and its network ACL's default action is Allow (or no "
+        "ACL is set), so no IP or virtual-network rule restricts callers."
+    ),
+    risk="Callers from any address reach the endpoint; stolen keys work from anywhere.",
+    remediation=(
+        "Set networkAcls.defaultAction to Deny with explicit ipRules / virtualNetworkRules, or "
+        "disable public network access: az cognitiveservices account network-rule add ...; "
+        'Terraform network_acls { default_action = "Deny" }.'
+    ),
+    references=(
+        "azure-policy:037eea7a-bd0a-46c5-9a66-03aea78705d3",
+        "prowler:aiservices_account_network_acls_default_action_deny",
+        "MITRE-ATLAS:AML.T0040",
+    ),
+)
+def ais_acl_default_allow(asset: Asset, ctx: RuleContext) -> Result:
+    if (m := _missing(asset, "public_network_access")) is not None:
+        return m
+    if asset.attributes["public_network_access"] == "Disabled":
+        return Result.not_applicable("public network access disabled")
+    action = asset.attributes.get("network_default_action")
+    if action == "Deny":
+        return Result.ok("network ACL denies by default")
+    return Result.fail(
+        f"network ACL default action is {action or 'not set'}",
+        evidence={"network_default_action": action, "ip_rules": asset.attributes.get("ip_rules")},
+    )
+
+
+@rule(
+    id="AZ-AIS-003",
+    title="Key-based (local) authentication enabled on an AI services account",
+    severity=Severity.HIGH,
+    category=Category.IDENTITY,
+    kinds=(AssetKind.LLM_SERVICE,),
+    clouds=AZ,
+    services=("cognitiveservices",),
+    description=(
+        "disableLocalAuth is not true: the account accepts its two static API keys in addition "
+        "to Microsoft Entra ID tokens."
+    ),
+    risk=(
+        "Static keys leak into code, notebooks and CI logs, cannot be scoped to a caller and are "
+        "the usual way stolen Azure OpenAI capacity is resold (LLMjacking)."
+    ),
+    remediation=(
+        "Move callers to Entra ID (Cognitive Services OpenAI User role), then set "
+        "disableLocalAuth=true: az resource update --ids ID "
+        "--set properties.disableLocalAuth=true; "
+        "Terraform local_auth_enabled = false."
+    ),
+    references=(
+        "azure-policy:71ef260a-8f18-47b7-abcb-62d0673d94dc",
+        "azure-policy:14de9e63-1b31-492e-a5a3-c3f7fd57f555",
+        "prowler:aiservices_account_local_auth_disabled",
+        "MCSB:IM-1",
+        "OWASP-LLM:LLM10",
+        "MITRE-ATLAS:AML.T0055",
+        "MITRE-ATLAS:AML.T0012",
+        "MITRE-ATLAS:AML.T0034",
+    ),
+)
+def ais_local_auth(asset: Asset, ctx: RuleContext) -> Result:
+    if (m := _missing(asset, "local_auth_disabled")) is not None:
+        return m
+    if asset.attributes["local_auth_disabled"]:
+        return Result.ok("key authentication disabled")
+    return Result.fail("API keys are accepted", evidence={"local_auth_disabled": False})
+
+
+@rule(
+    id="AZ-AIS-004",
+    title="AI services data not encrypted with a customer-managed key",
+    severity=Severity.MEDIUM,
+    category=Category.ENCRYPTION,
+    kinds=(AssetKind.LLM_SERVICE,),
+    clouds=AZ,
+    services=("cognitiveservices",),
+    description=(
+        "The account supports customer-managed keys but encrypts fine-tuning data, uploaded "
+        "files and stored completions with a Microsoft-managed key."
+    ),
+    risk="You cannot revoke access to the data at rest or prove key custody for regulated data.",
+    remediation=(
+        "Configure encryption with a Key Vault key (encryption.keySource=Microsoft.KeyVault) and "
+        "a managed identity with access to it; Terraform azurerm_cognitive_account_customer_"
+        "managed_key."
+    ),
+    references=(
+        "azure-policy:67121cc7-ff39-4ab8-b7e3-95b84dab487d",
+        "prowler:aiservices_account_encrypted_with_cmk",
+        "MCSB:DP-5",
+        "OWASP-LLM:LLM02",
+        "OWASP-ML:ML05",
+    ),
+)
+def ais_cmk(asset: Asset, ctx: RuleContext) -> Result:
+    if (m := _missing(asset, "cmk_supported", "kms_key")) is not None:
+        return m
+    if not asset.attributes["cmk_supported"]:
+        return Result.not_applicable("this account kind offers no customer-managed key")
+    if asset.attributes["kms_key"]:
+        return Result.ok("encrypted with a customer-managed key")
+    return Result.fail("encrypted with a Microsoft-managed key", evidence={"kms_key": None})
+
+
+@rule(
+    id="AZ-AIS-005",
+    title="AI services outbound calls not restricted to an allow-list",
+    severity=Severity.MEDIUM,
+    category=Category.DATA_EXPOSURE,
+    kinds=(AssetKind.LLM_SERVICE,),
+    clouds=AZ,
+    services=("cognitiveservices",),
+    description=(
+        "restrictOutboundNetworkAccess is not true or allowedFqdnList is empty, so features that "
+        "fetch data (On Your Data, web tools, batch outputs) may reach any host."
+    ),
+    risk="Prompt-injected or misconfigured features exfiltrate data to arbitrary destinations.",
+    remediation=(
+        "Set restrictOutboundNetworkAccess=true and list the storage and search hosts the "
+        "account needs in allowedFqdnList (Azure AI services data loss prevention)."
+    ),
+    references=(
+        "prowler:aiservices_account_outbound_network_restricted",
+        "OWASP-LLM:LLM02",
+        "MITRE-ATLAS:AML.T0025",
+    ),
+)
+def ais_outbound(asset: Asset, ctx: RuleContext) -> Result:
+    if (m := _missing(asset, "outbound_restricted")) is not None:
+        return m
+    fqdns = asset.attributes.get("allowed_fqdns") or []
+    if asset.attributes["outbound_restricted"] and fqdns:
+        return Result.ok(f"outbound limited to {len(fqdns)} host(s)")
+    return Result.fail(
+        "outbound network access is not restricted",
+        evidence={"outbound_restricted": asset.attributes["outbound_restricted"], "allowed": fqdns},
+    )
+
+
+@rule(
+    id="AZ-AIS-006",
+    title="Resource logs off for an AI service, AI Search or ML workspace",
+    severity=Severity.MEDIUM,
+    category=Category.LOGGING,
+    kinds=(AssetKind.LLM_SERVICE, AssetKind.KNOWLEDGE_BASE, AssetKind.WORKSPACE),
+    clouds=AZ,
+    services=("cognitiveservices", "search", "azureml"),
+    description=(
+        "No diagnostic setting sends any resource-log category (audit, request/response, "
+        "trace) anywhere."
+    ),
+    risk="Abuse of the models or index (cost harvesting, data pulls) leaves no trace to detect it.",
+    remediation=(
+        "Add a diagnostic setting with the allLogs (or audit) category group to a Log Analytics "
+        "workspace: az monitor diagnostic-settings create --resource ID --logs "
+        '\'[{"categoryGroup":"allLogs","enabled":true}]\' --workspace LAW_ID.'
+    ),
+    references=(
+        "azure-policy:1b4d1c4e-934c-4703-944c-27c82c06bebb",
+        "azure-policy:afe0c3be-ba3b-4544-ba52-0c99672a8ad6",
+        "prowler:aiservices_account_diagnostic_logging_enabled",
+        "MCSB:LT-3",
+        "OWASP-LLM:LLM10",
+        "MITRE-ATLAS:AML.T0034",
+    ),
+)
+def ais_diagnostic_logs(asset: Asset, ctx: RuleContext) -> Result:
+    if (m := _missing(asset, "diagnostic_logs_enabled")) is not None:
+        return m
+    if asset.attributes["diagnostic_logs_enabled"]:
+        return Result.ok(
+            "resource logs are sent to "
+            + ", ".join(asset.attributes.get("log_destinations") or ["a destination"])
+        )
+    return Result.fail(
+        "no resource log category is enabled", evidence={"diagnostic_logs_enabled": False}
+    )
+
+
+def _shield_ok(value: Any) -> bool:
+    return (
+        isinstance(value, dict) and value.get("enabled") is True and value.get("blocking") is True
+    )
+
+
+@rule(
+    id="AZ-AIS-007",
+    title="Model deployment lacks blocking Prompt Shields",
+    severity=Severity.HIGH,
+    category=Category.GUARDRAILS,
+    kinds=(AssetKind.LLM_DEPLOYMENT,),
+    clouds=AZ,
+    services=("cognitiveservices",),
+    description=(
+        "The deployment's content-filter (RAI) policy does not both enable and block the "
+        "Jailbreak and Indirect Attack prompt filters. A deployment that names no policy uses "
+        "the account default, which cannot be verified (manual)."
+    ),
+    risk=(
+        "Direct and indirect (document-borne) prompt injection reach the model unfiltered: "
+        "jailbreaks, instructions hidden in retrieved content, tool abuse."
+    ),
+    remediation=(
+        "Create a content filter with Prompt Shields for jailbreak and indirect attacks set to "
+        "annotate-and-block, and assign it to the deployment (raiPolicyName); Terraform "
+        "azurerm_cognitive_account_rai_policy + rai_policy_name."
+    ),
+    references=(
+        "azure-policy:f3a9c2e0-7b4d-4d8f-9c3a-2e1f6b9a8d4e",
+        "prowler:aiservices_deployment_content_filter_prompt_shield_enabled",
+        "MCSB:AI-2",
+        "OWASP-LLM:LLM01",
+        "MITRE-ATLAS:AML.T0051.000",
+        "MITRE-ATLAS:AML.T0051.001",
+        "MITRE-ATLAS:AML.T0054",
+    ),
+)
+def ais_prompt_shields(asset: Asset, ctx: RuleContext) -> Result:
+    policy = asset.attributes.get("content_filter")
+    if not asset.attributes.get("rai_policy_name"):
+        return Result.manual("no content-filter policy named: the account default applies")
+    if not isinstance(policy, dict):
+        return Result.manual("the content-filter policy could not be read")
+    weak = [
+        name
+        for name, key in (("Jailbreak", "jailbreak"), ("Indirect Attack", "indirect_attack"))
+        if not _shield_ok(policy.get(key))
+    ]
+    if not weak:
+        return Result.ok(f"{policy.get('policy')} blocks jailbreak and indirect attacks")
+    return Result.fail(
+        f"policy {policy.get('policy')} does not block: {', '.join(weak)}",
+        evidence={
+            "policy": policy.get("policy"),
+            "jailbreak": policy.get("jailbreak"),
+            "indirect_attack": policy.get("indirect_attack"),
+        },
+    )
+
+
+@rule(
+    id="AZ-AIS-008",
+    title="Deployment uses a model outside the approved publishers",
+    severity=Severity.MEDIUM,
+    category=Category.SUPPLY_CHAIN,
+    kinds=(AssetKind.LLM_DEPLOYMENT,),
+    clouds=AZ,
+    services=("cognitiveservices",),
+    description=(
+        "The deployed model's format (publisher) is not one of the approved ones: by default "
+        "OpenAI and Microsoft models. Other catalogue models (Meta, Mistral, DeepSeek, ...) need "
+        "an explicit approval; waive the finding for the models you approved."
+    ),
+    risk="Unreviewed third-party models enter production without a supply-chain decision.",
+    remediation=(
+        "Approve the model (waive this finding for it) or remove the deployment; enforce with the "
+        "Azure Policy 'Cognitive Services Deployments should only use approved Registry Models'."
+    ),
+    references=(
+        "azure-policy:aafe3651-cb78-4f68-9f81-e7e41509110f",
+        "MCSB:AI-1",
+        "OWASP-LLM:LLM03",
+        "OWASP-ML:ML06",
+        "MITRE-ATLAS:AML.T0010.003",
+    ),
+)
+def ais_approved_models(asset: Asset, ctx: RuleContext) -> Result:
+    fmt = asset.attributes.get("model_format")
+    if not fmt:
+        return Result.manual("the model format was not reported")
+    if str(fmt).lower() in APPROVED_MODEL_FORMATS:
+        return Result.ok(f"{fmt} model")
+    return Result.fail(
+        f"{fmt} model {asset.attributes.get('model_name')} is not from an approved publisher",
+        evidence={
+            "model_format": fmt,
+            "model_name": asset.attributes.get("model_name"),
+            "model_version": asset.attributes.get("model_version"),
+        },
+    )
+
+
+@rule(
+    id="AZ-AIS-009",
+    title="Defender for AI Services not enabled on the subscription",
+    severity=Severity.MEDIUM,
+    category=Category.LOGGING,
+    kinds=(AssetKind.LLM_SERVICE,),
+    clouds=AZ,
+    services=("cognitiveservices",),
+    description=(
+        "The subscription hosting this AI services account does not have the Defender for Cloud "
+        "AI plan on the Standard tier, so no runtime threat protection (jailbreak, data leakage, "
+        "credential theft alerts) watches it."
+    ),
+    risk="Attacks on the model endpoints go undetected.",
+    remediation=(
+        "Enable the plan: az security pricing create -n AI --tier standard (per subscription), "
+        'or Terraform azurerm_security_center_subscription_pricing resource_type = "AI".'
+    ),
+    references=(
+        "defender:ai-threat-protection",
+        "OWASP-LLM:LLM01",
+        "OWASP-LLM:LLM02",
+    ),
+)
+def ais_defender(asset: Asset, ctx: RuleContext) -> Result:
+    if (m := _missing(asset, "defender_for_ai")) is not None:
+        return m
+    if asset.attributes["defender_for_ai"]:
+        return Result.ok("Defender for AI Services is on")
+    return Result.fail(
+        f"Defender for AI Services is off in subscription {asset.account}",
+        evidence={"subscription": asset.account, "defender_for_ai": False},
+    )
+
+
+@rule(
+    id="AZ-AIS-010",
+    title="Azure AI Search (RAG index) publicly reachable or key-authenticated",
+    severity=Severity.HIGH,
+    category=Category.NETWORK_EXPOSURE,
+    kinds=(AssetKind.KNOWLEDGE_BASE,),
+    clouds=AZ,
+    services=("search",),
+    description=(
+        "The search service answers on public networks without IP rules, or accepts admin/query "
+        "API keys (disableLocalAuth not true)."
+    ),
+    risk=(
+        "With a leaked key anyone reads the indexed documents or writes poisoned ones that the "
+        "RAG application then retrieves (RAG poisoning)."
+    ),
+    remediation=(
+        "Disable public network access (or add ipRules) and set disableLocalAuth=true with "
+        "Entra ID roles: az search service update --public-access disabled --disable-local-auth."
+    ),
+    references=(
+        "azure-policy:71ef260a-8f18-47b7-abcb-62d0673d94dc",
+        "azure-policy:037eea7a-bd0a-46c5-9a66-03aea78705d3",
+        "OWASP-LLM:LLM08",
+        "MITRE-ATLAS:AML.T0070",
+        "MITRE-ATLAS:AML.T0036",
+    ),
+)
+def search_exposed(asset: Asset, ctx: RuleContext) -> Result:
+    if (m := _missing(asset, "public_network_access", "local_auth_disabled")) is not None:
+        return m
+    problems = []
+    if asset.attributes["public_network_access"] != "Disabled" and not asset.attributes.get(
+        "ip_rules"
+    ):
+        problems.append("public network access without IP rules")
+    if not asset.attributes["local_auth_disabled"]:
+        problems.append("API keys accepted")
+    if not problems:
+        return Result.ok("private or IP-restricted, Entra ID only")
+    return Result.fail(
+        "; ".join(problems),
+        evidence={
+            "public_network_access": asset.attributes["public_network_access"],
+            "ip_rules": asset.attributes.get("ip_rules"),
+            "local_auth_disabled": asset.attributes["local_auth_disabled"],
+        },
+    )
+
+
+# -- Azure Machine Learning ---------------------------------------------------------------------
+
+
+@rule(
+    id="AZ-ML-001",
+    title="Azure ML workspace reachable from public networks",
+    severity=Severity.HIGH,
+    category=Category.NETWORK_EXPOSURE,
+    kinds=(AssetKind.WORKSPACE,),
+    clouds=AZ,
+    services=("azureml",),
+    description=(
+        "publicNetworkAccess of the workspace (or AI Foundry hub) is not Disabled: its studio, "
+        "APIs and data plane answer from the internet. Projects inherit their hub's setting."
+    ),
+    risk="Workspace artifacts, datasets and compute are reachable with any stolen credential.",
+    remediation=(
+        "Set public network access to Disabled and use private endpoints: az ml workspace update "
+        "--public-network-access Disabled; Terraform public_network_access_enabled = false."
+    ),
+    references=(
+        "azure-policy:Machine Learning/Workspace_PublicNetworkAccessDisabled_Audit",
+        "azure-policy:40cec1dd-a100-4920-b15b-3024fe8901ab",
+        "checkov:CKV_AZURE_144",
+        "MITRE-ATLAS:AML.T0049",
+        "MITRE-ATLAS:AML.T0035",
+    ),
+)
+def ml_public_workspace(asset: Asset, ctx: RuleContext) -> Result:
+    if _is_project(asset):
+        return Result.not_applicable("a project inherits its hub's network settings")
+    if (m := _missing(asset, "public_network_access")) is not None:
+        return m
+    if asset.attributes["public_network_access"] == "Disabled":
+        return Result.ok("public network access disabled")
+    return Result.fail(
+        "public network access is enabled",
+        evidence={
+            "public_network_access": asset.attributes["public_network_access"],
+            "approved_private_endpoints": asset.attributes.get("approved_private_endpoints"),
+        },
+    )
+
+
+@rule(
+    id="AZ-ML-002",
+    title="Azure ML workspace not encrypted with a customer-managed key",
+    severity=Severity.MEDIUM,
+    category=Category.ENCRYPTION,
+    kinds=(AssetKind.WORKSPACE,),
+    clouds=AZ,
+    services=("azureml",),
+    description="encryption.status of the workspace is not Enabled (no customer-managed key).",
+    risk="Workspace metadata and service-side data cannot be revoked or audited by key custody.",
+    remediation=(
+        "Customer-managed keys are set at creation: recreate the workspace with "
+        "--customer-managed-key / Terraform encryption { key_vault_id, key_id }."
+    ),
+    references=(
+        "azure-policy:ba769a63-b8cc-4b2d-abf6-ac33c7204be8",
+        "OWASP-LLM:LLM02",
+        "OWASP-ML:ML05",
+    ),
+)
+def ml_cmk(asset: Asset, ctx: RuleContext) -> Result:
+    if _is_project(asset):
+        return Result.not_applicable("a project uses its hub's encryption")
+    if (m := _missing(asset, "encryption_status")) is not None:
+        return m
+    if asset.attributes["encryption_status"] == "Enabled":
+        return Result.ok("customer-managed key")
+    return Result.fail(
+        "no customer-managed key",
+        evidence={"encryption_status": asset.attributes["encryption_status"]},
+    )
+
+
+@rule(
+    id="AZ-ML-003",
+    title="Managed network isolation is not 'Allow Only Approved Outbound'",
+    severity=Severity.MEDIUM,
+    category=Category.NETWORK_EXPOSURE,
+    kinds=(AssetKind.WORKSPACE,),
+    clouds=AZ,
+    services=("azureml",),
+    description=(
+        "The workspace or AI Foundry hub's managed virtual network is off or allows all internet "
+        "outbound traffic from its computes and endpoints."
+    ),
+    risk="Training and serving code (or a malicious model) can send data anywhere.",
+    remediation=(
+        "Set managedNetwork.isolationMode to AllowOnlyApprovedOutbound and add outbound rules "
+        "for what the workloads need: az ml workspace update --managed-network "
+        "allow_only_approved_outbound."
+    ),
+    references=(
+        "azure-policy:6ddb1705-c8cf-450e-aa4b-19ad6703c440",
+        "OWASP-LLM:LLM03",
+        "MITRE-ATLAS:AML.T0025",
+    ),
+)
+def ml_managed_network(asset: Asset, ctx: RuleContext) -> Result:
+    if _is_project(asset):
+        return Result.not_applicable("a project uses its hub's managed network")
+    if (m := _missing(asset, "managed_network_isolation")) is not None:
+        return m
+    mode = asset.attributes["managed_network_isolation"]
+    if mode == "AllowOnlyApprovedOutbound":
+        return Result.ok("only approved outbound traffic")
+    return Result.fail(f"managed network isolation is {mode}", evidence={"isolation_mode": mode})
+
+
+_ML_COMPUTE = (AssetKind.NOTEBOOK, AssetKind.GPU_COMPUTE)
+
+
+def _ml_compute(asset: Asset) -> bool:
+    return asset.attributes.get("compute_type") in ("ComputeInstance", "AmlCompute")
+
+
+@rule(
+    id="AZ-ML-004",
+    title="Azure ML compute allows local authentication",
+    severity=Severity.MEDIUM,
+    category=Category.IDENTITY,
+    kinds=_ML_COMPUTE,
+    clouds=AZ,
+    services=("azureml",),
+    description=(
+        "disableLocalAuth is not true on a compute instance or cluster, so local accounts and "
+        "keys (SSH users, node credentials) work besides Entra ID."
+    ),
+    risk="Shared local credentials on ML compute bypass identity-based access control and audit.",
+    remediation=(
+        "Recreate the compute with local authentication disabled (disableLocalAuth=true; "
+        "Terraform local_auth_enabled = false)."
+    ),
+    references=(
+        "azure-policy:e96a9a5f-07ca-471b-9bc5-6a0f33cbd68f",
+        "psrule:Azure.ML.DisableLocalAuth",
+        "MITRE-ATLAS:AML.T0055",
+    ),
+)
+def ml_compute_local_auth(asset: Asset, ctx: RuleContext) -> Result:
+    if not _ml_compute(asset):
+        return Result.not_applicable("not an Azure ML compute")
+    if (m := _missing(asset, "local_auth_disabled")) is not None:
+        return m
+    if asset.attributes["local_auth_disabled"]:
+        return Result.ok("local authentication disabled")
+    return Result.fail("local authentication enabled", evidence={"local_auth_disabled": False})
+
+
+@rule(
+    id="AZ-ML-005",
+    title="Azure ML compute exposed: outside a VNet, public node IP or public SSH",
+    severity=Severity.HIGH,
+    category=Category.NETWORK_EXPOSURE,
+    kinds=_ML_COMPUTE,
+    clouds=AZ,
+    services=("azureml",),
+    description=(
+        "The compute instance or cluster is neither in a customer subnet nor in a workspace "
+        "managed network, has public node IPs, or opens its SSH port to the internet."
+    ),
+    risk="Notebook and training hosts with data and credentials become internet-facing targets.",
+    remediation=(
+        "Create computes in a VNet subnet or a managed network with enableNodePublicIp=false and "
+        "SSH public access disabled."
+    ),
+    references=(
+        "azure-policy:7804b5c7-01dc-4723-969b-ae300cc07ff1",
+        "OWASP-ML:ML06",
+        "MITRE-ATLAS:AML.T0049",
+    ),
+)
+def ml_compute_exposed(asset: Asset, ctx: RuleContext) -> Result:
+    if not _ml_compute(asset):
+        return Result.not_applicable("not an Azure ML compute")
+    if (m := _missing(asset, "in_vnet", "node_public_ip", "ssh_public_access")) is not None:
+        return m
+    problems = []
+    if not asset.attributes["in_vnet"]:
+        problems.append("not in a virtual network")
+    if asset.attributes["node_public_ip"]:
+        problems.append("nodes have public IPs")
+    if asset.attributes["ssh_public_access"] == "Enabled":
+        problems.append("SSH open to the internet")
+    if not problems:
+        return Result.ok("private compute")
+    return Result.fail(
+        "; ".join(problems),
+        evidence={
+            "subnet": asset.attributes.get("subnet"),
+            "workspace_managed_network": asset.attributes.get("workspace_managed_network"),
+            "node_public_ip": asset.attributes["node_public_ip"],
+            "ssh_public_access": asset.attributes["ssh_public_access"],
+            "public_ip": asset.attributes.get("public_ip"),
+        },
+    )
+
+
+@rule(
+    id="AZ-ML-006",
+    title="Compute instance not on the latest OS image",
+    severity=Severity.MEDIUM,
+    category=Category.COMPUTE_HARDENING,
+    kinds=(AssetKind.NOTEBOOK,),
+    clouds=AZ,
+    services=("azureml",),
+    description=(
+        "osImageMetadata.isLatestOsImageVersion is false: the instance runs an image without the "
+        "latest security updates (instances are not patched in place)."
+    ),
+    risk="Known vulnerabilities in the OS, Jupyter and ML libraries stay exploitable.",
+    remediation="Recreate the compute instance (or schedule recreation) to get the latest image.",
+    references=(
+        "azure-policy:f110a506-2dcb-422e-bcea-d533fc8c35e2",
+        "OWASP-ML:ML06",
+        "MITRE-ATLAS:AML.T0010.001",
+    ),
+)
+def ml_instance_image(asset: Asset, ctx: RuleContext) -> Result:
+    if asset.attributes.get("compute_type") != "ComputeInstance":
+        return Result.not_applicable("not a compute instance")
+    if (m := _missing(asset, "os_image_latest")) is not None:
+        return m
+    if asset.attributes["os_image_latest"]:
+        return Result.ok("latest OS image")
+    return Result.fail("not on the latest OS image", evidence={"os_image_latest": False})
+
+
+def _endpoint(asset: Asset, *kinds: str) -> bool:
+    return asset.attributes.get("endpoint_kind") in kinds
+
+
+@rule(
+    id="AZ-ML-007",
+    title="Online or serverless endpoint uses static key authentication",
+    severity=Severity.MEDIUM,
+    category=Category.IDENTITY,
+    kinds=(AssetKind.ENDPOINT,),
+    clouds=AZ,
+    services=("azureml",),
+    description="authMode is Key: callers present a long-lived endpoint key instead of a token.",
+    risk="Keys leak and never expire; a leaked key gives unmetered access to the model.",
+    remediation=(
+        "Use authMode AADToken (Entra ID) or AMLToken: recreate the endpoint with "
+        "auth_mode=aad_token."
+    ),
+    references=(
+        "mondoo:ml-serverless-endpoint-key-auth-disabled",
+        "OWASP-LLM:LLM10",
+        "MITRE-ATLAS:AML.T0055",
+    ),
+)
+def ml_endpoint_key_auth(asset: Asset, ctx: RuleContext) -> Result:
+    if not _endpoint(asset, "online", "serverless"):
+        return Result.not_applicable("not an online or serverless endpoint")
+    mode = asset.attributes.get("auth_mode")
+    if mode is None:
+        return Result.manual("auth mode not reported")
+    if str(mode).lower() == "key":
+        return Result.fail("endpoint keys authenticate callers", evidence={"auth_mode": mode})
+    return Result.ok(f"auth mode {mode}")
+
+
+@rule(
+    id="AZ-ML-008",
+    title="Online deployment has unrestricted public egress",
+    severity=Severity.MEDIUM,
+    category=Category.NETWORK_EXPOSURE,
+    kinds=(AssetKind.ENDPOINT,),
+    clouds=AZ,
+    services=("azureml",),
+    description=(
+        "egressPublicNetworkAccess is Enabled on a deployment whose workspace has no managed "
+        "network: the scoring container may reach any internet host."
+    ),
+    risk="A malicious model or compromised scoring code exfiltrates inputs and credentials.",
+    remediation=(
+        "Set egress_public_network_access=disabled on the deployment, or move the workspace to a "
+        "managed network with approved outbound rules."
+    ),
+    references=("OWASP-LLM:LLM03", "MITRE-ATLAS:AML.T0025"),
+)
+def ml_deployment_egress(asset: Asset, ctx: RuleContext) -> Result:
+    if not _endpoint(asset, "online-deployment"):
+        return Result.not_applicable("not an online deployment")
+    managed = asset.attributes.get("workspace_managed_network")
+    if managed in ("AllowInternetOutbound", "AllowOnlyApprovedOutbound"):
+        return Result.not_applicable(
+            f"egress governed by the workspace managed network ({managed})"
+        )
+    egress = asset.attributes.get("egress_public_network_access")
+    if egress is None:
+        return Result.manual("egress setting not reported")
+    if str(egress).lower() == "enabled":
+        return Result.fail(
+            "public egress enabled", evidence={"egress_public_network_access": egress}
+        )
+    return Result.ok("public egress disabled")
+
+
+@rule(
+    id="AZ-ML-009",
+    title="Deployment of a model from a non-allowed registry",
+    severity=Severity.MEDIUM,
+    category=Category.SUPPLY_CHAIN,
+    kinds=(AssetKind.ENDPOINT,),
+    clouds=AZ,
+    services=("azureml",),
+    description=(
+        "An online deployment or serverless endpoint serves a model from an Azure ML registry "
+        "that is neither in the scanned estate nor curated by Microsoft or a model partner "
+        "(e.g. the community HuggingFace registry)."
+    ),
+    risk="Unvetted third-party models (and their code) run on your data and identities.",
+    remediation=(
+        "Copy the reviewed model into your own registry and deploy from there; restrict with the "
+        "Azure Policy 'Azure ML Model Registry Deployments are restricted except for the allowed "
+        "Registry'."
+    ),
+    references=(
+        "azure-policy:19539b54-c61e-4196-9a38-67598701be90",
+        "OWASP-LLM:LLM03",
+        "MITRE-ATLAS:AML.T0010.003",
+    ),
+)
+def ml_registry_models(asset: Asset, ctx: RuleContext) -> Result:
+    if not _endpoint(asset, "online-deployment", "serverless"):
+        return Result.not_applicable("not a deployment")
+    registry = asset.attributes.get("model_registry")
+    if not registry:
+        return Result.not_applicable("model not from a registry")
+    own = {
+        a.name.lower()
+        for a in ctx.inventory.of_kind(AssetKind.MODEL_REGISTRY)
+        if a.cloud is Cloud.AZURE
+    }
+    if str(registry).lower() in CURATED_REGISTRIES | own:
+        return Result.ok(f"registry {registry} is allowed")
+    return Result.fail(
+        f"model from registry {registry}, which is not allowed",
+        evidence={"registry": registry, "model": asset.attributes.get("model")},
+    )
+
+
+RULES = (
+    ais_public_network,
+    ais_acl_default_allow,
+    ais_local_auth,
+    ais_cmk,
+    ais_outbound,
+    ais_diagnostic_logs,
+    ais_prompt_shields,
+    ais_approved_models,
+    ais_defender,
+    search_exposed,
+    ml_public_workspace,
+    ml_cmk,
+    ml_managed_network,
+    ml_compute_local_auth,
+    ml_compute_exposed,
+    ml_instance_image,
+    ml_endpoint_key_auth,
+    ml_deployment_egress,
+    ml_registry_models,
+)

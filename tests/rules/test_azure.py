@@ -1,0 +1,353 @@
+"""Azure rule pack: every rule fails its misconfigured asset, passes the well-configured twin
+(which gets no high or critical finding in the rule's category), and is manual when the deciding
+attribute could not be read."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from aiscan.core.model import AssetKind, Cloud, ResultStatus, Severity
+from aiscan.rules import azure
+from aiscan.rules.azure import RULES
+from tests.factories import asset, failing_ids, inventory, run, statuses
+
+K = AssetKind
+
+ACCOUNT_OK = {
+    "public_network_access": "Disabled",
+    "approved_private_endpoints": 1,
+    "network_default_action": "Deny",
+    "ip_rules": [],
+    "local_auth_disabled": True,
+    "cmk_supported": True,
+    "kms_key": "https://kv.vault.azure.net/keys/cmk",
+    "outbound_restricted": True,
+    "allowed_fqdns": ["st.blob.core.windows.net"],
+    "diagnostic_logs_enabled": True,
+    "defender_for_ai": True,
+}
+WORKSPACE_OK = {
+    "workspace_kind": "Default",
+    "public_network_access": "Disabled",
+    "encryption_status": "Enabled",
+    "managed_network_isolation": "AllowOnlyApprovedOutbound",
+    "diagnostic_logs_enabled": True,
+}
+INSTANCE_OK = {
+    "compute_type": "ComputeInstance",
+    "local_auth_disabled": True,
+    "in_vnet": True,
+    "node_public_ip": False,
+    "ssh_public_access": "Disabled",
+    "os_image_latest": True,
+}
+SHIELD = {"enabled": True, "blocking": True}
+OFF = {"enabled": False, "blocking": False}
+DEPLOYMENT_OK = {
+    "model_format": "OpenAI",
+    "model_name": "gpt-4o",
+    "rai_policy_name": "strict",
+    "content_filter": {"policy": "strict", "jailbreak": SHIELD, "indirect_attack": SHIELD},
+}
+ONLINE_DEP_OK = {
+    "endpoint_kind": "online-deployment",
+    "egress_public_network_access": "Disabled",
+    "workspace_managed_network": "Disabled",
+    "model_registry": "azureml",
+}
+
+# rule id -> (kind, service, good attributes, overrides that make it fail, attribute to drop for
+# manual (None when the rule never answers manual))
+CASES: dict[str, tuple[AssetKind, str, dict[str, Any], dict[str, Any], str | None]] = {
+    "AZ-AIS-001": (
+        K.LLM_SERVICE,
+        "cognitiveservices",
+        ACCOUNT_OK,
+        {"public_network_access": "Enabled"},
+        "public_network_access",
+    ),
+    "AZ-AIS-002": (
+        K.LLM_SERVICE,
+        "cognitiveservices",
+        {**ACCOUNT_OK, "public_network_access": "Enabled"},
+        {"network_default_action": "Allow"},
+        "public_network_access",
+    ),
+    "AZ-AIS-003": (
+        K.LLM_SERVICE,
+        "cognitiveservices",
+        ACCOUNT_OK,
+        {"local_auth_disabled": False},
+        "local_auth_disabled",
+    ),
+    "AZ-AIS-004": (K.LLM_SERVICE, "cognitiveservices", ACCOUNT_OK, {"kms_key": None}, "kms_key"),
+    "AZ-AIS-005": (
+        K.LLM_SERVICE,
+        "cognitiveservices",
+        ACCOUNT_OK,
+        {"allowed_fqdns": []},
+        "outbound_restricted",
+    ),
+    "AZ-AIS-006": (
+        K.LLM_SERVICE,
+        "cognitiveservices",
+        ACCOUNT_OK,
+        {"diagnostic_logs_enabled": False},
+        "diagnostic_logs_enabled",
+    ),
+    "AZ-AIS-007": (
+        K.LLM_DEPLOYMENT,
+        "cognitiveservices",
+        DEPLOYMENT_OK,
+        {"content_filter": {"policy": "weak", "jailbreak": SHIELD, "indirect_attack": OFF}},
+        "content_filter",
+    ),
+    "AZ-AIS-008": (
+        K.LLM_DEPLOYMENT,
+        "cognitiveservices",
+        DEPLOYMENT_OK,
+        {"model_format": "Meta"},
+        "model_format",
+    ),
+    "AZ-AIS-009": (
+        K.LLM_SERVICE,
+        "cognitiveservices",
+        ACCOUNT_OK,
+        {"defender_for_ai": False},
+        "defender_for_ai",
+    ),
+    "AZ-AIS-010": (
+        K.KNOWLEDGE_BASE,
+        "search",
+        {"public_network_access": "Disabled", "ip_rules": [], "local_auth_disabled": True},
+        {"local_auth_disabled": False},
+        "local_auth_disabled",
+    ),
+    "AZ-ML-001": (
+        K.WORKSPACE,
+        "azureml",
+        WORKSPACE_OK,
+        {"public_network_access": "Enabled"},
+        "public_network_access",
+    ),
+    "AZ-ML-002": (
+        K.WORKSPACE,
+        "azureml",
+        WORKSPACE_OK,
+        {"encryption_status": "Disabled"},
+        "encryption_status",
+    ),
+    "AZ-ML-003": (
+        K.WORKSPACE,
+        "azureml",
+        WORKSPACE_OK,
+        {"managed_network_isolation": "AllowInternetOutbound"},
+        "managed_network_isolation",
+    ),
+    "AZ-ML-004": (
+        K.NOTEBOOK,
+        "azureml",
+        INSTANCE_OK,
+        {"local_auth_disabled": False},
+        "local_auth_disabled",
+    ),
+    "AZ-ML-005": (K.NOTEBOOK, "azureml", INSTANCE_OK, {"ssh_public_access": "Enabled"}, "in_vnet"),
+    "AZ-ML-006": (
+        K.NOTEBOOK,
+        "azureml",
+        INSTANCE_OK,
+        {"os_image_latest": False},
+        "os_image_latest",
+    ),
+    "AZ-ML-007": (
+        K.ENDPOINT,
+        "azureml",
+        {"endpoint_kind": "online", "auth_mode": "AADToken"},
+        {"auth_mode": "Key"},
+        "auth_mode",
+    ),
+    "AZ-ML-008": (
+        K.ENDPOINT,
+        "azureml",
+        ONLINE_DEP_OK,
+        {"egress_public_network_access": "Enabled"},
+        "egress_public_network_access",
+    ),
+    "AZ-ML-009": (K.ENDPOINT, "azureml", ONLINE_DEP_OK, {"model_registry": "HuggingFace"}, None),
+}
+BY_ID = {r.meta.id: r for r in RULES}
+
+
+def test_every_rule_has_a_case_and_azure_metadata():
+    assert set(CASES) == set(BY_ID)
+    for r in RULES:
+        assert r.meta.clouds == (Cloud.AZURE,)
+        assert (
+            any(
+                ref.startswith(("azure-policy:", "prowler:", "defender:", "mondoo:"))
+                for ref in r.meta.references
+            )
+            or r.meta.id == "AZ-ML-008"
+        )
+        assert any(ref.startswith(("OWASP-", "MITRE-ATLAS:")) for ref in r.meta.references)
+
+
+@pytest.mark.parametrize("rule_id", sorted(CASES))
+def test_rule_fails_the_bad_asset_passes_the_twin(rule_id):
+    kind, service, good, bad, _ = CASES[rule_id]
+    rule_fn = BY_ID[rule_id]
+    ok = asset(
+        kind, f"/subscriptions/s/x/{rule_id}/good", service=service, cloud=Cloud.AZURE, **good
+    )
+    ko = asset(
+        kind,
+        f"/subscriptions/s/x/{rule_id}/bad",
+        service=service,
+        cloud=Cloud.AZURE,
+        **{**good, **bad},
+    )
+    inv = inventory([ok, ko])
+    assert failing_ids(rule_fn, inv) == {ko.id}
+    assert statuses(rule_fn, inv)[ok.id] is ResultStatus.PASS
+    finding = run(rule_fn, inv)[0]
+    assert finding.evidence and finding.remediation and finding.category is rule_fn.meta.category
+
+
+def test_the_well_configured_twins_get_no_high_or_critical_finding():
+    from aiscan.scan import load_rules
+
+    twins = inventory(
+        asset(kind, f"/subscriptions/s/twin/{rule_id}", service=service, cloud=Cloud.AZURE, **good)
+        for rule_id, (kind, service, good, _, _) in CASES.items()
+        if rule_id != "AZ-AIS-002"  # its "good" case is a public account with a deny-all ACL
+    )
+    findings = [f for r in load_rules()[0] for f in run(r, twins)]
+    assert not [f.rule_id for f in findings if f.severity.at_least(Severity.HIGH)]
+
+
+@pytest.mark.parametrize("rule_id", sorted(k for k, v in CASES.items() if v[4]))
+def test_rule_is_manual_when_the_fact_was_not_read(rule_id):
+    kind, service, good, _, drop = CASES[rule_id]
+    attrs = {k: v for k, v in good.items() if k != drop}
+    unread = asset(kind, "/subscriptions/s/x/unread", service=service, cloud=Cloud.AZURE, **attrs)
+    assert statuses(BY_ID[rule_id], inventory([unread]))[unread.id] is ResultStatus.MANUAL
+
+
+def test_rules_ignore_other_clouds_and_services():
+    aws = asset(
+        K.LLM_SERVICE,
+        "arn:aws:bedrock:us-east-1:1:x",
+        service="bedrock",
+        public_network_access="Enabled",
+    )
+    assert failing_ids(azure.ais_public_network, inventory([aws])) == set()
+
+
+def test_projects_defer_to_their_hub():
+    proj = asset(
+        K.WORKSPACE,
+        "/subscriptions/s/ws/proj",
+        service="azureml",
+        cloud=Cloud.AZURE,
+        workspace_kind="Project",
+        public_network_access="Enabled",
+    )
+    for r in (azure.ml_public_workspace, azure.ml_cmk, azure.ml_managed_network):
+        assert statuses(r, inventory([proj]))[proj.id] is ResultStatus.NOT_APPLICABLE
+
+
+def test_prompt_shields_without_a_named_policy_is_manual():
+    dep = asset(
+        K.LLM_DEPLOYMENT,
+        "/subscriptions/s/d",
+        service="cognitiveservices",
+        cloud=Cloud.AZURE,
+        model_format="OpenAI",
+    )
+    assert statuses(azure.ais_prompt_shields, inventory([dep]))[dep.id] is ResultStatus.MANUAL
+
+
+def test_egress_is_not_applicable_under_a_managed_network():
+    dep = asset(
+        K.ENDPOINT,
+        "/subscriptions/s/d",
+        service="azureml",
+        cloud=Cloud.AZURE,
+        **{
+            **ONLINE_DEP_OK,
+            "egress_public_network_access": "Enabled",
+            "workspace_managed_network": "AllowOnlyApprovedOutbound",
+        },
+    )
+    assert (
+        statuses(azure.ml_deployment_egress, inventory([dep]))[dep.id]
+        is ResultStatus.NOT_APPLICABLE
+    )
+
+
+def test_registry_of_the_estate_is_allowed():
+    reg = asset(
+        K.MODEL_REGISTRY,
+        "/subscriptions/s/registries/mlreg-shared",
+        service="azureml",
+        cloud=Cloud.AZURE,
+    )
+    dep = asset(
+        K.ENDPOINT,
+        "/subscriptions/s/d",
+        service="azureml",
+        cloud=Cloud.AZURE,
+        **{**ONLINE_DEP_OK, "model_registry": "mlreg-shared"},
+    )
+    assert statuses(azure.ml_registry_models, inventory([reg, dep]))[dep.id] is ResultStatus.PASS
+
+
+def test_search_public_without_ip_rules_fails_with_ip_rules_passes():
+    base = {"public_network_access": "Enabled", "local_auth_disabled": True}
+    open_ = asset(
+        K.KNOWLEDGE_BASE,
+        "/subscriptions/s/open",
+        service="search",
+        cloud=Cloud.AZURE,
+        ip_rules=[],
+        **base,
+    )
+    fenced = asset(
+        K.KNOWLEDGE_BASE,
+        "/subscriptions/s/fenced",
+        service="search",
+        cloud=Cloud.AZURE,
+        ip_rules=["203.0.113.0/24"],
+        **base,
+    )
+    assert failing_ids(azure.search_exposed, inventory([open_, fenced])) == {open_.id}
+
+
+def test_xc_sc_008_judges_an_azure_deployment_whose_identity_can_write_its_model_store():
+    from aiscan.rules.supply_chain import artifact_store_writable
+    from tests.factories import rel
+
+    writer = asset(K.IDENTITY, "/subscriptions/s/mi/writer", service="identity", cloud=Cloud.AZURE)
+    reader = asset(K.IDENTITY, "/subscriptions/s/mi/reader", service="identity", cloud=Cloud.AZURE)
+    store = asset(
+        K.BUCKET,
+        "/subscriptions/s/st/models",
+        service="storage",
+        cloud=Cloud.AZURE,
+        write_principals=[writer.id],
+    )
+    bad = asset(K.ENDPOINT, "/subscriptions/s/dep/bad", service="azureml", cloud=Cloud.AZURE)
+    good = asset(K.ENDPOINT, "/subscriptions/s/dep/good", service="azureml", cloud=Cloud.AZURE)
+    inv = inventory(
+        [writer, reader, store, bad, good],
+        [
+            rel(bad.id, "runs-as", writer.id),
+            rel(bad.id, "stores-artifact-in", store.id),
+            rel(good.id, "runs-as", reader.id),
+            rel(good.id, "stores-artifact-in", store.id),
+        ],
+    )
+    assert failing_ids(artifact_store_writable, inv) == {bad.id}
+    assert statuses(artifact_store_writable, inv)[good.id] is ResultStatus.PASS
