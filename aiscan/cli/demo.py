@@ -1,8 +1,10 @@
 """`aiscan demo`: the whole pipeline against the bundled example estate, with no cloud account.
 
-An in-process AWS emulation (moto) is started on 127.0.0.1, seeded with `examples/`' estate, and
-scanned through AWS_ENDPOINT_URL exactly as a real account would be. No real credential chain is
-consulted and nothing leaves loopback.
+Local emulations are started on 127.0.0.1 — AWS (moto, seeded with the estate through the AWS
+API), Azure Resource Manager and Google Cloud REST (fake servers answering with the real JSON
+shapes) — and scanned through the same endpoint overrides a private-endpoint user would set
+(AWS_ENDPOINT_URL, AISCAN_AZURE_ENDPOINT, AISCAN_GCP_ENDPOINT) with demo tokens. No real
+credential chain is consulted and nothing leaves loopback.
 """
 
 from __future__ import annotations
@@ -31,33 +33,54 @@ def patched_environ(values: Mapping[str, str], drop: Iterable[str] = ()) -> Iter
         os.environ.update(saved)
 
 
+DEMO_CLOUDS = ("aws", "azure", "gcp")
+
+
 @click.command()
+@click.option(
+    "--cloud",
+    "clouds",
+    multiple=True,
+    type=click.Choice(DEMO_CLOUDS),
+    help="Only this cloud's part of the estate (repeatable). Default: all three.",
+)
 @click.option("--format", "fmt", default="table", show_default=True, help="table or json")
 @click.option("-o", "--output", "outputs", multiple=True, metavar="FORMAT=PATH")
 @click.option("--top", type=click.IntRange(1), default=15, show_default=True)
 @click.pass_obj
-def demo(app: App, fmt: str, outputs: tuple[str, ...], top: int) -> None:
-    """Scan the bundled example AI estate in a local AWS emulation (no account needed)."""
+def demo(app: App, clouds: tuple[str, ...], fmt: str, outputs: tuple[str, ...], top: int) -> None:
+    """Scan the bundled example AI estate (AWS, Azure, Google Cloud) in local emulations."""
     try:
+        from aiscan.demo.azure import running_azure_demo
         from aiscan.demo.emulator import AwsEmulator, demo_environment, demo_unset
         from aiscan.demo.estate import seed_aws
+        from aiscan.demo.gcp import running_gcp_demo
     except ImportError as exc:
         app.abort(f"the demo needs its extra: pip install 'aiscan[demo]' ({exc})")
     from aiscan.collectors.base import Scope
     from aiscan.scan import ScanRequest, run
 
     parsed = parse_outputs(outputs)
-    with AwsEmulator() as emulator:
+    chosen = tuple(c for c in DEMO_CLOUDS if c in clouds) or DEMO_CLOUDS
+    env: dict[str, str] = {}
+    cloud_scopes: dict[str, Scope] = {}
+    with contextlib.ExitStack() as stack:
+        if "aws" in chosen:
+            emulator = stack.enter_context(AwsEmulator())
+            report = seed_aws(emulator)
+            env.update(demo_environment(emulator.url))
+            cloud_scopes["aws"] = Scope(regions=report.regions)
+        if "azure" in chosen:
+            env.update(stack.enter_context(running_azure_demo()))
+        if "gcp" in chosen:
+            env.update(stack.enter_context(running_gcp_demo()))
         if not app.quiet:
-            app.err.print(
-                Text(f"demo: AWS emulation on {emulator.url}; seeding the example estate")
-            )
-        report = seed_aws(emulator)
-        env = demo_environment(emulator.url)
+            app.err.print(Text(f"demo: example estate of {', '.join(chosen)} on 127.0.0.1"))
         with patched_environ(env, drop=demo_unset(os.environ)):
             request = ScanRequest(
-                clouds=("aws",),
-                scope=Scope(regions=report.regions),
+                clouds=chosen,
+                scope=Scope(),
+                cloud_scopes=cloud_scopes,
                 evaluate_rules=True,
                 environ=dict(os.environ),
             )
@@ -67,7 +90,7 @@ def demo(app: App, fmt: str, outputs: tuple[str, ...], top: int) -> None:
     if fmt == "table" and not app.quiet:
         app.err.print(
             Text(
-                "\nThis was the bundled example estate. Next: `aiscan scan --cloud aws` on your "
-                "own account (read-only), `aiscan show <id>` for one asset, `aiscan rules list`."
+                "\nThis was the bundled example estate. Next: `aiscan scan` on your own clouds "
+                "(read-only), `aiscan show <id>` for one asset, `aiscan rules list`."
             )
         )

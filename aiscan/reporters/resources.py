@@ -21,12 +21,15 @@ def resource_tail(resource_id: str) -> str:
         parts = resource_id.split(":", 5)
         if len(parts) == 6 and parts[5]:
             return parts[5]
-    if "/providers/" in resource_id:
-        return resource_id.rsplit("/providers/", 1)[1]
+    # Only the account part is dropped (the path carries it): resource groups, zones and
+    # locations stay, so two resources of one name never share a path.
+    m = re.match(r"^/subscriptions/[^/]+/(.+)$", resource_id, re.IGNORECASE)
+    if m:
+        return m.group(1)
     if resource_id.startswith("//"):
         # GCP full resource name: //service.googleapis.com/projects/p/locations/l/kind/name
         tail = resource_id[2:].split("/", 1)[-1]
-        return re.sub(r"^projects/[^/]+/(locations|regions|zones)/[^/]+/", "", tail)
+        return re.sub(r"^projects/[^/]+/", "", tail)
     return resource_id
 
 

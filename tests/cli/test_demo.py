@@ -54,5 +54,7 @@ def test_demo_is_complete_and_secrets_are_redacted(demo_doc: dict) -> None:
     expected = {"notebook", "model", "endpoint", "agent", "knowledge-base", "guardrail",
                 "gpu-compute", "bucket", "identity", "llm-service", "training-job"}  # fmt: skip
     assert expected <= kinds
+    assert {a["cloud"] for a in demo_doc["assets"]} == {"aws", "azure", "gcp"}
+    assert {f["cloud"] for f in demo_doc["findings"]} == {"aws", "azure", "gcp"}
     names = {a["name"] for a in demo_doc["assets"]}
     assert "acme-marketing-site-assets" not in names  # an unrelated bucket is not an AI asset

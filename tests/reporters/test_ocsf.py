@@ -65,11 +65,17 @@ def test_events_carry_the_finding(demo: tuple[dict[str, Any], list[dict[str, Any
         [resource] = event["resources"]
         assert resource["uid"] == finding["asset_id"]
         assert resource["type"] == assets[finding["asset_id"]]["type"]
-        assert event["cloud"]["provider"] == "AWS"
+        provider = {"aws": "AWS", "azure": "Azure", "gcp": "GCP"}[finding["cloud"]]
+        assert event["cloud"]["provider"] == provider
+        account_type = {
+            "aws": (10, "AWS Account"),
+            "azure": (13, "Azure Subscription"),
+            "gcp": (11, "GCP Project"),
+        }[finding["cloud"]]
         assert event["cloud"]["account"] == {
-            "uid": "123456789012",
-            "type_id": 10,
-            "type": "AWS Account",
+            "uid": finding["account"],
+            "type_id": account_type[0],
+            "type": account_type[1],
         }
         assert event["remediation"]["desc"] == finding["remediation"]
 

@@ -104,7 +104,7 @@ def test_each_result_points_at_its_resource_and_keeps_the_finding_fingerprint(
         uri = location["physicalLocation"]["artifactLocation"]["uri"]
         a = assets[finding["asset_id"]]
         region = a["region"] or "global"
-        assert uri.startswith(f"aws/{a['account']}/{region}/{a['service']}/"), uri
+        assert uri.startswith(f"{a['cloud']}/{a['account']}/{region}/{a['service']}/"), uri
         assert "suppressions" not in res and "baselineState" not in res
         sev = float(rules[res["ruleId"]]["properties"]["security-severity"])
         assert sev >= finding["risk_score"]
