@@ -36,6 +36,11 @@ from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 _HOST = "127.0.0.1"  # never another interface: the fake accepts one static token
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 128  # a scan opens many connections at once; the default backlog is 5
 DEMO_TOKEN = "aiscan-demo-token"
 
 
@@ -111,7 +116,7 @@ class FakeArm:
 
     def start(self) -> FakeArm:
         handler = type("Handler", (_Handler,), {"arm": self})
-        self._server = ThreadingHTTPServer((_HOST, 0), handler)
+        self._server = _Server((_HOST, 0), handler)
         self._server.daemon_threads = True
         self._thread = threading.Thread(
             target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True

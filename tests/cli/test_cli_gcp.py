@@ -91,6 +91,18 @@ def test_json_lists_every_ai_asset_with_relations_and_findings(report):
     assert kinds[f"{NB}us-central1-a/instances/research-wb"] == "notebook"
     assert kinds[f"{VM}us-central1-a/instances/llm-inference-gpu"] == "gpu-compute"
     assert kinds[f"{BUCKET}acme-ml-artifacts"] == "bucket"
+    # Every scope was read (only acme-web's disabled APIs are skipped): a read that failed would
+    # otherwise show only as a missing asset in the count below.
+    unread = {
+        (c["account"], c["service"], c["status"], c["message"])
+        for c in doc["coverage"]
+        if c["status"] != "ok"
+    }
+    assert {(a, s, st) for a, s, st, _ in unread} == {
+        ("acme-web", "aiplatform", "skipped"),
+        ("acme-web", "container", "skipped"),
+        ("acme-web", "notebooks", "skipped"),
+    }, unread
     assert len(kinds) == 53  # the same set the collector test spells out
     assert {a["cloud"] for a in doc["assets"]} == {"gcp"}
     assert {"serves", "runs-as", "stores-artifact-in", "pulls-image", "produced-by"} <= {
