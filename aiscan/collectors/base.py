@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import threading
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Protocol
+from typing import Any, ClassVar, Protocol, TypeVar
 
 from aiscan.core.inventory import InventoryBuilder
-from aiscan.core.model import Cloud, Coverage
+from aiscan.core.model import Asset, Cloud, Coverage, CoverageStatus, RelationType
 
 
 @dataclass(frozen=True)
@@ -63,3 +65,114 @@ class Collector(ABC):
     @abstractmethod
     def collect(self, scope: Scope, sink: InventoryBuilder, progress: Progress) -> dict[str, str]:
         """Read every scope into `sink`; return the identity the scan ran as."""
+
+
+#: Per-item reads (describe one endpoint, one model ...) run this many at a time inside one scope.
+ITEM_WORKERS = 8
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+class ScopeRecorder(ABC):
+    """The cloud-neutral bookkeeping of reading one (cloud, account, region, service) scope.
+
+    Service modules wrap each independent read in `section` (or `each` for per-item reads, run
+    `item_workers` at a time) so one denied or malformed read is recorded without hiding the
+    rest; `coverage()` turns what was recorded into the scope's coverage record. Each cloud's
+    context subclasses this with its own clients, references and `classify`.
+    """
+
+    cloud: ClassVar[Cloud]
+
+    def __init__(
+        self,
+        *,
+        account: str,
+        region: str,
+        service: str,
+        sink: InventoryBuilder,
+        problems: Iterable[tuple[CoverageStatus, str]] = (),
+    ) -> None:
+        self.account = account
+        self.region = region
+        self.service = service
+        self.sink = sink
+        self.assets = 0
+        self.problems: list[tuple[CoverageStatus, str]] = list(problems)
+        self.item_workers = ITEM_WORKERS
+        self._lock = threading.Lock()
+
+    @abstractmethod
+    def classify(self, exc: BaseException) -> tuple[CoverageStatus, str]:
+        """The coverage status and a short, safe message for what a read raised."""
+
+    def label(self, item: Any) -> str:
+        """How an item of `each` is named in coverage messages."""
+        return str(item)[:200]
+
+    def section(self, name: str, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T | None:
+        """Run one independent read; a failure is recorded for this scope and yields None."""
+        try:
+            return fn(*args, **kwargs)
+        except Exception as exc:
+            status, message = self.classify(exc)
+            self.note(status, f"{name}: {message}")
+            return None
+
+    def note(self, status: CoverageStatus, message: str) -> None:
+        """Record a problem (or, with OK, a remark) for this scope's coverage record."""
+        with self._lock:
+            self.problems.append((status, message))
+
+    def each(
+        self, label: str, fn: Callable[..., R], items: Iterable[T], *args: Any
+    ) -> list[R | None]:
+        """`fn(*args, item)` for every item, each as its own section, `item_workers` at a time.
+
+        Results come back in the order of `items` (None where a section failed).
+        """
+        todo = list(items)
+
+        def one(item: T) -> R | None:
+            return self.section(f"{label} {self.label(item)}", fn, *args, item)
+
+        if len(todo) <= 1 or self.item_workers <= 1:
+            return [one(item) for item in todo]
+        with ThreadPoolExecutor(max_workers=min(self.item_workers, len(todo))) as pool:
+            return list(pool.map(one, todo))
+
+    def add(self, asset: Asset) -> None:
+        self.sink.add_asset(asset)
+        with self._lock:
+            self.assets += 1
+
+    def relate(self, source: str, type_: RelationType, target: str | None) -> None:
+        if target:
+            self.sink.add_relation(source, type_, target)
+
+    def coverage(self) -> Coverage:
+        """Worst status of what was recorded (denied > error > ok); all-skipped with nothing
+        read is skipped. Messages are sorted: threads finish in any order."""
+        problems = sorted(self.problems)
+        statuses = {s for s, _ in problems}
+        if CoverageStatus.DENIED in statuses:
+            status = CoverageStatus.DENIED
+        elif CoverageStatus.ERROR in statuses:
+            status = CoverageStatus.ERROR
+        elif statuses == {CoverageStatus.SKIPPED} and self.assets == 0:
+            status = CoverageStatus.SKIPPED
+        else:
+            status = CoverageStatus.OK
+        message = "; ".join(m for _, m in problems[:20])
+        if len(problems) > 20:
+            message += f"; and {len(problems) - 20} more"
+        return Coverage(
+            cloud=self.cloud,
+            account=self.account,
+            region=self.region,
+            service=self.service,
+            status=status,
+            message=message,
+            assets=self.assets,
+        )

@@ -8,22 +8,17 @@ through `ctx`. Whatever a section raised ends up in this scope's coverage record
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, ClassVar
 
 from aiscan.collectors.aws.errors import classify
+from aiscan.collectors.base import ITEM_WORKERS, ScopeRecorder
 from aiscan.core.inventory import InventoryBuilder
-from aiscan.core.model import Asset, Coverage, CoverageStatus, RelationType
+from aiscan.core.model import Cloud, CoverageStatus, RelationType
 from aiscan.core.refs import parse_image, s3_bucket_of
 
-T = TypeVar("T")
-R = TypeVar("R")
-
-#: Per-item reads (describe one endpoint, one model ...) run this many at a time inside one
-#: scope. botocore clients are thread-safe; real latency (~50-100 ms a call) dominates.
-ITEM_WORKERS = 8
+__all__ = ["ITEM_WORKERS", "References", "ScopeContext", "paginate"]
 
 #: Bound on how many items one list operation may return, so a hostile or huge account cannot
 #: exhaust memory. Hitting it is recorded as an error for the scope.
@@ -47,7 +42,9 @@ class References:
             getattr(self, kind).setdefault(key, set()).add(by)
 
 
-class ScopeContext:
+class ScopeContext(ScopeRecorder):
+    cloud: ClassVar[Cloud] = Cloud.AWS
+
     def __init__(
         self,
         *,
@@ -59,65 +56,16 @@ class ScopeContext:
         sink: InventoryBuilder,
         refs: References,
     ) -> None:
-        self.account = account
-        self.region = region
-        self.service = service
+        super().__init__(account=account, region=region, service=service, sink=sink)
         self.partition = partition
         self._client = client
-        self.sink = sink
         self.refs = refs
-        self.assets = 0
-        self.problems: list[tuple[CoverageStatus, str]] = []
-        self.item_workers = ITEM_WORKERS
-        self._lock = threading.Lock()
+
+    def classify(self, exc: BaseException) -> tuple[CoverageStatus, str]:
+        return classify(exc)
 
     def client(self, service_name: str, region: str | None = None) -> Any:
         return self._client(service_name, region or self.region)
-
-    def section(self, name: str, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T | None:
-        """Run one independent read; a failure is recorded for this scope and yields None."""
-        try:
-            return fn(*args, **kwargs)
-        except Exception as exc:
-            status, message = classify(exc)
-            with self._lock:
-                self.problems.append((status, f"{name}: {message}"))
-            return None
-
-    def note(self, status: CoverageStatus, message: str) -> None:
-        """Record a problem (or, with OK, a remark) for this scope's coverage record."""
-        with self._lock:
-            self.problems.append((status, message))
-
-    def each(
-        self,
-        label: str,
-        fn: Callable[..., R],
-        items: Iterable[T],
-        *args: Any,
-    ) -> list[R | None]:
-        """`fn(*args, item)` for every item, each as its own section, `item_workers` at a time.
-
-        Results come back in the order of `items` (None where a section failed).
-        """
-        todo = list(items)
-
-        def one(item: T) -> R | None:
-            return self.section(f"{label} {item}", fn, *args, item)
-
-        if len(todo) <= 1 or self.item_workers <= 1:
-            return [one(item) for item in todo]
-        with ThreadPoolExecutor(max_workers=min(self.item_workers, len(todo))) as pool:
-            return list(pool.map(one, todo))
-
-    def add(self, asset: Asset) -> None:
-        self.sink.add_asset(asset)
-        with self._lock:
-            self.assets += 1
-
-    def relate(self, source: str, type_: RelationType, target: str | None) -> None:
-        if target:
-            self.sink.add_relation(source, type_, target)
 
     def use_bucket(self, asset_id: str, uri: str | None, type_: RelationType) -> str | None:
         """Relate an asset to the S3 bucket of `uri` and queue that bucket for reading."""
@@ -156,32 +104,6 @@ class ScopeContext:
 
     def bucket_arn(self, bucket: str) -> str:
         return f"arn:{self.partition}:s3:::{bucket}"
-
-    def coverage(self) -> Coverage:
-        statuses = [s for s, _ in self.problems]
-        if CoverageStatus.DENIED in statuses:
-            status = CoverageStatus.DENIED
-        elif CoverageStatus.ERROR in statuses:
-            status = CoverageStatus.ERROR
-        elif statuses and self.assets == 0 and all(s is CoverageStatus.SKIPPED for s in statuses):
-            status = CoverageStatus.SKIPPED
-        else:
-            status = CoverageStatus.OK
-        problems = sorted(self.problems)  # threads finish in any order; keep reports stable
-        message = "; ".join(m for _, m in problems[:20])
-        if len(problems) > 20:
-            message += f"; and {len(problems) - 20} more"
-        from aiscan.core.model import Cloud
-
-        return Coverage(
-            cloud=Cloud.AWS,
-            account=self.account,
-            region=self.region,
-            service=self.service,
-            status=status,
-            message=message,
-            assets=self.assets,
-        )
 
 
 def paginate(client: Any, operation: str, key: str, **kwargs: Any) -> Iterator[Any]:

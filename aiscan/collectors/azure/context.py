@@ -10,24 +10,17 @@ original spelling.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable, Mapping
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any, ClassVar
 
 from aiscan.collectors.azure.errors import classify
+from aiscan.collectors.base import ScopeRecorder
 from aiscan.core.inventory import InventoryBuilder
-from aiscan.core.model import Asset, AssetKind, Cloud, Coverage, CoverageStatus, RelationType
+from aiscan.core.model import Asset, AssetKind, Cloud, CoverageStatus, RelationType
 from aiscan.core.refs import parse_image
 from aiscan.core.sanitize import bounded
-
-T = TypeVar("T")
-R = TypeVar("R")
-
-#: Per-item reads (one account's deployments, one workspace's computes ...) run this many at a
-#: time inside one scope; ARM latency (~50-150 ms a call) dominates.
-ITEM_WORKERS = 8
 
 #: Registry host suffixes of Azure Container Registry in the national clouds.
 ACR_SUFFIXES = (".azurecr.io", ".azurecr.cn", ".azurecr.us")
@@ -226,7 +219,9 @@ def _str(value: Any) -> str | None:
     return str(value)[:128] if isinstance(value, str) and value else None
 
 
-class AzureContext:
+class AzureContext(ScopeRecorder):
+    cloud: ClassVar[Cloud] = Cloud.AZURE
+
     def __init__(
         self,
         *,
@@ -239,17 +234,27 @@ class AzureContext:
         regions: tuple[str, ...] = (),
         problems: list[tuple[CoverageStatus, str]] | None = None,
     ) -> None:
+        # Azure coverage is per subscription x service; locations are filtered, not scopes.
+        super().__init__(
+            account=subscription,
+            region="global",
+            service=service,
+            sink=sink,
+            problems=problems or (),
+        )
         self.subscription = subscription
-        self.service = service
         self.arm = arm
-        self.sink = sink
         self.refs = refs
         self._graph = graph
         self.regions = tuple(r.replace(" ", "").lower() for r in regions)
-        self.assets = 0
-        self.problems: list[tuple[CoverageStatus, str]] = list(problems or [])
-        self.item_workers = ITEM_WORKERS
-        self._lock = threading.Lock()
+
+    def classify(self, exc: BaseException) -> tuple[CoverageStatus, str]:
+        return classify(exc)
+
+    def label(self, item: Any) -> str:
+        if isinstance(item, Mapping):
+            return str(item.get("name") or item.get("id") or "?")[:200]
+        return str(item)[:200]
 
     # -- reading --------------------------------------------------------------------------------
 
@@ -261,44 +266,10 @@ class AzureContext:
             return list(rows)
         return [r for r in rows if location(r.get("location")) in self.regions]
 
-    def section(self, name: str, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T | None:
-        """Run one independent read; a failure is recorded for this scope and yields None."""
-        try:
-            return fn(*args, **kwargs)
-        except Exception as exc:
-            status, message = classify(exc)
-            with self._lock:
-                self.problems.append((status, f"{name}: {message}"))
-            return None
-
-    def note(self, status: CoverageStatus, message: str) -> None:
-        with self._lock:
-            self.problems.append((status, message))
-
-    def each(
-        self, label: str, fn: Callable[..., R], items: Iterable[T], *args: Any
-    ) -> list[R | None]:
-        """`fn(*args, item)` for every item, each as its own section, `item_workers` at a time."""
-        todo = list(items)
-
-        def one(item: T) -> R | None:
-            return self.section(f"{label} {_label(item)}", fn, *args, item)
-
-        if len(todo) <= 1 or self.item_workers <= 1:
-            return [one(item) for item in todo]
-        with ThreadPoolExecutor(max_workers=min(self.item_workers, len(todo))) as pool:
-            return list(pool.map(one, todo))
-
     # -- writing --------------------------------------------------------------------------------
 
-    def add(self, asset: Asset) -> None:
-        self.sink.add_asset(asset)
-        with self._lock:
-            self.assets += 1
-
     def relate(self, source: str, type_: RelationType, target: str | None) -> None:
-        if target:
-            self.sink.add_relation(source, type_, norm(target))
+        super().relate(source, type_, norm(target) if target else None)
 
     def use_storage(
         self, asset_id: str, account_id: str | None, type_: RelationType, container: str | None
@@ -341,32 +312,3 @@ class AzureContext:
             self.relate(asset_id, RelationType.RUNS_AS, ref.asset_id)
             ids.append(ref.asset_id)
         return ids
-
-    def coverage(self) -> Coverage:
-        statuses = [s for s, _ in self.problems]
-        if CoverageStatus.DENIED in statuses:
-            status = CoverageStatus.DENIED
-        elif CoverageStatus.ERROR in statuses:
-            status = CoverageStatus.ERROR
-        elif statuses and self.assets == 0 and all(s is CoverageStatus.SKIPPED for s in statuses):
-            status = CoverageStatus.SKIPPED
-        else:
-            status = CoverageStatus.OK
-        message = "; ".join(m for _, m in self.problems[:20])
-        if len(self.problems) > 20:
-            message += f"; and {len(self.problems) - 20} more"
-        return Coverage(
-            cloud=Cloud.AZURE,
-            account=self.subscription,
-            region="global",
-            service=self.service,
-            status=status,
-            message=message,
-            assets=self.assets,
-        )
-
-
-def _label(item: Any) -> str:
-    if isinstance(item, Mapping):
-        return str(item.get("name") or item.get("id") or "?")[:200]
-    return str(item)[:200]

@@ -2,19 +2,17 @@
 
 Service modules call Google only through `ctx.http`, wrap each independent read in
 `ctx.section(...)` so one denied read does not hide the rest, and write assets and relations
-through `ctx`. Whatever a section raised ends up in this scope's coverage record. (`section`,
-`each`, `note` and `coverage` mirror the AWS collector's context, which cannot be imported here
-because it imports botocore.)
+through `ctx`. Whatever a section raised ends up in this scope's coverage record (the
+cloud-neutral part is `collectors.base.ScopeRecorder`).
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, ClassVar
 
+from aiscan.collectors.base import ITEM_WORKERS, ScopeRecorder
 from aiscan.collectors.gcp.errors import classify
 from aiscan.collectors.gcp.http import GcpHttp
 from aiscan.collectors.gcp.names import (
@@ -24,13 +22,7 @@ from aiscan.collectors.gcp.names import (
     service_account_id,
 )
 from aiscan.core.inventory import InventoryBuilder
-from aiscan.core.model import Asset, Cloud, Coverage, CoverageStatus, RelationType
-
-T = TypeVar("T")
-R = TypeVar("R")
-
-#: Per-item reads inside one scope run this many at a time (requests' pool is thread-safe).
-ITEM_WORKERS = 8
+from aiscan.core.model import Asset, Cloud, CoverageStatus, RelationType
 
 
 @dataclass(frozen=True)
@@ -71,7 +63,9 @@ class References:
             self.ai_projects.add(project)
 
 
-class ScopeContext:
+class ScopeContext(ScopeRecorder):
+    cloud: ClassVar[Cloud] = Cloud.GCP
+
     def __init__(
         self,
         *,
@@ -84,17 +78,15 @@ class ScopeContext:
         item_workers: int = ITEM_WORKERS,
         regions: tuple[str, ...] = (),
     ) -> None:
+        super().__init__(account=project.id, region=region, service=service, sink=sink)
         self.project = project
-        self.region = region
-        self.service = service
         self.http = http
-        self.sink = sink
         self.refs = refs
-        self.assets = 0
-        self.problems: list[tuple[CoverageStatus, str]] = []
         self.item_workers = item_workers
         self.regions = regions
-        self._lock = threading.Lock()
+
+    def classify(self, exc: BaseException) -> tuple[CoverageStatus, str]:
+        return classify(exc)
 
     def wants_location(self, location: str | None) -> bool:
         """Whether a region or zone is inside ``--regions`` (a zone belongs to its region)."""
@@ -102,44 +94,10 @@ class ScopeContext:
             return True
         return any(location == r or location.startswith(r + "-") for r in self.regions)
 
-    def section(self, name: str, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T | None:
-        """Run one independent read; a failure is recorded for this scope and yields None."""
-        try:
-            return fn(*args, **kwargs)
-        except Exception as exc:
-            status, message = classify(exc)
-            self.note(status, f"{name}: {message}")
-            return None
-
-    def note(self, status: CoverageStatus, message: str) -> None:
-        """Record a problem (or, with OK, a remark) for this scope's coverage record."""
-        with self._lock:
-            self.problems.append((status, message))
-
-    def each(
-        self, label: str, fn: Callable[..., R], items: Iterable[T], *args: Any
-    ) -> list[R | None]:
-        """`fn(*args, item)` for every item, each as its own section, `item_workers` at a time."""
-        todo = list(items)
-
-        def one(item: T) -> R | None:
-            return self.section(f"{label} {item}", fn, *args, item)
-
-        if len(todo) <= 1 or self.item_workers <= 1:
-            return [one(item) for item in todo]
-        with ThreadPoolExecutor(max_workers=min(self.item_workers, len(todo))) as pool:
-            return list(pool.map(one, todo))
-
     def add(self, asset: Asset) -> None:
-        self.sink.add_asset(asset)
-        with self._lock:
-            self.assets += 1
+        super().add(asset)
         if asset.service in ("aiplatform", "notebooks"):  # Vertex AI is in use here
             self.refs.mark_ai(self.project.id)
-
-    def relate(self, source: str, type_: RelationType, target: str | None) -> None:
-        if target:
-            self.sink.add_relation(source, type_, target)
 
     def use_bucket(self, asset_id: str, uri: str | None, type_: RelationType) -> str | None:
         """Relate an asset to the bucket of a gs:// URI and queue the bucket for reading."""
@@ -170,26 +128,3 @@ class ScopeContext:
         self.relate(asset_id, RelationType.RUNS_AS, target)
         self.refs.add("service_accounts", email, asset_id, self.project.id)
         return target
-
-    def coverage(self) -> Coverage:
-        statuses = [s for s, _ in self.problems]
-        if CoverageStatus.DENIED in statuses:
-            status = CoverageStatus.DENIED
-        elif CoverageStatus.ERROR in statuses:
-            status = CoverageStatus.ERROR
-        elif statuses and self.assets == 0 and all(s is CoverageStatus.SKIPPED for s in statuses):
-            status = CoverageStatus.SKIPPED
-        else:
-            status = CoverageStatus.OK
-        message = "; ".join(m for _, m in self.problems[:20])
-        if len(self.problems) > 20:
-            message += f"; and {len(self.problems) - 20} more"
-        return Coverage(
-            cloud=Cloud.GCP,
-            account=self.project.id,
-            region=self.region,
-            service=self.service,
-            status=status,
-            message=message,
-            assets=self.assets,
-        )
