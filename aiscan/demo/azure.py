@@ -41,6 +41,8 @@ _HOST = "127.0.0.1"  # never another interface: the fake accepts one static toke
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     request_queue_size = 128  # a scan opens many connections at once; the default backlog is 5
+
+
 DEMO_TOKEN = "aiscan-demo-token"
 
 
