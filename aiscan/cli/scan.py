@@ -213,7 +213,7 @@ def emit(
 
         assert isinstance(primary, TableReporter)
         primary.max_findings = top
-        app.out.print(primary.renderable(result, command=command))
+        app.out.print(primary.renderable(result, command=command, width=app.out.width))
     else:
         click.echo(primary.render(result, command=command), nl=False)
 

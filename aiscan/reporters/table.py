@@ -54,8 +54,12 @@ class TableReporter(Reporter):
         console.print(self.renderable(result, command=command))
         return buf.getvalue()
 
-    def renderable(self, result: ScanResult, *, command: str = "scan") -> RenderableType:
-        parts: list[RenderableType] = [assets_table(result.assets)]
+    def renderable(
+        self, result: ScanResult, *, command: str = "scan", width: int = 160
+    ) -> RenderableType:
+        """`width` is the terminal's: narrow terminals get fewer asset columns (the name is
+        enough for `aiscan show NAME`; JSON has everything)."""
+        parts: list[RenderableType] = [assets_table(result.assets, wide=width >= 140)]
         if command != "inventory":
             names = {a.id: f"{a.kind.value} {a.name}" for a in result.assets}
             parts.append(findings_table(result.findings, self.max_findings, names))
@@ -63,20 +67,24 @@ class TableReporter(Reporter):
         return Group(*parts)
 
 
-def assets_table(assets: tuple[Asset, ...]) -> Table:
+def assets_table(assets: tuple[Asset, ...], *, wide: bool = True) -> Table:
     table = Table(title=f"AI assets ({len(assets)})", title_justify="left", expand=False)
-    for col in ("kind", "cloud", "account", "region", "service", "name", "id"):
+    columns: tuple[str, ...] = ("kind", "cloud", "account", "region", "service", "name", "id")
+    if not wide:
+        columns = ("kind", "cloud", "region", "service", "name")
+    for col in columns:
         table.add_column(col, overflow="fold")
     for a in assets:
-        table.add_row(
-            t(a.kind.value),
-            t(a.cloud.value),
-            t(a.account),
-            t(a.region or "-"),
-            t(a.service),
-            t(a.name, 48),
-            t(short_id(a.id), 80),
-        )
+        cells = {
+            "kind": t(a.kind.value),
+            "cloud": t(a.cloud.value),
+            "account": t(a.account),
+            "region": t(a.region or "-"),
+            "service": t(a.service),
+            "name": t(a.name, 48),
+            "id": t(short_id(a.id), 80),
+        }
+        table.add_row(*(cells[c] for c in columns))
     return table
 
 

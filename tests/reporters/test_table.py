@@ -60,3 +60,19 @@ def test_waived_and_new_findings_are_marked():
         update={"findings": tuple(f.model_copy(update={"new": True}) for f in res.findings)}
     )
     assert "critical NEW" in TableReporter().render(new, command="scan")
+
+
+def test_narrow_terminals_get_fewer_asset_columns():
+    from io import StringIO
+
+    from rich.console import Console
+
+    res = result_with([asset("bucket", "arn:aws:s3:::open-data", service="s3", public=False)])
+    for width, has_id in ((80, False), (160, True)):
+        buf = StringIO()
+        Console(file=buf, width=width).print(
+            TableReporter().renderable(res, command="inventory", width=width)
+        )
+        header = next(line for line in buf.getvalue().splitlines() if "kind" in line)
+        assert ("account" in header) is has_id
+        assert "open-data" in buf.getvalue()
