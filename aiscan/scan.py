@@ -138,9 +138,16 @@ def _cloud(name: str) -> Cloud:
     return Cloud(name) if name in {c.value for c in Cloud} else Cloud.LOCAL
 
 
-def run(request: ScanRequest, progress: Progress | None = None) -> ScanResult:
+def run(
+    request: ScanRequest,
+    progress: Progress | None = None,
+    *,
+    choice: tuple[list[CloudChoice], list[CloudChoice]] | None = None,
+) -> ScanResult:
+    """`choice`: what `choose_clouds` already answered for this request (so it is not asked
+    twice)."""
     started = datetime.now(UTC)
-    clouds, skipped = choose_clouds(request.clouds, request.environ)
+    clouds, skipped = choice or choose_clouds(request.clouds, request.environ)
     inventory, identities = collect(clouds, request.scope, progress, request.cloud_scopes)
     findings: tuple[Any, ...] = ()
     evaluations: tuple[Any, ...] = ()

@@ -35,6 +35,6 @@ def bom(
     app: App = ctx.obj
     if ctx.get_parameter_source("fmt") is ParameterSource.DEFAULT:
         fmt = "cyclonedx"  # the BOM is what this command is for; --format table still works
-    result = run_scan(app, command="inventory", evaluate_rules=False, **kw)
+    result = run_scan(app, evaluate_rules=False, **kw)
     emit(app, result, command="inventory", fmt=fmt, outputs=outputs, options=bom_options(bom_spec))
     raise click.exceptions.Exit(exit_code(result, None, allow_partial))

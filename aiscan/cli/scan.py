@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 from rich.text import Text
@@ -16,6 +16,8 @@ from aiscan.core.model import ScanResult, Severity
 
 if TYPE_CHECKING:
     from aiscan.core.waivers import Waiver
+
+T = TypeVar("T")
 
 
 def _split(values: tuple[str, ...]) -> tuple[str, ...]:
@@ -131,7 +133,6 @@ def collection_options(fn: Callable[..., Any]) -> Callable[..., Any]:
 def run_scan(
     app: App,
     *,
-    command: str,
     clouds: tuple[str, ...],
     profile: str | None,
     regions: tuple[str, ...],
@@ -168,7 +169,8 @@ def run_scan(
     )
     request = ScanRequest(clouds=_split(clouds), scope=scope, evaluate_rules=evaluate_rules)
     try:
-        chosen, skipped = choose_clouds(request.clouds, request.environ)
+        choice = choose_clouds(request.clouds, request.environ)
+        chosen, skipped = choice
         for s in skipped:
             if not app.quiet:
                 app.warn(f"not scanning {s.name}: {s.reason}")
@@ -176,8 +178,14 @@ def run_scan(
             app.abort(
                 "no cloud credentials found; choose a cloud with --cloud (or try aiscan demo)"
             )
+        if evaluate_rules:
+            from aiscan.scan import load_rules
+
+            # A rule pack that fails to load would silently judge less: say so on every scan.
+            for pack, error in load_rules()[1].items():
+                app.warn(f"rule pack {pack} not used: {error}")
         with app.progress() as progress:
-            return run(request, progress)
+            return run(request, progress, choice=choice)
     except CollectorConfigError as exc:
         app.abort(str(exc))
 
@@ -236,31 +244,35 @@ def bom_options(spec: str) -> dict[str, dict[str, Any]]:
     return {"cyclonedx": {"spec": spec}}
 
 
+def _parse_file(
+    app: App,
+    path: Path | None,
+    parse: Callable[[str, str], T],
+    invalid: type[ValueError],
+    what: str,
+) -> T | None:
+    """`parse(text, source)` of an optional input file; any problem is a usage error."""
+    if path is None:
+        return None
+    try:
+        return parse(path.read_text(encoding="utf-8"), str(path))
+    except OSError as exc:
+        app.abort(f"cannot read {path}: {exc.strerror}")
+    except (invalid, UnicodeDecodeError) as exc:
+        app.abort(f"invalid {what}: {exc}")
+
+
 def load_waivers(app: App, path: Path | None) -> tuple[Waiver, ...] | None:
     """The waivers of --waivers FILE; a malformed file is a usage error naming the line."""
     from aiscan.core.waivers import WaiverError, parse_waivers
 
-    if path is None:
-        return None
-    try:
-        return parse_waivers(path.read_text(encoding="utf-8"), source=str(path))
-    except OSError as exc:
-        app.abort(f"cannot read {path}: {exc.strerror}")
-    except (WaiverError, UnicodeDecodeError) as exc:
-        app.abort(f"invalid waiver file: {exc}")
+    return _parse_file(app, path, parse_waivers, WaiverError, "waiver file")
 
 
 def load_baseline(app: App, path: Path | None) -> frozenset[str] | None:
     from aiscan.core.baseline import BaselineError, parse_baseline
 
-    if path is None:
-        return None
-    try:
-        return parse_baseline(path.read_text(encoding="utf-8"), source=str(path))
-    except OSError as exc:
-        app.abort(f"cannot read {path}: {exc.strerror}")
-    except (BaselineError, UnicodeDecodeError) as exc:
-        app.abort(f"invalid baseline: {exc}")
+    return _parse_file(app, path, parse_baseline, BaselineError, "baseline")
 
 
 def report_gate(app: App, result: ScanResult, fail_on: Severity | None) -> None:
@@ -308,7 +320,7 @@ def inventory(
     """List the AI assets of every scope in reach (no rules run)."""
     from aiscan.scan import exit_code
 
-    result = run_scan(app, command="inventory", evaluate_rules=False, **kw)
+    result = run_scan(app, evaluate_rules=False, **kw)
     emit(app, result, command="inventory", fmt=fmt, outputs=outputs, options=bom_options(bom_spec))
     raise click.exceptions.Exit(exit_code(result, None, allow_partial))
 
@@ -359,7 +371,7 @@ def scan(
 
     waivers = load_waivers(app, waivers_file)
     baseline = load_baseline(app, baseline_file)
-    result = run_scan(app, command="scan", evaluate_rules=True, **kw)
+    result = run_scan(app, evaluate_rules=True, **kw)
     result = apply_policy(
         result,
         waivers=waivers,

@@ -31,7 +31,7 @@ def show(app: App, /, asset_id: str, input_path: Path | None, **kw: Any) -> None
 
     ASSET_ID is the full id (ARN, resource id) or any unique suffix of it, e.g. a name.
     """
-    for unused in ("fmt", "outputs", "allow_partial"):
+    for unused in ("fmt", "outputs", "allow_partial", "bom_spec"):
         kw.pop(unused, None)
     if input_path is not None:
         try:
@@ -39,7 +39,7 @@ def show(app: App, /, asset_id: str, input_path: Path | None, **kw: Any) -> None
         except ValueError as exc:
             app.abort(f"{input_path} is not an aiscan JSON result: {clean_text(exc, 300)}")
     else:
-        result = run_scan(app, command="scan", evaluate_rules=True, **kw)
+        result = run_scan(app, evaluate_rules=True, **kw)
     matches = [a for a in result.assets if a.id == asset_id] or [
         a for a in result.assets if a.id.endswith(asset_id) or a.name == asset_id
     ]

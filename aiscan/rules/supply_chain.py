@@ -220,11 +220,12 @@ def image_public_registry(asset: Asset, ctx: RuleContext) -> Iterator[Result]:
     if not images:
         yield Result.not_applicable("no container image")
         return
-    bad = [(w, u) for w, u in images if is_public_registry(parse_image(u))]
-    for where, uri in bad:
+    parsed = [(w, u, parse_image(u)) for w, u in images]
+    bad = [(w, u, ref.registry) for w, u, ref in parsed if is_public_registry(ref)]
+    for where, uri, registry in bad:
         yield Result.fail(
-            f"{where} pulls {uri} from public registry {parse_image(uri).registry}",
-            evidence={"container": where, "image": uri, "registry": parse_image(uri).registry},
+            f"{where} pulls {uri} from public registry {registry}",
+            evidence={"container": where, "image": uri, "registry": registry},
             key=uri,
         )
     if not bad:

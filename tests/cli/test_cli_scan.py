@@ -236,3 +236,9 @@ def test_inventory_table_and_outputs(aws: AwsEmulator, tmp_path: Path) -> None:
     assert show.exit_code == 0, show.output
     assert "stores-artifact-in" in show.stdout
     assert ids["bucket"] in show.stdout
+    # without --input, show scans first (with the same collection options as scan)
+    live = CliRunner().invoke(
+        cli, ["show", ids["model"], "--cloud", "aws", "--regions", REGION], env=env_for(aws)
+    )
+    assert live.exit_code == 0, live.output
+    assert ids["bucket"] in live.stdout

@@ -69,6 +69,8 @@ def test_engine_results_and_fingerprints_are_stable():
     assert statuses[("T-1", "arn:aws:s3:::unknown")] is ResultStatus.MANUAL
     # a crashing rule is reported as manual for each asset, never a crash or a pass
     assert statuses[("T-2", "arn:aws:s3:::good")] is ResultStatus.MANUAL
+    reasons = {e.reason for e in out.evaluations if e.rule_id == "T-2"}
+    assert reasons == {"rule error: KeyError: 'surprise'"}
     again = evaluate(inv, [needs_kms])
     assert again.findings[0].fingerprint == f.fingerprint
 

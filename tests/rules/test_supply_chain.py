@@ -52,6 +52,8 @@ def test_image_pinning_and_public_registry():
     base = "arn:aws:sagemaker:us-east-1:123456789012:model/"
     assert failing_ids(sc.image_not_pinned, inv) == {base + "tag", base + "hub"}
     assert failing_ids(sc.image_public_registry, inv) == {base + "hub"}
+    (finding,) = run(sc.image_public_registry, inv)
+    assert finding.evidence["registry"] == "docker.io"
 
 
 def test_artifact_store_writable_by_serving_role():

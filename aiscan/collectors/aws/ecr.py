@@ -24,12 +24,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from datetime import datetime
 from typing import Any
 
 from aiscan.collectors.aws.context import ScopeContext
 from aiscan.collectors.aws.errors import classify
-from aiscan.collectors.aws.iam import as_datetime, error_code
+from aiscan.collectors.aws.iam import as_datetime, as_iso, error_code
 from aiscan.core.model import Asset, AssetKind, Cloud, CoverageStatus
 from aiscan.core.refs import parse_image
 from aiscan.core.sanitize import bounded, clean_text
@@ -76,7 +75,7 @@ def to_image(requested: Mapping[str, str], detail: Mapping[str, Any]) -> dict[st
     return {
         "tag": tag,
         "digest": detail.get("imageDigest"),
-        "pushed_at": _iso(detail.get("imagePushedAt")),
+        "pushed_at": as_iso(detail.get("imagePushedAt")),
         "scan_status": (detail.get("imageScanStatus") or {}).get("status"),
         "finding_counts": dict(summary.get("findingSeverityCounts") or {}),
     }
@@ -120,12 +119,6 @@ def to_repository(
         attributes=attributes,
         raw=bounded(raw),
     )
-
-
-def _iso(value: Any) -> str | None:
-    if value is None:
-        return None
-    return value.isoformat() if isinstance(value, datetime) else str(value)
 
 
 # -- collection ----------------------------------------------------------------------------------

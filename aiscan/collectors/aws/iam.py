@@ -280,7 +280,7 @@ def to_role(payload: Mapping[str, Any], account: str) -> Asset:
     boundary = role.get("PermissionsBoundary") or {}
     attributes["permissions_boundary"] = boundary.get("PermissionsBoundaryArn")
     last_used = (role.get("RoleLastUsed") or {}).get("LastUsedDate")
-    attributes["last_used_at"] = _iso(last_used)
+    attributes["last_used_at"] = as_iso(last_used)
     raw = dict(payload)
     raw["Role"] = {
         **role,
@@ -302,7 +302,8 @@ def to_role(payload: Mapping[str, Any], account: str) -> Asset:
     )
 
 
-def _iso(value: Any) -> str | None:
+def as_iso(value: Any) -> str | None:
+    """ISO text of an SDK datetime (recorded JSON already holds text); None stays None."""
     if value is None:
         return None
     return value.isoformat() if isinstance(value, datetime) else str(value)

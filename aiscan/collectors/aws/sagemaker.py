@@ -63,11 +63,11 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Iterator, Mapping
-from datetime import datetime
 from itertools import islice
 from typing import Any
 
 from aiscan.collectors.aws.context import ScopeContext, paginate
+from aiscan.collectors.aws.iam import as_datetime
 from aiscan.core.model import Asset, AssetKind, Cloud, RelationType
 from aiscan.core.refs import hub_reference, trusts_remote_code
 from aiscan.core.sanitize import bounded, decode_b64
@@ -180,18 +180,6 @@ def _int(payload: Mapping[str, Any] | None, key: str) -> int | None:
     return value
 
 
-def _created(payload: Mapping[str, Any], key: str = "CreationTime") -> datetime | None:
-    value = payload.get(key)
-    if isinstance(value, datetime):
-        return value
-    if isinstance(value, str):
-        try:
-            return datetime.fromisoformat(value)
-        except ValueError:
-            return None
-    return None
-
-
 def _asset(
     *,
     arn: str,
@@ -214,7 +202,7 @@ def _asset(
         service=SERVICE,
         type=type_,
         name=name,
-        created_at=_created(payload),
+        created_at=as_datetime(payload.get("CreationTime")),
         tags=dict(tags or {}),
         attributes=attributes,
         raw=bounded(dict(raw if raw is not None else payload)),

@@ -36,11 +36,6 @@ def subscription_of(resource_id: str) -> str:
     return parts[1].lower() if len(parts) > 1 and parts[0].lower() == "subscriptions" else ""
 
 
-def resource_group_of(resource_id: str) -> str:
-    parts = resource_id.strip("/").split("/")
-    return parts[3].lower() if len(parts) > 3 and parts[2].lower() == "resourcegroups" else ""
-
-
 def name_of(resource_id: str) -> str:
     return resource_id.rstrip("/").rsplit("/", 1)[-1]
 
@@ -57,8 +52,7 @@ def as_map(value: Any) -> Mapping[str, Any]:
 
 
 def props(payload: Mapping[str, Any]) -> Mapping[str, Any]:
-    value = payload.get("properties")
-    return value if isinstance(value, Mapping) else {}
+    return as_map(payload.get("properties"))
 
 
 def created(payload: Mapping[str, Any]) -> datetime | None:
@@ -128,6 +122,8 @@ class References:
     resources: dict[str, dict[str, Any]] = field(default_factory=dict)
     storage_by_name: dict[str, str] = field(default_factory=dict)
     acr_by_login: dict[str, str] = field(default_factory=dict)
+    #: Azure ML registry name (lower case) -> ids of the registries of that name
+    ml_registries_by_name: dict[str, set[str]] = field(default_factory=dict)
     storage: dict[str, set[str]] = field(default_factory=dict)
     containers: dict[tuple[str, str], set[str]] = field(default_factory=dict)
     registries: dict[str, set[str]] = field(default_factory=dict)
@@ -157,6 +153,9 @@ class References:
                     login = props(row).get("loginServer")
                     if isinstance(login, str):
                         self.acr_by_login[login.lower()] = rid
+                elif rtype == "microsoft.machinelearningservices/registries":
+                    name = str(row.get("name", "")).lower()
+                    self.ml_registries_by_name.setdefault(name, set()).add(rid)
 
     def lookup(self, resource_id: str) -> dict[str, Any] | None:
         with self._lock:

@@ -48,6 +48,7 @@ from aiscan.collectors.azure.cognitive import approved_private_endpoints
 from aiscan.collectors.azure.compute import accelerators, size_catalog
 from aiscan.collectors.azure.context import (
     AzureContext,
+    as_map,
     location,
     norm,
     props,
@@ -105,16 +106,12 @@ def get_resource(arm: Any, resource_id: str) -> dict[str, Any]:
 # -- pure transforms ------------------------------------------------------------------------------
 
 
-def _map(value: Any) -> Mapping[str, Any]:
-    return value if isinstance(value, Mapping) else {}
-
-
 def to_workspace(payload: Mapping[str, Any]) -> Asset:
     p = props(payload)
-    encryption = _map(p.get("encryption"))
-    kv = _map(encryption.get("keyVaultProperties"))
+    encryption = as_map(p.get("encryption"))
+    kv = as_map(encryption.get("keyVaultProperties"))
     kms_key = kv.get("keyIdentifier") if str(encryption.get("status", "")) == "Enabled" else None
-    managed = _map(p.get("managedNetwork"))
+    managed = as_map(p.get("managedNetwork"))
     attrs: dict[str, Any] = {
         "workspace_kind": payload.get("kind") or "Default",
         "public_network_access": str(p.get("publicNetworkAccess") or "Enabled").capitalize(),
@@ -144,17 +141,17 @@ def to_compute(
 ) -> Asset | None:
     """A compute instance (`notebook`) or GPU cluster (`gpu-compute`); None for anything else."""
     p = props(payload)
-    inner = _map(p.get("properties"))
+    inner = as_map(p.get("properties"))
     ctype = str(p.get("computeType", ""))
     if ctype not in ("ComputeInstance", "AmlCompute"):
         return None
     if ctype == "AmlCompute" and (gpus is None or not gpus[0]):
         return None
     managed = str(workspace.attributes.get("managed_network_isolation") or "Disabled")
-    subnet = _map(inner.get("subnet")).get("id")
+    subnet = as_map(inner.get("subnet")).get("id")
     if ctype == "ComputeInstance":
-        ssh = str(_map(inner.get("sshSettings")).get("sshPublicAccess") or "Disabled")
-        port = _map(inner.get("sshSettings")).get("sshPort") or 50000
+        ssh = str(as_map(inner.get("sshSettings")).get("sshPublicAccess") or "Disabled")
+        port = as_map(inner.get("sshSettings")).get("sshPort") or 50000
     else:
         ssh = str(inner.get("remoteLoginPortPublicAccess") or "NotSpecified")
         # NotSpecified opens the port when the cluster is not in a VNet (ARM schema).
@@ -162,7 +159,7 @@ def to_compute(
         ssh = "Disabled" if ssh == "NotSpecified" else ssh
         port = 50000
     node_public_ip = inner.get("enableNodePublicIp") is not False
-    endpoints = _map(inner.get("connectivityEndpoints"))
+    endpoints = as_map(inner.get("connectivityEndpoints"))
     public_ip = endpoints.get("publicIpAddress") if node_public_ip else None
     attrs: dict[str, Any] = {
         "compute_type": ctype,
@@ -183,7 +180,7 @@ def to_compute(
     if gpus is not None:
         attrs["accelerators"], attrs["accelerators_source"] = gpus
     if ctype == "ComputeInstance":
-        image = _map(inner.get("osImageMetadata"))
+        image = as_map(inner.get("osImageMetadata"))
         if isinstance(image.get("isLatestOsImageVersion"), bool):
             attrs["os_image_latest"] = image["isLatestOsImageVersion"]
         attrs["idle_shutdown"] = inner.get("idleTimeBeforeShutdown")
@@ -208,7 +205,7 @@ def to_online_endpoint(payload: Mapping[str, Any], *, region: str | None) -> Ass
         "authenticated": True,  # every auth mode (Key, AMLToken, AADToken) requires a credential
         "public_network_access": str(p.get("publicNetworkAccess") or "Enabled").capitalize(),
         "endpoint_url": p.get("scoringUri"),
-        "traffic": dict(_map(p.get("traffic"))),
+        "traffic": dict(as_map(p.get("traffic"))),
     }
     return to_asset(
         payload,
@@ -244,7 +241,7 @@ def to_online_deployment(
     gpus: tuple[list[dict[str, Any]], str] | None,
 ) -> Asset:
     p = props(payload)
-    env, hits = redact_env(_map(p.get("environmentVariables")), "environmentVariables")
+    env, hits = redact_env(as_map(p.get("environmentVariables")), "environmentVariables")
     model, registry = model_ref(p.get("model"))
     image = props(environment).get("image") if environment is not None else None
     container: dict[str, Any] = {
@@ -280,15 +277,15 @@ def to_online_deployment(
 
 def to_serverless_endpoint(payload: Mapping[str, Any], *, region: str | None) -> Asset:
     p = props(payload)
-    model, registry = model_ref(_map(p.get("modelSettings")).get("modelId"))
+    model, registry = model_ref(as_map(p.get("modelSettings")).get("modelId"))
     attrs: dict[str, Any] = {
         "endpoint_kind": "serverless",
         "auth_mode": p.get("authMode"),
         "authenticated": True,
         "model": model,
         "model_registry": registry,
-        "content_safety": _map(p.get("contentSafety")).get("contentSafetyStatus"),
-        "endpoint_url": _map(p.get("inferenceEndpoint")).get("uri"),
+        "content_safety": as_map(p.get("contentSafety")).get("contentSafetyStatus"),
+        "endpoint_url": as_map(p.get("inferenceEndpoint")).get("uri"),
     }
     return to_asset(
         payload,
@@ -327,7 +324,7 @@ def to_datastore(payload: Mapping[str, Any], *, region: str | None) -> Asset:
         "datastore_type": p.get("datastoreType"),
         "account_name": p.get("accountName"),
         "container": container,
-        "credentials_type": _map(p.get("credentials")).get("credentialsType"),
+        "credentials_type": as_map(p.get("credentials")).get("credentialsType"),
         "is_default": p.get("isDefault") is True,
     }
     # GET never returns datastore secrets, but drop the credentials block in case it does.
@@ -481,7 +478,7 @@ def _models(
 
 
 def _one_compute(ctx: AzureContext, ws: Asset, payload: dict[str, Any]) -> None:
-    inner = _map(props(payload).get("properties"))
+    inner = as_map(props(payload).get("properties"))
     size = inner.get("vmSize") if isinstance(inner.get("vmSize"), str) else None
     loc = location(props(payload).get("computeLocation") or payload.get("location")) or ws.region
     gpus = accelerators(size, size_catalog(ctx, loc))
@@ -549,14 +546,10 @@ def resolve_registry_model(ctx: AzureContext, model: str | None) -> str | None:
     m = _REGISTRY_MODEL.match(model or "")
     if not m:
         return model
-    with ctx.refs._lock:
-        found = [
-            rid
-            for rid, row in ctx.refs.resources.items()
-            if str(row.get("type", "")).lower() == REGISTRY_TYPE.lower()
-            and str(row.get("name", "")).lower() == m.group(1).lower()
-        ]
-    return f"{found[0]}/models/{m.group(2).lower()}" if len(found) == 1 else model
+    found = ctx.refs.ml_registries_by_name.get(m.group(1).lower(), set())
+    if len(found) != 1:
+        return model
+    return f"{next(iter(found))}/models/{m.group(2).lower()}"
 
 
 def _one_registry(ctx: AzureContext, payload: dict[str, Any]) -> None:

@@ -58,7 +58,6 @@ PERMISSIONS_VPCSC: tuple[str, ...] = (
 )
 PERMISSIONS_MODELARMOR: tuple[str, ...] = ("modelarmor.floorSettings.get",)
 PERMISSIONS_APIKEYS: tuple[str, ...] = ("apikeys.keys.list",)
-AI_APIS = ("generativelanguage.googleapis.com", "aiplatform.googleapis.com")
 
 
 def service_asset_id(project: Project) -> str:

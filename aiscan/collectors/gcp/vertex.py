@@ -84,8 +84,7 @@ Transform = Callable[[dict[str, Any], Project, str], Collected]
 
 @dataclass(frozen=True)
 class Spec:
-    collection: str  # the REST collection under projects/P/locations/L
-    key: str  # the list key of its response
+    collection: str  # the REST collection under projects/P/locations/L, also its list key
     transform: Transform
 
 
@@ -105,7 +104,7 @@ def list_locations(http: GcpHttp, project: str) -> list[str]:
 
 def list_collection(http: GcpHttp, project: str, location: str, spec: Spec) -> list[dict[str, Any]]:
     path = f"/v1/projects/{project}/locations/{location}/{spec.collection}"
-    return list(http.items(host(location), path, spec.key))
+    return list(http.items(host(location), path, spec.collection))
 
 
 def list_versions(http: GcpHttp, location: str, model_name: str) -> list[dict[str, Any]]:
@@ -778,38 +777,26 @@ def to_runtime(payload: dict[str, Any], project: Project, location: str) -> Coll
     )
 
 
-#: Every family read per location, in order (models first: endpoints refer to them).
+#: Every family read per location after MODELS (endpoints refer to models), in order.
 SPECS: tuple[Spec, ...] = (
-    Spec("endpoints", "endpoints", to_endpoint),
-    Spec("customJobs", "customJobs", to_custom_job),
-    Spec("trainingPipelines", "trainingPipelines", to_training_pipeline),
-    Spec("pipelineJobs", "pipelineJobs", to_pipeline_job),
-    Spec("datasets", "datasets", to_dataset),
-    Spec("featureOnlineStores", "featureOnlineStores", to_feature_online_store),
-    Spec("featurestores", "featurestores", to_featurestore),
-    Spec("indexes", "indexes", to_index),
-    Spec("indexEndpoints", "indexEndpoints", to_index_endpoint),
-    Spec("tuningJobs", "tuningJobs", to_tuning_job),
-    Spec("notebookRuntimeTemplates", "notebookRuntimeTemplates", to_runtime_template),
-    Spec("notebookRuntimes", "notebookRuntimes", to_runtime),
+    Spec("endpoints", to_endpoint),
+    Spec("customJobs", to_custom_job),
+    Spec("trainingPipelines", to_training_pipeline),
+    Spec("pipelineJobs", to_pipeline_job),
+    Spec("datasets", to_dataset),
+    Spec("featureOnlineStores", to_feature_online_store),
+    Spec("featurestores", to_featurestore),
+    Spec("indexes", to_index),
+    Spec("indexEndpoints", to_index_endpoint),
+    Spec("tuningJobs", to_tuning_job),
+    Spec("notebookRuntimeTemplates", to_runtime_template),
+    Spec("notebookRuntimes", to_runtime),
 )
-MODELS = Spec("models", "models", to_model)
+MODELS = Spec("models", to_model)
 
 PERMISSIONS: tuple[str, ...] = (
     "aiplatform.locations.list",
-    "aiplatform.models.list",
-    "aiplatform.endpoints.list",
-    "aiplatform.customJobs.list",
-    "aiplatform.trainingPipelines.list",
-    "aiplatform.pipelineJobs.list",
-    "aiplatform.datasets.list",
-    "aiplatform.featureOnlineStores.list",
-    "aiplatform.featurestores.list",
-    "aiplatform.indexes.list",
-    "aiplatform.indexEndpoints.list",
-    "aiplatform.tuningJobs.list",
-    "aiplatform.notebookRuntimeTemplates.list",
-    "aiplatform.notebookRuntimes.list",
+    *(f"aiplatform.{spec.collection}.list" for spec in (MODELS, *SPECS)),
 )
 
 

@@ -108,6 +108,7 @@ def test_multi_container_model_redacts_env_and_reads_hub_and_registry_facts():
 
     a = model.attributes
     assert model.id == f"{SM_ARN}:model/churn-pipeline"
+    assert str(model.created_at) == "2026-10-01 12:00:00+00:00"
     assert a["network_isolation"] is True
     assert a["vpc"] is True
     assert [c["name"] for c in a["containers"]] == ["preprocess", "llm", "registered"]
