@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 
 
 class Frozen(BaseModel):
@@ -199,6 +199,17 @@ class Finding(Frozen):
     new: bool | None = Field(
         default=None,
         description="Fingerprint absent from the --baseline scan (null when no baseline was given)",
+    )
+    first_seen: datetime | None = Field(
+        default=None,
+        description="When a stored scan first reported this fingerprint (null without --store)",
+    )
+    last_seen: datetime | None = Field(
+        default=None,
+        description="When a stored scan last reported it: this scan (null without --store)",
+    )
+    age_days: int | None = Field(
+        default=None, description="Whole days from first_seen to last_seen (null without --store)"
     )
 
 
