@@ -18,6 +18,7 @@ from rich.text import Text
 
 from aiscan.cli.app import App
 from aiscan.cli.scan import emit, parse_outputs
+from aiscan.cli.storing import open_store_or_abort, save, store_option, with_lifecycle
 
 
 @contextlib.contextmanager
@@ -47,8 +48,16 @@ DEMO_CLOUDS = ("aws", "azure", "gcp")
 @click.option("--format", "fmt", default="table", show_default=True, help="table or json")
 @click.option("-o", "--output", "outputs", multiple=True, metavar="FORMAT=PATH")
 @click.option("--top", type=click.IntRange(1), default=15, show_default=True)
+@store_option
 @click.pass_obj
-def demo(app: App, clouds: tuple[str, ...], fmt: str, outputs: tuple[str, ...], top: int) -> None:
+def demo(
+    app: App,
+    clouds: tuple[str, ...],
+    fmt: str,
+    outputs: tuple[str, ...],
+    top: int,
+    store_url: str | None,
+) -> None:
     """Scan the bundled example AI estate (AWS, Azure, Google Cloud) in local emulations."""
     try:
         from aiscan.demo.azure import running_azure_demo
@@ -61,6 +70,7 @@ def demo(app: App, clouds: tuple[str, ...], fmt: str, outputs: tuple[str, ...], 
     from aiscan.scan import ScanRequest, run
 
     parsed = parse_outputs(outputs)
+    store = open_store_or_abort(app, store_url) if store_url else None
     chosen = tuple(c for c in DEMO_CLOUDS if c in clouds) or DEMO_CLOUDS
     env: dict[str, str] = {}
     cloud_scopes: dict[str, Scope] = {}
@@ -86,7 +96,15 @@ def demo(app: App, clouds: tuple[str, ...], fmt: str, outputs: tuple[str, ...], 
             )
             with app.progress() as progress:
                 result = run(request, progress)
+    result = with_lifecycle(app, store, result)
     emit(app, result, command="scan", fmt=fmt, outputs=parsed, top=top)
+    if store is not None:
+        from aiscan.scan import exit_code
+
+        # The demo's own exit stays 0; the store records what a scan of this estate would exit.
+        would_exit = exit_code(result, None, allow_partial=False)
+        if save(app, store, result, would_exit) != would_exit:
+            raise click.exceptions.Exit(2)
     if fmt == "table" and not app.quiet:
         app.err.print(
             Text(

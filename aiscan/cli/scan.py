@@ -11,6 +11,7 @@ import click
 from rich.text import Text
 
 from aiscan.cli.app import App
+from aiscan.cli.storing import open_store_or_abort, save, store_option, with_lifecycle
 from aiscan.core import plugins
 from aiscan.core.model import ScanResult, Severity
 
@@ -307,6 +308,7 @@ def report_gate(app: App, result: ScanResult, fail_on: Severity | None) -> None:
 
 @click.command()
 @collection_options
+@store_option
 @click.pass_obj
 @_common
 def inventory(
@@ -315,14 +317,16 @@ def inventory(
     outputs: list[tuple[str, Path]],
     allow_partial: bool,
     bom_spec: str,
+    store_url: str | None,
     **kw: Any,
 ) -> None:
     """List the AI assets of every scope in reach (no rules run)."""
     from aiscan.scan import exit_code
 
+    store = open_store_or_abort(app, store_url) if store_url else None
     result = run_scan(app, evaluate_rules=False, **kw)
     emit(app, result, command="inventory", fmt=fmt, outputs=outputs, options=bom_options(bom_spec))
-    raise click.exceptions.Exit(exit_code(result, None, allow_partial))
+    raise click.exceptions.Exit(save(app, store, result, exit_code(result, None, allow_partial)))
 
 
 @click.command()
@@ -352,6 +356,7 @@ def inventory(
     show_default=True,
     help="Findings shown in the table.",
 )
+@store_option
 @click.pass_obj
 @_common
 def scan(
@@ -364,6 +369,7 @@ def scan(
     baseline_file: Path | None,
     bom_spec: str,
     top: int,
+    store_url: str | None,
     **kw: Any,
 ) -> None:
     """Inventory AI assets and evaluate posture rules on them and on their relations."""
@@ -371,6 +377,7 @@ def scan(
 
     waivers = load_waivers(app, waivers_file)
     baseline = load_baseline(app, baseline_file)
+    store = open_store_or_abort(app, store_url) if store_url else None
     result = run_scan(app, evaluate_rules=True, **kw)
     result = apply_policy(
         result,
@@ -378,6 +385,7 @@ def scan(
         baseline=baseline,
         baseline_source=str(baseline_file) if baseline_file else "baseline",
     )
+    result = with_lifecycle(app, store, result)
     emit(
         app,
         result,
@@ -389,4 +397,6 @@ def scan(
     )
     threshold = Severity(fail_on.lower()) if fail_on else None
     report_gate(app, result, threshold)
-    raise click.exceptions.Exit(exit_code(result, threshold, allow_partial))
+    raise click.exceptions.Exit(
+        save(app, store, result, exit_code(result, threshold, allow_partial))
+    )

@@ -68,6 +68,18 @@ def _dt(moment: datetime) -> str:
     return moment.isoformat().replace("+00:00", "Z")
 
 
+def _lifecycle(f: Finding) -> dict[str, Any]:
+    """first/last seen from the scan store (--store); absent without one."""
+    out: dict[str, Any] = {}
+    if f.first_seen is not None:
+        out["first_seen_time"] = _ms(f.first_seen)
+        out["first_seen_time_dt"] = _dt(f.first_seen)
+    if f.last_seen is not None:
+        out["last_seen_time"] = _ms(f.last_seen)
+        out["last_seen_time_dt"] = _dt(f.last_seen)
+    return out
+
+
 def _event(f: Finding, asset: Asset | None, result: ScanResult) -> dict[str, Any]:
     severity_id, severity = SEVERITY_ID[f.severity]
     risk_id, risk = RISK_LEVEL_ID[f.severity]
@@ -121,6 +133,7 @@ def _event(f: Finding, asset: Asset | None, result: ScanResult) -> dict[str, Any
             "created_time": _ms(finished),
             "created_time_dt": _dt(finished),
             "analytic": {"uid": f.rule_id, "name": f.title, "type_id": 1, "type": "Rule"},
+            **_lifecycle(f),
         },
         "metadata": {
             "version": OCSF_VERSION,
@@ -142,6 +155,7 @@ def _event(f: Finding, asset: Asset | None, result: ScanResult) -> dict[str, Any
             "evidence": f.evidence,
             "attack_path": list(f.path),
             "new": f.new,
+            "age_days": f.age_days,
         },
     }
     if f.suppressed and f.suppression is not None:

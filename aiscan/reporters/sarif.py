@@ -14,6 +14,7 @@ defaults (see docs/ci-gate.md); tests validate against the OASIS schema.
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from typing import Any, ClassVar
 
 from aiscan.core.model import Asset, Finding, ScanResult, Severity
@@ -142,6 +143,15 @@ def _result(f: Finding, asset: Asset | None, rule_index: int) -> dict[str, Any]:
     }
     if f.new is not None:
         out["baselineState"] = "new" if f.new else "unchanged"
+    if f.first_seen is not None and f.last_seen is not None:
+        # Lifecycle from the scan store (--store): SARIF's own provenance fields, and the age.
+        out["provenance"] = {
+            "firstDetectionTimeUtc": _utc(f.first_seen),
+            "lastDetectionTimeUtc": _utc(f.last_seen),
+        }
+        out["properties"]["first-seen"] = _utc(f.first_seen)
+        out["properties"]["last-seen"] = _utc(f.last_seen)
+        out["properties"]["age-days"] = f.age_days
     if f.suppressed and f.suppression is not None:
         s = f.suppression
         out["suppressions"] = [
@@ -157,6 +167,10 @@ def _result(f: Finding, asset: Asset | None, rule_index: int) -> dict[str, Any]:
             }
         ]
     return out
+
+
+def _utc(moment: datetime) -> str:
+    return moment.isoformat().replace("+00:00", "Z")
 
 
 def _invocation(result: ScanResult) -> dict[str, Any]:
