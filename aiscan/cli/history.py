@@ -10,7 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from aiscan.cli.app import App
-from aiscan.cli.storing import STORE_ENV, open_store_or_abort
+from aiscan.cli.storing import STORE_ENV, display_url, open_store_or_abort
 from aiscan.core.sanitize import clean_text
 
 if TYPE_CHECKING:
@@ -76,7 +76,7 @@ def history(app: App, store_url: str, fmt: str, limit: int) -> None:
     try:
         scans = store.scans(limit=limit)
     except StoreError as exc:
-        app.abort(f"store {store_url}: {exc}")
+        app.abort(f"store {display_url(store_url)}: {exc}")
     finally:
         store.close()
     if fmt == "json":

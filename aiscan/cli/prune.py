@@ -6,7 +6,7 @@ import click
 from rich.text import Text
 
 from aiscan.cli.app import App
-from aiscan.cli.storing import STORE_ENV, open_store_or_abort
+from aiscan.cli.storing import STORE_ENV, display_url, open_store_or_abort
 
 
 @click.command()
@@ -34,7 +34,7 @@ def prune(app: App, store_url: str, keep_days: int) -> None:
         removed = store.prune(keep_days)
         left = len(store.scans())
     except StoreError as exc:
-        app.abort(f"store {store_url}: {exc}")
+        app.abort(f"store {display_url(store_url)}: {exc}")
     finally:
         store.close()
     app.out.print(Text(f"removed {removed} scan(s) older than {keep_days} day(s); {left} kept"))

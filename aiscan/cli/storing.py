@@ -36,6 +36,16 @@ def store_option(fn: Callable[..., Any]) -> Callable[..., Any]:
     )(fn)
 
 
+def display_url(url: str) -> str:
+    """The URL with its password replaced by ***, for messages."""
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        return url
+    credentials, at, host = rest.rpartition("@")
+    user, colon, _password = credentials.partition(":")
+    return f"{scheme}://{user}:***@{host}" if at and colon else url
+
+
 def open_store_or_abort(app: App, url: str) -> Store:
     """The store at `url`; a missing extra or an unusable store is a usage error (exit 2)."""
     try:
@@ -45,7 +55,7 @@ def open_store_or_abort(app: App, url: str) -> Store:
     try:
         return open_store(url)
     except StoreError as exc:
-        app.abort(f"store {url}: {exc}")
+        app.abort(f"store {display_url(url)}: {exc}")
 
 
 def with_lifecycle(app: App, store: Store | None, result: ScanResult) -> ScanResult:

@@ -159,3 +159,11 @@ def test_help_imports_no_database_library() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert "DB []" in out.stdout
     assert "history" in out.stdout and "prune" in out.stdout
+
+
+def test_a_store_password_never_reaches_the_terminal() -> None:
+    url = "postgresql+psycopg://scanner:s3cr3t-pw@127.0.0.1:9/aiscan?connect_timeout=2"
+    res = _invoke(["history", "--store", url])
+    assert res.exit_code == 2
+    assert "s3cr3t-pw" not in res.output + res.stderr
+    assert "scanner:***@127.0.0.1:9" in res.stderr
