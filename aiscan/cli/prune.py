@@ -6,18 +6,11 @@ import click
 from rich.text import Text
 
 from aiscan.cli.app import App
-from aiscan.cli.storing import STORE_ENV, display_url, open_store_or_abort
+from aiscan.cli.storing import display_url, existing_store_option, open_store_or_abort
 
 
 @click.command()
-@click.option(
-    "--store",
-    "store_url",
-    metavar="URL",
-    envvar=STORE_ENV,
-    required=True,
-    help=f"The scan store: a SQLite file path or postgresql+psycopg://... (env {STORE_ENV}).",
-)
+@existing_store_option
 @click.option(
     "--keep-days",
     type=click.IntRange(0),

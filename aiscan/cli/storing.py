@@ -36,6 +36,18 @@ def store_option(fn: Callable[..., Any]) -> Callable[..., Any]:
     )(fn)
 
 
+def existing_store_option(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """--store for the commands that read or maintain a store (history, prune)."""
+    return click.option(
+        "--store",
+        "store_url",
+        metavar="URL",
+        envvar=STORE_ENV,
+        required=True,
+        help=f"The scan store: a SQLite file path or postgresql+psycopg://... (env {STORE_ENV}).",
+    )(fn)
+
+
 def display_url(url: str) -> str:
     """The URL with its password replaced by ***, for messages."""
     scheme, sep, rest = url.partition("://")

@@ -7,8 +7,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import subprocess
-import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -145,20 +143,6 @@ def test_an_unusable_store_fails_before_the_scan_starts(tmp_path: Path) -> None:
     res = _invoke(["history", "--store", str(not_a_db)])
     assert res.exit_code == 2
     assert "file is not a database" in " ".join(res.stderr.split())
-
-
-def test_help_imports_no_database_library() -> None:
-    code = (
-        "import sys\n"
-        "from aiscan.cli import cli\n"
-        "try:\n    cli(['--help'])\nexcept SystemExit:\n    pass\n"
-        "db = ('sqlalchemy', 'alembic', 'psycopg')\n"
-        "bad = [m for m in sys.modules if m.split('.')[0] in db]\n"
-        "print('DB', bad)\n"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert "DB []" in out.stdout
-    assert "history" in out.stdout and "prune" in out.stdout
 
 
 def test_a_store_password_never_reaches_the_terminal() -> None:
