@@ -291,13 +291,11 @@ class Store:
         ]
 
     def load(self, scan_id: str) -> ScanResult:
-        """The stored result, equal to what was saved; StoreError when no such scan."""
+        """The stored result, equal to what was saved. `scan_id` may be a unique prefix of an id
+        (as typed from `aiscan history`); StoreError when no scan, or several, match."""
         with self._read() as conn:
-            header = conn.execute(
-                select(schema.scans).where(schema.scans.c.id == scan_id)
-            ).one_or_none()
-            if header is None:
-                raise StoreError(f"no scan {scan_id!r} in the store")
+            header = self._header(conn, scan_id)
+            scan_id = header.id
 
             def data(table: Any) -> Sequence[Any]:
                 query = select(table).where(table.c.scan_id == scan_id).order_by(table.c.seq)
@@ -325,6 +323,23 @@ class Store:
             waivers=tuple(WaiverNotice.model_validate(w) for w in json.loads(header.waivers)),
             baseline=BaselineInfo.model_validate_json(header.baseline) if header.baseline else None,
         )
+
+    @staticmethod
+    def _header(conn: Connection, scan_id: str) -> Any:
+        t = schema.scans
+        exact = conn.execute(select(t).where(t.c.id == scan_id)).one_or_none()
+        if exact is not None:
+            return exact
+        matches: Sequence[Any] = ()
+        if scan_id:
+            escaped = scan_id.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            prefix = t.c.id.like(escaped + "%", escape="\\")
+            matches = conn.execute(select(t).where(prefix).limit(2)).all()
+        if len(matches) > 1:
+            raise StoreError(f"{scan_id!r} names more than one stored scan; give more of the id")
+        if not matches:
+            raise StoreError(f"no scan {scan_id!r} in the store")
+        return matches[0]
 
     def lifecycle(self, fingerprints: Iterable[str]) -> dict[str, tuple[datetime, datetime]]:
         """fingerprint -> (first seen, last seen) over the stored scans; absent if never seen.

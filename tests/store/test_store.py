@@ -205,3 +205,16 @@ def test_store_urls() -> None:
 def test_an_unreachable_postgresql_is_a_store_error() -> None:
     with pytest.raises(StoreError, match="cannot open store"):
         open_store("postgresql+psycopg://nobody@127.0.0.1:9/none?connect_timeout=2")
+
+
+def test_a_scan_loads_by_a_unique_prefix_of_its_id(store_url: str) -> None:
+    with open_store(store_url) as store:
+        a = store.save(result(1, started=T0), exit_code=0)
+        b = store.save(result(2, started=T0), exit_code=0)  # same second: same id prefix
+        assert len(store.load(a[:-3]).assets) == 1  # the random tail tells them apart
+        assert len(store.load(b).assets) == 2
+        with pytest.raises(StoreError, match="more than one"):
+            store.load(a[:10])
+        for wildcard in ("%", "_", "2026%"):
+            with pytest.raises(StoreError, match="no scan"):
+                store.load(wildcard)
