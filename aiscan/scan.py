@@ -162,6 +162,8 @@ def run(
         "services": list(request.scope.services) or "all",
         "org": request.scope.org,
     }
+    if request.scope.shard is not None:
+        scope_info["shard"] = str(request.scope.shard)
     return ScanResult(
         tool=ToolInfo(version=__version__),
         scan=ScanInfo(

@@ -24,7 +24,7 @@ def cli(ctx: click.Context, quiet: bool) -> None:
 
 
 def _register() -> None:
-    from aiscan.cli import bom, demo, diff, history, plugins, prune, rules, scan, show
+    from aiscan.cli import bom, demo, diff, history, merge, plugins, prune, rules, scan, show
 
     cli.add_command(scan.inventory)
     cli.add_command(scan.scan)
@@ -36,6 +36,7 @@ def _register() -> None:
     cli.add_command(history.history)
     cli.add_command(prune.prune)
     cli.add_command(diff.diff)
+    cli.add_command(merge.merge)
 
 
 _register()

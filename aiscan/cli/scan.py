@@ -92,6 +92,13 @@ def collection_options(fn: Callable[..., Any]) -> Callable[..., Any]:
             help="Google Cloud organization id: read every project under it.",
         ),
         click.option(
+            "--shard",
+            metavar="K/N",
+            help="Read only shard K of N: AWS accounts (with --org; the regions of the accounts "
+            "when there are fewer accounts than shards), Azure subscriptions, GCP projects. "
+            "aiscan merge joins the shards' results. See docs/scale-out.md.",
+        ),
+        click.option(
             "--max-workers",
             type=click.IntRange(1, 64),
             default=8,
@@ -147,12 +154,19 @@ def run_scan(
     azure_cloud: str = "public",
     projects: tuple[str, ...] = (),
     organization: str | None = None,
+    shard: str | None = None,
 ) -> ScanResult:
     from aiscan.collectors.base import CollectorConfigError, Scope
     from aiscan.scan import ScanRequest, choose_clouds, run
 
     if assume_role and not org:
         raise click.UsageError("--assume-role is used with --org")
+    from aiscan.core.shard import Shard, ShardError
+
+    try:
+        parsed_shard = Shard.parse(shard) if shard else None
+    except ShardError as exc:
+        raise click.BadParameter(str(exc), param_hint="--shard") from exc
     scope = Scope(
         regions=_split(regions),
         services=_split(services),
@@ -161,6 +175,7 @@ def run_scan(
         assume_role=assume_role,
         external_id=external_id,
         max_workers=max_workers,
+        shard=parsed_shard,
         options={
             "subscriptions": _split(subscriptions),
             "azure_cloud": azure_cloud,

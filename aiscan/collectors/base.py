@@ -11,6 +11,7 @@ from typing import Any, ClassVar, Protocol, TypeVar
 
 from aiscan.core.inventory import InventoryBuilder
 from aiscan.core.model import Asset, Cloud, Coverage, CoverageStatus, RelationType
+from aiscan.core.shard import Shard
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,8 @@ class Scope:
     external_id: str | None = None
     max_workers: int = 8
     options: Mapping[str, Any] = field(default_factory=dict)
+    #: `--shard K/N`: read only this shard's accounts (or account regions); see core/shard.py.
+    shard: Shard | None = None
 
     def wants(self, service: str) -> bool:
         return not self.services or service in self.services

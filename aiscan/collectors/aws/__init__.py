@@ -17,6 +17,7 @@ from aiscan.collectors.aws.services import GLOBAL_SERVICES, REGIONAL_SERVICES, S
 from aiscan.collectors.base import Collector, CollectorConfigError, Progress, Scope
 from aiscan.core.inventory import InventoryBuilder
 from aiscan.core.model import Cloud, Coverage, CoverageStatus
+from aiscan.core.shard import Shard, accounts_of, by_account, plan
 
 ALL_SERVICES = tuple(REGIONAL_SERVICES) + tuple(GLOBAL_SERVICES)
 
@@ -145,11 +146,13 @@ class AwsCollector(Collector):
         identity, home = self._identity(base, sink, progress)
         if home is None:
             return identity
-        accounts = [home]
+        accounts, whole = [home], False
         if scope.org:
-            accounts = self._org_accounts(home, scope, sink, progress)
+            accounts, whole = self._org_accounts(home, scope, sink, progress)
         with ThreadPoolExecutor(max_workers=max(1, scope.max_workers)) as pool:
             region_lists = list(pool.map(lambda a: self._regions(a, scope, sink), accounts))
+            if scope.shard is not None and not whole:
+                accounts, region_lists = self._shard(scope.shard, accounts, region_lists)
             futures = []
             for account, regions in zip(accounts, region_lists, strict=True):
                 refs = References()
@@ -205,7 +208,8 @@ class AwsCollector(Collector):
 
     def _org_accounts(
         self, home: Account, scope: Scope, sink: InventoryBuilder, progress: Progress
-    ) -> list[Account]:
+    ) -> tuple[list[Account], bool]:
+        """The accounts to read, and whether a shard's whole accounts were already chosen."""
         from aiscan.collectors.aws.context import paginate
         from aiscan.collectors.aws.errors import classify
 
@@ -228,7 +232,12 @@ class AwsCollector(Collector):
             )
             sink.add_coverage(cov)
             progress.finished(cov)
-            return [home]
+            return [home], False
+        whole = scope.shard is not None and by_account(scope.shard, (str(a["Id"]) for a in members))
+        if whole:
+            # Enough accounts for every shard: assume roles only in this shard's accounts.
+            mine = set(accounts_of(scope.shard, (str(a["Id"]) for a in members)))
+            members = [a for a in members if str(a["Id"]) in mine]
         accounts = []
         for member in members:
             acct_id = str(member["Id"])
@@ -250,7 +259,16 @@ class AwsCollector(Collector):
                 )
                 sink.add_coverage(cov)
                 progress.finished(cov)
-        return accounts
+        return accounts, whole
+
+    def _shard(
+        self, shard: Shard, accounts: list[Account], region_lists: list[list[str]]
+    ) -> tuple[list[Account], list[list[str]]]:
+        """This shard's accounts and, per account, its regions (core.shard decides)."""
+        regions = {a.id: r for a, r in zip(accounts, region_lists, strict=True)}
+        mine = plan(shard, regions, lambda account_id: regions[account_id])
+        kept = [a for a in accounts if a.id in mine]
+        return kept, [list(mine[a.id] or regions[a.id]) for a in kept]
 
     def _assume(self, home: Account, acct_id: str, role_arn: str, scope: Scope) -> Account:
         sts = self._client(home, "sts", home.session.region_name or "us-east-1")

@@ -21,6 +21,7 @@ from typing import Any, ClassVar
 from aiscan.collectors.base import Collector, CollectorConfigError, Progress, Scope
 from aiscan.core.inventory import InventoryBuilder
 from aiscan.core.model import Cloud, Coverage, CoverageStatus
+from aiscan.core.shard import accounts_of
 
 #: Services read per subscription in the first pass: the AI resources themselves.
 AI_SERVICES = ("cognitiveservices", "search", "azureml", "compute", "aks")
@@ -257,7 +258,10 @@ class AzureCollector(Collector):
                 progress.finished(cov)
                 continue
             out.append(sub)
-        if not out and not requested:
+        if scope.shard is not None:
+            # Subscriptions are this cloud's unit of work: each is read whole by one shard.
+            out = accounts_of(scope.shard, out)
+        if not out and not requested and scope.shard is None:
             cov = Coverage(
                 cloud=Cloud.AZURE,
                 account="none",

@@ -30,6 +30,7 @@ from aiscan.collectors.base import Collector, CollectorConfigError, Progress, Sc
 from aiscan.collectors.gcp.permissions import PERMISSIONS
 from aiscan.core.inventory import InventoryBuilder
 from aiscan.core.model import Cloud, Coverage, CoverageStatus
+from aiscan.core.shard import accounts_of
 
 #: Every service key, as used in --services and coverage.
 ALL_SERVICES: tuple[str, ...] = (
@@ -318,4 +319,5 @@ class GcpCollector(Collector):
                 failed("*", exc, "cannot list projects")
                 return []
         unique = {p.id: p for p in projects}
-        return [unique[k] for k in sorted(unique)]
+        # Projects are this cloud's unit of work: each is read whole by one shard.
+        return [unique[k] for k in accounts_of(scope.shard, unique)]

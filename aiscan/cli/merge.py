@@ -1,0 +1,144 @@
+"""`aiscan merge SHARD.json...`: the shards of a `--shard K/N` run as one scan of the estate."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from aiscan.cli.app import App
+from aiscan.cli.diff import load_result
+from aiscan.cli.scan import emit, load_baseline, load_waivers, parse_outputs, report_gate
+from aiscan.cli.storing import open_store_or_abort, save, store_option, with_lifecycle
+from aiscan.core.model import ScanResult, Severity
+
+if TYPE_CHECKING:
+    from aiscan.store import Store
+
+
+def newest_shard_set(app: App, store: Store) -> list[str]:
+    """Ids of the newest complete set of shards in the store (the newest run of each index)."""
+    from aiscan.core.merge import _unsharded_key
+    from aiscan.core.shard import Shard
+
+    scans = [s for s in store.scans() if s.shard]
+    if not scans:
+        app.abort(f"{store.url} holds no shard scan (scan with --shard K/N --store URL)")
+    newest = scans[0]
+    count = Shard.parse(str(newest.shard)).count
+    key = _unsharded_key(newest.scope)
+    chosen: dict[int, str] = {}
+    for s in scans:
+        shard = Shard.parse(str(s.shard))
+        if shard.count == count and _unsharded_key(s.scope) == key:
+            chosen.setdefault(shard.index, s.id)
+    return [chosen[k] for k in sorted(chosen)]
+
+
+@click.command()
+@click.argument("sources", nargs=-1)
+@store_option
+@click.option("--format", "fmt", default="table", show_default=True, help="Output on stdout.")
+@click.option("-o", "--output", "outputs", multiple=True, metavar="FORMAT=PATH")
+@click.option(
+    "--fail-on",
+    type=click.Choice([s.value for s in Severity], case_sensitive=False),
+    help="Exit 1 when an unwaived finding at or above this severity exists (after the merge).",
+)
+@click.option("--waivers", "waivers_file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--baseline",
+    "baseline_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="PREVIOUS.json",
+)
+@click.option("--allow-partial", is_flag=True, help="Exit 0 even when a scope was not read.")
+@click.option("--top", type=click.IntRange(1), default=50, show_default=True)
+@click.pass_obj
+def merge(
+    app: App,
+    sources: tuple[str, ...],
+    store_url: str | None,
+    fmt: str,
+    outputs: tuple[str, ...],
+    fail_on: str | None,
+    waivers_file: Path | None,
+    baseline_file: Path | None,
+    allow_partial: bool,
+    top: int,
+) -> None:
+    """Combine the results of `aiscan scan --shard K/N` (JSON files, or stored scan ids with
+    --store; with --store and no SOURCES the newest complete set of shards) into one result, and
+    evaluate the rules on the merged inventory. With --store the merged scan is stored too.
+
+    \b
+    Every shard 1..N must be there exactly once. Exit codes as `aiscan scan`.
+    """
+    from aiscan.core.merge import MergeError
+    from aiscan.core.merge import merge as join
+
+    parsed = parse_outputs(outputs)
+    if fmt not in _formats():
+        raise click.BadParameter(
+            f"unknown format {fmt!r} (known: {', '.join(_formats())})", param_hint="--format"
+        )
+    waivers = load_waivers(app, waivers_file)
+    baseline = load_baseline(app, baseline_file)
+    store = open_store_or_abort(app, store_url) if store_url else None
+    if not sources and store is None:
+        raise click.UsageError("name the shard results, or give --store URL")
+    ids = list(sources)
+    if not ids and store is not None:
+        ids = newest_shard_set(app, store)
+    results = [(src, load_result(app, src, store)) for src in ids]
+    try:
+        merged = join(results)
+    except MergeError as exc:
+        app.abort(str(exc))
+    result = evaluate_merged(merged)
+    from aiscan.scan import apply_policy, exit_code
+
+    result = apply_policy(
+        result,
+        waivers=waivers,
+        baseline=baseline,
+        baseline_source=str(baseline_file) if baseline_file else "baseline",
+    )
+    result = with_lifecycle(app, store, result)
+    emit(app, result, command="scan", fmt=fmt, outputs=parsed, top=top)
+    threshold = Severity(fail_on.lower()) if fail_on else None
+    report_gate(app, result, threshold)
+    code = exit_code(result, threshold, allow_partial)
+    raise click.exceptions.Exit(save(app, store, result, code))
+
+
+def _formats() -> list[str]:
+    from aiscan.core import plugins
+
+    return plugins.names("reporters")
+
+
+def evaluate_merged(merged: Any) -> ScanResult:
+    """The merged inventory with rules evaluated on all of it (shard findings are not used)."""
+    from aiscan import __version__
+    from aiscan.core.engine import evaluate
+    from aiscan.core.model import ScanInfo, ToolInfo
+    from aiscan.scan import load_rules
+
+    rules, _errors = load_rules()
+    out = evaluate(merged.inventory, rules)
+    return ScanResult(
+        tool=ToolInfo(version=__version__),
+        scan=ScanInfo(
+            started=merged.started,
+            finished=merged.finished,
+            scope=merged.scope,
+            identity=merged.identity,
+        ),
+        assets=merged.inventory.assets,
+        relations=merged.inventory.relations,
+        coverage=merged.inventory.coverage,
+        findings=out.findings,
+        evaluations=out.evaluations,
+    )
