@@ -17,9 +17,13 @@ if TYPE_CHECKING:
     from aiscan.store import Store
 
 
-def newest_shard_set(app: App, store: Store) -> list[str]:
-    """Ids of the newest complete set of shards in the store (the newest run of each index)."""
-    from aiscan.core.merge import _unsharded_key
+def newest_shard_set(app: App, store: Store, window_hours: float) -> list[str]:
+    """Ids of the newest run of each shard index, among shard scans of the newest shard's scope
+    that started within `window_hours` of it: a shard that failed today is missing (and the
+    merge refuses), never silently replaced by yesterday's."""
+    from datetime import timedelta
+
+    from aiscan.core.merge import unsharded_key
     from aiscan.core.shard import Shard
 
     scans = [s for s in store.scans() if s.shard]
@@ -27,11 +31,12 @@ def newest_shard_set(app: App, store: Store) -> list[str]:
         app.abort(f"{store.url} holds no shard scan (scan with --shard K/N --store URL)")
     newest = scans[0]
     count = Shard.parse(str(newest.shard)).count
-    key = _unsharded_key(newest.scope)
+    key = unsharded_key(newest.scope)
+    since = newest.started - timedelta(hours=window_hours)
     chosen: dict[int, str] = {}
     for s in scans:
         shard = Shard.parse(str(s.shard))
-        if shard.count == count and _unsharded_key(s.scope) == key:
+        if shard.count == count and unsharded_key(s.scope) == key and s.started >= since:
             chosen.setdefault(shard.index, s.id)
     return [chosen[k] for k in sorted(chosen)]
 
@@ -55,6 +60,14 @@ def newest_shard_set(app: App, store: Store) -> list[str]:
 )
 @click.option("--allow-partial", is_flag=True, help="Exit 0 even when a scope was not read.")
 @click.option("--top", type=click.IntRange(1), default=50, show_default=True)
+@click.option(
+    "--window",
+    "window_hours",
+    type=click.FloatRange(0, min_open=True),
+    default=12.0,
+    show_default=True,
+    help="With --store and no SOURCES: hours within which the shards of one run started.",
+)
 @click.pass_obj
 def merge(
     app: App,
@@ -67,6 +80,7 @@ def merge(
     baseline_file: Path | None,
     allow_partial: bool,
     top: int,
+    window_hours: float,
 ) -> None:
     """Combine the results of `aiscan scan --shard K/N` (JSON files, or stored scan ids with
     --store; with --store and no SOURCES the newest complete set of shards) into one result, and
@@ -90,7 +104,7 @@ def merge(
         raise click.UsageError("name the shard results, or give --store URL")
     ids = list(sources)
     if not ids and store is not None:
-        ids = newest_shard_set(app, store)
+        ids = newest_shard_set(app, store, window_hours)
     results = [(src, load_result(app, src, store)) for src in ids]
     try:
         merged = join(results)

@@ -64,7 +64,7 @@ def check_complete(results: Sequence[tuple[str, ScanResult]]) -> list[tuple[Shar
     missing = [str(k) for k in range(1, count + 1) if k not in seen]
     if missing:
         raise MergeError(f"missing shard(s) {', '.join(missing)} of {count}")
-    scopes = {_unsharded_key(r.scan.scope) for _, _, r in shards}
+    scopes = {unsharded_key(r.scan.scope) for _, _, r in shards}
     if len(scopes) > 1:
         raise MergeError("the shards were run with different scopes (clouds, regions, services)")
     return [(s, r) for s, _, r in sorted(shards, key=lambda x: x[0].index)]
@@ -74,7 +74,7 @@ def _unsharded(scope: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in scope.items() if k != "shard"}
 
 
-def _unsharded_key(scope: dict[str, Any]) -> str:
+def unsharded_key(scope: dict[str, Any]) -> str:
     return comparable_scope(_unsharded(scope))
 
 
