@@ -45,8 +45,10 @@ SQLITE_BUSY_TIMEOUT = 120
 #: Fingerprints per lifecycle query (well under SQLite's and PostgreSQL's parameter limits).
 _CHUNK = 500
 #: Test hook: "TABLE:PATH" makes a save pause inside its transaction after writing TABLE's rows,
-#: once it has created PATH, so a test can kill the process mid-transaction.
+#: once it has created PATH, so a test can kill the process mid-transaction (or, with
+#: PAUSE_SECONDS_ENV, let another writer run into the open transaction).
 PAUSE_ENV = "AISCAN_TEST_STORE_PAUSE"
+PAUSE_SECONDS_ENV = "AISCAN_TEST_STORE_PAUSE_SECONDS"
 
 _WRITE = {"aiscan_write": True}
 
@@ -141,7 +143,7 @@ def _pause_for_test(table: str) -> None:
     name, sep, path = spec.partition(":")
     if sep and name == table:
         Path(path).write_text("paused\n", encoding="utf-8")
-        time.sleep(3600)
+        time.sleep(float(os.environ.get(PAUSE_SECONDS_ENV, "3600")))
 
 
 class Store:

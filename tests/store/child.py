@@ -1,6 +1,7 @@
 """A separate process that saves one result into a store: `python -m tests.store.child URL
-RESULT.json [GO_FILE]`. With GO_FILE it waits until that file exists, so two children start
-their writes together. Prints the scan id."""
+RESULT.json [GO_FILE]`. With GO_FILE it creates RESULT.ready once it is loaded, then waits until
+GO_FILE exists, so a test can start its store work at a moment of its choosing. Prints the scan
+id."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ def main(argv: list[str]) -> None:
     result = ScanResult.model_validate_json(result_file.read_text(encoding="utf-8"))
     if len(argv) > 2:
         go = Path(argv[2])
+        result_file.with_suffix(".ready").write_text("ready\n", encoding="utf-8")
         deadline = time.monotonic() + 60
         while not go.exists() and time.monotonic() < deadline:
             time.sleep(0.005)

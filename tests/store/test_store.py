@@ -17,7 +17,7 @@ from sqlalchemy import create_engine, func, select
 from aiscan.store import StoreError, open_store
 from aiscan.store import schema as tables
 from aiscan.store.lifecycle import with_lifecycle
-from aiscan.store.sql import PAUSE_ENV, engine_url
+from aiscan.store.sql import PAUSE_ENV, PAUSE_SECONDS_ENV, engine_url
 from tests.store.conftest import ROOT
 from tests.store.results import T0, finding, result
 
@@ -118,7 +118,9 @@ def test_prune_deletes_old_scans_whole_and_keeps_first_seen(store_url: str) -> N
     engine.dispose()
 
 
-def _child(url: str, result_file: Path, *extra: str, env: dict[str, str] | None = None) -> object:
+def _child(
+    url: str, result_file: Path, *extra: str, env: dict[str, str] | None = None
+) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [sys.executable, "-m", "tests.store.child", url, str(result_file), *extra],
         cwd=ROOT,
@@ -129,21 +131,29 @@ def _child(url: str, result_file: Path, *extra: str, env: dict[str, str] | None 
     )
 
 
+def _wait_for(path: Path, child: subprocess.Popen[str]) -> None:
+    deadline = time.monotonic() + 120
+    while not path.exists():
+        assert child.poll() is None, child.communicate()[1]
+        assert time.monotonic() < deadline, f"the child never created {path.name}"
+        time.sleep(0.02)
+
+
 def test_two_processes_saving_at_once_on_a_fresh_store_both_land(
     store_url: str, tmp_path: Path
 ) -> None:
-    results = [result(400, started=T0 + timedelta(seconds=i)) for i in range(2)]
+    results = [result(50, started=T0 + timedelta(seconds=i)) for i in range(2)]
     files = []
     for i, r in enumerate(results):
         files.append(tmp_path / f"shard{i}.json")
         files[-1].write_text(r.model_dump_json(), encoding="utf-8")
     go = tmp_path / "go"
     children = [_child(store_url, f, str(go)) for f in files]
-    time.sleep(0.5)  # both interpreters up and waiting: the opens (and migrations) race too
-    go.write_text("go")
+    for child, f in zip(children, files, strict=True):
+        _wait_for(f.with_suffix(".ready"), child)
+    go.write_text("go")  # both loaded and waiting: the opens (and migrations) race too
     ids = []
     for child in children:
-        assert isinstance(child, subprocess.Popen)
         out, err = child.communicate(timeout=240)
         assert child.returncode == 0, err
         ids.append(out.strip())
@@ -153,6 +163,29 @@ def test_two_processes_saving_at_once_on_a_fresh_store_both_land(
         for scan_id, original, f in zip(ids, results, files, strict=True):
             assert store.load(scan_id) == original
             assert stored[scan_id].shard == f.stem
+
+
+def test_a_writer_that_meets_an_open_save_transaction_waits_or_proceeds_and_both_land(
+    store_url: str, tmp_path: Path
+) -> None:
+    open_store(store_url).close()
+    first, second = tmp_path / "first.json", tmp_path / "second.json"
+    first.write_text(result(40, started=T0).model_dump_json())
+    second.write_text(result(60, started=T0 + timedelta(seconds=1)).model_dump_json())
+    go, paused = tmp_path / "go", tmp_path / "paused"
+    fast = _child(store_url, second, str(go))
+    _wait_for(second.with_suffix(".ready"), fast)  # loaded, so it writes the moment it is told
+    slow = _child(store_url, first, env={PAUSE_ENV: f"assets:{paused}", PAUSE_SECONDS_ENV: "3"})
+    _wait_for(paused, slow)
+    go.write_text("go")  # the second save starts while the first holds its transaction open
+    fast_out = fast.communicate(timeout=240)
+    if store_url.startswith("postgresql"):
+        assert slow.poll() is None  # PostgreSQL writers do not wait for each other
+    outputs = [slow.communicate(timeout=240), fast_out]
+    assert (slow.returncode, fast.returncode) == (0, 0), outputs
+    with open_store(store_url) as store:
+        assert [s.assets for s in store.scans()] == [60, 40]
+        assert store.load(outputs[0][0].strip()) == result(40, started=T0)
 
 
 def test_a_writer_killed_mid_transaction_leaves_earlier_scans_whole_and_no_half_scan(
@@ -165,12 +198,7 @@ def test_a_writer_killed_mid_transaction_leaves_earlier_scans_whole_and_no_half_
     victim.write_text(result(300, started=T0 + timedelta(days=5)).model_dump_json())
     paused = tmp_path / "paused"
     child = _child(store_url, victim, env={PAUSE_ENV: f"findings:{paused}"})
-    assert isinstance(child, subprocess.Popen)
-    deadline = time.monotonic() + 120
-    while not paused.exists():
-        assert child.poll() is None, child.communicate()[1]
-        assert time.monotonic() < deadline, "the child never reached its pause"
-        time.sleep(0.02)
+    _wait_for(paused, child)
     # Scan header, assets, relations, coverage and findings are written; evaluations are not.
     child.send_signal(signal.SIGKILL)
     child.wait(timeout=30)
