@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit, urlunsplit
 
 import click
 from rich.text import Text
@@ -50,12 +51,14 @@ def existing_store_option(fn: Callable[..., Any]) -> Callable[..., Any]:
 
 def display_url(url: str) -> str:
     """The URL with its password replaced by ***, for messages."""
-    scheme, sep, rest = url.partition("://")
-    if not sep:
-        return url
-    credentials, at, host = rest.rpartition("@")
-    user, colon, _password = credentials.partition(":")
-    return f"{scheme}://{user}:***@{host}" if at and colon else url
+    try:
+        parts = urlsplit(url)
+        if parts.password is None:
+            return url
+    except ValueError:  # not a URL we can take apart: show none of it
+        return "<store URL>"
+    host = parts.netloc.rpartition("@")[2]
+    return urlunsplit(parts._replace(netloc=f"{parts.username}:***@{host}"))
 
 
 def open_store_or_abort(app: App, url: str) -> Store:

@@ -151,3 +151,12 @@ def test_a_store_password_never_reaches_the_terminal() -> None:
     assert res.exit_code == 2
     assert "s3cr3t-pw" not in res.output + res.stderr
     assert "scanner:***@127.0.0.1:9" in res.stderr
+
+
+def test_store_urls_are_shown_without_their_password() -> None:
+    from aiscan.cli.storing import display_url
+
+    shown = display_url("postgresql+psycopg://u:p%40ss@db.internal:5432/aiscan?x=a@b")
+    assert shown == "postgresql+psycopg://u:***@db.internal:5432/aiscan?x=a@b"
+    assert display_url("postgres://u@h/db") == "postgres://u@h/db"
+    assert display_url("/var/lib/aiscan/scans.db") == "/var/lib/aiscan/scans.db"
