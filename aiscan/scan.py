@@ -149,12 +149,6 @@ def run(
     started = datetime.now(UTC)
     clouds, skipped = choice or choose_clouds(request.clouds, request.environ)
     inventory, identities = collect(clouds, request.scope, progress, request.cloud_scopes)
-    findings: tuple[Any, ...] = ()
-    evaluations: tuple[Any, ...] = ()
-    if request.evaluate_rules:
-        rules, _errors = load_rules()
-        out = evaluate(inventory, rules)
-        findings, evaluations = out.findings, out.evaluations
     scope_info: dict[str, Any] = {
         "clouds": [c.name for c in clouds],
         "skipped_clouds": {c.name: c.reason for c in skipped},
@@ -164,9 +158,9 @@ def run(
     }
     if request.scope.shard is not None:
         scope_info["shard"] = str(request.scope.shard)
-    return ScanResult(
-        tool=ToolInfo(version=__version__),
-        scan=ScanInfo(
+    return assemble(
+        inventory,
+        ScanInfo(
             started=started,
             finished=datetime.now(UTC),
             scope=scope_info,
@@ -174,6 +168,22 @@ def run(
                 f"{cloud}.{k}": v for cloud, ident in identities.items() for k, v in ident.items()
             },
         ),
+        evaluate_rules=request.evaluate_rules,
+    )
+
+
+def assemble(inventory: Inventory, info: ScanInfo, *, evaluate_rules: bool = True) -> ScanResult:
+    """The scan result of an inventory, with every installed rule evaluated on it (a scan, or
+    the merged inventory of shards)."""
+    findings: tuple[Any, ...] = ()
+    evaluations: tuple[Any, ...] = ()
+    if evaluate_rules:
+        rules, _errors = load_rules()
+        out = evaluate(inventory, rules)
+        findings, evaluations = out.findings, out.evaluations
+    return ScanResult(
+        tool=ToolInfo(version=__version__),
+        scan=info,
         assets=inventory.assets,
         relations=inventory.relations,
         coverage=inventory.coverage,

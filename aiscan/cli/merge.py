@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import click
 
 from aiscan.cli.app import App
 from aiscan.cli.diff import load_result
-from aiscan.cli.scan import emit, load_baseline, load_waivers, parse_outputs, report_gate
-from aiscan.cli.storing import open_store_or_abort, save, store_option, with_lifecycle
-from aiscan.core.model import ScanResult, Severity
+from aiscan.cli.scan import (
+    _formats,
+    bom_options,
+    conclude,
+    load_baseline,
+    load_waivers,
+    parse_outputs,
+)
+from aiscan.cli.storing import open_store_or_abort, store_option
+from aiscan.core.model import Severity
 
 if TYPE_CHECKING:
     from aiscan.store import Store
@@ -59,6 +66,13 @@ def newest_shard_set(app: App, store: Store, window_hours: float) -> list[str]:
     metavar="PREVIOUS.json",
 )
 @click.option("--allow-partial", is_flag=True, help="Exit 0 even when a scope was not read.")
+@click.option(
+    "--bom-spec",
+    type=click.Choice(["1.6", "1.7"]),
+    default="1.6",
+    show_default=True,
+    help="CycloneDX specification version of -o cyclonedx=PATH.",
+)
 @click.option("--top", type=click.IntRange(1), default=50, show_default=True)
 @click.option(
     "--window",
@@ -79,6 +93,7 @@ def merge(
     waivers_file: Path | None,
     baseline_file: Path | None,
     allow_partial: bool,
+    bom_spec: str,
     top: int,
     window_hours: float,
 ) -> None:
@@ -110,49 +125,27 @@ def merge(
         merged = join(results)
     except MergeError as exc:
         app.abort(str(exc))
-    result = evaluate_merged(merged)
-    from aiscan.scan import apply_policy, exit_code
+    from aiscan.core.model import ScanInfo
+    from aiscan.scan import assemble
 
-    result = apply_policy(
-        result,
+    info = ScanInfo(
+        started=merged.started,
+        finished=merged.finished,
+        scope=merged.scope,
+        identity=merged.identity,
+    )
+    # Shard findings are not used: the rules judge the merged inventory as a whole.
+    conclude(
+        app,
+        assemble(merged.inventory, info),
+        store=store,
         waivers=waivers,
         baseline=baseline,
-        baseline_source=str(baseline_file) if baseline_file else "baseline",
-    )
-    result = with_lifecycle(app, store, result)
-    emit(app, result, command="scan", fmt=fmt, outputs=parsed, top=top)
-    threshold = Severity(fail_on.lower()) if fail_on else None
-    report_gate(app, result, threshold)
-    code = exit_code(result, threshold, allow_partial)
-    raise click.exceptions.Exit(save(app, store, result, code))
-
-
-def _formats() -> list[str]:
-    from aiscan.core import plugins
-
-    return plugins.names("reporters")
-
-
-def evaluate_merged(merged: Any) -> ScanResult:
-    """The merged inventory with rules evaluated on all of it (shard findings are not used)."""
-    from aiscan import __version__
-    from aiscan.core.engine import evaluate
-    from aiscan.core.model import ScanInfo, ToolInfo
-    from aiscan.scan import load_rules
-
-    rules, _errors = load_rules()
-    out = evaluate(merged.inventory, rules)
-    return ScanResult(
-        tool=ToolInfo(version=__version__),
-        scan=ScanInfo(
-            started=merged.started,
-            finished=merged.finished,
-            scope=merged.scope,
-            identity=merged.identity,
-        ),
-        assets=merged.inventory.assets,
-        relations=merged.inventory.relations,
-        coverage=merged.inventory.coverage,
-        findings=out.findings,
-        evaluations=out.evaluations,
+        baseline_file=baseline_file,
+        fmt=fmt,
+        outputs=parsed,
+        top=top,
+        options=bom_options(bom_spec),
+        fail_on=fail_on,
+        allow_partial=allow_partial,
     )

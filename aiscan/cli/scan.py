@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 from rich.text import Text
@@ -17,6 +17,7 @@ from aiscan.core.model import ScanResult, Severity
 
 if TYPE_CHECKING:
     from aiscan.core.waivers import Waiver
+    from aiscan.store import Store
 
 T = TypeVar("T")
 
@@ -388,12 +389,45 @@ def scan(
     **kw: Any,
 ) -> None:
     """Inventory AI assets and evaluate posture rules on them and on their relations."""
-    from aiscan.scan import apply_policy, exit_code
-
     waivers = load_waivers(app, waivers_file)
     baseline = load_baseline(app, baseline_file)
     store = open_store_or_abort(app, store_url) if store_url else None
     result = run_scan(app, evaluate_rules=True, **kw)
+    conclude(
+        app,
+        result,
+        store=store,
+        waivers=waivers,
+        baseline=baseline,
+        baseline_file=baseline_file,
+        fmt=fmt,
+        outputs=outputs,
+        top=top,
+        options=bom_options(bom_spec),
+        fail_on=fail_on,
+        allow_partial=allow_partial,
+    )
+
+
+def conclude(
+    app: App,
+    result: ScanResult,
+    *,
+    store: Store | None,
+    waivers: tuple[Waiver, ...] | None,
+    baseline: frozenset[str] | None,
+    baseline_file: Path | None,
+    fmt: str,
+    outputs: list[tuple[str, Path]],
+    top: int,
+    options: Mapping[str, Mapping[str, Any]] | None,
+    fail_on: str | None,
+    allow_partial: bool,
+) -> NoReturn:
+    """What `scan` and `merge` do with a judged result: waivers and baseline, lifecycle, every
+    output, the gate on stderr, the store, and the exit code."""
+    from aiscan.scan import apply_policy, exit_code
+
     result = apply_policy(
         result,
         waivers=waivers,
@@ -401,15 +435,7 @@ def scan(
         baseline_source=str(baseline_file) if baseline_file else "baseline",
     )
     result = with_lifecycle(app, store, result)
-    emit(
-        app,
-        result,
-        command="scan",
-        fmt=fmt,
-        outputs=outputs,
-        top=top,
-        options=bom_options(bom_spec),
-    )
+    emit(app, result, command="scan", fmt=fmt, outputs=outputs, top=top, options=options)
     threshold = Severity(fail_on.lower()) if fail_on else None
     report_gate(app, result, threshold)
     raise click.exceptions.Exit(

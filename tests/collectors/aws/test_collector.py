@@ -144,3 +144,45 @@ def test_organization_walk_reads_every_member_account_and_records_failures() -> 
     assert denied.status is CoverageStatus.DENIED
     assert "Audit" in denied.message
     assert all(a["ExternalId"] == "xyz" for a in seen)
+
+
+@mock_aws
+def test_shards_of_an_organization_assume_roles_only_in_their_own_accounts() -> None:
+    from aiscan.core.shard import Shard
+
+    org = boto3.client("organizations", region_name="us-east-1")
+    org.create_organization(FeatureSet="ALL")
+    for name in ("a", "b", "c"):
+        org.create_account(AccountName=name, Email=f"{name}@example.com")
+    every = {a["Id"] for a in org.list_accounts()["Accounts"]}
+    assert len(every) == 4
+    read: list[set[str]] = []
+    for k in (1, 2):
+        assumed: list[str] = []
+
+        def assume(params: dict[str, Any], assumed: list[str] = assumed, **kw: Any) -> None:
+            assumed.append(awsfake._params(params)["RoleArn"].split(":")[4])
+
+        inv = awsfake.collect(
+            services=("sagemaker",),
+            handlers={"before-call.sts.AssumeRole": assume},
+            org=True,
+            assume_role="Audit",
+            shard=Shard(k, 2),
+        )
+        accounts = {c.account for c in cov(inv, service="sagemaker")}
+        assert set(assumed) <= accounts and len(accounts) == 2
+        read.append(accounts)
+    assert read[0] | read[1] == every and not read[0] & read[1]
+
+
+@mock_aws
+def test_more_shards_than_accounts_split_the_regions_of_the_account() -> None:
+    from aiscan.core.shard import Shard
+
+    regions = ("eu-west-1", "us-east-1", "us-west-2")
+    seen = []
+    for k in (1, 2):
+        inv = awsfake.collect(regions=regions, services=("sagemaker",), shard=Shard(k, 2))
+        seen.append({c.region for c in cov(inv, service="sagemaker")})
+    assert seen == [{"eu-west-1", "us-west-2"}, {"us-east-1"}]
