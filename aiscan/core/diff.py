@@ -18,6 +18,7 @@ guardrails and model reference. One level of a dict-valued attribute is looked i
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Collection, Iterable, Mapping
 from datetime import datetime
@@ -130,6 +131,7 @@ _ASPECT_FRAGMENTS: tuple[tuple[Aspect, tuple[str, ...]], ...] = (
 )
 
 
+@functools.lru_cache(maxsize=4096)
 def aspect_of(attribute: str) -> Aspect | None:
     """The security aspect an attribute name belongs to, or None (not compared)."""
     name = attribute.lower()
@@ -452,7 +454,7 @@ def attribute_changes(
                     for c in _flat_changes(a, b)
                 )
             continue
-        if _canon(a) != _canon(b):
+        if not _same(a, b):
             out.append(_change(name, aspect, a, b))
     return tuple(out)
 
@@ -462,9 +464,14 @@ def _flat_changes(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[Attrib
     for name in sorted(set(old) | set(new)):
         aspect = aspect_of(str(name))
         a, b = old.get(name, _ABSENT), new.get(name, _ABSENT)
-        if aspect is not None and _canon(a) != _canon(b):
+        if aspect is not None and not _same(a, b):
             out.append(_change(str(name), aspect, a, b))
     return out
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Equal values, or lists equal but for their order (security groups, principals)."""
+    return bool(a == b) or _canon(a) == _canon(b)
 
 
 class _Absent:
