@@ -249,3 +249,18 @@ def test_hostile_names_and_values_stay_inert_in_markdown_and_table(tmp_path):
     assert "&lt;img src=x" in html  # shown, as text
     table = invoke({}, "diff", str(old), str(new)).stdout
     assert "\x1b" not in table and "endpoint_url" in table
+
+
+def test_a_scope_one_scan_could_not_read_exits_3_and_says_so(tmp_path):
+    ok = _result((), 1)
+    denied = ok.model_copy(
+        update={"coverage": (ok.coverage[0].model_copy(update={"status": CoverageStatus.DENIED}),)}
+    )
+    old, new = tmp_path / "o.json", tmp_path / "n.json"
+    old.write_text(ok.model_dump_json())
+    new.write_text(denied.model_dump_json())
+    res = invoke({}, "diff", str(old), str(new), "--format", "json")
+    assert res.exit_code == 3
+    d = json.loads(res.stdout)
+    assert d["scope"]["unread"] == [f"aws {ACCOUNT} us-east-1 sagemaker (denied)"]
+    assert invoke({}, "diff", str(old), str(new), "--allow-partial").exit_code == 0
