@@ -24,29 +24,25 @@ if TYPE_CHECKING:
 STORE_ENV = "AISCAN_STORE"
 
 
-def store_option(fn: Callable[..., Any]) -> Callable[..., Any]:
+def _store(*, required: bool, help_text: str) -> Callable[[Callable[..., Any]], Any]:
     return click.option(
-        "--store",
-        "store_url",
-        metavar="URL",
-        envvar=STORE_ENV,
-        help=(
-            "Keep the scan in a scan store and add first/last seen to findings: a SQLite file "
-            f"path or postgresql+psycopg://USER@HOST/DB (env {STORE_ENV}). See docs/history.md."
-        ),
-    )(fn)
+        "--store", "store_url", metavar="URL", envvar=STORE_ENV, required=required, help=help_text
+    )
 
 
-def existing_store_option(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """--store for the commands that read or maintain a store (history, prune)."""
-    return click.option(
-        "--store",
-        "store_url",
-        metavar="URL",
-        envvar=STORE_ENV,
-        required=True,
-        help=f"The scan store: a SQLite file path or postgresql+psycopg://... (env {STORE_ENV}).",
-    )(fn)
+#: --store for the commands that make a scan (scan, inventory, demo).
+store_option = _store(
+    required=False,
+    help_text=(
+        "Keep the scan in a scan store and add first/last seen to findings: a SQLite file "
+        f"path or postgresql+psycopg://USER@HOST/DB (env {STORE_ENV}). See docs/history.md."
+    ),
+)
+#: --store for the commands that read or maintain a store (history, prune).
+existing_store_option = _store(
+    required=True,
+    help_text=f"The scan store: a SQLite file path or postgresql+psycopg://... (env {STORE_ENV}).",
+)
 
 
 def display_url(url: str) -> str:
