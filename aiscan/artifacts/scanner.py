@@ -1,0 +1,172 @@
+"""Scan one artifact (a file, a directory, or a stream): detect each part's format from its bytes,
+open archives recursively within the bounds, hash everything while reading, collect the facts."""
+
+from __future__ import annotations
+
+import hashlib
+import zipfile
+from pathlib import Path
+from typing import BinaryIO
+
+from aiscan.artifacts import archives, detect, formats, pickles, safetensors
+from aiscan.artifacts.context import CHUNK, BoundHit, ScanContext, hash_file, scanning
+from aiscan.artifacts.limits import Limits
+from aiscan.artifacts.report import ArtifactScan, Member
+
+DEFAULT_LIMITS = Limits()
+
+
+def scan_path(
+    path: Path, *, location: str | None = None, limits: Limits = DEFAULT_LIMITS
+) -> ArtifactScan:
+    """Scan a local file or model directory. Nothing in it is imported, unpickled or run."""
+    loc = location or str(path)
+    label = path.name or loc
+    with scanning(limits) as ctx:
+        size: int | None = None
+        sha: str | None = None
+        fmt = "unknown"
+        try:
+            if path.is_dir():
+                fmt = archives.scan_directory(ctx, path, label)
+            else:
+                with path.open("rb") as f:
+                    size, sha = hash_file(ctx, f)
+                    fmt = scan_blob(ctx, f, label, size, depth=0)
+        except BoundHit as exc:
+            ctx.bound(str(exc))
+        except OSError as exc:
+            ctx.error(f"{label}: cannot read: {exc.strerror or exc}")
+        return _result(ctx, loc, size, sha, fmt)
+
+
+def scan_stream(
+    stream: BinaryIO, *, location: str, limits: Limits = DEFAULT_LIMITS
+) -> ArtifactScan:
+    """Scan a non-seekable stream (an object download): spooled into a private 0700 temp dir
+    under the byte bound while hashing, scanned, and deleted afterwards."""
+    label = location.rstrip("/").rsplit("/", 1)[-1] or location
+    with scanning(limits) as ctx:
+        size: int | None = None
+        sha: str | None = None
+        fmt = "unknown"
+        try:
+            spooled, size, sha = ctx.spool(stream)
+            with spooled.open("rb") as f:
+                fmt = scan_blob(ctx, f, label, size, depth=0)
+        except BoundHit as exc:
+            ctx.bound(str(exc))
+        except OSError as exc:
+            ctx.error(f"{label}: cannot read: {exc.strerror or exc}")
+        return _result(ctx, location, size, sha, fmt)
+
+
+def _result(ctx: ScanContext, loc: str, size: int | None, sha: str | None, fmt: str) -> ArtifactScan:
+    return ArtifactScan(
+        location=loc,
+        size=size,
+        sha256=sha,
+        format=fmt,
+        members=tuple(ctx.members),
+        issues=tuple(ctx.issues),
+        bounds=tuple(ctx.bounds),
+        errors=tuple(ctx.errors),
+    )
+
+
+def scan_blob(ctx: ScanContext, f: BinaryIO, label: str, size: int, *, depth: int) -> str:
+    """Scan one seekable file whose hash is already known; returns its detected format."""
+    ctx.check_time()
+    f.seek(0)
+    head = f.read(detect.HEAD)
+    fmt = detect.sniff(head, size)
+    if fmt == "pickle":
+        facts = pickles.scan_pickle(f, ctx, label, start=0)
+        fmt = facts.format
+        if _is_zip(f):  # a pickle/zip polyglot: torch.load reads the zip, pickle.load the pickle
+            archives.scan_zip(ctx, f, label, size, depth)
+    elif fmt == "zip":
+        fmt = archives.scan_zip(ctx, f, label, size, depth)
+    elif fmt == "tar":
+        fmt = archives.scan_tar(ctx, f, label, size, depth)
+    elif fmt in archives.COMPRESSED:
+        fmt = archives.scan_compressed(ctx, f, fmt, label, size, depth)
+    elif fmt == "7z":
+        archives.scan_7z(ctx, f, label, size, depth)
+    elif fmt == "safetensors":
+        safetensors.scan(f, ctx, label, size)
+    else:
+        fmt = formats.scan_other(ctx, f, fmt, head, label, size, depth)
+    return fmt
+
+
+def _is_zip(f: BinaryIO) -> bool:
+    try:
+        return zipfile.is_zipfile(f)
+    finally:
+        f.seek(0)
+
+
+def scan_member(
+    ctx: ScanContext,
+    src: BinaryIO,
+    path: str,
+    *,
+    depth: int,
+    ratio_base: int | None,
+) -> Member:
+    """Read one archive/directory member from `src`: hash it, and when its bytes are something a
+    loader acts on, spool it privately and scan it one level deeper."""
+    ctx.count_member(path)
+    head = _read_exact(src, detect.HEAD)
+    ctx.charge(len(head))
+    fmt = detect.sniff(head, 1 << 62)
+    if fmt == "safetensors":
+        fmt = "pending"  # the size check needs the whole member; decide after spooling
+    if fmt in detect.PLAIN:
+        digest = hashlib.sha256(head)
+        size = len(head)
+        while True:
+            chunk = src.read(CHUNK)
+            if not chunk:
+                break
+            digest.update(chunk)
+            size += len(chunk)
+            ctx.charge(len(chunk))
+            ctx.check_time()
+            ctx.check_ratio(size, ratio_base)
+        if fmt == "text" and size <= len(head):
+            formats.scan_text(ctx, head, path)
+        m = Member(path=path, size=size, sha256=digest.hexdigest(), format=fmt)
+        ctx.add_member(m)
+        return m
+    if depth > ctx.limits.max_depth:
+        raise_depth = f"nesting deeper than {ctx.limits.max_depth} (max_depth) at {path}"
+        ctx.bound(raise_depth)
+        m = Member(path=path, format=fmt)
+        ctx.add_member(m)
+        return m
+    spooled, size, sha = ctx.spool(src, first=head, ratio_base=ratio_base)
+    # the member is recorded before its own members so the list reads outside-in
+    index = len(ctx.members)
+    ctx.add_member(Member(path=path, size=size, sha256=sha, format=fmt))
+    try:
+        with spooled.open("rb") as f:
+            fmt = scan_blob(ctx, f, path, size, depth=depth)
+    finally:
+        spooled.unlink(missing_ok=True)
+    m = Member(path=path, size=size, sha256=sha, format=fmt)
+    ctx.members[index] = m
+    return m
+
+
+def _read_exact(src: BinaryIO, n: int) -> bytes:
+    parts: list[bytes] = []
+    left = n
+    while left > 0:
+        chunk = src.read(left)
+        if not chunk:
+            break
+        parts.append(chunk)
+        left -= len(chunk)
+    return b"".join(parts)
