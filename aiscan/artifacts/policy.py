@@ -101,6 +101,14 @@ SAFE: frozenset[tuple[str, str]] = frozenset(
         ("joblib.numpy_pickle", "NumpyArrayWrapper"),
         ("joblib.numpy_pickle", "NDArrayWrapper"),
         ("sklearn.utils._bunch", "Bunch"),
+        # TorchScript archives rebuild typed lists and tags with these helpers
+        ("torch.jit._pickle", "build_intlist"),
+        ("torch.jit._pickle", "build_floatlist"),
+        ("torch.jit._pickle", "build_boollist"),
+        ("torch.jit._pickle", "build_doublelist"),
+        ("torch.jit._pickle", "build_tensorlist"),
+        ("torch.jit._pickle", "build_tensor_from_id"),
+        ("torch.jit._pickle", "restore_type_tag"),
     }
     | {("torch", n) for n in (*_TORCH_STORAGES, *_TORCH_DTYPES)}
     | {("numpy", n) for n in ("float16 float32 float64 int8 int16 int32 int64 uint8 bool_".split())}
@@ -249,6 +257,10 @@ def classify(module: str, name: str) -> Verdict:
     if _is_exec_module(module):
         return Verdict(False, Severity.CRITICAL, "imports code, executes, or reaches OS/network")
     if module == "torch._utils" and _REBUILD.match(name):
+        return Verdict(True)
+    if module == "__torch__" or module.startswith("__torch__."):
+        # TorchScript classes come from the archive's compiled code (checked separately), not
+        # from a Python import
         return Verdict(True)
     if "." in name or not name.isidentifier():
         # pickle resolves dotted names attribute by attribute from the imported module.
