@@ -203,8 +203,7 @@ def integrity_problems(model_path: Path, signature_path: Path, bundle: _Bundle) 
             problems.append(f"missing file {name!r}")
         elif _sha256(path) != digest.lower():
             problems.append(f"hash mismatch for {name!r}")
-    for name in sorted(set(actual) - set(expected)):
-        problems.append(f"unsigned extra file {name!r}")
+    problems.extend(f"unsigned extra file {name!r}" for name in sorted(set(actual) - set(expected)))
     return problems
 
 
@@ -220,7 +219,7 @@ def _hashing_config(bundle: _Bundle, model_path: Path, signature_path: Path) -> 
     if model_path.is_dir() and signature_path.resolve().is_relative_to(model_path.resolve()):
         # model.sig kept inside the model directory is not part of the model
         ignore.append(signature_path.resolve().relative_to(model_path.resolve()))
-    config = hashing.Config()
+    config = hashing.Config()  # type: ignore[no-untyped-call]
     if serialization.get("method") == "shards":
         config.use_shard_serialization(
             hashing_algorithm=hash_type,  # type: ignore[arg-type]
@@ -239,21 +238,24 @@ def _model_signing_verify(
     """(verified, detail, signer) with the verifier matching the bundle's method."""
     from model_signing import verifying
 
+    def verifier() -> Any:
+        return verifying.Config()  # type: ignore[no-untyped-call]
+
     method = bundle.method
     attempts: list[tuple[Any, str | None]] = []
     if method == "key":
         for key in trust.public_keys:
-            config = verifying.Config().use_elliptic_key_verifier(public_key=key)
+            config = verifier().use_elliptic_key_verifier(public_key=key)
             attempts.append((config, f"key sha256:{_key_fingerprint(Path(key))}"))
     elif method == "certificate" and trust.certificate_chains:
-        config = verifying.Config().use_certificate_verifier(
+        config = verifier().use_certificate_verifier(
             certificate_chain=list(trust.certificate_chains)
         )
         attempts.append((config, bundle.signer()))
     elif method == "sigstore" and trust.sigstore_identity and trust.sigstore_issuer:
         if not trust.sigstore_trust_config:
             return False, "a Sigstore bundle needs --sigstore-trust-config to verify offline", None
-        config = verifying.Config().use_sigstore_verifier(
+        config = verifier().use_sigstore_verifier(
             identity=trust.sigstore_identity,
             oidc_issuer=trust.sigstore_issuer,
             trust_config=Path(trust.sigstore_trust_config),

@@ -125,6 +125,9 @@ def collection_options(fn: Callable[..., Any]) -> Callable[..., Any]:
             help="Exit 0 even when a scope could not be read (coverage still reports it).",
         ),
     ]
+    from aiscan.cli.deep import deep_options
+
+    fn = deep_options(fn)  # decorated first: listed last in --help
     for option in reversed(options):
         fn = option(fn)
     return fn
@@ -146,12 +149,28 @@ def run_scan(
     azure_cloud: str = "public",
     projects: tuple[str, ...] = (),
     organization: str | None = None,
+    deep: bool = False,
+    deep_max_bytes: int | None = None,
+    **signing: Any,
 ) -> ScanResult:
     from aiscan.collectors.base import CollectorConfigError, Scope
     from aiscan.scan import ScanRequest, choose_clouds, run
 
     if assume_role and not org:
         raise click.UsageError("--assume-role is used with --org")
+    options: dict[str, Any] = {
+        "subscriptions": _split(subscriptions),
+        "azure_cloud": azure_cloud,
+        "projects": _split(projects),
+        "organization": organization,
+    }
+    if deep:
+        from aiscan.cli.deep import limits, trust_config
+        from aiscan.collectors.deep import DeepOptions
+
+        options["deep"] = DeepOptions(limits=limits(deep_max_bytes), trust=trust_config(**signing))
+    elif deep_max_bytes or any(signing.values()):
+        raise click.UsageError("--deep-max-bytes and the signing options are used with --deep")
     scope = Scope(
         regions=_split(regions),
         services=_split(services),
@@ -160,12 +179,7 @@ def run_scan(
         assume_role=assume_role,
         external_id=external_id,
         max_workers=max_workers,
-        options={
-            "subscriptions": _split(subscriptions),
-            "azure_cloud": azure_cloud,
-            "projects": _split(projects),
-            "organization": organization,
-        },
+        options=options,
     )
     request = ScanRequest(clouds=_split(clouds), scope=scope, evaluate_rules=evaluate_rules)
     try:

@@ -1,4 +1,4 @@
-"""Keys, a CA and signatures generated in the tests (cryptography + model-signing), never shipped."""
+"""Keys, a CA and signatures generated in the tests (cryptography, model-signing)."""
 
 from __future__ import annotations
 
@@ -108,9 +108,7 @@ def pki(directory: Path, identity: str = "release@acme.example") -> Pki:
             critical=True,
         )
         .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.CODE_SIGNING]), critical=False)
-        .add_extension(
-            x509.SubjectAlternativeName([x509.RFC822Name(identity)]), critical=False
-        )
+        .add_extension(x509.SubjectAlternativeName([x509.RFC822Name(identity)]), critical=False)
         .add_extension(
             x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()),
             critical=False,

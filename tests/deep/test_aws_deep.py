@@ -1,0 +1,256 @@
+"""`aiscan scan --deep` in moto: SageMaker models' artifacts streamed from S3 and inspected.
+
+The CLI runs against moto's server through AWS_ENDPOINT_URL exactly as against AWS; the denied
+read runs the real collector in-process under `mock_aws` with S3 answering AccessDenied.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+from click.testing import CliRunner
+from moto import mock_aws
+
+from aiscan.cli import cli
+from aiscan.collectors.aws.guard import ReadOnlyViolation, is_read_only
+from aiscan.collectors.deep import DeepOptions
+from aiscan.core.model import CoverageStatus
+from aiscan.demo.emulator import AwsEmulator, demo_environment, demo_unset
+from aiscan.demo.estate import fill_missing_lists
+from tests import awsfake
+from tests.deep import samples
+
+ACCOUNT, REGION = "123456789012", "us-east-1"
+BUCKET = "ai-artifacts"
+SM = f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:model"
+ROLE_TRUST = json.dumps(
+    {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"Service": "sagemaker.amazonaws.com"},
+                "Action": "sts:AssumeRole",
+            }
+        ],
+    }
+)
+
+#: model name -> (object key, contents)
+ARTIFACTS = {
+    "evil": ("evil/model.tar.gz", samples.sagemaker_model_tar(malicious=True)),
+    "twin": ("twin/model.tar.gz", samples.sagemaker_model_tar(malicious=False)),
+    "bomb": ("bomb/model.zip", samples.zip_bomb()),
+    "nested": ("nested/model.zip", samples.nested_zip()),
+}
+
+
+@pytest.fixture(scope="module")
+def emulator() -> Iterator[AwsEmulator]:
+    with AwsEmulator() as emu:
+        yield emu
+
+
+@pytest.fixture
+def aws(emulator: AwsEmulator) -> AwsEmulator:
+    emulator.reset()
+    fill_missing_lists(emulator)
+    return emulator
+
+
+def _client(emu: AwsEmulator, service: str) -> Any:
+    return boto3.client(
+        service,
+        region_name=REGION,
+        endpoint_url=emu.url,
+        aws_access_key_id="seed",
+        aws_secret_access_key="seed",
+    )
+
+
+def seed(emu: AwsEmulator, extra: dict[str, str] | None = None) -> None:
+    iam, s3, sm = (_client(emu, s) for s in ("iam", "s3", "sagemaker"))
+    role = iam.create_role(RoleName="serve", AssumeRolePolicyDocument=ROLE_TRUST)["Role"]["Arn"]
+    s3.create_bucket(Bucket=BUCKET)
+    urls = {name: key for name, (key, _) in ARTIFACTS.items()}
+    for key, data in ARTIFACTS.values():
+        s3.put_object(Bucket=BUCKET, Key=key, Body=data)
+    urls.update(extra or {})
+    for name, key in urls.items():
+        sm.create_model(
+            ModelName=name,
+            ExecutionRoleArn=role,
+            PrimaryContainer={
+                "Image": f"{ACCOUNT}.dkr.ecr.{REGION}.amazonaws.com/serve@sha256:{'ab' * 32}",
+                "ModelDataUrl": f"s3://{BUCKET}/{key}",
+            },
+        )
+
+
+def run(emu: AwsEmulator, *args: str) -> tuple[int, dict[str, Any]]:
+    env = {k: v for k, v in os.environ.items() if k not in demo_unset(os.environ)}
+    env.update(demo_environment(emu.url))
+    res = CliRunner().invoke(
+        cli,
+        ["-q", "scan", "--cloud", "aws", "--regions", REGION, "--services", "sagemaker",
+         "--format", "json", *args],
+        env=env,
+        catch_exceptions=False,
+    )  # fmt: skip
+    return res.exit_code, json.loads(res.stdout)
+
+
+def scans_of(doc: dict[str, Any], name: str) -> list[dict[str, Any]]:
+    (model,) = [a for a in doc["assets"] if a["id"] == f"{SM}/{name}"]
+    return list(model["attributes"]["artifact_scans"])
+
+
+def test_deep_scan_finds_os_system_in_the_model_tarball_and_the_twin_is_clean(
+    aws: AwsEmulator,
+) -> None:
+    seed(aws)
+    code, doc = run(aws, "--deep")
+    assert code == 0  # no --fail-on: findings alone do not fail
+
+    (evil,) = scans_of(doc, "evil")
+    key, data = ARTIFACTS["evil"]
+    assert evil["location"] == f"s3://{BUCKET}/{key}"
+    assert evil["sha256"] == hashlib.sha256(data).hexdigest()
+    issues = [(i["member"], i["module"], i["name"], i["severity"]) for i in evil["issues"]]
+    assert (
+        "model.tar.gz!/model/pytorch_model.bin!/archive/data.pkl",
+        "posix",
+        "system",
+        "critical",
+    ) in issues
+
+    (twin,) = scans_of(doc, "twin")
+    assert twin["issues"] == [] and twin["bounds"] == [] and twin["errors"] == []
+    assert {m["format"] for m in twin["members"]} >= {"safetensors"}
+    assert all(m["sha256"] for m in twin["members"])
+
+    (bomb,) = scans_of(doc, "bomb")
+    assert any("bomb" in b or "ratio" in b for b in bomb["bounds"])
+    (nested,) = scans_of(doc, "nested")
+    assert any("nesting" in b for b in nested["bounds"])
+
+    (cov,) = [c for c in doc["coverage"] if c["service"] == "s3-artifacts"]
+    assert (cov["status"], cov["account"], cov["assets"]) == ("ok", ACCOUNT, 4)
+
+
+def test_findings_name_the_object_the_member_and_the_global(aws: AwsEmulator) -> None:
+    seed(aws)
+    code, doc = run(aws, "--deep", "--fail-on", "critical")
+    assert code == 1
+    critical = [f for f in doc["findings"] if f["severity"] == "critical"]
+    assert {f["asset_id"] for f in critical} == {f"{SM}/evil"}
+    text = json.dumps(critical)
+    assert f"s3://{BUCKET}/evil/model.tar.gz" in text
+    assert "archive/data.pkl" in text
+    assert "posix" in text and "system" in text
+    twin = [f for f in doc["findings"] if f["asset_id"] == f"{SM}/twin"]
+    assert not [f for f in twin if f["rule_id"].startswith("XC-ART")]
+    manual = {
+        (e["asset_id"], e["rule_id"])
+        for e in doc["evaluations"]
+        if e["status"] == "manual" and e["rule_id"].startswith("XC-ART")
+    }
+    assert {a for a, _ in manual} >= {f"{SM}/bomb", f"{SM}/nested"}
+
+
+def test_without_deep_nothing_is_read_and_no_artifact_scans(aws: AwsEmulator) -> None:
+    seed(aws)
+    code, doc = run(aws)
+    assert code == 0
+    assert not any("artifact_scans" in a["attributes"] for a in doc["assets"])
+    assert not [c for c in doc["coverage"] if c["service"] == "s3-artifacts"]
+
+
+def test_a_missing_artifact_is_an_incomplete_scan(aws: AwsEmulator) -> None:
+    seed(aws, extra={"gone": "gone/model.tar.gz"})
+    code, doc = run(aws, "--deep", "--fail-on", "critical")
+    assert code == 1  # the critical finding wins over incompleteness
+    code, doc = run(aws, "--deep")
+    assert code == 3
+    (cov,) = [c for c in doc["coverage"] if c["service"] == "s3-artifacts"]
+    assert cov["status"] == "error"
+    assert "gone/model.tar.gz" in cov["message"]
+    (gone,) = scans_of(doc, "gone")
+    assert gone["errors"]
+
+
+@mock_aws
+def test_denied_object_read_is_denied_coverage_and_the_model_is_manual() -> None:
+    s3 = boto3.client("s3", region_name=REGION)
+    s3.create_bucket(Bucket=BUCKET)
+    s3.put_object(Bucket=BUCKET, Key="m/model.tar.gz", Body=samples.sagemaker_model_tar(True))
+    iam = boto3.client("iam", region_name=REGION)
+    role = iam.create_role(RoleName="r", AssumeRolePolicyDocument=ROLE_TRUST)["Role"]["Arn"]
+    boto3.client("sagemaker", region_name=REGION).create_model(
+        ModelName="m",
+        ExecutionRoleArn=role,
+        PrimaryContainer={"Image": "x", "ModelDataUrl": f"s3://{BUCKET}/m/model.tar.gz"},
+    )
+    denied = awsfake.error("AccessDenied", "not authorized to perform s3:GetObject", 403)
+    inv = awsfake.collect(
+        services=("sagemaker",),
+        handlers={"before-call.s3.HeadObject": denied, "before-call.s3.GetObject": denied},
+        options={"deep": DeepOptions()},
+    )
+    (cov,) = [c for c in inv.coverage if c.service == "s3-artifacts"]
+    assert cov.status is CoverageStatus.DENIED
+    assert "AccessDenied" in cov.message
+    model = inv.get(f"{SM}/m")
+    assert model is not None
+    (scan,) = model.attributes["artifact_scans"]
+    assert scan["errors"] and not scan["issues"]
+
+
+@pytest.mark.parametrize(
+    ("operation", "deep", "allowed"),
+    [
+        ("GetObject", False, False),
+        ("GetObject", True, True),
+        ("HeadObject", False, True),
+        ("GetObjectAcl", True, False),
+        ("PutObject", True, False),
+        ("DeleteObject", True, False),
+        ("RestoreObject", True, False),
+        ("CopyObject", True, False),
+    ],
+)
+def test_guard_allows_object_reads_only_for_deep(operation: str, deep: bool, allowed: bool) -> None:
+    assert is_read_only("s3", operation, object_reads=deep) is allowed
+
+
+@mock_aws
+def test_deep_session_reads_objects_but_still_refuses_writes() -> None:
+    from aiscan.collectors.aws import AwsCollector
+
+    boto3.client("s3", region_name=REGION).create_bucket(Bucket=BUCKET)
+    boto3.client("s3", region_name=REGION).put_object(Bucket=BUCKET, Key="k", Body=b"x")
+    collector = AwsCollector()
+    plain = collector._new_session(None).client("s3", region_name=REGION)
+    with pytest.raises(ReadOnlyViolation, match="GetObject"):
+        plain.get_object(Bucket=BUCKET, Key="k")
+    collector.object_reads = True
+    deep = collector._new_session(None).client("s3", region_name=REGION)
+    assert deep.get_object(Bucket=BUCKET, Key="k")["Body"].read() == b"x"
+    with pytest.raises(ReadOnlyViolation, match="PutObject"):
+        deep.put_object(Bucket=BUCKET, Key="k", Body=b"overwritten")
+    with pytest.raises(ReadOnlyViolation, match="DeleteObject"):
+        deep.delete_object(Bucket=BUCKET, Key="k")
+    body = boto3.client("s3", region_name=REGION).get_object(Bucket=BUCKET, Key="k")["Body"]
+    assert body.read() == b"x"
+
+
+def test_marker_never_created(tmp_path: Path) -> None:
+    """The payload of the malicious sample was never run by any scan of this module."""
+    assert not Path(samples.MARKER).exists()
