@@ -4,6 +4,7 @@ way a `__reduce__` payload pickles, without pickling a live object."""
 
 from __future__ import annotations
 
+import gzip
 import io
 import json
 import struct
@@ -40,10 +41,15 @@ def torch_zip(pkl: bytes, name: str = "archive") -> bytes:
     """A PyTorch-style zip (``archive/data.pkl`` + ``archive/version``)."""
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as z:
-        z.writestr(f"{name}/data.pkl", pkl)
-        z.writestr(f"{name}/version", "3\n")
-        z.writestr(f"{name}/data/0", b"\x00" * 16)
+        z.writestr(_entry(f"{name}/data.pkl"), pkl)
+        z.writestr(_entry(f"{name}/version"), "3\n")
+        z.writestr(_entry(f"{name}/data/0"), b"\x00" * 16)
     return buf.getvalue()
+
+
+def _entry(name: str) -> zipfile.ZipInfo:
+    """A zip entry with a fixed timestamp, so a sample's bytes (and hash) are reproducible."""
+    return zipfile.ZipInfo(name, date_time=(2026, 3, 1, 0, 0, 0))
 
 
 def safetensors() -> bytes:
@@ -55,8 +61,12 @@ def safetensors() -> bytes:
 
 
 def tar_gz(files: dict[str, bytes]) -> bytes:
+    """Reproducible: the same files give the same bytes (gzip mtime 0)."""
     buf = io.BytesIO()
-    with tarfile.open(fileobj=buf, mode="w:gz") as tar:
+    with (
+        gzip.GzipFile(fileobj=buf, mode="wb", mtime=0) as gz,
+        tarfile.open(fileobj=gz, mode="w") as tar,
+    ):
         for name, data in files.items():
             info = tarfile.TarInfo(name)
             info.size = len(data)
@@ -82,7 +92,7 @@ def nested_zip(depth: int = 12) -> bytes:
     for level in range(depth):
         buf = io.BytesIO()
         with zipfile.ZipFile(buf, "w") as z:
-            z.writestr(f"level{level}.zip" if level else "model.safetensors", data)
+            z.writestr(_entry(f"level{level}.zip" if level else "model.safetensors"), data)
         data = buf.getvalue()
     return data
 
