@@ -24,7 +24,7 @@ def cli(ctx: click.Context, quiet: bool) -> None:
 
 
 def _register() -> None:
-    from aiscan.cli import bom, demo, plugins, rules, scan, show
+    from aiscan.cli import artifacts, bom, demo, plugins, rules, scan, show
 
     cli.add_command(scan.inventory)
     cli.add_command(scan.scan)
@@ -33,6 +33,7 @@ def _register() -> None:
     cli.add_command(rules.rules)
     cli.add_command(plugins.plugins_cmd)
     cli.add_command(demo.demo)
+    cli.add_command(artifacts.artifacts)
 
 
 _register()
