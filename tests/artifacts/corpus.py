@@ -615,7 +615,7 @@ def build(marker: Path, tmp: Path) -> list[Sample]:
         Sample("benign.npy", good_npy.getvalue(), frozenset(), fmt="numpy"),
         Sample("evil.npy", evil_npy.getvalue(), frozenset({"numpy-object-array", "pickle-global"}), posix, fmt="numpy-object"),
         Sample("benign.npz", npz({"a.npy": good_npy.getvalue()}), frozenset(), fmt="npz"),
-        Sample("evil.npz", npz({"a.npy": good_npy.getvalue(), "b.npy": evil_npy.getvalue()}), frozenset({"numpy-object-array", "pickle-global"}), posix),
+        Sample("evil.npz", npz({"a.npy": good_npy.getvalue(), "b.npy": evil_npy.getvalue()}), frozenset({"numpy-object-array", "pickle-global"}), posix, fmt="npz"),
         # archives
         Sample("benign-model.tar.gz", tar_gz({"model/model.safetensors": benign_safetensors(), "model/config.json": b'{"model_type": "bert"}'}), frozenset(), fmt="tar.gz"),
         Sample("evil-model.tar.gz", tar_gz({"model/model.pkl": evil, "model/config.json": b"{}"}), crit, posix, fmt="tar.gz"),
