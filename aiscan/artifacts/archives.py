@@ -18,10 +18,10 @@ import zipfile
 import zlib
 from collections import Counter
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO, BinaryIO, cast
 
 from aiscan.artifacts import scanner
-from aiscan.artifacts.context import BoundHit, ScanContext
+from aiscan.artifacts.context import BoundHit, Readable, ScanContext
 from aiscan.artifacts.report import Member
 from aiscan.core.model import Severity
 
@@ -45,7 +45,7 @@ class _Meter:
 class _Metered:
     """A member stream that feeds the container's meter and a CRC-32 as it is read."""
 
-    def __init__(self, src: BinaryIO, meter: _Meter) -> None:
+    def __init__(self, src: Readable, meter: _Meter) -> None:
         self._src = src
         self._meter = meter
         self.crc = 0
@@ -140,9 +140,9 @@ def _zip_member(
             # Loaders such as torch ignore a wrong CRC; a scanner that stops on it is bypassed.
             # Read on, compute the CRC ourselves, and report the lie.
             ext._expected_crc = None  # type: ignore[attr-defined]
-            metered = _Metered(ext, meter)  # type: ignore[arg-type]
+            metered = _Metered(ext, meter)
             base = max(info.compress_size, 1)
-            m = scanner.scan_member(ctx, metered, path, depth=depth + 1, ratio_base=base)  # type: ignore[arg-type]
+            m = scanner.scan_member(ctx, metered, path, depth=depth + 1, ratio_base=base)
     except BoundHit:
         raise
     except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, zlib.error) as exc:
@@ -174,7 +174,9 @@ def _local_name(f: BinaryIO, info: zipfile.ZipInfo) -> str | None:
 def _zip_kind(infos: list[zipfile.ZipInfo], members: list[Member]) -> str:
     names = [i.filename for i in infos]
     if any(n == "data.pkl" or n.endswith("/data.pkl") for n in names):
-        if any("/code/" in n or n.startswith("code/") or n.endswith("constants.pkl") for n in names):
+        if any(
+            "/code/" in n or n.startswith("code/") or n.endswith("constants.pkl") for n in names
+        ):
             return "torchscript"
         return "pytorch-zip"
     if "config.json" in names and ("metadata.json" in names or "model.weights.h5" in names):
@@ -188,12 +190,14 @@ def _zip_kind(infos: list[zipfile.ZipInfo], members: list[Member]) -> str:
 
 
 def scan_tar(
-    ctx: ScanContext, f: BinaryIO, label: str, size: int, depth: int, *, kind: str = "tar"
+    ctx: ScanContext, f: Readable, label: str, size: int, depth: int, *, kind: str = "tar"
 ) -> str:
     member: str | None = label
     meter = _Meter(ctx, size)
     try:
-        with tarfile.open(fileobj=f, mode="r|") as tar:  # stream mode: sequential, flat memory
+        with tarfile.open(
+            fileobj=cast(IO[bytes], f), mode="r|"
+        ) as tar:  # stream mode: sequential, flat memory
             for ti in tar:
                 ctx.check_time()
                 _path_issue(ctx, label, ti.name, member)
@@ -215,7 +219,11 @@ def scan_tar(
                 if src is None:
                     continue
                 scanner.scan_member(
-                    ctx, _Metered(src, meter), path, depth=depth + 1, ratio_base=None  # type: ignore[arg-type]
+                    ctx,
+                    _Metered(src, meter),
+                    path,
+                    depth=depth + 1,
+                    ratio_base=None,
                 )
     except BoundHit:
         raise
@@ -224,14 +232,14 @@ def scan_tar(
     return kind
 
 
-def _decompressor(fmt: str, f: BinaryIO) -> BinaryIO:
+def _decompressor(fmt: str, f: BinaryIO) -> Readable:
     if fmt == "gzip":
-        return gzip.GzipFile(fileobj=f, mode="rb")  # type: ignore[return-value]
+        return gzip.GzipFile(fileobj=f, mode="rb")
     if fmt == "bzip2":
-        return bz2.BZ2File(f)  # type: ignore[return-value]
+        return bz2.BZ2File(f)
     if fmt == "xz":
-        return lzma.LZMAFile(f)  # type: ignore[return-value]
-    return _ZlibReader(f)  # type: ignore[return-value]
+        return lzma.LZMAFile(f)
+    return _ZlibReader(f)
 
 
 class _ZlibReader:
@@ -265,7 +273,14 @@ def scan_compressed(
         return fmt
     if len(head) > 262 and head[257:262] == b"ustar":
         f.seek(0)
-        return scan_tar(ctx, _Ratioed(_decompressor(fmt, f), ctx, size), label, size, depth, kind=f"tar.{_SUFFIX[fmt].lstrip('.') or fmt}")  # type: ignore[arg-type]
+        return scan_tar(
+            ctx,
+            _Ratioed(_decompressor(fmt, f), ctx, size),
+            label,
+            size,
+            depth,
+            kind=f"tar.{_SUFFIX[fmt].lstrip('.') or fmt}",
+        )
     f.seek(0)
     name = label.rsplit("!/", 1)[-1].rsplit("/", 1)[-1]
     suffix = _SUFFIX[fmt]
@@ -273,7 +288,7 @@ def scan_compressed(
     try:
         scanner.scan_member(
             ctx,
-            _Ratioed(_decompressor(fmt, f), ctx, size),  # type: ignore[arg-type]
+            _Ratioed(_decompressor(fmt, f), ctx, size),
             f"{label}!/{inner}",
             depth=depth + 1,
             ratio_base=size,
@@ -288,7 +303,7 @@ def scan_compressed(
 class _Ratioed:
     """A decompressing stream checked against the expansion-ratio bound of its compressed size."""
 
-    def __init__(self, src: BinaryIO, ctx: ScanContext, base: int) -> None:
+    def __init__(self, src: Readable, ctx: ScanContext, base: int) -> None:
         self._src = src
         self._meter = _Meter(ctx, base)
 
@@ -353,7 +368,9 @@ def _scan_tree(ctx: ScanContext, root: Path, label: str, depth: int, *, sep: str
                 continue  # dangling or pointing at a directory
             try:
                 with full.open("rb") as src:
-                    out.append(scanner.scan_member(ctx, src, path, depth=depth + 1, ratio_base=None))
+                    out.append(
+                        scanner.scan_member(ctx, src, path, depth=depth + 1, ratio_base=None)
+                    )
             except OSError as exc:
                 ctx.error(f"{path}: cannot read: {exc.strerror or exc}")
     return out

@@ -15,13 +15,19 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, Protocol
 
 from aiscan.artifacts.limits import Limits
 from aiscan.artifacts.report import Issue, Member
 from aiscan.core.model import Severity
 
 CHUNK = 1 << 20
+
+
+class Readable(Protocol):
+    """What member streams offer: sequential reads (zip/tar entries, decompressors)."""
+
+    def read(self, n: int = -1, /) -> bytes: ...
 
 
 class BoundHit(Exception):  # noqa: N818 - it is a condition, not a programming error
@@ -112,7 +118,7 @@ class ScanContext:
         return Path(name)
 
     def spool(
-        self, src: BinaryIO, *, first: bytes = b"", ratio_base: int | None = None
+        self, src: Readable, *, first: bytes = b"", ratio_base: int | None = None
     ) -> tuple[Path, int, str]:
         """Copy a stream into the private spool while hashing it; returns (path, size, sha256)."""
         path = self.spool_path()
@@ -143,7 +149,7 @@ class ScanContext:
             self._tmp = None
 
 
-def _chunks(src: BinaryIO, first: bytes) -> Iterator[bytes]:
+def _chunks(src: Readable, first: bytes) -> Iterator[bytes]:
     if first:
         yield first
     while True:

@@ -68,7 +68,8 @@ def _keras_module(module: str) -> bool:
 
 
 def _lambda(ctx: ScanContext, node: dict[str, Any], label: str) -> None:
-    config = node.get("config") if isinstance(node.get("config"), dict) else {}
+    raw = node.get("config")
+    config: dict[str, Any] = raw if isinstance(raw, dict) else {}
     name = str(config.get("name") or "lambda")[:200]
     code = b"".join(_code_blobs(config.get("function")))
     hits = sorted({m.decode() for m in _DANGEROUS_NAMES.findall(code)})

@@ -169,7 +169,9 @@ def scan_savedmodel(ctx: ScanContext, f: BinaryIO, label: str, size: int) -> str
     return "tf-savedmodel"
 
 
-def _graph_ops(ctx: ScanContext, src: Source, off: int, ln: int, seen: set[str], label: str) -> None:
+def _graph_ops(
+    ctx: ScanContext, src: Source, off: int, ln: int, seen: set[str], label: str
+) -> None:
     for num, wire, o, n in fields(src, off, off + ln):
         if wire != LEN:
             continue

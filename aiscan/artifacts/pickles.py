@@ -15,7 +15,7 @@ import math
 import pickletools
 import re
 from dataclasses import dataclass, field
-from typing import Any, BinaryIO
+from typing import IO, Any, BinaryIO, cast
 
 from aiscan.artifacts.context import ScanContext
 from aiscan.artifacts.policy import classify
@@ -303,8 +303,10 @@ class _Walker:
             self.walk(r, 10_000_000)
             return
         size = _itemsize(descr)
-        if size is None or not isinstance(shape, tuple) or not all(
-            isinstance(d, int) and d >= 0 for d in shape
+        if (
+            size is None
+            or not isinstance(shape, tuple)
+            or not all(isinstance(d, int) and d >= 0 for d in shape)
         ):
             raise PickleError("joblib array with an unreadable dtype or shape", pos)
         nbytes = size * math.prod(shape)
@@ -325,9 +327,28 @@ class _Dict:
 
 _PUSH_CONST: dict[str, Any] = {"NONE": None, "NEWTRUE": True, "NEWFALSE": False}
 _PUSH_ARG = frozenset(
-    "INT BININT BININT1 BININT2 LONG LONG1 LONG4 STRING BINSTRING SHORT_BINSTRING BINBYTES "
-    "SHORT_BINBYTES BINBYTES8 BYTEARRAY8 UNICODE SHORT_BINUNICODE BINUNICODE BINUNICODE8 FLOAT "
-    "BINFLOAT".split()
+    [
+        "INT",
+        "BININT",
+        "BININT1",
+        "BININT2",
+        "LONG",
+        "LONG1",
+        "LONG4",
+        "STRING",
+        "BINSTRING",
+        "SHORT_BINSTRING",
+        "BINBYTES",
+        "SHORT_BINBYTES",
+        "BINBYTES8",
+        "BYTEARRAY8",
+        "UNICODE",
+        "SHORT_BINUNICODE",
+        "BINUNICODE",
+        "BINUNICODE8",
+        "FLOAT",
+        "BINFLOAT",
+    ]
 )
 
 
@@ -384,7 +405,7 @@ def _read_arg(r: _Reader, op: pickletools.OpcodeInfo) -> Any:
         return None
     counted = _COUNTED.get(op.arg.name)
     if counted is None:
-        return op.arg.reader(r)
+        return op.arg.reader(cast(IO[bytes], r))
     width, signed, kind = counted
     raw = r.read(width)
     if len(raw) != width:

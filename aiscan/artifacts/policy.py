@@ -12,17 +12,61 @@ from dataclasses import dataclass
 
 from aiscan.core.model import Severity
 
-_TORCH_STORAGES = (
-    "Storage FloatStorage DoubleStorage HalfStorage BFloat16Storage LongStorage IntStorage "
-    "ShortStorage CharStorage ByteStorage BoolStorage ComplexFloatStorage ComplexDoubleStorage "
-    "QUInt8Storage QInt8Storage QInt32Storage QUInt4x2Storage QUInt2x4Storage UntypedStorage "
-    "TypedStorage"
-).split()
-_TORCH_DTYPES = (
-    "float32 float64 float16 bfloat16 float8_e4m3fn float8_e5m2 float8_e4m3fnuz float8_e5m2fnuz "
-    "int8 int16 int32 int64 uint8 uint16 uint32 uint64 bool complex64 complex128 qint8 quint8 "
-    "qint32 quint4x2 float double half long int short cfloat cdouble"
-).split()
+_TORCH_STORAGES = [
+    "Storage",
+    "FloatStorage",
+    "DoubleStorage",
+    "HalfStorage",
+    "BFloat16Storage",
+    "LongStorage",
+    "IntStorage",
+    "ShortStorage",
+    "CharStorage",
+    "ByteStorage",
+    "BoolStorage",
+    "ComplexFloatStorage",
+    "ComplexDoubleStorage",
+    "QUInt8Storage",
+    "QInt8Storage",
+    "QInt32Storage",
+    "QUInt4x2Storage",
+    "QUInt2x4Storage",
+    "UntypedStorage",
+    "TypedStorage",
+]
+_TORCH_DTYPES = [
+    "float32",
+    "float64",
+    "float16",
+    "bfloat16",
+    "float8_e4m3fn",
+    "float8_e5m2",
+    "float8_e4m3fnuz",
+    "float8_e5m2fnuz",
+    "int8",
+    "int16",
+    "int32",
+    "int64",
+    "uint8",
+    "uint16",
+    "uint32",
+    "uint64",
+    "bool",
+    "complex64",
+    "complex128",
+    "qint8",
+    "quint8",
+    "qint32",
+    "quint4x2",
+    "float",
+    "double",
+    "half",
+    "long",
+    "int",
+    "short",
+    "cfloat",
+    "cdouble",
+]
 
 #: Exact (module, name) pairs that only rebuild data.
 SAFE: frozenset[tuple[str, str]] = frozenset(
@@ -111,7 +155,12 @@ SAFE: frozenset[tuple[str, str]] = frozenset(
         ("torch.jit._pickle", "restore_type_tag"),
     }
     | {("torch", n) for n in (*_TORCH_STORAGES, *_TORCH_DTYPES)}
-    | {("numpy", n) for n in ("float16 float32 float64 int8 int16 int32 int64 uint8 bool_".split())}
+    | {
+        ("numpy", n)
+        for n in (
+            ["float16", "float32", "float64", "int8", "int16", "int32", "int64", "uint8", "bool_"]
+        )
+    }
 )
 
 #: Modules whose *classes* (CamelCase names) only hold model state when unpickled. Functions in
@@ -232,9 +281,40 @@ _EXEC = (
 )
 #: Builtins that execute code, import, reach files, or fetch arbitrary attributes (gadgets).
 _EXEC_BUILTINS = frozenset(
-    "eval exec execfile compile __import__ open file input raw_input breakpoint getattr setattr "
-    "delattr globals locals vars dir help memoryview classmethod staticmethod property super "
-    "type reload apply exit quit copyright credits license print".split()
+    [
+        "eval",
+        "exec",
+        "execfile",
+        "compile",
+        "__import__",
+        "open",
+        "file",
+        "input",
+        "raw_input",
+        "breakpoint",
+        "getattr",
+        "setattr",
+        "delattr",
+        "globals",
+        "locals",
+        "vars",
+        "dir",
+        "help",
+        "memoryview",
+        "classmethod",
+        "staticmethod",
+        "property",
+        "super",
+        "type",
+        "reload",
+        "apply",
+        "exit",
+        "quit",
+        "copyright",
+        "credits",
+        "license",
+        "print",
+    ]
 )
 _BUILTIN_MODULES = frozenset({"builtins", "__builtin__", "__builtins__"})
 

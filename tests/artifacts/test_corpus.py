@@ -29,7 +29,11 @@ def _scan(name: str) -> ArtifactScan:
 
 
 def _findings(scan: ArtifactScan) -> list[tuple[str, Severity]]:
-    a = asset("model", "arn:aws:sagemaker:us-east-1:1:model/m", artifact_scans=[scan.model_dump(mode="json")])
+    a = asset(
+        "model",
+        "arn:aws:sagemaker:us-east-1:1:model/m",
+        artifact_scans=[scan.model_dump(mode="json")],
+    )
     out = evaluate(inventory([a]), RULES)
     return [(f.rule_id, f.severity) for f in out.findings]
 

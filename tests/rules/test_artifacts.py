@@ -33,8 +33,12 @@ def issue(code, severity=Severity.CRITICAL, **kw):
     return Issue(code=code, severity=severity, member="model.tar.gz!/model.pkl", **kw)
 
 
-PKL = Member(path="model.tar.gz!/model/pytorch_model.bin", size=5, sha256="cd" * 32, format="pytorch-zip")
-SAFE = Member(path="model.tar.gz!/model/model.safetensors", size=5, sha256="ef" * 32, format="safetensors")
+PKL = Member(
+    path="model.tar.gz!/model/pytorch_model.bin", size=5, sha256="cd" * 32, format="pytorch-zip"
+)
+SAFE = Member(
+    path="model.tar.gz!/model/model.safetensors", size=5, sha256="ef" * 32, format="safetensors"
+)
 
 
 def _id(name):
@@ -111,7 +115,12 @@ def test_keras_code():
 
 
 def test_chat_template():
-    inv = inventory([model("ssti", scan(issue("gguf-template", name="tokenizer.chat_template"))), model("ok", scan(fmt="gguf"))])
+    inv = inventory(
+        [
+            model("ssti", scan(issue("gguf-template", name="tokenizer.chat_template"))),
+            model("ok", scan(fmt="gguf")),
+        ]
+    )
     assert failing_ids(art.chat_template, inv) == {_id("ssti")}
 
 
@@ -119,7 +128,10 @@ def test_graph_ops():
     inv = inventory(
         [
             model("tf", scan(issue("tf-dangerous-op", name="PyFunc"))),
-            model("onnx", scan(issue("onnx-custom-op", Severity.MEDIUM, module="com.evil", name="Shell"))),
+            model(
+                "onnx",
+                scan(issue("onnx-custom-op", Severity.MEDIUM, module="com.evil", name="Shell")),
+            ),
             model("ok", scan(fmt="onnx")),
         ]
     )
