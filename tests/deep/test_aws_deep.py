@@ -254,3 +254,51 @@ def test_deep_session_reads_objects_but_still_refuses_writes() -> None:
 def test_marker_never_created(tmp_path: Path) -> None:
     """The payload of the malicious sample was never run by any scan of this module."""
     assert not Path(samples.MARKER).exists()
+
+
+def _comparable(findings: list[dict[str, Any]]) -> list[tuple[str, str, str]]:
+    """A finding without where it was found: rule, severity and the evidence but its location."""
+    out = []
+    for f in findings:
+        if not f["rule_id"].startswith("XC-ART"):
+            continue
+        evidence = {k: v for k, v in f["evidence"].items() if k != "location"}
+        out.append((f["rule_id"], f["severity"], json.dumps(evidence, sort_keys=True)))
+    return sorted(out)
+
+
+def test_aiscan_artifacts_on_a_directory_of_the_same_files_reports_the_same(
+    aws: AwsEmulator, tmp_path: Path
+) -> None:
+    seed(aws)
+    _, cloud = run(aws, "--deep")
+    for key, data in ARTIFACTS.values():
+        (tmp_path / key).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / key).write_bytes(data)
+    res = CliRunner().invoke(cli, ["-q", "artifacts", str(tmp_path), "--format", "json"])
+    assert res.exit_code == 0, res.output
+    local = json.loads(res.stdout)
+
+    assert _comparable(local["findings"]) == _comparable(cloud["findings"])
+    assert _comparable(cloud["findings"])  # the malicious pickle is among them
+
+    def unsigned(doc: dict[str, Any]) -> set[str]:
+        return {
+            loc.rsplit("/", 2)[-2] + "/" + loc.rsplit("/", 1)[-1]
+            for f in doc["findings"]
+            if f["rule_id"] == "XC-PROV-002"
+            for loc in f["evidence"]["unsigned"]
+        }
+
+    assert unsigned(local) == unsigned(cloud) == {key for key, _ in ARTIFACTS.values()}
+
+    def bounds(doc: dict[str, Any]) -> set[str]:
+        """Which bounds stopped the artifact rules (manual), in either report."""
+        reasons = " ".join(
+            e["reason"]
+            for e in doc["evaluations"]
+            if e["status"] == "manual" and e["rule_id"].startswith("XC-ART")
+        )
+        return {word for word in ("bomb", "nesting") if word in reasons}
+
+    assert bounds(local) == bounds(cloud) == {"bomb", "nesting"}
