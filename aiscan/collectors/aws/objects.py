@@ -12,8 +12,9 @@ from contextlib import contextmanager
 from typing import Any, BinaryIO
 
 from aiscan.artifacts.remote import ObjectInfo, ObjectRef
+from aiscan.collectors.aws.permissions import DEEP_PERMISSIONS
 
-PERMISSIONS = ("s3:GetObject", "s3:ListBucket")
+PERMISSIONS = DEEP_PERMISSIONS
 SERVICE = "s3-artifacts"
 
 

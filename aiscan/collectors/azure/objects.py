@@ -33,15 +33,13 @@ from aiscan.collectors.azure.arm import (
     _static_token_policy,
 )
 from aiscan.collectors.azure.guard import ReadOnlyPolicy
+from aiscan.collectors.azure.permissions import DEEP_DATA_ACTIONS
 
 BLOB_ENDPOINT_ENV = "AISCAN_AZURE_BLOB_ENDPOINT"
 STORAGE_TOKEN_ENV = "AISCAN_AZURE_STORAGE_TOKEN"
 STORAGE_SCOPE = "https://storage.azure.com/.default"
 API_VERSION = "2023-11-03"
-PERMISSIONS = (
-    "Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read",
-    "Microsoft.Storage/storageAccounts/blobServices/containers/read",
-)
+PERMISSIONS = DEEP_DATA_ACTIONS
 SERVICE = "blob-artifacts"
 #: A List Blobs page is a few hundred KiB at most; anything larger is not one.
 MAX_LIST_BYTES = 8 << 20

@@ -14,9 +14,10 @@ from urllib.parse import quote
 
 from aiscan.artifacts.remote import ObjectInfo, ObjectRef
 from aiscan.collectors.gcp.http import GcpApiError, GcpHttp, _api_error
+from aiscan.collectors.gcp.permissions import DEEP_PERMISSIONS
 
 HOST = "storage.googleapis.com"
-PERMISSIONS = ("storage.objects.get", "storage.objects.list")
+PERMISSIONS = DEEP_PERMISSIONS
 SERVICE = "gcs-artifacts"
 
 
