@@ -48,7 +48,7 @@ from packageurl import PackageURL
 from aiscan import __version__
 from aiscan.artifacts.report import ArtifactScan
 from aiscan.core.model import Asset, AssetKind, RelationType, ScanResult
-from aiscan.core.refs import parse_image
+from aiscan.core.refs import hub_references_in, parse_image
 from aiscan.reporters.base import Reporter
 from aiscan.reporters.resources import PROVIDER
 
@@ -219,6 +219,8 @@ def build_bom(result: ScanResult) -> tuple[Bom, AiParts]:
                         name=name,
                         version=str(hub["revision"]).lower(),
                     )
+            if purl is None:
+                purl = _pinned_hub_purl(a)
             version = a.attributes.get("version")
             files = _artifact_components(a)
             single = [f for f in files if f.hashes]
@@ -284,6 +286,27 @@ def build_bom(result: ScanResult) -> tuple[Bom, AiParts]:
     for node in list(external.values()) + list(images.values()):
         bom.register_dependency(node, [])
     return bom, parts
+
+
+def _pinned_hub_purl(a: Asset) -> PackageURL | None:
+    """`pkg:huggingface/org/name@<commit>` from a pinned Hub reference the model is loaded from:
+    its artifact location (``hf://org/name@<sha>``, a ``.../resolve/<sha>/`` URL, a cache
+    snapshot path) or the Hugging Face cache snapshot `aiscan artifacts` read."""
+    texts = [a.attributes.get("artifact_uri")]
+    texts += [c.get("artifact_uri") for c in _containers(a)]
+    hf = a.attributes.get("huggingface")
+    if isinstance(hf, Mapping) and hf.get("repo") and hf.get("revision"):
+        texts.append(f"pkg:huggingface/{hf['repo']}@{hf['revision']}")
+    for text in texts:
+        if not isinstance(text, str):
+            continue
+        for ref in hub_references_in(text, "artifact"):
+            if ref.pinned and ref.kind == "model" and ref.revision:
+                org, _, name = ref.repo_id.rpartition("/")
+                return PackageURL(
+                    type="huggingface", namespace=org or None, name=name, version=ref.revision
+                )
+    return None
 
 
 def _scans(a: Asset) -> list[ArtifactScan]:

@@ -17,7 +17,7 @@ from cyclonedx.validation.json import JsonStrictValidator
 from aiscan.artifacts import Limits, scan_stream
 from aiscan.artifacts.local import scan_paths
 from aiscan.artifacts.signing import TrustConfig
-from aiscan.core.model import AssetKind, ScanInfo, ScanResult, ToolInfo
+from aiscan.core.model import AssetKind, Cloud, ScanInfo, ScanResult, ToolInfo
 from aiscan.reporters.cyclonedx import CycloneDxReporter
 from tests.deep import keys, samples
 from tests.factories import asset
@@ -103,3 +103,22 @@ def test_several_artifacts_each_have_a_component_and_the_model_no_single_hash() 
     assert "hashes" not in model
     assert [c["name"] for c in model["components"]] == ["gs://b/m/a.safetensors",
                                                         "gs://b/m/b.safetensors"]  # fmt: skip
+
+
+SHA = "0123456789abcdef0123456789abcdef01234567"
+
+
+def test_pinned_hub_locations_become_huggingface_purls() -> None:
+    pinned = asset(AssetKind.MODEL, MODEL, artifact_uri=f"hf://org/chat@{SHA}/weights")
+    floating = asset(AssetKind.MODEL, PACKAGE, artifact_uri="hf://org/chat@main/weights")
+    cache = asset(
+        AssetKind.MODEL,
+        "/cache/models--org--tiny/snapshots/" + SHA,
+        cloud=Cloud.LOCAL,
+        huggingface={"repo": "org/tiny", "revision": SHA},
+    )
+    doc = bom(result(pinned, floating, cache), "1.6")
+    purls = {c["bom-ref"]: c.get("purl") for c in doc["components"]}
+    assert purls[MODEL] == f"pkg:huggingface/org/chat@{SHA}"
+    assert purls[PACKAGE] is None
+    assert purls["/cache/models--org--tiny/snapshots/" + SHA] == f"pkg:huggingface/org/tiny@{SHA}"
