@@ -108,11 +108,12 @@ class ObjectStore(Protocol):
 def parse_uri(uri: str) -> ObjectRef | None:
     """The object (or prefix) an ``s3://``, ``gs://`` or Azure blob URL names; None otherwise."""
     text = uri.strip()
-    m = _S3.match(text) or _S3_HTTPS.match(text)
+    m = _S3.match(text)
     if m:
-        return ObjectRef(
-            "s3", m.group(1), unquote(m.group(2) or "") if m.re is _S3_HTTPS else m.group(2) or ""
-        )
+        return ObjectRef("s3", m.group(1), m.group(2) or "")
+    m = _S3_HTTPS.match(text)
+    if m:  # virtual-hosted URLs percent-encode the key
+        return ObjectRef("s3", m.group(1), unquote(m.group(2) or ""))
     m = _GS.match(text)
     if m:
         return ObjectRef("gs", m.group(1), m.group(2) or "")
@@ -299,13 +300,16 @@ def scan_location(
 
 
 def _signature_siblings(store: ObjectStore, ref: ObjectRef, prefix: str) -> list[ObjectInfo]:
-    """``<artifact>.sig`` beside a single-object artifact."""
-    found = []
-    for suffix in (".sig",):
-        sig = store.stat(ref.child(ref.key + suffix))
-        if sig is not None:
-            found.append(sig)
-    return found
+    """``<artifact>.sig`` beside a single-object artifact.
+
+    A lookup that fails is not a failed read of the model: S3 answers 403 rather than 404 for a
+    missing key to a caller without ListBucket, so an absent signature can look denied. The
+    artifact is then judged unsigned (an info finding), never verified."""
+    try:
+        sig = store.stat(ref.child(ref.key + ".sig"))
+    except Exception:
+        return []
+    return [sig] if sig is not None else []
 
 
 def _scan_one(store: ObjectStore, target: ObjectRef, limits: Any, failed: Any) -> Any:
@@ -366,7 +370,8 @@ def _scan_signed(
                 results.append(failed(target, exc))
                 continue
             files.append((target, dest))
-        sig_obj = signatures[0]
+        top = [s for s in signatures if s.key in (prefix + "model.sig", ref.key + ".sig")]
+        sig_obj = (top or signatures)[0]
         sig_path = tmp / "signature"
         try:
             _download(store, ref.child(sig_obj.key), sig_path, 16 << 20)
