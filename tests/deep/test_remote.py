@@ -24,7 +24,7 @@ from aiscan.artifacts.remote import (
     scan_location,
 )
 from aiscan.artifacts.signing import TrustConfig
-from aiscan.core.model import AssetKind, Cloud, RelationType
+from aiscan.core.model import Cloud, RelationType
 from tests.deep import keys, samples
 from tests.factories import asset, inventory, rel
 
@@ -53,7 +53,8 @@ class MemoryStore:
     [
         ("s3://models/chat/model.tar.gz", ("s3", "models", "chat/model.tar.gz", None)),
         ("s3://models", ("s3", "models", "", None)),
-        ("https://models.s3.eu-west-1.amazonaws.com/a%20b/m.bin", ("s3", "models", "a b/m.bin", None)),
+        ("https://models.s3.eu-west-1.amazonaws.com/a%20b/m.bin",
+         ("s3", "models", "a b/m.bin", None)),
         ("gs://acme-ml/fraud/v2/", ("gs", "acme-ml", "fraud/v2/", None)),
         ("https://stml.blob.core.windows.net/models/llama/x%2By.bin",
          ("azure", "models", "llama/x+y.bin", "stml")),
