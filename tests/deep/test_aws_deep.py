@@ -302,3 +302,96 @@ def test_aiscan_artifacts_on_a_directory_of_the_same_files_reports_the_same(
         return {word for word in ("bomb", "nesting") if word in reasons}
 
     assert bounds(local) == bounds(cloud) == {"bomb", "nesting"}
+
+
+def test_aiscan_artifacts_reads_s3_urls_and_verifies_a_signature_beside_the_object(
+    aws: AwsEmulator, tmp_path: Path
+) -> None:
+    from tests.deep import keys
+
+    pair = keys.key_pair(tmp_path / "keys")
+    artifact = tmp_path / "model.tar.gz"
+    artifact.write_bytes(samples.sagemaker_model_tar(malicious=False))
+    keys.sign_with_key(artifact, tmp_path / "model.tar.gz.sig", pair)
+    s3 = _client(aws, "s3")
+    s3.create_bucket(Bucket=BUCKET)
+    s3.put_object(Bucket=BUCKET, Key="signed/model.tar.gz", Body=artifact.read_bytes())
+    sig = (tmp_path / "model.tar.gz.sig").read_bytes()
+    s3.put_object(Bucket=BUCKET, Key="signed/model.tar.gz.sig", Body=sig)
+    s3.put_object(
+        Bucket=BUCKET, Key="tampered/model.tar.gz", Body=samples.sagemaker_model_tar(True)
+    )
+    s3.put_object(Bucket=BUCKET, Key="tampered/model.tar.gz.sig", Body=sig)
+    env = {k: v for k, v in os.environ.items() if k not in demo_unset(os.environ)}
+    env.update(demo_environment(aws.url))
+
+    def artifacts(*args: str) -> tuple[int, dict[str, Any]]:
+        res = CliRunner().invoke(cli, ["-q", "artifacts", "--format", "json", *args], env=env)
+        return res.exit_code, json.loads(res.stdout)
+
+    code, doc = artifacts(
+        f"s3://{BUCKET}/signed/model.tar.gz", f"s3://{BUCKET}/tampered/model.tar.gz",
+        "--signing-key", str(pair.public), "--fail-on", "critical",
+    )  # fmt: skip
+    assert code == 1
+    by_rule = {
+        (f["rule_id"], f["asset_id"]) for f in doc["findings"] if f["severity"] == "critical"
+    }
+    tampered = f"s3://{BUCKET}/tampered/model.tar.gz"
+    assert ("XC-PROV-001", tampered) in by_rule
+    assert {a for _, a in by_rule} == {tampered}
+    verified = [
+        e
+        for e in doc["evaluations"]
+        if e["rule_id"] == "XC-PROV-001" and e["asset_id"].endswith("signed/model.tar.gz")
+    ]
+    assert [e["status"] for e in verified] == ["pass"]
+    assert all(c["status"] == "ok" for c in doc["coverage"])
+
+    code, doc = artifacts(f"s3://{BUCKET}/missing/model.tar.gz")
+    assert code == 3
+    (cov,) = doc["coverage"]
+    assert (cov["service"], cov["status"]) == ("s3-artifacts", "error")
+
+
+def test_a_deep_scan_uses_only_the_declared_permissions(
+    aws: AwsEmulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    import botocore.session
+
+    from aiscan.collectors.aws import AwsCollector
+    from aiscan.collectors.aws.permissions import DEEP_PERMISSIONS, PERMISSIONS, iam_action
+    from aiscan.collectors.base import NullProgress, Scope
+    from aiscan.core.inventory import InventoryBuilder
+
+    seed(aws)
+    called: set[str] = set()
+    lock = threading.Lock()
+
+    def record(model: Any, **_: Any) -> None:
+        with lock:
+            called.add(iam_action(model.service_model.endpoint_prefix, model.name))
+
+    def factory(profile: str | None) -> Any:
+        core = botocore.session.Session(profile=profile)
+        core.register("before-call", record)
+        return boto3.Session(botocore_session=core)
+
+    for var in demo_unset(dict(os.environ)):
+        monkeypatch.delenv(var)
+    for var, value in demo_environment(aws.url).items():
+        monkeypatch.setenv(var, value)
+    sink = InventoryBuilder()
+    AwsCollector(session_factory=factory).collect(
+        Scope(regions=(REGION,), services=("sagemaker",), options={"deep": DeepOptions()}),
+        sink,
+        NullProgress(),
+    )
+    assert "s3:GetObject" in called
+    assert called - set(PERMISSIONS) <= set(DEEP_PERMISSIONS), sorted(called - set(PERMISSIONS))
+    policy = json.loads(
+        (Path(__file__).resolve().parents[2] / "docs" / "aws-deep-scan-policy.json").read_text()
+    )
+    assert set(DEEP_PERMISSIONS) == set(policy["Statement"][0]["Action"])
