@@ -142,7 +142,7 @@ def _scan_npy(ctx: ScanContext, f: BinaryIO, label: str, size: int) -> str:
     try:
         header = ast.literal_eval(f.read(hlen).decode("latin-1"))  # literals only, no code
         descr = header["descr"]
-    except (ValueError, SyntaxError, KeyError, TypeError, MemoryError) as exc:
+    except (ValueError, SyntaxError, KeyError, TypeError, MemoryError, RecursionError) as exc:
         ctx.error(f"{label}: .npy header does not parse: {exc}")
         return "numpy"
     if not _has_object(descr):

@@ -230,7 +230,7 @@ class _Walker:
         elif name == "MEMOIZE":
             memo[len(memo)] = _top(stack)
         elif name == "GLOBAL":
-            module, _, gname = str(arg).partition(" ")
+            module, gname = arg
             stack.append(self._global(module, gname, pos, name))
         elif name == "STACK_GLOBAL":
             gname, module = stack.pop(), stack.pop()
@@ -245,7 +245,7 @@ class _Walker:
                 )
                 stack.append(Global("?", "?"))
         elif name == "INST":
-            module, _, gname = str(arg).partition(" ")
+            module, gname = arg
             items = _pop_mark(stack)
             stack.append(Call(self._global(module, gname, pos, name), tuple(items)))
         elif name == "OBJ":
@@ -403,6 +403,12 @@ def _itemsize(descr: Any) -> int | None:
 def _read_arg(r: _Reader, op: pickletools.OpcodeInfo) -> Any:
     if op.arg is None:
         return None
+    if op.arg.name in ("stringnl_noescape", "stringnl_noescape_pair"):
+        # the unpickler decodes GLOBAL / INST / PERSID lines as UTF-8 (pickletools: ASCII)
+        first = r.readline()[:-1].decode("utf-8")
+        if op.arg.name == "stringnl_noescape":
+            return first
+        return (first, r.readline()[:-1].decode("utf-8"))
     counted = _COUNTED.get(op.arg.name)
     if counted is None:
         return op.arg.reader(cast(IO[bytes], r))
@@ -464,8 +470,8 @@ def scan_pickle(
             _walk_stacked(walker, r, limit, facts, end)
     except PickleError as exc:
         _parse_failure(ctx, member, facts, exc.position, str(exc))
-    except (ValueError, EOFError) as exc:
-        _parse_failure(ctx, member, facts, r.tell(), str(exc))
+    except (ValueError, EOFError, RecursionError, MemoryError) as exc:
+        _parse_failure(ctx, member, facts, r.tell(), f"{type(exc).__name__}: {exc}")
     facts.end = r.tell()
     return facts
 
@@ -533,6 +539,8 @@ class _SniffWalker(_Walker):
     imported = False
 
     def _global(self, module: str, name: str, pos: int, opcode: str) -> Global:
-        if _IDENT.match(module) and _IDENT.match(name):
+        # the module must be importable-looking; the name may be anything (a lying name still
+        # makes the loader import the module)
+        if _IDENT.match(module):
             self.imported = True
         return Global(module, name)

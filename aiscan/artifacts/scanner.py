@@ -77,7 +77,20 @@ def _result(
 
 
 def scan_blob(ctx: ScanContext, f: BinaryIO, label: str, size: int, *, depth: int) -> str:
-    """Scan one seekable file whose hash is already known; returns its detected format."""
+    """Scan one seekable file whose hash is already known; returns its detected format.
+
+    A parser that trips over hostile bytes in a way it did not foresee records an error for
+    this part (the rules answer manual) and the scan goes on with the next part."""
+    try:
+        return _scan_blob(ctx, f, label, size, depth=depth)
+    except BoundHit:
+        raise
+    except Exception as exc:  # hostile input must never crash the scan
+        ctx.error(f"{label}: could not be parsed: {type(exc).__name__}: {str(exc)[:300]}")
+        return "unparsed"
+
+
+def _scan_blob(ctx: ScanContext, f: BinaryIO, label: str, size: int, *, depth: int) -> str:
     ctx.check_time()
     f.seek(0)
     head = f.read(detect.HEAD)

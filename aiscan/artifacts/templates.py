@@ -36,7 +36,7 @@ def template_problems(source: str) -> list[str]:
         return _regex_problems(source)
     try:
         tree = jinja2.Environment(autoescape=False).parse(source)  # noqa: S701 - parsed only
-    except jinja2.TemplateSyntaxError:
+    except Exception:  # syntax errors, or a template too deep for the parser
         return _regex_problems(source)
     problems: list[str] = []
     for node in _walk(tree, nodes.Node):
