@@ -5,6 +5,7 @@ ever exists and nothing can run; the scanner itself never unpickles."""
 
 from __future__ import annotations
 
+import contextlib
 import io
 import pickle
 import random
@@ -35,10 +36,9 @@ class _Oracle(pickle.Unpickler):
 
 def _first_import(data: bytes) -> tuple[str, str] | None:
     oracle = _Oracle(io.BytesIO(data), fix_imports=False)
-    try:
+    # _Stop, or the mutation broke the stream before any import
+    with contextlib.suppress(Exception):
         oracle.load()
-    except Exception:  # _Stop, or the mutation broke the stream before any import
-        pass
     return oracle.first
 
 
