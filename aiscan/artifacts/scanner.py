@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import hashlib
 import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
@@ -20,24 +22,17 @@ def scan_path(
     path: Path, *, location: str | None = None, limits: Limits = DEFAULT_LIMITS
 ) -> ArtifactScan:
     """Scan a local file or model directory. Nothing in it is imported, unpickled or run."""
+
+    def read(ctx: ScanContext, top: _Top) -> None:
+        if path.is_dir():
+            top.format = archives.scan_directory(ctx, path, top.label)
+            return
+        with path.open("rb") as f:
+            top.size, top.sha256 = hash_file(ctx, f)
+            top.format = scan_blob(ctx, f, top.label, top.size, depth=0)
+
     loc = location or str(path)
-    label = path.name or loc
-    with scanning(limits) as ctx:
-        size: int | None = None
-        sha: str | None = None
-        fmt = "unknown"
-        try:
-            if path.is_dir():
-                fmt = archives.scan_directory(ctx, path, label)
-            else:
-                with path.open("rb") as f:
-                    size, sha = hash_file(ctx, f)
-                    fmt = scan_blob(ctx, f, label, size, depth=0)
-        except BoundHit as exc:
-            ctx.bound(str(exc))
-        except OSError as exc:
-            ctx.error(f"{label}: cannot read: {exc.strerror or exc}")
-        return _result(ctx, loc, size, sha, fmt)
+    return _scan(loc, path.name or loc, limits, read)
 
 
 def scan_stream(
@@ -45,35 +40,47 @@ def scan_stream(
 ) -> ArtifactScan:
     """Scan a non-seekable stream (an object download): spooled into a private 0700 temp dir
     under the byte bound while hashing, scanned, and deleted afterwards."""
+
+    def read(ctx: ScanContext, top: _Top) -> None:
+        spooled, top.size, top.sha256 = ctx.spool(stream)
+        with spooled.open("rb") as f:
+            top.format = scan_blob(ctx, f, top.label, top.size, depth=0)
+
     label = location.rstrip("/").rsplit("/", 1)[-1] or location
+    return _scan(location, label, limits, read)
+
+
+@dataclass
+class _Top:
+    """What is known of the artifact itself so far (kept when a bound stops the scan)."""
+
+    label: str
+    size: int | None = None
+    sha256: str | None = None
+    format: str = "unknown"
+
+
+def _scan(
+    location: str, label: str, limits: Limits, read: Callable[[ScanContext, _Top], None]
+) -> ArtifactScan:
+    top = _Top(label)
     with scanning(limits) as ctx:
-        size: int | None = None
-        sha: str | None = None
-        fmt = "unknown"
         try:
-            spooled, size, sha = ctx.spool(stream)
-            with spooled.open("rb") as f:
-                fmt = scan_blob(ctx, f, label, size, depth=0)
+            read(ctx, top)
         except BoundHit as exc:
             ctx.bound(str(exc))
         except OSError as exc:
             ctx.error(f"{label}: cannot read: {exc.strerror or exc}")
-        return _result(ctx, location, size, sha, fmt)
-
-
-def _result(
-    ctx: ScanContext, loc: str, size: int | None, sha: str | None, fmt: str
-) -> ArtifactScan:
-    return ArtifactScan(
-        location=loc,
-        size=size,
-        sha256=sha,
-        format=fmt,
-        members=tuple(ctx.members),
-        issues=tuple(ctx.issues),
-        bounds=tuple(ctx.bounds),
-        errors=tuple(ctx.errors),
-    )
+        return ArtifactScan(
+            location=location,
+            size=top.size,
+            sha256=top.sha256,
+            format=top.format,
+            members=tuple(ctx.members),
+            issues=tuple(ctx.issues),
+            bounds=tuple(ctx.bounds),
+            errors=tuple(ctx.errors),
+        )
 
 
 def scan_blob(ctx: ScanContext, f: BinaryIO, label: str, size: int, *, depth: int) -> str:

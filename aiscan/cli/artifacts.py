@@ -16,6 +16,7 @@ from aiscan.cli.scan import (
     _common,
     bom_options,
     emit,
+    gate_options,
     load_baseline,
     load_waivers,
     report_gate,
@@ -47,24 +48,7 @@ RULE_PREFIXES = ("XC-ART-", "XC-PROV-")
     metavar="FORMAT=PATH",
     help="Also write FORMAT to PATH (repeatable), e.g. -o sarif=artifacts.sarif.",
 )
-@click.option(
-    "--fail-on",
-    type=click.Choice([s.value for s in Severity], case_sensitive=False),
-    help="Exit 1 when an unwaived finding at or above this severity exists.",
-)
-@click.option(
-    "--waivers",
-    "waivers_file",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="YAML file of accepted findings (rule/asset, reason, owner, expires).",
-)
-@click.option(
-    "--baseline",
-    "baseline_file",
-    type=click.Path(dir_okay=False, path_type=Path),
-    metavar="PREVIOUS.json",
-    help="A previous JSON report: --fail-on then fails only on findings that are new.",
-)
+@gate_options
 @click.option(
     "--max-bytes",
     type=click.IntRange(1),
@@ -81,9 +65,6 @@ RULE_PREFIXES = ("XC-ART-", "XC-PROV-")
     default="1.6",
     show_default=True,
     help="CycloneDX specification version of the AI-BOM (cyclonedx output).",
-)
-@click.option(
-    "--top", type=click.IntRange(1), default=50, show_default=True, help="Findings shown."
 )
 @click.option(
     "--allow-partial",

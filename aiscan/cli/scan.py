@@ -339,33 +339,43 @@ def inventory(
     raise click.exceptions.Exit(exit_code(result, None, allow_partial))
 
 
+def gate_options(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """--fail-on, --waivers, --baseline and --top: what every rule-running command offers."""
+    options = [
+        click.option(
+            "--fail-on",
+            type=click.Choice([s.value for s in Severity], case_sensitive=False),
+            help="Exit 1 when an unwaived finding at or above this severity exists.",
+        ),
+        click.option(
+            "--waivers",
+            "waivers_file",
+            type=click.Path(dir_okay=False, path_type=Path),
+            help="YAML file of accepted findings (rule/asset, reason, owner, expires).",
+        ),
+        click.option(
+            "--baseline",
+            "baseline_file",
+            type=click.Path(dir_okay=False, path_type=Path),
+            metavar="PREVIOUS.json",
+            help="A previous JSON report: --fail-on then fails only on findings that are new.",
+        ),
+        click.option(
+            "--top",
+            type=click.IntRange(1),
+            default=50,
+            show_default=True,
+            help="Findings shown in the table.",
+        ),
+    ]
+    for option in reversed(options):
+        fn = option(fn)
+    return fn
+
+
 @click.command()
 @collection_options
-@click.option(
-    "--fail-on",
-    type=click.Choice([s.value for s in Severity], case_sensitive=False),
-    help="Exit 1 when an unwaived finding at or above this severity exists.",
-)
-@click.option(
-    "--waivers",
-    "waivers_file",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="YAML file of accepted findings (rule/asset, reason, owner, expires).",
-)
-@click.option(
-    "--baseline",
-    "baseline_file",
-    type=click.Path(dir_okay=False, path_type=Path),
-    metavar="PREVIOUS.json",
-    help="A previous JSON report: --fail-on then fails only on findings that are new.",
-)
-@click.option(
-    "--top",
-    type=click.IntRange(1),
-    default=50,
-    show_default=True,
-    help="Findings shown in the table.",
-)
+@gate_options
 @click.pass_obj
 @_common
 def scan(
