@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import zlib
+
 from aiscan.artifacts import pickles, safetensors
 
 HEAD = 1 << 16
@@ -17,9 +19,9 @@ def sniff(head: bytes, size: int) -> str:
         return "empty"
     if head[:4] in (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08"):
         return "zip"
-    if head[:2] == b"\x1f\x8b":
+    if head[:3] == b"\x1f\x8b\x08" and not head[3] & 0xE0 and _inflates(head, 16 + 15):
         return "gzip"
-    if head[:3] == b"BZh" and head[3:4].isdigit():
+    if head[:3] == b"BZh" and head[3:4].isdigit() and head[4:10] in (b"1AY&SY", b"\x17rE8P\x90"):
         return "bzip2"
     if head[:6] == b"\xfd7zXZ\x00":
         return "xz"
@@ -46,9 +48,19 @@ def sniff(head: bytes, size: int) -> str:
 
 
 def _is_zlib(head: bytes) -> bool:
-    # joblib's compressed files are a bare zlib stream; the header check is a 1-in-31 checksum,
-    # so also require the default/best/fast compression levels with no preset dictionary.
-    return len(head) >= 2 and head[0] == 0x78 and head[1] in (0x01, 0x5E, 0x9C, 0xDA)
+    # joblib's compressed files are a bare zlib stream. Two header bytes are weak evidence
+    # (tensor data starts with them now and then), so the sniffed bytes must also inflate.
+    return (
+        len(head) >= 2 and head[0] == 0x78 and head[1] in (0x01, 0x5E, 0x9C, 0xDA)
+    ) and _inflates(head, 15)
+
+
+def _inflates(head: bytes, wbits: int) -> bool:
+    try:
+        zlib.decompressobj(wbits).decompress(head[:16384], 1 << 16)
+    except zlib.error:
+        return False
+    return True
 
 
 def _protobuf_kind(head: bytes) -> str:

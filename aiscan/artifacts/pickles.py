@@ -115,6 +115,7 @@ class _Walker:
         self.ctx = ctx
         self.member = member
         self.facts = facts
+        self.ops = 0
 
     # -- reporting ---------------------------------------------------------------------------
     def _global(self, module: str, name: str, pos: int, opcode: str) -> Global:
@@ -149,6 +150,7 @@ class _Walker:
         memo: dict[int, Any] = {}
         ops = 0
         while True:
+            self.ops += 1
             pos = r.tell()
             code = r.read(1)
             if not code:
@@ -521,18 +523,22 @@ def _parse_failure(
 
 
 def looks_like_pickle(head: bytes) -> bool:
-    """Sniff: a protocol 2+ header, or protocol 0/1 opcodes that reach STOP or import a global."""
-    if len(head) >= 2 and head[0] == 0x80 and 2 <= head[1] <= 5:
-        return True
+    """Sniff from the first bytes: opcodes that import a global, reach STOP, or run on to the
+    end of the sniffed bytes. Tensor data that merely starts like a PROTO opcode (0x80 0x02) is
+    not a pickle: it breaks within a few opcodes."""
     if not head or head[0] not in _OPS:
         return False
-    facts = PickleFacts()
-    walker = _SniffWalker(None, "", facts)
+    walker = _SniffWalker(None, "", PickleFacts())
+    r = _Reader(io.BytesIO(head), 0)
+    proto = len(head) >= 2 and head[0] == 0x80 and 2 <= head[1] <= 5
     try:
-        walker.walk(_Reader(io.BytesIO(head), 0), 100_000)
-    except (PickleError, ValueError, EOFError):
-        return walker.imported
-    return True
+        walker.walk(r, 100_000)
+    except (PickleError, ValueError, EOFError, RecursionError, MemoryError):
+        if walker.imported:
+            return True
+        exhausted = r.tell() >= len(head)  # a pickle longer than the sniffed bytes
+        return exhausted and walker.ops >= (2 if proto else 8)
+    return walker.imported or walker.ops >= 3
 
 
 class _SniffWalker(_Walker):
