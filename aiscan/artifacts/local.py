@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from aiscan.artifacts.limits import Limits
-from aiscan.artifacts.report import ArtifactScan, Signature
+from aiscan.artifacts.report import ArtifactScan, Issue, Signature
 from aiscan.artifacts.scanner import scan_path
 from aiscan.artifacts.signing import TrustConfig, is_signature_file, signature_beside, verify
-from aiscan.core.model import Asset, AssetKind, Cloud, Coverage, CoverageStatus
+from aiscan.core.model import Asset, AssetKind, Cloud, Coverage, CoverageStatus, Severity
 
 ACCOUNT = "local"
 SERVICE = "artifacts"
@@ -31,6 +31,8 @@ class Target:
     type: str
     hf_repo: str | None = None
     hf_revision: str | None = None
+    #: symbolic links may point anywhere inside this directory (a cache snapshot: its repo)
+    within: Path | None = None
 
 
 def targets(path: Path) -> list[Target]:
@@ -58,21 +60,45 @@ def _hf_snapshots(path: Path) -> Iterator[Target]:
                 "huggingface::cache-snapshot",
                 hf_repo=repo,
                 hf_revision=snap.name,
+                within=repo_dir,
             )
 
 
-def _files(root: Path, limit: int) -> tuple[list[Path], bool]:
+def _files(root: Path, within: Path, limit: int) -> tuple[list[Path], list[Path], bool]:
+    """(regular files to scan, links that leave `within`, whether `limit` cut the list)."""
     out: list[Path] = []
+    escaping: list[Path] = []
+    inside = within.resolve()
     for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
         dirnames[:] = sorted(d for d in dirnames if d not in _SKIP_DIRS)
         for fn in sorted(filenames):
             p = Path(dirpath) / fn
             if is_signature_file(p) or not p.is_file():  # is_file: HF snapshot links to blobs
                 continue
+            if p.is_symlink() and not p.resolve().is_relative_to(inside):
+                escaping.append(p)
+                continue
             if len(out) >= limit:
-                return out, True
+                return out, escaping, True
             out.append(p)
-    return out, False
+    return out, escaping, False
+
+
+def _escaping_link(link: Path, root: Path) -> ArtifactScan:
+    target = os.readlink(link)
+    return ArtifactScan(
+        location=str(link),
+        format="symlink",
+        issues=(
+            Issue(
+                code="archive-path-traversal",
+                severity=Severity.HIGH,
+                member=str(link.relative_to(root)),
+                detail=f"symbolic link to {target[:300]!r} outside the model directory: a "
+                "loader following it reads that file (not read by aiscan)",
+            ),
+        ),
+    )
 
 
 def scan_target(
@@ -80,11 +106,14 @@ def scan_target(
 ) -> tuple[list[ArtifactScan], int]:
     """The scans of every file of a target, each signed by the signature beside the target;
     and how many files could not be read."""
+    escaping: list[Path] = []
     if target.root.is_file():
         files, capped = [target.root], False
     else:
-        files, capped = _files(target.root, limits.max_members)
+        within = target.within or target.root
+        files, escaping, capped = _files(target.root, within, limits.max_members)
     scans = [scan_path(f, location=str(f), limits=limits) for f in files]
+    scans += [_escaping_link(link, target.root) for link in escaping]
     if capped:
         scans.append(
             ArtifactScan(

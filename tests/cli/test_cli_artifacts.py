@@ -100,6 +100,21 @@ def test_huggingface_cache_snapshots_are_models(tmp_path: Path) -> None:
     assert code == 0
 
 
+def test_links_out_of_the_model_directory_are_reported_not_followed(tmp_path: Path) -> None:
+    outside = tmp_path / "secret.txt"
+    outside.write_text("token=hunter2")
+    d = tmp_path / "repo"
+    d.mkdir()
+    (d / "model.safetensors").write_bytes(corpus.benign_safetensors())
+    os.symlink(outside, d / "tokenizer.json")
+    code, out = _run(str(d), "--format", "json", "--fail-on", "high")
+    assert code == 1
+    doc = json.loads(out)
+    (f,) = [f for f in doc["findings"] if f["rule_id"] == "XC-ART-006"]
+    assert f["evidence"]["member"] == "tokenizer.json" and "outside" in f["message"]
+    assert "hunter2" not in out
+
+
 def test_missing_path_is_a_usage_error(tmp_path: Path) -> None:
     code, out = _run(str(tmp_path / "nope"))
     assert code == 2
@@ -107,18 +122,18 @@ def test_missing_path_is_a_usage_error(tmp_path: Path) -> None:
 
 
 def test_unreadable_file_is_incomplete(tmp_path: Path) -> None:
-    d = tmp_path / "d"
-    d.mkdir()
-    (d / "ok.safetensors").write_bytes(corpus.benign_safetensors())
+    ok = tmp_path / "ok.safetensors"
+    ok.write_bytes(corpus.benign_safetensors())
+    bad = tmp_path / "weights.bin"
     if os.geteuid() == 0:  # root opens anything: a file whose read fails (EIO) instead
-        os.symlink("/proc/self/mem", d / "weights.bin")
+        os.symlink("/proc/self/mem", bad)
     else:
-        (d / "weights.bin").write_bytes(b"x")
-        (d / "weights.bin").chmod(0)
-    code, out = _run(str(d), "--format", "json")
+        bad.write_bytes(b"x")
+        bad.chmod(0)
+    code, out = _run(str(ok), str(bad), "--format", "json")
     assert code == 3
     doc = json.loads(out)
     assert doc["coverage"][0]["status"] == "error"
     assert "could not be read" in doc["coverage"][0]["message"]
-    code, _ = _run(str(d), "--allow-partial")
+    code, _ = _run(str(ok), str(bad), "--allow-partial")
     assert code == 0
