@@ -116,9 +116,14 @@ def main() -> None:
     size = args.size_mb * CHUNK
     root = Path(args.dir or tempfile.mkdtemp(prefix="aiscan-bench-"))
     root.mkdir(parents=True, exist_ok=True)
-    print(f"machine: {platform.machine()} {os.cpu_count()} CPUs, Python {platform.python_version()}")
+    print(
+        f"machine: {platform.machine()} {os.cpu_count()} CPUs, Python {platform.python_version()}"
+    )
     print(f"import baseline peak RSS: {baseline_rss_mb():.1f} MB")
-    for name, make in (("model.safetensors", make_safetensors), ("pytorch_model.bin", make_torch_zip)):
+    for name, make in (
+        ("model.safetensors", make_safetensors),
+        ("pytorch_model.bin", make_torch_zip),
+    ):
         path = root / name
         t0 = time.perf_counter()
         make(path, size)
