@@ -25,8 +25,8 @@ from aiscan.artifacts.context import BoundHit, Readable, ScanContext
 from aiscan.artifacts.report import Member
 from aiscan.core.model import Severity
 
-COMPRESSED = frozenset({"gzip", "bzip2", "xz", "zlib"})
-_SUFFIX = {"gzip": ".gz", "bzip2": ".bz2", "xz": ".xz", "zlib": ""}
+COMPRESSED = frozenset({"gzip", "bzip2", "xz", "lzma", "zlib"})
+_SUFFIX = {"gzip": ".gz", "bzip2": ".bz2", "xz": ".xz", "lzma": ".lzma", "zlib": ""}
 
 
 class _Meter:
@@ -239,6 +239,8 @@ def _decompressor(fmt: str, f: BinaryIO) -> Readable:
         return bz2.BZ2File(f)
     if fmt == "xz":
         return lzma.LZMAFile(f)
+    if fmt == "lzma":
+        return lzma.LZMAFile(f, format=lzma.FORMAT_ALONE)
     return _ZlibReader(f)
 
 

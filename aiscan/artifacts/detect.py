@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import lzma
 import zlib
 
 from aiscan.artifacts import pickles, safetensors
 
 HEAD = 1 << 16
 HDF5_MAGIC = b"\x89HDF\r\n\x1a\n"
+
+#: Compressed containers aiscan does not open: the result is manual, never a pass.
+UNSUPPORTED_MAGIC = {b"\x04\x22\x4d\x18": "lz4", b"\x28\xb5\x2f\xfd": "zstd"}
 
 #: Formats that hold nothing a loader would execute or expand, so a member is hashed, not spooled.
 PLAIN = frozenset({"data", "text", "empty"})
@@ -27,6 +31,10 @@ def sniff(head: bytes, size: int) -> str:
         return "xz"
     if head[:6] == b"7z\xbc\xaf\x27\x1c":
         return "7z"
+    if head[:4] in UNSUPPORTED_MAGIC:
+        return UNSUPPORTED_MAGIC[head[:4]]
+    if head[:1] == b"\x5d" and _lzma_alone(head):
+        return "lzma"
     if len(head) > 262 and head[257:262] == b"ustar":
         return "tar"
     if head[:4] == b"GGUF":
@@ -45,6 +53,15 @@ def sniff(head: bytes, size: int) -> str:
     if proto:
         return proto
     return _text_kind(head)
+
+
+def _lzma_alone(head: bytes) -> bool:
+    # joblib's compress="lzma": the legacy .lzma container (no magic beyond the properties byte)
+    try:
+        lzma.LZMADecompressor(lzma.FORMAT_ALONE).decompress(head[:16384], 1 << 16)
+    except lzma.LZMAError:
+        return False
+    return True
 
 
 def _is_zlib(head: bytes) -> bool:

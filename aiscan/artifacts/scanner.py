@@ -113,6 +113,8 @@ def _scan_blob(ctx: ScanContext, f: BinaryIO, label: str, size: int, *, depth: i
         fmt = archives.scan_tar(ctx, f, label, size, depth)
     elif fmt in archives.COMPRESSED:
         fmt = archives.scan_compressed(ctx, f, fmt, label, size, depth)
+    elif fmt in detect.UNSUPPORTED_MAGIC.values():
+        ctx.bound(f"{label}: {fmt}-compressed content is not opened by aiscan")
     elif fmt == "7z":
         archives.scan_7z(ctx, f, label, size, depth)
     elif fmt == "safetensors":

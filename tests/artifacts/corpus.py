@@ -482,7 +482,7 @@ def h5_file(path: Path, config: dict[str, Any]) -> bytes:
 # -- joblib -------------------------------------------------------------------------------------
 
 
-def joblib_file(obj: Any, compress: int = 0) -> bytes:
+def joblib_file(obj: Any, compress: int | tuple[str, int] = 0) -> bytes:
     import joblib
 
     buf = io.BytesIO()

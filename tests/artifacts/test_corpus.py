@@ -4,6 +4,8 @@ format is always detected from the bytes."""
 from __future__ import annotations
 
 import hashlib
+import os
+from pathlib import Path
 
 import pytest
 
@@ -11,6 +13,7 @@ from aiscan.artifacts import ArtifactScan, scan_path
 from aiscan.core.engine import evaluate
 from aiscan.core.model import ResultStatus, Severity
 from aiscan.rules.artifacts import RULES
+from tests.artifacts import corpus
 from tests.artifacts.conftest import BENIGN, CORPUS_DIR, MALICIOUS, SAMPLES
 from tests.factories import asset, inventory
 
@@ -130,3 +133,24 @@ def test_format_comes_from_bytes_not_the_name(tmp_path: pytest.TempPathFactory) 
     data.write_bytes(bytes(range(256)) * 64)
     scan = scan_path(data)
     assert scan.format == "data" and scan.issues == () and scan.complete
+
+
+@pytest.mark.parametrize("compress", [("lzma", 3), ("xz", 3), ("gzip", 3), ("bz2", 3)])
+def test_every_joblib_compression_is_opened(tmp_path: Path, compress: tuple[str, int]) -> None:
+    from tests.artifacts.conftest import MARKER
+
+    evil = corpus.joblib_file({"x": corpus._Reduce(os.system, f"touch {MARKER}")}, compress)
+    p = tmp_path / "model.joblib"
+    p.write_bytes(evil)
+    scan = scan_path(p)
+    assert {(i.module, i.name) for i in scan.issues} >= {("posix", "system")}, scan
+    good = corpus.joblib_file({"coef": [1.0, 2.0]}, compress)
+    p.write_bytes(good)
+    assert scan_path(p).issues == ()
+
+
+def test_unsupported_compression_is_manual(tmp_path: Path) -> None:
+    p = tmp_path / "model.joblib.lz4"
+    p.write_bytes(b"\x04\x22\x4d\x18" + b"\0" * 64)
+    scan = scan_path(p)
+    assert scan.format == "lz4" and scan.bounds and not scan.complete
