@@ -366,8 +366,20 @@ def _scan_tree(ctx: ScanContext, root: Path, label: str, depth: int, *, sep: str
             full = Path(dirpath) / fn
             rel = posixpath.join(*Path(os.path.relpath(full, root)).parts)
             path = f"{label}{sep}{rel}"
-            if full.is_symlink() and not full.is_file():
-                continue  # dangling or pointing at a directory
+            if full.is_symlink():
+                target = full.resolve()
+                if not target.is_relative_to(root.resolve()):
+                    ctx.issue(
+                        "archive-path-traversal",
+                        Severity.HIGH,
+                        member=path,
+                        name=rel[:300],
+                        detail=f"symbolic link to {os.readlink(full)[:300]!r} outside the "
+                        "artifact: a loader following it reads that file (not read by aiscan)",
+                    )
+                    continue
+                if not target.is_file():
+                    continue  # dangling or pointing at a directory
             try:
                 with full.open("rb") as src:
                     out.append(

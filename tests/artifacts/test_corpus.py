@@ -154,3 +154,20 @@ def test_unsupported_compression_is_manual(tmp_path: Path) -> None:
     p.write_bytes(b"\x04\x22\x4d\x18" + b"\0" * 64)
     scan = scan_path(p)
     assert scan.format == "lz4" and scan.bounds and not scan.complete
+
+
+def test_directory_links_out_of_the_artifact_are_not_followed(tmp_path: Path) -> None:
+    secret = tmp_path / "secret.pkl"
+    secret.write_bytes(SAMPLES["evil-p4.pkl"].data)
+    model = tmp_path / "model"
+    model.mkdir()
+    (model / "weights.safetensors").write_bytes(SAMPLES["benign.safetensors"].data)
+    (model / "inner.safetensors").symlink_to(model / "weights.safetensors")
+    (model / "escape.bin").symlink_to(secret)
+    scan = scan_path(model)
+    codes = [(i.code, i.name) for i in scan.issues]
+    assert codes == [("archive-path-traversal", "escape.bin")]
+    assert {m.path for m in scan.members} == {
+        "model/inner.safetensors",
+        "model/weights.safetensors",
+    }
