@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 
 from pydantic import ValidationError
 
+from aiscan.artifacts.report import PICKLE_FORMATS as _PICKLED
 from aiscan.artifacts.report import ArtifactScan, Issue
 from aiscan.rules.base import Asset, AssetKind, Category, Result, RuleContext, Severity, rule
 
@@ -189,11 +190,6 @@ def unsafe_format(asset: Asset, ctx: RuleContext) -> Iterator[Result]:
     if not flagged:
         incomplete = _incomplete(scans)
         yield Result.manual(incomplete) if incomplete else Result.ok("no pickle-based format")
-
-
-_PICKLED = frozenset(
-    {"pickle", "pytorch-zip", "pytorch-legacy", "torchscript", "joblib", "numpy-object"}
-)
 
 
 @rule(
