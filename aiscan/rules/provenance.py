@@ -18,16 +18,10 @@ from pydantic import ValidationError
 from aiscan.artifacts.report import ArtifactScan
 from aiscan.core.refs import HubReference, hub_references_in
 from aiscan.rules.base import Asset, AssetKind, Category, Result, RuleContext, Severity, rule
+from aiscan.rules.supply_chain import RUNS_CODE, _envs
 
-RUNS_MODELS = (
-    AssetKind.MODEL,
-    AssetKind.TRAINING_JOB,
-    AssetKind.PIPELINE,
-    AssetKind.AGENT,
-    AssetKind.ENDPOINT,
-    AssetKind.LLM_DEPLOYMENT,
-    AssetKind.NOTEBOOK,
-)
+#: What may load a model from the Hub: what runs code, and notebooks.
+RUNS_MODELS = (*RUNS_CODE, AssetKind.NOTEBOOK)
 #: Unsigned artifact locations listed in one finding's evidence.
 MAX_LISTED = 20
 
@@ -182,16 +176,12 @@ REFERENCE_ATTRIBUTES = (
 def hub_references(asset: Asset) -> list[HubReference]:
     """Every Hub reference in URL, path or purl form on the asset, deduplicated."""
     found: list[HubReference] = []
+    for name, env in _envs(asset):
+        for var, value in env.items():
+            found.extend(hub_references_in(value, f"{name} env {var}"))
     for i, c in enumerate(asset.attributes.get("containers") or []):
-        if not isinstance(c, dict):
-            continue
-        name = str(c.get("name") or f"container[{i}]")
-        env = c.get("environment")
-        if isinstance(env, dict):
-            for var, value in env.items():
-                if isinstance(value, str):
-                    found.extend(hub_references_in(value, f"{name} env {var}"))
-        if isinstance(c.get("artifact_uri"), str):
+        if isinstance(c, dict) and isinstance(c.get("artifact_uri"), str):
+            name = str(c.get("name") or f"container[{i}]")
             found.extend(hub_references_in(c["artifact_uri"], f"{name} artifact_uri"))
     for attr in REFERENCE_ATTRIBUTES:
         for where, text in _strings(asset.attributes.get(attr), attr):

@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -23,8 +22,8 @@ from aiscan.collectors.aws.guard import ReadOnlyViolation, is_read_only
 from aiscan.collectors.deep import DeepOptions
 from aiscan.core.model import CoverageStatus
 from aiscan.demo.emulator import AwsEmulator, demo_environment, demo_unset
-from aiscan.demo.estate import fill_missing_lists
 from tests import awsfake
+from tests.cli.test_cli_scan import client, env_for
 from tests.deep import samples
 
 ACCOUNT, REGION = "123456789012", "us-east-1"
@@ -52,31 +51,8 @@ ARTIFACTS = {
 }
 
 
-@pytest.fixture(scope="module")
-def emulator() -> Iterator[AwsEmulator]:
-    with AwsEmulator() as emu:
-        yield emu
-
-
-@pytest.fixture
-def aws(emulator: AwsEmulator) -> AwsEmulator:
-    emulator.reset()
-    fill_missing_lists(emulator)
-    return emulator
-
-
-def _client(emu: AwsEmulator, service: str) -> Any:
-    return boto3.client(
-        service,
-        region_name=REGION,
-        endpoint_url=emu.url,
-        aws_access_key_id="seed",
-        aws_secret_access_key="seed",
-    )
-
-
 def seed(emu: AwsEmulator, extra: dict[str, str] | None = None) -> None:
-    iam, s3, sm = (_client(emu, s) for s in ("iam", "s3", "sagemaker"))
+    iam, s3, sm = (client(emu, s) for s in ("iam", "s3", "sagemaker"))
     role = iam.create_role(RoleName="serve", AssumeRolePolicyDocument=ROLE_TRUST)["Role"]["Arn"]
     s3.create_bucket(Bucket=BUCKET)
     urls = {name: key for name, (key, _) in ARTIFACTS.items()}
@@ -95,8 +71,7 @@ def seed(emu: AwsEmulator, extra: dict[str, str] | None = None) -> None:
 
 
 def run(emu: AwsEmulator, *args: str) -> tuple[int, dict[str, Any]]:
-    env = {k: v for k, v in os.environ.items() if k not in demo_unset(os.environ)}
-    env.update(demo_environment(emu.url))
+    env = env_for(emu)
     res = CliRunner().invoke(
         cli,
         ["-q", "scan", "--cloud", "aws", "--regions", REGION, "--services", "sagemaker",
@@ -313,7 +288,7 @@ def test_aiscan_artifacts_reads_s3_urls_and_verifies_a_signature_beside_the_obje
     artifact = tmp_path / "model.tar.gz"
     artifact.write_bytes(samples.sagemaker_model_tar(malicious=False))
     keys.sign_with_key(artifact, tmp_path / "model.tar.gz.sig", pair)
-    s3 = _client(aws, "s3")
+    s3 = client(aws, "s3")
     s3.create_bucket(Bucket=BUCKET)
     s3.put_object(Bucket=BUCKET, Key="signed/model.tar.gz", Body=artifact.read_bytes())
     sig = (tmp_path / "model.tar.gz.sig").read_bytes()
@@ -322,8 +297,7 @@ def test_aiscan_artifacts_reads_s3_urls_and_verifies_a_signature_beside_the_obje
         Bucket=BUCKET, Key="tampered/model.tar.gz", Body=samples.sagemaker_model_tar(True)
     )
     s3.put_object(Bucket=BUCKET, Key="tampered/model.tar.gz.sig", Body=sig)
-    env = {k: v for k, v in os.environ.items() if k not in demo_unset(os.environ)}
-    env.update(demo_environment(aws.url))
+    env = env_for(aws)
 
     def artifacts(*args: str) -> tuple[int, dict[str, Any]]:
         res = CliRunner().invoke(cli, ["-q", "artifacts", "--format", "json", *args], env=env)
