@@ -11,6 +11,7 @@ import hashlib
 import os
 import shutil
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -47,6 +48,7 @@ class ScanContext:
         self._issue_keys: set[tuple[object, ...]] = set()
         self._tmp: Path | None = None
         self._spooled = 0
+        self._lock = threading.Lock()
 
     # -- facts -------------------------------------------------------------------------------
     def issue(
@@ -94,8 +96,10 @@ class ScanContext:
 
     def charge(self, n: int) -> None:
         """Account for `n` bytes read (decompressed bytes included)."""
-        self.bytes_read += n
-        if self.bytes_read > self.limits.max_bytes:
+        with self._lock:  # the whole-file hash runs in its own thread
+            self.bytes_read += n
+            total = self.bytes_read
+        if total > self.limits.max_bytes:
             raise BoundHit(f"more than {self.limits.max_bytes} bytes to read (max_bytes)")
 
     def count_member(self, path: str) -> None:
