@@ -83,6 +83,10 @@ class ObjectRef:
         return ObjectRef(self.scheme, self.container, key, self.account, self.suffix)
 
 
+class ArtifactNotFound(LookupError):
+    """Nothing at a model's artifact location: no object, and no object under it as a prefix."""
+
+
 @dataclass(frozen=True)
 class ObjectInfo:
     key: str
@@ -291,7 +295,7 @@ def scan_location(
     except Exception as exc:
         return [failed(ref, exc)]
     if not objects:
-        return [failed(ref, FileNotFoundError("no object at this location"))]
+        return [failed(ref, ArtifactNotFound("no object at this location"))]
     signatures = [o for o in objects if is_signature(o.key)]
     payload = [o for o in objects if not is_signature(o.key)]
     if signatures:

@@ -17,7 +17,14 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from aiscan.artifacts import ArtifactScan, Limits
-from aiscan.artifacts.remote import ObjectRef, ObjectStore, locate, parse_uri, scan_location
+from aiscan.artifacts.remote import (
+    ArtifactNotFound,
+    ObjectRef,
+    ObjectStore,
+    locate,
+    parse_uri,
+    scan_location,
+)
 from aiscan.artifacts.signing import TrustConfig
 from aiscan.collectors.base import Progress, ScopeRecorder
 from aiscan.core.inventory import InventoryBuilder
@@ -43,6 +50,15 @@ def options_of(scope_options: Any) -> DeepOptions | None:
 
 
 Classify = Callable[[BaseException], tuple[CoverageStatus, str]]
+
+
+def _classify(classify: Classify, exc: BaseException) -> tuple[CoverageStatus, str]:
+    """The cloud's classification of a failed object read; a skip is never a reason to trust an
+    unread artifact, so it counts as an error."""
+    if isinstance(exc, ArtifactNotFound):
+        return CoverageStatus.ERROR, str(exc)
+    status, message = classify(exc)
+    return (status if status.incomplete else CoverageStatus.ERROR), message
 
 
 class DeepRecorder(ScopeRecorder):
@@ -103,9 +119,7 @@ def deep_scan(
                 return cache[ref.uri]
 
         def on_error(target: ObjectRef, exc: BaseException) -> str:
-            status, message = classify(exc)
-            if not status.incomplete:  # a skip is not a reason to trust an unread artifact
-                status = CoverageStatus.ERROR
+            status, message = _classify(classify, exc)
             rec.note(status, f"{clean_text(target.uri, 300)}: {message}")
             return message
 
@@ -196,10 +210,8 @@ def scan_url(
     problems: list[tuple[CoverageStatus, str]] = []
 
     def on_error(target: ObjectRef, exc: BaseException) -> str:
-        status, message = classify(exc)
-        problems.append(
-            (status if status.incomplete else CoverageStatus.ERROR, f"{target.uri}: {message}")
-        )
+        status, message = _classify(classify, exc)
+        problems.append((status, f"{clean_text(target.uri, 300)}: {message}"))
         return message
 
     scans = scan_location(store, ref, limits=limits, trust=trust, on_error=on_error)

@@ -156,7 +156,7 @@ def test_a_missing_artifact_is_an_incomplete_scan(aws: AwsEmulator) -> None:
     assert code == 3
     (cov,) = [c for c in doc["coverage"] if c["service"] == "s3-artifacts"]
     assert cov["status"] == "error"
-    assert "gone/model.tar.gz" in cov["message"]
+    assert "s3://ai-artifacts/gone/model.tar.gz: no object at this location" in cov["message"]
     (gone,) = scans_of(doc, "gone")
     assert gone["errors"]
 

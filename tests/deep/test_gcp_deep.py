@@ -174,3 +174,20 @@ def test_guard_lets_object_contents_through_only_for_deep(
 
 def test_marker_never_created(tmp_path: Path) -> None:
     assert not Path(samples.MARKER).exists()
+
+
+def test_bom_deep_carries_the_artifact_hashes(fake: GcpFake) -> None:
+    from cyclonedx.schema import SchemaVersion
+    from cyclonedx.validation.json import JsonStrictValidator
+
+    env = {"AISCAN_GCP_ENDPOINT": fake.url, "AISCAN_GCP_TOKEN": DEMO_TOKEN}
+    res = CliRunner().invoke(cli, ["-q", "bom", "--cloud", "gcp", "--deep"], env=env)
+    assert res.exit_code == 0, res.output
+    assert JsonStrictValidator(SchemaVersion.V1_6).validate_str(res.stdout) is None
+    doc = json.loads(res.stdout)
+    (model,) = [c for c in doc["components"] if c["bom-ref"] == f"{UC}/1201"]
+    (artifact,) = model["components"]
+    assert artifact["name"] == "gs://acme-ml-artifacts/fraud/v2/model.pkl"
+    digest = hashlib.sha256(samples.malicious_pickle()).hexdigest()
+    assert artifact["hashes"] == [{"alg": "SHA-256", "content": digest}]
+    assert model["hashes"] == [{"alg": "SHA-256", "content": digest}]
