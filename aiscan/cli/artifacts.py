@@ -165,6 +165,7 @@ def run_artifacts(
         found, cov = scan_paths(local, limits=limits, trust=trust)
         assets.extend(found)
         coverage.append(cov)
+    _warn_incomplete(app, assets)
     rules, errors = load_rules()
     for pack, error in errors.items():
         app.warn(f"rule pack {pack} not used: {error}")
@@ -193,3 +194,23 @@ def _scan_url(app: App, uri: str, limits: Limits, trust: TrustConfig | None) -> 
         return scan_url(uri, limits=limits, trust=trust)
     except CollectorConfigError as exc:
         app.abort(str(exc))
+
+
+def _warn_incomplete(app: App, assets: list[Any]) -> None:
+    """Bounds and parse errors make rules answer manual, which a findings table does not show:
+    say so on stderr, where CI logs show it."""
+    from aiscan.core.sanitize import clean_text
+
+    shown = 0
+    for asset in assets:
+        for scan in asset.attributes.get("artifact_scans", []):
+            for reason in (*scan.get("bounds", ()), *scan.get("errors", ())):
+                shown += 1
+                if shown <= 20:
+                    where = clean_text(scan.get("location", ""), 200)
+                    app.warn(
+                        f"not fully scanned (rules answer manual): {where}: "
+                        f"{clean_text(reason, 300)}"
+                    )
+    if shown > 20:
+        app.warn(f"... and {shown - 20} more parts not fully scanned (see --format json)")
