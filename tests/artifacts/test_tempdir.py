@@ -3,6 +3,7 @@ stops the scan in the middle of a member."""
 
 from __future__ import annotations
 
+import io
 import stat
 import tempfile
 from pathlib import Path
@@ -67,4 +68,15 @@ def test_spool_is_removed_when_a_bound_stops_the_scan(
     sample.write_bytes(corpus.zip_file({"inner.zip": corpus.zip_file({"w": b"\0" * (8 << 20)})}))
     scan = scan_path(sample, limits=Limits(max_bytes=2 << 20))
     assert scan.bounds
+    assert list(root.iterdir()) == []
+
+
+def test_a_stream_over_the_byte_bound_stops_while_spooling(
+    spool_root: tuple[Path, list[int]],
+) -> None:
+    root, _ = spool_root
+    stream = io.BytesIO(b"\0" * (3 << 20))
+    scan = scan_stream(stream, location="s3://bucket/huge.bin", limits=Limits(max_bytes=1 << 20))
+    assert any("max_bytes" in b for b in scan.bounds)
+    assert scan.sha256 is None  # never a hash of a prefix passed off as the artifact's
     assert list(root.iterdir()) == []
