@@ -325,6 +325,8 @@ def verify(model_path: Path, signature_path: Path, *, trust: TrustConfig | None)
             location=where,
             detail=f"model-signing is not installed (pip install 'aiscan[deep]'): {exc}",
         )
+    except Exception as exc:  # an unusable trust root (bad key file, bad trust config)
+        ok, detail, signer = False, f"cannot verify: {clean_text(exc, 400)}", None
     return Signature(
         status="verified" if ok else "failed",
         method=method,

@@ -124,3 +124,46 @@ def test_garbage_signature_fails_without_raising(tmp_path: Path) -> None:
     result = verify(model, sig, trust=TrustConfig(public_keys=("/nonexistent",)))
     assert result.status == "failed"
     assert "unreadable" in result.detail
+
+
+def _as_sigstore_bundle(sig: Path, cert_pem: Path) -> None:
+    """Rewrite a bundle's verification material the way a keyless Sigstore bundle carries it
+    (a Fulcio-style certificate and a transparency-log entry). Its signature no longer verifies:
+    this exercises the Sigstore path without a network."""
+    import base64
+    import json
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives.serialization import Encoding
+
+    der = x509.load_pem_x509_certificate(cert_pem.read_bytes()).public_bytes(Encoding.DER)
+    bundle = json.loads(sig.read_text())
+    bundle["verificationMaterial"] = {
+        "certificate": {"rawBytes": base64.b64encode(der).decode()},
+        "tlogEntries": [{"logIndex": "1"}],
+    }
+    sig.write_text(json.dumps(bundle))
+
+
+def test_sigstore_bundles_need_an_offline_trust_root_and_name_the_identity(tmp_path: Path) -> None:
+    model = _model(tmp_path)
+    pair = keys.key_pair(tmp_path / "keys")
+    p = keys.pki(tmp_path / "pki", identity="ci@acme.example")
+    sig = tmp_path / "model.sig"
+    keys.sign_with_key(model, sig, pair)
+    _as_sigstore_bundle(sig, p.leaf_cert)
+
+    unverified = verify(model, sig, trust=None)
+    assert (unverified.status, unverified.method, unverified.signer) == (
+        "unverified",
+        "sigstore",
+        "ci@acme.example",
+    )
+    identity = {"sigstore_identity": "ci@acme.example", "sigstore_issuer": "https://issuer"}
+    no_root = verify(model, sig, trust=TrustConfig(**identity))
+    assert no_root.status == "failed"
+    assert "--sigstore-trust-config" in no_root.detail
+    bogus = tmp_path / "trust.json"
+    bogus.write_text("{}")
+    forged = verify(model, sig, trust=TrustConfig(**identity, sigstore_trust_config=str(bogus)))
+    assert forged.status == "failed"  # and it never reached the network (no_network fixture)
