@@ -325,8 +325,14 @@ def verify(model_path: Path, signature_path: Path, *, trust: TrustConfig | None)
             location=where,
             detail=f"model-signing is not installed (pip install 'aiscan[deep]'): {exc}",
         )
-    except Exception as exc:  # an unusable trust root (bad key file, bad trust config)
-        ok, detail, signer = False, f"cannot verify: {clean_text(exc, 400)}", None
+    except Exception as exc:  # the trust root itself is unusable (a bad trust config or key file)
+        return Signature(
+            status="unverified",
+            method=method,
+            signer=bundle.signer(),
+            location=where,
+            detail=f"cannot use the given trust root: {clean_text(exc, 400)}",
+        )
     return Signature(
         status="verified" if ok else "failed",
         method=method,

@@ -165,5 +165,7 @@ def test_sigstore_bundles_need_an_offline_trust_root_and_name_the_identity(tmp_p
     assert "--sigstore-trust-config" in no_root.detail
     bogus = tmp_path / "trust.json"
     bogus.write_text("{}")
-    forged = verify(model, sig, trust=TrustConfig(**identity, sigstore_trust_config=str(bogus)))
-    assert forged.status == "failed"  # and it never reached the network (no_network fixture)
+    unusable = verify(model, sig, trust=TrustConfig(**identity, sigstore_trust_config=str(bogus)))
+    # undecided (manual), not verified, and the network was never reached (no_network fixture)
+    assert unusable.status == "unverified"
+    assert "trust root" in unusable.detail
