@@ -369,3 +369,67 @@ def test_a_deep_scan_uses_only_the_declared_permissions(
         (Path(__file__).resolve().parents[2] / "docs" / "aws-deep-scan-policy.json").read_text()
     )
     assert set(DEEP_PERMISSIONS) == set(policy["Statement"][0]["Action"])
+
+
+@mock_aws
+def test_model_packages_and_bedrock_imported_models_are_deep_scanned() -> None:
+    from tests.collectors.aws.test_bedrock import load as bedrock_load
+    from tests.collectors.aws.test_sagemaker import _moto_gaps
+
+    s3 = boto3.client("s3", region_name=REGION)
+    for bucket in ("ml-artifacts", "ml-model-weights"):
+        s3.create_bucket(Bucket=bucket)
+    s3.put_object(
+        Bucket="ml-artifacts", Key="pkg/model.tar.gz", Body=samples.sagemaker_model_tar(True)
+    )
+    # the imported model's source is a prefix (an uncompressed Hugging Face layout)
+    s3.put_object(
+        Bucket="ml-model-weights", Key="llama-3-8b/model.safetensors", Body=samples.safetensors()
+    )
+    s3.put_object(Bucket="ml-model-weights", Key="llama-3-8b/config.json", Body=b"{}")
+    sm = boto3.client("sagemaker", region_name=REGION)
+    sm.create_model_package_group(ModelPackageGroupName="churn")
+    pkg = sm.create_model_package(
+        ModelPackageGroupName="churn",
+        ModelApprovalStatus="Approved",
+        InferenceSpecification={
+            "Containers": [{"Image": "img", "ModelDataUrl": "s3://ml-artifacts/pkg/model.tar.gz"}],
+            "SupportedContentTypes": ["text/csv"],
+            "SupportedResponseMIMETypes": ["text/csv"],
+        },
+    )["ModelPackageArn"]
+    imported = bedrock_load("bedrock_GetImportedModel.json")
+    empty = {
+        "ListGuardrails": {"guardrails": []},
+        "ListCustomModels": {"modelSummaries": []},
+        "ListProvisionedModelThroughputs": {"provisionedModelSummaries": []},
+        "ListModelCustomizationJobs": {"modelCustomizationJobSummaries": []},
+        "GetModelInvocationLoggingConfiguration": {},
+        "ListEnforcedGuardrailsConfiguration": {"guardrailsConfig": []},
+    }
+    handlers = {
+        **_moto_gaps(),
+        **{f"before-call.bedrock.{op}": awsfake.canned(body) for op, body in empty.items()},
+        "before-call.bedrock.ListImportedModels": awsfake.canned(
+            {"modelSummaries": [{"modelArn": imported["modelArn"], "modelName": "x",
+                                 "creationTime": imported["creationTime"]}]}
+        ),
+        "before-call.bedrock.GetImportedModel": awsfake.canned(imported),
+    }  # fmt: skip
+    inv = awsfake.collect(
+        services=("sagemaker", "bedrock"), handlers=handlers, options={"deep": DeepOptions()}
+    )
+    package = inv.get(pkg)
+    assert package is not None and package.kind.value == "model"
+    (scan,) = package.attributes["artifact_scans"]
+    assert scan["location"] == "s3://ml-artifacts/pkg/model.tar.gz"
+    assert ("posix", "system") in {(i["module"], i["name"]) for i in scan["issues"]}
+    model = inv.get(imported["modelArn"])
+    assert model is not None
+    locations = {s["location"] for s in model.attributes["artifact_scans"]}
+    assert locations == {
+        "s3://ml-model-weights/llama-3-8b/model.safetensors",
+        "s3://ml-model-weights/llama-3-8b/config.json",
+    }
+    (cov,) = [c for c in inv.coverage if c.service == "s3-artifacts"]
+    assert cov.status is CoverageStatus.OK, cov.message
