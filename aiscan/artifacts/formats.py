@@ -194,6 +194,10 @@ def scan_json_doc(ctx: ScanContext, doc: Any, label: str) -> None:
     keras.scan_config(ctx, doc, label)
 
 
+def looks_like_code(raw: bytes) -> bool:
+    return b"{%" in raw or b"def forward" in raw or b"ops." in raw
+
+
 def scan_text(ctx: ScanContext, raw: bytes, path: str) -> None:
     text = raw.decode("utf-8", "replace")
     if "{%" in text and "messages" in text:  # a chat template (chat_template.jinja)

@@ -18,6 +18,8 @@ from aiscan.artifacts.limits import Limits
 from aiscan.artifacts.report import ArtifactScan, Member
 
 DEFAULT_LIMITS = Limits()
+#: Text members (TorchScript code, chat templates) are checked whole up to this size.
+_MAX_TEXT = 4 << 20
 
 
 def scan_path(
@@ -157,6 +159,8 @@ def scan_member(
     if fmt in detect.PLAIN:
         digest = hashlib.sha256(head)
         size = len(head)
+        # text (TorchScript code, chat templates) is checked whole, up to the header bound
+        text = [head] if fmt == "text" else None
         while True:
             chunk = src.read(CHUNK)
             if not chunk:
@@ -166,8 +170,14 @@ def scan_member(
             ctx.charge(len(chunk))
             ctx.check_time()
             ctx.check_ratio(size, ratio_base)
-        if fmt == "text" and size <= len(head):
-            formats.scan_text(ctx, head, path)
+            if text is not None:
+                text.append(chunk)
+                if size > _MAX_TEXT:
+                    if formats.looks_like_code(head):  # code too big to check: never a pass
+                        ctx.bound(f"{path}: code or template over {_MAX_TEXT} bytes not checked")
+                    text = None
+        if text is not None:
+            formats.scan_text(ctx, b"".join(text), path)
         m = Member(path=path, size=size, sha256=digest.hexdigest(), format=fmt)
         ctx.add_member(m)
         return m

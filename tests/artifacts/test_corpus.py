@@ -171,3 +171,14 @@ def test_directory_links_out_of_the_artifact_are_not_followed(tmp_path: Path) ->
         "model/inner.safetensors",
         "model/weights.safetensors",
     }
+
+
+def test_large_torchscript_code_is_checked_whole(tmp_path: Path) -> None:
+    filler = "".join(f"  _{i} = torch.add(x, {i})\n" for i in range(8000))  # > 64 KiB of code
+    code = corpus.BENIGN_TS_CODE + filler + '  _z = ops.evil_ns.run_shell("id")\n'
+    p = tmp_path / "scripted.pt"
+    p.write_bytes(corpus.torchscript(code, corpus.torchscript_data()))
+    scan = scan_path(p)
+    assert [(i.code, i.module, i.name) for i in scan.issues] == [
+        ("torchscript-op", "ops.evil_ns", "run_shell")
+    ]
