@@ -23,6 +23,7 @@ from aiscan.core.model import Severity
 
 _OPS: dict[int, pickletools.OpcodeInfo] = {ord(op.code): op for op in pickletools.opcodes}
 _MAX_LINE = 1 << 16
+_HIGHEST_PROTOCOL = 5
 _MAX_INLINE = 1 << 20  # bigger byte/str arguments are skipped, not held in memory
 _TORCH_LEGACY_MAGIC = 0x1950A86A20F9469CFC6C
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_.]*$")
@@ -102,6 +103,9 @@ class _Reader:
 
     def tell(self) -> int:
         return self._f.tell() - self._start
+
+    def seek(self, pos: int) -> None:
+        self._f.seek(self._start + pos)
 
     def peek(self, n: int) -> bytes:
         pos = self._f.tell()
@@ -485,7 +489,7 @@ def _walk_stacked(
     PROTO. Trailing bytes that are not a pickle are just data (pickle.load never reads them)."""
     while end is None or r.tell() < end:
         head = r.peek(2)
-        if len(head) < 2 or head[0] != 0x80 or head[1] > pickle_highest():
+        if len(head) < 2 or head[0] != 0x80 or not 2 <= head[1] <= _HIGHEST_PROTOCOL:
             return
         mark = r.tell()
         suspicious_before = facts.suspicious
@@ -496,12 +500,8 @@ def _walk_stacked(
             if facts.suspicious and not suspicious_before:
                 raise
             # not a pickle after all: rewind so `end` is where the real pickles stopped
-            r._f.seek(r._start + mark)
+            r.seek(mark)
             return
-
-
-def pickle_highest() -> int:
-    return 5
 
 
 def _parse_failure(

@@ -159,7 +159,7 @@ def scan_member(
     if fmt in detect.PLAIN:
         digest = hashlib.sha256(head)
         size = len(head)
-        # text (TorchScript code, chat templates) is checked whole, up to the header bound
+        # text (TorchScript code, chat templates) is checked whole, up to _MAX_TEXT
         text = [head] if fmt == "text" else None
         while True:
             chunk = src.read(CHUNK)
@@ -182,9 +182,8 @@ def scan_member(
         ctx.add_member(m)
         return m
     if depth > ctx.limits.max_depth:
-        raise_depth = f"nesting deeper than {ctx.limits.max_depth} (max_depth) at {path}"
-        ctx.bound(raise_depth)
-        m = Member(path=path, format=fmt)
+        ctx.bound(f"nesting deeper than {ctx.limits.max_depth} (max_depth) at {path}")
+        m = Member(path=path, format="safetensors" if fmt == "pending" else fmt)
         ctx.add_member(m)
         return m
     spooled, size, sha = ctx.spool(src, first=head, ratio_base=ratio_base)
