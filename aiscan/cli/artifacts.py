@@ -12,16 +12,8 @@ import click
 
 from aiscan.cli.app import App
 from aiscan.cli.deep import signing_options
-from aiscan.cli.scan import (
-    _common,
-    bom_options,
-    emit,
-    gate_options,
-    load_baseline,
-    load_waivers,
-    report_gate,
-)
-from aiscan.core.model import ScanResult, Severity
+from aiscan.cli.scan import _common, finish_gated, gate_options, load_baseline, load_waivers
+from aiscan.core.model import ScanResult
 
 if TYPE_CHECKING:
     from aiscan.artifacts.limits import Limits
@@ -97,7 +89,6 @@ def artifacts(
     aiscan artifacts s3://models/prod/model.tar.gz --fail-on high -o sarif=art.sarif
     """
     from aiscan.cli.deep import trust_config
-    from aiscan.scan import apply_policy, exit_code
 
     waivers = load_waivers(app, waivers_file)
     baseline = load_baseline(app, baseline_file)
@@ -105,24 +96,19 @@ def artifacts(
     trust = trust_config(**signing)
     with app.progress():
         result = run_artifacts(app, paths, limits=limits, trust=trust)
-    result = apply_policy(
+    finish_gated(
+        app,
         result,
         waivers=waivers,
         baseline=baseline,
-        baseline_source=str(baseline_file) if baseline_file else "baseline",
-    )
-    emit(
-        app,
-        result,
-        command="scan",
+        baseline_file=baseline_file,
         fmt=fmt,
         outputs=outputs,
         top=top,
-        options=bom_options(bom_spec),
+        bom_spec=bom_spec,
+        fail_on=fail_on,
+        allow_partial=allow_partial,
     )
-    threshold = Severity(fail_on.lower()) if fail_on else None
-    report_gate(app, result, threshold)
-    raise click.exceptions.Exit(exit_code(result, threshold, allow_partial))
 
 
 def _limits(max_bytes: int | None, timeout: float | None) -> Limits:

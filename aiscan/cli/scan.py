@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 from rich.text import Text
@@ -391,11 +391,42 @@ def scan(
     **kw: Any,
 ) -> None:
     """Inventory AI assets and evaluate posture rules on them and on their relations."""
-    from aiscan.scan import apply_policy, exit_code
-
     waivers = load_waivers(app, waivers_file)
     baseline = load_baseline(app, baseline_file)
     result = run_scan(app, evaluate_rules=True, **kw)
+    finish_gated(
+        app,
+        result,
+        waivers=waivers,
+        baseline=baseline,
+        baseline_file=baseline_file,
+        fmt=fmt,
+        outputs=outputs,
+        top=top,
+        bom_spec=bom_spec,
+        fail_on=fail_on,
+        allow_partial=allow_partial,
+    )
+
+
+def finish_gated(
+    app: App,
+    result: ScanResult,
+    *,
+    waivers: tuple[Waiver, ...] | None,
+    baseline: frozenset[str] | None,
+    baseline_file: Path | None,
+    fmt: str,
+    outputs: list[tuple[str, Path]],
+    top: int,
+    bom_spec: str,
+    fail_on: str | None,
+    allow_partial: bool,
+) -> NoReturn:
+    """Waivers and baseline applied, every output written, the gate's decision as exit code:
+    the end of every command that runs rules."""
+    from aiscan.scan import apply_policy, exit_code
+
     result = apply_policy(
         result,
         waivers=waivers,
