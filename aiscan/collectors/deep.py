@@ -95,7 +95,8 @@ def deep_scan(
     """Scan the artifacts of every `cloud` model in `sink`; attach them; record coverage."""
     located = locate(sink.build(), cloud=cloud.value)
     recorders: dict[str, DeepRecorder] = {}
-    cache: dict[str, list[ArtifactScan]] = {}
+    #: (account, object) -> scans: read once per account (another account's read may differ)
+    cache: dict[tuple[str, str], list[ArtifactScan]] = {}
     lock = threading.Lock()
     recorder_class = DeepRecorder.of(cloud)
 
@@ -114,9 +115,10 @@ def deep_scan(
             message = f"{clean_text(uri, 200)}: not an object-store location aiscan can read"
             rec.note(CoverageStatus.ERROR, message)
             return [ArtifactScan(location=uri, format="unknown", errors=(message,))]
+        key = (asset.account, ref.uri)
         with lock:
-            if ref.uri in cache:
-                return cache[ref.uri]
+            if key in cache:
+                return cache[key]
 
         def on_error(target: ObjectRef, exc: BaseException) -> str:
             status, message = _classify(classify, exc)
@@ -138,7 +140,7 @@ def deep_scan(
             ]
         rec.scanned(sum(1 for s in scans if s.sha256))
         with lock:
-            cache[ref.uri] = scans
+            cache[key] = scans
         return scans
 
     def one_model(item: Any) -> None:
