@@ -83,10 +83,31 @@ def aws_policy() -> str:
     return json.dumps(policy, indent=2) + "\n"
 
 
+def aws_deep_policy() -> str:
+    from aiscan.collectors.aws.permissions import DEEP_PERMISSIONS
+
+    policy = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "AiscanDeepScanModelArtifacts",
+                "Effect": "Allow",
+                "Action": sorted(DEEP_PERMISSIONS),
+                "Resource": [
+                    "arn:aws:s3:::MODEL-ARTIFACT-BUCKET",
+                    "arn:aws:s3:::MODEL-ARTIFACT-BUCKET/*",
+                ],
+            }
+        ],
+    }
+    return json.dumps(policy, indent=2) + "\n"
+
+
 GENERATED = {
     "rules.md": rule_reference,
     "schema/scan-result.schema.json": json_schema,
     "aws-read-only-policy.json": aws_policy,
+    "aws-deep-scan-policy.json": aws_deep_policy,
     "gcp-permissions.md": gcp_permissions,
     "azure-permissions.md": azure_permissions,
 }

@@ -24,7 +24,19 @@ def cli(ctx: click.Context, quiet: bool) -> None:
 
 
 def _register() -> None:
-    from aiscan.cli import bom, demo, diff, history, merge, plugins, prune, rules, scan, show
+    from aiscan.cli import (
+        artifacts,
+        bom,
+        demo,
+        diff,
+        history,
+        merge,
+        plugins,
+        prune,
+        rules,
+        scan,
+        show,
+    )
 
     cli.add_command(scan.inventory)
     cli.add_command(scan.scan)
@@ -37,6 +49,7 @@ def _register() -> None:
     cli.add_command(prune.prune)
     cli.add_command(diff.diff)
     cli.add_command(merge.merge)
+    cli.add_command(artifacts.artifacts)
 
 
 _register()

@@ -134,6 +134,9 @@ def collection_options(fn: Callable[..., Any]) -> Callable[..., Any]:
             help="Exit 0 even when a scope could not be read (coverage still reports it).",
         ),
     ]
+    from aiscan.cli.deep import deep_options
+
+    fn = deep_options(fn)  # decorated first: listed last in --help
     for option in reversed(options):
         fn = option(fn)
     return fn
@@ -156,6 +159,9 @@ def run_scan(
     projects: tuple[str, ...] = (),
     organization: str | None = None,
     shard: str | None = None,
+    deep: bool = False,
+    deep_max_bytes: int | None = None,
+    **signing: Any,
 ) -> ScanResult:
     from aiscan.collectors.base import CollectorConfigError, Scope
     from aiscan.scan import ScanRequest, choose_clouds, run
@@ -168,6 +174,19 @@ def run_scan(
         parsed_shard = Shard.parse(shard) if shard else None
     except ShardError as exc:
         raise click.BadParameter(str(exc), param_hint="--shard") from exc
+    options: dict[str, Any] = {
+        "subscriptions": _split(subscriptions),
+        "azure_cloud": azure_cloud,
+        "projects": _split(projects),
+        "organization": organization,
+    }
+    if deep:
+        from aiscan.cli.deep import limits, trust_config
+        from aiscan.collectors.deep import DeepOptions
+
+        options["deep"] = DeepOptions(limits=limits(deep_max_bytes), trust=trust_config(**signing))
+    elif deep_max_bytes or any(signing.values()):
+        raise click.UsageError("--deep-max-bytes and the signing options are used with --deep")
     scope = Scope(
         regions=_split(regions),
         services=_split(services),
@@ -177,12 +196,7 @@ def run_scan(
         external_id=external_id,
         max_workers=max_workers,
         shard=parsed_shard,
-        options={
-            "subscriptions": _split(subscriptions),
-            "azure_cloud": azure_cloud,
-            "projects": _split(projects),
-            "organization": organization,
-        },
+        options=options,
     )
     request = ScanRequest(clouds=_split(clouds), scope=scope, evaluate_rules=evaluate_rules)
     try:
@@ -345,33 +359,43 @@ def inventory(
     raise click.exceptions.Exit(save(app, store, result, exit_code(result, None, allow_partial)))
 
 
+def gate_options(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """--fail-on, --waivers, --baseline and --top: what every rule-running command offers."""
+    options = [
+        click.option(
+            "--fail-on",
+            type=click.Choice([s.value for s in Severity], case_sensitive=False),
+            help="Exit 1 when an unwaived finding at or above this severity exists.",
+        ),
+        click.option(
+            "--waivers",
+            "waivers_file",
+            type=click.Path(dir_okay=False, path_type=Path),
+            help="YAML file of accepted findings (rule/asset, reason, owner, expires).",
+        ),
+        click.option(
+            "--baseline",
+            "baseline_file",
+            type=click.Path(dir_okay=False, path_type=Path),
+            metavar="PREVIOUS.json",
+            help="A previous JSON report: --fail-on then fails only on findings that are new.",
+        ),
+        click.option(
+            "--top",
+            type=click.IntRange(1),
+            default=50,
+            show_default=True,
+            help="Findings shown in the table.",
+        ),
+    ]
+    for option in reversed(options):
+        fn = option(fn)
+    return fn
+
+
 @click.command()
 @collection_options
-@click.option(
-    "--fail-on",
-    type=click.Choice([s.value for s in Severity], case_sensitive=False),
-    help="Exit 1 when an unwaived finding at or above this severity exists.",
-)
-@click.option(
-    "--waivers",
-    "waivers_file",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="YAML file of accepted findings (rule/asset, reason, owner, expires).",
-)
-@click.option(
-    "--baseline",
-    "baseline_file",
-    type=click.Path(dir_okay=False, path_type=Path),
-    metavar="PREVIOUS.json",
-    help="A previous JSON report: --fail-on then fails only on findings that are new.",
-)
-@click.option(
-    "--top",
-    type=click.IntRange(1),
-    default=50,
-    show_default=True,
-    help="Findings shown in the table.",
-)
+@gate_options
 @store_option
 @click.pass_obj
 @_common

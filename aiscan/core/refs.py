@@ -6,8 +6,9 @@ Pure functions over attacker-controlled strings; nothing here resolves anything 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from urllib.parse import unquote
 
 #: huggingface_hub decides "this is a commit" with exactly this (lowercase, full length).
 COMMIT_SHA = re.compile(r"[0-9a-f]{40}")
@@ -26,7 +27,9 @@ _HUB_ID = re.compile(r"^[A-Za-z0-9][\w.-]{0,95}/[\w.-]{1,96}$|^[A-Za-z0-9][\w.-]
 class HubReference:
     repo_id: str
     revision: str | None
+    #: where the reference was found: an environment variable, an attribute, a file path
     variable: str
+    kind: str = "model"  # model, dataset or space
 
     @property
     def pinned(self) -> bool:
@@ -56,6 +59,47 @@ def hub_reference(env: Mapping[str, str]) -> HubReference | None:
                 break
         return HubReference(repo_id=value, revision=revision, variable=var)
     return None
+
+
+_REPO = r"([A-Za-z0-9][\w.-]{0,95}/[\w.-]{1,96})"
+#: https://huggingface.co/[datasets/|spaces/]org/name[/(resolve|blob|tree|commit|raw)/<rev>]
+_HUB_URL = re.compile(
+    r"https?://(?:www\.)?(?:huggingface\.co|hf\.co)/(?:(datasets|spaces)/)?"
+    + _REPO
+    + r"(?:/(?:resolve|blob|tree|commit|raw)/([^/?#\s\"']+))?",
+    re.IGNORECASE,
+)
+#: hf://[datasets/|spaces/]org/name[@rev][/path] and the hub:// alias
+_HUB_SCHEME = re.compile(
+    r"\b(?:hf|hub)://(?:(datasets|spaces)/)?"
+    + r"([A-Za-z0-9][\w.-]{0,95}/[\w-]+(?:\.[\w-]+)*)"
+    + r"(?:@([^/\s\"']+))?",
+    re.IGNORECASE,
+)
+#: pkg:huggingface/org/name@rev
+_HUB_PURL = re.compile(r"\bpkg:huggingface/" + _REPO + r"(?:@([^?#\s\"']+))?")
+#: the Hugging Face cache layout: models--org--name/snapshots/<commit>
+_HUB_CACHE = re.compile(r"\b(models|datasets|spaces)--([\w.-]+?)--([\w.-]+)/snapshots/([^/\s]+)")
+_KINDS = {"datasets": "dataset", "spaces": "space"}
+
+
+def hub_references_in(text: str, where: str) -> Iterator[HubReference]:
+    """Every Hugging Face Hub reference written in `text` as a URL (``huggingface.co/...``),
+    ``hf://`` / ``hub://`` path, ``pkg:huggingface`` purl or cache path; `where` names the
+    place it came from. A bare repository id is not matched here (see `hub_reference`)."""
+    if len(text) > 100_000:  # attacker-controlled: bound the work
+        text = text[:100_000]
+    for m in _HUB_URL.finditer(text):
+        rev = unquote(m.group(3)) if m.group(3) else None
+        yield HubReference(m.group(2), rev, where, _KINDS.get((m.group(1) or "").lower(), "model"))
+    for m in _HUB_SCHEME.finditer(text):
+        rev = unquote(m.group(3)) if m.group(3) else None
+        yield HubReference(m.group(2), rev, where, _KINDS.get((m.group(1) or "").lower(), "model"))
+    for m in _HUB_PURL.finditer(text):
+        yield HubReference(m.group(1), unquote(m.group(2)) if m.group(2) else None, where)
+    for m in _HUB_CACHE.finditer(text):
+        kind = {"models": "model", "datasets": "dataset", "spaces": "space"}[m.group(1)]
+        yield HubReference(f"{m.group(2)}/{m.group(3)}", m.group(4), where, kind)
 
 
 def trusts_remote_code(env: Mapping[str, str]) -> str | None:

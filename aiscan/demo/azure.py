@@ -16,6 +16,12 @@
   403 AuthorizationFailed (Resource Graph silently leaves it out, as the real one does);
 * faults on demand (`inject`): e.g. 429 with ``Retry-After`` for the first N requests to a path.
 
+Blob storage, path-style as Azurite serves it (`put_blob`, for --deep): ``GET``/``HEAD
+/ACCOUNT/CONTAINER/BLOB`` answers the blob's bytes / properties (``x-ms-blob-type``,
+``Content-Length``, ``ETag``), ``GET /ACCOUNT/CONTAINER?restype=container&comp=list&prefix=``
+the ``EnumerationResults`` XML (paged with ``NextMarker``), errors carry ``x-ms-error-code``;
+`deny_blobs(account)` answers 403 ``AuthorizationPermissionMismatch``.
+
 Requests must carry ``Authorization: Bearer <token>``. Every request is recorded (`requests`),
 so tests can prove nothing but reads arrived. `running_azure_demo()` starts it with the bundled
 example estate and yields the environment a scan needs.
@@ -25,6 +31,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import hashlib
 import json
 import re
 import threading
@@ -33,7 +40,8 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
 from typing import Any
-from urllib.parse import parse_qs, urlencode, urlsplit
+from urllib.parse import parse_qs, unquote, urlencode, urlsplit
+from xml.sax.saxutils import escape
 
 _HOST = "127.0.0.1"  # never another interface: the fake accepts one static token
 
@@ -90,6 +98,9 @@ class FakeArm:
         self.graph_page_size = graph_page_size
         self.requests: list[tuple[str, str]] = []
         self.faults: list[Fault] = []
+        #: (account, container, blob name) -> contents, served path-style
+        self.blobs: dict[tuple[str, str, str], bytes] = {}
+        self.denied_blobs: set[str] = set()
         self._lock = threading.Lock()
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -153,6 +164,72 @@ class FakeArm:
         """Answer `status` to requests whose path contains `substring` (case-insensitive)."""
         with self._lock:
             self.faults.append(Fault(substring.lower(), status, times, retry_after, method))
+
+    def put_blob(self, account: str, container: str, name: str, data: bytes) -> None:
+        with self._lock:
+            self.blobs[(account.lower(), container.lower(), name)] = data
+
+    def deny_blobs(self, account: str) -> None:
+        self.denied_blobs.add(account.lower())
+
+    def blob_account(self, path: str) -> str | None:
+        first = path.strip("/").split("/", 1)[0].lower()
+        with self._lock:
+            return first if any(a == first for a, _, _ in self.blobs) else None
+
+    def answer_blob(
+        self, method: str, path: str, query: Mapping[str, list[str]]
+    ) -> tuple[int, bytes, dict[str, str]]:
+        """Get Blob / Get Blob Properties / List Blobs, the Blob service's REST shapes."""
+        parts = path.strip("/").split("/", 2)
+        account, container = parts[0].lower(), (parts[1].lower() if len(parts) > 1 else "")
+        if account in self.denied_blobs:
+            return _blob_error(
+                403,
+                "AuthorizationPermissionMismatch",
+                "This request is not authorized to perform this operation using this permission.",
+            )
+        if method not in ("GET", "HEAD"):
+            return _blob_error(405, "UnsupportedHttpVerb", "The resource doesn't support it.")
+        with self._lock:
+            blobs = {n: d for (a, c, n), d in self.blobs.items() if (a, c) == (account, container)}
+        if len(parts) < 3:
+            if query.get("comp") != ["list"]:
+                return _blob_error(400, "InvalidQueryParameterValue", "comp must be list")
+            prefix = (query.get("prefix") or [""])[0]
+            names = sorted(n for n in blobs if n.startswith(prefix))
+            start = int((query.get("marker") or ["0"])[0] or 0)
+            chunk = names[start : start + self.page_size]
+            items = "".join(
+                f"<Blob><Name>{escape(n)}</Name><Properties>"
+                f"<Content-Length>{len(blobs[n])}</Content-Length>"
+                "<Content-Type>application/octet-stream</Content-Type>"
+                "<BlobType>BlockBlob</BlobType></Properties></Blob>"
+                for n in chunk
+            )
+            more = start + self.page_size < len(names)
+            marker = (
+                f"<NextMarker>{start + self.page_size}</NextMarker>" if more else "<NextMarker />"
+            )
+            xml = (
+                '<?xml version="1.0" encoding="utf-8"?>'
+                f'<EnumerationResults ServiceEndpoint="{self.url}/{account}" '
+                f'ContainerName="{escape(container)}"><Prefix>{escape(prefix)}</Prefix>'
+                f"<Blobs>{items}</Blobs>{marker}</EnumerationResults>"
+            )
+            return 200, xml.encode(), {"Content-Type": "application/xml"}
+        name = unquote(parts[2])
+        if name not in blobs:
+            return _blob_error(404, "BlobNotFound", "The specified blob does not exist.")
+        data = blobs[name]
+        headers = {
+            "Content-Type": "application/octet-stream",
+            "ETag": f'"0x{hashlib.sha256(data).hexdigest()[:16].upper()}"',
+            "Last-Modified": "Sun, 01 Mar 2026 10:00:00 GMT",
+            "x-ms-blob-type": "BlockBlob",
+            "Content-MD5": base64.b64encode(hashlib.md5(data).digest()).decode(),  # noqa: S324
+        }
+        return 200, data, headers
 
     def count(self, substring: str, method: str | None = None) -> int:
         with self._lock:
@@ -322,6 +399,14 @@ def _decode(token: Any) -> int:
         return 0
 
 
+def _blob_error(status: int, code: str, message: str) -> tuple[int, bytes, dict[str, str]]:
+    xml = (
+        f'<?xml version="1.0" encoding="utf-8"?><Error><Code>{code}</Code>'
+        f"<Message>{escape(message)}\nRequestId:fake</Message></Error>"
+    )
+    return status, xml.encode(), {"Content-Type": "application/xml", "x-ms-error-code": code}
+
+
 def _error(code: str, message: str) -> dict[str, Any]:
     return {"error": {"code": code, "message": message}}
 
@@ -362,6 +447,18 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(fault.status, _error(code, "injected by the test"), headers)
             return
         query = parse_qs(parts.query)
+        if arm.blob_account(parts.path):
+            status, data, headers = arm.answer_blob(method, parts.path, query)
+            self.send_response(status)
+            self.send_header("Content-Length", str(len(data)))
+            self.send_header("x-ms-request-id", "fake")
+            self.send_header("x-ms-version", "2023-11-03")
+            for k, v in headers.items():
+                self.send_header(k, v)
+            self.end_headers()
+            if method != "HEAD":
+                self.wfile.write(data)
+            return
         if method == "GET":
             status, body = arm.answer_get(parts.path, query)
             if status == 200 and isinstance(body, dict) and "value" in body:
@@ -395,6 +492,9 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:
         self._handle("POST")
+
+    def do_HEAD(self) -> None:
+        self._handle("HEAD")
 
     def do_PUT(self) -> None:
         self._handle("PUT")

@@ -14,6 +14,10 @@ VIP base URL (``AISCAN_GCP_ENDPOINT``):
   ``:getIamPolicy`` answers an empty policy, an unknown ``:getEffectivePolicy`` the default;
   every other method answers 405 and is counted in `writes`.
 
+Cloud Storage objects (`put_object`, for --deep): ``GET /storage/v1/b/B/o?prefix=`` lists them
+(``storage#objects`` pages), ``GET /storage/v1/b/B/o/NAME`` answers the ``storage#object``
+resource and ``?alt=media`` its bytes; `deny_objects(bucket)` answers 403 to those reads.
+
 Faults for tests: `deny_project` (403 ``PERMISSION_DENIED`` on every path of that project),
 `fault(path, 503, 429 ...)` (answered in order before the real answer), a bearer token that must
 match. Only the standard library is used; nothing here imports aiscan's collectors.
@@ -21,8 +25,11 @@ match. Only the standard library is used; nothing here imports aiscan's collecto
 
 from __future__ import annotations
 
+import base64
 import contextlib
+import hashlib
 import json
+import re
 import threading
 from collections import Counter
 from collections.abc import Iterator, Mapping
@@ -30,7 +37,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
 from types import TracebackType
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 _HOST = "127.0.0.1"  # never another interface: the fake accepts one shared demo token
 DEMO_TOKEN = "aiscan-demo-token"
@@ -119,6 +126,9 @@ class GcpFake:
         self.faults: dict[str, list[int]] = {}
         self.requests: Counter[str] = Counter()
         self.writes: list[str] = []
+        #: (bucket, object name) -> contents, for the object media endpoints
+        self.blobs: dict[tuple[str, str], bytes] = {}
+        self.denied_objects: set[str] = set()
         self._lock = threading.Lock()
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
@@ -131,6 +141,14 @@ class GcpFake:
         for item in self.lists.get("/v3/projects:search", {}).get("items", []):
             if item.get("projectId") == project_id:
                 self.denied.add(str(item.get("name", "")).rsplit("/", 1)[-1])
+
+    def put_object(self, bucket: str, name: str, data: bytes) -> None:
+        with self._lock:
+            self.blobs[(bucket, name)] = data
+
+    def deny_objects(self, bucket: str) -> None:
+        """Answer 403 to object reads (list, metadata, media) in this bucket."""
+        self.denied_objects.add(bucket)
 
     def fault(self, path: str, *statuses: int) -> None:
         with self._lock:
@@ -205,9 +223,13 @@ class GcpFake:
         with self._lock:
             self.requests[f"{method} {path}"] += 1
         status, body, headers = self._answer(req, method, path, query)
-        data = json.dumps(body).encode()
+        media = isinstance(body, bytes)
+        data = body if isinstance(body, bytes) else json.dumps(body).encode()
         req.send_response(status)
-        req.send_header("Content-Type", "application/json; charset=UTF-8")
+        req.send_header(
+            "Content-Type",
+            "application/octet-stream" if media else "application/json; charset=UTF-8",
+        )
         req.send_header("Content-Length", str(len(data)))
         for key, value in headers.items():
             req.send_header(key, value)
@@ -238,6 +260,9 @@ class GcpFake:
         if fault is not None:
             code = "RESOURCE_EXHAUSTED" if fault == 429 else "UNAVAILABLE"
             return fault, _error(fault, code, "try again", code), {"Retry-After": "0"}
+        objects = _OBJECTS.match(path)
+        if objects:  # a bucket without objects lists empty, as Cloud Storage answers
+            return self._object(unquote(objects.group(1)), objects.group(2), query)
         segments = path.split("/")
         for i, seg in enumerate(segments[:-1]):
             if seg == "projects":
@@ -271,6 +296,45 @@ class GcpFake:
             return 200, {}, {}
         return 404, _error(404, "NOT_FOUND", f"{path} not found", "NOT_FOUND"), {}
 
+    def _object(
+        self, bucket: str, name: str | None, query: dict[str, str]
+    ) -> tuple[int, Any, dict[str, str]]:
+        """The JSON API's object list / get / media download (real shapes)."""
+        if bucket in self.denied_objects:
+            message = "caller does not have storage.objects.get access to the Google Cloud object."
+            body = _error(403, "PERMISSION_DENIED", message, "forbidden")
+            body["error"]["errors"] = [
+                {"message": message, "domain": "global", "reason": "forbidden"}
+            ]
+            return 403, body, {}
+        with self._lock:
+            blobs = {n: d for (b, n), d in self.blobs.items() if b == bucket}
+        if name is None:
+            prefix = query.get("prefix", "")
+            names = sorted(n for n in blobs if n.startswith(prefix))
+            start = int(query.get("pageToken") or 0)
+            size = min(int(query.get("maxResults") or 1000), self.page_size)
+            chunk = names[start : start + size]
+            page: dict[str, Any] = {"kind": "storage#objects"}
+            if chunk:
+                page["items"] = [_object_resource(bucket, n, blobs[n]) for n in chunk]
+            if start + size < len(names):
+                page["nextPageToken"] = str(start + size)
+            return 200, page, {}
+        key = unquote(name)
+        if key not in blobs:
+            message = f"No such object: {bucket}/{key}"
+            body = _error(404, "NOT_FOUND", message, "notFound")
+            body["error"]["errors"] = [
+                {"message": message, "domain": "global", "reason": "notFound"}
+            ]
+            return 404, body, {}
+        data = blobs[key]
+        if query.get("alt") == "media":
+            md5 = base64.b64encode(hashlib.md5(data).digest()).decode()  # noqa: S324 - GCS's own
+            return 200, data, {"x-goog-generation": "1", "x-goog-hash": f"md5={md5}"}
+        return 200, _object_resource(bucket, key, data), {}
+
     @staticmethod
     def _denied(path: str) -> dict[str, Any]:
         return _error(
@@ -302,6 +366,27 @@ class GcpFake:
         if start + len(chunk) < len(items):
             body["nextPageToken"] = str(start + len(chunk))
         return body
+
+
+_OBJECTS = re.compile(r"^/storage/v1/b/([^/]+)/o(?:/([^/]+))?$")
+
+
+def _object_resource(bucket: str, name: str, data: bytes) -> dict[str, Any]:
+    return {
+        "kind": "storage#object",
+        "id": f"{bucket}/{name}/1",
+        "selfLink": f"https://www.googleapis.com/storage/v1/b/{bucket}/o/{name}",
+        "name": name,
+        "bucket": bucket,
+        "generation": "1",
+        "metageneration": "1",
+        "contentType": "application/octet-stream",
+        "storageClass": "STANDARD",
+        "size": str(len(data)),
+        "md5Hash": base64.b64encode(hashlib.md5(data).digest()).decode(),  # noqa: S324
+        "timeCreated": "2026-03-01T10:00:00.000Z",
+        "updated": "2026-03-01T10:00:00.000Z",
+    }
 
 
 @contextlib.contextmanager

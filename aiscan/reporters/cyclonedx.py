@@ -18,7 +18,11 @@ What goes where:
 * container images the models run -> `container` components (`pkg:oci/...@sha256:...` purl and
   SHA-256 hash when the image is pinned by digest);
 * every relation between two of those -> `dependencies` (source dependsOn target); relations to
-  anything else (roles, registries, jobs) -> `aiscan:relation:<type>` properties.
+  anything else (roles, registries, jobs) -> `aiscan:relation:<type>` properties;
+* artifacts a deep scan read (``artifact_scans``) -> `file` components nested in their model, with
+  the SHA-256 of the artifact and, nested again, of every member (`aiscan:artifact:*` properties:
+  location, format, size; the model signature's status, method and signer). A model with exactly
+  one artifact also carries that artifact's hash itself.
 
 Cloud, account, region, native id, kind and service are properties in the `aiscan:` namespace.
 Nothing is guessed: an attribute the scan could not read is simply absent.
@@ -42,8 +46,9 @@ from cyclonedx.schema import OutputFormat, SchemaVersion
 from packageurl import PackageURL
 
 from aiscan import __version__
+from aiscan.artifacts.report import ArtifactScan
 from aiscan.core.model import Asset, AssetKind, RelationType, ScanResult
-from aiscan.core.refs import parse_image
+from aiscan.core.refs import hub_references_in, parse_image
 from aiscan.reporters.base import Reporter
 from aiscan.reporters.resources import PROVIDER
 
@@ -59,6 +64,8 @@ SERVICE_KINDS = frozenset(
 MODEL_RELATIONS = frozenset({RelationType.USES_MODEL, RelationType.FINE_TUNED_FROM})
 #: Relations that say the source learnt from the target's data.
 TRAINING_RELATIONS = frozenset({RelationType.READS_DATA_FROM})
+#: Members of one artifact listed in the BOM (an archive may hold thousands of files).
+MAX_MEMBERS_IN_BOM = 1000
 
 
 # -- the AI parts cyclonedx-python-lib does not model (CycloneDX 1.6/1.7, identical in both) -----
@@ -212,14 +219,20 @@ def build_bom(result: ScanResult) -> tuple[Bom, AiParts]:
                         name=name,
                         version=str(hub["revision"]).lower(),
                     )
+            if purl is None:
+                purl = _pinned_hub_purl(a)
             version = a.attributes.get("version")
+            files = _artifact_components(a)
+            single = [f for f in files if f.hashes]
             nodes[a.id] = Component(
                 type=ComponentType.MACHINE_LEARNING_MODEL,
                 name=a.name,
                 bom_ref=a.id,
                 version=str(version) if version is not None else None,
                 purl=purl,
+                hashes=list(single[0].hashes) if len(files) == 1 and single else None,
                 properties=props(base),
+                components=files,
             )
             card = _model_card(a, out_rel, members)
             if card is not None:
@@ -273,6 +286,102 @@ def build_bom(result: ScanResult) -> tuple[Bom, AiParts]:
     for node in list(external.values()) + list(images.values()):
         bom.register_dependency(node, [])
     return bom, parts
+
+
+def _pinned_hub_purl(a: Asset) -> PackageURL | None:
+    """`pkg:huggingface/org/name@<commit>` from a pinned Hub reference the model is loaded from:
+    its artifact location (``hf://org/name@<sha>``, a ``.../resolve/<sha>/`` URL, a cache
+    snapshot path) or the Hugging Face cache snapshot `aiscan artifacts` read."""
+    texts = [a.attributes.get("artifact_uri")]
+    texts += [c.get("artifact_uri") for c in _containers(a)]
+    hf = a.attributes.get("huggingface")
+    if isinstance(hf, Mapping) and hf.get("repo") and hf.get("revision"):
+        texts.append(f"pkg:huggingface/{hf['repo']}@{hf['revision']}")
+    for text in texts:
+        if not isinstance(text, str):
+            continue
+        for ref in hub_references_in(text, "artifact"):
+            if ref.pinned and ref.kind == "model" and ref.revision:
+                org, _, name = ref.repo_id.rpartition("/")
+                return PackageURL(
+                    type="huggingface", namespace=org or None, name=name, version=ref.revision
+                )
+    return None
+
+
+def _scans(a: Asset) -> list[ArtifactScan]:
+    raw = a.attributes.get("artifact_scans")
+    out: list[ArtifactScan] = []
+    for item in raw if isinstance(raw, list) else []:
+        try:
+            out.append(ArtifactScan.model_validate(item))
+        except ValueError:  # pydantic's ValidationError; the artifact rules report it
+            continue
+    return out
+
+
+def _sha256(value: str | None) -> list[HashType]:
+    if value and len(value) == 64 and all(c in "0123456789abcdef" for c in value):
+        return [HashType(alg=HashAlgorithm.SHA_256, content=value)]
+    return []
+
+
+def _artifact_components(a: Asset) -> list[Component]:
+    """One `file` component per artifact a deep scan read, its members nested inside."""
+    out: list[Component] = []
+    seen: set[str] = set()
+    for scan in _scans(a):
+        ref = f"{a.id}#artifact:{scan.location}"
+        if ref in seen:
+            continue
+        seen.add(ref)
+        sig = scan.signature
+        pairs: list[tuple[str, object]] = [
+            ("aiscan:artifact:location", scan.location),
+            ("aiscan:artifact:format", scan.format),
+            ("aiscan:artifact:size", scan.size),
+            ("aiscan:artifact:complete", str(scan.complete).lower()),
+            ("aiscan:signature:status", sig.status if sig else "unsigned"),
+        ]
+        if sig is not None:
+            pairs += [
+                ("aiscan:signature:method", sig.method),
+                ("aiscan:signature:signer", sig.signer),
+                ("aiscan:signature:location", sig.location),
+            ]
+        members = []
+        member_refs: set[str] = set()
+        for m in scan.members[:MAX_MEMBERS_IN_BOM]:
+            mref = f"{ref}!{m.path}"
+            if mref in member_refs:
+                continue
+            member_refs.add(mref)
+            members.append(
+                Component(
+                    type=ComponentType.FILE,
+                    name=m.path,
+                    bom_ref=mref,
+                    hashes=_sha256(m.sha256),
+                    properties=props(
+                        [("aiscan:artifact:format", m.format), ("aiscan:artifact:size", m.size)]
+                    ),  # fmt: skip
+                )
+            )
+        if len(scan.members) > MAX_MEMBERS_IN_BOM:
+            pairs.append(
+                ("aiscan:artifact:members-omitted", len(scan.members) - MAX_MEMBERS_IN_BOM)
+            )
+        out.append(
+            Component(
+                type=ComponentType.FILE,
+                name=scan.location,
+                bom_ref=ref,
+                hashes=_sha256(scan.sha256),
+                properties=props(pairs),
+                components=members,
+            )
+        )
+    return out
 
 
 def _containers(a: Asset) -> list[Mapping[str, Any]]:

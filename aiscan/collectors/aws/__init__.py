@@ -63,6 +63,8 @@ class AwsCollector(Collector):
         """`session_factory(profile)` returns a boto3 Session; tests use it to add botocore
         handlers for operations moto lacks. The read-only guard is installed either way."""
         self._session_factory = session_factory
+        #: --deep: sessions may also read object contents (s3:GetObject), nothing else more.
+        self.object_reads = False
         self._clients: dict[tuple[str, str, str], Any] = {}
         self._lock = threading.Lock()
 
@@ -103,7 +105,7 @@ class AwsCollector(Collector):
         else:
             core = botocore.session.Session(profile=profile)
             session = boto3.Session(botocore_session=core, **credentials)
-        guard.install(session._session)
+        guard.install(session._session, object_reads=self.object_reads)
         _keep_s3control_on_custom_endpoint(session._session)
         return session
 
@@ -142,6 +144,10 @@ class AwsCollector(Collector):
             raise CollectorConfigError(
                 f"unknown AWS service(s): {', '.join(unknown)} (known: {', '.join(ALL_SERVICES)})"
             )
+        from aiscan.collectors.deep import options_of
+
+        deep = options_of(scope.options)
+        self.object_reads = deep is not None
         base = self._new_session(scope.profile)
         identity, home = self._identity(base, sink, progress)
         if home is None:
@@ -177,7 +183,38 @@ class AwsCollector(Collector):
                 )
             for f in as_completed(global_futures):
                 f.result()
+        if deep is not None:
+            self._deep(accounts, sink, progress, deep)
         return identity
+
+    def _deep(
+        self, accounts: list[Account], sink: InventoryBuilder, progress: Progress, deep: Any
+    ) -> None:
+        """--deep: scan the S3 artifacts of every model, read with the model's account."""
+        from aiscan.collectors.aws.errors import classify
+        from aiscan.collectors.aws.objects import SERVICE, S3Store
+        from aiscan.collectors.deep import deep_scan
+
+        by_id = {a.id: a for a in accounts}
+        stores: dict[str, S3Store] = {}
+        lock = threading.Lock()
+
+        def store_for(asset: Any, ref: Any) -> S3Store:
+            account = by_id.get(asset.account) or accounts[0]
+            with lock:
+                if account.id not in stores:
+                    stores[account.id] = S3Store(account.session, self._config("s3"))
+                return stores[account.id]
+
+        deep_scan(
+            cloud=Cloud.AWS,
+            service=SERVICE,
+            sink=sink,
+            progress=progress,
+            store_for=store_for,
+            classify=classify,
+            options=deep,
+        )
 
     def _identity(
         self, session: Any, sink: InventoryBuilder, progress: Progress

@@ -16,7 +16,8 @@ Assets (service ``bedrock``):
   ``customization_type``, ``base_model``, ``status``, ``secrets`` (hyper-parameters); relations
   ``fine-tuned-from`` the base model, ``reads-data-from`` the training/validation buckets,
   ``writes-data-to`` the output bucket, ``produced-by`` the customization job.
-* ``model`` (``AWS::Bedrock::ImportedModel``): ``kms_key``, ``architecture``; ``stores-artifact-in``
+* ``model`` (``AWS::Bedrock::ImportedModel``): ``kms_key``, ``architecture``, ``artifact_uri``
+  (the imported model's S3 source); ``stores-artifact-in``
   the bucket the weights were imported from, ``produced-by`` the import job.
 * ``llm-deployment`` (``AWS::Bedrock::ProvisionedModelThroughput``): ``status``, ``model_units``,
   ``commitment``, ``model``, ``authenticated`` (always true: SigV4 only); ``uses-model`` the
@@ -268,6 +269,9 @@ def to_imported_model(payload: dict[str, Any], account: str, region: str) -> Ass
         attributes={
             "kms_key": payload.get("modelKmsKeyArn"),
             "architecture": payload.get("modelArchitecture"),
+            "artifact_uri": ((payload.get("modelDataSource") or {}).get("s3DataSource") or {}).get(
+                "s3Uri"
+            ),
         },
         created_at=payload.get("creationTime"),
     )

@@ -39,6 +39,10 @@ PERMISSIONS: tuple[str, ...] = tuple(
     )
 )
 
+#: What --deep adds: object contents of model artifacts (the guard allows GetObject only then).
+#: ListBucket authorises HeadObject/ListObjectsV2 on artifact prefixes.
+DEEP_PERMISSIONS: tuple[str, ...] = ("s3:GetObject", "s3:ListBucket")
+
 #: botocore operation -> IAM action, where the IAM action is not "<prefix>:<OperationName>".
 IAM_PREFIX = {
     "api.sagemaker": "sagemaker",
@@ -53,6 +57,8 @@ IAM_ACTION_OVERRIDES = {
     "s3:GetBucketLogging": "s3:GetBucketLogging",
     "s3:GetBucketOwnershipControls": "s3:GetBucketOwnershipControls",
     "s3:HeadBucket": "s3:ListBucket",
+    "s3:HeadObject": "s3:GetObject",
+    "s3:ListObjectsV2": "s3:ListBucket",
     "s3-control:GetPublicAccessBlock": "s3:GetAccountPublicAccessBlock",
 }
 

@@ -106,7 +106,34 @@ class AzureCollector(Collector):
             self._scan(arm, scope, sink, progress)
         finally:
             arm.close()
+        from aiscan.collectors.deep import options_of
+
+        deep = options_of(scope.options)
+        if deep is not None:
+            self._deep(sink, progress, deep)
         return identity
+
+    def _deep(self, sink: InventoryBuilder, progress: Progress, deep: Any) -> None:
+        """--deep: scan the blobs of every Azure ML model through the object-read pipeline."""
+        import os
+
+        from aiscan.collectors.azure.errors import classify
+        from aiscan.collectors.azure.objects import SERVICE, BlobStore
+        from aiscan.collectors.deep import deep_scan
+
+        store = BlobStore(os.environ)
+        try:
+            deep_scan(
+                cloud=Cloud.AZURE,
+                service=SERVICE,
+                sink=sink,
+                progress=progress,
+                store_for=lambda asset, ref: store,
+                classify=classify,
+                options=deep,
+            )
+        finally:
+            store.close()
 
     def _client(self, scope: Scope, environ: Mapping[str, str]) -> tuple[Any, dict[str, str]]:
         try:

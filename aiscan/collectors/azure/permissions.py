@@ -101,7 +101,34 @@ def document() -> str:
         "|---|---|",
     ]
     lines.extend(f"| `{p}` | {_PURPOSE.get(p, 'AI resources of that type')} |" for p in PERMISSIONS)
+    lines += [
+        "",
+        "## `--deep`: model artifacts",
+        "",
+        "`aiscan scan --deep` (and `aiscan artifacts https://ACCOUNT.blob.core.windows.net/...`) "
+        "also reads the blobs of every Azure ML model version (blob URLs, and `azureml://` "
+        "datastore paths resolved through the workspace's datastores) to inspect them statically. "
+        "That is a data action, which Reader does not grant: "
+        + ", ".join(f"`{p}`" for p in DEEP_DATA_ACTIONS)
+        + ", e.g. the built-in **Storage Blob Data Reader** role assigned on the artifact "
+        "storage accounts or containers only.",
+        "",
+        "The blob reads go through their own pipeline whose guard allows GET and HEAD only; the "
+        "ARM pipeline's guard refuses every storage data-plane host, so without `--deep` no blob "
+        "is ever read. Token: `AISCAN_AZURE_STORAGE_TOKEN` (or `AISCAN_AZURE_TOKEN`), else "
+        "`DefaultAzureCredential` for `https://storage.azure.com/.default`; "
+        "`AISCAN_AZURE_BLOB_ENDPOINT` (or a loopback `AISCAN_AZURE_ENDPOINT`) points blob reads "
+        "at an emulator, addressed path-style. A blob that cannot be read shows as "
+        "`denied`/`error` in the `blob-artifacts` coverage of the subscription (exit code 3 "
+        "unless `--allow-partial`).",
+    ]
     return "\n".join(lines) + "\n"
+
+
+#: What --deep adds (data actions: Storage Blob Data Reader holds them).
+DEEP_DATA_ACTIONS: tuple[str, ...] = (
+    "Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read",
+)
 
 
 _PURPOSE = {

@@ -83,8 +83,11 @@ class GcpCollector(Collector):
 
     # -- connection -----------------------------------------------------------------------------
 
-    def connect(self, environ: Mapping[str, str]) -> tuple[Any, dict[str, str]]:
-        """(GcpHttp, identity) from AISCAN_GCP_TOKEN or Application Default Credentials."""
+    def connect(
+        self, environ: Mapping[str, str], *, object_reads: bool = False
+    ) -> tuple[Any, dict[str, str]]:
+        """(GcpHttp, identity) from AISCAN_GCP_TOKEN or Application Default Credentials;
+        `object_reads` (--deep) lets the guard pass Cloud Storage object contents too."""
         try:
             from aiscan.collectors.gcp.http import GcpHttp, authorized_session, check_endpoint
         except ImportError as exc:  # pragma: no cover - depends on the installed extras
@@ -120,7 +123,7 @@ class GcpCollector(Collector):
         if endpoint:
             identity["endpoint"] = endpoint
         http = GcpHttp(
-            authorized_session(credentials, refresh=refresh),
+            authorized_session(credentials, refresh=refresh, object_reads=object_reads),
             endpoint=endpoint,
             max_attempts=self.max_attempts,
             backoff=self.backoff,
@@ -148,7 +151,10 @@ class GcpCollector(Collector):
                 f"unknown Google Cloud service(s): {', '.join(unknown)} "
                 f"(known: {', '.join(ALL_SERVICES)})"
             )
-        http, identity = self.connect(os.environ)
+        from aiscan.collectors.deep import options_of
+
+        deep = options_of(scope.options)
+        http, identity = self.connect(os.environ, object_reads=deep is not None)
         projects = self._projects(scope, http, sink, progress)
         identity["projects"] = str(len(projects))
         if not projects:
@@ -230,6 +236,21 @@ class GcpCollector(Collector):
             ]
             for f in shared + scoped:
                 f.result()
+        if deep is not None:
+            from aiscan.collectors.deep import deep_scan
+            from aiscan.collectors.gcp.errors import classify
+            from aiscan.collectors.gcp.objects import SERVICE, GcsStore
+
+            store = GcsStore(http)
+            deep_scan(
+                cloud=Cloud.GCP,
+                service=SERVICE,
+                sink=sink,
+                progress=progress,
+                store_for=lambda asset, ref: store,
+                classify=classify,
+                options=deep,
+            )
         return identity
 
     def _finish(self, ctx: Any, sink: InventoryBuilder, progress: Progress) -> None:

@@ -56,15 +56,18 @@ def check_endpoint(endpoint: str) -> str:
     return endpoint.strip().rstrip("/")
 
 
-def authorized_session(credentials: Any, *, refresh: bool) -> Any:
-    """An AuthorizedSession whose only transport is the read-only adapter."""
+def authorized_session(credentials: Any, *, refresh: bool, object_reads: bool = False) -> Any:
+    """An AuthorizedSession whose only transport is the read-only adapter (`object_reads`: the
+    adapter also lets Cloud Storage object contents through, for --deep)."""
     from google.auth.transport.requests import AuthorizedSession
 
     from aiscan.collectors.gcp.transport import ReadOnlyAdapter
 
     codes = (401,) if refresh else ()
     session = AuthorizedSession(credentials, refresh_status_codes=codes)  # type: ignore[no-untyped-call]
-    adapter = ReadOnlyAdapter(pool_connections=16, pool_maxsize=64, max_retries=0)
+    adapter = ReadOnlyAdapter(
+        pool_connections=16, pool_maxsize=64, max_retries=0, object_reads=object_reads
+    )
     session.mount("https://", adapter)
     session.mount("http://", adapter)
     return session

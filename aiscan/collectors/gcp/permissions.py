@@ -35,6 +35,10 @@ PERMISSIONS: tuple[str, ...] = tuple(
 )
 
 
+#: What --deep adds: listing artifact prefixes and reading object contents (alt=media).
+DEEP_PERMISSIONS: tuple[str, ...] = ("storage.objects.get", "storage.objects.list")
+
+
 def document() -> str:
     """docs/gcp-permissions.md: the custom IAM role a scan needs, generated from `PERMISSIONS`."""
     role = "\n".join(
@@ -75,4 +79,15 @@ and VPC Service Controls need the role at the organization; a project-level gran
 projects but leaves `policies_complete` false and the perimeter rule manual. Cloud Asset
 Inventory (organization-wide project search) also needs the Cloud Asset API enabled in the
 quota project.
+
+## `--deep`: model artifacts
+
+`aiscan scan --deep` (and `aiscan artifacts gs://...`) also lists each Vertex AI model's
+`artifactUri` prefix and downloads its objects to inspect them statically. That needs
+{", ".join(f"`{p}`" for p in DEEP_PERMISSIONS)} on the artifact buckets, e.g. the built-in
+`roles/storage.objectViewer` granted on those buckets only, or these two permissions added to the
+custom role. Only a `--deep` scan's transport lets an object download (`alt=media`) through its
+guard, and only as a GET of one object; uploads, rewrites and deletes stay refused. An object that
+cannot be read shows as `denied`/`error` in the `gcs-artifacts` coverage of the model's project
+(exit code 3 unless `--allow-partial`), and the model's artifact rules answer `manual`.
 """
