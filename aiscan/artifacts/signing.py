@@ -297,46 +297,31 @@ def verify(model_path: Path, signature_path: Path, *, trust: TrustConfig | None)
             status="failed", location=where, detail=f"unreadable signature: {clean_text(exc, 300)}"
         )
     method: Any = bundle.method
+
+    def result(status: Any, detail: str, signer: str | None = None) -> Signature:
+        return Signature(
+            status=status,
+            method=method,
+            signer=signer or bundle.signer(),
+            location=where,
+            detail=detail[:600],
+        )
+
     problems = integrity_problems(model_path, signature_path, bundle)
     if problems:
-        return Signature(
-            status="failed",
-            method=method,
-            signer=bundle.signer(),
-            location=where,
-            detail="; ".join(problems)[:600],
-        )
+        return result("failed", "; ".join(problems))
     if not trust.configured:
-        return Signature(
-            status="unverified",
-            method=method,
-            signer=bundle.signer(),
-            location=where,
-            detail="the files match the signed manifest, but no trusted key, certificate chain or "
+        return result(
+            "unverified",
+            "the files match the signed manifest, but no trusted key, certificate chain or "
             "Sigstore identity was given (--signing-key / --signing-ca / --sigstore-identity)",
         )
     try:
         ok, detail, signer = _model_signing_verify(model_path, signature_path, bundle, trust)
     except ImportError as exc:
-        return Signature(
-            status="unverified",
-            method=method,
-            signer=bundle.signer(),
-            location=where,
-            detail=f"model-signing is not installed (pip install 'aiscan[deep]'): {exc}",
+        return result(
+            "unverified", f"model-signing is not installed (pip install 'aiscan[deep]'): {exc}"
         )
     except Exception as exc:  # the trust root itself is unusable (a bad trust config or key file)
-        return Signature(
-            status="unverified",
-            method=method,
-            signer=bundle.signer(),
-            location=where,
-            detail=f"cannot use the given trust root: {clean_text(exc, 400)}",
-        )
-    return Signature(
-        status="verified" if ok else "failed",
-        method=method,
-        signer=signer or bundle.signer(),
-        location=where,
-        detail=detail,
-    )
+        return result("unverified", f"cannot use the given trust root: {clean_text(exc, 400)}")
+    return result("verified" if ok else "failed", detail, signer)

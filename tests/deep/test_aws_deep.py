@@ -23,24 +23,12 @@ from aiscan.collectors.deep import DeepOptions
 from aiscan.core.model import CoverageStatus
 from aiscan.demo.emulator import AwsEmulator, demo_environment, demo_unset
 from tests import awsfake
-from tests.cli.test_cli_scan import client, env_for
+from tests.cli.test_cli_scan import TRUST, client, env_for
 from tests.deep import samples
 
 ACCOUNT, REGION = "123456789012", "us-east-1"
 BUCKET = "ai-artifacts"
 SM = f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:model"
-ROLE_TRUST = json.dumps(
-    {
-        "Version": "2012-10-17",
-        "Statement": [
-            {
-                "Effect": "Allow",
-                "Principal": {"Service": "sagemaker.amazonaws.com"},
-                "Action": "sts:AssumeRole",
-            }
-        ],
-    }
-)
 
 #: model name -> (object key, contents)
 ARTIFACTS = {
@@ -53,7 +41,7 @@ ARTIFACTS = {
 
 def seed(emu: AwsEmulator, extra: dict[str, str] | None = None) -> None:
     iam, s3, sm = (client(emu, s) for s in ("iam", "s3", "sagemaker"))
-    role = iam.create_role(RoleName="serve", AssumeRolePolicyDocument=ROLE_TRUST)["Role"]["Arn"]
+    role = iam.create_role(RoleName="serve", AssumeRolePolicyDocument=TRUST)["Role"]["Arn"]
     s3.create_bucket(Bucket=BUCKET)
     urls = {name: key for name, (key, _) in ARTIFACTS.items()}
     for key, data in ARTIFACTS.values():
@@ -167,7 +155,7 @@ def test_denied_object_read_is_denied_coverage_and_the_model_is_manual() -> None
     s3.create_bucket(Bucket=BUCKET)
     s3.put_object(Bucket=BUCKET, Key="m/model.tar.gz", Body=samples.sagemaker_model_tar(True))
     iam = boto3.client("iam", region_name=REGION)
-    role = iam.create_role(RoleName="r", AssumeRolePolicyDocument=ROLE_TRUST)["Role"]["Arn"]
+    role = iam.create_role(RoleName="r", AssumeRolePolicyDocument=TRUST)["Role"]["Arn"]
     boto3.client("sagemaker", region_name=REGION).create_model(
         ModelName="m",
         ExecutionRoleArn=role,
