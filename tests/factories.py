@@ -22,7 +22,7 @@ def asset(
     type: str = "",  # noqa: A002
     **attributes: Any,
 ) -> Asset:
-    return Asset(
+    made = Asset(
         id=id,
         cloud=cloud,
         account=account,
@@ -33,6 +33,8 @@ def asset(
         name=id.replace(":", "/").rsplit("/", 1)[-1],
         attributes=attributes,
     )
+    made.facts  # noqa: B018 - hand-made facts must validate like collected ones
+    return made
 
 
 def rel(source: str, type_: RelationType | str, target: str) -> Relation:

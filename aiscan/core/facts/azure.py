@@ -1,0 +1,1 @@
+"""Facts of azure resource types (to be declared)."""

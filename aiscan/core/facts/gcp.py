@@ -1,0 +1,1 @@
+"""Facts of gcp resource types (to be declared)."""

@@ -1,0 +1,1 @@
+"""Facts of local resource types (to be declared)."""
