@@ -1,30 +1,37 @@
-"""GCP rule pack: every GCP-WB-* and GCP-VAI-* rule on a failing and a passing asset."""
+"""GCP rule pack: every GCP-WB-* and GCP-VAI-* rule on a failing and a passing asset. Assets carry
+their real resource types: the facts model a rule names decides which types it judges, so an asset
+of another type is simply not evaluated."""
 
 from __future__ import annotations
 
 from typing import Any
 
+import pytest
+from pydantic import ValidationError
+
+from aiscan.core.engine import evaluate
 from aiscan.core.model import AssetKind, Cloud, ResultStatus, Severity
 from aiscan.rules import exposure, gcp
 from tests.factories import asset, failing_ids, inventory, rel, run, statuses
 
 WB = "notebooks.googleapis.com/Instance"
 SVC = "serviceusage.googleapis.com/Service"
+SA = "iam.googleapis.com/ServiceAccount"
+V = "aiplatform.googleapis.com/"
+RUNTIME_TEMPLATE = V + "NotebookRuntimeTemplate"
 
 
 def wb(id_: str, **attrs: Any):
     return asset("notebook", id_, cloud=Cloud.GCP, service="notebooks", type=WB, **attrs)
 
 
-def vertex(kind: str, id_: str, type_: str = "", **attrs: Any):
-    return asset(
-        kind,
-        id_,
-        cloud=Cloud.GCP,
-        service="aiplatform",
-        type=type_ or f"aiplatform.googleapis.com/{kind}",
-        **attrs,
-    )
+def vertex(kind: str, id_: str, type_: str, **attrs: Any):
+    """A Vertex AI asset; `type_` is the resource type without aiplatform.googleapis.com/."""
+    return asset(kind, id_, cloud=Cloud.GCP, service="aiplatform", type=V + type_, **attrs)
+
+
+def account(id_: str, **attrs: Any):
+    return asset("identity", id_, cloud=Cloud.GCP, service="iam", type=SA, **attrs)
 
 
 def project(id_: str, **attrs: Any):
@@ -82,8 +89,22 @@ def test_gcp_wb_006_shielded_vm():
 
 
 def test_workbench_rules_ignore_colab_runtimes():
-    inv = inventory([vertex("notebook", "colab", gcp.RUNTIME_TEMPLATE, external_ip=True)])
-    assert statuses(gcp.workbench_public_ip, inv) == {}  # other service: not evaluated
+    inv = inventory([vertex("notebook", "colab", "NotebookRuntimeTemplate", internet_access=True)])
+    for rule_fn in (gcp.workbench_public_ip, gcp.workbench_shielded, gcp.workbench_default_sa):
+        assert statuses(rule_fn, inv) == {}  # not a Workbench instance: not evaluated
+
+
+def test_workbench_manual_names_the_facts_that_were_not_read():
+    inv = inventory([wb("partial", secure_boot=True)])
+    (evaluation,) = evaluate(inv, [gcp.workbench_shielded]).evaluations
+    assert evaluation.reason == "not read: vtpm, integrity_monitoring"
+
+
+def test_a_renamed_fact_is_refused_not_silently_unread():
+    with pytest.raises(ValidationError, match="extrnal_ip"):
+        wb("typo", extrnal_ip=True)
+    with pytest.raises(ValidationError, match="org_policies"):
+        project("typo", org_policies={"vertexai.allowedModels": {"enforced": "maybe"}})
 
 
 ENFORCED = {
@@ -169,26 +190,55 @@ def test_gcp_vai_003_vpc_service_controls():
 def test_gcp_vai_004_cmek():
     inv = inventory(
         [
-            vertex("endpoint", "good", kms_key="projects/p/locations/l/keyRings/r/cryptoKeys/k"),
-            vertex("model", "bad", kms_key=None),
-            vertex("training-job", "tuning", kms_key=None, job_type="tuning"),
+            vertex(
+                "endpoint",
+                "good",
+                "Endpoint",
+                kms_key="projects/p/locations/l/keyRings/r/cryptoKeys/k",
+            ),
+            vertex("model", "bad", "Model", kms_key=None),
+            vertex("dataset", "store", "FeatureOnlineStore", kms_key=None),
+            vertex("training-job", "tuning", "TuningJob", kms_key=None, job_type="tuning"),
+            vertex("training-job", "unread", "CustomJob"),
             project("policy-good", org_policies=org()),
             project("policy-bad", org_policies=org(**{"gcp.restrictNonCmekServices": DEFAULT})),
         ]
     )
-    assert failing_ids(gcp.vertex_cmek, inv) == {"bad", "policy-bad"}
+    assert failing_ids(gcp.vertex_cmek, inv) == {"bad", "store", "policy-bad"}
+    st = statuses(gcp.vertex_cmek, inv)
+    assert "tuning" not in st  # tuning jobs are out of scope: never evaluated
+    assert st["unread"] is ResultStatus.MANUAL
+    (finding,) = run(gcp.vertex_cmek, inventory([inv.get("policy-bad")]))
+    assert finding.evidence == {"policy": DEFAULT}
 
 
 def test_gcp_vai_005_public_endpoint():
     inv = inventory(
         [
-            vertex("endpoint", "good", public_network=False, private_service_connect=True),
-            vertex("endpoint", "bad", public_network=True),
-            vertex("knowledge-base", "index-ep", public_network=True),
-            vertex("knowledge-base", "index", vectors=10),
+            vertex(
+                "endpoint", "good", "Endpoint", public_network=False, private_service_connect=True
+            ),
+            vertex("endpoint", "bad", "Endpoint", public_network=True, network=None),
+            vertex("knowledge-base", "index-ep", "IndexEndpoint", public_network=True),
+            vertex("knowledge-base", "index", "Index", vectors=10),
+            vertex(
+                "dataset",
+                "online-store",
+                "FeatureOnlineStore",
+                public_network=True,
+                private_service_connect=False,
+                endpoint_url="https://1.us-central1-1.featurestore.vertexai.goog",
+            ),
         ]
     )
-    assert failing_ids(gcp.public_endpoint, inv) == {"bad", "index-ep"}
+    assert failing_ids(gcp.public_endpoint, inv) == {"bad", "index-ep", "online-store"}
+    assert "index" not in statuses(gcp.public_endpoint, inv)
+    store = next(f for f in run(gcp.public_endpoint, inv) if f.asset_id == "online-store")
+    assert store.evidence == {
+        "endpoint_url": "https://1.us-central1-1.featurestore.vertexai.goog",
+        "network": None,
+        "private_service_connect": False,
+    }
 
 
 def test_gcp_vai_006_default_or_shared_identity():
@@ -198,22 +248,37 @@ def test_gcp_vai_006_default_or_shared_identity():
     dedicated = "//iam.googleapis.com/projects/-/serviceAccounts/serving@p.iam.gserviceaccount.com"
     inv = inventory(
         [
-            asset(
-                "identity", default, cloud=Cloud.GCP, service="iam", default_service_account=True
+            account(default, default_service_account=True),
+            account(dedicated, default_service_account=False),
+            vertex(
+                "endpoint",
+                "ep-good",
+                "Endpoint",
+                deployed_models=[{"id": "1", "service_account": "s@p"}],
             ),
-            asset(
-                "identity", dedicated, cloud=Cloud.GCP, service="iam", default_service_account=False
+            vertex(
+                "endpoint",
+                "ep-shared",
+                "Endpoint",
+                deployed_models=[{"id": "2", "service_account": ""}],
             ),
-            vertex("endpoint", "ep-good", deployed_models=[{"id": "1", "service_account": "s@p"}]),
-            vertex("endpoint", "ep-shared", deployed_models=[{"id": "2", "service_account": ""}]),
-            vertex("training-job", "job-shared", service_account=""),
-            vertex("pipeline", "pipe-good", service_account="pipe@p.iam.gserviceaccount.com"),
-            vertex("training-job", "tuning", service_account="", job_type="tuning"),
+            vertex("training-job", "job-shared", "CustomJob", service_account=""),
+            vertex(
+                "pipeline",
+                "pipe-good",
+                "PipelineJob",
+                service_account="pipe@p.iam.gserviceaccount.com",
+            ),
+            vertex("training-job", "automl", "TrainingPipeline", job_type="training-pipeline"),
+            vertex("training-job", "tuning", "TuningJob", service_account="", job_type="tuning"),
         ],
         [rel("vm", "runs-as", default)],
     )
     findings = {f.asset_id: f for f in run(gcp.default_identity, inv)}
     assert set(findings) == {default, "ep-shared", "job-shared"}
+    st = statuses(gcp.default_identity, inv)
+    assert st["automl"] is ResultStatus.NOT_APPLICABLE  # no customer code, no identity of its own
+    assert "tuning" not in st  # runs as Google's service agent by design: out of scope
     assert findings[default].severity is Severity.HIGH
     assert findings[default].evidence["used_by"] == ["vm"]
     assert findings["ep-shared"].severity is Severity.MEDIUM
@@ -222,30 +287,31 @@ def test_gcp_vai_006_default_or_shared_identity():
 def test_gcp_vai_007_job_network():
     inv = inventory(
         [
-            vertex("training-job", "good", vpc=True, web_access=False),
-            vertex("training-job", "web", vpc=True, web_access=True),
-            vertex("pipeline", "no-vpc", vpc=False),
-            vertex("training-job", "automl"),
+            vertex("training-job", "good", "CustomJob", vpc=True, web_access=False),
+            vertex("training-job", "web", "CustomJob", vpc=True, web_access=True),
+            vertex("pipeline", "no-vpc", "PipelineJob", vpc=False, network=None),
+            vertex("training-job", "automl", "TrainingPipeline"),
         ]
     )
     assert failing_ids(gcp.job_network, inv) == {"web", "no-vpc"}
+    assert statuses(gcp.job_network, inv)["automl"] is ResultStatus.NOT_APPLICABLE
+    pipeline = next(f for f in run(gcp.job_network, inv) if f.asset_id == "no-vpc")
+    assert pipeline.evidence == {"network": None, "web_access": None}
 
 
 def test_gcp_vai_008_runtime_template():
     good = {"internet_access": False, "kms_key": "k", "secure_boot": True, "idle_shutdown": True}
     inv = inventory(
         [
-            vertex("notebook", "good", gcp.RUNTIME_TEMPLATE, **good),
-            vertex("notebook", "bad", gcp.RUNTIME_TEMPLATE, **{**good, "idle_shutdown": False}),
+            vertex("notebook", "good", "NotebookRuntimeTemplate", **good),
             vertex(
-                "notebook",
-                "runtime",
-                "aiplatform.googleapis.com/NotebookRuntime",
-                **{**good, "internet_access": True},
+                "notebook", "bad", "NotebookRuntimeTemplate", **{**good, "idle_shutdown": False}
             ),
+            vertex("notebook", "runtime", "NotebookRuntime", **{**good, "internet_access": True}),
         ]
     )
     assert failing_ids(gcp.runtime_template, inv) == {"bad"}
+    assert "runtime" not in statuses(gcp.runtime_template, inv)  # runtimes: not evaluated
 
 
 def test_gcp_vai_009_model_armor():
@@ -267,6 +333,8 @@ def test_gcp_vai_009_model_armor():
         ]
     )
     assert failing_ids(gcp.model_armor, inv) == {"inspect-only", "disabled"}
+    disabled = next(f for f in run(gcp.model_armor, inv) if f.asset_id == "disabled")
+    assert disabled.evidence == {"model_armor": {"api_enabled": False}}
 
 
 def test_gcp_vai_010_api_keys():
@@ -287,6 +355,12 @@ def test_gcp_vai_010_api_keys():
         ]
     )
     assert failing_ids(gcp.api_keys, inv) == {"open", "gemini-anywhere"}
+    assert statuses(gcp.api_keys, inv)["none"] is ResultStatus.PASS
+    (opened,) = (f for f in run(gcp.api_keys, inv) if f.asset_id == "open")
+    assert opened.message == "key k2: no API restriction (can call the Gemini API)"
+    assert opened.evidence == {
+        "key": {"name": "k2", "api_targets": [], "application_restricted": False}
+    }
 
 
 def test_gcp_vai_011_audit_logs():
@@ -306,21 +380,15 @@ def test_gcp_vai_011_audit_logs():
 def test_cross_cloud_identity_rule_judges_gcp_service_accounts():
     inv = inventory(
         [
-            asset(
-                "identity",
+            account(
                 "editor",
-                cloud=Cloud.GCP,
-                service="iam",
                 administrator=False,
                 wildcard_actions=[],
                 full_access_policies=["roles/editor"],
                 policies_complete=True,
             ),
-            asset(
-                "identity",
+            account(
                 "least",
-                cloud=Cloud.GCP,
-                service="iam",
                 administrator=False,
                 wildcard_actions=[],
                 full_access_policies=[],
@@ -338,3 +406,6 @@ def test_the_pack_covers_every_gcp_catalogue_rule():
     }
     assert all(r.meta.clouds == (Cloud.GCP,) for r in gcp.RULES)
     assert AssetKind.LLM_SERVICE in gcp.audit_logs.meta.kinds
+    for r in gcp.RULES:
+        assert r.meta.resource_types, f"{r.meta.id} names no facts model"
+        assert all(".googleapis.com/" in t for t in r.meta.resource_types)

@@ -258,8 +258,9 @@ class AksAgentPoolFacts(AzureAcceleratorFacts):
 # -- storage, registries, identities --------------------------------------------------------------
 
 
-@facts_for("Microsoft.Storage/storageAccounts")
-class StorageAccountFacts(BucketFacts, PublicNetworkAccessFacts, NetworkAclFacts):
+class _StorageFacts(BucketFacts, PublicNetworkAccessFacts, NetworkAclFacts):
+    """A storage account, or one of its blob containers (which carries the account's facts)."""
+
     allow_blob_public_access: bool | Unread = Field(
         default=UNREAD, description="absent when ARM omits it (older accounts then allow it)"
     )
@@ -268,8 +269,13 @@ class StorageAccountFacts(BucketFacts, PublicNetworkAccessFacts, NetworkAclFacts
     min_tls_version: str | None | Unread = UNREAD
 
 
+@facts_for("Microsoft.Storage/storageAccounts")
+class StorageAccountFacts(_StorageFacts):
+    pass
+
+
 @facts_for("Microsoft.Storage/storageAccounts/blobServices/containers")
-class BlobContainerFacts(StorageAccountFacts):
+class BlobContainerFacts(_StorageFacts):
     public_access: str | Unread = Field(default=UNREAD, description="None / Blob / Container")
     immutable: bool | Unread = UNREAD
 

@@ -184,9 +184,9 @@ class RuntimeAccelerator(Nested):
     count: int | None = None
 
 
-@facts_for("aiplatform.googleapis.com/NotebookRuntimeTemplate")
-class NotebookRuntimeTemplateFacts(ServiceAccountFacts, NetworkFacts, KmsFacts, ShieldedFacts):
-    """`service_account` is absent when end-user credentials are used."""
+class _NotebookRuntimeFacts(ServiceAccountFacts, NetworkFacts, KmsFacts, ShieldedFacts):
+    """Colab Enterprise runtimes and their templates; `service_account` is absent when end-user
+    credentials are used."""
 
     internet_access: bool | Unread = UNREAD
     idle_shutdown: bool | Unread = UNREAD
@@ -198,8 +198,13 @@ class NotebookRuntimeTemplateFacts(ServiceAccountFacts, NetworkFacts, KmsFacts, 
     )
 
 
+@facts_for("aiplatform.googleapis.com/NotebookRuntimeTemplate")
+class NotebookRuntimeTemplateFacts(_NotebookRuntimeFacts):
+    pass
+
+
 @facts_for("aiplatform.googleapis.com/NotebookRuntime")
-class NotebookRuntimeFacts(NotebookRuntimeTemplateFacts, StateFacts):
+class NotebookRuntimeFacts(_NotebookRuntimeFacts, StateFacts):
     runtime_user: str | None | Unread = UNREAD
     template: str | None | Unread = UNREAD
 
