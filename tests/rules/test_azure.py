@@ -5,11 +5,16 @@ decides which types it judges, so an asset of another type is simply not evaluat
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
 from pydantic import ValidationError
 
+from aiscan.collectors.azure import cognitive, compute, ml, search
+from aiscan.collectors.azure.monitor import diagnostics_facts, plan_enabled
 from aiscan.core.engine import evaluate
 from aiscan.core.model import AssetKind, Cloud, ResultStatus, Severity
 from aiscan.rules import azure
@@ -437,3 +442,172 @@ def test_xc_sc_008_judges_an_azure_deployment_whose_identity_can_write_its_model
     )
     assert failing_ids(artifact_store_writable, inv) == {bad.id}
     assert statuses(artifact_store_writable, inv)[good.id] is ResultStatus.PASS
+
+
+# -- through the real path: recorded ARM payloads (tests/data/azure) and the pure transforms ----
+# The failing asset is a recorded payload; its twin is the same payload with the one setting that
+# decides the rule changed the way the hardened resource reports it (or the recorded twin).
+
+DATA = Path(__file__).parents[1] / "data" / "azure"
+
+
+def load(name: str, **edits: Any) -> dict[str, Any]:
+    """A recorded payload; each edit `a__b__c=value` sets payload["a"]["b"]["c"]."""
+    payload: dict[str, Any] = json.loads((DATA / f"{name}.json").read_text())
+    for dotted, value in edits.items():
+        *parents, leaf = dotted.split("__")
+        node = payload
+        for key in parents:
+            node = node.setdefault(key, {})
+        node[leaf] = value
+    return payload
+
+
+def with_read(built: Any, extra: dict[str, Any]) -> Any:
+    """An asset with the facts a later read of the same scan adds (as the collector merges)."""
+    return built.model_copy(update={"attributes": {**built.attributes, **extra}})
+
+
+def _catalog() -> dict[str, dict[str, Any]]:
+    return {s["name"].lower(): s for s in load("compute_skus")["value"]}
+
+
+def _account(name: str) -> Any:
+    return cognitive.to_account(load(name))
+
+
+def _diagnostics(*settings: dict[str, Any]) -> Any:
+    return with_read(_account("cognitiveservices_account__open"), diagnostics_facts(list(settings)))
+
+
+def _defender(tier: str) -> Any:
+    plan = plan_enabled({"properties": {"pricingTier": tier}})
+    return with_read(_account("cognitiveservices_account__open"), {"defender_for_ai": plan})
+
+
+def _deployment(**edits: Any) -> Any:
+    policies = {
+        p.name.lower(): p
+        for p in (
+            cognitive.to_rai_policy(load("cognitiveservices_raipolicy__strict"), region="eastus"),
+            cognitive.to_rai_policy(load("cognitiveservices_raipolicy__permissive"), region="e"),
+        )
+    }
+    return cognitive.to_deployment(
+        load("cognitiveservices_deployment", **edits), region="eastus", policies=policies
+    )
+
+
+def _instance(**edits: Any) -> Any:
+    payload = load("ml_compute_instance", **edits)
+    size = payload["properties"]["properties"]["vmSize"]
+    return ml.to_compute(
+        payload,
+        workspace=ml.to_workspace(load("ml_workspace__hub")),
+        gpus=compute.accelerators(size, _catalog()),
+    )
+
+
+def _online_deployment(**edits: Any) -> Any:
+    unmanaged = load("ml_workspace__hub")
+    unmanaged["properties"].pop("managedNetwork", None)
+    return ml.to_online_deployment(
+        load("ml_online_deployment", **edits),
+        region="eastus",
+        environment=load("ml_environment_version"),
+        workspace=ml.to_workspace(unmanaged),
+        artifact_uri=None,
+        gpus=None,
+    )
+
+
+LOGS = {
+    "properties": {"workspaceId": "/law", "logs": [{"categoryGroup": "allLogs", "enabled": True}]}
+}
+HF = "azureml://registries/HuggingFace/models/bert/versions/4"
+
+# rule id -> (failing asset, passing twin), both through the transforms
+RECORDED: dict[str, tuple[Callable[[], Any], Callable[[], Any]]] = {
+    **{
+        rid: (
+            lambda: _account("cognitiveservices_account__open"),
+            lambda: _account("cognitiveservices_account__private"),
+        )
+        for rid in ("AZ-AIS-001", "AZ-AIS-003", "AZ-AIS-004", "AZ-AIS-005")
+    },
+    "AZ-AIS-002": (
+        lambda: _account("cognitiveservices_account__open"),
+        lambda: cognitive.to_account(
+            load(
+                "cognitiveservices_account__open", properties__networkAcls={"defaultAction": "Deny"}
+            )
+        ),
+    ),
+    "AZ-AIS-006": (lambda: _diagnostics(), lambda: _diagnostics(LOGS)),
+    "AZ-AIS-007": (
+        lambda: _deployment(properties__raiPolicyName="permissive-chat"),
+        lambda: _deployment(),
+    ),
+    "AZ-AIS-008": (lambda: _deployment(properties__model__format="Meta"), lambda: _deployment()),
+    "AZ-AIS-009": (lambda: _defender("Free"), lambda: _defender("Standard")),
+    "AZ-AIS-010": (
+        lambda: search.to_search_service(load("search_service__public")),
+        lambda: search.to_search_service(
+            load(
+                "search_service__public",
+                properties__publicNetworkAccess="disabled",
+                properties__disableLocalAuth=True,
+            )
+        ),
+    ),
+    **{
+        rid: (
+            lambda: ml.to_workspace(load("ml_workspace__hub")),
+            lambda: ml.to_workspace(load("ml_workspace__secure")),
+        )
+        for rid in ("AZ-ML-001", "AZ-ML-002", "AZ-ML-003")
+    },
+    "AZ-ML-004": (lambda: _instance(), lambda: _instance(properties__disableLocalAuth=True)),
+    "AZ-ML-005": (
+        lambda: _instance(),
+        lambda: _instance(
+            properties__properties__subnet={"id": "/subscriptions/s/vnet/subnets/ml"},
+            properties__properties__enableNodePublicIp=False,
+            properties__properties__sshSettings={"sshPublicAccess": "Disabled"},
+        ),
+    ),
+    "AZ-ML-006": (
+        lambda: _instance(),
+        lambda: _instance(properties__properties__osImageMetadata={"isLatestOsImageVersion": True}),
+    ),
+    "AZ-ML-007": (
+        lambda: ml.to_online_endpoint(load("ml_online_endpoint"), region="eastus"),
+        lambda: ml.to_online_endpoint(
+            load("ml_online_endpoint", properties__authMode="AADToken"), region="eastus"
+        ),
+    ),
+    "AZ-ML-008": (
+        lambda: _online_deployment(),
+        lambda: _online_deployment(properties__egressPublicNetworkAccess="Disabled"),
+    ),
+    "AZ-ML-009": (
+        lambda: ml.to_serverless_endpoint(
+            load("ml_serverless_endpoint", properties__modelSettings={"modelId": HF}),
+            region="eastus",
+        ),
+        lambda: ml.to_serverless_endpoint(load("ml_serverless_endpoint"), region="eastus"),
+    ),
+}
+
+
+def test_every_rule_has_a_recorded_pass_and_fail():
+    assert set(RECORDED) == set(BY_ID)
+
+
+@pytest.mark.parametrize("rule_id", sorted(RECORDED))
+def test_rule_on_recorded_payloads(rule_id):
+    make_bad, make_good = RECORDED[rule_id]
+    bad, good = make_bad(), make_good()
+    rule_fn = BY_ID[rule_id]
+    assert failing_ids(rule_fn, inventory([bad])) == {bad.id}
+    assert statuses(rule_fn, inventory([good])) == {good.id: ResultStatus.PASS}
