@@ -4,11 +4,17 @@ of another type is simply not evaluated."""
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
 from pydantic import ValidationError
 
+from aiscan.collectors.gcp import posture, workbench
+from aiscan.collectors.gcp import vertex as vertex_ai
+from aiscan.collectors.gcp.context import Project, References
 from aiscan.core.engine import evaluate
 from aiscan.core.model import AssetKind, Cloud, ResultStatus, Severity
 from aiscan.rules import exposure, gcp
@@ -409,3 +415,146 @@ def test_the_pack_covers_every_gcp_catalogue_rule():
     for r in gcp.RULES:
         assert r.meta.resource_types, f"{r.meta.id} names no facts model"
         assert all(".googleapis.com/" in t for t in r.meta.resource_types)
+
+
+# -- through the real path: recorded REST JSON (tests/data/gcp) and the pure transforms --------
+# Each rule fails an asset built from a recorded payload and passes its recorded hardened twin;
+# project-level rules get the project asset the posture transforms build from recorded policies.
+
+DATA = Path(__file__).parents[1] / "data" / "gcp"
+PROD = Project(id="acme-ml-prod", number="412345678901", parent="folders/302123456789")
+SECURE = Project(id="acme-ml-secure", number="412345678902", parent="organizations/1")
+LOC = "us-central1"
+
+
+def load(name: str) -> Any:
+    return json.loads((DATA / f"{name}.json").read_text())
+
+
+def listed(name: str, key: str, display: str) -> dict[str, Any]:
+    return next(
+        i
+        for i in load(name)[key]
+        if display in (i.get("displayName"), i.get("name", "").rsplit("/", 1)[-1])
+    )
+
+
+def _workbench(index: int) -> Any:
+    return workbench.to_instance(load("notebooks_instances")["instances"][index], PROD).asset
+
+
+def _vertex(transform: Any, name: str, key: str, display: str) -> Callable[[], Any]:
+    return lambda: transform(listed(name, key, display), PROD, LOC).asset
+
+
+def _project(project: Project = PROD, **attributes: Any) -> Any:
+    return posture.service_asset(project, attributes, {})
+
+
+def _org(**constraints: dict[str, Any]) -> Any:
+    """The project asset with the effective policies of recorded (or inline REST) policies."""
+    enforced = load("orgpolicy_effective_enforced")
+    networks = {"spec": {"rules": [{"values": {"allowedValues": ["projects/p/networks/v"]}}]}}
+    models = {"spec": {"rules": [{"values": {"allowedValues": ["publishers/google/models/x"]}}]}}
+    policies = {
+        **dict.fromkeys(gcp.NOTEBOOK_BOOLEAN_CONSTRAINTS, enforced),
+        "ainotebooks.restrictVpcNetworks": networks,
+        "vertexai.allowedModels": models,
+        "gcp.restrictNonCmekServices": load("orgpolicy_effective_list"),
+        **constraints,
+    }
+    return _project(org_policies={c: posture.effective(p) for c, p in policies.items()})
+
+
+def _perimeters(project: Project) -> Any:
+    perimeters = posture.perimeters_of(
+        project, load("accesscontextmanager_perimeters")["servicePerimeters"]
+    )
+    return _project(project, vpc_sc={"organization": "1", "perimeters": perimeters})
+
+
+def _api_key(index: int) -> Any:
+    return _project(api_keys=[posture.api_key(load("apikeys_keys")["keys"][index])])
+
+
+def _audit(*configs: dict[str, Any]) -> Any:
+    refs = References()
+    refs.project_policies[PROD.id] = {
+        **load("resourcemanager_project_policy"),
+        "auditConfigs": list(configs),
+    }
+    return _project(**(posture.audit_facts(PROD, refs) or {}))
+
+
+UNSET = {"name": "projects/412345678901/policies/x"}  # no rules: the default applies
+DATA_ACCESS = {
+    "service": "aiplatform.googleapis.com",
+    "auditLogConfigs": [{"logType": "DATA_READ"}, {"logType": "DATA_WRITE"}],
+}
+WB_IDS = [f"GCP-WB-{i:03d}" for i in range(1, 7)]
+
+# rule id -> (failing asset, passing twin), both through the transforms
+RECORDED: dict[str, tuple[Callable[[], Any], Callable[[], Any]]] = {
+    **{rid: (lambda: _workbench(0), lambda: _workbench(1)) for rid in WB_IDS},
+    "GCP-VAI-001": (lambda: _org(**{"ainotebooks.disableTerminal": UNSET}), lambda: _org()),
+    "GCP-VAI-002": (lambda: _org(**{"vertexai.allowedModels": UNSET}), lambda: _org()),
+    "GCP-VAI-003": (lambda: _perimeters(PROD), lambda: _perimeters(SECURE)),
+    "GCP-VAI-004": (
+        _vertex(vertex_ai.to_model, "aiplatform_models", "models", "llama-chat"),
+        _vertex(vertex_ai.to_model, "aiplatform_models", "models", "llama-chat-secure"),
+    ),
+    "GCP-VAI-005": (
+        _vertex(vertex_ai.to_endpoint, "aiplatform_endpoints", "endpoints", "public-chat"),
+        _vertex(vertex_ai.to_endpoint, "aiplatform_endpoints", "endpoints", "private-chat"),
+    ),
+    "GCP-VAI-006": (
+        _vertex(
+            vertex_ai.to_pipeline_job, "aiplatform_pipelineJobs", "pipelineJobs", "nightly-eval"
+        ),
+        _vertex(
+            vertex_ai.to_pipeline_job,
+            "aiplatform_pipelineJobs",
+            "pipelineJobs",
+            "nightly-eval-secure",
+        ),
+    ),
+    "GCP-VAI-007": (
+        _vertex(vertex_ai.to_custom_job, "aiplatform_customJobs", "customJobs", "train-fraud"),
+        _vertex(
+            vertex_ai.to_custom_job, "aiplatform_customJobs", "customJobs", "train-fraud-secure"
+        ),
+    ),
+    "GCP-VAI-008": (
+        _vertex(
+            vertex_ai.to_runtime_template,
+            "aiplatform_notebookRuntimeTemplates",
+            "notebookRuntimeTemplates",
+            "colab-default",
+        ),
+        _vertex(
+            vertex_ai.to_runtime_template,
+            "aiplatform_notebookRuntimeTemplates",
+            "notebookRuntimeTemplates",
+            "colab-hardened",
+        ),
+    ),
+    "GCP-VAI-009": (
+        lambda: _project(model_armor=posture.floor_setting({})),
+        lambda: _project(model_armor=posture.floor_setting(load("modelarmor_floorsetting"))),
+    ),
+    "GCP-VAI-010": (lambda: _api_key(0), lambda: _api_key(1)),
+    "GCP-VAI-011": (lambda: _audit(), lambda: _audit(DATA_ACCESS)),
+}
+
+
+def test_every_rule_has_a_recorded_pass_and_fail():
+    assert set(RECORDED) == {r.meta.id for r in gcp.RULES}
+
+
+@pytest.mark.parametrize("rule_id", sorted(RECORDED))
+def test_rule_on_recorded_payloads(rule_id):
+    rule_fn = next(r for r in gcp.RULES if r.meta.id == rule_id)
+    make_bad, make_good = RECORDED[rule_id]
+    bad, good = make_bad(), make_good()
+    assert failing_ids(rule_fn, inventory([bad])) == {bad.id}
+    assert statuses(rule_fn, inventory([good])) == {good.id: ResultStatus.PASS}
