@@ -236,7 +236,9 @@ class InvocationLogging(Nested):
     embedding: bool | None = None
     s3_bucket: str | None = None
     cloudwatch_log_group: str | None = None
-    cloudwatch_kms_key: str | None = None
+    cloudwatch_kms_key: str | None | Unread = Field(
+        default=UNREAD, description="set once the log group itself was read"
+    )
 
 
 class EnforcedGuardrail(Nested):

@@ -59,6 +59,14 @@ def unread(value: object) -> TypeIs[Unread]:
     return value is UNREAD
 
 
+T = TypeVar("T")
+
+
+def known(value: T | Unread) -> T | None:
+    """The fact, or None when it was not read: for evidence, never for a decision."""
+    return None if isinstance(value, Unread) else value
+
+
 class Facts(BaseModel):
     """Base of every facts model. Unknown names are refused: a transform that produces a fact
     no model declares fails validation (and so its scope's coverage), never silently."""

@@ -119,11 +119,18 @@ class AcceleratorFacts(Facts):
     )
 
 
-class HostExposureFacts(Facts):
-    public_ip: str | None | Unread = Field(default=UNREAD, description="public address, if any")
+class OpenPortsFacts(Facts):
     internet_open_ports: tuple[PortRange, ...] | Unread = Field(
         default=UNREAD, description="port ranges open to 0.0.0.0/0 or ::/0 (all = all 0-65535)"
     )
+
+
+class PublicIpFacts(Facts):
+    public_ip: str | None | Unread = Field(default=UNREAD, description="public address, if any")
+
+
+class HostExposureFacts(OpenPortsFacts, PublicIpFacts):
+    """A host with an address: its public IP and what the network lets in from anywhere."""
 
 
 class MetadataFacts(Facts):
