@@ -126,14 +126,23 @@ class _SageMakerJobFacts(WorkloadFacts, RunsAsFacts, StatusFacts):
     output_kms_key: str | None | Unread = UNREAD
 
 
-@facts_for("AWS::SageMaker::TrainingJob", "AWS::SageMaker::ProcessingJob")
 class SageMakerJobFacts(_SageMakerJobFacts, NetworkIsolationFacts, VpcFacts):
+    """Training and processing jobs: the jobs with a network and inter-container setting."""
+
     inter_container_encryption: bool | Unread = UNREAD
+
+
+@facts_for("AWS::SageMaker::TrainingJob")
+class SageMakerTrainingJobFacts(SageMakerJobFacts):
     model_artifacts: str | None | Unread = Field(
-        default=UNREAD, description="training: where the model artifact was written"
+        default=UNREAD, description="where the model artifact was written"
     )
+
+
+@facts_for("AWS::SageMaker::ProcessingJob")
+class SageMakerProcessingJobFacts(SageMakerJobFacts):
     output_uris: tuple[str, ...] | Unread = Field(
-        default=UNREAD, description="processing: every output location"
+        default=UNREAD, description="every output location"
     )
 
 
