@@ -45,13 +45,13 @@ class PrivateNetworkFacts(Facts):
     )
 
 
-class ServiceAccountFacts(Facts):
+class RunsAsServiceAccountFacts(Facts):
     service_account: str | Unread = Field(
         default=UNREAD, description='the email it runs as ("" = the Vertex AI service agent)'
     )
 
 
-class DefaultServiceAccountFacts(ServiceAccountFacts):
+class DefaultServiceAccountFacts(RunsAsServiceAccountFacts):
     default_service_account: bool | Unread = Field(
         default=UNREAD, description="runs as the Compute Engine default service account"
     )
@@ -110,7 +110,7 @@ class _VertexJobFacts(_WorkloadFacts):
 
 
 @facts_for("aiplatform.googleapis.com/CustomJob")
-class VertexCustomJobFacts(_VertexJobFacts, ServiceAccountFacts, NetworkFacts, VpcFacts):
+class VertexCustomJobFacts(_VertexJobFacts, RunsAsServiceAccountFacts, NetworkFacts, VpcFacts):
     web_access: bool | Unread = UNREAD
     dashboard_access: bool | Unread = UNREAD
     machines: tuple[Machine, ...] | Unread = UNREAD
@@ -118,7 +118,9 @@ class VertexCustomJobFacts(_VertexJobFacts, ServiceAccountFacts, NetworkFacts, V
 
 
 @facts_for("aiplatform.googleapis.com/TrainingPipeline")
-class VertexTrainingPipelineFacts(_VertexJobFacts, ServiceAccountFacts, NetworkFacts, VpcFacts):
+class VertexTrainingPipelineFacts(
+    _VertexJobFacts, RunsAsServiceAccountFacts, NetworkFacts, VpcFacts
+):
     """`service_account`, `network`, `vpc` and `web_access` only for custom training."""
 
     task: str | None | Unread = UNREAD
@@ -128,14 +130,14 @@ class VertexTrainingPipelineFacts(_VertexJobFacts, ServiceAccountFacts, NetworkF
 
 
 @facts_for("aiplatform.googleapis.com/TuningJob")
-class VertexTuningJobFacts(_VertexJobFacts, ServiceAccountFacts):
+class VertexTuningJobFacts(_VertexJobFacts, RunsAsServiceAccountFacts):
     base_model: str | None | Unread = UNREAD
     tuned_model: str | None | Unread = UNREAD
     tuned_endpoint: str | None | Unread = UNREAD
 
 
 @facts_for("aiplatform.googleapis.com/PipelineJob")
-class VertexPipelineJobFacts(_WorkloadFacts, ServiceAccountFacts, NetworkFacts, VpcFacts):
+class VertexPipelineJobFacts(_WorkloadFacts, RunsAsServiceAccountFacts, NetworkFacts, VpcFacts):
     template_uri: str | None | Unread = UNREAD
     output_uri: str | None | Unread = UNREAD
 
@@ -184,7 +186,7 @@ class RuntimeAccelerator(Nested):
     count: int | None = None
 
 
-class _NotebookRuntimeFacts(ServiceAccountFacts, NetworkFacts, KmsFacts, ShieldedFacts):
+class _NotebookRuntimeFacts(RunsAsServiceAccountFacts, NetworkFacts, KmsFacts, ShieldedFacts):
     """Colab Enterprise runtimes and their templates; `service_account` is absent when end-user
     credentials are used."""
 
