@@ -4,10 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from pydantic import ValidationError
+
 from aiscan.core.facts import known, unread
 from aiscan.core.facts.aws import S3BucketFacts
 from aiscan.core.facts.common import BucketFacts, HostExposureFacts, IdentityFacts, OpenPortsFacts
-from aiscan.rules.base import Asset, AssetKind, Category, Result, RuleContext, Severity, rule
+from aiscan.rules.base import (
+    Asset,
+    AssetKind,
+    Category,
+    RelationType,
+    Result,
+    RuleContext,
+    Severity,
+    rule,
+)
 
 #: Ports of AI orchestration / serving / notebook software that must never face the internet.
 AI_PORTS: dict[int, str] = {
@@ -188,4 +199,91 @@ def over_privileged_identity(asset: Asset, facts: IdentityFacts, ctx: RuleContex
     return Result.ok("no administrator, wildcard or full-access grants")
 
 
-RULES = (public_ai_bucket, ai_ports_open, over_privileged_identity)
+#: Kinds of asset that run code as an identity (the source of a runs-as relation).
+WORKLOAD_KINDS = (
+    AssetKind.NOTEBOOK,
+    AssetKind.ENDPOINT,
+    AssetKind.TRAINING_JOB,
+    AssetKind.PIPELINE,
+    AssetKind.GPU_COMPUTE,
+    AssetKind.MODEL,
+    AssetKind.AGENT,
+    AssetKind.KNOWLEDGE_BASE,
+    AssetKind.WORKSPACE,
+    AssetKind.LLM_SERVICE,
+    AssetKind.LLM_DEPLOYMENT,
+)
+
+
+@rule(
+    id="XC-ID-002",
+    title="Workload runs as an over-privileged identity",
+    severity=Severity.HIGH,
+    category=Category.IDENTITY,
+    kinds=WORKLOAD_KINDS,
+    description=(
+        "The workload (notebook, job, endpoint, agent, GPU VM or node pool ...) runs as an "
+        "identity (runs-as: execution role, managed identity, service account) that has "
+        "administrator access, wildcard actions or service-wide full-access roles such as "
+        "roles/editor. XC-ID-001 reports the identity once; this rule puts the finding on each "
+        "workload too, with the identity as evidence, so the workload's owner sees it and a "
+        "waiver can target one workload."
+    ),
+    risk=(
+        "Whatever compromises the workload (prompt injection, a malicious model file, an exposed "
+        "notebook or model server) inherits every permission of the identity."
+    ),
+    remediation=(
+        "Run the workload as a dedicated identity with only the permissions it needs (a dedicated "
+        "service account, execution role or user-assigned managed identity), or narrow the "
+        "identity's policies and role assignments."
+    ),
+    references=(
+        "prowler:sagemaker_full_access_policy_attached",
+        "prowler:iam_role_administratoraccess_policy",
+        "OWASP-LLM:LLM06",
+        "MITRE-ATLAS:AML.T0012",
+    ),
+)
+def workload_over_privileged(asset: Asset, ctx: RuleContext) -> Iterator[Result]:
+    targets = sorted({r.target for r in ctx.inventory.outgoing(asset.id, RelationType.RUNS_AS)})
+    if not targets:
+        yield Result.not_applicable("runs as no identity of its own")
+        return
+    unknown: list[str] = []
+    failed = False
+    for target in targets:
+        identity = ctx.inventory.get(target)
+        try:
+            facts = identity.facts if identity is not None else None
+        except ValidationError:
+            facts = None
+        if not isinstance(facts, IdentityFacts):
+            unknown.append(target)
+            continue
+        problems = privilege_problems(facts)
+        if problems:
+            failed = True
+            admin = facts.administrator is True
+            policies = known(facts.full_access_policies)
+            yield Result.fail(
+                f"runs as {identity.name if identity else target}: {'; '.join(problems)}",
+                evidence={
+                    "identity": target,
+                    "administrator": admin,
+                    "full_access_policies": list(policies) if policies is not None else None,
+                },
+                key=target,
+                severity=Severity.CRITICAL if admin else None,
+            )
+        elif facts.policies_complete is not True:
+            unknown.append(target)
+    if failed:
+        return
+    if unknown:
+        yield Result.manual(f"permissions not read for {', '.join(unknown[:5])}")
+        return
+    yield Result.ok(f"runs as {', '.join(targets[:5])}: no administrator or full-access grants")
+
+
+RULES = (public_ai_bucket, ai_ports_open, over_privileged_identity, workload_over_privileged)

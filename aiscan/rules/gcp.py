@@ -1,4 +1,5 @@
-"""Google Cloud rules: Vertex AI Workbench (GCP-WB-*) and the Vertex AI platform (GCP-VAI-*).
+"""Google Cloud rules: Vertex AI Workbench (GCP-WB-*) and the Vertex AI platform (GCP-VAI-*);
+the pack also exports the GPU VM and GKE node-pool rules of aiscan/rules/gcp_compute.py.
 
 They read the typed facts of aiscan/core/facts/gcp.py (what each means is documented in the
 aiscan/collectors/gcp/*.py docstrings); the facts model a rule names decides which resource types
@@ -41,6 +42,7 @@ from aiscan.rules.base import (
     Severity,
     rule,
 )
+from aiscan.rules.gcp_compute import RULES as COMPUTE_RULES
 
 GCP = (Cloud.GCP,)
 SCC = "scc:secure-ai-posture"
@@ -699,61 +701,131 @@ def job_network(
 
 @rule(
     id="GCP-VAI-008",
-    title="Colab Enterprise runtime template weakly configured",
+    title="Colab Enterprise runtime template gives notebooks internet access",
     severity=Severity.MEDIUM,
-    category=Category.COMPUTE_HARDENING,
+    category=Category.NETWORK_EXPOSURE,
     kinds=(AssetKind.NOTEBOOK,),
     clouds=GCP,
     services=("aiplatform",),
     description=(
-        "A notebook runtime template enables internet access, has no CMEK, no Secure Boot, or "
-        "disables idle shutdown."
+        "A notebook runtime template sets networkSpec.enableInternetAccess, so every runtime "
+        "created from it egresses to the internet directly instead of through a VPC subnet."
     ),
     risk=(
-        "Every runtime created from the template inherits it: internet egress from notebooks "
-        "holding data, unencrypted disks, and idle GPUs that keep running and keep credentials "
-        "alive."
+        "Notebooks hold data and credentials and run code users paste in: internet egress is an "
+        "exfiltration path and a download path for malicious packages and model files."
     ),
     remediation=(
-        "Create templates with network_spec.enable_internet_access=false on a VPC subnet, "
-        "encryption_spec.kms_key_name, shielded_vm_config.enable_secure_boot=true and an idle "
-        "shutdown timeout."
+        "Create templates with network_spec.enable_internet_access=false on a VPC subnet with "
+        "Cloud NAT / a proxy for the package mirrors notebooks need."
     ),
     references=(
         "mondoo:vertexai-notebook-runtime-template-private-network",
-        "mondoo:vertexai-notebook-runtime-template-cmek-encryption",
-        "mondoo:vertexai-notebook-runtime-template-shielded-vm",
         "MITRE-ATLAS:AML.T0025",
+        "OWASP-LLM:LLM02",
+    ),
+)
+def runtime_template_internet(
+    asset: Asset, facts: NotebookRuntimeTemplateFacts, ctx: RuleContext
+) -> Result:
+    internet = facts.internet_access
+    if unread(internet):
+        return _not_read(internet_access=internet)
+    if internet:
+        return Result.fail(
+            "internet access enabled",
+            evidence={"internet_access": True, "network": known(facts.network)},
+        )
+    return Result.ok("no direct internet access")
+
+
+@rule(
+    id="GCP-VAI-012",
+    title="Colab Enterprise runtime template has no customer-managed key",
+    severity=Severity.MEDIUM,
+    category=Category.ENCRYPTION,
+    kinds=(AssetKind.NOTEBOOK,),
+    clouds=GCP,
+    services=("aiplatform",),
+    description="A notebook runtime template has no encryptionSpec.kmsKeyName (CMEK).",
+    risk=(
+        "Runtime disks hold datasets, checkpoints and cached credentials; without CMEK access to "
+        "them cannot be revoked by disabling a key, nor key custody proven."
+    ),
+    remediation=(
+        "Create templates with encryption_spec.kms_key_name set to a Cloud KMS key in the "
+        "template's region; enforce constraints/gcp.restrictNonCmekServices."
+    ),
+    references=(
+        "mondoo:vertexai-notebook-runtime-template-cmek-encryption",
+        "orgpolicy:gcp.restrictNonCmekServices",
+        "OWASP-ML:ML05",
+    ),
+)
+def runtime_template_cmek(
+    asset: Asset, facts: NotebookRuntimeTemplateFacts, ctx: RuleContext
+) -> Result:
+    key = facts.kms_key
+    if unread(key):
+        return _not_read(kms_key=key)
+    if not key:
+        return Result.fail("no CMEK", evidence={"kms_key": None})
+    return Result.ok("CMEK")
+
+
+@rule(
+    id="GCP-VAI-013",
+    title="Colab Enterprise runtime template runs without Secure Boot",
+    severity=Severity.LOW,
+    category=Category.COMPUTE_HARDENING,
+    kinds=(AssetKind.NOTEBOOK,),
+    clouds=GCP,
+    services=("aiplatform",),
+    description="A notebook runtime template does not set shieldedVmConfig.enableSecureBoot.",
+    risk="Boot-level malware on the runtime VMs loads unchecked and persists below the OS.",
+    remediation="Create templates with shielded_vm_config.enable_secure_boot=true.",
+    references=(
+        "mondoo:vertexai-notebook-runtime-template-shielded-vm",
+        "CIS-GCP:4.8",
         "OWASP-ML:ML06",
     ),
 )
-def runtime_template(asset: Asset, facts: NotebookRuntimeTemplateFacts, ctx: RuleContext) -> Result:
-    internet, key = facts.internet_access, facts.kms_key
-    boot, idle = facts.secure_boot, facts.idle_shutdown
-    if unread(internet) or unread(key) or unread(boot) or unread(idle):
-        return _not_read(
-            internet_access=internet, kms_key=key, secure_boot=boot, idle_shutdown=idle
-        )
-    problems = []
-    if internet:
-        problems.append("internet access enabled")
-    if not key:
-        problems.append("no CMEK")
+def runtime_template_secure_boot(
+    asset: Asset, facts: NotebookRuntimeTemplateFacts, ctx: RuleContext
+) -> Result:
+    boot = facts.secure_boot
+    if unread(boot):
+        return _not_read(secure_boot=boot)
     if not boot:
-        problems.append("Secure Boot off")
+        return Result.fail("Secure Boot off", evidence={"secure_boot": False})
+    return Result.ok("Secure Boot on")
+
+
+@rule(
+    id="GCP-VAI-014",
+    title="Colab Enterprise runtime template disables idle shutdown",
+    severity=Severity.LOW,
+    category=Category.GOVERNANCE,
+    kinds=(AssetKind.NOTEBOOK,),
+    clouds=GCP,
+    services=("aiplatform",),
+    description="A notebook runtime template sets idleShutdownConfig.idleShutdownDisabled.",
+    risk=(
+        "Forgotten runtimes keep GPUs billing and keep their credentials and data alive on a "
+        "machine nobody watches."
+    ),
+    remediation="Create templates with an idle_shutdown_config.idle_timeout (e.g. 3 hours).",
+    references=("vertex-ai:colab-enterprise-idle-shutdown", "OWASP-LLM:LLM10"),
+)
+def runtime_template_idle_shutdown(
+    asset: Asset, facts: NotebookRuntimeTemplateFacts, ctx: RuleContext
+) -> Result:
+    idle = facts.idle_shutdown
+    if unread(idle):
+        return _not_read(idle_shutdown=idle)
     if not idle:
-        problems.append("idle shutdown disabled")
-    if problems:
-        return Result.fail(
-            "; ".join(problems),
-            evidence={
-                "internet_access": internet,
-                "kms_key": key,
-                "secure_boot": boot,
-                "idle_shutdown": idle,
-            },
-        )
-    return Result.ok("private, CMEK, Secure Boot, idle shutdown")
+        return Result.fail("idle shutdown disabled", evidence={"idle_shutdown": False})
+    return Result.ok(f"idle shutdown after {known(facts.idle_timeout) or 'the default timeout'}")
 
 
 @rule(
@@ -922,8 +994,12 @@ RULES = (
     public_endpoint,
     default_identity,
     job_network,
-    runtime_template,
+    runtime_template_internet,
     model_armor,
     api_keys,
     audit_logs,
+    runtime_template_cmek,
+    runtime_template_secure_boot,
+    runtime_template_idle_shutdown,
+    *COMPUTE_RULES,
 )

@@ -138,7 +138,7 @@ def test_rules_read_no_string_keyed_attribute_and_test_no_resource_type(path: Pa
 
 
 #: Rules that judge an asset only through its relations and its neighbours' facts.
-RELATION_ONLY = {"XC-SC-008"}
+RELATION_ONLY = {"XC-SC-008", "XC-ID-002"}
 
 
 def test_every_rule_declares_the_facts_it_reads() -> None:

@@ -12,11 +12,11 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from aiscan.collectors.gcp import posture, workbench
+from aiscan.collectors.gcp import compute, posture, workbench
 from aiscan.collectors.gcp import vertex as vertex_ai
 from aiscan.collectors.gcp.context import Project, References
 from aiscan.core.engine import evaluate
-from aiscan.core.model import AssetKind, Cloud, ResultStatus, Severity
+from aiscan.core.model import AssetKind, Category, Cloud, ResultStatus, Severity
 from aiscan.rules import exposure, gcp
 from tests.factories import asset, failing_ids, inventory, rel, run, statuses
 
@@ -305,19 +305,34 @@ def test_gcp_vai_007_job_network():
     assert pipeline.evidence == {"network": None, "web_access": None}
 
 
-def test_gcp_vai_008_runtime_template():
+TEMPLATE_RULES = {
+    "internet_access": (gcp.runtime_template_internet, True, Category.NETWORK_EXPOSURE),
+    "kms_key": (gcp.runtime_template_cmek, None, Category.ENCRYPTION),
+    "secure_boot": (gcp.runtime_template_secure_boot, False, Category.COMPUTE_HARDENING),
+    "idle_shutdown": (gcp.runtime_template_idle_shutdown, False, Category.GOVERNANCE),
+}
+
+
+@pytest.mark.parametrize("fact", sorted(TEMPLATE_RULES))
+def test_gcp_vai_008_split_one_weakness_per_rule(fact):
+    """The old bundle is four rules: each fails only on its own weakness, in its own category."""
     good = {"internet_access": False, "kms_key": "k", "secure_boot": True, "idle_shutdown": True}
+    rule_fn, bad_value, category = TEMPLATE_RULES[fact]
     inv = inventory(
         [
             vertex("notebook", "good", "NotebookRuntimeTemplate", **good),
-            vertex(
-                "notebook", "bad", "NotebookRuntimeTemplate", **{**good, "idle_shutdown": False}
-            ),
-            vertex("notebook", "runtime", "NotebookRuntime", **{**good, "internet_access": True}),
+            vertex("notebook", "bad", "NotebookRuntimeTemplate", **{**good, fact: bad_value}),
+            vertex("notebook", "runtime", "NotebookRuntime", **{**good, fact: bad_value}),
+            vertex("notebook", "unread", "NotebookRuntimeTemplate"),
         ]
     )
-    assert failing_ids(gcp.runtime_template, inv) == {"bad"}
-    assert "runtime" not in statuses(gcp.runtime_template, inv)  # runtimes: not evaluated
+    assert failing_ids(rule_fn, inv) == {"bad"}
+    assert rule_fn.meta.category is category
+    assert "runtime" not in statuses(rule_fn, inv)  # runtimes: not evaluated
+    assert statuses(rule_fn, inv)["unread"] is ResultStatus.MANUAL
+    others = [r for r, _, _ in TEMPLATE_RULES.values() if r is not rule_fn]
+    for other in others:
+        assert failing_ids(other, inv) == set(), other.meta.id
 
 
 def test_gcp_vai_009_model_armor():
@@ -407,9 +422,12 @@ def test_cross_cloud_identity_rule_judges_gcp_service_accounts():
 
 def test_the_pack_covers_every_gcp_catalogue_rule():
     ids = {r.meta.id for r in gcp.RULES}
-    assert ids == {f"GCP-WB-{i:03d}" for i in range(1, 7)} | {
-        f"GCP-VAI-{i:03d}" for i in range(1, 12)
-    }
+    assert ids == (
+        {f"GCP-WB-{i:03d}" for i in range(1, 7)}
+        | {f"GCP-VAI-{i:03d}" for i in range(1, 15)}
+        | {f"GCP-CE-{i:03d}" for i in range(1, 9)}
+        | {f"GCP-GKE-{i:03d}" for i in range(1, 9)}
+    )
     assert all(r.meta.clouds == (Cloud.GCP,) for r in gcp.RULES)
     assert AssetKind.LLM_SERVICE in gcp.audit_logs.meta.kinds
     for r in gcp.RULES:
@@ -492,6 +510,35 @@ DATA_ACCESS = {
     "auditLogConfigs": [{"logType": "DATA_READ"}, {"logType": "DATA_WRITE"}],
 }
 WB_IDS = [f"GCP-WB-{i:03d}" for i in range(1, 7)]
+TEMPLATE_IDS = ["GCP-VAI-008", "GCP-VAI-012", "GCP-VAI-013", "GCP-VAI-014"]
+CE_IDS = [f"GCP-CE-{i:03d}" for i in range(1, 9)]
+GKE_IDS = [f"GCP-GKE-{i:03d}" for i in range(1, 9)]
+HARDENED_VM = "llm-inference-gpu-hardened"
+
+
+def _template(display: str) -> Callable[[], Any]:
+    return _vertex(
+        vertex_ai.to_runtime_template,
+        "aiplatform_notebookRuntimeTemplates",
+        "notebookRuntimeTemplates",
+        display,
+    )
+
+
+def _vm(name: str) -> Any:
+    zones = load("compute_aggregated_instances")["items"]
+    payload = next(i for z in zones.values() for i in z["instances"] if i["name"] == name)
+    collected = compute.to_instance(payload, PROD, load("compute_firewalls")["items"])
+    assert collected is not None
+    return collected.asset
+
+
+def _pool(name: str) -> Any:
+    pools = [
+        c for cl in load("container_clusters")["clusters"] for c in compute.to_node_pools(cl, PROD)
+    ]
+    return next(c.asset for c in pools if c.asset.name.endswith(f"/{name}"))
+
 
 # rule id -> (failing asset, passing twin), both through the transforms
 RECORDED: dict[str, tuple[Callable[[], Any], Callable[[], Any]]] = {
@@ -524,26 +571,15 @@ RECORDED: dict[str, tuple[Callable[[], Any], Callable[[], Any]]] = {
             vertex_ai.to_custom_job, "aiplatform_customJobs", "customJobs", "train-fraud-secure"
         ),
     ),
-    "GCP-VAI-008": (
-        _vertex(
-            vertex_ai.to_runtime_template,
-            "aiplatform_notebookRuntimeTemplates",
-            "notebookRuntimeTemplates",
-            "colab-default",
-        ),
-        _vertex(
-            vertex_ai.to_runtime_template,
-            "aiplatform_notebookRuntimeTemplates",
-            "notebookRuntimeTemplates",
-            "colab-hardened",
-        ),
-    ),
+    **{rid: (_template("colab-default"), _template("colab-hardened")) for rid in TEMPLATE_IDS},
     "GCP-VAI-009": (
         lambda: _project(model_armor=posture.floor_setting({})),
         lambda: _project(model_armor=posture.floor_setting(load("modelarmor_floorsetting"))),
     ),
     "GCP-VAI-010": (lambda: _api_key(0), lambda: _api_key(1)),
     "GCP-VAI-011": (lambda: _audit(), lambda: _audit(DATA_ACCESS)),
+    **{rid: (lambda: _vm("llm-inference-gpu"), lambda: _vm(HARDENED_VM)) for rid in CE_IDS},
+    **{rid: (lambda: _pool("gpu-weak"), lambda: _pool("gpu-pool")) for rid in GKE_IDS},
 }
 
 

@@ -61,6 +61,21 @@ class ShieldedFacts(Facts):
     secure_boot: bool | Unread = UNREAD
 
 
+class IntegrityFacts(ShieldedFacts):
+    integrity_monitoring: bool | Unread = Field(
+        default=UNREAD, description="Shielded VM integrity monitoring (boot measurements)"
+    )
+
+
+class ScopesFacts(Facts):
+    scopes: tuple[str, ...] | Unread = Field(
+        default=UNREAD, description="OAuth access scopes granted to the service account"
+    )
+    cloud_platform_scope: bool | Unread = Field(
+        default=UNREAD, description="the cloud-platform scope (every Cloud API, IAM decides)"
+    )
+
+
 class _WorkloadFacts(ContainerFacts, SecretFacts, KmsFacts, StateFacts):
     """Vertex AI resources that run customer code (the shared supply-chain facts)."""
 
@@ -236,19 +251,40 @@ class WorkbenchInstanceFacts(
 
 @facts_for("compute.googleapis.com/Instance")
 class ComputeInstanceFacts(
-    DefaultServiceAccountFacts, AcceleratorFacts, HostExposureFacts, SecretFacts, ShieldedFacts
+    DefaultServiceAccountFacts,
+    ScopesFacts,
+    AcceleratorFacts,
+    HostExposureFacts,
+    SecretFacts,
+    IntegrityFacts,
 ):
     machine_type: str | Unread = UNREAD
     status: str | None | Unread = UNREAD
     external_ip: bool | Unread = UNREAD
     network_tags: tuple[str, ...] | Unread = UNREAD
+    vtpm: bool | Unread = UNREAD
+    serial_port: bool | Unread = Field(
+        default=UNREAD, description="interactive serial console (metadata serial-port-enable)"
+    )
+    os_login: bool | None | Unread = Field(
+        default=UNREAD,
+        description="instance metadata enable-oslogin (None: not set, the project's applies)",
+    )
 
 
 @facts_for("container.googleapis.com/NodePool")
-class NodePoolFacts(DefaultServiceAccountFacts, AcceleratorFacts, OpenPortsFacts, ShieldedFacts):
+class NodePoolFacts(
+    DefaultServiceAccountFacts, ScopesFacts, AcceleratorFacts, OpenPortsFacts, IntegrityFacts
+):
     machine_type: str | Unread = UNREAD
     private_nodes: bool | Unread = UNREAD
     workload_identity: bool | Unread = Field(default=UNREAD, description="GKE_METADATA mode")
+    shielded_nodes: bool | Unread = Field(
+        default=UNREAD, description="the cluster's Shielded GKE nodes (node identity verified)"
+    )
+    legacy_metadata_endpoints: bool | Unread = Field(
+        default=UNREAD, description="metadata disable-legacy-endpoints is not true"
+    )
     cluster: str | None | Unread = UNREAD
     node_count: int | None | Unread = UNREAD
 
