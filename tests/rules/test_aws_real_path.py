@@ -32,6 +32,7 @@ DATA = Path(__file__).parents[1] / "data" / "aws"
 ACCOUNT, REGION, PARTITION = "123456789012", "us-east-1", "aws"
 WHERE = {"account": ACCOUNT, "region": REGION}
 PASS, FAIL, NA = ResultStatus.PASS, ResultStatus.FAIL, ResultStatus.NOT_APPLICABLE
+MANUAL = ResultStatus.MANUAL
 
 
 def load(name: str) -> Any:
