@@ -13,7 +13,8 @@ import pytest
 from aiscan.collectors.aws import sagemaker
 from aiscan.core.model import Asset
 from aiscan.core.rules import RuleFunc
-from aiscan.rules import exposure, supply_chain
+from aiscan.rules import aws_sagemaker, exposure, supply_chain
+from tests.factories import inventory, statuses
 from tests.rules.test_aws_real_path import (
     FAIL,
     MANUAL,
@@ -36,6 +37,7 @@ from tests.rules.test_aws_real_path import (
     model_candidate,
     model_pipeline,
     model_small,
+    nb_hardened,
     package,
     processing,
     role_admin,
@@ -47,6 +49,7 @@ from tests.rules.test_aws_real_path import (
     training_hardened,
     training_open,
     transform_job,
+    uncovered_types,
 )
 
 
@@ -78,6 +81,9 @@ SUPPLY_CHAIN_CASES = [
     Case("XC-SC-001", PASS, training_hardened),
     Case("XC-SC-001", NA, processing),  # no Hub reference
     Case("XC-SC-001", NA, transform),  # runs a model, defines no container
+    Case("XC-SC-001", NA, package_pending),
+    Case("XC-SC-001", NA, pipeline),
+    Case("XC-SC-001", NA, runtime_public),
     # XC-SC-002: remote code trusted
     Case("XC-SC-002", FAIL, model_pipeline, message="HF_MODEL_TRUST_REMOTE_CODE"),
     Case("XC-SC-002", PASS, model_small),
@@ -86,6 +92,8 @@ SUPPLY_CHAIN_CASES = [
     Case("XC-SC-002", PASS, runtime_vpc),
     Case("XC-SC-002", PASS, pipeline),
     Case("XC-SC-002", PASS, package_pending),
+    Case("XC-SC-002", PASS, processing),
+    Case("XC-SC-002", NA, transform),
     # XC-SC-006: an image by tag, not by digest
     Case("XC-SC-006", FAIL, model_pipeline, message="text-generation-inference:2.0"),
     Case("XC-SC-006", PASS, model_small),
@@ -103,6 +111,10 @@ SUPPLY_CHAIN_CASES = [
     Case("XC-SC-007", PASS, model_small),
     Case("XC-SC-007", PASS, runtime_public),  # this account's ECR
     Case("XC-SC-007", PASS, pipeline),
+    Case("XC-SC-007", PASS, processing),
+    Case("XC-SC-007", PASS, package_pending),
+    Case("XC-SC-007", PASS, training_open),  # an AWS Deep Learning Container from ECR
+    Case("XC-SC-007", NA, transform),
     # XC-SC-008: the execution role can overwrite the model it serves
     Case(
         "XC-SC-008",
@@ -131,6 +143,7 @@ SUPPLY_CHAIN_CASES = [
     Case("XC-SC-010", FAIL, lambda: flow("bedrock_agent_GetFlow"), message="inlineCode"),
     Case("XC-SC-010", PASS, lambda: flow("bedrock_agent_GetFlow__guarded")),
     Case("XC-SC-010", PASS, lambda: customization_job("bedrock_GetModelCustomizationJob")),
+    Case("XC-SC-010", PASS, transform),
 ]
 
 EXPOSURE_CASES = [
@@ -176,3 +189,18 @@ def test_a_bucket_public_through_its_acl_fails() -> None:
 
 def test_every_cross_cloud_rule_has_a_recorded_pass_and_fail() -> None:
     assert missing_pairs(XC_RULES, XC_CASES) == {}
+
+
+def test_every_aws_resource_type_a_cross_cloud_rule_names_is_judged() -> None:
+    # SageMaker notebooks carry secrets facts, but their lifecycle scripts are AWS-SM-007's:
+    # XC-SC-010 leaves the notebook kind out (asserted below), so no case can judge them.
+    assert uncovered_types(XC_RULES, XC_CASES) == {
+        "XC-SC-010": {"AWS::SageMaker::NotebookInstance"}
+    }
+
+
+def test_secrets_in_a_notebook_lifecycle_script_are_reported_once() -> None:
+    nb = nb_hardened()  # an AWS key in its OnStart script
+    rules = {r.meta.id: r for r in (*supply_chain.RULES, *aws_sagemaker.RULES)}
+    assert statuses(rules["XC-SC-010"], inventory([nb])) == {}
+    assert statuses(rules["AWS-SM-007"], inventory([nb])) == {nb.id: FAIL}
