@@ -176,13 +176,6 @@ def test_cross_cloud_rule_on_recorded_aws_payloads(case: Case) -> None:
     judge(XC_RULES, case)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "S3BucketFacts.acl_public_grants is declared tuple[str, ...] but s3.to_bucket produces "
-        "[{grantee, permission}]: a bucket public through its ACL is judged manual, not failed"
-    ),
-)
 def test_a_bucket_public_through_its_acl_fails() -> None:
     judge(XC_RULES, ACL_PUBLIC)
 

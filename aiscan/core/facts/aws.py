@@ -344,7 +344,7 @@ class AgentCoreGatewayFacts(RunsAsFacts, KmsFacts, StatusFacts):
 @facts_for("AWS::BedrockAgentCore::Memory")
 class AgentCoreMemoryFacts(RunsAsFacts, KmsFacts, StatusFacts):
     event_expiry_days: int | None | Unread = UNREAD
-    strategies: tuple[str, ...] | Unread = UNREAD
+    strategies: tuple[str | None, ...] | Unread = UNREAD
 
 
 # -- compute, identity, storage, registries -------------------------------------------------------
@@ -409,6 +409,11 @@ class PublicAccessBlock(Nested):
     restrict_public_buckets: bool = False
 
 
+class AclGrant(Nested):
+    grantee: str
+    permission: str
+
+
 @facts_for("AWS::S3::Bucket")
 class S3BucketFacts(BucketFacts):
     owned: bool | Unread = Field(default=UNREAD, description="in an account the scan reads")
@@ -418,7 +423,9 @@ class S3BucketFacts(BucketFacts):
     account_block_public_access: PublicAccessBlock | None | Unread = UNREAD
     bucket_block_public_access: PublicAccessBlock | None | Unread = UNREAD
     policy_public: bool | Unread = UNREAD
-    acl_public_grants: tuple[str, ...] | Unread = UNREAD
+    acl_public_grants: tuple[AclGrant, ...] | Unread = Field(
+        default=UNREAD, description="grants to AllUsers / AuthenticatedUsers"
+    )
     write_principals_conditional: tuple[str, ...] | Unread = UNREAD
     logging_enabled: bool | Unread = UNREAD
     mfa_delete: bool | Unread = UNREAD
