@@ -11,7 +11,7 @@ from pathlib import Path
 
 from aiscan.collectors.azure.permissions import document as azure_permissions
 from aiscan.collectors.gcp.permissions import document as gcp_permissions
-from aiscan.core.model import ScanResult
+from aiscan.core.model import AssetKind, ScanResult
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 
@@ -50,6 +50,14 @@ def rule_reference() -> str:
             "",
             m.description,
             "",
+            "*Applies to:* "
+            + _kinds(m.kinds)
+            + (
+                " of resource types " + ", ".join(f"`{t}`" for t in m.resource_types)
+                if m.resource_types
+                else " (any resource type)"
+            ),
+            "",
             f"*Risk.* {m.risk}",
             "",
             f"*Remediation.* {m.remediation}",
@@ -57,6 +65,13 @@ def rule_reference() -> str:
             "*References:* " + ", ".join(f"`{ref}`" for ref in m.references),
         ]
     return "\n".join(lines) + "\n"
+
+
+def _kinds(kinds: tuple[AssetKind, ...]) -> str:
+    if len(kinds) < 8:
+        return ", ".join(k.value for k in kinds)
+    missing = [k.value for k in AssetKind if k not in kinds]
+    return "any kind" + (f" but {', '.join(missing)}" if missing else "")
 
 
 def json_schema() -> str:
@@ -103,8 +118,15 @@ def aws_deep_policy() -> str:
     return json.dumps(policy, indent=2) + "\n"
 
 
+def attributes_reference() -> str:
+    from aiscan.core.facts.doc import render
+
+    return render()
+
+
 GENERATED = {
     "rules.md": rule_reference,
+    "attributes.md": attributes_reference,
     "schema/scan-result.schema.json": json_schema,
     "aws-read-only-policy.json": aws_policy,
     "aws-deep-scan-policy.json": aws_deep_policy,

@@ -22,7 +22,7 @@ def asset(
     type: str = "",  # noqa: A002
     **attributes: Any,
 ) -> Asset:
-    return Asset(
+    made = Asset(
         id=id,
         cloud=cloud,
         account=account,
@@ -31,6 +31,23 @@ def asset(
         service=service,
         type=type or f"test::{kind}",
         name=id.replace(":", "/").rsplit("/", 1)[-1],
+        attributes=attributes,
+    )
+    made.facts  # noqa: B018 - hand-made facts must validate like collected ones
+    return made
+
+
+def raw_asset(kind: AssetKind | str, id: str, *, type: str, **attributes: Any) -> Asset:  # noqa: A002
+    """Like `asset`, without validating the facts (malformed input on purpose)."""
+    return Asset(
+        id=id,
+        cloud=Cloud.AWS,
+        account="123456789012",
+        region="us-east-1",
+        kind=AssetKind(kind),
+        service="sagemaker",
+        type=type,
+        name=id.rsplit("/", 1)[-1],
         attributes=attributes,
     )
 

@@ -6,6 +6,8 @@ import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from pydantic import ValidationError
+
 from aiscan.core.inventory import Inventory
 from aiscan.core.model import (
     SEVERITY_SCORE,
@@ -53,13 +55,24 @@ def evaluate(inventory: Inventory, rules: Sequence[RuleFunc]) -> EngineOutput:
 
 
 def _run(rule_fn: RuleFunc, asset: Asset, ctx: RuleContext) -> Iterable[Result]:
+    if rule_fn.meta.facts:
+        try:
+            facts = asset.facts
+        except ValidationError as exc:  # e.g. a result file written by an older aiscan
+            return [Result.manual(f"facts do not validate: {_first_error(exc)}")]
     try:
-        out = rule_fn(asset, ctx)
+        out = rule_fn(asset, facts, ctx) if rule_fn.meta.facts else rule_fn(asset, ctx)
         results = [out] if isinstance(out, Result) else list(out)
     except Exception as exc:  # a broken rule must not stop the scan; it shows as manual
         log.warning("rule %s failed on %s: %s", rule_fn.meta.id, asset.id, exc)
         return [Result.manual(f"rule error: {type(exc).__name__}: {exc}")]
     return results
+
+
+def _first_error(exc: ValidationError) -> str:
+    err = exc.errors()[0]
+    where = ".".join(str(p) for p in err.get("loc", ()))
+    return f"{where}: {err.get('msg', '')}"[:300]
 
 
 def to_finding(rule_fn: RuleFunc, asset: Asset, res: Result) -> Finding:

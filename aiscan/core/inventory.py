@@ -25,12 +25,16 @@ class InventoryBuilder:
         self._coverage: dict[tuple[str, str, str, str], Coverage] = {}
 
     def add_asset(self, asset: Asset) -> None:
+        """Add (or merge into) an asset. Its facts are validated against the model of its
+        resource type first: an undeclared or mistyped fact raises (pydantic.ValidationError)
+        in the collector's section, which records it in that scope's coverage."""
         with self._lock:
             old = self._assets.get(asset.id)
             if old is not None:
                 merged_attrs = {**old.attributes, **asset.attributes}
                 merged_raw = {**old.raw, **asset.raw}
                 asset = asset.model_copy(update={"attributes": merged_attrs, "raw": merged_raw})
+            asset.facts  # noqa: B018 - validates (and caches) the typed view
             self._assets[asset.id] = asset
 
     def add_relation(self, source: str, type_: RelationType, target: str) -> None:

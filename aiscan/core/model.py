@@ -7,11 +7,15 @@ a reporter, and so that the JSON output is the model's own serialisation.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from datetime import date, datetime
 from enum import StrEnum
+from functools import cached_property
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from aiscan.core.facts.base import Facts, facts_class
 
 SCHEMA_VERSION = "1.1"
 
@@ -142,6 +146,23 @@ class Asset(Frozen):
     raw: dict[str, Any] = Field(
         default_factory=dict, description="The API payload, bounded and with secrets redacted"
     )
+
+    @field_validator("attributes", mode="before")
+    @classmethod
+    def _facts_to_attributes(cls, value: Any) -> Any:
+        # A transform may hand over its typed facts; the serialised form is what was read.
+        return value.read() if isinstance(value, Facts) else value
+
+    @cached_property
+    def facts(self) -> Facts:
+        """The typed view of `attributes`, validated against the model registered for `type`
+        (raises pydantic.ValidationError when a fact is undeclared or mistyped)."""
+        return facts_class(self.type).model_validate(self.attributes)
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Asset:
+        copied = super().model_copy(update=update, deep=deep)
+        copied.__dict__.pop("facts", None)  # the cached view belongs to the old attributes
+        return copied
 
 
 class Relation(Frozen):

@@ -6,12 +6,15 @@ explicit `RULES` tuple which the `aiscan.rules` entry point names.
 
 from __future__ import annotations
 
+import types
+import typing
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from pydantic import Field
+from pydantic import Field, ValidationError, computed_field
 
+from aiscan.core.facts.base import Facts, resource_types
 from aiscan.core.inventory import Inventory
 from aiscan.core.model import Asset, AssetKind, Category, Cloud, Frozen, ResultStatus, Severity
 
@@ -31,13 +34,34 @@ class RuleMeta(Frozen):
     clouds: tuple[Cloud, ...] = ()
     services: tuple[str, ...] = ()
     version: str = "1.0"
+    facts: tuple[type[Facts], ...] = Field(
+        default=(),
+        exclude=True,
+        description="The facts models the rule reads (from its `facts` parameter's annotation)",
+    )
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def resource_types(self) -> tuple[str, ...]:
+        """The resource types (Asset.type) the rule applies to; empty means by kind only."""
+        return tuple(sorted({t for cls in self.facts for t in resource_types(cls)}))
 
     def applies_to(self, asset: Asset) -> bool:
+        """Scope is metadata: kind, cloud, service and, for typed rules, the facts model of the
+        asset's resource type. An asset whose facts do not validate is in scope (the engine
+        answers manual for it) so a broken payload is never a silent pass."""
         if asset.kind not in self.kinds:
             return False
         if self.clouds and asset.cloud not in self.clouds:
             return False
-        return not (self.services and asset.service not in self.services)
+        if self.services and asset.service not in self.services:
+            return False
+        if not self.facts:
+            return True
+        try:
+            return isinstance(asset.facts, self.facts)
+        except ValidationError:
+            return any(asset.type in resource_types(cls) for cls in self.facts)
 
 
 @dataclass(frozen=True)
@@ -92,9 +116,25 @@ RuleOutput = Result | Iterable[Result]
 
 
 class RuleFunc(Protocol):
+    """`fn(asset, ctx)`, or for a typed rule `fn(asset, facts, ctx)` where `facts` is the
+    asset's facts model (the engine passes it, already checked against `meta.facts`)."""
+
     meta: RuleMeta
 
-    def __call__(self, asset: Asset, ctx: RuleContext, /) -> RuleOutput: ...
+    def __call__(self, asset: Asset, /, *args: Any) -> RuleOutput: ...
+
+
+def facts_scope(fn: Callable[..., Any]) -> tuple[type[Facts], ...]:
+    """The facts models named by the annotation of a rule's `facts` parameter (a class or a
+    union of classes); () for an untyped rule."""
+    hints = typing.get_type_hints(fn)
+    hint = hints.get("facts")
+    if hint is None:
+        return ()
+    members = typing.get_args(hint) if isinstance(hint, types.UnionType) else (hint,)
+    if not all(isinstance(m, type) and issubclass(m, Facts) for m in members):
+        raise TypeError(f"{fn.__name__}: the facts parameter must name Facts models")
+    return tuple(members)
 
 
 def rule(
@@ -111,7 +151,7 @@ def rule(
     clouds: Iterable[Cloud] = (),
     services: Iterable[str] = (),
     version: str = "1.0",
-) -> Callable[[Callable[[Asset, RuleContext], RuleOutput]], RuleFunc]:
+) -> Callable[[Callable[..., RuleOutput]], RuleFunc]:
     meta = RuleMeta(
         id=id,
         title=title,
@@ -127,8 +167,8 @@ def rule(
         version=version,
     )
 
-    def attach(fn: Callable[[Asset, RuleContext], RuleOutput]) -> RuleFunc:
-        fn.meta = meta  # type: ignore[attr-defined]
+    def attach(fn: Callable[..., RuleOutput]) -> RuleFunc:
+        fn.meta = meta.model_copy(update={"facts": facts_scope(fn)})  # type: ignore[attr-defined]
         return fn  # type: ignore[return-value]
 
     return attach

@@ -1,7 +1,7 @@
 """Deep-scan rules: judge the facts `aiscan.artifacts` found inside model artifacts.
 
-They read one attribute, `artifact_scans` (a list of `ArtifactScan` dumps attached by
-`scan --deep` or `aiscan artifacts`), re-validated into the typed model. A rule fails once per
+They read the typed fact `artifact_scans` (ArtifactScanFacts: what `scan --deep` or
+`aiscan artifacts` attached). A rule fails once per
 offending issue (so each finding names the artifact, the member and the global); when nothing
 offends but a bound was hit or a part could not be parsed, it answers manual -- never pass.
 """
@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
-from pydantic import ValidationError
-
 from aiscan.artifacts.report import PICKLE_FORMATS as _PICKLED
 from aiscan.artifacts.report import ArtifactScan, Issue
+from aiscan.core.facts import unread
+from aiscan.core.facts.common import ArtifactScanFacts
 from aiscan.rules.base import Asset, AssetKind, Category, Result, RuleContext, Severity, rule
 
 _REFS = (
@@ -32,16 +32,10 @@ _PICKLE_CODES = frozenset(
 )
 
 
-def _scans(asset: Asset) -> list[ArtifactScan] | Result:
-    raw = asset.attributes.get("artifact_scans")
-    if raw is None:
+def _scans(facts: ArtifactScanFacts) -> list[ArtifactScan] | Result:
+    if unread(facts.artifact_scans):
         return Result.not_applicable("no deep scan of this model's artifacts")
-    if not isinstance(raw, list):
-        return Result.manual("artifact_scans is not a list")
-    try:
-        return [ArtifactScan.model_validate(item) for item in raw]
-    except ValidationError as exc:
-        return Result.manual(f"artifact scan unreadable: {exc.error_count()} validation errors")
+    return list(facts.artifact_scans)
 
 
 def _incomplete(scans: list[ArtifactScan]) -> str:
@@ -70,13 +64,13 @@ def _what(issue: Issue) -> str:
 
 
 def _judge(
-    asset: Asset,
+    facts: ArtifactScanFacts,
     codes: frozenset[str],
     message: Callable[[ArtifactScan, Issue], str],
     *,
     clean: str,
 ) -> Iterator[Result]:
-    scans = _scans(asset)
+    scans = _scans(facts)
     if isinstance(scans, Result):
         yield scans
         return
@@ -130,7 +124,7 @@ def _at(issue: Issue, scan: ArtifactScan | None = None) -> str:
     ),
     references=(*_REFS, "CWE-502"),
 )
-def pickle_imports(asset: Asset, ctx: RuleContext) -> Iterator[Result]:
+def pickle_imports(asset: Asset, facts: ArtifactScanFacts, ctx: RuleContext) -> Iterator[Result]:
     def message(scan: ArtifactScan, issue: Issue) -> str:
         if issue.code == "pickle-global":
             return (
@@ -138,7 +132,7 @@ def pickle_imports(asset: Asset, ctx: RuleContext) -> Iterator[Result]:
             )
         return f"{scan.location}: {issue.detail}{_at(issue, scan)}"
 
-    yield from _judge(asset, _PICKLE_CODES, message, clean="every pickle global is allow-listed")
+    yield from _judge(facts, _PICKLE_CODES, message, clean="every pickle global is allow-listed")
 
 
 @rule(
@@ -162,8 +156,8 @@ def pickle_imports(asset: Asset, ctx: RuleContext) -> Iterator[Result]:
     ),
     references=_REFS,
 )
-def unsafe_format(asset: Asset, ctx: RuleContext) -> Iterator[Result]:
-    scans = _scans(asset)
+def unsafe_format(asset: Asset, facts: ArtifactScanFacts, ctx: RuleContext) -> Iterator[Result]:
+    scans = _scans(facts)
     if isinstance(scans, Result):
         yield scans
         return
@@ -213,12 +207,12 @@ def unsafe_format(asset: Asset, ctx: RuleContext) -> Iterator[Result]:
     ),
     references=(*_REFS, "CVE-2024-3660"),
 )
-def keras_code(asset: Asset, ctx: RuleContext) -> Iterator[Result]:
+def keras_code(asset: Asset, facts: ArtifactScanFacts, ctx: RuleContext) -> Iterator[Result]:
     def message(scan: ArtifactScan, issue: Issue) -> str:
         return f"{scan.location}: {_what(issue)}{_at(issue, scan)}: {issue.detail}"
 
     yield from _judge(
-        asset,
+        facts,
         frozenset({"keras-lambda", "keras-custom-object"}),
         message,
         clean="no Lambda layer or custom object",
@@ -246,12 +240,12 @@ def keras_code(asset: Asset, ctx: RuleContext) -> Iterator[Result]:
     ),
     references=(*_REFS, "CVE-2024-34359"),
 )
-def chat_template(asset: Asset, ctx: RuleContext) -> Iterator[Result]:
+def chat_template(asset: Asset, facts: ArtifactScanFacts, ctx: RuleContext) -> Iterator[Result]:
     def message(scan: ArtifactScan, issue: Issue) -> str:
         return f"{scan.location}: {issue.name or 'chat template'}{_at(issue, scan)}: {issue.detail}"
 
     yield from _judge(
-        asset,
+        facts,
         frozenset({"gguf-template", "chat-template"}),
         message,
         clean="chat templates stay inside Jinja",
@@ -280,12 +274,12 @@ def chat_template(asset: Asset, ctx: RuleContext) -> Iterator[Result]:
     ),
     references=_REFS,
 )
-def graph_ops(asset: Asset, ctx: RuleContext) -> Iterator[Result]:
+def graph_ops(asset: Asset, facts: ArtifactScanFacts, ctx: RuleContext) -> Iterator[Result]:
     def message(scan: ArtifactScan, issue: Issue) -> str:
         return f"{scan.location}: operator {_what(issue)}{_at(issue, scan)}: {issue.detail}"
 
     yield from _judge(
-        asset,
+        facts,
         frozenset({"tf-dangerous-op", "torchscript-op", "onnx-custom-op"}),
         message,
         clean="only standard operators",
@@ -312,12 +306,12 @@ def graph_ops(asset: Asset, ctx: RuleContext) -> Iterator[Result]:
     remediation="Rebuild the artifact with standard tooling from trusted files.",
     references=(*_REFS, "CVE-2024-27318"),
 )
-def structure(asset: Asset, ctx: RuleContext) -> Iterator[Result]:
+def structure(asset: Asset, facts: ArtifactScanFacts, ctx: RuleContext) -> Iterator[Result]:
     def message(scan: ArtifactScan, issue: Issue) -> str:
         return f"{scan.location}: {issue.code}{_at(issue, scan)}: {issue.detail}"
 
     yield from _judge(
-        asset,
+        facts,
         frozenset(
             {
                 "archive-path-traversal",

@@ -10,6 +10,23 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from aiscan.core.facts import unread
+from aiscan.core.facts.aws import (
+    AgentCoreBrowserFacts,
+    AgentCoreCodeInterpreterFacts,
+    AgentCoreGatewayFacts,
+    AgentCoreMemoryFacts,
+    AgentCoreRuntimeFacts,
+    BedrockAgentFacts,
+    BedrockCustomizationJobFacts,
+    BedrockCustomModelFacts,
+    BedrockFlowFacts,
+    BedrockGuardrailFacts,
+    BedrockImportedModelFacts,
+    BedrockKnowledgeBaseFacts,
+    BedrockServiceFacts,
+)
+from aiscan.core.facts.common import BucketFacts, IdentityFacts
 from aiscan.rules.base import (
     Asset,
     AssetKind,
@@ -71,21 +88,23 @@ def _settle(fails: list[Result], manuals: Iterable[Result] = ()) -> list[Result]
         "MITRE-ATLAS:AML.T0034",
     ),
 )
-def invocation_logging(asset: Asset, ctx: RuleContext) -> list[Result]:
-    logging: dict[str, Any] | None = asset.attributes.get("invocation_logging")
-    if logging is None:
+def invocation_logging(asset: Asset, facts: BedrockServiceFacts, ctx: RuleContext) -> list[Result]:
+    logging = facts.invocation_logging
+    if unread(logging):
         return [Result.manual("the model invocation logging configuration could not be read")]
-    if not logging.get("enabled"):
+    if not logging.enabled:
         return [
             Result.fail(
                 "model invocation logging is not configured in this region",
-                evidence={"invocation_logging": logging},
+                evidence={
+                    "invocation_logging": logging.model_dump(mode="json", exclude_unset=True)
+                },
                 key="disabled",
             )
         ]
     fails: list[Result] = []
     manuals: list[Result] = []
-    if logging.get("text") is False:
+    if logging.text is False:
         fails.append(
             Result.fail(
                 "invocation logging does not deliver text prompts and completions",
@@ -94,7 +113,7 @@ def invocation_logging(asset: Asset, ctx: RuleContext) -> list[Result]:
                 severity=Severity.LOW,
             )
         )
-    bucket_name = logging.get("s3_bucket")
+    bucket_name = logging.s3_bucket
     if bucket_name:
         bucket = next(
             (
@@ -105,23 +124,27 @@ def invocation_logging(asset: Asset, ctx: RuleContext) -> list[Result]:
             ),
             None,
         )
-        if bucket is None or "encryption" not in bucket.attributes:
+        bucket_facts = bucket.facts if bucket is not None else None
+        if not isinstance(bucket_facts, BucketFacts) or unread(bucket_facts.encryption):
             manuals.append(Result.manual(f"the encryption of log bucket {bucket_name} is unknown"))
         else:
-            enc = bucket.attributes["encryption"] or {}
-            if enc.get("algorithm") not in KMS_ALGORITHMS:
+            enc = bucket_facts.encryption
+            if enc is None or enc.algorithm not in KMS_ALGORITHMS:
                 fails.append(
                     Result.fail(
                         f"invocation logs go to bucket {bucket_name}, not encrypted with KMS",
-                        evidence={"s3_bucket": bucket_name, "encryption": enc or None},
+                        evidence={
+                            "s3_bucket": bucket_name,
+                            "encryption": enc.model_dump(mode="json") if enc else None,
+                        },
                         key="s3-unencrypted",
                     )
                 )
-    group = logging.get("cloudwatch_log_group")
+    group = logging.cloudwatch_log_group
     if group:
-        if "cloudwatch_kms_key" not in logging:
+        if unread(logging.cloudwatch_kms_key):
             manuals.append(Result.manual(f"the encryption of log group {group} is unknown"))
-        elif not logging["cloudwatch_kms_key"]:
+        elif not logging.cloudwatch_kms_key:
             fails.append(
                 Result.fail(
                     f"invocation logs go to log group {group}, not encrypted with a KMS key",
@@ -156,9 +179,9 @@ def invocation_logging(asset: Asset, ctx: RuleContext) -> list[Result]:
         "MITRE-ATLAS:AML.T0051",
     ),
 )
-def guardrail_exists(asset: Asset, ctx: RuleContext) -> Result:
-    ready = asset.attributes.get("guardrails_ready")
-    if ready is None:
+def guardrail_exists(asset: Asset, facts: BedrockServiceFacts, ctx: RuleContext) -> Result:
+    ready = facts.guardrails_ready
+    if unread(ready):
         return Result.manual("the guardrails of this region could not be read")
     if ready == 0:
         return Result.fail(
@@ -195,9 +218,9 @@ def guardrail_exists(asset: Asset, ctx: RuleContext) -> Result:
         "MITRE-ATLAS:AML.T0054",
     ),
 )
-def enforced_guardrail(asset: Asset, ctx: RuleContext) -> Result:
-    enforced = asset.attributes.get("enforced_guardrails")
-    if enforced is None:
+def enforced_guardrail(asset: Asset, facts: BedrockServiceFacts, ctx: RuleContext) -> Result:
+    enforced = facts.enforced_guardrails
+    if unread(enforced):
         return Result.manual(
             "the enforced guardrail configuration could not be read (or the installed SDK "
             "does not know ListEnforcedGuardrailsConfiguration)"
@@ -240,10 +263,10 @@ def enforced_guardrail(asset: Asset, ctx: RuleContext) -> Result:
         "MITRE-ATLAS:AML.T0054",
     ),
 )
-def prompt_attack_filter(asset: Asset, ctx: RuleContext) -> Result:
-    if "content_filters" not in asset.attributes:
+def prompt_attack_filter(asset: Asset, facts: BedrockGuardrailFacts, ctx: RuleContext) -> Result:
+    if unread(facts.content_filters):
         return Result.manual("the guardrail's content policy could not be read")
-    strength = asset.attributes.get("prompt_attack_strength")
+    strength = None if unread(facts.prompt_attack_strength) else facts.prompt_attack_strength
     if strength is None:
         return Result.fail(
             "the guardrail has no prompt-attack filter",
@@ -284,10 +307,11 @@ def prompt_attack_filter(asset: Asset, ctx: RuleContext) -> Result:
         "MITRE-ATLAS:AML.T0057",
     ),
 )
-def sensitive_information_filter(asset: Asset, ctx: RuleContext) -> Result:
-    pii = asset.attributes.get("pii_actions")
-    regexes = asset.attributes.get("regex_actions")
-    if pii is None or regexes is None:
+def sensitive_information_filter(
+    asset: Asset, facts: BedrockGuardrailFacts, ctx: RuleContext
+) -> Result:
+    pii, regexes = facts.pii_actions, facts.regex_actions
+    if unread(pii) or unread(regexes):
         return Result.manual("the guardrail's sensitive-information policy could not be read")
     actions = list(pii) + list(regexes)
     if not actions:
@@ -299,7 +323,7 @@ def sensitive_information_filter(asset: Asset, ctx: RuleContext) -> Result:
     if all(a == "NONE" for a in actions):
         return Result.fail(
             "every sensitive-information filter only detects (action NONE)",
-            evidence={"pii_actions": pii, "regex_actions": regexes},
+            evidence={"pii_actions": list(pii), "regex_actions": list(regexes)},
             key="detect-only",
         )
     return Result.ok()
@@ -334,16 +358,16 @@ def sensitive_information_filter(asset: Asset, ctx: RuleContext) -> Result:
         "MITRE-ATLAS:AML.T0048",
     ),
 )
-def content_coverage(asset: Asset, ctx: RuleContext) -> list[Result]:
-    filters: dict[str, dict[str, str]] | None = asset.attributes.get("content_filters")
-    if filters is None:
+def content_coverage(asset: Asset, facts: BedrockGuardrailFacts, ctx: RuleContext) -> list[Result]:
+    filters = facts.content_filters
+    if unread(filters):
         return [Result.manual("the guardrail's content policy could not be read")]
     fails: list[Result] = []
     missing = [c for c in HARMFUL_CATEGORIES if c not in filters]
     off = [
         c
         for c in HARMFUL_CATEGORIES
-        if c in filters and "NONE" in (filters[c].get("input"), filters[c].get("output"))
+        if c in filters and "NONE" in (filters[c].input, filters[c].output)
     ]
     if missing or off:
         fails.append(
@@ -355,8 +379,7 @@ def content_coverage(asset: Asset, ctx: RuleContext) -> list[Result]:
             )
         )
     users = [r.source for r in ctx.inventory.incoming(asset.id, RelationType.GUARDED_BY)]
-    grounding = asset.attributes.get("contextual_grounding")
-    if users and grounding is False:
+    if users and facts.contextual_grounding is False:
         fails.append(
             Result.fail(
                 "the guardrail protects agents but has no contextual-grounding filter",
@@ -397,10 +420,10 @@ def content_coverage(asset: Asset, ctx: RuleContext) -> list[Result]:
         "MITRE-ATLAS:AML.T0053",
     ),
 )
-def agent_guardrail(asset: Asset, ctx: RuleContext) -> Result:
-    if "guardrail" not in asset.attributes:
+def agent_guardrail(asset: Asset, facts: BedrockAgentFacts, ctx: RuleContext) -> Result:
+    if unread(facts.guardrail):
         return Result.manual("the agent's guardrail configuration could not be read")
-    if not asset.attributes["guardrail"]:
+    if not facts.guardrail:
         return Result.fail("the agent has no guardrail", evidence={"guardrail": None})
     return Result.ok()
 
@@ -432,29 +455,34 @@ def agent_guardrail(asset: Asset, ctx: RuleContext) -> Result:
         "MITRE-ATLAS:AML.T0051.001",
     ),
 )
-def flow_guardrail(asset: Asset, ctx: RuleContext) -> Result:
-    if asset.type != "AWS::Bedrock::Flow":
-        return Result.not_applicable()
-    unguarded = asset.attributes.get("unguarded_nodes")
-    if unguarded is None:
+def flow_guardrail(asset: Asset, facts: BedrockFlowFacts, ctx: RuleContext) -> Result:
+    unguarded = facts.unguarded_nodes
+    if unread(unguarded):
         return Result.manual("the flow definition could not be read")
     if unguarded:
         return Result.fail(
             "flow nodes without a guardrail: " + ", ".join(unguarded),
-            evidence={"unguarded_nodes": unguarded},
+            evidence={"unguarded_nodes": list(unguarded)},
         )
     return Result.ok()
 
 
 def _broad_grants(role: Asset) -> dict[str, Any] | None:
     """What makes a role over-privileged for an agent, or None when the role's facts are unread."""
-    attrs = role.attributes
-    if not {"administrator", "wildcard_actions", "full_access_policies"} <= attrs.keys():
+    facts = role.facts
+    if not isinstance(facts, IdentityFacts):
         return None
-    wildcards = [a for a in attrs["wildcard_actions"] or [] if a == "*" or a.endswith(":*")]
-    broad = [p for p in attrs["full_access_policies"] or [] if p]
+    admin, actions, policies = (
+        facts.administrator,
+        facts.wildcard_actions,
+        facts.full_access_policies,
+    )
+    if unread(admin) or unread(actions) or unread(policies):
+        return None
+    wildcards = [a for a in actions if a == "*" or a.endswith(":*")]
+    broad = [p for p in policies if p]
     found: dict[str, Any] = {}
-    if attrs["administrator"]:
+    if admin:
         found["administrator"] = True
     if wildcards:
         found["wildcard_actions"] = wildcards
@@ -493,8 +521,8 @@ def _broad_grants(role: Asset) -> dict[str, Any] | None:
         "MITRE-ATLAS:AML.T0053",
     ),
 )
-def agent_role(asset: Asset, ctx: RuleContext) -> list[Result]:
-    role_arn = asset.attributes.get("role_arn")
+def agent_role(asset: Asset, facts: BedrockAgentFacts, ctx: RuleContext) -> list[Result]:
+    role_arn = None if unread(facts.role_arn) else facts.role_arn
     if not role_arn:
         return [Result.manual("the agent's service role is unknown")]
     fails: list[Result] = []
@@ -568,20 +596,22 @@ def _is_agent(asset: Asset | None) -> bool:
         "MITRE-ATLAS:AML.T0070",
     ),
 )
-def data_source_cmk(asset: Asset, ctx: RuleContext) -> list[Result]:
-    sources = asset.attributes.get("data_sources")
-    if sources is None:
+def data_source_cmk(
+    asset: Asset, facts: BedrockKnowledgeBaseFacts, ctx: RuleContext
+) -> list[Result]:
+    sources = facts.data_sources
+    if unread(sources):
         return [Result.manual("the knowledge base's data sources could not be read")]
     if not sources:
         return [Result.not_applicable("the knowledge base has no data source")]
     fails = [
         Result.fail(
-            f"data source {s.get('name')} is not encrypted with a customer managed key",
-            evidence={"data_source": s.get("name"), "type": s.get("type"), "kms_key": None},
-            key=str(s.get("name")),
+            f"data source {s.name} is not encrypted with a customer managed key",
+            evidence={"data_source": s.name, "type": s.type, "kms_key": None},
+            key=str(s.name),
         )
         for s in sources
-        if not s.get("kms_key")
+        if not s.kms_key
     ]
     return _settle(fails)
 
@@ -612,12 +642,14 @@ def data_source_cmk(asset: Asset, ctx: RuleContext) -> list[Result]:
         "MITRE-ATLAS:AML.T0035",
     ),
 )
-def model_cmk(asset: Asset, ctx: RuleContext) -> Result:
-    if asset.type not in ("AWS::Bedrock::CustomModel", "AWS::Bedrock::ImportedModel"):
-        return Result.not_applicable()
-    if "kms_key" not in asset.attributes:
+def model_cmk(
+    asset: Asset,
+    facts: BedrockCustomModelFacts | BedrockImportedModelFacts,
+    ctx: RuleContext,
+) -> Result:
+    if unread(facts.kms_key):
         return Result.manual("the model's encryption could not be read")
-    if not asset.attributes["kms_key"]:
+    if not facts.kms_key:
         return Result.fail(
             "the model is encrypted with an AWS-owned key, not a customer managed key",
             evidence={"kms_key": None},
@@ -651,10 +683,12 @@ def model_cmk(asset: Asset, ctx: RuleContext) -> Result:
         "OWASP-LLM:LLM07",
     ),
 )
-def agent_guardrail_cmk(asset: Asset, ctx: RuleContext) -> Result:
-    if "kms_key" not in asset.attributes:
+def agent_guardrail_cmk(
+    asset: Asset, facts: BedrockAgentFacts | BedrockGuardrailFacts, ctx: RuleContext
+) -> Result:
+    if unread(facts.kms_key):
         return Result.manual("the encryption key could not be read")
-    if not asset.attributes["kms_key"]:
+    if not facts.kms_key:
         return Result.fail(
             f"the {asset.kind.value} is encrypted with an AWS-owned key",
             evidence={"kms_key": None},
@@ -684,21 +718,17 @@ def agent_guardrail_cmk(asset: Asset, ctx: RuleContext) -> Result:
         "MITRE-ATLAS:AML.T0020",
     ),
 )
-def customization_job_vpc(asset: Asset, ctx: RuleContext) -> Result:
-    if "vpc" not in asset.attributes:
+def customization_job_vpc(
+    asset: Asset, facts: BedrockCustomizationJobFacts, ctx: RuleContext
+) -> Result:
+    if unread(facts.vpc):
         return Result.manual("the job's network configuration could not be read")
-    if not asset.attributes["vpc"]:
+    if not facts.vpc:
         return Result.fail("the customization job runs outside a VPC", evidence={"vpc": False})
     return Result.ok()
 
 
 # -- AgentCore ------------------------------------------------------------------------------------
-
-AC_RUNTIME = "AWS::BedrockAgentCore::Runtime"
-AC_GATEWAY = "AWS::BedrockAgentCore::Gateway"
-AC_CODE_INTERPRETER = "AWS::BedrockAgentCore::CodeInterpreterCustom"
-AC_BROWSER = "AWS::BedrockAgentCore::BrowserCustom"
-AC_MEMORY = "AWS::BedrockAgentCore::Memory"
 
 
 @rule(
@@ -737,10 +767,12 @@ AC_MEMORY = "AWS::BedrockAgentCore::Memory"
         "MITRE-ATLAS:AML.T0025",
     ),
 )
-def agentcore_network(asset: Asset, ctx: RuleContext) -> Result:
-    if asset.type not in (AC_RUNTIME, AC_CODE_INTERPRETER, AC_BROWSER):
-        return Result.not_applicable()
-    mode = asset.attributes.get("network_mode")
+def agentcore_network(
+    asset: Asset,
+    facts: AgentCoreRuntimeFacts | AgentCoreCodeInterpreterFacts | AgentCoreBrowserFacts,
+    ctx: RuleContext,
+) -> Result:
+    mode = None if unread(facts.network_mode) else facts.network_mode
     if not mode:
         return Result.manual("the network configuration could not be read")
     if mode == "PUBLIC":
@@ -781,31 +813,31 @@ def agentcore_network(asset: Asset, ctx: RuleContext) -> Result:
         "MITRE-ATLAS:AML.T0049",
     ),
 )
-def gateway_authorization(asset: Asset, ctx: RuleContext) -> list[Result]:
-    if asset.type != AC_GATEWAY:
-        return [Result.not_applicable()]
-    attrs = asset.attributes
-    if "authorizer_type" not in attrs:
+def gateway_authorization(
+    asset: Asset, facts: AgentCoreGatewayFacts, ctx: RuleContext
+) -> list[Result]:
+    if unread(facts.authorizer_type):
         return [Result.manual("the gateway's configuration could not be read")]
     fails: list[Result] = []
-    if attrs["authorizer_type"] in (None, "NONE"):
+    if facts.authorizer_type in (None, "NONE"):
         fails.append(
             Result.fail(
                 "the gateway accepts inbound requests without authorization",
-                evidence={"authorizer_type": attrs["authorizer_type"]},
+                evidence={"authorizer_type": facts.authorizer_type},
                 key="authorizer",
             )
         )
-    if attrs.get("policy_engine_mode") != "ENFORCE":
+    engine = None if unread(facts.policy_engine_mode) else facts.policy_engine_mode
+    if engine != "ENFORCE":
         fails.append(
             Result.fail(
                 "the gateway has no policy engine in ENFORCE mode",
-                evidence={"policy_engine_mode": attrs.get("policy_engine_mode")},
+                evidence={"policy_engine_mode": engine},
                 key="policy-engine",
                 severity=Severity.MEDIUM,
             )
         )
-    if attrs.get("exception_level") == "DEBUG":
+    if facts.exception_level == "DEBUG":
         fails.append(
             Result.fail(
                 "the gateway returns DEBUG-level error details to callers",
@@ -849,31 +881,32 @@ def gateway_authorization(asset: Asset, ctx: RuleContext) -> list[Result]:
         "MITRE-ATLAS:AML.T0057",
     ),
 )
-def agentcore_protection(asset: Asset, ctx: RuleContext) -> Result:
-    attrs = asset.attributes
-    if asset.type in (AC_MEMORY, AC_GATEWAY):
-        what = "memory" if asset.type == AC_MEMORY else "gateway"
-        if "kms_key" not in attrs:
-            return Result.manual(f"the {what}'s encryption could not be read")
-        if not attrs["kms_key"]:
-            return Result.fail(
-                f"the {what} is not encrypted with a customer managed key",
-                evidence={"kms_key": None},
-                key=f"{what}-cmk",
-            )
-        return Result.ok()
-    if asset.type == AC_BROWSER:
-        recording = attrs.get("recording")
-        if recording is None:
+def agentcore_protection(
+    asset: Asset,
+    facts: AgentCoreMemoryFacts | AgentCoreGatewayFacts | AgentCoreBrowserFacts,
+    ctx: RuleContext,
+) -> Result:
+    if isinstance(facts, AgentCoreBrowserFacts):
+        recording = facts.recording
+        if unread(recording):
             return Result.manual("the browser's recording configuration could not be read")
-        if not recording.get("enabled") or not recording.get("bucket"):
+        if recording is None or not recording.enabled or not recording.bucket:
             return Result.fail(
                 "browser session recording is off",
-                evidence={"recording": recording},
+                evidence={"recording": recording.model_dump(mode="json") if recording else None},
                 key="recording",
             )
         return Result.ok()
-    return Result.not_applicable()
+    what = "memory" if isinstance(facts, AgentCoreMemoryFacts) else "gateway"
+    if unread(facts.kms_key):
+        return Result.manual(f"the {what}'s encryption could not be read")
+    if not facts.kms_key:
+        return Result.fail(
+            f"the {what} is not encrypted with a customer managed key",
+            evidence={"kms_key": None},
+            key=f"{what}-cmk",
+        )
+    return Result.ok()
 
 
 RULES = (

@@ -3,6 +3,9 @@ managed node groups of them (assets of kind gpu-compute from the `ec2` and `eks`
 
 from __future__ import annotations
 
+from aiscan.core.facts import known as _known
+from aiscan.core.facts import unread
+from aiscan.core.facts.aws import Ec2InstanceFacts, EksNodegroupFacts
 from aiscan.rules.base import Asset, AssetKind, Category, Cloud, Result, RuleContext, Severity, rule
 
 _IMDS_REFS = (
@@ -43,23 +46,22 @@ _IMDS_REFS = (
         _IMDS_REFS,
     ),
 )
-def gpu_imdsv1_allowed(asset: Asset, ctx: RuleContext) -> Result:
-    attrs = asset.attributes
-    if attrs.get("imds_enabled") is False:
+def gpu_imdsv1_allowed(asset: Asset, facts: Ec2InstanceFacts, ctx: RuleContext) -> Result:
+    if facts.imds_enabled is False:
         return Result.ok("instance metadata service is disabled")
-    required = attrs.get("imds_v2_required")
-    if required is None:
+    required = facts.imds_v2_required
+    if unread(required):
         return Result.manual("instance metadata options could not be read")
     if required:
         return Result.ok("IMDSv2 required")
+    instance_type = _known(facts.instance_type)
     return Result.fail(
-        f"{attrs.get('instance_type', 'instance')} accepts IMDSv1 requests "
-        "(HttpTokens is not 'required')",
+        f"{instance_type or 'instance'} accepts IMDSv1 requests (HttpTokens is not 'required')",
         evidence={
             "imds_v2_required": False,
-            "imds_enabled": attrs.get("imds_enabled"),
-            "instance_type": attrs.get("instance_type"),
-            "instance_profile": attrs.get("instance_profile"),
+            "imds_enabled": _known(facts.imds_enabled),
+            "instance_type": instance_type,
+            "instance_profile": _known(facts.instance_profile),
         },
     )
 
@@ -93,19 +95,22 @@ def gpu_imdsv1_allowed(asset: Asset, ctx: RuleContext) -> Result:
         "MITRE-ATLAS:AML.T0034",
     ),
 )
-def gpu_public_ip(asset: Asset, ctx: RuleContext) -> Result:
-    attrs = asset.attributes
-    if "public_ip" not in attrs:
+def gpu_public_ip(asset: Asset, facts: Ec2InstanceFacts, ctx: RuleContext) -> Result:
+    address = facts.public_ip
+    if unread(address):
         return Result.manual("network interfaces could not be read")
-    address = attrs["public_ip"]
     if not address:
         return Result.ok("no public address")
+    ports = facts.internet_open_ports
+    instance_type = _known(facts.instance_type)
     return Result.fail(
-        f"{attrs.get('instance_type', 'instance')} has public address {address}",
+        f"{instance_type or 'instance'} has public address {address}",
         evidence={
             "public_ip": address,
-            "internet_open_ports": attrs.get("internet_open_ports"),
-            "instance_type": attrs.get("instance_type"),
+            "internet_open_ports": None
+            if unread(ports)
+            else [p.model_dump(mode="json", by_alias=True) for p in ports],
+            "instance_type": instance_type,
         },
     )
 
@@ -141,19 +146,19 @@ def gpu_public_ip(asset: Asset, ctx: RuleContext) -> Result:
         "MITRE-ATLAS:AML.T0049",
     ),
 )
-def eks_gpu_ssh_open(asset: Asset, ctx: RuleContext) -> Result:
-    attrs = asset.attributes
-    if "ssh_open_to_world" not in attrs:
+def eks_gpu_ssh_open(asset: Asset, facts: EksNodegroupFacts, ctx: RuleContext) -> Result:
+    if unread(facts.ssh_open_to_world):
         return Result.manual("node group remote access could not be read")
-    if not attrs["ssh_open_to_world"]:
+    if not facts.ssh_open_to_world:
         return Result.ok("SSH is not open to the internet")
-    remote = attrs.get("remote_access") or {}
+    remote = _known(facts.remote_access)
+    types = _known(facts.instance_types)
     return Result.fail(
         "node group sets an SSH key without source security groups: port 22 is open to 0.0.0.0/0",
         evidence={
-            "ec2_ssh_key": remote.get("ec2_ssh_key"),
-            "source_security_groups": remote.get("source_security_groups"),
-            "instance_types": attrs.get("instance_types"),
+            "ec2_ssh_key": remote.ec2_ssh_key if remote else None,
+            "source_security_groups": list(remote.source_security_groups) if remote else None,
+            "instance_types": list(types) if types is not None else None,
         },
     )
 

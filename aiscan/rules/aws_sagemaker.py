@@ -23,6 +23,19 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from aiscan.core.facts import unread
+from aiscan.core.facts.aws import (
+    IamRoleFacts,
+    SageMakerDomainFacts,
+    SageMakerEndpointFacts,
+    SageMakerFeatureGroupFacts,
+    SageMakerJobFacts,
+    SageMakerModelFacts,
+    SageMakerModelPackageFacts,
+    SageMakerNotebookFacts,
+    SageMakerTransformJobFacts,
+)
+from aiscan.core.facts.common import ContainerFacts
 from aiscan.rules.base import (
     Asset,
     AssetKind,
@@ -39,7 +52,6 @@ SUPPORTED_NOTEBOOK_PLATFORMS = frozenset({"notebook-al2023-v1", "notebook-al2-v3
 
 _AWS = (Cloud.AWS,)
 _SM = ("sagemaker",)
-_MODEL_TYPE = "AWS::SageMaker::Model"
 
 #: Instance families with local NVMe instance storage: the API refuses a volume KMS key for them
 #: (their storage is hardware-encrypted). A family with a "d" after its generation (m5d, g4dn,
@@ -54,10 +66,6 @@ def has_local_nvme(instance_type: str | None) -> bool:
     parts = instance_type.split(".")
     family = parts[1] if len(parts) >= 3 and parts[0] == "ml" else parts[0]
     return family in _NVME_FAMILIES or bool(_D_FAMILY.match(family))
-
-
-def _attr(asset: Asset, name: str) -> Any:
-    return asset.attributes.get(name)
 
 
 # -- notebooks ------------------------------------------------------------------------------------
@@ -91,9 +99,11 @@ def _attr(asset: Asset, name: str) -> Any:
         "MITRE-ATLAS:AML.T0010.001",
     ),
 )
-def notebook_direct_internet(asset: Asset, ctx: RuleContext) -> Result:
-    value = _attr(asset, "direct_internet_access")
-    if value is None:
+def notebook_direct_internet(
+    asset: Asset, facts: SageMakerNotebookFacts, ctx: RuleContext
+) -> Result:
+    value = facts.direct_internet_access
+    if unread(value):
         return Result.manual("DirectInternetAccess was not read")
     if value:
         return Result.fail(
@@ -126,9 +136,9 @@ def notebook_direct_internet(asset: Asset, ctx: RuleContext) -> Result:
         "MITRE-ATLAS:AML.T0025",
     ),
 )
-def notebook_in_vpc(asset: Asset, ctx: RuleContext) -> Result:
-    value = _attr(asset, "vpc")
-    if value is None:
+def notebook_in_vpc(asset: Asset, facts: SageMakerNotebookFacts, ctx: RuleContext) -> Result:
+    value = facts.vpc
+    if unread(value):
         return Result.manual("the notebook's subnet was not read")
     if not value:
         return Result.fail(
@@ -163,9 +173,9 @@ def notebook_in_vpc(asset: Asset, ctx: RuleContext) -> Result:
         "MITRE-ATLAS:AML.T0010.001",
     ),
 )
-def notebook_root_access(asset: Asset, ctx: RuleContext) -> Result:
-    value = _attr(asset, "root_access")
-    if value is None:
+def notebook_root_access(asset: Asset, facts: SageMakerNotebookFacts, ctx: RuleContext) -> Result:
+    value = facts.root_access
+    if unread(value):
         return Result.manual("RootAccess was not read")
     if value:
         return Result.fail("Root access is enabled", evidence={"root_access": True})
@@ -196,9 +206,9 @@ def notebook_root_access(asset: Asset, ctx: RuleContext) -> Result:
     ),
     references=("OWASP-LLM:LLM02", "MITRE-ATLAS:AML.T0055"),
 )
-def notebook_imdsv2(asset: Asset, ctx: RuleContext) -> Result:
-    value = _attr(asset, "imds_v2_required")
-    if value is None:
+def notebook_imdsv2(asset: Asset, facts: SageMakerNotebookFacts, ctx: RuleContext) -> Result:
+    value = facts.imds_v2_required
+    if unread(value):
         return Result.manual("the instance metadata configuration was not read")
     if not value:
         return Result.fail(
@@ -233,10 +243,10 @@ def notebook_imdsv2(asset: Asset, ctx: RuleContext) -> Result:
         "MITRE-ATLAS:AML.T0035",
     ),
 )
-def notebook_cmk(asset: Asset, ctx: RuleContext) -> Result:
-    if "kms_key" not in asset.attributes:
+def notebook_cmk(asset: Asset, facts: SageMakerNotebookFacts, ctx: RuleContext) -> Result:
+    if unread(facts.kms_key):
         return Result.manual("the notebook's KMS key was not read")
-    if not _attr(asset, "kms_key"):
+    if not facts.kms_key:
         return Result.fail(
             "The notebook volume uses the service-managed key", evidence={"kms_key": None}
         )
@@ -267,9 +277,9 @@ def notebook_cmk(asset: Asset, ctx: RuleContext) -> Result:
         "MITRE-ATLAS:AML.T0010.001",
     ),
 )
-def notebook_platform(asset: Asset, ctx: RuleContext) -> Result:
-    platform = _attr(asset, "platform_identifier")
-    if platform is None:
+def notebook_platform(asset: Asset, facts: SageMakerNotebookFacts, ctx: RuleContext) -> Result:
+    platform = facts.platform_identifier
+    if unread(platform) or platform is None:
         return Result.manual("the notebook's platform was not read")
     if platform not in SUPPORTED_NOTEBOOK_PLATFORMS:
         return Result.fail(
@@ -303,21 +313,21 @@ def notebook_platform(asset: Asset, ctx: RuleContext) -> Result:
         "MITRE-ATLAS:AML.T0055",
     ),
 )
-def notebook_lifecycle_secrets(asset: Asset, ctx: RuleContext) -> Iterator[Result]:
-    secrets = _attr(asset, "secrets")
-    if secrets is None:
+def notebook_lifecycle_secrets(
+    asset: Asset, facts: SageMakerNotebookFacts, ctx: RuleContext
+) -> Iterator[Result]:
+    if unread(facts.secrets):
         yield Result.manual("the lifecycle configuration could not be read")
         return
-    hits = [s for s in secrets if str(s.get("location", "")).startswith("lifecycle-config/")]
+    hits = [s for s in facts.secrets if s.location.startswith("lifecycle-config/")]
     if not hits:
         yield Result.ok()
         return
     for hit in hits:
-        location = str(hit.get("location", ""))
         yield Result.fail(
-            f"{hit.get('kind', 'secret')} in {location}",
-            evidence={"location": location, "kind": hit.get("kind"), "name": hit.get("name")},
-            key=location,
+            f"{hit.kind} in {hit.location}",
+            evidence={"location": hit.location, "kind": hit.kind, "name": hit.name},
+            key=hit.location,
         )
 
 
@@ -347,9 +357,9 @@ def notebook_lifecycle_secrets(asset: Asset, ctx: RuleContext) -> Iterator[Resul
         "MITRE-ATLAS:AML.T0049",
     ),
 )
-def domain_vpc_only(asset: Asset, ctx: RuleContext) -> Result:
-    access = _attr(asset, "app_network_access_type")
-    if access is None:
+def domain_vpc_only(asset: Asset, facts: SageMakerDomainFacts, ctx: RuleContext) -> Result:
+    access = facts.app_network_access_type
+    if unread(access) or access is None:
         return Result.manual("the domain's network access type was not read")
     if access != "VpcOnly":
         return Result.fail(
@@ -378,10 +388,10 @@ def domain_vpc_only(asset: Asset, ctx: RuleContext) -> Result:
         "MITRE-ATLAS:AML.T0035",
     ),
 )
-def domain_cmk(asset: Asset, ctx: RuleContext) -> Result:
-    if "kms_key" not in asset.attributes:
+def domain_cmk(asset: Asset, facts: SageMakerDomainFacts, ctx: RuleContext) -> Result:
+    if unread(facts.kms_key):
         return Result.manual("the domain's KMS key was not read")
-    if not _attr(asset, "kms_key"):
+    if not facts.kms_key:
         return Result.fail("The domain uses the service-managed key", evidence={"kms_key": None})
     return Result.ok()
 
@@ -415,16 +425,15 @@ def domain_cmk(asset: Asset, ctx: RuleContext) -> Result:
         "MITRE-ATLAS:AML.T0025",
     ),
 )
-def model_network_isolation(asset: Asset, ctx: RuleContext) -> Result:
-    if asset.type != _MODEL_TYPE:
-        return Result.not_applicable("model packages have no network setting")
-    isolation = _attr(asset, "network_isolation")
-    if isolation is None:
+def model_network_isolation(asset: Asset, facts: SageMakerModelFacts, ctx: RuleContext) -> Result:
+    isolation = facts.network_isolation
+    if unread(isolation):
         return Result.manual("the model's network isolation was not read")
     if not isolation:
+        vpc = None if unread(facts.vpc) else facts.vpc
         return Result.fail(
             "Network isolation is disabled",
-            evidence={"network_isolation": False, "vpc": _attr(asset, "vpc")},
+            evidence={"network_isolation": False, "vpc": vpc},
         )
     return Result.ok()
 
@@ -458,17 +467,10 @@ def model_network_isolation(asset: Asset, ctx: RuleContext) -> Result:
         "MITRE-ATLAS:AML.T0010.004",
     ),
 )
-def model_private_registry(asset: Asset, ctx: RuleContext) -> Result:
-    if asset.type != _MODEL_TYPE:
-        return Result.not_applicable("model packages have no image access mode")
-    containers = _attr(asset, "containers")
-    if containers is None:
+def model_private_registry(asset: Asset, facts: SageMakerModelFacts, ctx: RuleContext) -> Result:
+    if unread(facts.containers):
         return Result.manual("the model's containers were not read")
-    platform = [
-        c.get("name")
-        for c in containers
-        if c.get("image") and c.get("repository_access_mode") != "Vpc"
-    ]
+    platform = [c.name for c in facts.containers if c.image and c.repository_access_mode != "Vpc"]
     if platform:
         return Result.fail(
             f"{len(platform)} container(s) pull over the platform path",
@@ -510,21 +512,21 @@ def model_private_registry(asset: Asset, ctx: RuleContext) -> Result:
         "MITRE-ATLAS:AML.T0057",
     ),
 )
-def endpoint_cmk(asset: Asset, ctx: RuleContext) -> Result:
-    variants = _attr(asset, "variants")
-    if variants is None:
+def endpoint_cmk(asset: Asset, facts: SageMakerEndpointFacts, ctx: RuleContext) -> Result:
+    variants = facts.variants
+    if unread(variants):
         return Result.manual("the endpoint config was not read")
     gaps: list[str] = []
     needs_volume_key = any(
-        not v.get("serverless") and not has_local_nvme(v.get("instance_type")) for v in variants
+        not v.serverless and not has_local_nvme(v.instance_type) for v in variants
     )
-    if needs_volume_key and not _attr(asset, "kms_key"):
+    if needs_volume_key and (unread(facts.kms_key) or not facts.kms_key):
         gaps.append("storage volume")
-    async_output = _attr(asset, "async_output")
-    if async_output and not async_output.get("kms_key"):
+    async_output = facts.async_output
+    if not unread(async_output) and async_output is not None and not async_output.kms_key:
         gaps.append("async inference output")
-    capture = _attr(asset, "data_capture") or {}
-    if capture.get("enabled") and not capture.get("kms_key"):
+    capture = facts.data_capture
+    if not unread(capture) and capture is not None and capture.enabled and not capture.kms_key:
         gaps.append("data capture")
     if gaps:
         return Result.fail(
@@ -561,19 +563,19 @@ def endpoint_cmk(asset: Asset, ctx: RuleContext) -> Result:
         "MITRE-ATLAS:AML.T0025",
     ),
 )
-def monitoring_isolation(asset: Asset, ctx: RuleContext) -> Result:
-    schedules = _attr(asset, "monitoring")
-    if schedules is None:
+def monitoring_isolation(asset: Asset, facts: SageMakerEndpointFacts, ctx: RuleContext) -> Result:
+    schedules = facts.monitoring
+    if unread(schedules):
         return Result.manual("the endpoint's monitoring schedules were not read")
     if not schedules:
         return Result.not_applicable("the endpoint has no monitoring schedule")
-    open_jobs = [s.get("name") for s in schedules if s.get("network_isolation") is False]
+    open_jobs = [s.name for s in schedules if s.network_isolation is False]
     if open_jobs:
         return Result.fail(
             f"{len(open_jobs)} monitoring schedule(s) without network isolation",
             evidence={"schedules": open_jobs},
         )
-    if any("network_isolation" not in s for s in schedules):
+    if any(s.network_isolation is None for s in schedules):
         return Result.manual("a monitoring job definition could not be read")
     return Result.ok()
 
@@ -606,7 +608,9 @@ def monitoring_isolation(asset: Asset, ctx: RuleContext) -> Result:
         "MITRE-ATLAS:AML.T0010.003",
     ),
 )
-def endpoint_registered_models(asset: Asset, ctx: RuleContext) -> Result:
+def endpoint_registered_models(
+    asset: Asset, facts: SageMakerEndpointFacts, ctx: RuleContext
+) -> Result:
     inv = ctx.inventory
     served = inv.outgoing(asset.id, RelationType.SERVES)
     if not served:
@@ -615,21 +619,29 @@ def endpoint_registered_models(asset: Asset, ctx: RuleContext) -> Result:
     unknown: list[str] = []
     for rel in served:
         model = inv.get(rel.target)
-        containers = model.attributes.get("containers") if model is not None else None
-        if model is None or containers is None:
+        model_facts = model.facts if model is not None else None
+        if (
+            model is None
+            or not isinstance(model_facts, ContainerFacts)
+            or unread(model_facts.containers)
+        ):
             unknown.append(rel.target)
             continue
-        for c in containers:
-            package_arn = c.get("model_package")
-            if not package_arn:
+        for c in model_facts.containers:
+            if not c.model_package:
                 problems.append({"model": model.id, "problem": "not from a model package"})
                 continue
-            package = inv.get(package_arn)
-            status = package.attributes.get("approval_status") if package is not None else None
-            if status is None:
-                unknown.append(package_arn)
+            package = inv.get(c.model_package)
+            package_facts = package.facts if package is not None else None
+            status = (
+                package_facts.approval_status
+                if isinstance(package_facts, SageMakerModelPackageFacts)
+                else None
+            )
+            if status is None or unread(status):
+                unknown.append(c.model_package)
             elif status != "Approved":
-                problems.append({"model": model.id, "package": package_arn, "approval": status})
+                problems.append({"model": model.id, "package": c.model_package, "approval": status})
     if problems:
         return Result.fail(
             f"{len(problems)} served model container(s) not from an approved package",
@@ -661,9 +673,9 @@ def endpoint_registered_models(asset: Asset, ctx: RuleContext) -> Result:
         "MITRE-ATLAS:AML.T0031",
     ),
 )
-def endpoint_monitored(asset: Asset, ctx: RuleContext) -> Result:
-    count = _attr(asset, "monitoring_schedules")
-    if count is None:
+def endpoint_monitored(asset: Asset, facts: SageMakerEndpointFacts, ctx: RuleContext) -> Result:
+    count = facts.monitoring_schedules
+    if unread(count):
         return Result.manual("the monitoring schedules were not read")
     if count == 0:
         return Result.fail("No monitoring schedule", evidence={"monitoring_schedules": 0})
@@ -699,11 +711,11 @@ def endpoint_monitored(asset: Asset, ctx: RuleContext) -> Result:
         "MITRE-ATLAS:AML.T0020",
     ),
 )
-def training_network(asset: Asset, ctx: RuleContext) -> Result:
-    if _attr(asset, "job_type") != "training":
+def training_network(asset: Asset, facts: SageMakerJobFacts, ctx: RuleContext) -> Result:
+    if facts.job_type != "training":
         return Result.not_applicable("not a training job")
-    isolation, vpc = _attr(asset, "network_isolation"), _attr(asset, "vpc")
-    if isolation is None or vpc is None:
+    isolation, vpc = facts.network_isolation, facts.vpc
+    if unread(isolation) or unread(vpc):
         return Result.manual("the job's network settings were not read")
     if not isolation and not vpc:
         return Result.fail(
@@ -742,19 +754,23 @@ def training_network(asset: Asset, ctx: RuleContext) -> Result:
         "MITRE-ATLAS:AML.T0035",
     ),
 )
-def job_cmk(asset: Asset, ctx: RuleContext) -> Result:
-    attrs = asset.attributes
-    if "volume_kms_key" not in attrs or "output_kms_key" not in attrs:
+def job_cmk(
+    asset: Asset, facts: SageMakerJobFacts | SageMakerTransformJobFacts, ctx: RuleContext
+) -> Result:
+    volume, output = facts.volume_kms_key, facts.output_kms_key
+    if unread(volume) or unread(output):
         return Result.manual("the job's KMS settings were not read")
+    instance_type = None if unread(facts.instance_type) else facts.instance_type
     gaps: list[str] = []
-    if not attrs["volume_kms_key"] and not has_local_nvme(attrs.get("instance_type")):
+    if not volume and not has_local_nvme(instance_type):
         gaps.append("volume")
-    if not attrs["output_kms_key"]:
+    if not output:
         gaps.append("output")
     if gaps:
+        job_type = None if unread(facts.job_type) else facts.job_type
         return Result.fail(
             f"No customer-managed key for: {', '.join(gaps)}",
-            evidence={"unencrypted": gaps, "job_type": attrs.get("job_type")},
+            evidence={"unencrypted": gaps, "job_type": job_type},
         )
     return Result.ok()
 
@@ -780,15 +796,15 @@ def job_cmk(asset: Asset, ctx: RuleContext) -> Result:
         "OWASP-LLM:LLM02",
     ),
 )
-def job_inter_container_encryption(asset: Asset, ctx: RuleContext) -> Result:
-    if "inter_container_encryption" not in asset.attributes:
-        return Result.not_applicable("this job type has no inter-container traffic")
-    count = _attr(asset, "instance_count")
-    if count is None:
-        return Result.manual("the job's instance count was not read")
+def job_inter_container_encryption(
+    asset: Asset, facts: SageMakerJobFacts, ctx: RuleContext
+) -> Result:
+    count = facts.instance_count
+    if unread(count) or count is None or unread(facts.inter_container_encryption):
+        return Result.manual("the job's instance count or traffic encryption was not read")
     if count <= 1:
         return Result.not_applicable("single-instance job")
-    if not _attr(asset, "inter_container_encryption"):
+    if not facts.inter_container_encryption:
         return Result.fail(
             f"{count} instances exchange traffic unencrypted",
             evidence={"instance_count": count, "inter_container_encryption": False},
@@ -826,20 +842,14 @@ def job_inter_container_encryption(asset: Asset, ctx: RuleContext) -> Result:
         "MITRE-ATLAS:AML.T0020",
     ),
 )
-def feature_group_cmk(asset: Asset, ctx: RuleContext) -> Result:
-    if asset.type != "AWS::SageMaker::FeatureGroup":
-        return Result.not_applicable("not a feature group")
-    offline, online = _attr(asset, "offline_store"), _attr(asset, "online_store")
-    if offline is None or online is None:
+def feature_group_cmk(asset: Asset, facts: SageMakerFeatureGroupFacts, ctx: RuleContext) -> Result:
+    offline, online = facts.offline_store, facts.online_store
+    if unread(offline) or unread(online):
         return Result.manual("the feature group's store settings were not read")
     gaps: list[str] = []
-    if offline.get("enabled") and not offline.get("kms_key"):
+    if offline.enabled and not offline.kms_key:
         gaps.append("offline store")
-    if (
-        online.get("enabled")
-        and online.get("storage_type") != "InMemory"
-        and not online.get("kms_key")
-    ):
+    if online.enabled and online.storage_type != "InMemory" and not online.kms_key:
         gaps.append("online store")
     if gaps:
         return Result.fail(
@@ -877,11 +887,11 @@ def feature_group_cmk(asset: Asset, ctx: RuleContext) -> Result:
         "MITRE-ATLAS:AML.T0012",
     ),
 )
-def sagemaker_full_access(asset: Asset, ctx: RuleContext) -> Result:
-    policies = _attr(asset, "full_access_policies")
-    if policies is None:
+def sagemaker_full_access(asset: Asset, facts: IamRoleFacts, ctx: RuleContext) -> Result:
+    policies = facts.full_access_policies
+    if unread(policies):
         return Result.manual("the identity's attached policies were not read")
-    attached = any(str(p).rsplit("/", 1)[-1] == "AmazonSageMakerFullAccess" for p in policies)
+    attached = any(p.rsplit("/", 1)[-1] == "AmazonSageMakerFullAccess" for p in policies)
     if not attached:
         return Result.ok()
     if "/service-role/" in asset.id:

@@ -1,16 +1,33 @@
 """Azure rule pack: Azure AI services / Azure OpenAI / AI Foundry / AI Search (AZ-AIS-*) and
 Azure Machine Learning / AI Foundry hubs (AZ-ML-*).
 
-Rules read the attributes documented in aiscan/collectors/azure/*.py module docstrings. The
-cross-cloud rules (supply_chain.py, exposure.py) judge Azure assets too: deployments' containers
-and secrets, public AI storage, open GPU ports, over-privileged managed identities.
+Rules read the typed facts of aiscan/core/facts/azure.py (what each means is documented in the
+aiscan/collectors/azure/*.py module docstrings); the facts model a rule names decides which
+resource types it judges. The cross-cloud rules (supply_chain.py, exposure.py) judge Azure assets
+too: deployments' containers and secrets, public AI storage, open GPU ports, over-privileged
+managed identities.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TypeVar
 
+from aiscan.core.facts import Unread, known, unread
+from aiscan.core.facts.azure import (
+    CognitiveAccountFacts,
+    CognitiveDeploymentFacts,
+    DiagnosticsFacts,
+    MlComputeFacts,
+    MlOnlineDeploymentFacts,
+    MlOnlineEndpointFacts,
+    MlServerlessEndpointFacts,
+    MlWorkspaceFacts,
+    PromptShield,
+    SearchServiceFacts,
+)
 from aiscan.rules.base import Asset, AssetKind, Category, Cloud, Result, RuleContext, Severity, rule
+
+T = TypeVar("T")
 
 AZ = (Cloud.AZURE,)
 
@@ -32,13 +49,19 @@ CURATED_REGISTRIES = frozenset(
 )
 
 
-def _missing(asset: Asset, *names: str) -> Result | None:
-    absent = [n for n in names if n not in asset.attributes]
-    return Result.manual(f"not read: {', '.join(absent)}") if absent else None
+def _not_read(**facts: object) -> Result:
+    """Manual, naming the facts (of those given) the collector could not read."""
+    return Result.manual(f"not read: {', '.join(n for n, v in facts.items() if unread(v))}")
 
 
-def _is_project(asset: Asset) -> bool:
-    return str(asset.attributes.get("workspace_kind", "")).lower() == "project"
+def _listed(value: tuple[T, ...] | Unread) -> list[T] | None:
+    """A list fact as evidence (None when it was not read)."""
+    return None if unread(value) else list(value)
+
+
+def _is_project(facts: MlWorkspaceFacts) -> bool:
+    kind = facts.workspace_kind
+    return not unread(kind) and kind.lower() == "project"
 
 
 # -- Azure AI services / Azure OpenAI / AI Search ------------------------------------------------
@@ -77,17 +100,18 @@ def _is_project(asset: Asset) -> bool:
         "MITRE-ATLAS:AML.T0049",
     ),
 )
-def ais_public_network(asset: Asset, ctx: RuleContext) -> Result:
-    if (m := _missing(asset, "public_network_access")) is not None:
-        return m
-    if asset.attributes["public_network_access"] == "Disabled":
+def ais_public_network(asset: Asset, facts: CognitiveAccountFacts, ctx: RuleContext) -> Result:
+    access = facts.public_network_access
+    if unread(access):
+        return _not_read(public_network_access=access)
+    if access == "Disabled":
         return Result.ok("public network access disabled")
     return Result.fail(
         "public network access is enabled",
         evidence={
-            "public_network_access": asset.attributes["public_network_access"],
-            "network_default_action": asset.attributes.get("network_default_action"),
-            "approved_private_endpoints": asset.attributes.get("approved_private_endpoints"),
+            "public_network_access": access,
+            "network_default_action": known(facts.network_default_action),
+            "approved_private_endpoints": known(facts.approved_private_endpoints),
         },
     )
 
@@ -116,17 +140,18 @@ def ais_public_network(asset: Asset, ctx: RuleContext) -> Result:
         "MITRE-ATLAS:AML.T0040",
     ),
 )
-def ais_acl_default_allow(asset: Asset, ctx: RuleContext) -> Result:
-    if (m := _missing(asset, "public_network_access")) is not None:
-        return m
-    if asset.attributes["public_network_access"] == "Disabled":
+def ais_acl_default_allow(asset: Asset, facts: CognitiveAccountFacts, ctx: RuleContext) -> Result:
+    access = facts.public_network_access
+    if unread(access):
+        return _not_read(public_network_access=access)
+    if access == "Disabled":
         return Result.not_applicable("public network access disabled")
-    action = asset.attributes.get("network_default_action")
+    action = known(facts.network_default_action)
     if action == "Deny":
         return Result.ok("network ACL denies by default")
     return Result.fail(
         f"network ACL default action is {action or 'not set'}",
-        evidence={"network_default_action": action, "ip_rules": asset.attributes.get("ip_rules")},
+        evidence={"network_default_action": action, "ip_rules": _listed(facts.ip_rules)},
     )
 
 
@@ -163,10 +188,11 @@ def ais_acl_default_allow(asset: Asset, ctx: RuleContext) -> Result:
         "MITRE-ATLAS:AML.T0034",
     ),
 )
-def ais_local_auth(asset: Asset, ctx: RuleContext) -> Result:
-    if (m := _missing(asset, "local_auth_disabled")) is not None:
-        return m
-    if asset.attributes["local_auth_disabled"]:
+def ais_local_auth(asset: Asset, facts: CognitiveAccountFacts, ctx: RuleContext) -> Result:
+    disabled = facts.local_auth_disabled
+    if unread(disabled):
+        return _not_read(local_auth_disabled=disabled)
+    if disabled:
         return Result.ok("key authentication disabled")
     return Result.fail("API keys are accepted", evidence={"local_auth_disabled": False})
 
@@ -197,12 +223,13 @@ def ais_local_auth(asset: Asset, ctx: RuleContext) -> Result:
         "OWASP-ML:ML05",
     ),
 )
-def ais_cmk(asset: Asset, ctx: RuleContext) -> Result:
-    if (m := _missing(asset, "cmk_supported", "kms_key")) is not None:
-        return m
-    if not asset.attributes["cmk_supported"]:
+def ais_cmk(asset: Asset, facts: CognitiveAccountFacts, ctx: RuleContext) -> Result:
+    supported, key = facts.cmk_supported, facts.kms_key
+    if unread(supported) or unread(key):
+        return _not_read(cmk_supported=supported, kms_key=key)
+    if not supported:
         return Result.not_applicable("this account kind offers no customer-managed key")
-    if asset.attributes["kms_key"]:
+    if key:
         return Result.ok("encrypted with a customer-managed key")
     return Result.fail("encrypted with a Microsoft-managed key", evidence={"kms_key": None})
 
@@ -230,15 +257,16 @@ def ais_cmk(asset: Asset, ctx: RuleContext) -> Result:
         "MITRE-ATLAS:AML.T0025",
     ),
 )
-def ais_outbound(asset: Asset, ctx: RuleContext) -> Result:
-    if (m := _missing(asset, "outbound_restricted")) is not None:
-        return m
-    fqdns = asset.attributes.get("allowed_fqdns") or []
-    if asset.attributes["outbound_restricted"] and fqdns:
+def ais_outbound(asset: Asset, facts: CognitiveAccountFacts, ctx: RuleContext) -> Result:
+    restricted = facts.outbound_restricted
+    if unread(restricted):
+        return _not_read(outbound_restricted=restricted)
+    fqdns = list(known(facts.allowed_fqdns) or ())
+    if restricted and fqdns:
         return Result.ok(f"outbound limited to {len(fqdns)} host(s)")
     return Result.fail(
         "outbound network access is not restricted",
-        evidence={"outbound_restricted": asset.attributes["outbound_restricted"], "allowed": fqdns},
+        evidence={"outbound_restricted": restricted, "allowed": fqdns},
     )
 
 
@@ -269,23 +297,26 @@ def ais_outbound(asset: Asset, ctx: RuleContext) -> Result:
         "MITRE-ATLAS:AML.T0034",
     ),
 )
-def ais_diagnostic_logs(asset: Asset, ctx: RuleContext) -> Result:
-    if (m := _missing(asset, "diagnostic_logs_enabled")) is not None:
-        return m
-    if asset.attributes["diagnostic_logs_enabled"]:
+def ais_diagnostic_logs(asset: Asset, facts: DiagnosticsFacts, ctx: RuleContext) -> Result:
+    enabled = facts.diagnostic_logs_enabled
+    if unread(enabled):
+        return _not_read(diagnostic_logs_enabled=enabled)
+    if enabled:
         return Result.ok(
             "resource logs are sent to "
-            + ", ".join(asset.attributes.get("log_destinations") or ["a destination"])
+            + ", ".join(known(facts.log_destinations) or ["a destination"])
         )
     return Result.fail(
         "no resource log category is enabled", evidence={"diagnostic_logs_enabled": False}
     )
 
 
-def _shield_ok(value: Any) -> bool:
-    return (
-        isinstance(value, dict) and value.get("enabled") is True and value.get("blocking") is True
-    )
+def _shield_ok(shield: PromptShield | None) -> bool:
+    return shield is not None and shield.enabled and shield.blocking
+
+
+def _shield(shield: PromptShield | None) -> dict[str, bool] | None:
+    return shield.model_dump() if shield is not None else None
 
 
 @rule(
@@ -320,25 +351,28 @@ def _shield_ok(value: Any) -> bool:
         "MITRE-ATLAS:AML.T0054",
     ),
 )
-def ais_prompt_shields(asset: Asset, ctx: RuleContext) -> Result:
-    policy = asset.attributes.get("content_filter")
-    if not asset.attributes.get("rai_policy_name"):
+def ais_prompt_shields(asset: Asset, facts: CognitiveDeploymentFacts, ctx: RuleContext) -> Result:
+    if not known(facts.rai_policy_name):
         return Result.manual("no content-filter policy named: the account default applies")
-    if not isinstance(policy, dict):
+    policy = facts.content_filter
+    if unread(policy):
         return Result.manual("the content-filter policy could not be read")
     weak = [
         name
-        for name, key in (("Jailbreak", "jailbreak"), ("Indirect Attack", "indirect_attack"))
-        if not _shield_ok(policy.get(key))
+        for name, shield in (
+            ("Jailbreak", policy.jailbreak),
+            ("Indirect Attack", policy.indirect_attack),
+        )
+        if not _shield_ok(shield)
     ]
     if not weak:
-        return Result.ok(f"{policy.get('policy')} blocks jailbreak and indirect attacks")
+        return Result.ok(f"{policy.policy} blocks jailbreak and indirect attacks")
     return Result.fail(
-        f"policy {policy.get('policy')} does not block: {', '.join(weak)}",
+        f"policy {policy.policy} does not block: {', '.join(weak)}",
         evidence={
-            "policy": policy.get("policy"),
-            "jailbreak": policy.get("jailbreak"),
-            "indirect_attack": policy.get("indirect_attack"),
+            "policy": policy.policy,
+            "jailbreak": _shield(policy.jailbreak),
+            "indirect_attack": _shield(policy.indirect_attack),
         },
     )
 
@@ -369,18 +403,19 @@ def ais_prompt_shields(asset: Asset, ctx: RuleContext) -> Result:
         "MITRE-ATLAS:AML.T0010.003",
     ),
 )
-def ais_approved_models(asset: Asset, ctx: RuleContext) -> Result:
-    fmt = asset.attributes.get("model_format")
+def ais_approved_models(asset: Asset, facts: CognitiveDeploymentFacts, ctx: RuleContext) -> Result:
+    fmt = known(facts.model_format)
     if not fmt:
         return Result.manual("the model format was not reported")
-    if str(fmt).lower() in APPROVED_MODEL_FORMATS:
+    if fmt.lower() in APPROVED_MODEL_FORMATS:
         return Result.ok(f"{fmt} model")
+    name = known(facts.model_name)
     return Result.fail(
-        f"{fmt} model {asset.attributes.get('model_name')} is not from an approved publisher",
+        f"{fmt} model {name} is not from an approved publisher",
         evidence={
             "model_format": fmt,
-            "model_name": asset.attributes.get("model_name"),
-            "model_version": asset.attributes.get("model_version"),
+            "model_name": name,
+            "model_version": known(facts.model_version),
         },
     )
 
@@ -409,10 +444,11 @@ def ais_approved_models(asset: Asset, ctx: RuleContext) -> Result:
         "OWASP-LLM:LLM02",
     ),
 )
-def ais_defender(asset: Asset, ctx: RuleContext) -> Result:
-    if (m := _missing(asset, "defender_for_ai")) is not None:
-        return m
-    if asset.attributes["defender_for_ai"]:
+def ais_defender(asset: Asset, facts: CognitiveAccountFacts, ctx: RuleContext) -> Result:
+    defender = facts.defender_for_ai
+    if unread(defender):
+        return _not_read(defender_for_ai=defender)
+    if defender:
         return Result.ok("Defender for AI Services is on")
     return Result.fail(
         f"Defender for AI Services is off in subscription {asset.account}",
@@ -448,24 +484,23 @@ def ais_defender(asset: Asset, ctx: RuleContext) -> Result:
         "MITRE-ATLAS:AML.T0036",
     ),
 )
-def search_exposed(asset: Asset, ctx: RuleContext) -> Result:
-    if (m := _missing(asset, "public_network_access", "local_auth_disabled")) is not None:
-        return m
+def search_exposed(asset: Asset, facts: SearchServiceFacts, ctx: RuleContext) -> Result:
+    access, local_off = facts.public_network_access, facts.local_auth_disabled
+    if unread(access) or unread(local_off):
+        return _not_read(public_network_access=access, local_auth_disabled=local_off)
     problems = []
-    if asset.attributes["public_network_access"] != "Disabled" and not asset.attributes.get(
-        "ip_rules"
-    ):
+    if access != "Disabled" and not known(facts.ip_rules):
         problems.append("public network access without IP rules")
-    if not asset.attributes["local_auth_disabled"]:
+    if not local_off:
         problems.append("API keys accepted")
     if not problems:
         return Result.ok("private or IP-restricted, Entra ID only")
     return Result.fail(
         "; ".join(problems),
         evidence={
-            "public_network_access": asset.attributes["public_network_access"],
-            "ip_rules": asset.attributes.get("ip_rules"),
-            "local_auth_disabled": asset.attributes["local_auth_disabled"],
+            "public_network_access": access,
+            "ip_rules": _listed(facts.ip_rules),
+            "local_auth_disabled": local_off,
         },
     )
 
@@ -498,18 +533,19 @@ def search_exposed(asset: Asset, ctx: RuleContext) -> Result:
         "MITRE-ATLAS:AML.T0035",
     ),
 )
-def ml_public_workspace(asset: Asset, ctx: RuleContext) -> Result:
-    if _is_project(asset):
+def ml_public_workspace(asset: Asset, facts: MlWorkspaceFacts, ctx: RuleContext) -> Result:
+    if _is_project(facts):
         return Result.not_applicable("a project inherits its hub's network settings")
-    if (m := _missing(asset, "public_network_access")) is not None:
-        return m
-    if asset.attributes["public_network_access"] == "Disabled":
+    access = facts.public_network_access
+    if unread(access):
+        return _not_read(public_network_access=access)
+    if access == "Disabled":
         return Result.ok("public network access disabled")
     return Result.fail(
         "public network access is enabled",
         evidence={
-            "public_network_access": asset.attributes["public_network_access"],
-            "approved_private_endpoints": asset.attributes.get("approved_private_endpoints"),
+            "public_network_access": access,
+            "approved_private_endpoints": known(facts.approved_private_endpoints),
         },
     )
 
@@ -534,17 +570,15 @@ def ml_public_workspace(asset: Asset, ctx: RuleContext) -> Result:
         "OWASP-ML:ML05",
     ),
 )
-def ml_cmk(asset: Asset, ctx: RuleContext) -> Result:
-    if _is_project(asset):
+def ml_cmk(asset: Asset, facts: MlWorkspaceFacts, ctx: RuleContext) -> Result:
+    if _is_project(facts):
         return Result.not_applicable("a project uses its hub's encryption")
-    if (m := _missing(asset, "encryption_status")) is not None:
-        return m
-    if asset.attributes["encryption_status"] == "Enabled":
+    status = facts.encryption_status
+    if unread(status):
+        return _not_read(encryption_status=status)
+    if status == "Enabled":
         return Result.ok("customer-managed key")
-    return Result.fail(
-        "no customer-managed key",
-        evidence={"encryption_status": asset.attributes["encryption_status"]},
-    )
+    return Result.fail("no customer-managed key", evidence={"encryption_status": status})
 
 
 @rule(
@@ -571,22 +605,18 @@ def ml_cmk(asset: Asset, ctx: RuleContext) -> Result:
         "MITRE-ATLAS:AML.T0025",
     ),
 )
-def ml_managed_network(asset: Asset, ctx: RuleContext) -> Result:
-    if _is_project(asset):
+def ml_managed_network(asset: Asset, facts: MlWorkspaceFacts, ctx: RuleContext) -> Result:
+    if _is_project(facts):
         return Result.not_applicable("a project uses its hub's managed network")
-    if (m := _missing(asset, "managed_network_isolation")) is not None:
-        return m
-    mode = asset.attributes["managed_network_isolation"]
+    mode = facts.managed_network_isolation
+    if unread(mode):
+        return _not_read(managed_network_isolation=mode)
     if mode == "AllowOnlyApprovedOutbound":
         return Result.ok("only approved outbound traffic")
     return Result.fail(f"managed network isolation is {mode}", evidence={"isolation_mode": mode})
 
 
 _ML_COMPUTE = (AssetKind.NOTEBOOK, AssetKind.GPU_COMPUTE)
-
-
-def _ml_compute(asset: Asset) -> bool:
-    return asset.attributes.get("compute_type") in ("ComputeInstance", "AmlCompute")
 
 
 @rule(
@@ -612,12 +642,11 @@ def _ml_compute(asset: Asset) -> bool:
         "MITRE-ATLAS:AML.T0055",
     ),
 )
-def ml_compute_local_auth(asset: Asset, ctx: RuleContext) -> Result:
-    if not _ml_compute(asset):
-        return Result.not_applicable("not an Azure ML compute")
-    if (m := _missing(asset, "local_auth_disabled")) is not None:
-        return m
-    if asset.attributes["local_auth_disabled"]:
+def ml_compute_local_auth(asset: Asset, facts: MlComputeFacts, ctx: RuleContext) -> Result:
+    disabled = facts.local_auth_disabled
+    if unread(disabled):
+        return _not_read(local_auth_disabled=disabled)
+    if disabled:
         return Result.ok("local authentication disabled")
     return Result.fail("local authentication enabled", evidence={"local_auth_disabled": False})
 
@@ -645,28 +674,27 @@ def ml_compute_local_auth(asset: Asset, ctx: RuleContext) -> Result:
         "MITRE-ATLAS:AML.T0049",
     ),
 )
-def ml_compute_exposed(asset: Asset, ctx: RuleContext) -> Result:
-    if not _ml_compute(asset):
-        return Result.not_applicable("not an Azure ML compute")
-    if (m := _missing(asset, "in_vnet", "node_public_ip", "ssh_public_access")) is not None:
-        return m
+def ml_compute_exposed(asset: Asset, facts: MlComputeFacts, ctx: RuleContext) -> Result:
+    in_vnet, node_ip, ssh = facts.in_vnet, facts.node_public_ip, facts.ssh_public_access
+    if unread(in_vnet) or unread(node_ip) or unread(ssh):
+        return _not_read(in_vnet=in_vnet, node_public_ip=node_ip, ssh_public_access=ssh)
     problems = []
-    if not asset.attributes["in_vnet"]:
+    if not in_vnet:
         problems.append("not in a virtual network")
-    if asset.attributes["node_public_ip"]:
+    if node_ip:
         problems.append("nodes have public IPs")
-    if asset.attributes["ssh_public_access"] == "Enabled":
+    if ssh == "Enabled":
         problems.append("SSH open to the internet")
     if not problems:
         return Result.ok("private compute")
     return Result.fail(
         "; ".join(problems),
         evidence={
-            "subnet": asset.attributes.get("subnet"),
-            "workspace_managed_network": asset.attributes.get("workspace_managed_network"),
-            "node_public_ip": asset.attributes["node_public_ip"],
-            "ssh_public_access": asset.attributes["ssh_public_access"],
-            "public_ip": asset.attributes.get("public_ip"),
+            "subnet": known(facts.subnet),
+            "workspace_managed_network": known(facts.workspace_managed_network),
+            "node_public_ip": node_ip,
+            "ssh_public_access": ssh,
+            "public_ip": known(facts.public_ip),
         },
     )
 
@@ -691,18 +719,14 @@ def ml_compute_exposed(asset: Asset, ctx: RuleContext) -> Result:
         "MITRE-ATLAS:AML.T0010.001",
     ),
 )
-def ml_instance_image(asset: Asset, ctx: RuleContext) -> Result:
-    if asset.attributes.get("compute_type") != "ComputeInstance":
-        return Result.not_applicable("not a compute instance")
-    if (m := _missing(asset, "os_image_latest")) is not None:
-        return m
-    if asset.attributes["os_image_latest"]:
+def ml_instance_image(asset: Asset, facts: MlComputeFacts, ctx: RuleContext) -> Result:
+    # kinds=(NOTEBOOK,): the computes that are compute instances, not clusters.
+    latest = facts.os_image_latest
+    if unread(latest):
+        return _not_read(os_image_latest=latest)
+    if latest:
         return Result.ok("latest OS image")
     return Result.fail("not on the latest OS image", evidence={"os_image_latest": False})
-
-
-def _endpoint(asset: Asset, *kinds: str) -> bool:
-    return asset.attributes.get("endpoint_kind") in kinds
 
 
 @rule(
@@ -725,13 +749,13 @@ def _endpoint(asset: Asset, *kinds: str) -> bool:
         "MITRE-ATLAS:AML.T0055",
     ),
 )
-def ml_endpoint_key_auth(asset: Asset, ctx: RuleContext) -> Result:
-    if not _endpoint(asset, "online", "serverless"):
-        return Result.not_applicable("not an online or serverless endpoint")
-    mode = asset.attributes.get("auth_mode")
+def ml_endpoint_key_auth(
+    asset: Asset, facts: MlOnlineEndpointFacts | MlServerlessEndpointFacts, ctx: RuleContext
+) -> Result:
+    mode = known(facts.auth_mode)
     if mode is None:
         return Result.manual("auth mode not reported")
-    if str(mode).lower() == "key":
+    if mode.lower() == "key":
         return Result.fail("endpoint keys authenticate callers", evidence={"auth_mode": mode})
     return Result.ok(f"auth mode {mode}")
 
@@ -755,18 +779,16 @@ def ml_endpoint_key_auth(asset: Asset, ctx: RuleContext) -> Result:
     ),
     references=("OWASP-LLM:LLM03", "MITRE-ATLAS:AML.T0025"),
 )
-def ml_deployment_egress(asset: Asset, ctx: RuleContext) -> Result:
-    if not _endpoint(asset, "online-deployment"):
-        return Result.not_applicable("not an online deployment")
-    managed = asset.attributes.get("workspace_managed_network")
+def ml_deployment_egress(asset: Asset, facts: MlOnlineDeploymentFacts, ctx: RuleContext) -> Result:
+    managed = known(facts.workspace_managed_network)
     if managed in ("AllowInternetOutbound", "AllowOnlyApprovedOutbound"):
         return Result.not_applicable(
             f"egress governed by the workspace managed network ({managed})"
         )
-    egress = asset.attributes.get("egress_public_network_access")
-    if egress is None:
+    egress = facts.egress_public_network_access
+    if unread(egress):
         return Result.manual("egress setting not reported")
-    if str(egress).lower() == "enabled":
+    if egress.lower() == "enabled":
         return Result.fail(
             "public egress enabled", evidence={"egress_public_network_access": egress}
         )
@@ -798,10 +820,10 @@ def ml_deployment_egress(asset: Asset, ctx: RuleContext) -> Result:
         "MITRE-ATLAS:AML.T0010.003",
     ),
 )
-def ml_registry_models(asset: Asset, ctx: RuleContext) -> Result:
-    if not _endpoint(asset, "online-deployment", "serverless"):
-        return Result.not_applicable("not a deployment")
-    registry = asset.attributes.get("model_registry")
+def ml_registry_models(
+    asset: Asset, facts: MlOnlineDeploymentFacts | MlServerlessEndpointFacts, ctx: RuleContext
+) -> Result:
+    registry = known(facts.model_registry)
     if not registry:
         return Result.not_applicable("model not from a registry")
     own = {
@@ -809,11 +831,11 @@ def ml_registry_models(asset: Asset, ctx: RuleContext) -> Result:
         for a in ctx.inventory.of_kind(AssetKind.MODEL_REGISTRY)
         if a.cloud is Cloud.AZURE
     }
-    if str(registry).lower() in CURATED_REGISTRIES | own:
+    if registry.lower() in CURATED_REGISTRIES | own:
         return Result.ok(f"registry {registry} is allowed")
     return Result.fail(
         f"model from registry {registry}, which is not allowed",
-        evidence={"registry": registry, "model": asset.attributes.get("model")},
+        evidence={"registry": registry, "model": known(facts.model)},
     )
 
 

@@ -1,14 +1,22 @@
-"""The public rule API for rule packs (built-in and third-party)."""
+"""The public rule API for rule packs (built-in and third-party).
 
+A rule reads typed facts: `def my_rule(asset: Asset, facts: SomeFacts, ctx: RuleContext)`; the
+annotation of `facts` is the rule's scope (the engine calls it only for assets whose facts are
+instances), and `unread(facts.x)` tells a fact the collector could not read (answer manual).
+"""
+
+from aiscan.core.facts import UNREAD, Facts, Unread, known, unread
 from aiscan.core.inventory import Inventory
 from aiscan.core.model import Asset, AssetKind, Category, Cloud, RelationType, Severity
 from aiscan.core.rules import Result, RuleContext, RuleFunc, RuleMeta, rule
 
 __all__ = [
+    "UNREAD",
     "Asset",
     "AssetKind",
     "Category",
     "Cloud",
+    "Facts",
     "Inventory",
     "RelationType",
     "Result",
@@ -16,5 +24,8 @@ __all__ = [
     "RuleFunc",
     "RuleMeta",
     "Severity",
+    "Unread",
+    "known",
     "rule",
+    "unread",
 ]

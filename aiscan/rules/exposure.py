@@ -3,9 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
-from aiscan.rules.base import Asset, AssetKind, Category, Result, RuleContext, Severity, rule
+from pydantic import ValidationError
+
+from aiscan.core.facts import known, unread
+from aiscan.core.facts.aws import S3BucketFacts
+from aiscan.core.facts.common import BucketFacts, HostExposureFacts, IdentityFacts, OpenPortsFacts
+from aiscan.rules.base import (
+    Asset,
+    AssetKind,
+    Category,
+    RelationType,
+    Result,
+    RuleContext,
+    Severity,
+    rule,
+)
 
 #: Ports of AI orchestration / serving / notebook software that must never face the internet.
 AI_PORTS: dict[int, str] = {
@@ -50,37 +63,31 @@ AI_PORTS: dict[int, str] = {
         "MITRE-ATLAS:AML.T0020",
     ),
 )
-def public_ai_bucket(asset: Asset, ctx: RuleContext) -> Result:
-    public = asset.attributes.get("public")
-    if public is None:
+def public_ai_bucket(asset: Asset, facts: BucketFacts, ctx: RuleContext) -> Result:
+    public = facts.public
+    if unread(public):
         return Result.manual("public access of the bucket could not be read")
     if not public:
         return Result.ok("not public")
     users = sorted({r.source for r in ctx.inventory.incoming(asset.id)})
+    reasons = list(known(facts.public_reasons) or ())
+    block = known(facts.block_public_access) if isinstance(facts, S3BucketFacts) else None
     return Result.fail(
-        f"publicly accessible: {'; '.join(asset.attributes.get('public_reasons') or ['public'])}",
+        f"publicly accessible: {'; '.join(reasons or ['public'])}",
         evidence={
-            "public_reasons": asset.attributes.get("public_reasons"),
-            "block_public_access": asset.attributes.get("block_public_access"),
+            "public_reasons": reasons or None,
+            "block_public_access": block.model_dump(mode="json") if block else None,
             "used_by": users[:20],
         },
     )
 
 
-def open_ports(asset: Asset) -> list[tuple[int, int]] | None:
-    """Port ranges open to the internet, from `internet_open_ports` (ints or {from, to})."""
-    raw = asset.attributes.get("internet_open_ports")
-    if raw is None:
+def open_ports(facts: OpenPortsFacts) -> list[tuple[int, int]] | None:
+    """Port ranges open to the internet, or None when the network rules were not read."""
+    ports = facts.internet_open_ports
+    if unread(ports):
         return None
-    ranges: list[tuple[int, int]] = []
-    for item in raw:
-        if isinstance(item, int):
-            ranges.append((item, item))
-        elif isinstance(item, dict):
-            lo, hi = item.get("from"), item.get("to")
-            if isinstance(lo, int) and isinstance(hi, int):
-                ranges.append((lo, hi))
-    return ranges
+    return [(p.from_, p.to) for p in ports]
 
 
 @rule(
@@ -110,8 +117,8 @@ def open_ports(asset: Asset) -> list[tuple[int, int]] | None:
         "MITRE-ATLAS:AML.T0034",
     ),
 )
-def ai_ports_open(asset: Asset, ctx: RuleContext) -> Iterator[Result]:
-    ranges = open_ports(asset)
+def ai_ports_open(asset: Asset, facts: OpenPortsFacts, ctx: RuleContext) -> Iterator[Result]:
+    ranges = open_ports(facts)
     if ranges is None:
         yield Result.manual("network rules were not read")
         return
@@ -122,21 +129,23 @@ def ai_ports_open(asset: Asset, ctx: RuleContext) -> Iterator[Result]:
         yield Result.ok("no AI port open to the internet")
         return
     severity = Severity.CRITICAL if set(hits) - {22} else Severity.HIGH
+    public_ip = known(facts.public_ip) if isinstance(facts, HostExposureFacts) else None
     yield Result.fail(
         "open to the internet: " + ", ".join(f"{p} ({w})" for p, w in sorted(hits.items())),
-        evidence={"ports": sorted(hits), "public_ip": asset.attributes.get("public_ip")},
+        evidence={"ports": sorted(hits), "public_ip": public_ip},
         severity=severity,
     )
 
 
-def privilege_problems(attrs: dict[str, Any]) -> list[str]:
+def privilege_problems(facts: IdentityFacts) -> list[str]:
+    admin = facts.administrator is True
     problems = []
-    if attrs.get("administrator"):
+    if admin:
         problems.append("administrator access")
-    wild = [a for a in attrs.get("wildcard_actions") or [] if a == "*" or a.endswith(":*")]
-    if wild and not attrs.get("administrator"):
+    wild = [a for a in known(facts.wildcard_actions) or () if a == "*" or a.endswith(":*")]
+    if wild and not admin:
         problems.append("wildcard actions " + ", ".join(sorted(wild)[:10]))
-    full = attrs.get("full_access_policies") or []
+    full = known(facts.full_access_policies) or ()
     if full:
         problems.append("service-wide full access: " + ", ".join(sorted(full)[:10]))
     return problems
@@ -169,23 +178,112 @@ def privilege_problems(attrs: dict[str, Any]) -> list[str]:
         "MITRE-ATLAS:AML.T0012",
     ),
 )
-def over_privileged_identity(asset: Asset, ctx: RuleContext) -> Result:
-    problems = privilege_problems(asset.attributes)
+def over_privileged_identity(asset: Asset, facts: IdentityFacts, ctx: RuleContext) -> Result:
+    problems = privilege_problems(facts)
     users = sorted({r.source for r in ctx.inventory.incoming(asset.id)})
+    admin = facts.administrator is True
     if problems:
+        actions, policies = known(facts.wildcard_actions), known(facts.full_access_policies)
         return Result.fail(
             "; ".join(problems),
             evidence={
-                "administrator": bool(asset.attributes.get("administrator")),
-                "wildcard_actions": asset.attributes.get("wildcard_actions"),
-                "full_access_policies": asset.attributes.get("full_access_policies"),
+                "administrator": admin,
+                "wildcard_actions": list(actions) if actions is not None else None,
+                "full_access_policies": list(policies) if policies is not None else None,
                 "used_by": users[:20],
             },
-            severity=Severity.CRITICAL if asset.attributes.get("administrator") else None,
+            severity=Severity.CRITICAL if admin else None,
         )
-    if not asset.attributes.get("policies_complete", False):
+    if facts.policies_complete is not True:
         return Result.manual("not every policy of this identity could be read")
     return Result.ok("no administrator, wildcard or full-access grants")
 
 
-RULES = (public_ai_bucket, ai_ports_open, over_privileged_identity)
+#: Kinds of asset that run code as an identity (the source of a runs-as relation).
+WORKLOAD_KINDS = (
+    AssetKind.NOTEBOOK,
+    AssetKind.ENDPOINT,
+    AssetKind.TRAINING_JOB,
+    AssetKind.PIPELINE,
+    AssetKind.GPU_COMPUTE,
+    AssetKind.MODEL,
+    AssetKind.AGENT,
+    AssetKind.KNOWLEDGE_BASE,
+    AssetKind.WORKSPACE,
+    AssetKind.LLM_SERVICE,
+    AssetKind.LLM_DEPLOYMENT,
+)
+
+
+@rule(
+    id="XC-ID-002",
+    title="Workload runs as an over-privileged identity",
+    severity=Severity.HIGH,
+    category=Category.IDENTITY,
+    kinds=WORKLOAD_KINDS,
+    description=(
+        "The workload (notebook, job, endpoint, agent, GPU VM or node pool ...) runs as an "
+        "identity (runs-as: execution role, managed identity, service account) that has "
+        "administrator access, wildcard actions or service-wide full-access roles such as "
+        "roles/editor. XC-ID-001 reports the identity once; this rule puts the finding on each "
+        "workload too, with the identity as evidence, so the workload's owner sees it and a "
+        "waiver can target one workload."
+    ),
+    risk=(
+        "Whatever compromises the workload (prompt injection, a malicious model file, an exposed "
+        "notebook or model server) inherits every permission of the identity."
+    ),
+    remediation=(
+        "Run the workload as a dedicated identity with only the permissions it needs (a dedicated "
+        "service account, execution role or user-assigned managed identity), or narrow the "
+        "identity's policies and role assignments."
+    ),
+    references=(
+        "prowler:sagemaker_full_access_policy_attached",
+        "prowler:iam_role_administratoraccess_policy",
+        "OWASP-LLM:LLM06",
+        "MITRE-ATLAS:AML.T0012",
+    ),
+)
+def workload_over_privileged(asset: Asset, ctx: RuleContext) -> Iterator[Result]:
+    targets = sorted({r.target for r in ctx.inventory.outgoing(asset.id, RelationType.RUNS_AS)})
+    if not targets:
+        yield Result.not_applicable("runs as no identity of its own")
+        return
+    unknown: list[str] = []
+    failed = False
+    for target in targets:
+        identity = ctx.inventory.get(target)
+        try:
+            facts = identity.facts if identity is not None else None
+        except ValidationError:
+            facts = None
+        if not isinstance(facts, IdentityFacts):
+            unknown.append(target)
+            continue
+        problems = privilege_problems(facts)
+        if problems:
+            failed = True
+            admin = facts.administrator is True
+            policies = known(facts.full_access_policies)
+            yield Result.fail(
+                f"runs as {identity.name if identity else target}: {'; '.join(problems)}",
+                evidence={
+                    "identity": target,
+                    "administrator": admin,
+                    "full_access_policies": list(policies) if policies is not None else None,
+                },
+                key=target,
+                severity=Severity.CRITICAL if admin else None,
+            )
+        elif facts.policies_complete is not True:
+            unknown.append(target)
+    if failed:
+        return
+    if unknown:
+        yield Result.manual(f"permissions not read for {', '.join(unknown[:5])}")
+        return
+    yield Result.ok(f"runs as {', '.join(targets[:5])}: no administrator or full-access grants")
+
+
+RULES = (public_ai_bucket, ai_ports_open, over_privileged_identity, workload_over_privileged)

@@ -1,6 +1,9 @@
-"""Google Cloud rules: Vertex AI Workbench (GCP-WB-*) and the Vertex AI platform (GCP-VAI-*).
+"""Google Cloud rules: Vertex AI Workbench (GCP-WB-*) and the Vertex AI platform (GCP-VAI-*);
+the pack also exports the GPU VM and GKE node-pool rules of aiscan/rules/gcp_compute.py.
 
-They read the attributes the GCP collector documents (aiscan/collectors/gcp/*.py docstrings).
+They read the typed facts of aiscan/core/facts/gcp.py (what each means is documented in the
+aiscan/collectors/gcp/*.py docstrings); the facts model a rule names decides which resource types
+it judges.
 References name the organization-policy constraint (``orgpolicy:<constraint>``) and Security
 Command Center's secure-AI posture (``scc:secure-ai-posture``) that enforce or detect the same
 thing, besides OWASP and MITRE ATLAS. Cloud-neutral supply-chain, exposure and identity rules
@@ -12,6 +15,23 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from aiscan.core.facts import known, unread
+from aiscan.core.facts.gcp import (
+    NotebookRuntimeTemplateFacts,
+    ServiceAccountIdentityFacts,
+    VertexCustomJobFacts,
+    VertexDatasetFacts,
+    VertexEndpointFacts,
+    VertexFeatureOnlineStoreFacts,
+    VertexFeaturestoreFacts,
+    VertexIndexEndpointFacts,
+    VertexIndexFacts,
+    VertexModelFacts,
+    VertexPipelineJobFacts,
+    VertexServiceFacts,
+    VertexTrainingPipelineFacts,
+    WorkbenchInstanceFacts,
+)
 from aiscan.rules.base import (
     Asset,
     AssetKind,
@@ -22,22 +42,15 @@ from aiscan.rules.base import (
     Severity,
     rule,
 )
+from aiscan.rules.gcp_compute import RULES as COMPUTE_RULES
 
 GCP = (Cloud.GCP,)
-WORKBENCH = "notebooks.googleapis.com/Instance"
-RUNTIME_TEMPLATE = "aiplatform.googleapis.com/NotebookRuntimeTemplate"
 SCC = "scc:secure-ai-posture"
 
 
-def _workbench(asset: Asset) -> bool:
-    return asset.type == WORKBENCH
-
-
-def _need(asset: Asset, *names: str) -> Result | None:
-    missing = [n for n in names if n not in asset.attributes]
-    if missing:
-        return Result.manual(f"not read: {', '.join(missing)}")
-    return None
+def _not_read(**facts: object) -> Result:
+    """Manual, naming the facts (of those given) the collector could not read."""
+    return Result.manual(f"not read: {', '.join(n for n, v in facts.items() if unread(v))}")
 
 
 # -- Vertex AI Workbench ------------------------------------------------------------------------
@@ -73,15 +86,14 @@ def _need(asset: Asset, *names: str) -> Result | None:
         "MITRE-ATLAS:AML.T0025",
     ),
 )
-def workbench_public_ip(asset: Asset, ctx: RuleContext) -> Result:
-    if not _workbench(asset):
-        return Result.not_applicable()
-    if (missing := _need(asset, "external_ip")) is not None:
-        return missing
-    if asset.attributes["external_ip"]:
+def workbench_public_ip(asset: Asset, facts: WorkbenchInstanceFacts, ctx: RuleContext) -> Result:
+    external = facts.external_ip
+    if unread(external):
+        return _not_read(external_ip=external)
+    if external:
         return Result.fail(
             "the instance has an external IP (disablePublicIp is not set)",
-            evidence={"external_ip": True, "network": asset.attributes.get("network")},
+            evidence={"external_ip": True, "network": known(facts.network)},
         )
     return Result.ok("no external IP")
 
@@ -113,12 +125,11 @@ def workbench_public_ip(asset: Asset, ctx: RuleContext) -> Result:
         "MITRE-ATLAS:AML.T0011.001",
     ),
 )
-def workbench_root(asset: Asset, ctx: RuleContext) -> Result:
-    if not _workbench(asset):
-        return Result.not_applicable()
-    if (missing := _need(asset, "root_access")) is not None:
-        return missing
-    if asset.attributes["root_access"]:
+def workbench_root(asset: Asset, facts: WorkbenchInstanceFacts, ctx: RuleContext) -> Result:
+    root = facts.root_access
+    if unread(root):
+        return _not_read(root_access=root)
+    if root:
         return Result.fail("root access is enabled", evidence={"root_access": True})
     return Result.ok("root access disabled")
 
@@ -153,26 +164,26 @@ def workbench_root(asset: Asset, ctx: RuleContext) -> Result:
         "MITRE-ATLAS:AML.T0025",
     ),
 )
-def workbench_downloads_terminal(asset: Asset, ctx: RuleContext) -> Result:
-    if not _workbench(asset):
-        return Result.not_applicable()
-    if (missing := _need(asset, "file_downloads", "terminal", "upgrade_schedule")) is not None:
-        return missing
-    a = asset.attributes
+def workbench_downloads_terminal(
+    asset: Asset, facts: WorkbenchInstanceFacts, ctx: RuleContext
+) -> Result:
+    downloads, terminal, schedule = facts.file_downloads, facts.terminal, facts.upgrade_schedule
+    if unread(downloads) or unread(terminal) or unread(schedule):
+        return _not_read(file_downloads=downloads, terminal=terminal, upgrade_schedule=schedule)
     problems = []
-    if a["file_downloads"]:
+    if downloads:
         problems.append("file downloads enabled")
-    if a["terminal"]:
+    if terminal:
         problems.append("terminal enabled")
-    if not a["upgrade_schedule"]:
+    if not schedule:
         problems.append("no auto-upgrade schedule")
     if problems:
         return Result.fail(
             "; ".join(problems),
             evidence={
-                "file_downloads": a["file_downloads"],
-                "terminal": a["terminal"],
-                "upgrade_schedule": a["upgrade_schedule"],
+                "file_downloads": downloads,
+                "terminal": terminal,
+                "upgrade_schedule": schedule,
             },
         )
     return Result.ok("downloads and terminal disabled, upgrades scheduled")
@@ -206,16 +217,13 @@ def workbench_downloads_terminal(asset: Asset, ctx: RuleContext) -> Result:
         "MITRE-ATLAS:AML.T0012",
     ),
 )
-def workbench_default_sa(asset: Asset, ctx: RuleContext) -> Result:
-    if not _workbench(asset):
-        return Result.not_applicable()
-    if (missing := _need(asset, "default_service_account")) is not None:
-        return missing
-    if asset.attributes["default_service_account"]:
-        return Result.fail(
-            f"runs as {asset.attributes.get('service_account')}",
-            evidence={"service_account": asset.attributes.get("service_account")},
-        )
+def workbench_default_sa(asset: Asset, facts: WorkbenchInstanceFacts, ctx: RuleContext) -> Result:
+    default = facts.default_service_account
+    if unread(default):
+        return _not_read(default_service_account=default)
+    if default:
+        account = known(facts.service_account)
+        return Result.fail(f"runs as {account}", evidence={"service_account": account})
     return Result.ok("dedicated service account")
 
 
@@ -243,24 +251,15 @@ def workbench_default_sa(asset: Asset, ctx: RuleContext) -> Result:
         "OWASP-ML:ML05",
     ),
 )
-def workbench_cmek(asset: Asset, ctx: RuleContext) -> Result:
-    if not _workbench(asset):
-        return Result.not_applicable()
-    if (missing := _need(asset, "boot_disk_cmek", "data_disks_cmek")) is not None:
-        return missing
-    a = asset.attributes
-    bad = [
-        n
-        for n, ok in (("boot disk", a["boot_disk_cmek"]), ("data disk", a["data_disks_cmek"]))
-        if not ok
-    ]
+def workbench_cmek(asset: Asset, facts: WorkbenchInstanceFacts, ctx: RuleContext) -> Result:
+    boot, data = facts.boot_disk_cmek, facts.data_disks_cmek
+    if unread(boot) or unread(data):
+        return _not_read(boot_disk_cmek=boot, data_disks_cmek=data)
+    bad = [n for n, ok in (("boot disk", boot), ("data disk", data)) if not ok]
     if bad:
         return Result.fail(
             f"{' and '.join(bad)} without CMEK",
-            evidence={
-                "boot_disk_cmek": a["boot_disk_cmek"],
-                "data_disks_cmek": a["data_disks_cmek"],
-            },
+            evidence={"boot_disk_cmek": boot, "data_disks_cmek": data},
         )
     return Result.ok("disks use CMEK")
 
@@ -285,17 +284,14 @@ def workbench_cmek(asset: Asset, ctx: RuleContext) -> Result:
         "OWASP-ML:ML06",
     ),
 )
-def workbench_shielded(asset: Asset, ctx: RuleContext) -> Result:
-    if not _workbench(asset):
-        return Result.not_applicable()
-    names = ("secure_boot", "vtpm", "integrity_monitoring")
-    if (missing := _need(asset, *names)) is not None:
-        return missing
-    off = [n for n in names if not asset.attributes[n]]
+def workbench_shielded(asset: Asset, facts: WorkbenchInstanceFacts, ctx: RuleContext) -> Result:
+    boot, vtpm, integrity = facts.secure_boot, facts.vtpm, facts.integrity_monitoring
+    if unread(boot) or unread(vtpm) or unread(integrity):
+        return _not_read(secure_boot=boot, vtpm=vtpm, integrity_monitoring=integrity)
+    shielded = {"secure_boot": boot, "vtpm": vtpm, "integrity_monitoring": integrity}
+    off = [n for n, on in shielded.items() if not on]
     if off:
-        return Result.fail(
-            f"disabled: {', '.join(off)}", evidence={n: asset.attributes[n] for n in names}
-        )
+        return Result.fail(f"disabled: {', '.join(off)}", evidence=shielded)
     return Result.ok("Shielded VM protections on")
 
 
@@ -308,10 +304,6 @@ NOTEBOOK_BOOLEAN_CONSTRAINTS = (
     "ainotebooks.requireAutoUpgradeSchedule",
     "ainotebooks.restrictPublicIp",
 )
-
-
-def _project_service(asset: Asset) -> bool:
-    return asset.type == "serviceusage.googleapis.com/Service"
 
 
 @rule(
@@ -343,26 +335,22 @@ def _project_service(asset: Asset) -> bool:
         "OWASP-ML:ML06",
     ),
 )
-def notebook_org_policies(asset: Asset, ctx: RuleContext) -> Result:
-    if not _project_service(asset):
-        return Result.not_applicable()
-    policies = asset.attributes.get("org_policies")
-    if not isinstance(policies, dict):
+def notebook_org_policies(asset: Asset, facts: VertexServiceFacts, ctx: RuleContext) -> Result:
+    policies = facts.org_policies
+    if unread(policies):
         return Result.manual("organization policies were not read")
     wanted = (*NOTEBOOK_BOOLEAN_CONSTRAINTS, "ainotebooks.restrictVpcNetworks")
-    unread = [c for c in wanted if c not in policies]
-    weak = [
-        c for c in NOTEBOOK_BOOLEAN_CONSTRAINTS if c in policies and not policies[c]["enforced"]
-    ]
+    absent = [c for c in wanted if c not in policies]
+    weak = [c for c in NOTEBOOK_BOOLEAN_CONSTRAINTS if c in policies and not policies[c].enforced]
     vpc = policies.get("ainotebooks.restrictVpcNetworks")
-    if vpc is not None and vpc["allow_all"]:
+    if vpc is not None and vpc.allow_all:
         weak.append("ainotebooks.restrictVpcNetworks")
     if weak:
         return Result.fail(
-            f"not enforced: {', '.join(weak)}", evidence={"not_enforced": weak, "unread": unread}
+            f"not enforced: {', '.join(weak)}", evidence={"not_enforced": weak, "unread": absent}
         )
-    if unread:
-        return Result.manual(f"not read: {', '.join(unread)}")
+    if absent:
+        return Result.manual(f"not read: {', '.join(absent)}")
     return Result.ok("notebook guardrails enforced")
 
 
@@ -393,16 +381,16 @@ def notebook_org_policies(asset: Asset, ctx: RuleContext) -> Result:
         "MITRE-ATLAS:AML.T0010.003",
     ),
 )
-def model_allow_list(asset: Asset, ctx: RuleContext) -> Result:
-    if not _project_service(asset):
-        return Result.not_applicable()
-    policies = asset.attributes.get("org_policies")
-    if not isinstance(policies, dict) or "vertexai.allowedModels" not in policies:
+def model_allow_list(asset: Asset, facts: VertexServiceFacts, ctx: RuleContext) -> Result:
+    policy = (known(facts.org_policies) or {}).get("vertexai.allowedModels")
+    if policy is None:
         return Result.manual("vertexai.allowedModels was not read")
-    policy = policies["vertexai.allowedModels"]
-    if policy["allow_all"]:
-        return Result.fail("every Model Garden model is allowed", evidence={"policy": policy})
-    return Result.ok(f"{len(policy['allowed_values'])} model(s) allowed")
+    if policy.allow_all:
+        return Result.fail(
+            "every Model Garden model is allowed",
+            evidence={"policy": policy.model_dump(mode="json")},
+        )
+    return Result.ok(f"{len(policy.allowed_values)} model(s) allowed")
 
 
 @rule(
@@ -432,27 +420,28 @@ def model_allow_list(asset: Asset, ctx: RuleContext) -> Result:
         "MITRE-ATLAS:AML.T0035",
     ),
 )
-def vpc_service_controls(asset: Asset, ctx: RuleContext) -> Result:
-    if not _project_service(asset):
-        return Result.not_applicable()
-    vpc_sc = asset.attributes.get("vpc_sc")
-    if not isinstance(vpc_sc, dict):
+def vpc_service_controls(asset: Asset, facts: VertexServiceFacts, ctx: RuleContext) -> Result:
+    vpc_sc = facts.vpc_sc
+    if unread(vpc_sc):
         return Result.manual("service perimeters were not read")
-    perimeters = vpc_sc.get("perimeters") or []
     enforced = [
         p
-        for p in perimeters
-        if not p.get("dry_run") and "aiplatform.googleapis.com" in p.get("restricted_services", [])
+        for p in vpc_sc.perimeters
+        if not p.dry_run and "aiplatform.googleapis.com" in p.restricted_services
     ]
     if enforced:
-        return Result.ok(f"in perimeter {enforced[0].get('title') or enforced[0].get('name')}")
+        return Result.ok(f"in perimeter {enforced[0].title or enforced[0].name}")
     why = (
         "the project has no organization (VPC Service Controls need one)"
-        if vpc_sc.get("organization") is None
+        if vpc_sc.organization is None
         else "no enforced perimeter restricts aiplatform.googleapis.com for this project"
     )
     return Result.fail(
-        why, evidence={"perimeters": perimeters, "organization": vpc_sc.get("organization")}
+        why,
+        evidence={
+            "perimeters": [p.model_dump(mode="json") for p in vpc_sc.perimeters],
+            "organization": vpc_sc.organization,
+        },
     )
 
 
@@ -499,22 +488,37 @@ CMEK_KINDS = (
         "MITRE-ATLAS:AML.T0035",
     ),
 )
-def vertex_cmek(asset: Asset, ctx: RuleContext) -> Result:
-    if _project_service(asset):
-        policies = asset.attributes.get("org_policies")
-        if not isinstance(policies, dict) or "gcp.restrictNonCmekServices" not in policies:
+def vertex_cmek(
+    asset: Asset,
+    # Tuning jobs are left out: their encryption is Google's (the tuned model carries a key).
+    facts: VertexServiceFacts
+    | VertexModelFacts
+    | VertexEndpointFacts
+    | VertexCustomJobFacts
+    | VertexTrainingPipelineFacts
+    | VertexPipelineJobFacts
+    | VertexDatasetFacts
+    | VertexFeatureOnlineStoreFacts
+    | VertexFeaturestoreFacts
+    | VertexIndexFacts
+    | VertexIndexEndpointFacts,
+    ctx: RuleContext,
+) -> Result:
+    if isinstance(facts, VertexServiceFacts):
+        policy = (known(facts.org_policies) or {}).get("gcp.restrictNonCmekServices")
+        if policy is None:
             return Result.manual("gcp.restrictNonCmekServices was not read")
-        policy = policies["gcp.restrictNonCmekServices"]
-        if policy["deny_all"] or "aiplatform.googleapis.com" in policy["denied_values"]:
+        if policy.deny_all or "aiplatform.googleapis.com" in policy.denied_values:
             return Result.ok("non-CMEK Vertex AI resources are denied by policy")
         return Result.fail(
             "gcp.restrictNonCmekServices does not deny aiplatform.googleapis.com",
-            evidence={"policy": policy},
+            evidence={"policy": policy.model_dump(mode="json")},
         )
-    if asset.attributes.get("job_type") == "tuning" or "kms_key" not in asset.attributes:
-        return Result.not_applicable()
-    if asset.attributes["kms_key"]:
-        return Result.ok(f"CMEK {asset.attributes['kms_key']}")
+    key = facts.kms_key
+    if unread(key):
+        return _not_read(kms_key=key)
+    if key:
+        return Result.ok(f"CMEK {key}")
     return Result.fail("encryptionSpec.kmsKeyName is empty", evidence={"kms_key": None})
 
 
@@ -547,16 +551,22 @@ def vertex_cmek(asset: Asset, ctx: RuleContext) -> Result:
         "MITRE-ATLAS:AML.T0024",
     ),
 )
-def public_endpoint(asset: Asset, ctx: RuleContext) -> Result:
-    if "public_network" not in asset.attributes:
-        return Result.not_applicable()
-    if asset.attributes["public_network"]:
+def public_endpoint(
+    asset: Asset,
+    facts: VertexEndpointFacts | VertexIndexEndpointFacts | VertexFeatureOnlineStoreFacts,
+    ctx: RuleContext,
+) -> Result:
+    public = facts.public_network
+    if unread(public):
+        return _not_read(public_network=public)
+    if public:
+        network = None if isinstance(facts, VertexFeatureOnlineStoreFacts) else facts.network
         return Result.fail(
             "reachable on the public network (no VPC network, no Private Service Connect)",
             evidence={
-                "endpoint_url": asset.attributes.get("endpoint_url"),
-                "network": asset.attributes.get("network"),
-                "private_service_connect": asset.attributes.get("private_service_connect"),
+                "endpoint_url": known(facts.endpoint_url),
+                "network": known(network),
+                "private_service_connect": known(facts.private_service_connect),
             },
         )
     return Result.ok("private network only")
@@ -592,9 +602,21 @@ def public_endpoint(asset: Asset, ctx: RuleContext) -> Result:
         "MITRE-ATLAS:AML.T0012",
     ),
 )
-def default_identity(asset: Asset, ctx: RuleContext) -> Iterator[Result]:
-    if asset.kind is AssetKind.IDENTITY:
-        if asset.attributes.get("default_service_account"):
+def default_identity(
+    asset: Asset,
+    # Tuning jobs are left out: they run as Google's service agent by design.
+    facts: ServiceAccountIdentityFacts
+    | VertexEndpointFacts
+    | VertexCustomJobFacts
+    | VertexTrainingPipelineFacts
+    | VertexPipelineJobFacts,
+    ctx: RuleContext,
+) -> Iterator[Result]:
+    if isinstance(facts, ServiceAccountIdentityFacts):
+        default = facts.default_service_account
+        if unread(default):
+            yield _not_read(default_service_account=default)
+        elif default:
             users = sorted({r.source for r in ctx.inventory.incoming(asset.id)})
             yield Result.fail(
                 f"the default Compute Engine service account is used by {len(users)} AI asset(s)",
@@ -603,15 +625,12 @@ def default_identity(asset: Asset, ctx: RuleContext) -> Iterator[Result]:
         else:
             yield Result.ok("not a default service account")
         return
-    if asset.attributes.get("job_type") == "tuning":
-        yield Result.not_applicable("tuning runs as Google's service agent by design")
-        return
-    if asset.kind is AssetKind.ENDPOINT:
-        deployed = asset.attributes.get("deployed_models")
-        if deployed is None:
+    if isinstance(facts, VertexEndpointFacts):
+        deployed = facts.deployed_models
+        if unread(deployed):
             yield Result.manual("deployed models were not read")
             return
-        shared = [d.get("id") for d in deployed if not d.get("service_account")]
+        shared = [d.id for d in deployed if not d.service_account]
         if shared:
             yield Result.fail(
                 f"deployed model(s) {', '.join(map(str, shared))} run as the Vertex AI "
@@ -622,17 +641,18 @@ def default_identity(asset: Asset, ctx: RuleContext) -> Iterator[Result]:
         else:
             yield Result.ok("every deployed model has its own service account")
         return
-    if "service_account" not in asset.attributes:
+    account = facts.service_account
+    if unread(account):  # a training pipeline without custom code has no identity of its own
         yield Result.not_applicable("no customer code identity")
         return
-    if not asset.attributes["service_account"]:
+    if not account:
         yield Result.fail(
             "no service account: runs as the Vertex AI service agent",
             evidence={"service_account": None},
             severity=Severity.MEDIUM,
         )
         return
-    yield Result.ok(f"runs as {asset.attributes['service_account']}")
+    yield Result.ok(f"runs as {account}")
 
 
 @rule(
@@ -658,74 +678,154 @@ def default_identity(asset: Asset, ctx: RuleContext) -> Iterator[Result]:
     ),
     references=("vertex-ai:vpc-peering", "MITRE-ATLAS:AML.T0025", "MITRE-ATLAS:AML.T0049"),
 )
-def job_network(asset: Asset, ctx: RuleContext) -> Result:
-    if "vpc" not in asset.attributes:
+def job_network(
+    asset: Asset,
+    facts: VertexCustomJobFacts | VertexTrainingPipelineFacts | VertexPipelineJobFacts,
+    ctx: RuleContext,
+) -> Result:
+    vpc = facts.vpc
+    if unread(vpc):  # a training pipeline without custom code has no network of its own
         return Result.not_applicable("no customer code")
+    web = None if isinstance(facts, VertexPipelineJobFacts) else known(facts.web_access)
     problems = []
-    if not asset.attributes["vpc"]:
+    if not vpc:
         problems.append("no VPC network")
-    if asset.attributes.get("web_access"):
+    if web:
         problems.append("interactive web access enabled")
     if problems:
         return Result.fail(
-            "; ".join(problems),
-            evidence={
-                "network": asset.attributes.get("network"),
-                "web_access": asset.attributes.get("web_access"),
-            },
+            "; ".join(problems), evidence={"network": known(facts.network), "web_access": web}
         )
     return Result.ok("VPC-attached, no web access")
 
 
 @rule(
     id="GCP-VAI-008",
-    title="Colab Enterprise runtime template weakly configured",
+    title="Colab Enterprise runtime template gives notebooks internet access",
     severity=Severity.MEDIUM,
-    category=Category.COMPUTE_HARDENING,
+    category=Category.NETWORK_EXPOSURE,
     kinds=(AssetKind.NOTEBOOK,),
     clouds=GCP,
     services=("aiplatform",),
     description=(
-        "A notebook runtime template enables internet access, has no CMEK, no Secure Boot, or "
-        "disables idle shutdown."
+        "A notebook runtime template sets networkSpec.enableInternetAccess, so every runtime "
+        "created from it egresses to the internet directly instead of through a VPC subnet."
     ),
     risk=(
-        "Every runtime created from the template inherits it: internet egress from notebooks "
-        "holding data, unencrypted disks, and idle GPUs that keep running and keep credentials "
-        "alive."
+        "Notebooks hold data and credentials and run code users paste in: internet egress is an "
+        "exfiltration path and a download path for malicious packages and model files."
     ),
     remediation=(
-        "Create templates with network_spec.enable_internet_access=false on a VPC subnet, "
-        "encryption_spec.kms_key_name, shielded_vm_config.enable_secure_boot=true and an idle "
-        "shutdown timeout."
+        "Create templates with network_spec.enable_internet_access=false on a VPC subnet with "
+        "Cloud NAT / a proxy for the package mirrors notebooks need."
     ),
     references=(
         "mondoo:vertexai-notebook-runtime-template-private-network",
-        "mondoo:vertexai-notebook-runtime-template-cmek-encryption",
-        "mondoo:vertexai-notebook-runtime-template-shielded-vm",
         "MITRE-ATLAS:AML.T0025",
+        "OWASP-LLM:LLM02",
+    ),
+)
+def runtime_template_internet(
+    asset: Asset, facts: NotebookRuntimeTemplateFacts, ctx: RuleContext
+) -> Result:
+    internet = facts.internet_access
+    if unread(internet):
+        return _not_read(internet_access=internet)
+    if internet:
+        return Result.fail(
+            "internet access enabled",
+            evidence={"internet_access": True, "network": known(facts.network)},
+        )
+    return Result.ok("no direct internet access")
+
+
+@rule(
+    id="GCP-VAI-012",
+    title="Colab Enterprise runtime template has no customer-managed key",
+    severity=Severity.MEDIUM,
+    category=Category.ENCRYPTION,
+    kinds=(AssetKind.NOTEBOOK,),
+    clouds=GCP,
+    services=("aiplatform",),
+    description="A notebook runtime template has no encryptionSpec.kmsKeyName (CMEK).",
+    risk=(
+        "Runtime disks hold datasets, checkpoints and cached credentials; without CMEK access to "
+        "them cannot be revoked by disabling a key, nor key custody proven."
+    ),
+    remediation=(
+        "Create templates with encryption_spec.kms_key_name set to a Cloud KMS key in the "
+        "template's region; enforce constraints/gcp.restrictNonCmekServices."
+    ),
+    references=(
+        "mondoo:vertexai-notebook-runtime-template-cmek-encryption",
+        "orgpolicy:gcp.restrictNonCmekServices",
+        "OWASP-ML:ML05",
+    ),
+)
+def runtime_template_cmek(
+    asset: Asset, facts: NotebookRuntimeTemplateFacts, ctx: RuleContext
+) -> Result:
+    key = facts.kms_key
+    if unread(key):
+        return _not_read(kms_key=key)
+    if not key:
+        return Result.fail("no CMEK", evidence={"kms_key": None})
+    return Result.ok("CMEK")
+
+
+@rule(
+    id="GCP-VAI-013",
+    title="Colab Enterprise runtime template runs without Secure Boot",
+    severity=Severity.LOW,
+    category=Category.COMPUTE_HARDENING,
+    kinds=(AssetKind.NOTEBOOK,),
+    clouds=GCP,
+    services=("aiplatform",),
+    description="A notebook runtime template does not set shieldedVmConfig.enableSecureBoot.",
+    risk="Boot-level malware on the runtime VMs loads unchecked and persists below the OS.",
+    remediation="Create templates with shielded_vm_config.enable_secure_boot=true.",
+    references=(
+        "mondoo:vertexai-notebook-runtime-template-shielded-vm",
+        "CIS-GCP:4.8",
         "OWASP-ML:ML06",
     ),
 )
-def runtime_template(asset: Asset, ctx: RuleContext) -> Result:
-    if asset.type != RUNTIME_TEMPLATE:
-        return Result.not_applicable()
-    names = ("internet_access", "kms_key", "secure_boot", "idle_shutdown")
-    if (missing := _need(asset, *names)) is not None:
-        return missing
-    a = asset.attributes
-    problems = []
-    if a["internet_access"]:
-        problems.append("internet access enabled")
-    if not a["kms_key"]:
-        problems.append("no CMEK")
-    if not a["secure_boot"]:
-        problems.append("Secure Boot off")
-    if not a["idle_shutdown"]:
-        problems.append("idle shutdown disabled")
-    if problems:
-        return Result.fail("; ".join(problems), evidence={n: a[n] for n in names})
-    return Result.ok("private, CMEK, Secure Boot, idle shutdown")
+def runtime_template_secure_boot(
+    asset: Asset, facts: NotebookRuntimeTemplateFacts, ctx: RuleContext
+) -> Result:
+    boot = facts.secure_boot
+    if unread(boot):
+        return _not_read(secure_boot=boot)
+    if not boot:
+        return Result.fail("Secure Boot off", evidence={"secure_boot": False})
+    return Result.ok("Secure Boot on")
+
+
+@rule(
+    id="GCP-VAI-014",
+    title="Colab Enterprise runtime template disables idle shutdown",
+    severity=Severity.LOW,
+    category=Category.GOVERNANCE,
+    kinds=(AssetKind.NOTEBOOK,),
+    clouds=GCP,
+    services=("aiplatform",),
+    description="A notebook runtime template sets idleShutdownConfig.idleShutdownDisabled.",
+    risk=(
+        "Forgotten runtimes keep GPUs billing and keep their credentials and data alive on a "
+        "machine nobody watches."
+    ),
+    remediation="Create templates with an idle_shutdown_config.idle_timeout (e.g. 3 hours).",
+    references=("vertex-ai:colab-enterprise-idle-shutdown", "OWASP-LLM:LLM10"),
+)
+def runtime_template_idle_shutdown(
+    asset: Asset, facts: NotebookRuntimeTemplateFacts, ctx: RuleContext
+) -> Result:
+    idle = facts.idle_shutdown
+    if unread(idle):
+        return _not_read(idle_shutdown=idle)
+    if not idle:
+        return Result.fail("idle shutdown disabled", evidence={"idle_shutdown": False})
+    return Result.ok(f"idle shutdown after {known(facts.idle_timeout) or 'the default timeout'}")
 
 
 @rule(
@@ -757,23 +857,23 @@ def runtime_template(asset: Asset, ctx: RuleContext) -> Result:
         "MITRE-ATLAS:AML.T0051",
     ),
 )
-def model_armor(asset: Asset, ctx: RuleContext) -> Result:
-    if not _project_service(asset):
-        return Result.not_applicable()
-    armor = asset.attributes.get("model_armor")
-    if not isinstance(armor, dict):
+def model_armor(asset: Asset, facts: VertexServiceFacts, ctx: RuleContext) -> Result:
+    armor = facts.model_armor
+    if unread(armor):
         return Result.manual("the Model Armor floor setting was not read")
-    if not armor.get("api_enabled"):
-        return Result.fail("the Model Armor API is not enabled", evidence={"model_armor": armor})
+    # As read: a disabled API reports nothing but that.
+    evidence = {"model_armor": armor.model_dump(mode="json", exclude_unset=True)}
+    if not armor.api_enabled:
+        return Result.fail("the Model Armor API is not enabled", evidence=evidence)
     problems = []
-    if not armor.get("enforcement"):
+    if not armor.enforcement:
         problems.append("floor setting not enforced")
-    if "AI_PLATFORM" not in (armor.get("integrated_services") or []):
+    if "AI_PLATFORM" not in armor.integrated_services:
         problems.append("Vertex AI is not an integrated service")
-    if not armor.get("inspect_and_block"):
+    if not armor.inspect_and_block:
         problems.append("inspect only, not inspect-and-block")
     if problems:
-        return Result.fail("; ".join(problems), evidence={"model_armor": armor})
+        return Result.fail("; ".join(problems), evidence=evidence)
     return Result.ok("Model Armor inspects and blocks Vertex AI traffic")
 
 
@@ -807,28 +907,33 @@ def model_armor(asset: Asset, ctx: RuleContext) -> Result:
         "MITRE-ATLAS:AML.T0034",
     ),
 )
-def api_keys(asset: Asset, ctx: RuleContext) -> Iterator[Result]:
-    if not _project_service(asset):
-        yield Result.not_applicable()
-        return
-    keys = asset.attributes.get("api_keys")
-    if not isinstance(keys, list):
+def api_keys(asset: Asset, facts: VertexServiceFacts, ctx: RuleContext) -> Iterator[Result]:
+    keys = facts.api_keys
+    if unread(keys):
         yield Result.manual("API keys were not read")
         return
     bad = False
     for key in keys:
-        targets = key.get("api_targets") or []
-        name = str(key.get("display_name") or key.get("name"))
+        targets = key.api_targets
+        name = str(key.display_name or key.name)
         why = None
         if not targets:
             why = "no API restriction (can call the Gemini API)"
-        elif any(
-            t in ("generativelanguage.googleapis.com", "aiplatform.googleapis.com") for t in targets
-        ) and not key.get("application_restricted"):
+        elif (
+            any(
+                t in ("generativelanguage.googleapis.com", "aiplatform.googleapis.com")
+                for t in targets
+            )
+            and not key.application_restricted
+        ):
             why = "targets the Gemini API without an application restriction"
         if why:
             bad = True
-            yield Result.fail(f"key {name}: {why}", evidence={"key": key}, key=str(key.get("name")))
+            yield Result.fail(
+                f"key {name}: {why}",
+                evidence={"key": key.model_dump(mode="json", exclude_unset=True)},
+                key=str(key.name),
+            )
     if not bad:
         yield Result.ok(f"{len(keys)} key(s), all restricted")
 
@@ -859,21 +964,19 @@ def api_keys(asset: Asset, ctx: RuleContext) -> Iterator[Result]:
         "MITRE-ATLAS:AML.T0034",
     ),
 )
-def audit_logs(asset: Asset, ctx: RuleContext) -> Result:
-    if not _project_service(asset):
-        return Result.not_applicable()
-    types = asset.attributes.get("audit_log_types")
-    if not isinstance(types, list):
+def audit_logs(asset: Asset, facts: VertexServiceFacts, ctx: RuleContext) -> Result:
+    types = facts.audit_log_types
+    if unread(types):
         return Result.manual("the project's IAM policy (audit configuration) was not read")
     missing = [t for t in ("DATA_READ", "DATA_WRITE") if t not in types]
     if not missing:
         return Result.ok("data-access audit logs on")
-    if not asset.attributes.get("audit_config_complete", False):
+    if facts.audit_config_complete is not True:
         return Result.manual(
             f"{', '.join(missing)} not configured on the project, and a folder or organization "
             "policy could not be read"
         )
-    evidence: dict[str, Any] = {"audit_log_types": types, "missing": missing}
+    evidence: dict[str, Any] = {"audit_log_types": list(types), "missing": missing}
     return Result.fail(f"not logged: {', '.join(missing)}", evidence=evidence)
 
 
@@ -891,8 +994,12 @@ RULES = (
     public_endpoint,
     default_identity,
     job_network,
-    runtime_template,
+    runtime_template_internet,
     model_armor,
     api_keys,
     audit_logs,
+    runtime_template_cmek,
+    runtime_template_secure_boot,
+    runtime_template_idle_shutdown,
+    *COMPUTE_RULES,
 )

@@ -13,9 +13,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import BaseModel
 
 from aiscan.artifacts.report import ArtifactScan
+from aiscan.core.facts import Facts, known, unread
+from aiscan.core.facts.common import ArtifactScanFacts, ContainerFacts
 from aiscan.core.refs import HubReference, hub_references_in
 from aiscan.rules.base import Asset, AssetKind, Category, Result, RuleContext, Severity, rule
 from aiscan.rules.supply_chain import RUNS_CODE, _envs
@@ -26,19 +28,11 @@ RUNS_MODELS = (*RUNS_CODE, AssetKind.NOTEBOOK)
 MAX_LISTED = 20
 
 
-def artifact_scans(asset: Asset) -> list[ArtifactScan] | None:
-    """The deep-scan results on the asset; None when it was not deep-scanned. A malformed entry
-    is skipped here (the artifact rules report it)."""
-    raw = asset.attributes.get("artifact_scans")
-    if not isinstance(raw, list):
+def artifact_scans(facts: Facts) -> list[ArtifactScan] | None:
+    """The deep-scan results of a model; None when it was not deep-scanned."""
+    if not isinstance(facts, ArtifactScanFacts) or unread(facts.artifact_scans):
         return None
-    out = []
-    for item in raw:
-        try:
-            out.append(ArtifactScan.model_validate(item))
-        except ValidationError:
-            continue
-    return out
+    return list(facts.artifact_scans)
 
 
 @rule(
@@ -70,8 +64,8 @@ def artifact_scans(asset: Asset) -> list[ArtifactScan] | None:
         "https://github.com/sigstore/model-transparency",
     ),
 )
-def signature_fails(asset: Asset, ctx: RuleContext) -> Iterator[Result]:
-    scans = artifact_scans(asset)
+def signature_fails(asset: Asset, facts: ArtifactScanFacts, ctx: RuleContext) -> Iterator[Result]:
+    scans = artifact_scans(facts)
     if scans is None:
         yield Result.not_applicable("not deep-scanned (scan --deep)")
         return
@@ -128,8 +122,8 @@ def signature_fails(asset: Asset, ctx: RuleContext) -> Iterator[Result]:
         "https://github.com/sigstore/model-transparency",
     ),
 )
-def unsigned_artifact(asset: Asset, ctx: RuleContext) -> Iterator[Result]:
-    scans = artifact_scans(asset)
+def unsigned_artifact(asset: Asset, facts: ArtifactScanFacts, ctx: RuleContext) -> Iterator[Result]:
+    scans = artifact_scans(facts)
     if scans is None:
         yield Result.not_applicable("not deep-scanned (scan --deep)")
         return
@@ -147,6 +141,22 @@ def unsigned_artifact(asset: Asset, ctx: RuleContext) -> Iterator[Result]:
     )
 
 
+#: Facts read above with their own labels (containers, deep-scan results), or that are secrets
+#: locations rather than references.
+_SEPARATE = frozenset({"containers", "artifact_scans", "secrets"})
+
+
+def _plain(value: Any) -> Any:
+    """A fact value as plain JSON data (structured values dumped)."""
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json", by_alias=True, exclude_unset=True)
+    if isinstance(value, tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
+
+
 def _strings(value: Any, where: str, depth: int = 0) -> Iterator[tuple[str, str]]:
     """(place, text) of every string in an attribute value, bounded in depth."""
     if depth > 4:
@@ -161,32 +171,25 @@ def _strings(value: Any, where: str, depth: int = 0) -> Iterator[tuple[str, str]
             yield from _strings(item, f"{where}.{k}", depth + 1)
 
 
-#: Shared attributes a Hub reference can be written in (docs/attributes.md).
-REFERENCE_ATTRIBUTES = (
-    "artifact_uri",
-    "model_artifacts",
-    "base_model",
-    "input_uris",
-    "output_uri",
-    "model_id",
-    "source_uri",
-)
-
-
-def hub_references(asset: Asset) -> list[HubReference]:
-    """Every Hub reference in URL, path or purl form on the asset, deduplicated."""
+def hub_references(facts: Facts) -> list[HubReference]:
+    """Every Hub reference in URL, path or purl form anywhere in the asset's facts (environment
+    variables, artifact locations, base models, inputs and outputs, artifact members),
+    deduplicated."""
     found: list[HubReference] = []
-    for name, env in _envs(asset):
-        for var, value in env.items():
-            found.extend(hub_references_in(value, f"{name} env {var}"))
-    for i, c in enumerate(asset.attributes.get("containers") or []):
-        if isinstance(c, dict) and isinstance(c.get("artifact_uri"), str):
-            name = str(c.get("name") or f"container[{i}]")
-            found.extend(hub_references_in(c["artifact_uri"], f"{name} artifact_uri"))
-    for attr in REFERENCE_ATTRIBUTES:
-        for where, text in _strings(asset.attributes.get(attr), attr):
+    if isinstance(facts, ContainerFacts):
+        for name, env in _envs(facts):
+            for var, value in env.items():
+                found.extend(hub_references_in(value, f"{name} env {var}"))
+        for i, c in enumerate(known(facts.containers) or ()):
+            if c.artifact_uri:
+                where = f"{c.name or f'container[{i}]'} artifact_uri"
+                found.extend(hub_references_in(c.artifact_uri, where))
+    for field, value in facts:
+        if unread(value) or field in _SEPARATE:
+            continue
+        for where, text in _strings(_plain(value), field):
             found.extend(hub_references_in(text, where))
-    for scan in artifact_scans(asset) or []:
+    for scan in artifact_scans(facts) or []:
         found.extend(hub_references_in(scan.location, "artifact"))
         for member in scan.members:
             found.extend(hub_references_in(member.path, "artifact member"))
@@ -225,8 +228,8 @@ def hub_references(asset: Asset) -> list[HubReference]:
         "https://huggingface.co/docs/huggingface_hub/guides/download",
     ),
 )
-def hub_reference_floating(asset: Asset, ctx: RuleContext) -> Iterator[Result]:
-    refs = hub_references(asset)
+def hub_reference_floating(asset: Asset, facts: Facts, ctx: RuleContext) -> Iterator[Result]:
+    refs = hub_references(facts)
     if not refs:
         yield Result.not_applicable("no Hugging Face reference in URL, path or purl form")
         return

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import fnmatch
 from collections.abc import Iterator
-from typing import Any
 
+from aiscan.core.facts import known, unread
+from aiscan.core.facts.aws import IamRoleFacts
+from aiscan.core.facts.common import BucketFacts, ContainerFacts, IdentityFacts, SecretFacts
 from aiscan.core.refs import hub_reference, is_public_registry, parse_image, trusts_remote_code
 from aiscan.rules.base import (
     Asset,
@@ -33,16 +35,9 @@ RUNS_CODE = (
 )
 
 
-def _containers(asset: Asset) -> list[dict[str, Any]] | None:
-    value = asset.attributes.get("containers")
-    return value if isinstance(value, list) else None
-
-
-def _envs(asset: Asset) -> Iterator[tuple[str, dict[str, str]]]:
-    for i, c in enumerate(_containers(asset) or []):
-        env = c.get("environment") if isinstance(c, dict) else None
-        if isinstance(env, dict):
-            yield str(c.get("name") or f"container[{i}]"), {str(k): str(v) for k, v in env.items()}
+def _envs(facts: ContainerFacts) -> Iterator[tuple[str, dict[str, str]]]:
+    for i, c in enumerate(known(facts.containers) or ()):
+        yield c.name or f"container[{i}]", c.environment
 
 
 @rule(
@@ -72,12 +67,12 @@ def _envs(asset: Asset) -> Iterator[tuple[str, dict[str, str]]]:
         "https://huggingface.co/docs/text-generation-inference",
     ),
 )
-def hub_model_unpinned(asset: Asset, ctx: RuleContext) -> Iterator[Result]:
-    if _containers(asset) is None:
+def hub_model_unpinned(asset: Asset, facts: ContainerFacts, ctx: RuleContext) -> Iterator[Result]:
+    if unread(facts.containers):
         yield Result.not_applicable("no container definition")
         return
     found = False
-    for where, env in _envs(asset):
+    for where, env in _envs(facts):
         ref = hub_reference(env)
         if ref is None:
             continue
@@ -122,11 +117,11 @@ def hub_model_unpinned(asset: Asset, ctx: RuleContext) -> Iterator[Result]:
     ),
     references=("OWASP-LLM:LLM03", "MITRE-ATLAS:AML.T0011.000", "MITRE-ATLAS:AML.T0010.003"),
 )
-def trust_remote_code(asset: Asset, ctx: RuleContext) -> Iterator[Result]:
-    if _containers(asset) is None:
+def trust_remote_code(asset: Asset, facts: ContainerFacts, ctx: RuleContext) -> Iterator[Result]:
+    if unread(facts.containers):
         yield Result.not_applicable("no container definition")
         return
-    for where, env in _envs(asset):
+    for where, env in _envs(facts):
         var = trusts_remote_code(env)
         if var is None:
             continue
@@ -147,12 +142,12 @@ def trust_remote_code(asset: Asset, ctx: RuleContext) -> Iterator[Result]:
     yield Result.ok("remote code not trusted")
 
 
-def _images(asset: Asset) -> list[tuple[str, str]]:
-    out = []
-    for i, c in enumerate(_containers(asset) or []):
-        if isinstance(c, dict) and c.get("image"):
-            out.append((str(c.get("name") or f"container[{i}]"), str(c["image"])))
-    return out
+def _images(facts: ContainerFacts) -> list[tuple[str, str]]:
+    return [
+        (c.name or f"container[{i}]", c.image)
+        for i, c in enumerate(known(facts.containers) or ())
+        if c.image
+    ]
 
 
 @rule(
@@ -175,8 +170,8 @@ def _images(asset: Asset) -> list[tuple[str, str]]:
         "prowler:ecr_repositories_tag_immutability",
     ),
 )
-def image_not_pinned(asset: Asset, ctx: RuleContext) -> Iterator[Result]:
-    images = _images(asset)
+def image_not_pinned(asset: Asset, facts: ContainerFacts, ctx: RuleContext) -> Iterator[Result]:
+    images = _images(facts)
     if not images:
         yield Result.not_applicable("no container image")
         return
@@ -215,8 +210,10 @@ def image_not_pinned(asset: Asset, ctx: RuleContext) -> Iterator[Result]:
         "MITRE-ATLAS:AML.T0010.004",
     ),
 )
-def image_public_registry(asset: Asset, ctx: RuleContext) -> Iterator[Result]:
-    images = _images(asset)
+def image_public_registry(
+    asset: Asset, facts: ContainerFacts, ctx: RuleContext
+) -> Iterator[Result]:
+    images = _images(facts)
     if not images:
         yield Result.not_applicable("no container image")
         return
@@ -238,11 +235,15 @@ def _arn_matches(pattern: str, arn: str) -> bool:
 
 def can_write_bucket(role: Asset, bucket: Asset) -> str | None:
     """Why `role` may write objects into `bucket` (identity policy or bucket policy), or None."""
+    role_facts, bucket_facts = role.facts, bucket.facts
     objects = f"{bucket.id}/model.tar.gz"
-    for pattern in role.attributes.get("s3_write_resources") or []:
-        if _arn_matches(str(pattern), objects) or str(pattern) in ("*", f"{bucket.id}/*"):
+    patterns = known(role_facts.s3_write_resources) if isinstance(role_facts, IamRoleFacts) else ()
+    for pattern in patterns or ():
+        if _arn_matches(pattern, objects) or pattern in ("*", f"{bucket.id}/*"):
             return f"identity policy allows writes on {pattern}"
-    principals = [str(p) for p in bucket.attributes.get("write_principals") or []]
+    principals = (
+        known(bucket_facts.write_principals) if isinstance(bucket_facts, BucketFacts) else ()
+    ) or ()
     if "*" in principals:
         return "bucket policy allows anyone to write"
     if role.id in principals:
@@ -293,19 +294,25 @@ def artifact_store_writable(asset: Asset, ctx: RuleContext) -> Iterator[Result]:
             if role is None or bucket is None:  # narrowed above; keeps mypy exact
                 continue
             why = can_write_bucket(role, bucket)
+            role_facts, bucket_facts = role.facts, bucket.facts
             if why:
+                versioning = (
+                    known(bucket_facts.versioning)
+                    if isinstance(bucket_facts, BucketFacts)
+                    else None
+                )
                 yield Result.fail(
                     f"{role.name} can write to {bucket.name}: {why}",
                     evidence={
                         "role": role.id,
                         "bucket": bucket.id,
                         "why": why,
-                        "bucket_versioning": bucket.attributes.get("versioning"),
+                        "bucket_versioning": versioning,
                     },
                     key=f"{role.id}|{bucket.id}",
                     path=(asset.id, role.id, bucket.id),
                 )
-            elif not role.attributes.get("policies_complete", True):
+            elif isinstance(role_facts, IdentityFacts) and role_facts.policies_complete is False:
                 yield Result.manual(f"not every policy of {role.name} could be read")
             else:
                 yield Result.ok(f"{role.name} cannot write to {bucket.name}")
@@ -334,21 +341,19 @@ def artifact_store_writable(asset: Asset, ctx: RuleContext) -> Iterator[Result]:
         "prowler:awslambda_function_no_secrets_in_variables",
     ),
 )
-def secrets_in_environment(asset: Asset, ctx: RuleContext) -> Iterator[Result]:
-    hits = asset.attributes.get("secrets")
-    if not isinstance(hits, list):
+def secrets_in_environment(asset: Asset, facts: SecretFacts, ctx: RuleContext) -> Iterator[Result]:
+    hits = facts.secrets
+    if unread(hits):
         yield Result.not_applicable()
         return
     if not hits:
         yield Result.ok("no secrets found")
         return
     for hit in hits:
-        location = str(hit.get("location", "?"))
-        name = str(hit.get("name", ""))
         yield Result.fail(
-            f"{hit.get('kind', 'secret')} in {location}" + (f" ({name})" if name else ""),
-            evidence={"location": location, "name": name, "kind": hit.get("kind")},
-            key=f"{location}|{name}",
+            f"{hit.kind} in {hit.location}" + (f" ({hit.name})" if hit.name else ""),
+            evidence={"location": hit.location, "name": hit.name, "kind": hit.kind},
+            key=f"{hit.location}|{hit.name}",
         )
 
 

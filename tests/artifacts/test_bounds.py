@@ -27,7 +27,7 @@ def _write(tmp_path: Path, name: str, data: bytes) -> Path:
 
 
 def _statuses(scan: ArtifactScan) -> dict[str, tuple[ResultStatus, str]]:
-    a = asset("model", "m", artifact_scans=[scan.model_dump(mode="json")])
+    a = asset("model", "m", type="local::model-file", artifact_scans=[scan.model_dump(mode="json")])
     out = evaluate(inventory([a]), RULES)
     got = {e.rule_id: (e.status, e.reason) for e in out.evaluations}
     got.update({f.rule_id: (ResultStatus.FAIL, f.message) for f in out.findings})

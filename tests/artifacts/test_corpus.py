@@ -35,6 +35,7 @@ def _findings(scan: ArtifactScan) -> list[tuple[str, Severity]]:
     a = asset(
         "model",
         "arn:aws:sagemaker:us-east-1:1:model/m",
+        type="AWS::SageMaker::Model",
         artifact_scans=[scan.model_dump(mode="json")],
     )
     out = evaluate(inventory([a]), RULES)
@@ -85,7 +86,9 @@ def test_benign_sample_is_clean(name: str) -> None:
     assert scan.sha256 == hashlib.sha256(sample.data).hexdigest()
     assert scan.size == len(sample.data)
     assert all(m.sha256 and len(m.sha256) == 64 for m in scan.members if m.format != "empty")
-    a = asset("model", "m1", artifact_scans=[scan.model_dump(mode="json")])
+    a = asset(
+        "model", "m1", type="local::model-file", artifact_scans=[scan.model_dump(mode="json")]
+    )
     out = evaluate(inventory([a]), RULES)
     statuses = {e.rule_id: e.status for e in out.evaluations}
     assert all(s is ResultStatus.PASS for s in statuses.values()), statuses

@@ -45,7 +45,7 @@ TWINS = [
     (
         f"{UC}/notebookRuntimeTemplates/7101",
         f"{UC}/notebookRuntimeTemplates/7102",
-        {"compute-hardening"},
+        {"network-exposure", "encryption"},  # GCP-VAI-008 split: one category per weakness
     ),
     (
         SVC.format("412345678901"),
@@ -103,7 +103,7 @@ def test_json_lists_every_ai_asset_with_relations_and_findings(report):
         ("acme-web", "container", "skipped"),
         ("acme-web", "notebooks", "skipped"),
     }, unread
-    assert len(kinds) == 53  # the same set the collector test spells out
+    assert len(kinds) == 55  # the same set the collector test spells out
     assert {a["cloud"] for a in doc["assets"]} == {"gcp"}
     assert {"serves", "runs-as", "stores-artifact-in", "pulls-image", "produced-by"} <= {
         r["type"] for r in doc["relations"]

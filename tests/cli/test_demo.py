@@ -58,3 +58,37 @@ def test_demo_is_complete_and_secrets_are_redacted(demo_doc: dict) -> None:
     assert {f["cloud"] for f in demo_doc["findings"]} == {"aws", "azure", "gcp"}
     names = {a["name"] for a in demo_doc["assets"]}
     assert "acme-marketing-site-assets" not in names  # an unrelated bucket is not an AI asset
+
+
+# GCP GPU VM and GKE GPU node pool twins (issue 8): the weak one gets each hardening and identity
+# finding, one rule per weakness; the hardened twin, built the same way, gets none at all.
+GCP_TWINS = [
+    (
+        "llm-inference-gpu",
+        "llm-inference-gpu-hardened",
+        {f"GCP-CE-{i:03d}" for i in range(1, 9)} | {"XC-ID-002"},
+    ),
+    (
+        "gpu-sandbox/gpu-weak",
+        "ml-cluster/gpu-pool",
+        {f"GCP-GKE-{i:03d}" for i in range(1, 9)} | {"XC-ID-002"},
+    ),
+]
+
+
+@pytest.mark.parametrize(("bad", "good", "expected"), GCP_TWINS)
+def test_gcp_gpu_twins_weak_gets_each_finding_hardened_none(
+    demo_doc: dict, bad: str, good: str, expected: set[str]
+) -> None:
+    bad_id, good_id = by_name(demo_doc, "gpu-compute", bad), by_name(demo_doc, "gpu-compute", good)
+    rules = {f["rule_id"] for f in demo_doc["findings"] if f["asset_id"] == bad_id}
+    assert expected <= rules, sorted(expected - rules)
+    identity = next(
+        f for f in demo_doc["findings"] if f["asset_id"] == bad_id and f["rule_id"] == "XC-ID-002"
+    )
+    assert identity["evidence"]["identity"].endswith(
+        "412345678901-compute@developer.gserviceaccount.com"
+    )
+    assert identity["evidence"]["full_access_policies"] == ["roles/editor"]
+    twin = [f["rule_id"] for f in demo_doc["findings"] if f["asset_id"] == good_id]
+    assert twin == []

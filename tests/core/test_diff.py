@@ -34,7 +34,9 @@ def cov(region: str, service: str, status: CoverageStatus = CoverageStatus.OK) -
 
 
 def bucket(public: bool, **extra: object) -> Asset:
-    return asset("bucket", BUCKET, service="s3", public=public, kms_key=None, **extra)
+    return asset(
+        "bucket", BUCKET, service="s3", type="AWS::S3::Bucket", public=public, kms_key=None, **extra
+    )
 
 
 def result(

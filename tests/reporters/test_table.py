@@ -10,6 +10,8 @@ from aiscan.reporters.table import TableReporter
 from aiscan.rules.exposure import public_ai_bucket
 from tests.factories import asset
 
+S3 = "AWS::S3::Bucket"
+
 HOSTILE = "[bold red]pwn[/] \x1b]0;owned\x07\x1b[2J evil\u202etxt"
 
 
@@ -28,7 +30,7 @@ def result_with(assets, coverage=()) -> ScanResult:
 
 
 def test_hostile_names_are_shown_literally_without_control_characters():
-    bucket = asset("bucket", "arn:aws:s3:::b", service="s3", public=True,
+    bucket = asset("bucket", "arn:aws:s3:::b", service="s3", type=S3, public=True,
                    public_reasons=[HOSTILE])  # fmt: skip
     bucket = bucket.model_copy(update={"name": HOSTILE})
     cov = Coverage(cloud=Cloud.AWS, account="1", region="us-east-1", service="s3",
@@ -40,7 +42,7 @@ def test_hostile_names_are_shown_literally_without_control_characters():
 
 
 def test_findings_name_their_asset_and_inventory_has_no_findings():
-    bucket = asset("bucket", "arn:aws:s3:::open-data", service="s3", public=True)
+    bucket = asset("bucket", "arn:aws:s3:::open-data", service="s3", type=S3, public=True)
     res = result_with([bucket])
     assert "bucket open-data" in TableReporter().render(res, command="scan")
     assert "Findings" not in TableReporter().render(res, command="inventory")
@@ -48,7 +50,7 @@ def test_findings_name_their_asset_and_inventory_has_no_findings():
 
 
 def test_waived_and_new_findings_are_marked():
-    bucket = asset("bucket", "arn:aws:s3:::open-data", service="s3", public=True)
+    bucket = asset("bucket", "arn:aws:s3:::open-data", service="s3", type=S3, public=True)
     res = result_with([bucket])
     waived = res.model_copy(
         update={"findings": tuple(f.model_copy(update={"suppressed": True}) for f in res.findings)}
@@ -67,7 +69,9 @@ def test_narrow_terminals_get_fewer_asset_columns():
 
     from rich.console import Console
 
-    res = result_with([asset("bucket", "arn:aws:s3:::open-data", service="s3", public=False)])
+    res = result_with(
+        [asset("bucket", "arn:aws:s3:::open-data", service="s3", type=S3, public=False)]
+    )
     for width, has_id in ((80, False), (160, True)):
         buf = StringIO()
         Console(file=buf, width=width).print(

@@ -3,15 +3,17 @@
 from aiscan.artifacts import ArtifactScan, Issue, Member
 from aiscan.core.model import ResultStatus, Severity
 from aiscan.rules import artifacts as art
-from tests.factories import asset, failing_ids, inventory, run, statuses
+from tests.factories import asset, failing_ids, inventory, raw_asset, run, statuses
 
 LOC = "s3://models/prod/model.tar.gz"
+SM_MODEL = "AWS::SageMaker::Model"
 
 
 def model(name, *scans):
     return asset(
         "model",
         f"arn:aws:sagemaker:us-east-1:123456789012:model/{name}",
+        type=SM_MODEL,
         artifact_scans=[s.model_dump(mode="json") for s in scans],
     )
 
@@ -95,8 +97,8 @@ def test_bound_hit_is_manual_never_pass():
 
 
 def test_not_applicable_without_a_deep_scan_and_manual_when_unreadable():
-    plain = asset("model", "arn:aws:sagemaker:us-east-1:123456789012:model/plain")
-    broken = asset("model", _id("garbled"), artifact_scans=[{"location": 1}])
+    plain = asset("model", "arn:aws:sagemaker:us-east-1:123456789012:model/plain", type=SM_MODEL)
+    broken = raw_asset("model", _id("garbled"), type=SM_MODEL, artifact_scans=[{"location": 1}])
     st = statuses(art.pickle_imports, inventory([plain, broken]))
     assert st[plain.id] is ResultStatus.NOT_APPLICABLE
     assert st[_id("garbled")] is ResultStatus.MANUAL

@@ -19,6 +19,11 @@ BAD_GR = f"arn:aws:bedrock:us-east-1:{ACCOUNT}:guardrail/bad"
 ROLE = f"arn:aws:iam::{ACCOUNT}:role/"
 AGENT = f"arn:aws:bedrock:us-east-1:{ACCOUNT}:agent/"
 AC = f"arn:aws:bedrock-agentcore:us-east-1:{ACCOUNT}:"
+AC_RUNTIME = "AWS::BedrockAgentCore::Runtime"
+AC_GATEWAY = "AWS::BedrockAgentCore::Gateway"
+AC_CODE_INTERPRETER = "AWS::BedrockAgentCore::CodeInterpreterCustom"
+AC_BROWSER = "AWS::BedrockAgentCore::BrowserCustom"
+AC_MEMORY = "AWS::BedrockAgentCore::Memory"
 
 STRONG = {"input": "HIGH", "output": "HIGH"}
 GOOD_LOGGING = {
@@ -39,7 +44,14 @@ def service(id: str = SVC, **attrs: Any) -> Asset:  # noqa: A002
 
 
 def bucket(name: str, **attrs: Any) -> Asset:
-    return asset(AssetKind.BUCKET, f"arn:aws:s3:::{name}", service="s3", region=None, **attrs)
+    return asset(
+        AssetKind.BUCKET,
+        f"arn:aws:s3:::{name}",
+        service="s3",
+        region=None,
+        type="AWS::S3::Bucket",
+        **attrs,
+    )
 
 
 def guardrail(id: str, **overrides: Any) -> Asset:  # noqa: A002
@@ -86,7 +98,9 @@ def role(name: str, **overrides: Any) -> Asset:
         "full_access_policies": [],
     }
     attrs.update(overrides)
-    return asset(AssetKind.IDENTITY, ROLE + name, service="iam", region=None, **attrs)
+    return asset(
+        AssetKind.IDENTITY, ROLE + name, service="iam", region=None, type="AWS::IAM::Role", **attrs
+    )
 
 
 def no_high_in_category(rule: Any, inv: Any, good_id: str) -> None:
@@ -242,10 +256,13 @@ def test_br009_flow_nodes_without_guardrail() -> None:
         unguarded_nodes=[],
     )
     unread = asset(AssetKind.PIPELINE, base + "unread", service="bedrock-agent", type=flow_type)
-    sagemaker_pipeline = asset(AssetKind.PIPELINE, "arn:aws:sagemaker:p", unguarded_nodes=["x"])
+    sagemaker_pipeline = asset(
+        AssetKind.PIPELINE, "arn:aws:sagemaker:p", type="AWS::SageMaker::Pipeline", steps=[]
+    )
     inv = inventory([bad, good, unread, sagemaker_pipeline])
     assert failing_ids(br.flow_guardrail, inv) == {bad.id}
     st = statuses(br.flow_guardrail, inv)
+    assert sagemaker_pipeline.id not in st  # not a flow: out of scope by metadata
     assert st[good.id] is ResultStatus.PASS
     assert st[unread.id] is ResultStatus.MANUAL
     no_high_in_category(br.flow_guardrail, inv, good.id)
@@ -278,6 +295,9 @@ def test_br008_agent_role_privilege_and_sharing() -> None:
 # -- encryption -----------------------------------------------------------------------------------
 
 
+KB = "AWS::Bedrock::KnowledgeBase"
+
+
 def test_br010_data_source_cmk() -> None:
     kb = "arn:aws:bedrock:us-east-1:123456789012:knowledge-base/"
     sources_bad = [
@@ -285,15 +305,20 @@ def test_br010_data_source_cmk() -> None:
         {"name": "wiki", "type": "WEB", "bucket": None, "kms_key": KEY},
     ]
     bad = asset(
-        AssetKind.KNOWLEDGE_BASE, kb + "BAD", service="bedrock-agent", data_sources=sources_bad
+        AssetKind.KNOWLEDGE_BASE,
+        kb + "BAD",
+        service="bedrock-agent",
+        type=KB,
+        data_sources=sources_bad,
     )
     good = asset(
         AssetKind.KNOWLEDGE_BASE,
         kb + "GOOD",
         service="bedrock-agent",
+        type=KB,
         data_sources=[{"name": "s3-docs", "type": "S3", "bucket": "docs", "kms_key": KEY}],
     )
-    unread = asset(AssetKind.KNOWLEDGE_BASE, kb + "UNREAD", service="bedrock-agent")
+    unread = asset(AssetKind.KNOWLEDGE_BASE, kb + "UNREAD", service="bedrock-agent", type=KB)
     inv = inventory([bad, good, unread])
     findings = run(br.data_source_cmk, inv)
     assert {f.asset_id for f in findings} == {bad.id}
@@ -343,9 +368,12 @@ def test_br012_agent_and_guardrail_cmk() -> None:
 
 def test_br017_customization_job_vpc() -> None:
     base = "arn:aws:bedrock:us-east-1:123456789012:model-customization-job/"
-    bad = asset(AssetKind.TRAINING_JOB, base + "open", service="bedrock", vpc=False)
-    good = asset(AssetKind.TRAINING_JOB, base + "vpc", service="bedrock", vpc=True)
-    sagemaker_job = asset(AssetKind.TRAINING_JOB, "arn:aws:sagemaker:x", vpc=False)
+    job = "AWS::Bedrock::ModelCustomizationJob"
+    bad = asset(AssetKind.TRAINING_JOB, base + "open", service="bedrock", type=job, vpc=False)
+    good = asset(AssetKind.TRAINING_JOB, base + "vpc", service="bedrock", type=job, vpc=True)
+    sagemaker_job = asset(
+        AssetKind.TRAINING_JOB, "arn:aws:sagemaker:x", type="AWS::SageMaker::TrainingJob", vpc=False
+    )
     inv = inventory([bad, good, sagemaker_job])
     assert failing_ids(br.customization_job_vpc, inv) == {bad.id}
     no_high_in_category(br.customization_job_vpc, inv, good.id)
@@ -361,18 +389,18 @@ def ac(kind: AssetKind, id: str, type: str, **attrs: Any) -> Asset:  # noqa: A00
 @pytest.mark.parametrize(
     ("type_", "bad_mode", "good_mode"),
     [
-        (br.AC_RUNTIME, "PUBLIC", "VPC"),
-        (br.AC_CODE_INTERPRETER, "PUBLIC", "SANDBOX"),
-        (br.AC_BROWSER, "PUBLIC", "VPC"),
+        (AC_RUNTIME, "PUBLIC", "VPC"),
+        (AC_CODE_INTERPRETER, "PUBLIC", "SANDBOX"),
+        (AC_BROWSER, "PUBLIC", "VPC"),
     ],
 )
 def test_ac001_public_network_mode(type_: str, bad_mode: str, good_mode: str) -> None:
     bad = ac(AssetKind.AGENT, "bad", type_, network_mode=bad_mode)
     good = ac(AssetKind.AGENT, "good", type_, network_mode=good_mode)
-    gateway = ac(AssetKind.AGENT, "gw", br.AC_GATEWAY, authorizer_type="NONE")
+    gateway = ac(AssetKind.AGENT, "gw", AC_GATEWAY, authorizer_type="NONE")
     inv = inventory([bad, good, gateway])
     assert failing_ids(br.agentcore_network, inv) == {bad.id}
-    assert statuses(br.agentcore_network, inv)[gateway.id] is ResultStatus.NOT_APPLICABLE
+    assert gateway.id not in statuses(br.agentcore_network, inv)  # out of scope by metadata
     no_high_in_category(br.agentcore_network, inv, good.id)
 
 
@@ -380,7 +408,7 @@ def test_ac002_gateway_authorization() -> None:
     open_gw = ac(
         AssetKind.AGENT,
         "open",
-        br.AC_GATEWAY,
+        AC_GATEWAY,
         authorizer_type="NONE",
         policy_engine_mode=None,
         exception_level="DEBUG",
@@ -389,7 +417,7 @@ def test_ac002_gateway_authorization() -> None:
     log_only = ac(
         AssetKind.AGENT,
         "logonly",
-        br.AC_GATEWAY,
+        AC_GATEWAY,
         authorizer_type="AWS_IAM",
         policy_engine_mode="LOG_ONLY",
         exception_level=None,
@@ -398,7 +426,7 @@ def test_ac002_gateway_authorization() -> None:
     good = ac(
         AssetKind.AGENT,
         "good",
-        br.AC_GATEWAY,
+        AC_GATEWAY,
         authorizer_type="CUSTOM_JWT",
         policy_engine_mode="ENFORCE",
         exception_level=None,
@@ -415,25 +443,25 @@ def test_ac002_gateway_authorization() -> None:
 
 
 def test_ac003_memory_gateway_cmk_and_browser_recording() -> None:
-    mem_bad = ac(AssetKind.DATASET, "mem-bad", br.AC_MEMORY, kms_key=None)
-    mem_good = ac(AssetKind.DATASET, "mem-good", br.AC_MEMORY, kms_key=KEY)
-    gw_bad = ac(AssetKind.AGENT, "gw-bad", br.AC_GATEWAY, kms_key=None)
+    mem_bad = ac(AssetKind.DATASET, "mem-bad", AC_MEMORY, kms_key=None)
+    mem_good = ac(AssetKind.DATASET, "mem-good", AC_MEMORY, kms_key=KEY)
+    gw_bad = ac(AssetKind.AGENT, "gw-bad", AC_GATEWAY, kms_key=None)
     br_bad = ac(
         AssetKind.AGENT,
         "br-bad",
-        br.AC_BROWSER,
+        AC_BROWSER,
         recording={"enabled": False, "bucket": None},
     )
     br_good = ac(
-        AssetKind.AGENT, "br-good", br.AC_BROWSER, recording={"enabled": True, "bucket": "rec"}
+        AssetKind.AGENT, "br-good", AC_BROWSER, recording={"enabled": True, "bucket": "rec"}
     )
-    runtime = ac(AssetKind.AGENT, "rt", br.AC_RUNTIME, network_mode="VPC")
+    runtime = ac(AssetKind.AGENT, "rt", AC_RUNTIME, network_mode="VPC")
     inv = inventory([mem_bad, mem_good, gw_bad, br_bad, br_good, runtime])
     assert failing_ids(br.agentcore_protection, inv) == {mem_bad.id, gw_bad.id, br_bad.id}
     st = statuses(br.agentcore_protection, inv)
     assert st[mem_good.id] is ResultStatus.PASS
     assert st[br_good.id] is ResultStatus.PASS
-    assert st[runtime.id] is ResultStatus.NOT_APPLICABLE
+    assert runtime.id not in st  # out of scope by metadata
 
 
 def test_rule_metadata_is_complete() -> None:

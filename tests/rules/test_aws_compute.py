@@ -14,12 +14,19 @@ NG = "arn:aws:eks:us-east-1:123456789012:nodegroup/ml/"
 
 def instance(name: str, **attributes: object):  # type: ignore[no-untyped-def]
     return asset(
-        AssetKind.GPU_COMPUTE, ARN + name, service="ec2", instance_type="g5.xlarge", **attributes
+        AssetKind.GPU_COMPUTE,
+        ARN + name,
+        service="ec2",
+        type="AWS::EC2::Instance",
+        instance_type="g5.xlarge",
+        **attributes,
     )
 
 
 def nodegroup(name: str, **attributes: object):  # type: ignore[no-untyped-def]
-    return asset(AssetKind.GPU_COMPUTE, NG + name, service="eks", **attributes)
+    return asset(
+        AssetKind.GPU_COMPUTE, NG + name, service="eks", type="AWS::EKS::Nodegroup", **attributes
+    )
 
 
 HARDENED = instance("i-good", imds_v2_required=True, imds_enabled=True, public_ip=None)

@@ -21,6 +21,18 @@ PASS, FAIL, MANUAL, NA = (
 )
 
 
+NOTEBOOK = "AWS::SageMaker::NotebookInstance"
+DOMAIN = "AWS::SageMaker::Domain"
+ENDPOINT = "AWS::SageMaker::Endpoint"
+TRAINING = "AWS::SageMaker::TrainingJob"
+TRANSFORM = "AWS::SageMaker::TransformJob"
+JOB_TYPES = {
+    "training": TRAINING,
+    "processing": "AWS::SageMaker::ProcessingJob",
+    "transform": TRANSFORM,
+}
+
+
 def notebook(name: str, **attrs: Any) -> Any:
     base: dict[str, Any] = {
         "direct_internet_access": False,
@@ -32,13 +44,13 @@ def notebook(name: str, **attrs: Any) -> Any:
         "secrets": [],
     }
     base.update(attrs)
-    return asset(AssetKind.NOTEBOOK, f"{P}:notebook-instance/{name}", **base)
+    return asset(AssetKind.NOTEBOOK, f"{P}:notebook-instance/{name}", type=NOTEBOOK, **base)
 
 
 def domain(name: str, **attrs: Any) -> Any:
     base: dict[str, Any] = {"app_network_access_type": "VpcOnly", "kms_key": KEY, "vpc": True}
     base.update(attrs)
-    return asset(AssetKind.WORKSPACE, f"{P}:domain/{name}", **base)
+    return asset(AssetKind.WORKSPACE, f"{P}:domain/{name}", type=DOMAIN, **base)
 
 
 def container(**kw: Any) -> dict[str, Any]:
@@ -83,7 +95,7 @@ def endpoint(name: str, **attrs: Any) -> Any:
         "monitoring": [{"name": "m", "network_isolation": True}],
     }
     base.update(attrs)
-    return asset(AssetKind.ENDPOINT, f"{P}:endpoint/{name}", **base)
+    return asset(AssetKind.ENDPOINT, f"{P}:endpoint/{name}", type=ENDPOINT, **base)
 
 
 def job(name: str, job_type: str = "training", **attrs: Any) -> Any:
@@ -98,14 +110,16 @@ def job(name: str, job_type: str = "training", **attrs: Any) -> Any:
         "output_kms_key": KEY,
     }
     base.update(attrs)
-    return asset(AssetKind.TRAINING_JOB, f"{P}:{job_type}-job/{name}", **base)
+    type_ = JOB_TYPES[job_type]
+    if type_ == TRANSFORM:
+        for key in ("network_isolation", "vpc", "inter_container_encryption"):
+            base.pop(key, None)
+    return asset(AssetKind.TRAINING_JOB, f"{P}:{job_type}-job/{name}", type=type_, **base)
 
 
 def transform_job(name: str, **attrs: Any) -> Any:
-    """Transform jobs have no inter-container traffic setting at all."""
-    a = job(name, "transform", **attrs)
-    attrs_ = {k: v for k, v in a.attributes.items() if k != "inter_container_encryption"}
-    return a.model_copy(update={"attributes": attrs_})
+    """Transform jobs have no network or inter-container traffic setting at all."""
+    return job(name, "transform", **attrs)
 
 
 def feature_group(name: str, **attrs: Any) -> Any:
@@ -121,7 +135,11 @@ def feature_group(name: str, **attrs: Any) -> Any:
 
 def role(name: str, **attrs: Any) -> Any:
     return asset(
-        AssetKind.IDENTITY, f"arn:aws:iam::123456789012:role/{name}", service="iam", **attrs
+        AssetKind.IDENTITY,
+        f"arn:aws:iam::123456789012:role/{name}",
+        service="iam",
+        type="AWS::IAM::Role",
+        **attrs,
     )
 
 
@@ -222,7 +240,7 @@ def test_lifecycle_secrets_one_finding_per_hit_without_values():
 def test_domain_vpc_only_and_cmk():
     public = domain("public", app_network_access_type="PublicInternetOnly")
     nokey = domain("nokey", kms_key=None)
-    unread = asset(AssetKind.WORKSPACE, f"{P}:domain/unread")
+    unread = asset(AssetKind.WORKSPACE, f"{P}:domain/unread", type=DOMAIN)
     inv = inventory([domain("good"), public, nokey, unread])
     assert failing_ids(sm.domain_vpc_only, inv) == {public.id}
     assert failing_ids(sm.domain_cmk, inv) == {nokey.id}
@@ -237,7 +255,8 @@ def test_model_network_isolation_skips_packages():
     open_model = model("open", network_isolation=False, vpc=False)
     inv = inventory([model("good"), open_model, package("g/1", "Approved")])
     assert failing_ids(sm.model_network_isolation, inv) == {open_model.id}
-    assert statuses(sm.model_network_isolation, inv)[f"{P}:model-package/g/1"] is NA
+    # out of scope by metadata (model packages have no network setting): never evaluated
+    assert f"{P}:model-package/g/1" not in statuses(sm.model_network_isolation, inv)
     (finding,) = run(sm.model_network_isolation, inv)
     assert finding.evidence == {"network_isolation": False, "vpc": False}
 
@@ -272,7 +291,7 @@ def test_endpoint_cmk_gaps_and_nvme_exemption():
     capture = endpoint("capture", data_capture={"enabled": True, "kms_key": None})
     capture_off = endpoint("capture-off", data_capture={"enabled": False, "kms_key": None})
     async_out = endpoint("async", async_output={"kms_key": None, "destination": "s3://o/"})
-    unread = asset(AssetKind.ENDPOINT, f"{P}:endpoint/unread")
+    unread = asset(AssetKind.ENDPOINT, f"{P}:endpoint/unread", type=ENDPOINT)
     inv = inventory([endpoint("good"), no_key, nvme, capture, capture_off, async_out, unread])
     assert failing_ids(sm.endpoint_cmk, inv) == {no_key.id, capture.id, async_out.id}
     assert statuses(sm.endpoint_cmk, inv)[unread.id] is MANUAL
@@ -301,7 +320,7 @@ def test_monitoring_isolation():
     open_job = endpoint("open", monitoring=[{"name": "q", "network_isolation": False}])
     none = endpoint("none", monitoring=[], monitoring_schedules=0)
     unknown_def = endpoint("def", monitoring=[{"name": "q"}])
-    unread = asset(AssetKind.ENDPOINT, f"{P}:endpoint/unread")
+    unread = asset(AssetKind.ENDPOINT, f"{P}:endpoint/unread", type=ENDPOINT)
     inv = inventory([endpoint("good"), open_job, none, unknown_def, unread])
     assert failing_ids(sm.monitoring_isolation, inv) == {open_job.id}
     st = statuses(sm.monitoring_isolation, inv)
@@ -349,7 +368,7 @@ def test_endpoint_serves_only_approved_registered_models():
 
 def test_endpoint_monitored():
     bare = endpoint("bare", monitoring_schedules=0, monitoring=[])
-    unread = asset(AssetKind.ENDPOINT, f"{P}:endpoint/unread")
+    unread = asset(AssetKind.ENDPOINT, f"{P}:endpoint/unread", type=ENDPOINT)
     inv = inventory([endpoint("good"), bare, unread])
     assert failing_ids(sm.endpoint_monitored, inv) == {bare.id}
     assert statuses(sm.endpoint_monitored, inv)[unread.id] is MANUAL
@@ -363,7 +382,9 @@ def test_training_network_containment():
     vpc_only = job("vpc", network_isolation=False, vpc=True)
     isolated = job("iso", network_isolation=True, vpc=False)
     processing = job("proc", "processing", network_isolation=False, vpc=False)
-    unread = asset(AssetKind.TRAINING_JOB, f"{P}:training-job/unread", job_type="training")
+    unread = asset(
+        AssetKind.TRAINING_JOB, f"{P}:training-job/unread", type=TRAINING, job_type="training"
+    )
     inv = inventory([job("good"), open_job, vpc_only, isolated, processing, unread])
     assert failing_ids(sm.training_network, inv) == {open_job.id}
     st = statuses(sm.training_network, inv)
@@ -374,7 +395,9 @@ def test_job_cmk():
     no_volume = job("novol", volume_kms_key=None)
     nvme = job("nvme", volume_kms_key=None, instance_type="ml.p4d.24xlarge")
     no_output = transform_job("noout", output_kms_key=None)
-    unread = asset(AssetKind.TRAINING_JOB, f"{P}:training-job/unread", job_type="training")
+    unread = asset(
+        AssetKind.TRAINING_JOB, f"{P}:training-job/unread", type=TRAINING, job_type="training"
+    )
     inv = inventory([job("good"), no_volume, nvme, no_output, unread])
     assert failing_ids(sm.job_cmk, inv) == {no_volume.id, no_output.id}
     assert statuses(sm.job_cmk, inv)[unread.id] is MANUAL
@@ -384,11 +407,14 @@ def test_inter_container_encryption():
     clear = job("clear", inter_container_encryption=False, instance_count=4)
     single = job("single", inter_container_encryption=False, instance_count=1)
     hetero = job("hetero", inter_container_encryption=False, instance_count=None)
-    transform = asset(AssetKind.TRAINING_JOB, f"{P}:transform-job/t", job_type="transform")
+    transform = asset(
+        AssetKind.TRAINING_JOB, f"{P}:transform-job/t", type=TRANSFORM, job_type="transform"
+    )
     inv = inventory([job("good"), clear, single, hetero, transform])
     assert failing_ids(sm.job_inter_container_encryption, inv) == {clear.id}
     st = statuses(sm.job_inter_container_encryption, inv)
-    assert (st[single.id], st[hetero.id], st[transform.id]) == (NA, MANUAL, NA)
+    assert (st[single.id], st[hetero.id]) == (NA, MANUAL)
+    assert transform.id not in st  # transform jobs are out of the rule's scope (metadata)
 
 
 # -- feature store and IAM ------------------------------------------------------------------------
@@ -408,7 +434,8 @@ def test_feature_group_cmk():
     inv = inventory([feature_group("good"), offline, online, in_memory, no_online, unread, other])
     assert failing_ids(sm.feature_group_cmk, inv) == {offline.id, online.id}
     st = statuses(sm.feature_group_cmk, inv)
-    assert (st[unread.id], st[other.id]) == (MANUAL, NA)
+    assert st[unread.id] is MANUAL
+    assert other.id not in st  # not a feature group: out of scope by metadata
 
 
 def test_sagemaker_full_access_on_non_service_principals():

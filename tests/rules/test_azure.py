@@ -1,19 +1,37 @@
 """Azure rule pack: every rule fails its misconfigured asset, passes the well-configured twin
 (which gets no high or critical finding in the rule's category), and is manual when the deciding
-attribute could not be read."""
+fact could not be read. Assets carry their real resource types: the facts model a rule names
+decides which types it judges, so an asset of another type is simply not evaluated."""
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
+from pydantic import ValidationError
 
+from aiscan.collectors.azure import cognitive, compute, ml, search
+from aiscan.collectors.azure.monitor import diagnostics_facts, plan_enabled
+from aiscan.core.engine import evaluate
 from aiscan.core.model import AssetKind, Cloud, ResultStatus, Severity
 from aiscan.rules import azure
 from aiscan.rules.azure import RULES
 from tests.factories import asset, failing_ids, inventory, run, statuses
 
 K = AssetKind
+ACCOUNT = "Microsoft.CognitiveServices/accounts"
+DEPLOYMENT = "Microsoft.CognitiveServices/accounts/deployments"
+SEARCH = "Microsoft.Search/searchServices"
+WORKSPACE = "Microsoft.MachineLearningServices/workspaces"
+COMPUTE = "Microsoft.MachineLearningServices/workspaces/computes"
+ONLINE_ENDPOINT = "Microsoft.MachineLearningServices/workspaces/onlineEndpoints"
+ONLINE_DEPLOYMENT = "Microsoft.MachineLearningServices/workspaces/onlineEndpoints/deployments"
+ML_REGISTRY = "Microsoft.MachineLearningServices/registries"
+IDENTITY = "Microsoft.ManagedIdentity/userAssignedIdentities"
+CONTAINER = "Microsoft.Storage/storageAccounts/blobServices/containers"
 
 ACCOUNT_OK = {
     "public_network_access": "Disabled",
@@ -58,12 +76,13 @@ ONLINE_DEP_OK = {
     "model_registry": "azureml",
 }
 
-# rule id -> (kind, service, good attributes, overrides that make it fail, attribute to drop for
-# manual (None when the rule never answers manual))
-CASES: dict[str, tuple[AssetKind, str, dict[str, Any], dict[str, Any], str | None]] = {
+# rule id -> (kind, service, resource type, good attributes, overrides that make it fail, fact to
+# drop for manual (None when the rule never answers manual))
+CASES: dict[str, tuple[AssetKind, str, str, dict[str, Any], dict[str, Any], str | None]] = {
     "AZ-AIS-001": (
         K.LLM_SERVICE,
         "cognitiveservices",
+        ACCOUNT,
         ACCOUNT_OK,
         {"public_network_access": "Enabled"},
         "public_network_access",
@@ -71,6 +90,7 @@ CASES: dict[str, tuple[AssetKind, str, dict[str, Any], dict[str, Any], str | Non
     "AZ-AIS-002": (
         K.LLM_SERVICE,
         "cognitiveservices",
+        ACCOUNT,
         {**ACCOUNT_OK, "public_network_access": "Enabled"},
         {"network_default_action": "Allow"},
         "public_network_access",
@@ -78,14 +98,23 @@ CASES: dict[str, tuple[AssetKind, str, dict[str, Any], dict[str, Any], str | Non
     "AZ-AIS-003": (
         K.LLM_SERVICE,
         "cognitiveservices",
+        ACCOUNT,
         ACCOUNT_OK,
         {"local_auth_disabled": False},
         "local_auth_disabled",
     ),
-    "AZ-AIS-004": (K.LLM_SERVICE, "cognitiveservices", ACCOUNT_OK, {"kms_key": None}, "kms_key"),
+    "AZ-AIS-004": (
+        K.LLM_SERVICE,
+        "cognitiveservices",
+        ACCOUNT,
+        ACCOUNT_OK,
+        {"kms_key": None},
+        "kms_key",
+    ),
     "AZ-AIS-005": (
         K.LLM_SERVICE,
         "cognitiveservices",
+        ACCOUNT,
         ACCOUNT_OK,
         {"allowed_fqdns": []},
         "outbound_restricted",
@@ -93,6 +122,7 @@ CASES: dict[str, tuple[AssetKind, str, dict[str, Any], dict[str, Any], str | Non
     "AZ-AIS-006": (
         K.LLM_SERVICE,
         "cognitiveservices",
+        ACCOUNT,
         ACCOUNT_OK,
         {"diagnostic_logs_enabled": False},
         "diagnostic_logs_enabled",
@@ -100,6 +130,7 @@ CASES: dict[str, tuple[AssetKind, str, dict[str, Any], dict[str, Any], str | Non
     "AZ-AIS-007": (
         K.LLM_DEPLOYMENT,
         "cognitiveservices",
+        DEPLOYMENT,
         DEPLOYMENT_OK,
         {"content_filter": {"policy": "weak", "jailbreak": SHIELD, "indirect_attack": OFF}},
         "content_filter",
@@ -107,6 +138,7 @@ CASES: dict[str, tuple[AssetKind, str, dict[str, Any], dict[str, Any], str | Non
     "AZ-AIS-008": (
         K.LLM_DEPLOYMENT,
         "cognitiveservices",
+        DEPLOYMENT,
         DEPLOYMENT_OK,
         {"model_format": "Meta"},
         "model_format",
@@ -114,6 +146,7 @@ CASES: dict[str, tuple[AssetKind, str, dict[str, Any], dict[str, Any], str | Non
     "AZ-AIS-009": (
         K.LLM_SERVICE,
         "cognitiveservices",
+        ACCOUNT,
         ACCOUNT_OK,
         {"defender_for_ai": False},
         "defender_for_ai",
@@ -121,6 +154,7 @@ CASES: dict[str, tuple[AssetKind, str, dict[str, Any], dict[str, Any], str | Non
     "AZ-AIS-010": (
         K.KNOWLEDGE_BASE,
         "search",
+        SEARCH,
         {"public_network_access": "Disabled", "ip_rules": [], "local_auth_disabled": True},
         {"local_auth_disabled": False},
         "local_auth_disabled",
@@ -128,6 +162,7 @@ CASES: dict[str, tuple[AssetKind, str, dict[str, Any], dict[str, Any], str | Non
     "AZ-ML-001": (
         K.WORKSPACE,
         "azureml",
+        WORKSPACE,
         WORKSPACE_OK,
         {"public_network_access": "Enabled"},
         "public_network_access",
@@ -135,6 +170,7 @@ CASES: dict[str, tuple[AssetKind, str, dict[str, Any], dict[str, Any], str | Non
     "AZ-ML-002": (
         K.WORKSPACE,
         "azureml",
+        WORKSPACE,
         WORKSPACE_OK,
         {"encryption_status": "Disabled"},
         "encryption_status",
@@ -142,6 +178,7 @@ CASES: dict[str, tuple[AssetKind, str, dict[str, Any], dict[str, Any], str | Non
     "AZ-ML-003": (
         K.WORKSPACE,
         "azureml",
+        WORKSPACE,
         WORKSPACE_OK,
         {"managed_network_isolation": "AllowInternetOutbound"},
         "managed_network_isolation",
@@ -149,14 +186,23 @@ CASES: dict[str, tuple[AssetKind, str, dict[str, Any], dict[str, Any], str | Non
     "AZ-ML-004": (
         K.NOTEBOOK,
         "azureml",
+        COMPUTE,
         INSTANCE_OK,
         {"local_auth_disabled": False},
         "local_auth_disabled",
     ),
-    "AZ-ML-005": (K.NOTEBOOK, "azureml", INSTANCE_OK, {"ssh_public_access": "Enabled"}, "in_vnet"),
+    "AZ-ML-005": (
+        K.NOTEBOOK,
+        "azureml",
+        COMPUTE,
+        INSTANCE_OK,
+        {"ssh_public_access": "Enabled"},
+        "in_vnet",
+    ),
     "AZ-ML-006": (
         K.NOTEBOOK,
         "azureml",
+        COMPUTE,
         INSTANCE_OK,
         {"os_image_latest": False},
         "os_image_latest",
@@ -164,6 +210,7 @@ CASES: dict[str, tuple[AssetKind, str, dict[str, Any], dict[str, Any], str | Non
     "AZ-ML-007": (
         K.ENDPOINT,
         "azureml",
+        ONLINE_ENDPOINT,
         {"endpoint_kind": "online", "auth_mode": "AADToken"},
         {"auth_mode": "Key"},
         "auth_mode",
@@ -171,19 +218,38 @@ CASES: dict[str, tuple[AssetKind, str, dict[str, Any], dict[str, Any], str | Non
     "AZ-ML-008": (
         K.ENDPOINT,
         "azureml",
+        ONLINE_DEPLOYMENT,
         ONLINE_DEP_OK,
         {"egress_public_network_access": "Enabled"},
         "egress_public_network_access",
     ),
-    "AZ-ML-009": (K.ENDPOINT, "azureml", ONLINE_DEP_OK, {"model_registry": "HuggingFace"}, None),
+    "AZ-ML-009": (
+        K.ENDPOINT,
+        "azureml",
+        ONLINE_DEPLOYMENT,
+        ONLINE_DEP_OK,
+        {"model_registry": "HuggingFace"},
+        None,
+    ),
 }
 BY_ID = {r.meta.id: r for r in RULES}
+
+
+def az(kind: AssetKind, id_: str, type_: str, service: str = "azureml", **attrs: Any) -> Any:
+    return asset(kind, id_, service=service, cloud=Cloud.AZURE, type=type_, **attrs)
+
+
+def case_asset(rule_id: str, id_: str, **overrides: Any) -> Any:
+    kind, service, type_, good, _, _ = CASES[rule_id]
+    return az(kind, id_, type_, service, **{**good, **overrides})
 
 
 def test_every_rule_has_a_case_and_azure_metadata():
     assert set(CASES) == set(BY_ID)
     for r in RULES:
         assert r.meta.clouds == (Cloud.AZURE,)
+        assert r.meta.resource_types, f"{r.meta.id} names no facts model"
+        assert all(t.startswith("Microsoft.") for t in r.meta.resource_types)
         assert (
             any(
                 ref.startswith(("azure-policy:", "prowler:", "defender:", "mondoo:"))
@@ -196,18 +262,9 @@ def test_every_rule_has_a_case_and_azure_metadata():
 
 @pytest.mark.parametrize("rule_id", sorted(CASES))
 def test_rule_fails_the_bad_asset_passes_the_twin(rule_id):
-    kind, service, good, bad, _ = CASES[rule_id]
     rule_fn = BY_ID[rule_id]
-    ok = asset(
-        kind, f"/subscriptions/s/x/{rule_id}/good", service=service, cloud=Cloud.AZURE, **good
-    )
-    ko = asset(
-        kind,
-        f"/subscriptions/s/x/{rule_id}/bad",
-        service=service,
-        cloud=Cloud.AZURE,
-        **{**good, **bad},
-    )
+    ok = case_asset(rule_id, f"/subscriptions/s/x/{rule_id}/good")
+    ko = case_asset(rule_id, f"/subscriptions/s/x/{rule_id}/bad", **CASES[rule_id][4])
     inv = inventory([ok, ko])
     assert failing_ids(rule_fn, inv) == {ko.id}
     assert statuses(rule_fn, inv)[ok.id] is ResultStatus.PASS
@@ -219,20 +276,36 @@ def test_the_well_configured_twins_get_no_high_or_critical_finding():
     from aiscan.scan import load_rules
 
     twins = inventory(
-        asset(kind, f"/subscriptions/s/twin/{rule_id}", service=service, cloud=Cloud.AZURE, **good)
-        for rule_id, (kind, service, good, _, _) in CASES.items()
+        case_asset(rule_id, f"/subscriptions/s/twin/{rule_id}")
+        for rule_id in CASES
         if rule_id != "AZ-AIS-002"  # its "good" case is a public account with a deny-all ACL
     )
     findings = [f for r in load_rules()[0] for f in run(r, twins)]
     assert not [f.rule_id for f in findings if f.severity.at_least(Severity.HIGH)]
 
 
-@pytest.mark.parametrize("rule_id", sorted(k for k, v in CASES.items() if v[4]))
+@pytest.mark.parametrize("rule_id", sorted(k for k, v in CASES.items() if v[5]))
 def test_rule_is_manual_when_the_fact_was_not_read(rule_id):
-    kind, service, good, _, drop = CASES[rule_id]
+    kind, service, type_, good, _, drop = CASES[rule_id]
     attrs = {k: v for k, v in good.items() if k != drop}
-    unread = asset(kind, "/subscriptions/s/x/unread", service=service, cloud=Cloud.AZURE, **attrs)
-    assert statuses(BY_ID[rule_id], inventory([unread]))[unread.id] is ResultStatus.MANUAL
+    unread = az(kind, "/subscriptions/s/x/unread", type_, service, **attrs)
+    st = statuses(BY_ID[rule_id], inventory([unread]))
+    assert st[unread.id] is ResultStatus.MANUAL
+
+
+def test_manual_names_the_facts_that_were_not_read():
+    unread = az(K.NOTEBOOK, "/subscriptions/s/c/unread", COMPUTE, in_vnet=True)
+    (evaluation,) = evaluate(inventory([unread]), [azure.ml_compute_exposed]).evaluations
+    assert evaluation.reason == "not read: node_public_ip, ssh_public_access"
+
+
+def test_a_renamed_fact_is_refused_not_silently_unread():
+    # A transform (or a hand-made asset) that spells a fact differently from its model fails
+    # validation, so the collector records a coverage error instead of the rule going manual.
+    with pytest.raises(ValidationError, match="public_network_acess"):
+        az(K.LLM_SERVICE, "/subscriptions/s/a", ACCOUNT, public_network_acess="Enabled")
+    with pytest.raises(ValidationError, match="local_auth_disabled"):
+        az(K.LLM_SERVICE, "/subscriptions/s/a", ACCOUNT, local_auth_disabled="sometimes")
 
 
 def test_rules_ignore_other_clouds_and_services():
@@ -240,17 +313,44 @@ def test_rules_ignore_other_clouds_and_services():
         K.LLM_SERVICE,
         "arn:aws:bedrock:us-east-1:1:x",
         service="bedrock",
+        type=ACCOUNT,
         public_network_access="Enabled",
     )
-    assert failing_ids(azure.ais_public_network, inventory([aws])) == set()
+    assert statuses(azure.ais_public_network, inventory([aws])) == {}
+
+
+def test_rules_judge_only_the_resource_types_of_their_facts():
+    cluster = az(
+        K.GPU_COMPUTE,
+        "/subscriptions/s/c/cluster",
+        COMPUTE,
+        **{**INSTANCE_OK, "compute_type": "AmlCompute", "os_image_latest": False},
+    )
+    endpoint = az(K.ENDPOINT, "/subscriptions/s/e", ONLINE_ENDPOINT, endpoint_kind="online")
+    dep = az(
+        K.ENDPOINT,
+        "/subscriptions/s/e/d",
+        ONLINE_DEPLOYMENT,
+        **{**ONLINE_DEP_OK, "egress_public_network_access": "Enabled"},
+    )
+    # AZ-ML-006 asks compute instances (notebook kind) only; a cluster is never evaluated.
+    assert statuses(azure.ml_instance_image, inventory([cluster])) == {}
+    # AZ-ML-008 judges deployments only, AZ-ML-007 endpoints only.
+    inv = inventory([endpoint, dep])
+    assert set(statuses(azure.ml_deployment_egress, inv)) == {dep.id}
+    assert set(statuses(azure.ml_endpoint_key_auth, inv)) == {endpoint.id}
+    assert azure.ais_diagnostic_logs.meta.resource_types == (
+        ACCOUNT,
+        WORKSPACE,
+        SEARCH,
+    )
 
 
 def test_projects_defer_to_their_hub():
-    proj = asset(
+    proj = az(
         K.WORKSPACE,
         "/subscriptions/s/ws/proj",
-        service="azureml",
-        cloud=Cloud.AZURE,
+        WORKSPACE,
         workspace_kind="Project",
         public_network_access="Enabled",
     )
@@ -259,22 +359,28 @@ def test_projects_defer_to_their_hub():
 
 
 def test_prompt_shields_without_a_named_policy_is_manual():
-    dep = asset(
+    dep = az(
         K.LLM_DEPLOYMENT,
         "/subscriptions/s/d",
-        service="cognitiveservices",
-        cloud=Cloud.AZURE,
+        DEPLOYMENT,
+        "cognitiveservices",
         model_format="OpenAI",
     )
     assert statuses(azure.ais_prompt_shields, inventory([dep]))[dep.id] is ResultStatus.MANUAL
 
 
+def test_prompt_shields_evidence_names_the_weak_shields():
+    weak = case_asset("AZ-AIS-007", "/subscriptions/s/d/weak", **CASES["AZ-AIS-007"][4])
+    (finding,) = run(azure.ais_prompt_shields, inventory([weak]))
+    assert finding.message == "policy weak does not block: Indirect Attack"
+    assert finding.evidence == {"policy": "weak", "jailbreak": SHIELD, "indirect_attack": OFF}
+
+
 def test_egress_is_not_applicable_under_a_managed_network():
-    dep = asset(
+    dep = az(
         K.ENDPOINT,
         "/subscriptions/s/d",
-        service="azureml",
-        cloud=Cloud.AZURE,
+        ONLINE_DEPLOYMENT,
         **{
             **ONLINE_DEP_OK,
             "egress_public_network_access": "Enabled",
@@ -288,17 +394,11 @@ def test_egress_is_not_applicable_under_a_managed_network():
 
 
 def test_registry_of_the_estate_is_allowed():
-    reg = asset(
-        K.MODEL_REGISTRY,
-        "/subscriptions/s/registries/mlreg-shared",
-        service="azureml",
-        cloud=Cloud.AZURE,
-    )
-    dep = asset(
+    reg = az(K.MODEL_REGISTRY, "/subscriptions/s/registries/mlreg-shared", ML_REGISTRY)
+    dep = az(
         K.ENDPOINT,
         "/subscriptions/s/d",
-        service="azureml",
-        cloud=Cloud.AZURE,
+        ONLINE_DEPLOYMENT,
         **{**ONLINE_DEP_OK, "model_registry": "mlreg-shared"},
     )
     assert statuses(azure.ml_registry_models, inventory([reg, dep]))[dep.id] is ResultStatus.PASS
@@ -306,40 +406,31 @@ def test_registry_of_the_estate_is_allowed():
 
 def test_search_public_without_ip_rules_fails_with_ip_rules_passes():
     base = {"public_network_access": "Enabled", "local_auth_disabled": True}
-    open_ = asset(
-        K.KNOWLEDGE_BASE,
-        "/subscriptions/s/open",
-        service="search",
-        cloud=Cloud.AZURE,
-        ip_rules=[],
-        **base,
-    )
-    fenced = asset(
+    open_ = az(K.KNOWLEDGE_BASE, "/subscriptions/s/open", SEARCH, "search", ip_rules=[], **base)
+    fenced = az(
         K.KNOWLEDGE_BASE,
         "/subscriptions/s/fenced",
-        service="search",
-        cloud=Cloud.AZURE,
+        SEARCH,
+        "search",
         ip_rules=["203.0.113.0/24"],
         **base,
     )
     assert failing_ids(azure.search_exposed, inventory([open_, fenced])) == {open_.id}
+    (finding,) = run(azure.search_exposed, inventory([open_]))
+    assert finding.evidence["ip_rules"] == []
 
 
 def test_xc_sc_008_judges_an_azure_deployment_whose_identity_can_write_its_model_store():
     from aiscan.rules.supply_chain import artifact_store_writable
     from tests.factories import rel
 
-    writer = asset(K.IDENTITY, "/subscriptions/s/mi/writer", service="identity", cloud=Cloud.AZURE)
-    reader = asset(K.IDENTITY, "/subscriptions/s/mi/reader", service="identity", cloud=Cloud.AZURE)
-    store = asset(
-        K.BUCKET,
-        "/subscriptions/s/st/models",
-        service="storage",
-        cloud=Cloud.AZURE,
-        write_principals=[writer.id],
+    writer = az(K.IDENTITY, "/subscriptions/s/mi/writer", IDENTITY, "identity")
+    reader = az(K.IDENTITY, "/subscriptions/s/mi/reader", IDENTITY, "identity")
+    store = az(
+        K.BUCKET, "/subscriptions/s/st/models", CONTAINER, "storage", write_principals=[writer.id]
     )
-    bad = asset(K.ENDPOINT, "/subscriptions/s/dep/bad", service="azureml", cloud=Cloud.AZURE)
-    good = asset(K.ENDPOINT, "/subscriptions/s/dep/good", service="azureml", cloud=Cloud.AZURE)
+    bad = az(K.ENDPOINT, "/subscriptions/s/dep/bad", ONLINE_DEPLOYMENT)
+    good = az(K.ENDPOINT, "/subscriptions/s/dep/good", ONLINE_DEPLOYMENT)
     inv = inventory(
         [writer, reader, store, bad, good],
         [
@@ -351,3 +442,172 @@ def test_xc_sc_008_judges_an_azure_deployment_whose_identity_can_write_its_model
     )
     assert failing_ids(artifact_store_writable, inv) == {bad.id}
     assert statuses(artifact_store_writable, inv)[good.id] is ResultStatus.PASS
+
+
+# -- through the real path: recorded ARM payloads (tests/data/azure) and the pure transforms ----
+# The failing asset is a recorded payload; its twin is the same payload with the one setting that
+# decides the rule changed the way the hardened resource reports it (or the recorded twin).
+
+DATA = Path(__file__).parents[1] / "data" / "azure"
+
+
+def load(name: str, **edits: Any) -> dict[str, Any]:
+    """A recorded payload; each edit `a__b__c=value` sets payload["a"]["b"]["c"]."""
+    payload: dict[str, Any] = json.loads((DATA / f"{name}.json").read_text())
+    for dotted, value in edits.items():
+        *parents, leaf = dotted.split("__")
+        node = payload
+        for key in parents:
+            node = node.setdefault(key, {})
+        node[leaf] = value
+    return payload
+
+
+def with_read(built: Any, extra: dict[str, Any]) -> Any:
+    """An asset with the facts a later read of the same scan adds (as the collector merges)."""
+    return built.model_copy(update={"attributes": {**built.attributes, **extra}})
+
+
+def _catalog() -> dict[str, dict[str, Any]]:
+    return {s["name"].lower(): s for s in load("compute_skus")["value"]}
+
+
+def _account(name: str) -> Any:
+    return cognitive.to_account(load(name))
+
+
+def _diagnostics(*settings: dict[str, Any]) -> Any:
+    return with_read(_account("cognitiveservices_account__open"), diagnostics_facts(list(settings)))
+
+
+def _defender(tier: str) -> Any:
+    plan = plan_enabled({"properties": {"pricingTier": tier}})
+    return with_read(_account("cognitiveservices_account__open"), {"defender_for_ai": plan})
+
+
+def _deployment(**edits: Any) -> Any:
+    policies = {
+        p.name.lower(): p
+        for p in (
+            cognitive.to_rai_policy(load("cognitiveservices_raipolicy__strict"), region="eastus"),
+            cognitive.to_rai_policy(load("cognitiveservices_raipolicy__permissive"), region="e"),
+        )
+    }
+    return cognitive.to_deployment(
+        load("cognitiveservices_deployment", **edits), region="eastus", policies=policies
+    )
+
+
+def _instance(**edits: Any) -> Any:
+    payload = load("ml_compute_instance", **edits)
+    size = payload["properties"]["properties"]["vmSize"]
+    return ml.to_compute(
+        payload,
+        workspace=ml.to_workspace(load("ml_workspace__hub")),
+        gpus=compute.accelerators(size, _catalog()),
+    )
+
+
+def _online_deployment(**edits: Any) -> Any:
+    unmanaged = load("ml_workspace__hub")
+    unmanaged["properties"].pop("managedNetwork", None)
+    return ml.to_online_deployment(
+        load("ml_online_deployment", **edits),
+        region="eastus",
+        environment=load("ml_environment_version"),
+        workspace=ml.to_workspace(unmanaged),
+        artifact_uri=None,
+        gpus=None,
+    )
+
+
+LOGS = {
+    "properties": {"workspaceId": "/law", "logs": [{"categoryGroup": "allLogs", "enabled": True}]}
+}
+HF = "azureml://registries/HuggingFace/models/bert/versions/4"
+
+# rule id -> (failing asset, passing twin), both through the transforms
+RECORDED: dict[str, tuple[Callable[[], Any], Callable[[], Any]]] = {
+    **{
+        rid: (
+            lambda: _account("cognitiveservices_account__open"),
+            lambda: _account("cognitiveservices_account__private"),
+        )
+        for rid in ("AZ-AIS-001", "AZ-AIS-003", "AZ-AIS-004", "AZ-AIS-005")
+    },
+    "AZ-AIS-002": (
+        lambda: _account("cognitiveservices_account__open"),
+        lambda: cognitive.to_account(
+            load(
+                "cognitiveservices_account__open", properties__networkAcls={"defaultAction": "Deny"}
+            )
+        ),
+    ),
+    "AZ-AIS-006": (lambda: _diagnostics(), lambda: _diagnostics(LOGS)),
+    "AZ-AIS-007": (
+        lambda: _deployment(properties__raiPolicyName="permissive-chat"),
+        lambda: _deployment(),
+    ),
+    "AZ-AIS-008": (lambda: _deployment(properties__model__format="Meta"), lambda: _deployment()),
+    "AZ-AIS-009": (lambda: _defender("Free"), lambda: _defender("Standard")),
+    "AZ-AIS-010": (
+        lambda: search.to_search_service(load("search_service__public")),
+        lambda: search.to_search_service(
+            load(
+                "search_service__public",
+                properties__publicNetworkAccess="disabled",
+                properties__disableLocalAuth=True,
+            )
+        ),
+    ),
+    **{
+        rid: (
+            lambda: ml.to_workspace(load("ml_workspace__hub")),
+            lambda: ml.to_workspace(load("ml_workspace__secure")),
+        )
+        for rid in ("AZ-ML-001", "AZ-ML-002", "AZ-ML-003")
+    },
+    "AZ-ML-004": (lambda: _instance(), lambda: _instance(properties__disableLocalAuth=True)),
+    "AZ-ML-005": (
+        lambda: _instance(),
+        lambda: _instance(
+            properties__properties__subnet={"id": "/subscriptions/s/vnet/subnets/ml"},
+            properties__properties__enableNodePublicIp=False,
+            properties__properties__sshSettings={"sshPublicAccess": "Disabled"},
+        ),
+    ),
+    "AZ-ML-006": (
+        lambda: _instance(),
+        lambda: _instance(properties__properties__osImageMetadata={"isLatestOsImageVersion": True}),
+    ),
+    "AZ-ML-007": (
+        lambda: ml.to_online_endpoint(load("ml_online_endpoint"), region="eastus"),
+        lambda: ml.to_online_endpoint(
+            load("ml_online_endpoint", properties__authMode="AADToken"), region="eastus"
+        ),
+    ),
+    "AZ-ML-008": (
+        lambda: _online_deployment(),
+        lambda: _online_deployment(properties__egressPublicNetworkAccess="Disabled"),
+    ),
+    "AZ-ML-009": (
+        lambda: ml.to_serverless_endpoint(
+            load("ml_serverless_endpoint", properties__modelSettings={"modelId": HF}),
+            region="eastus",
+        ),
+        lambda: ml.to_serverless_endpoint(load("ml_serverless_endpoint"), region="eastus"),
+    ),
+}
+
+
+def test_every_rule_has_a_recorded_pass_and_fail():
+    assert set(RECORDED) == set(BY_ID)
+
+
+@pytest.mark.parametrize("rule_id", sorted(RECORDED))
+def test_rule_on_recorded_payloads(rule_id):
+    make_bad, make_good = RECORDED[rule_id]
+    bad, good = make_bad(), make_good()
+    rule_fn = BY_ID[rule_id]
+    assert failing_ids(rule_fn, inventory([bad])) == {bad.id}
+    assert statuses(rule_fn, inventory([good])) == {good.id: ResultStatus.PASS}

@@ -1,30 +1,43 @@
-"""GCP rule pack: every GCP-WB-* and GCP-VAI-* rule on a failing and a passing asset."""
+"""GCP rule pack: every GCP-WB-* and GCP-VAI-* rule on a failing and a passing asset. Assets carry
+their real resource types: the facts model a rule names decides which types it judges, so an asset
+of another type is simply not evaluated."""
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
-from aiscan.core.model import AssetKind, Cloud, ResultStatus, Severity
+import pytest
+from pydantic import ValidationError
+
+from aiscan.collectors.gcp import compute, posture, workbench
+from aiscan.collectors.gcp import vertex as vertex_ai
+from aiscan.collectors.gcp.context import Project, References
+from aiscan.core.engine import evaluate
+from aiscan.core.model import AssetKind, Category, Cloud, ResultStatus, Severity
 from aiscan.rules import exposure, gcp
 from tests.factories import asset, failing_ids, inventory, rel, run, statuses
 
 WB = "notebooks.googleapis.com/Instance"
 SVC = "serviceusage.googleapis.com/Service"
+SA = "iam.googleapis.com/ServiceAccount"
+V = "aiplatform.googleapis.com/"
+RUNTIME_TEMPLATE = V + "NotebookRuntimeTemplate"
 
 
 def wb(id_: str, **attrs: Any):
     return asset("notebook", id_, cloud=Cloud.GCP, service="notebooks", type=WB, **attrs)
 
 
-def vertex(kind: str, id_: str, type_: str = "", **attrs: Any):
-    return asset(
-        kind,
-        id_,
-        cloud=Cloud.GCP,
-        service="aiplatform",
-        type=type_ or f"aiplatform.googleapis.com/{kind}",
-        **attrs,
-    )
+def vertex(kind: str, id_: str, type_: str, **attrs: Any):
+    """A Vertex AI asset; `type_` is the resource type without aiplatform.googleapis.com/."""
+    return asset(kind, id_, cloud=Cloud.GCP, service="aiplatform", type=V + type_, **attrs)
+
+
+def account(id_: str, **attrs: Any):
+    return asset("identity", id_, cloud=Cloud.GCP, service="iam", type=SA, **attrs)
 
 
 def project(id_: str, **attrs: Any):
@@ -82,8 +95,22 @@ def test_gcp_wb_006_shielded_vm():
 
 
 def test_workbench_rules_ignore_colab_runtimes():
-    inv = inventory([vertex("notebook", "colab", gcp.RUNTIME_TEMPLATE, external_ip=True)])
-    assert statuses(gcp.workbench_public_ip, inv) == {}  # other service: not evaluated
+    inv = inventory([vertex("notebook", "colab", "NotebookRuntimeTemplate", internet_access=True)])
+    for rule_fn in (gcp.workbench_public_ip, gcp.workbench_shielded, gcp.workbench_default_sa):
+        assert statuses(rule_fn, inv) == {}  # not a Workbench instance: not evaluated
+
+
+def test_workbench_manual_names_the_facts_that_were_not_read():
+    inv = inventory([wb("partial", secure_boot=True)])
+    (evaluation,) = evaluate(inv, [gcp.workbench_shielded]).evaluations
+    assert evaluation.reason == "not read: vtpm, integrity_monitoring"
+
+
+def test_a_renamed_fact_is_refused_not_silently_unread():
+    with pytest.raises(ValidationError, match="extrnal_ip"):
+        wb("typo", extrnal_ip=True)
+    with pytest.raises(ValidationError, match="org_policies"):
+        project("typo", org_policies={"vertexai.allowedModels": {"enforced": "maybe"}})
 
 
 ENFORCED = {
@@ -169,26 +196,55 @@ def test_gcp_vai_003_vpc_service_controls():
 def test_gcp_vai_004_cmek():
     inv = inventory(
         [
-            vertex("endpoint", "good", kms_key="projects/p/locations/l/keyRings/r/cryptoKeys/k"),
-            vertex("model", "bad", kms_key=None),
-            vertex("training-job", "tuning", kms_key=None, job_type="tuning"),
+            vertex(
+                "endpoint",
+                "good",
+                "Endpoint",
+                kms_key="projects/p/locations/l/keyRings/r/cryptoKeys/k",
+            ),
+            vertex("model", "bad", "Model", kms_key=None),
+            vertex("dataset", "store", "FeatureOnlineStore", kms_key=None),
+            vertex("training-job", "tuning", "TuningJob", kms_key=None, job_type="tuning"),
+            vertex("training-job", "unread", "CustomJob"),
             project("policy-good", org_policies=org()),
             project("policy-bad", org_policies=org(**{"gcp.restrictNonCmekServices": DEFAULT})),
         ]
     )
-    assert failing_ids(gcp.vertex_cmek, inv) == {"bad", "policy-bad"}
+    assert failing_ids(gcp.vertex_cmek, inv) == {"bad", "store", "policy-bad"}
+    st = statuses(gcp.vertex_cmek, inv)
+    assert "tuning" not in st  # tuning jobs are out of scope: never evaluated
+    assert st["unread"] is ResultStatus.MANUAL
+    (finding,) = run(gcp.vertex_cmek, inventory([inv.get("policy-bad")]))
+    assert finding.evidence == {"policy": DEFAULT}
 
 
 def test_gcp_vai_005_public_endpoint():
     inv = inventory(
         [
-            vertex("endpoint", "good", public_network=False, private_service_connect=True),
-            vertex("endpoint", "bad", public_network=True),
-            vertex("knowledge-base", "index-ep", public_network=True),
-            vertex("knowledge-base", "index", vectors=10),
+            vertex(
+                "endpoint", "good", "Endpoint", public_network=False, private_service_connect=True
+            ),
+            vertex("endpoint", "bad", "Endpoint", public_network=True, network=None),
+            vertex("knowledge-base", "index-ep", "IndexEndpoint", public_network=True),
+            vertex("knowledge-base", "index", "Index", vectors=10),
+            vertex(
+                "dataset",
+                "online-store",
+                "FeatureOnlineStore",
+                public_network=True,
+                private_service_connect=False,
+                endpoint_url="https://1.us-central1-1.featurestore.vertexai.goog",
+            ),
         ]
     )
-    assert failing_ids(gcp.public_endpoint, inv) == {"bad", "index-ep"}
+    assert failing_ids(gcp.public_endpoint, inv) == {"bad", "index-ep", "online-store"}
+    assert "index" not in statuses(gcp.public_endpoint, inv)
+    store = next(f for f in run(gcp.public_endpoint, inv) if f.asset_id == "online-store")
+    assert store.evidence == {
+        "endpoint_url": "https://1.us-central1-1.featurestore.vertexai.goog",
+        "network": None,
+        "private_service_connect": False,
+    }
 
 
 def test_gcp_vai_006_default_or_shared_identity():
@@ -198,22 +254,37 @@ def test_gcp_vai_006_default_or_shared_identity():
     dedicated = "//iam.googleapis.com/projects/-/serviceAccounts/serving@p.iam.gserviceaccount.com"
     inv = inventory(
         [
-            asset(
-                "identity", default, cloud=Cloud.GCP, service="iam", default_service_account=True
+            account(default, default_service_account=True),
+            account(dedicated, default_service_account=False),
+            vertex(
+                "endpoint",
+                "ep-good",
+                "Endpoint",
+                deployed_models=[{"id": "1", "service_account": "s@p"}],
             ),
-            asset(
-                "identity", dedicated, cloud=Cloud.GCP, service="iam", default_service_account=False
+            vertex(
+                "endpoint",
+                "ep-shared",
+                "Endpoint",
+                deployed_models=[{"id": "2", "service_account": ""}],
             ),
-            vertex("endpoint", "ep-good", deployed_models=[{"id": "1", "service_account": "s@p"}]),
-            vertex("endpoint", "ep-shared", deployed_models=[{"id": "2", "service_account": ""}]),
-            vertex("training-job", "job-shared", service_account=""),
-            vertex("pipeline", "pipe-good", service_account="pipe@p.iam.gserviceaccount.com"),
-            vertex("training-job", "tuning", service_account="", job_type="tuning"),
+            vertex("training-job", "job-shared", "CustomJob", service_account=""),
+            vertex(
+                "pipeline",
+                "pipe-good",
+                "PipelineJob",
+                service_account="pipe@p.iam.gserviceaccount.com",
+            ),
+            vertex("training-job", "automl", "TrainingPipeline", job_type="training-pipeline"),
+            vertex("training-job", "tuning", "TuningJob", service_account="", job_type="tuning"),
         ],
         [rel("vm", "runs-as", default)],
     )
     findings = {f.asset_id: f for f in run(gcp.default_identity, inv)}
     assert set(findings) == {default, "ep-shared", "job-shared"}
+    st = statuses(gcp.default_identity, inv)
+    assert st["automl"] is ResultStatus.NOT_APPLICABLE  # no customer code, no identity of its own
+    assert "tuning" not in st  # runs as Google's service agent by design: out of scope
     assert findings[default].severity is Severity.HIGH
     assert findings[default].evidence["used_by"] == ["vm"]
     assert findings["ep-shared"].severity is Severity.MEDIUM
@@ -222,30 +293,46 @@ def test_gcp_vai_006_default_or_shared_identity():
 def test_gcp_vai_007_job_network():
     inv = inventory(
         [
-            vertex("training-job", "good", vpc=True, web_access=False),
-            vertex("training-job", "web", vpc=True, web_access=True),
-            vertex("pipeline", "no-vpc", vpc=False),
-            vertex("training-job", "automl"),
+            vertex("training-job", "good", "CustomJob", vpc=True, web_access=False),
+            vertex("training-job", "web", "CustomJob", vpc=True, web_access=True),
+            vertex("pipeline", "no-vpc", "PipelineJob", vpc=False, network=None),
+            vertex("training-job", "automl", "TrainingPipeline"),
         ]
     )
     assert failing_ids(gcp.job_network, inv) == {"web", "no-vpc"}
+    assert statuses(gcp.job_network, inv)["automl"] is ResultStatus.NOT_APPLICABLE
+    pipeline = next(f for f in run(gcp.job_network, inv) if f.asset_id == "no-vpc")
+    assert pipeline.evidence == {"network": None, "web_access": None}
 
 
-def test_gcp_vai_008_runtime_template():
+TEMPLATE_RULES = {
+    "internet_access": (gcp.runtime_template_internet, True, Category.NETWORK_EXPOSURE),
+    "kms_key": (gcp.runtime_template_cmek, None, Category.ENCRYPTION),
+    "secure_boot": (gcp.runtime_template_secure_boot, False, Category.COMPUTE_HARDENING),
+    "idle_shutdown": (gcp.runtime_template_idle_shutdown, False, Category.GOVERNANCE),
+}
+
+
+@pytest.mark.parametrize("fact", sorted(TEMPLATE_RULES))
+def test_gcp_vai_008_split_one_weakness_per_rule(fact):
+    """The old bundle is four rules: each fails only on its own weakness, in its own category."""
     good = {"internet_access": False, "kms_key": "k", "secure_boot": True, "idle_shutdown": True}
+    rule_fn, bad_value, category = TEMPLATE_RULES[fact]
     inv = inventory(
         [
-            vertex("notebook", "good", gcp.RUNTIME_TEMPLATE, **good),
-            vertex("notebook", "bad", gcp.RUNTIME_TEMPLATE, **{**good, "idle_shutdown": False}),
-            vertex(
-                "notebook",
-                "runtime",
-                "aiplatform.googleapis.com/NotebookRuntime",
-                **{**good, "internet_access": True},
-            ),
+            vertex("notebook", "good", "NotebookRuntimeTemplate", **good),
+            vertex("notebook", "bad", "NotebookRuntimeTemplate", **{**good, fact: bad_value}),
+            vertex("notebook", "runtime", "NotebookRuntime", **{**good, fact: bad_value}),
+            vertex("notebook", "unread", "NotebookRuntimeTemplate"),
         ]
     )
-    assert failing_ids(gcp.runtime_template, inv) == {"bad"}
+    assert failing_ids(rule_fn, inv) == {"bad"}
+    assert rule_fn.meta.category is category
+    assert "runtime" not in statuses(rule_fn, inv)  # runtimes: not evaluated
+    assert statuses(rule_fn, inv)["unread"] is ResultStatus.MANUAL
+    others = [r for r, _, _ in TEMPLATE_RULES.values() if r is not rule_fn]
+    for other in others:
+        assert failing_ids(other, inv) == set(), other.meta.id
 
 
 def test_gcp_vai_009_model_armor():
@@ -267,6 +354,8 @@ def test_gcp_vai_009_model_armor():
         ]
     )
     assert failing_ids(gcp.model_armor, inv) == {"inspect-only", "disabled"}
+    disabled = next(f for f in run(gcp.model_armor, inv) if f.asset_id == "disabled")
+    assert disabled.evidence == {"model_armor": {"api_enabled": False}}
 
 
 def test_gcp_vai_010_api_keys():
@@ -287,6 +376,12 @@ def test_gcp_vai_010_api_keys():
         ]
     )
     assert failing_ids(gcp.api_keys, inv) == {"open", "gemini-anywhere"}
+    assert statuses(gcp.api_keys, inv)["none"] is ResultStatus.PASS
+    (opened,) = (f for f in run(gcp.api_keys, inv) if f.asset_id == "open")
+    assert opened.message == "key k2: no API restriction (can call the Gemini API)"
+    assert opened.evidence == {
+        "key": {"name": "k2", "api_targets": [], "application_restricted": False}
+    }
 
 
 def test_gcp_vai_011_audit_logs():
@@ -306,21 +401,15 @@ def test_gcp_vai_011_audit_logs():
 def test_cross_cloud_identity_rule_judges_gcp_service_accounts():
     inv = inventory(
         [
-            asset(
-                "identity",
+            account(
                 "editor",
-                cloud=Cloud.GCP,
-                service="iam",
                 administrator=False,
                 wildcard_actions=[],
                 full_access_policies=["roles/editor"],
                 policies_complete=True,
             ),
-            asset(
-                "identity",
+            account(
                 "least",
-                cloud=Cloud.GCP,
-                service="iam",
                 administrator=False,
                 wildcard_actions=[],
                 full_access_policies=[],
@@ -333,8 +422,175 @@ def test_cross_cloud_identity_rule_judges_gcp_service_accounts():
 
 def test_the_pack_covers_every_gcp_catalogue_rule():
     ids = {r.meta.id for r in gcp.RULES}
-    assert ids == {f"GCP-WB-{i:03d}" for i in range(1, 7)} | {
-        f"GCP-VAI-{i:03d}" for i in range(1, 12)
-    }
+    assert ids == (
+        {f"GCP-WB-{i:03d}" for i in range(1, 7)}
+        | {f"GCP-VAI-{i:03d}" for i in range(1, 15)}
+        | {f"GCP-CE-{i:03d}" for i in range(1, 9)}
+        | {f"GCP-GKE-{i:03d}" for i in range(1, 9)}
+    )
     assert all(r.meta.clouds == (Cloud.GCP,) for r in gcp.RULES)
     assert AssetKind.LLM_SERVICE in gcp.audit_logs.meta.kinds
+    for r in gcp.RULES:
+        assert r.meta.resource_types, f"{r.meta.id} names no facts model"
+        assert all(".googleapis.com/" in t for t in r.meta.resource_types)
+
+
+# -- through the real path: recorded REST JSON (tests/data/gcp) and the pure transforms --------
+# Each rule fails an asset built from a recorded payload and passes its recorded hardened twin;
+# project-level rules get the project asset the posture transforms build from recorded policies.
+
+DATA = Path(__file__).parents[1] / "data" / "gcp"
+PROD = Project(id="acme-ml-prod", number="412345678901", parent="folders/302123456789")
+SECURE = Project(id="acme-ml-secure", number="412345678902", parent="organizations/1")
+LOC = "us-central1"
+
+
+def load(name: str) -> Any:
+    return json.loads((DATA / f"{name}.json").read_text())
+
+
+def listed(name: str, key: str, display: str) -> dict[str, Any]:
+    return next(
+        i
+        for i in load(name)[key]
+        if display in (i.get("displayName"), i.get("name", "").rsplit("/", 1)[-1])
+    )
+
+
+def _workbench(index: int) -> Any:
+    return workbench.to_instance(load("notebooks_instances")["instances"][index], PROD).asset
+
+
+def _vertex(transform: Any, name: str, key: str, display: str) -> Callable[[], Any]:
+    return lambda: transform(listed(name, key, display), PROD, LOC).asset
+
+
+def _project(project: Project = PROD, **attributes: Any) -> Any:
+    return posture.service_asset(project, attributes, {})
+
+
+def _org(**constraints: dict[str, Any]) -> Any:
+    """The project asset with the effective policies of recorded (or inline REST) policies."""
+    enforced = load("orgpolicy_effective_enforced")
+    networks = {"spec": {"rules": [{"values": {"allowedValues": ["projects/p/networks/v"]}}]}}
+    models = {"spec": {"rules": [{"values": {"allowedValues": ["publishers/google/models/x"]}}]}}
+    policies = {
+        **dict.fromkeys(gcp.NOTEBOOK_BOOLEAN_CONSTRAINTS, enforced),
+        "ainotebooks.restrictVpcNetworks": networks,
+        "vertexai.allowedModels": models,
+        "gcp.restrictNonCmekServices": load("orgpolicy_effective_list"),
+        **constraints,
+    }
+    return _project(org_policies={c: posture.effective(p) for c, p in policies.items()})
+
+
+def _perimeters(project: Project) -> Any:
+    perimeters = posture.perimeters_of(
+        project, load("accesscontextmanager_perimeters")["servicePerimeters"]
+    )
+    return _project(project, vpc_sc={"organization": "1", "perimeters": perimeters})
+
+
+def _api_key(index: int) -> Any:
+    return _project(api_keys=[posture.api_key(load("apikeys_keys")["keys"][index])])
+
+
+def _audit(*configs: dict[str, Any]) -> Any:
+    refs = References()
+    refs.project_policies[PROD.id] = {
+        **load("resourcemanager_project_policy"),
+        "auditConfigs": list(configs),
+    }
+    return _project(**(posture.audit_facts(PROD, refs) or {}))
+
+
+UNSET = {"name": "projects/412345678901/policies/x"}  # no rules: the default applies
+DATA_ACCESS = {
+    "service": "aiplatform.googleapis.com",
+    "auditLogConfigs": [{"logType": "DATA_READ"}, {"logType": "DATA_WRITE"}],
+}
+WB_IDS = [f"GCP-WB-{i:03d}" for i in range(1, 7)]
+TEMPLATE_IDS = ["GCP-VAI-008", "GCP-VAI-012", "GCP-VAI-013", "GCP-VAI-014"]
+CE_IDS = [f"GCP-CE-{i:03d}" for i in range(1, 9)]
+GKE_IDS = [f"GCP-GKE-{i:03d}" for i in range(1, 9)]
+HARDENED_VM = "llm-inference-gpu-hardened"
+
+
+def _template(display: str) -> Callable[[], Any]:
+    return _vertex(
+        vertex_ai.to_runtime_template,
+        "aiplatform_notebookRuntimeTemplates",
+        "notebookRuntimeTemplates",
+        display,
+    )
+
+
+def _vm(name: str) -> Any:
+    zones = load("compute_aggregated_instances")["items"]
+    payload = next(i for z in zones.values() for i in z["instances"] if i["name"] == name)
+    collected = compute.to_instance(payload, PROD, load("compute_firewalls")["items"])
+    assert collected is not None
+    return collected.asset
+
+
+def _pool(name: str) -> Any:
+    pools = [
+        c for cl in load("container_clusters")["clusters"] for c in compute.to_node_pools(cl, PROD)
+    ]
+    return next(c.asset for c in pools if c.asset.name.endswith(f"/{name}"))
+
+
+# rule id -> (failing asset, passing twin), both through the transforms
+RECORDED: dict[str, tuple[Callable[[], Any], Callable[[], Any]]] = {
+    **{rid: (lambda: _workbench(0), lambda: _workbench(1)) for rid in WB_IDS},
+    "GCP-VAI-001": (lambda: _org(**{"ainotebooks.disableTerminal": UNSET}), lambda: _org()),
+    "GCP-VAI-002": (lambda: _org(**{"vertexai.allowedModels": UNSET}), lambda: _org()),
+    "GCP-VAI-003": (lambda: _perimeters(PROD), lambda: _perimeters(SECURE)),
+    "GCP-VAI-004": (
+        _vertex(vertex_ai.to_model, "aiplatform_models", "models", "llama-chat"),
+        _vertex(vertex_ai.to_model, "aiplatform_models", "models", "llama-chat-secure"),
+    ),
+    "GCP-VAI-005": (
+        _vertex(vertex_ai.to_endpoint, "aiplatform_endpoints", "endpoints", "public-chat"),
+        _vertex(vertex_ai.to_endpoint, "aiplatform_endpoints", "endpoints", "private-chat"),
+    ),
+    "GCP-VAI-006": (
+        _vertex(
+            vertex_ai.to_pipeline_job, "aiplatform_pipelineJobs", "pipelineJobs", "nightly-eval"
+        ),
+        _vertex(
+            vertex_ai.to_pipeline_job,
+            "aiplatform_pipelineJobs",
+            "pipelineJobs",
+            "nightly-eval-secure",
+        ),
+    ),
+    "GCP-VAI-007": (
+        _vertex(vertex_ai.to_custom_job, "aiplatform_customJobs", "customJobs", "train-fraud"),
+        _vertex(
+            vertex_ai.to_custom_job, "aiplatform_customJobs", "customJobs", "train-fraud-secure"
+        ),
+    ),
+    **{rid: (_template("colab-default"), _template("colab-hardened")) for rid in TEMPLATE_IDS},
+    "GCP-VAI-009": (
+        lambda: _project(model_armor=posture.floor_setting({})),
+        lambda: _project(model_armor=posture.floor_setting(load("modelarmor_floorsetting"))),
+    ),
+    "GCP-VAI-010": (lambda: _api_key(0), lambda: _api_key(1)),
+    "GCP-VAI-011": (lambda: _audit(), lambda: _audit(DATA_ACCESS)),
+    **{rid: (lambda: _vm("llm-inference-gpu"), lambda: _vm(HARDENED_VM)) for rid in CE_IDS},
+    **{rid: (lambda: _pool("gpu-weak"), lambda: _pool("gpu-pool")) for rid in GKE_IDS},
+}
+
+
+def test_every_rule_has_a_recorded_pass_and_fail():
+    assert set(RECORDED) == {r.meta.id for r in gcp.RULES}
+
+
+@pytest.mark.parametrize("rule_id", sorted(RECORDED))
+def test_rule_on_recorded_payloads(rule_id):
+    rule_fn = next(r for r in gcp.RULES if r.meta.id == rule_id)
+    make_bad, make_good = RECORDED[rule_id]
+    bad, good = make_bad(), make_good()
+    assert failing_ids(rule_fn, inventory([bad])) == {bad.id}
+    assert statuses(rule_fn, inventory([good])) == {good.id: ResultStatus.PASS}

@@ -11,10 +11,15 @@ from aiscan.core.model import ResultStatus, Severity
 from aiscan.core.refs import hub_references_in
 from aiscan.rules import provenance as prov
 from aiscan.rules import supply_chain as sc
-from tests.factories import asset, failing_ids, inventory, run, statuses
+from tests.factories import asset, failing_ids, inventory, raw_asset, run, statuses
 
 SHA = "0123456789abcdef0123456789abcdef01234567"
 ARN = "arn:aws:sagemaker:us-east-1:123456789012:model/"
+
+
+SM_MODEL = "AWS::SageMaker::Model"
+URL = "url::model-artifact"
+TUNING = "AWS::Bedrock::ModelCustomizationJob"
 
 
 def scan(location: str, signature: Signature | None = None, **kw: Any) -> dict[str, Any]:
@@ -26,7 +31,7 @@ def scan(location: str, signature: Signature | None = None, **kw: Any) -> dict[s
 def model(name: str, *scans: dict[str, Any], **attributes: Any) -> Any:
     if scans:
         attributes["artifact_scans"] = list(scans)
-    return asset("model", ARN + name, **attributes)
+    return asset("model", ARN + name, type=SM_MODEL, **attributes)
 
 
 def sig(status: str, where: str = "s3://b/m/model.sig") -> Signature:
@@ -113,10 +118,11 @@ def test_floating_references_anywhere_fail_and_pinned_pass() -> None:
             asset(
                 "model",
                 ARN + "env-url",
+                type=SM_MODEL,
                 containers=[{"name": "c", "environment": {"WEIGHTS": hub_url}}],
             ),
-            asset("model", ARN + "artifact", artifact_uri="hf://org/m"),
-            asset("training-job", ARN + "job", base_model="hub://org/base@v2", input_uris=[]),
+            asset("model", ARN + "artifact", type=URL, artifact_uri="hf://org/m"),
+            asset("training-job", ARN + "job", type=TUNING, base_model="hub://org/base@v2"),
             model(
                 "member",
                 ArtifactScan(
@@ -126,8 +132,8 @@ def test_floating_references_anywhere_fail_and_pinned_pass() -> None:
                     members=(Member(path=f"x!/models--org--m/snapshots/{SHA}/a", format="data"),),
                 ).model_dump(mode="json"),
             ),
-            asset("model", ARN + "pinned", artifact_uri=f"hf://org/m@{SHA}"),
-            asset("model", ARN + "none", artifact_uri="s3://b/model.tar.gz"),
+            asset("model", ARN + "pinned", type=URL, artifact_uri=f"hf://org/m@{SHA}"),
+            asset("model", ARN + "none", type=URL, artifact_uri="s3://b/model.tar.gz"),
         ]
     )
     assert failing_ids(prov.hub_reference_floating, inv) == {
@@ -147,14 +153,22 @@ def test_floating_references_anywhere_fail_and_pinned_pass() -> None:
 def test_does_not_duplicate_xc_sc_001() -> None:
     """The environment pair HF_MODEL_ID + revision is XC-SC-001's; this pack stays quiet."""
     inv = inventory(
-        [asset("model", ARN + "m", containers=[{"environment": {"HF_MODEL_ID": "org/m"}}])]
+        [
+            asset(
+                "model",
+                ARN + "m",
+                type=SM_MODEL,
+                containers=[{"environment": {"HF_MODEL_ID": "org/m"}}],
+            )
+        ]
     )
     assert failing_ids(sc.hub_model_unpinned, inv) == {ARN + "m"}
     assert failing_ids(prov.hub_reference_floating, inv) == set()
 
 
 def test_malformed_artifact_scans_do_not_crash() -> None:
-    """Entries that are not an ArtifactScan are skipped: nothing readable is manual, never pass."""
-    inv = inventory([asset("model", ARN + "m", artifact_scans=[{"location": 3}, "junk"])])
+    """Entries that are not an ArtifactScan make the facts invalid: manual, never pass."""
+    bad = raw_asset("model", ARN + "m", type=SM_MODEL, artifact_scans=[{"location": 3}, "junk"])
+    inv = inventory([bad])
     assert statuses(prov.unsigned_artifact, inv) == {ARN + "m": ResultStatus.MANUAL}
-    assert statuses(prov.signature_fails, inv) == {ARN + "m": ResultStatus.NOT_APPLICABLE}
+    assert statuses(prov.signature_fails, inv) == {ARN + "m": ResultStatus.MANUAL}

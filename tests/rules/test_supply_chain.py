@@ -10,6 +10,7 @@ def model(name, image=f"{ECR}@sha256:" + "a" * 64, **env):
     return asset(
         "model",
         f"arn:aws:sagemaker:us-east-1:123456789012:model/{name}",
+        type="AWS::SageMaker::Model",
         containers=[{"image": image, "environment": env}],
     )
 
@@ -61,6 +62,7 @@ def test_artifact_store_writable_by_serving_role():
         "bucket",
         "arn:aws:s3:::artifacts",
         service="s3",
+        type="AWS::S3::Bucket",
         write_principals=[],
         versioning="Suspended",
     )
@@ -68,12 +70,14 @@ def test_artifact_store_writable_by_serving_role():
         "bucket",
         "arn:aws:s3:::shared",
         service="s3",
+        type="AWS::S3::Bucket",
         write_principals=["arn:aws:iam::123456789012:role/serve-b"],
     )
     writer = asset(
         "identity",
         "arn:aws:iam::123456789012:role/serve-a",
         service="iam",
+        type="AWS::IAM::Role",
         s3_write_resources=["arn:aws:s3:::artifacts/*"],
         policies_complete=True,
     )
@@ -81,6 +85,7 @@ def test_artifact_store_writable_by_serving_role():
         "identity",
         "arn:aws:iam::123456789012:role/serve-b",
         service="iam",
+        type="AWS::IAM::Role",
         s3_write_resources=[],
         policies_complete=True,
     )
@@ -88,6 +93,7 @@ def test_artifact_store_writable_by_serving_role():
         "identity",
         "arn:aws:iam::123456789012:role/serve-c",
         service="iam",
+        type="AWS::IAM::Role",
         s3_write_resources=["arn:aws:s3:::other/*"],
         policies_complete=True,
     )
@@ -112,9 +118,15 @@ def test_secrets_rule_reports_location_not_value():
     leaky = asset(
         "training-job",
         "arn:aws:sagemaker:us-east-1:1:training-job/t",
+        type="AWS::SageMaker::TrainingJob",
         secrets=[{"location": "Environment", "name": "HF_TOKEN", "kind": "huggingface-token"}],
     )
-    clean = asset("training-job", "arn:aws:sagemaker:us-east-1:1:training-job/u", secrets=[])
+    clean = asset(
+        "training-job",
+        "arn:aws:sagemaker:us-east-1:1:training-job/u",
+        type="AWS::SageMaker::TrainingJob",
+        secrets=[],
+    )
     findings = run(sc.secrets_in_environment, inventory([leaky, clean]))
     assert [f.asset_id for f in findings] == [leaky.id]
     assert findings[0].evidence["name"] == "HF_TOKEN"

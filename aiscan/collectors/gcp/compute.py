@@ -15,11 +15,20 @@ VM (``compute.googleapis.com/Instance``)
     ``machine_type``, ``status``, ``external_ip`` bool, ``public_ip`` (the NAT address, or
     ``"ephemeral"`` when one is attached but not reported, null when none), ``accelerators``,
     ``internet_open_ports``, ``network_tags``, ``service_account``, ``default_service_account``,
-    ``secure_boot``, ``secrets`` (hits in instance metadata such as startup scripts).
+    ``scopes`` and ``cloud_platform_scope`` (the OAuth scopes of the attached account),
+    ``secure_boot``, ``vtpm``, ``integrity_monitoring`` (``shieldedInstanceConfig``),
+    ``serial_port`` (metadata ``serial-port-enable`` true), ``os_login`` (metadata
+    ``enable-oslogin``; null when the instance does not set it and the project's common metadata,
+    which is not read, decides), ``secrets`` (hits in instance metadata such as startup scripts).
 node pool (``container.googleapis.com/NodePool``)
     ``machine_type``, ``accelerators``, ``service_account`` (``default`` resolved to the default
-    compute service account), ``default_service_account``, ``private_nodes``,
-    ``workload_identity`` (``GKE_METADATA``), ``secure_boot``, ``cluster``, ``node_count``.
+    compute service account), ``default_service_account``, ``scopes``, ``cloud_platform_scope``
+    (``config.oauthScopes``), ``private_nodes``, ``workload_identity`` (``GKE_METADATA``),
+    ``secure_boot``, ``integrity_monitoring``, ``shielded_nodes`` (the cluster's
+    ``shieldedNodes.enabled``), ``legacy_metadata_endpoints`` (node metadata
+    ``disable-legacy-endpoints`` is not ``"true"``), ``cluster``, ``node_count``.
+
+GKE answers in proto3 JSON, which omits false booleans: an absent ``enableSecureBoot`` is false.
 """
 
 from __future__ import annotations
@@ -54,6 +63,23 @@ ACCELERATOR_FAMILIES = {
 }
 _GPU_COUNT = re.compile(r"-(\d+)g$")
 _INTERNET = ("0.0.0.0/0", "::/0")
+CLOUD_PLATFORM = "https://www.googleapis.com/auth/cloud-platform"
+_TRUE = ("true", "1", "yes", "y")
+_FALSE = ("false", "0", "no", "n")
+
+
+def metadata_flag(items: dict[str, str], key: str) -> bool | None:
+    """A boolean metadata key as Compute Engine reads it (TRUE/1/yes), None when it is unset."""
+    value = items.get(key)
+    if value is None:
+        return None
+    value = value.strip().lower()
+    return True if value in _TRUE else False if value in _FALSE else None
+
+
+def scope_facts(scopes: list[Any]) -> dict[str, Any]:
+    names = [str(s) for s in scopes]
+    return {"scopes": names, "cloud_platform_scope": CLOUD_PLATFORM in names}
 
 
 def list_instances(http: GcpHttp, project: str) -> list[dict[str, Any]]:
@@ -155,6 +181,8 @@ def to_instance(
         public_ip = "ephemeral"
     accounts = payload.get("serviceAccounts") or []
     sa = str(accounts[0].get("email") or "") if accounts else ""
+    scopes = (accounts[0].get("scopes") or []) if accounts else []
+    shielded = payload.get("shieldedInstanceConfig") or {}
     metadata = dict(payload.get("metadata") or {})
     items = {str(i.get("key")): str(i.get("value", "")) for i in metadata.get("items") or []}
     clean, secrets = redact_env(items, f"{asset_id}:metadata")
@@ -169,7 +197,12 @@ def to_instance(
         "network_tags": list((payload.get("tags") or {}).get("items") or []),
         "service_account": sa,
         "default_service_account": is_default_compute_sa(sa),
-        "secure_boot": bool((payload.get("shieldedInstanceConfig") or {}).get("enableSecureBoot")),
+        **scope_facts(scopes),
+        "secure_boot": bool(shielded.get("enableSecureBoot")),
+        "vtpm": bool(shielded.get("enableVtpm")),
+        "integrity_monitoring": bool(shielded.get("enableIntegrityMonitoring")),
+        "serial_port": metadata_flag(items, "serial-port-enable") is True,
+        "os_login": metadata_flag(items, "enable-oslogin"),
         "secrets": secrets,
     }
     if not nats:
@@ -199,6 +232,7 @@ def to_node_pools(cluster: dict[str, Any], project: Project) -> list[Collected]:
     out: list[Collected] = []
     location = str(cluster.get("location") or cluster.get("zone") or "")
     private_cluster = bool((cluster.get("privateClusterConfig") or {}).get("enablePrivateNodes"))
+    shielded_nodes = bool((cluster.get("shieldedNodes") or {}).get("enabled"))
     for pool in cluster.get("nodePools") or []:
         config = pool.get("config") or {}
         machine = str(config.get("machineType") or "")
@@ -213,17 +247,24 @@ def to_node_pools(cluster: dict[str, Any], project: Project) -> list[Collected]:
         if sa == "default":
             sa = f"{project.number}-compute@developer.gserviceaccount.com"
         private = bool((pool.get("networkConfig") or {}).get("enablePrivateNodes", private_cluster))
+        shielded = config.get("shieldedInstanceConfig") or {}
+        node_metadata = config.get("metadata") or {}
         attributes: dict[str, Any] = {
             "machine_type": machine,
             "accelerators": accs,
             "service_account": sa,
             "default_service_account": is_default_compute_sa(sa),
+            **scope_facts(config.get("oauthScopes") or []),
             "private_nodes": private,
             "workload_identity": (config.get("workloadMetadataConfig") or {}).get("mode")
             == "GKE_METADATA",
-            "secure_boot": bool(
-                (config.get("shieldedInstanceConfig") or {}).get("enableSecureBoot")
-            ),
+            "secure_boot": bool(shielded.get("enableSecureBoot")),
+            "integrity_monitoring": bool(shielded.get("enableIntegrityMonitoring")),
+            "shielded_nodes": shielded_nodes,
+            "legacy_metadata_endpoints": str(
+                node_metadata.get("disable-legacy-endpoints", "")
+            ).lower()
+            != "true",
             "cluster": cluster.get("name"),
             "node_count": pool.get("initialNodeCount"),
         }

@@ -72,6 +72,11 @@ EXPECTED = {
     ),
     (
         AssetKind.GPU_COMPUTE,
+        "//compute.googleapis.com/projects/acme-ml-prod/zones/us-central1-a/instances/"
+        "llm-inference-gpu-hardened",
+    ),
+    (
+        AssetKind.GPU_COMPUTE,
         "//compute.googleapis.com/projects/acme-ml-prod/zones/us-central1-b/instances/"
         "batch-gpu-private",
     ),
@@ -84,6 +89,11 @@ EXPECTED = {
         AssetKind.GPU_COMPUTE,
         "//container.googleapis.com/projects/acme-ml-prod/locations/us-central1/clusters/"
         "ml-cluster/nodePools/tpu-pool",
+    ),
+    (
+        AssetKind.GPU_COMPUTE,
+        "//container.googleapis.com/projects/acme-ml-prod/locations/us-central1/clusters/"
+        "gpu-sandbox/nodePools/gpu-weak",
     ),
     (AssetKind.BUCKET, f"{BUCKET}acme-ml-artifacts"),
     (AssetKind.BUCKET, f"{BUCKET}acme-ml-models-secure"),

@@ -105,6 +105,7 @@ def test_lists_follow_next_page_token(fake):
         "zones/us-central1-a",
         "zones/us-central1-b",
         "zones/us-central1-a",
+        "zones/us-central1-a",
     ]
 
 

@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from aiscan.collectors.gcp import artifactregistry, compute, posture, storage, vertex, workbench
 from aiscan.collectors.gcp.context import Project
 from aiscan.collectors.gcp.names import bucket_id, repository_of, service_account_id
@@ -170,6 +172,50 @@ def test_node_pools_with_accelerators_only():
     assert names["ml-cluster/tpu-pool"]["default_service_account"] is True
     assert names["ml-cluster/gpu-pool"]["workload_identity"] is True
     assert names["ml-cluster/gpu-pool"]["internet_open_ports"] == []
+
+
+def test_gpu_vm_hardening_facts_weak_and_hardened():
+    pages = load("compute_aggregated_instances")["items"]
+    vms = {i["name"]: i for scope in pages.values() for i in scope["instances"]}
+    weak = compute.to_instance(vms["llm-inference-gpu"], PROD, [])
+    hard = compute.to_instance(vms["llm-inference-gpu-hardened"], PROD, [])
+    assert weak is not None and hard is not None
+    keys = ("serial_port", "os_login", "secure_boot", "vtpm", "integrity_monitoring")
+    assert [weak.asset.attributes[k] for k in keys] == [True, False, False, False, False]
+    assert [hard.asset.attributes[k] for k in keys] == [False, True, True, True, True]
+    assert weak.asset.attributes["cloud_platform_scope"] is True
+    assert weak.asset.attributes["default_service_account"] is True
+    assert hard.asset.attributes["default_service_account"] is False
+    assert hard.asset.attributes["public_ip"] is None
+    # Unset metadata is not a decision: the project's common metadata would decide.
+    unset = compute.to_instance(vms["batch-gpu-private"], PROD, [])
+    assert unset is not None and unset.asset.attributes["os_login"] is None
+
+
+@pytest.mark.parametrize(
+    ("value", "flag"),
+    [("TRUE", True), ("1", True), ("yes", True), ("False", False), ("0", False), ("maybe", None)],
+)
+def test_metadata_flags_read_as_compute_engine_reads_them(value, flag):
+    assert compute.metadata_flag({"enable-oslogin": value}, "enable-oslogin") is flag
+    assert compute.metadata_flag({}, "enable-oslogin") is None
+
+
+def test_node_pool_hardening_facts_weak_and_hardened():
+    pools = {
+        c.asset.name: c.asset.attributes
+        for cluster in load("container_clusters")["clusters"]
+        for c in compute.to_node_pools(cluster, PROD)
+    }
+    weak, hard = pools["gpu-sandbox/gpu-weak"], pools["ml-cluster/gpu-pool"]
+    keys = ("secure_boot", "integrity_monitoring", "shielded_nodes", "workload_identity")
+    assert [weak[k] for k in keys] == [False, False, False, False]
+    assert [hard[k] for k in keys] == [True, True, True, True]
+    assert (weak["legacy_metadata_endpoints"], hard["legacy_metadata_endpoints"]) == (True, False)
+    assert (weak["private_nodes"], hard["private_nodes"]) == (False, True)
+    assert weak["default_service_account"] and weak["cloud_platform_scope"]
+    # proto3 JSON omits false booleans: a pool without shieldedInstanceConfig is not shielded
+    assert pools["ml-cluster/tpu-pool"]["secure_boot"] is False
 
 
 def test_bucket_public_and_writers():

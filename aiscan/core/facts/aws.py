@@ -1,0 +1,463 @@
+"""Facts of AWS resource types (SageMaker, Bedrock, AgentCore, EC2/EKS, IAM, S3, ECR).
+
+What each fact means in the cloud's terms is documented beside the transform that produces it
+(the module docstrings of aiscan/collectors/aws/*); the types here are what rules may rely on.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import Field
+
+from aiscan.core.facts.base import UNREAD, Facts, Nested, Unread, facts_for
+from aiscan.core.facts.common import (
+    AcceleratorFacts,
+    ArtifactScanFacts,
+    BucketFacts,
+    EndpointFacts,
+    HostExposureFacts,
+    IdentityFacts,
+    KmsFacts,
+    MetadataFacts,
+    NetworkIsolationFacts,
+    RunsAsFacts,
+    SecretFacts,
+    VpcFacts,
+    WorkloadFacts,
+)
+
+
+class StatusFacts(Facts):
+    status: str | None | Unread = UNREAD
+
+
+# -- SageMaker ------------------------------------------------------------------------------------
+
+
+class LifecycleScript(Nested):
+    hook: str
+    index: int
+    sha256: str
+
+
+class LifecycleConfig(Nested):
+    name: str
+    scripts: tuple[LifecycleScript, ...] = ()
+
+
+@facts_for("AWS::SageMaker::NotebookInstance")
+class SageMakerNotebookFacts(
+    RunsAsFacts, KmsFacts, VpcFacts, MetadataFacts, SecretFacts, StatusFacts
+):
+    direct_internet_access: bool | Unread = UNREAD
+    root_access: bool | Unread = UNREAD
+    subnet_id: str | None | Unread = UNREAD
+    security_groups: tuple[str, ...] | Unread = UNREAD
+    platform_identifier: str | None | Unread = UNREAD
+    instance_type: str | None | Unread = UNREAD
+    lifecycle_config: LifecycleConfig | None | Unread = Field(
+        default=UNREAD, description="hashes of the lifecycle scripts, never their text"
+    )
+
+
+@facts_for("AWS::SageMaker::Model")
+class SageMakerModelFacts(
+    WorkloadFacts, RunsAsFacts, NetworkIsolationFacts, VpcFacts, ArtifactScanFacts
+):
+    pass
+
+
+@facts_for("AWS::SageMaker::ModelPackage")
+class SageMakerModelPackageFacts(WorkloadFacts, StatusFacts, ArtifactScanFacts):
+    approval_status: str | None | Unread = UNREAD
+    group: str | None | Unread = UNREAD
+    version: int | None | Unread = UNREAD
+
+
+@facts_for("AWS::SageMaker::ModelPackageGroup")
+class SageMakerModelPackageGroupFacts(StatusFacts):
+    pass
+
+
+class EndpointVariant(Nested):
+    name: str | None = None
+    model_name: str | None = None
+    model_names: tuple[str, ...] = ()
+    instance_type: str | None = None
+    instance_count: int | None = None
+    serverless: bool = False
+    shadow: bool = False
+
+
+class DataCapture(Nested):
+    enabled: bool = False
+    kms_key: str | None = None
+    destination: str | None = None
+
+
+class AsyncOutput(Nested):
+    kms_key: str | None = None
+    destination: str | None = None
+
+
+class MonitoringSchedule(Nested):
+    name: str | None = None
+    type: str | None = None
+    status: str | None = None
+    network_isolation: bool | None = None
+    inter_container_encryption: bool | None = None
+
+
+@facts_for("AWS::SageMaker::Endpoint")
+class SageMakerEndpointFacts(EndpointFacts, KmsFacts, StatusFacts):
+    endpoint_config: str | None | Unread = UNREAD
+    variants: tuple[EndpointVariant, ...] | Unread = UNREAD
+    data_capture: DataCapture | None | Unread = UNREAD
+    async_output: AsyncOutput | None | Unread = UNREAD
+    monitoring_schedules: int | Unread = UNREAD
+    monitoring: tuple[MonitoringSchedule, ...] | Unread = UNREAD
+
+
+class _SageMakerJobFacts(WorkloadFacts, RunsAsFacts, StatusFacts):
+    job_type: str | Unread = Field(default=UNREAD, description="training, processing or transform")
+    input_uris: tuple[str, ...] | Unread = UNREAD
+    output_uri: str | None | Unread = UNREAD
+    instance_type: str | None | Unread = UNREAD
+    instance_count: int | None | Unread = UNREAD
+    volume_kms_key: str | None | Unread = UNREAD
+    output_kms_key: str | None | Unread = UNREAD
+
+
+class SageMakerJobFacts(_SageMakerJobFacts, NetworkIsolationFacts, VpcFacts):
+    """Training and processing jobs: the jobs with a network and inter-container setting."""
+
+    inter_container_encryption: bool | Unread = UNREAD
+
+
+@facts_for("AWS::SageMaker::TrainingJob")
+class SageMakerTrainingJobFacts(SageMakerJobFacts):
+    model_artifacts: str | None | Unread = Field(
+        default=UNREAD, description="where the model artifact was written"
+    )
+
+
+@facts_for("AWS::SageMaker::ProcessingJob")
+class SageMakerProcessingJobFacts(SageMakerJobFacts):
+    output_uris: tuple[str, ...] | Unread = Field(
+        default=UNREAD, description="every output location"
+    )
+
+
+@facts_for("AWS::SageMaker::TransformJob")
+class SageMakerTransformJobFacts(_SageMakerJobFacts):
+    model_name: str | None | Unread = UNREAD
+    environment: dict[str, str] | Unread = UNREAD
+
+
+class PipelineStep(Nested):
+    name: str | None = None
+    type: str | None = None
+    images: tuple[str, ...] = ()
+    role_arn: str | None = None
+
+
+@facts_for("AWS::SageMaker::Pipeline")
+class SageMakerPipelineFacts(WorkloadFacts, RunsAsFacts, StatusFacts):
+    steps: tuple[PipelineStep, ...] | Unread = Field(
+        default=UNREAD, description="absent if the definition did not parse"
+    )
+
+
+@facts_for("AWS::SageMaker::Domain")
+class SageMakerDomainFacts(RunsAsFacts, KmsFacts, VpcFacts, StatusFacts):
+    app_network_access_type: str | None | Unread = UNREAD
+    vpc_id: str | None | Unread = UNREAD
+    auth_mode: str | None | Unread = UNREAD
+    space_role_arn: str | None | Unread = UNREAD
+
+
+class OfflineStore(Nested):
+    enabled: bool = False
+    kms_key: str | None = None
+    s3_uri: str | None = None
+
+
+class OnlineStore(Nested):
+    enabled: bool = False
+    kms_key: str | None = None
+    storage_type: str | None = None
+
+
+@facts_for("AWS::SageMaker::FeatureGroup")
+class SageMakerFeatureGroupFacts(RunsAsFacts, StatusFacts):
+    offline_store: OfflineStore | Unread = UNREAD
+    online_store: OnlineStore | Unread = UNREAD
+
+
+# -- Bedrock --------------------------------------------------------------------------------------
+
+
+class FilterStrength(Nested):
+    input: str | None = None
+    output: str | None = None
+
+
+@facts_for("AWS::Bedrock::Guardrail")
+class BedrockGuardrailFacts(KmsFacts, StatusFacts):
+    content_filters: dict[str, FilterStrength] | Unread = Field(
+        default=UNREAD, description="effective strength per filter type ({} = no content policy)"
+    )
+    prompt_attack_strength: str | None | Unread = UNREAD
+    pii_actions: tuple[str, ...] | Unread = UNREAD
+    regex_actions: tuple[str, ...] | Unread = UNREAD
+    regexes: int | Unread = UNREAD
+    contextual_grounding: bool | Unread = UNREAD
+    tier: str | None | Unread = UNREAD
+
+
+@facts_for("AWS::Bedrock::CustomModel")
+class BedrockCustomModelFacts(KmsFacts, SecretFacts, StatusFacts, ArtifactScanFacts):
+    customization_type: str | None | Unread = UNREAD
+    base_model: str | None | Unread = UNREAD
+
+
+@facts_for("AWS::Bedrock::ImportedModel")
+class BedrockImportedModelFacts(KmsFacts, ArtifactScanFacts):
+    architecture: str | None | Unread = UNREAD
+    artifact_uri: str | None | Unread = Field(
+        default=UNREAD, description="where the imported weights were read from"
+    )
+
+
+@facts_for("AWS::Bedrock::ProvisionedModelThroughput")
+class BedrockProvisionedThroughputFacts(StatusFacts):
+    authenticated: bool | Unread = UNREAD
+    model_units: int | None | Unread = UNREAD
+    commitment: str | None | Unread = UNREAD
+    model: str | None | Unread = UNREAD
+
+
+@facts_for("AWS::Bedrock::ModelCustomizationJob")
+class BedrockCustomizationJobFacts(RunsAsFacts, KmsFacts, VpcFacts, SecretFacts, StatusFacts):
+    customization_type: str | None | Unread = UNREAD
+    base_model: str | None | Unread = UNREAD
+
+
+class InvocationLogging(Nested):
+    enabled: bool = False
+    text: bool | None = None
+    image: bool | None = None
+    embedding: bool | None = None
+    s3_bucket: str | None = None
+    cloudwatch_log_group: str | None = None
+    cloudwatch_kms_key: str | None | Unread = Field(
+        default=UNREAD, description="set once the log group itself was read"
+    )
+
+
+class EnforcedGuardrail(Nested):
+    guardrail_arn: str | None = None
+    guardrail_version: str | None = None
+    owner: str | None = None
+
+
+@facts_for("AWS::Bedrock::Service")
+class BedrockServiceFacts(Facts):
+    endpoint_url: str | None | Unread = UNREAD
+    invocation_logging: InvocationLogging | Unread = UNREAD
+    guardrails_ready: int | Unread = UNREAD
+    enforced_guardrails: tuple[EnforcedGuardrail, ...] | Unread = UNREAD
+
+
+class ActionGroup(Nested):
+    name: str | None = None
+    state: str | None = None
+    lambda_: str | None = Field(default=None, alias="lambda")
+    signature: str | None = None
+
+
+@facts_for("AWS::Bedrock::Agent")
+class BedrockAgentFacts(RunsAsFacts, KmsFacts, SecretFacts, StatusFacts):
+    foundation_model: str | None | Unread = UNREAD
+    guardrail: str | None | Unread = Field(default=UNREAD, description="None: no guardrail")
+    guardrail_version: str | None | Unread = UNREAD
+    idle_session_ttl: int | None | Unread = UNREAD
+    action_groups: tuple[ActionGroup, ...] | Unread = UNREAD
+    knowledge_bases: tuple[str, ...] | Unread = UNREAD
+    collaboration: str | None | Unread = UNREAD
+    orchestration: str | None | Unread = UNREAD
+
+
+class KnowledgeBaseSource(Nested):
+    name: str | None = None
+    type: str | None = None
+    bucket: str | None = None
+    kms_key: str | None = None
+
+
+@facts_for("AWS::Bedrock::KnowledgeBase")
+class BedrockKnowledgeBaseFacts(RunsAsFacts, StatusFacts):
+    type: str | None | Unread = UNREAD
+    storage_type: str | None | Unread = UNREAD
+    embedding_model: str | None | Unread = UNREAD
+    data_sources: tuple[KnowledgeBaseSource, ...] | Unread = UNREAD
+
+
+@facts_for("AWS::Bedrock::Flow")
+class BedrockFlowFacts(RunsAsFacts, KmsFacts, SecretFacts, StatusFacts):
+    node_types: tuple[str, ...] | Unread = UNREAD
+    guardrails: tuple[str, ...] | Unread = UNREAD
+    unguarded_nodes: tuple[str, ...] | Unread = UNREAD
+
+
+# -- Bedrock AgentCore ----------------------------------------------------------------------------
+
+
+class _AgentCoreFacts(RunsAsFacts, StatusFacts):
+    network_mode: str | None | Unread = UNREAD
+
+
+@facts_for("AWS::BedrockAgentCore::Runtime")
+class AgentCoreRuntimeFacts(_AgentCoreFacts, WorkloadFacts):
+    authorizer_type: str | None | Unread = UNREAD
+    protocol: str | None | Unread = UNREAD
+
+
+@facts_for("AWS::BedrockAgentCore::CodeInterpreterCustom")
+class AgentCoreCodeInterpreterFacts(_AgentCoreFacts):
+    pass
+
+
+class BrowserRecording(Nested):
+    enabled: bool = False
+    bucket: str | None = None
+
+
+@facts_for("AWS::BedrockAgentCore::BrowserCustom")
+class AgentCoreBrowserFacts(_AgentCoreFacts):
+    recording: BrowserRecording | None | Unread = UNREAD
+
+
+@facts_for("AWS::BedrockAgentCore::Gateway")
+class AgentCoreGatewayFacts(RunsAsFacts, KmsFacts, StatusFacts):
+    endpoint_url: str | None | Unread = UNREAD
+    authorizer_type: str | None | Unread = UNREAD
+    exception_level: str | None | Unread = UNREAD
+    policy_engine_mode: str | None | Unread = UNREAD
+
+
+@facts_for("AWS::BedrockAgentCore::Memory")
+class AgentCoreMemoryFacts(RunsAsFacts, KmsFacts, StatusFacts):
+    event_expiry_days: int | None | Unread = UNREAD
+    strategies: tuple[str | None, ...] | Unread = UNREAD
+
+
+# -- compute, identity, storage, registries -------------------------------------------------------
+
+
+@facts_for("AWS::EC2::Instance")
+class Ec2InstanceFacts(AcceleratorFacts, HostExposureFacts, MetadataFacts):
+    accelerator_source: str | None | Unread = UNREAD
+    instance_type: str | None | Unread = UNREAD
+    instance_profile: str | None | Unread = UNREAD
+    imds_enabled: bool | Unread = UNREAD
+    imds_hop_limit: int | None | Unread = UNREAD
+    security_groups: tuple[str, ...] | Unread = UNREAD
+    subnet_id: str | None | Unread = UNREAD
+    vpc_id: str | None | Unread = UNREAD
+    state: str | None | Unread = UNREAD
+
+
+class RemoteAccess(Nested):
+    ec2_ssh_key: str | None = None
+    source_security_groups: tuple[str, ...] = ()
+
+
+class Scaling(Nested):
+    min: int | None = None
+    max: int | None = None
+    desired: int | None = None
+
+
+@facts_for("AWS::EKS::Nodegroup")
+class EksNodegroupFacts(AcceleratorFacts, RunsAsFacts):
+    accelerator_source: str | None | Unread = UNREAD
+    ami_type: str | None | Unread = UNREAD
+    cluster: str | None | Unread = UNREAD
+    instance_types: tuple[str, ...] | Unread = UNREAD
+    node_role: str | None | Unread = UNREAD
+    remote_access: RemoteAccess | None | Unread = UNREAD
+    scaling: Scaling | None | Unread = UNREAD
+    ssh_open_to_world: bool | Unread = UNREAD
+
+
+@facts_for("AWS::IAM::Role")
+class IamRoleFacts(IdentityFacts):
+    wildcard_resources: bool | Unread = UNREAD
+    s3_write_resources: tuple[str, ...] | Unread = Field(
+        default=UNREAD, description="resource patterns on which it may put/delete objects"
+    )
+    managed_policies: tuple[str, ...] | Unread = UNREAD
+    inline_policies: tuple[str, ...] | Unread = UNREAD
+    policies: tuple[str, ...] | Unread = UNREAD
+    permissions_boundary: str | None | Unread = UNREAD
+    trust_principals: tuple[str, ...] | Unread = UNREAD
+    trusted_services: tuple[str, ...] | Unread = UNREAD
+    trust_external_accounts: tuple[str, ...] | Unread = UNREAD
+    last_used_at: str | None | Unread = UNREAD
+
+
+class PublicAccessBlock(Nested):
+    block_public_acls: bool = False
+    ignore_public_acls: bool = False
+    block_public_policy: bool = False
+    restrict_public_buckets: bool = False
+
+
+class AclGrant(Nested):
+    grantee: str
+    permission: str
+
+
+@facts_for("AWS::S3::Bucket")
+class S3BucketFacts(BucketFacts):
+    owned: bool | Unread = Field(default=UNREAD, description="in an account the scan reads")
+    block_public_access: PublicAccessBlock | None | Unread = Field(
+        default=UNREAD, description="effective bucket-level block (account and bucket)"
+    )
+    account_block_public_access: PublicAccessBlock | None | Unread = UNREAD
+    bucket_block_public_access: PublicAccessBlock | None | Unread = UNREAD
+    policy_public: bool | Unread = UNREAD
+    acl_public_grants: tuple[AclGrant, ...] | Unread = Field(
+        default=UNREAD, description="grants to AllUsers / AuthenticatedUsers"
+    )
+    write_principals_conditional: tuple[str, ...] | Unread = UNREAD
+    logging_enabled: bool | Unread = UNREAD
+    mfa_delete: bool | Unread = UNREAD
+    bucket_key_enabled: bool | Unread = UNREAD
+
+
+class EcrEncryption(Nested):
+    type: str | None = None
+    kms_key: str | None = None
+
+
+class EcrImage(Nested):
+    tag: str | None = None
+    digest: str | None = None
+    pushed_at: str | None = None
+    scan_status: str | None = None
+    finding_counts: dict[str, int] = Field(default_factory=dict)
+
+
+@facts_for("AWS::ECR::Repository")
+class EcrRepositoryFacts(KmsFacts):
+    encryption: EcrEncryption | None | Unread = UNREAD
+    image_tag_mutability: str | None | Unread = UNREAD
+    scan_on_push: bool | Unread = UNREAD
+    images: tuple[EcrImage, ...] | Unread = UNREAD
+    missing_images: tuple[str, ...] | Unread = UNREAD
+
+
+__all__: list[Any] = []  # the models register themselves; import them by name

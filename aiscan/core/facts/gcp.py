@@ -1,0 +1,384 @@
+"""Facts of Google Cloud resource types (Vertex AI, Workbench, Compute Engine GPU VMs, GKE node
+pools, service accounts, Cloud Storage, Artifact Registry, the project-level Vertex AI service).
+
+What each fact means in Google Cloud's terms is documented beside the transform that produces it
+(the module docstrings of aiscan/collectors/gcp/*); the types here are what rules may rely on.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import ConfigDict, Field
+
+from aiscan.core.facts.base import UNREAD, Facts, Nested, Unread, facts_for
+from aiscan.core.facts.common import (
+    AcceleratorFacts,
+    ArtifactScanFacts,
+    BucketFacts,
+    ContainerFacts,
+    EndpointFacts,
+    HostExposureFacts,
+    IdentityFacts,
+    KmsFacts,
+    OpenPortsFacts,
+    SecretFacts,
+    VpcFacts,
+)
+
+# -- shared by several GCP types ------------------------------------------------------------------
+
+
+class StateFacts(Facts):
+    state: str | None | Unread = UNREAD
+
+
+class NetworkFacts(Facts):
+    network: str | None | Unread = Field(
+        default=UNREAD, description="the VPC network it is attached to (None: none)"
+    )
+
+
+class PrivateNetworkFacts(Facts):
+    private_service_connect: bool | Unread = UNREAD
+    public_network: bool | Unread = Field(
+        default=UNREAD, description="reachable from the internet (no VPC network, no PSC)"
+    )
+
+
+class RunsAsServiceAccountFacts(Facts):
+    service_account: str | Unread = Field(
+        default=UNREAD, description='the email it runs as ("" = the Vertex AI service agent)'
+    )
+
+
+class DefaultServiceAccountFacts(RunsAsServiceAccountFacts):
+    default_service_account: bool | Unread = Field(
+        default=UNREAD, description="runs as the Compute Engine default service account"
+    )
+
+
+class ShieldedFacts(Facts):
+    secure_boot: bool | Unread = UNREAD
+
+
+class IntegrityFacts(ShieldedFacts):
+    integrity_monitoring: bool | Unread = Field(
+        default=UNREAD, description="Shielded VM integrity monitoring (boot measurements)"
+    )
+
+
+class ScopesFacts(Facts):
+    scopes: tuple[str, ...] | Unread = Field(
+        default=UNREAD, description="OAuth access scopes granted to the service account"
+    )
+    cloud_platform_scope: bool | Unread = Field(
+        default=UNREAD, description="the cloud-platform scope (every Cloud API, IAM decides)"
+    )
+
+
+class _WorkloadFacts(ContainerFacts, SecretFacts, KmsFacts, StateFacts):
+    """Vertex AI resources that run customer code (the shared supply-chain facts)."""
+
+
+# -- Vertex AI ------------------------------------------------------------------------------------
+
+
+@facts_for("aiplatform.googleapis.com/Model")
+class VertexModelFacts(ContainerFacts, SecretFacts, KmsFacts, ArtifactScanFacts):
+    version_id: str | None | Unread = UNREAD
+    version_aliases: tuple[str, ...] | Unread = UNREAD
+    default_version: bool | Unread = UNREAD
+    source_type: str | None | Unread = UNREAD
+    deployed: int | Unread = Field(default=UNREAD, description="deployments listed on the model")
+
+
+class DeployedModel(Nested):
+    id: str | None = None
+    model: str | None = None
+    model_version_id: str | None = None
+    service_account: str = Field(default="", description='"" = the Vertex AI service agent')
+    machine_type: str | None = None
+    accelerator_type: str | None = None
+    accelerator_count: int = 0
+    min_replicas: int | None = None
+    max_replicas: int | None = None
+
+
+@facts_for("aiplatform.googleapis.com/Endpoint")
+class VertexEndpointFacts(EndpointFacts, PrivateNetworkFacts, NetworkFacts, KmsFacts):
+    dedicated_endpoint: bool | Unread = UNREAD
+    request_response_logging: bool | Unread = UNREAD
+    deployed_models: tuple[DeployedModel, ...] | Unread = UNREAD
+
+
+class Machine(Nested):
+    machine_type: str | None = None
+    accelerator_type: str | None = None
+    accelerator_count: int = 0
+    replicas: int = 0
+
+
+class _VertexJobFacts(_WorkloadFacts):
+    job_type: str | Unread = Field(
+        default=UNREAD, description="custom / training-pipeline / tuning"
+    )
+
+
+@facts_for("aiplatform.googleapis.com/CustomJob")
+class VertexCustomJobFacts(_VertexJobFacts, RunsAsServiceAccountFacts, NetworkFacts, VpcFacts):
+    web_access: bool | Unread = UNREAD
+    dashboard_access: bool | Unread = UNREAD
+    machines: tuple[Machine, ...] | Unread = UNREAD
+    output_uri: str | None | Unread = UNREAD
+
+
+@facts_for("aiplatform.googleapis.com/TrainingPipeline")
+class VertexTrainingPipelineFacts(
+    _VertexJobFacts, RunsAsServiceAccountFacts, NetworkFacts, VpcFacts
+):
+    """`service_account`, `network`, `vpc` and `web_access` only for custom training."""
+
+    task: str | None | Unread = UNREAD
+    web_access: bool | Unread = UNREAD
+    machines: tuple[Machine, ...] | Unread = UNREAD
+    output_uri: str | None | Unread = UNREAD
+
+
+@facts_for("aiplatform.googleapis.com/TuningJob")
+class VertexTuningJobFacts(_VertexJobFacts, RunsAsServiceAccountFacts):
+    base_model: str | None | Unread = UNREAD
+    tuned_model: str | None | Unread = UNREAD
+    tuned_endpoint: str | None | Unread = UNREAD
+
+
+@facts_for("aiplatform.googleapis.com/PipelineJob")
+class VertexPipelineJobFacts(_WorkloadFacts, RunsAsServiceAccountFacts, NetworkFacts, VpcFacts):
+    template_uri: str | None | Unread = UNREAD
+    output_uri: str | None | Unread = UNREAD
+
+
+@facts_for("aiplatform.googleapis.com/Dataset")
+class VertexDatasetFacts(KmsFacts):
+    model_config = ConfigDict(populate_by_name=True)
+
+    # "schema" would shadow a BaseModel attribute; the serialised name stays "schema".
+    schema_: str | None | Unread = Field(default=UNREAD, alias="schema")
+    data_item_count: int | Unread = UNREAD
+    sources: tuple[str, ...] | Unread = Field(default=UNREAD, description="gs:// and bq:// URIs")
+
+
+@facts_for("aiplatform.googleapis.com/FeatureOnlineStore")
+class VertexFeatureOnlineStoreFacts(PrivateNetworkFacts, KmsFacts, StateFacts):
+    serving: str | Unread = Field(default=UNREAD, description="bigtable / optimized")
+    endpoint_url: str | None | Unread = UNREAD
+
+
+@facts_for("aiplatform.googleapis.com/Featurestore")
+class VertexFeaturestoreFacts(KmsFacts, StateFacts):
+    online_nodes: int | Unread = UNREAD
+
+
+@facts_for("aiplatform.googleapis.com/Index")
+class VertexIndexFacts(KmsFacts):
+    vectors: int | Unread = UNREAD
+    dimensions: int | None | Unread = UNREAD
+    update_method: str | None | Unread = UNREAD
+    contents_uri: str | None | Unread = UNREAD
+
+
+class DeployedIndex(Nested):
+    id: str | None = None
+    index: str | None = None
+
+
+@facts_for("aiplatform.googleapis.com/IndexEndpoint")
+class VertexIndexEndpointFacts(EndpointFacts, PrivateNetworkFacts, NetworkFacts, KmsFacts):
+    deployed_indexes: tuple[DeployedIndex, ...] | Unread = UNREAD
+
+
+class RuntimeAccelerator(Nested):
+    type: str | None = None
+    count: int | None = None
+
+
+class _NotebookRuntimeFacts(RunsAsServiceAccountFacts, NetworkFacts, KmsFacts, ShieldedFacts):
+    """Colab Enterprise runtimes and their templates; `service_account` is absent when end-user
+    credentials are used."""
+
+    internet_access: bool | Unread = UNREAD
+    idle_shutdown: bool | Unread = UNREAD
+    idle_timeout: str | None | Unread = UNREAD
+    end_user_credentials: bool | Unread = UNREAD
+    machine_type: str | None | Unread = UNREAD
+    accelerators: tuple[RuntimeAccelerator, ...] | Unread = Field(
+        default=UNREAD, description="from the machine spec: [{type, count}]"
+    )
+
+
+@facts_for("aiplatform.googleapis.com/NotebookRuntimeTemplate")
+class NotebookRuntimeTemplateFacts(_NotebookRuntimeFacts):
+    pass
+
+
+@facts_for("aiplatform.googleapis.com/NotebookRuntime")
+class NotebookRuntimeFacts(_NotebookRuntimeFacts, StateFacts):
+    runtime_user: str | None | Unread = UNREAD
+    template: str | None | Unread = UNREAD
+
+
+# -- Workbench, Compute Engine, GKE ---------------------------------------------------------------
+
+
+@facts_for("notebooks.googleapis.com/Instance")
+class WorkbenchInstanceFacts(
+    DefaultServiceAccountFacts, AcceleratorFacts, SecretFacts, KmsFacts, ShieldedFacts, StateFacts
+):
+    external_ip: bool | Unread = UNREAD
+    root_access: bool | Unread = UNREAD
+    file_downloads: bool | Unread = UNREAD
+    terminal: bool | Unread = UNREAD
+    upgrade_schedule: str | None | Unread = UNREAD
+    boot_disk_cmek: bool | Unread = UNREAD
+    data_disks_cmek: bool | Unread = Field(
+        default=UNREAD, description="every data disk (true when there is none)"
+    )
+    vtpm: bool | Unread = UNREAD
+    integrity_monitoring: bool | Unread = UNREAD
+    machine_type: str | None | Unread = UNREAD
+    network: str | None | Unread = UNREAD
+    proxy_access: bool | Unread = UNREAD
+
+
+@facts_for("compute.googleapis.com/Instance")
+class ComputeInstanceFacts(
+    DefaultServiceAccountFacts,
+    ScopesFacts,
+    AcceleratorFacts,
+    HostExposureFacts,
+    SecretFacts,
+    IntegrityFacts,
+):
+    machine_type: str | Unread = UNREAD
+    status: str | None | Unread = UNREAD
+    external_ip: bool | Unread = UNREAD
+    network_tags: tuple[str, ...] | Unread = UNREAD
+    vtpm: bool | Unread = UNREAD
+    serial_port: bool | Unread = Field(
+        default=UNREAD, description="interactive serial console (metadata serial-port-enable)"
+    )
+    os_login: bool | None | Unread = Field(
+        default=UNREAD,
+        description="instance metadata enable-oslogin (None: not set, the project's applies)",
+    )
+
+
+@facts_for("container.googleapis.com/NodePool")
+class NodePoolFacts(
+    DefaultServiceAccountFacts, ScopesFacts, AcceleratorFacts, OpenPortsFacts, IntegrityFacts
+):
+    machine_type: str | Unread = UNREAD
+    private_nodes: bool | Unread = UNREAD
+    workload_identity: bool | Unread = Field(default=UNREAD, description="GKE_METADATA mode")
+    shielded_nodes: bool | Unread = Field(
+        default=UNREAD, description="the cluster's Shielded GKE nodes (node identity verified)"
+    )
+    legacy_metadata_endpoints: bool | Unread = Field(
+        default=UNREAD, description="metadata disable-legacy-endpoints is not true"
+    )
+    cluster: str | None | Unread = UNREAD
+    node_count: int | None | Unread = UNREAD
+
+
+# -- identities, storage, registries --------------------------------------------------------------
+
+
+@facts_for("iam.googleapis.com/ServiceAccount")
+class ServiceAccountIdentityFacts(IdentityFacts):
+    email: str | Unread = UNREAD
+    default_service_account: bool | Unread = UNREAD
+    service_agent: bool | Unread = Field(default=UNREAD, description="a Google-managed account")
+    user_managed: bool | Unread = UNREAD
+    disabled: bool | Unread = UNREAD
+    roles: dict[str, tuple[str, ...]] | Unread = Field(
+        default=UNREAD, description="{projects/P | folders/F | organizations/O: [roles]}"
+    )
+
+
+@facts_for("storage.googleapis.com/Bucket")
+class StorageBucketFacts(BucketFacts):
+    public_access_prevention: str | Unread = Field(
+        default=UNREAD, description="enforced / inherited"
+    )
+    uniform_access: bool | Unread = UNREAD
+    public_members: tuple[str, ...] | Unread = UNREAD
+    iam_read: bool | Unread = UNREAD
+    logging_enabled: bool | Unread = UNREAD
+    location: str | None | Unread = UNREAD
+    owned: bool | Unread = Field(default=UNREAD, description="in a scanned project")
+
+
+@facts_for("artifactregistry.googleapis.com/Repository")
+class ArtifactRepositoryFacts(KmsFacts):
+    format: str | None | Unread = UNREAD
+    mode: str | Unread = UNREAD
+    remote_upstream: str | None | Unread = UNREAD
+    immutable_tags: bool | Unread = UNREAD
+    vulnerability_scanning: bool | Unread = UNREAD
+    images: tuple[str, ...] | Unread = Field(default=UNREAD, description="referenced image URIs")
+    public: bool | Unread = UNREAD
+    public_reasons: tuple[str, ...] | Unread = UNREAD
+
+
+# -- the project-level Vertex AI service ----------------------------------------------------------
+
+
+class OrgPolicy(Nested):
+    enforced: bool = False
+    allow_all: bool = False
+    deny_all: bool = False
+    allowed_values: tuple[str, ...] = ()
+    denied_values: tuple[str, ...] = ()
+
+
+class Perimeter(Nested):
+    name: str | None = None
+    title: str | None = None
+    restricted_services: tuple[str, ...] = ()
+    dry_run: bool = False
+
+
+class VpcServiceControls(Nested):
+    organization: str | None = None
+    perimeters: tuple[Perimeter, ...] = ()
+
+
+class ModelArmor(Nested):
+    api_enabled: bool
+    enforcement: bool = False
+    integrated_services: tuple[str, ...] = ()
+    inspect_only: bool = False
+    inspect_and_block: bool = False
+
+
+class ApiKey(Nested):
+    name: str | None = None
+    display_name: str | None = None
+    api_targets: tuple[str, ...] = ()
+    application_restricted: bool = False
+
+
+@facts_for("serviceusage.googleapis.com/Service")
+class VertexServiceFacts(Facts):
+    project_number: str | Unread = UNREAD
+    org_policies: dict[str, OrgPolicy] | Unread = Field(
+        default=UNREAD, description="effective policy per constraint read"
+    )
+    vpc_sc: VpcServiceControls | Unread = UNREAD
+    model_armor: ModelArmor | Unread = UNREAD
+    api_keys: tuple[ApiKey, ...] | Unread = UNREAD
+    audit_log_types: tuple[str, ...] | Unread = UNREAD
+    audit_config_complete: bool | Unread = UNREAD
+
+
+__all__: list[Any] = []  # the models register themselves; import them by name
