@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import threading
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable, Mapping
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Hashable, Iterable, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Protocol, TypeVar
 
@@ -102,6 +102,7 @@ class ScopeRecorder(ABC):
         self.problems: list[tuple[CoverageStatus, str]] = list(problems)
         self.item_workers = ITEM_WORKERS
         self._lock = threading.Lock()
+        self._once: dict[Hashable, Future[Any]] = {}
 
     @abstractmethod
     def classify(self, exc: BaseException) -> tuple[CoverageStatus, str]:
@@ -141,6 +142,23 @@ class ScopeRecorder(ABC):
             return [one(item) for item in todo]
         with ThreadPoolExecutor(max_workers=min(self.item_workers, len(todo))) as pool:
             return list(pool.map(one, todo))
+
+    def once(self, key: Hashable, fn: Callable[..., R], *args: Any) -> R:
+        """`fn(*args)` the first time `key` is asked for in this scope; every later or concurrent
+        caller gets the same result (or the same exception), so a resource shared by many items
+        (an endpoint config, a job definition, a managed policy) is read once per scan."""
+        with self._lock:
+            future = self._once.get(key)
+            owner = future is None
+            if future is None:
+                future = self._once[key] = Future()
+        if owner:
+            try:
+                future.set_result(fn(*args))
+            except Exception as exc:
+                future.set_exception(exc)
+        result: R = future.result()
+        return result
 
     def add(self, asset: Asset) -> None:
         self.sink.add_asset(asset)

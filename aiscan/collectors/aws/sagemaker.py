@@ -11,10 +11,14 @@ Bounds (documented because they are deliberate gaps):
   the newest ones say how the account trains today, and older ones would cost one describe each.
 * model packages: the `MAX_PACKAGES_PER_GROUP` (100) newest versions of each group, plus the
   unversioned packages.
-* tags are read (one ``ListTags`` call, first page only) for endpoints, models and notebooks only.
+* tags are read for endpoints, models and notebooks only, at most `MAX_TAGS` (50) each.
 
-Monitoring schedules are read with one ``ListMonitoringSchedules`` for the region (the summaries
-carry ``EndpointName``) instead of one call per endpoint.
+Request floor (see docs/performance.md): every list asks for 100 items a page; tags come from one
+``tag:GetResources`` index per region (100 resources a page, see tagging.py), with one
+``ListTags`` per resource only where that is denied; monitoring schedules are read with one
+``ListMonitoringSchedules`` for the region (the summaries carry ``EndpointName``) instead of one
+call per endpoint; an endpoint config shared by several endpoints, a lifecycle config shared by
+notebooks and a job definition shared by monitoring schedules are each described once.
 
 Service-specific attributes (the shared ones are in docs/attributes.md):
 
@@ -66,6 +70,7 @@ from collections.abc import Callable, Iterator, Mapping
 from itertools import islice
 from typing import Any
 
+from aiscan.collectors.aws import tagging
 from aiscan.collectors.aws.context import ScopeContext, paginate
 from aiscan.collectors.aws.iam import as_datetime
 from aiscan.core.model import Asset, AssetKind, Cloud, RelationType
@@ -111,7 +116,15 @@ PERMISSIONS: tuple[str, ...] = tuple(
 
 MAX_RECENT_JOBS = 500
 MAX_PACKAGES_PER_GROUP = 100
-MAX_TAGS = 50
+MAX_TAGS = tagging.MAX_TAGS
+#: Every SageMaker list operation returns at most 100 items a page and defaults to 10: asking for
+#: 100 makes listing 10x cheaper.
+PAGE = {"PageSize": 100}
+#: Item reads in flight at once inside one (account, region) scope. SageMaker's Describe* calls
+#: are throttled per account and region well above this; adaptive retries absorb bursts.
+ITEM_WORKERS = 8
+#: Resource types whose tags the assets carry (one tag:GetResources index per region).
+TAGGED_TYPES = ("sagemaker:endpoint", "sagemaker:model", "sagemaker:notebook-instance")
 
 SERVICE = "sagemaker"
 
@@ -277,21 +290,11 @@ def _redacted_payload(payload: Mapping[str, Any], **replace: Any) -> dict[str, A
     return out
 
 
-def _bounded_tags(tags: Any) -> dict[str, str]:
-    out: dict[str, str] = {}
-    if not isinstance(tags, list):
-        return out
-    for tag in tags[:MAX_TAGS]:
-        if isinstance(tag, Mapping) and isinstance(tag.get("Key"), str):
-            out[tag["Key"][:128]] = str(tag.get("Value", ""))[:256]
-    return out
-
-
 # -- SDK calls (the only functions that touch the client) -----------------------------------------
 
 
 def list_notebook_instances(client: Any) -> Iterator[dict[str, Any]]:
-    return paginate(client, "list_notebook_instances", "NotebookInstances")
+    return paginate(client, "list_notebook_instances", "NotebookInstances", PaginationConfig=PAGE)
 
 
 def describe_notebook_instance(client: Any, name: str) -> dict[str, Any]:
@@ -305,7 +308,7 @@ def describe_lifecycle_config(client: Any, name: str) -> dict[str, Any]:
 
 
 def list_models(client: Any) -> Iterator[dict[str, Any]]:
-    return paginate(client, "list_models", "Models")
+    return paginate(client, "list_models", "Models", PaginationConfig=PAGE)
 
 
 def describe_model(client: Any, name: str) -> dict[str, Any]:
@@ -313,7 +316,7 @@ def describe_model(client: Any, name: str) -> dict[str, Any]:
 
 
 def list_endpoints(client: Any) -> Iterator[dict[str, Any]]:
-    return paginate(client, "list_endpoints", "Endpoints")
+    return paginate(client, "list_endpoints", "Endpoints", PaginationConfig=PAGE)
 
 
 def describe_endpoint(client: Any, name: str) -> dict[str, Any]:
@@ -325,7 +328,9 @@ def describe_endpoint_config(client: Any, name: str) -> dict[str, Any]:
 
 
 def list_monitoring_schedules(client: Any) -> Iterator[dict[str, Any]]:
-    return paginate(client, "list_monitoring_schedules", "MonitoringScheduleSummaries")
+    return paginate(
+        client, "list_monitoring_schedules", "MonitoringScheduleSummaries", PaginationConfig=PAGE
+    )
 
 
 def describe_monitoring_schedule(client: Any, name: str) -> dict[str, Any]:
@@ -353,7 +358,7 @@ def list_recent_jobs(client: Any, operation: str, key: str) -> Iterator[dict[str
         key,
         SortBy="CreationTime",
         SortOrder="Descending",
-        PaginationConfig={"PageSize": 100},
+        PaginationConfig=PAGE,
     )
     return islice(pages, MAX_RECENT_JOBS)
 
@@ -371,7 +376,7 @@ def describe_transform_job(client: Any, name: str) -> dict[str, Any]:
 
 
 def list_pipelines(client: Any) -> Iterator[dict[str, Any]]:
-    return paginate(client, "list_pipelines", "PipelineSummaries")
+    return paginate(client, "list_pipelines", "PipelineSummaries", PaginationConfig=PAGE)
 
 
 def describe_pipeline(client: Any, name: str) -> dict[str, Any]:
@@ -379,12 +384,16 @@ def describe_pipeline(client: Any, name: str) -> dict[str, Any]:
 
 
 def list_model_package_groups(client: Any) -> Iterator[dict[str, Any]]:
-    return paginate(client, "list_model_package_groups", "ModelPackageGroupSummaryList")
+    return paginate(
+        client, "list_model_package_groups", "ModelPackageGroupSummaryList", PaginationConfig=PAGE
+    )
 
 
 def list_model_packages(client: Any, group: str | None) -> Iterator[dict[str, Any]]:
     if group is None:
-        return paginate(client, "list_model_packages", "ModelPackageSummaryList")
+        return paginate(
+            client, "list_model_packages", "ModelPackageSummaryList", PaginationConfig=PAGE
+        )
     pages = paginate(
         client,
         "list_model_packages",
@@ -392,6 +401,7 @@ def list_model_packages(client: Any, group: str | None) -> Iterator[dict[str, An
         ModelPackageGroupName=group,
         SortBy="CreationTime",
         SortOrder="Descending",
+        PaginationConfig=PAGE,
     )
     return islice(pages, MAX_PACKAGES_PER_GROUP)
 
@@ -401,7 +411,7 @@ def describe_model_package(client: Any, arn: str) -> dict[str, Any]:
 
 
 def list_domains(client: Any) -> Iterator[dict[str, Any]]:
-    return paginate(client, "list_domains", "Domains")
+    return paginate(client, "list_domains", "Domains", PaginationConfig=PAGE)
 
 
 def describe_domain(client: Any, domain_id: str) -> dict[str, Any]:
@@ -409,7 +419,7 @@ def describe_domain(client: Any, domain_id: str) -> dict[str, Any]:
 
 
 def list_feature_groups(client: Any) -> Iterator[dict[str, Any]]:
-    return paginate(client, "list_feature_groups", "FeatureGroupSummaries")
+    return paginate(client, "list_feature_groups", "FeatureGroupSummaries", PaginationConfig=PAGE)
 
 
 def describe_feature_group(client: Any, name: str) -> dict[str, Any]:
@@ -417,7 +427,7 @@ def describe_feature_group(client: Any, name: str) -> dict[str, Any]:
 
 
 def list_tags(client: Any, arn: str) -> dict[str, str]:
-    return _bounded_tags(client.list_tags(ResourceArn=arn, MaxResults=MAX_TAGS).get("Tags"))
+    return tagging.bounded_tags(client.list_tags(ResourceArn=arn, MaxResults=MAX_TAGS).get("Tags"))
 
 
 # -- pure transforms ------------------------------------------------------------------------------
@@ -577,8 +587,10 @@ def to_model_package(
     payload: Mapping[str, Any], *, account: str, region: str, partition: str = "aws"
 ) -> Asset:
     arn = _req(payload, "ModelPackageArn")
-    # A versioned package's name is its group's; the ARN's resource part says which version.
-    name = arn.split(":model-package/", 1)[-1] or _req(payload, "ModelPackageName")
+    # A versioned package's name is its group's; the ARN's resource part says which version
+    # (`group/3`), written `group:3` as a model version is everywhere in aiscan.
+    group, sep, version = arn.split(":model-package/", 1)[-1].rpartition("/")
+    name = f"{group}:{version}" if sep else version or _req(payload, "ModelPackageName")
     secrets: list[dict[str, str]] = []
     envs: list[Mapping[str, str]] = []
     spec = _map(payload, "InferenceSpecification")
@@ -1088,6 +1100,7 @@ def to_feature_group(payload: Mapping[str, Any], *, account: str, region: str) -
 
 
 def collect(ctx: ScopeContext) -> None:
+    ctx.item_workers = ITEM_WORKERS
     client = ctx.client("sagemaker")
     ctx.section("notebook instances", _collect_notebooks, ctx, client)
     ctx.section("model package groups", _collect_registry, ctx, client)
@@ -1112,7 +1125,10 @@ def _where(ctx: ScopeContext) -> dict[str, str]:
 
 
 def _tags(ctx: ScopeContext, client: Any, arn: str) -> dict[str, str]:
-    return ctx.section(f"tags of {arn}", list_tags, client, arn) or {}
+    """Tags of an endpoint, model or notebook: from the region's tag index, read once (lazily, so
+    a region without such resources costs nothing), or per resource where it is denied."""
+    index = ctx.once("tag index", tagging.read_index, ctx, TAGGED_TYPES)
+    return tagging.tags_of(ctx, index, arn, lambda one: list_tags(client, one))
 
 
 def _each(
@@ -1283,6 +1299,8 @@ def _one_schedule(
     if not _map(cfg, "MonitoringJobDefinition") and def_name and def_type in _JOB_DEFINITION_CALLS:
         definition = ctx.section(
             f"monitoring job definition {def_name}",
+            ctx.once,
+            ("job definition", def_type, def_name),
             describe_job_definition,
             client,
             def_type,
@@ -1315,7 +1333,14 @@ def _one_endpoint(
     payload = describe_endpoint(client, name)
     config_name = _opt(payload, "EndpointConfigName")
     config = (
-        ctx.section(f"endpoint config {config_name}", describe_endpoint_config, client, config_name)
+        ctx.section(
+            f"endpoint config {config_name}",
+            ctx.once,
+            ("endpoint config", config_name),
+            describe_endpoint_config,
+            client,
+            config_name,
+        )
         if config_name
         else None
     )
