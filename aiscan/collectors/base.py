@@ -31,12 +31,18 @@ class Scope:
 
 
 class Progress(Protocol):
+    def planned(self, scopes: int) -> None:
+        """`scopes` more scopes are about to be read (so progress can show done / total)."""
+
     def started(self, description: str) -> None: ...
 
     def finished(self, coverage: Coverage) -> None: ...
 
 
 class NullProgress:
+    def planned(self, scopes: int) -> None:
+        pass
+
     def started(self, description: str) -> None:
         pass
 

@@ -189,6 +189,7 @@ class AzureCollector(Collector):
                 for svc in AI_SERVICES
                 if svc in wanted
             ]
+            progress.planned(len(first))
             for f in first:
                 f.result()
             if "identity" in wanted:
@@ -196,6 +197,7 @@ class AzureCollector(Collector):
                     self._context(arm, sub, "identity", scope, sink, refs, graph, problems)
                     for sub in readable
                 ]
+                progress.planned(len(contexts))
                 for ctx in contexts:
                     progress.started(f"azure {ctx.subscription} identity")
                 list(pool.map(lambda c: c.section("identity", collect_authorization, c), contexts))
@@ -211,6 +213,7 @@ class AzureCollector(Collector):
                 for svc in REFERENCE_PASS
                 if svc in wanted
             ]
+            progress.planned(len(last))
             for f in last:
                 f.result()
 
