@@ -156,17 +156,17 @@ class AwsCollector(Collector):
                 regional = [
                     pool.submit(self._run_scope, account, region, svc, scope, sink, refs, progress)
                     for region in regions
-                progress.planned(len(regional))
                     for svc in REGIONAL_SERVICES
                     if scope.wants(svc)
                 ]
+                progress.planned(len(regional))
                 futures.append((account, refs, regional))
             # Global services read what the regional pass referenced, so they wait for it.
             global_futures: list[Future[None]] = []
-                progress.planned(sum(1 for svc in GLOBAL_SERVICES if scope.wants(svc)))
             for account, refs, regional in futures:
                 for f in as_completed(regional):
                     f.result()
+                progress.planned(sum(1 for svc in GLOBAL_SERVICES if scope.wants(svc)))
                 global_futures.extend(
                     pool.submit(
                         self._run_scope, account, "global", svc, scope, sink, refs, progress
