@@ -66,6 +66,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
 from collections.abc import Callable, Iterator, Mapping
 from itertools import islice
 from typing import Any
@@ -123,7 +124,7 @@ PAGE = {"PageSize": 100}
 #: Item reads in flight at once inside one (account, region) scope. SageMaker's Describe* calls
 #: are throttled per account and region well above this; adaptive retries absorb bursts.
 ITEM_WORKERS = 8
-#: Resource types whose tags the assets carry (one tag:GetResources index per region).
+#: Resource types whose tags the assets carry (one tag:GetResources index per type and region).
 TAGGED_TYPES = ("sagemaker:endpoint", "sagemaker:model", "sagemaker:notebook-instance")
 
 SERVICE = "sagemaker"
@@ -1118,17 +1119,47 @@ def collect(ctx: ScopeContext) -> None:
     ctx.section("pipelines", _collect_pipelines, ctx, client)
     ctx.section("domains", _collect_domains, ctx, client)
     ctx.section("feature groups", _collect_feature_groups, ctx, client)
+    # A prefetch still running (no asset needed its tags, e.g. every describe failed) must finish
+    # before the scope's coverage is taken, since it may record a remark.
+    for type_ in TAGGED_TYPES:
+        prefetch = ctx.once(("tag prefetch", type_), _no_prefetch)
+        if prefetch is not None:
+            prefetch.join()
 
 
 def _where(ctx: ScopeContext) -> dict[str, str]:
     return {"account": ctx.account, "region": ctx.region}
 
 
-def _tags(ctx: ScopeContext, client: Any, arn: str) -> dict[str, str]:
-    """Tags of an endpoint, model or notebook: from the region's tag index, read once (lazily, so
-    a region without such resources costs nothing), or per resource where it is denied."""
-    index = ctx.once("tag index", tagging.read_index, ctx, TAGGED_TYPES)
-    return tagging.tags_of(ctx, index, arn, lambda one: list_tags(client, one))
+def _prefetch_tags(ctx: ScopeContext, type_: str, names: list[str]) -> None:
+    """Once a listing shows the region has resources of `type_`, read their tags in the
+    background: the index's pages overlap the describes instead of stalling the first asset that
+    needs tags, and one index per type splits the sequential page chain three ways (same number
+    of requests). A region without such resources never sends GetResources."""
+    if names:
+        ctx.once(("tag prefetch", type_), _start_prefetch, ctx, type_)
+
+
+def _start_prefetch(ctx: ScopeContext, type_: str) -> threading.Thread:
+    thread = threading.Thread(
+        target=_tag_index, args=(ctx, type_), name=f"aiscan-tags-{type_}", daemon=True
+    )
+    thread.start()
+    return thread
+
+
+def _no_prefetch() -> threading.Thread | None:
+    return None
+
+
+def _tag_index(ctx: ScopeContext, type_: str) -> tagging.TagIndex | None:
+    return ctx.once(("tag index", type_), tagging.read_index, ctx, (type_,))
+
+
+def _tags(ctx: ScopeContext, client: Any, type_: str, arn: str) -> dict[str, str]:
+    """Tags of an endpoint, model or notebook: from the region's index of its type, read once,
+    or per resource where GetResources is denied."""
+    return tagging.tags_of(ctx, _tag_index(ctx, type_), arn, lambda one: list_tags(client, one))
 
 
 def _each(
@@ -1162,6 +1193,7 @@ def _collect_notebooks(ctx: ScopeContext, client: Any) -> None:
     names = _names(
         ctx, "notebook instance", list_notebook_instances(client), "NotebookInstanceName"
     )
+    _prefetch_tags(ctx, "sagemaker:notebook-instance", names)
     read = ctx.each("notebook instance", _read_notebook, names, ctx, client)
     # Notebooks share lifecycle configs: each one is read once, after all notebooks are known,
     # so the worker threads never race on a shared cache.
@@ -1183,7 +1215,7 @@ def _read_notebook(
     payload = describe_notebook_instance(client, name)
     config_name = _opt(payload, "NotebookInstanceLifecycleConfigName")
     arn = _req(payload, "NotebookInstanceArn")
-    return payload, config_name, _tags(ctx, client, arn)
+    return payload, config_name, _tags(ctx, client, "sagemaker:notebook-instance", arn)
 
 
 def _add_notebook(
@@ -1240,6 +1272,7 @@ def _one_package(ctx: ScopeContext, client: Any, arn: str) -> None:
 def _collect_models(ctx: ScopeContext, client: Any) -> dict[str, Asset]:
     """Every model read, by name (endpoints and transform jobs refer to models by name)."""
     names = _names(ctx, "model", list_models(client), "ModelName")
+    _prefetch_tags(ctx, "sagemaker:model", names)
     read = ctx.each("model", _one_model, names, ctx, client)
     return {name: asset for name, asset in zip(names, read, strict=True) if asset is not None}
 
@@ -1247,7 +1280,8 @@ def _collect_models(ctx: ScopeContext, client: Any) -> dict[str, Asset]:
 def _one_model(ctx: ScopeContext, client: Any, name: str) -> Asset:
     payload = describe_model(client, name)
     arn = _req(payload, "ModelArn")
-    asset = to_model(payload, partition=ctx.partition, tags=_tags(ctx, client, arn), **_where(ctx))
+    tags = _tags(ctx, client, "sagemaker:model", arn)
+    asset = to_model(payload, partition=ctx.partition, tags=tags, **_where(ctx))
     ctx.add(asset)
     _relate_runtime(ctx, asset)
     for c in asset.attributes["containers"]:
@@ -1320,6 +1354,7 @@ def _collect_endpoints(
     schedules: Mapping[str, list[dict[str, Any]]] | None,
 ) -> None:
     names = _names(ctx, "endpoint", list_endpoints(client), "EndpointName")
+    _prefetch_tags(ctx, "sagemaker:endpoint", names)
     ctx.each("endpoint", _one_endpoint, names, ctx, client, models, schedules)
 
 
@@ -1350,7 +1385,7 @@ def _one_endpoint(
         payload,
         config,
         monitoring=monitoring,
-        tags=_tags(ctx, client, arn),
+        tags=_tags(ctx, client, "sagemaker:endpoint", arn),
         **_where(ctx),
     )
     ctx.add(asset)

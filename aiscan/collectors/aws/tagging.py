@@ -81,7 +81,10 @@ def read_index(ctx: ScopeContext, resource_types: Iterable[str]) -> TagIndex | N
     except Exception as exc:
         status, message = ctx.classify(exc)
         if status is CoverageStatus.DENIED:
-            ctx.note(
+            # said once a scope, however many resource types asked
+            ctx.once(
+                "tags denied",
+                ctx.note,
                 CoverageStatus.OK,
                 f"tags read per resource: tag:GetResources is denied ({message})",
             )
