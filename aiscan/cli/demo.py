@@ -17,7 +17,7 @@ import click
 from rich.text import Text
 
 from aiscan.cli.app import App
-from aiscan.cli.scan import emit, parse_outputs
+from aiscan.cli.scan import FULL_OPTION, WIDE_OPTION, emit, parse_outputs, summary_hints
 
 
 @contextlib.contextmanager
@@ -46,9 +46,23 @@ DEMO_CLOUDS = ("aws", "azure", "gcp")
 )
 @click.option("--format", "fmt", default="table", show_default=True, help="table or json")
 @click.option("-o", "--output", "outputs", multiple=True, metavar="FORMAT=PATH")
-@click.option("--top", type=click.IntRange(1), default=15, show_default=True)
+@click.option(
+    "--top",
+    type=click.IntRange(1),
+    help="Findings shown [default: 10 in the summary, 15 with --full].",
+)
+@FULL_OPTION
+@WIDE_OPTION
 @click.pass_obj
-def demo(app: App, clouds: tuple[str, ...], fmt: str, outputs: tuple[str, ...], top: int) -> None:
+def demo(
+    app: App,
+    clouds: tuple[str, ...],
+    fmt: str,
+    outputs: tuple[str, ...],
+    top: int | None,
+    full: bool,
+    wide: bool,
+) -> None:
     """Scan the bundled example AI estate (AWS, Azure, Google Cloud) in local emulations."""
     try:
         from aiscan.demo.azure import running_azure_demo
@@ -86,8 +100,17 @@ def demo(app: App, clouds: tuple[str, ...], fmt: str, outputs: tuple[str, ...], 
             )
             with app.progress() as progress:
                 result = run(request, progress)
-    emit(app, result, command="scan", fmt=fmt, outputs=parsed, top=top)
-    if fmt == "table" and not app.quiet:
+    emit(
+        app,
+        result,
+        command="scan",
+        fmt=fmt,
+        outputs=parsed,
+        top=top or (None if not full and app.out.is_terminal else 15),
+        wide=wide,
+        summary_hints=None if full else summary_hints(result, demo=True),
+    )
+    if fmt == "table" and not app.quiet and (full or not app.out.is_terminal):
         app.err.print(
             Text(
                 "\nThis was the bundled example estate. Next: `aiscan scan` on your own clouds "

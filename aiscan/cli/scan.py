@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -18,6 +18,37 @@ if TYPE_CHECKING:
     from aiscan.core.waivers import Waiver
 
 T = TypeVar("T")
+
+#: Findings in the full table unless --top says otherwise.
+FULL_TOP = 50
+
+WIDE_OPTION = click.option(
+    "--wide", is_flag=True, help="Asset table with the account and id columns (ids are in JSON)."
+)
+FULL_OPTION = click.option(
+    "--full",
+    is_flag=True,
+    help="At a terminal, every asset, finding and scope instead of the one-screen summary.",
+)
+
+
+def summary_hints(result: ScanResult, *, demo: bool = False) -> list[str]:
+    """How to see more, after the one-screen summary."""
+    findings = sum(1 for f in result.findings if not f.suppressed)
+    cmd = "aiscan demo" if demo else "aiscan scan"
+    hints = [
+        f"More: `{cmd} --full` lists all {len(result.assets)} assets and {findings} findings"
+        + ("" if demo else "; `aiscan inventory` the assets alone")
+        + "; `--top N` shows N findings.",
+        "`aiscan show NAME` explains one asset (relations, evidence, fix); "
+        "`--format json` or `-o sarif=FILE` give everything to tools.",
+    ]
+    if demo:
+        hints.append(
+            "This was the bundled example estate. Next: `aiscan scan` on your own clouds "
+            "(read-only), `aiscan rules list`."
+        )
+    return hints
 
 
 def _split(values: tuple[str, ...]) -> tuple[str, ...]:
@@ -197,10 +228,15 @@ def emit(
     command: str,
     fmt: str,
     outputs: list[tuple[str, Path]],
-    top: int = 50,
+    top: int | None = None,
     options: Mapping[str, Mapping[str, Any]] | None = None,
+    wide: bool = False,
+    summary_hints: Sequence[str] | None = None,
 ) -> None:
-    """Write every output; `options` are keyword arguments for a reporter, by reporter name."""
+    """Write every output; `options` are keyword arguments for a reporter, by reporter name.
+
+    With `summary_hints` (scan and demo, unless --full) a terminal gets the one-screen summary
+    ending in those hints; a pipe or file still gets the full tables, unchanged in shape."""
     from aiscan.reporters.base import Reporter
 
     def reporter(name: str) -> Reporter:
@@ -216,12 +252,18 @@ def emit(
         except OSError as exc:
             app.abort(f"cannot write {path}: {exc.strerror}")
     primary = reporter(fmt)
-    if fmt == "table":
+    if fmt == "table" and summary_hints is not None and app.out.is_terminal:
+        from aiscan.reporters.summary import TOP_FINDINGS, summary_view
+
+        app.out.print(summary_view(result, top=top or TOP_FINDINGS, hints=summary_hints))
+    elif fmt == "table":
         from aiscan.reporters.table import TableReporter
 
         assert isinstance(primary, TableReporter)
-        primary.max_findings = top
-        app.out.print(primary.renderable(result, command=command, width=app.out.width))
+        primary.max_findings = top or FULL_TOP
+        app.out.print(
+            primary.renderable(result, command=command, width=app.out.width, wide=wide or None)
+        )
     else:
         click.echo(primary.render(result, command=command), nl=False)
 
@@ -307,6 +349,7 @@ def report_gate(app: App, result: ScanResult, fail_on: Severity | None) -> None:
 
 @click.command()
 @collection_options
+@WIDE_OPTION
 @click.pass_obj
 @_common
 def inventory(
@@ -315,13 +358,22 @@ def inventory(
     outputs: list[tuple[str, Path]],
     allow_partial: bool,
     bom_spec: str,
+    wide: bool,
     **kw: Any,
 ) -> None:
     """List the AI assets of every scope in reach (no rules run)."""
     from aiscan.scan import exit_code
 
     result = run_scan(app, evaluate_rules=False, **kw)
-    emit(app, result, command="inventory", fmt=fmt, outputs=outputs, options=bom_options(bom_spec))
+    emit(
+        app,
+        result,
+        command="inventory",
+        fmt=fmt,
+        outputs=outputs,
+        options=bom_options(bom_spec),
+        wide=wide,
+    )
     raise click.exceptions.Exit(exit_code(result, None, allow_partial))
 
 
@@ -348,10 +400,10 @@ def inventory(
 @click.option(
     "--top",
     type=click.IntRange(1),
-    default=50,
-    show_default=True,
-    help="Findings shown in the table.",
+    help=f"Findings shown in the table [default: 10 in the summary, {FULL_TOP} with --full].",
 )
+@FULL_OPTION
+@WIDE_OPTION
 @click.pass_obj
 @_common
 def scan(
@@ -363,10 +415,16 @@ def scan(
     waivers_file: Path | None,
     baseline_file: Path | None,
     bom_spec: str,
-    top: int,
+    top: int | None,
+    full: bool,
+    wide: bool,
     **kw: Any,
 ) -> None:
-    """Inventory AI assets and evaluate posture rules on them and on their relations."""
+    """Inventory AI assets and evaluate posture rules on them and on their relations.
+
+    At a terminal the output opens with a one-screen summary and the worst findings (--full for
+    every table); piped or redirected, it is the full tables.
+    """
     from aiscan.scan import apply_policy, exit_code
 
     waivers = load_waivers(app, waivers_file)
@@ -386,6 +444,8 @@ def scan(
         outputs=outputs,
         top=top,
         options=bom_options(bom_spec),
+        wide=wide,
+        summary_hints=None if full else summary_hints(result),
     )
     threshold = Severity(fail_on.lower()) if fail_on else None
     report_gate(app, result, threshold)
