@@ -191,7 +191,7 @@ def _calibrate(url: str, region: str, n: int, concurrency: int, total: int) -> t
 # -- the scan ---------------------------------------------------------------------------------
 
 
-def _scan(url: str, regions: list[str], workers: int) -> tuple[Any, float]:
+def _scan(url: str, regions: list[str], workers: int) -> tuple[Any, float, float]:
     from aiscan.demo.emulator import demo_environment, demo_unset
 
     for var in demo_unset(os.environ):
@@ -206,10 +206,14 @@ def _scan(url: str, regions: list[str], workers: int) -> tuple[Any, float]:
 
     scope = Scope(regions=tuple(regions), services=SERVICES, max_workers=workers)
     sink = InventoryBuilder()
+    cpu = resource.getrusage(resource.RUSAGE_SELF)
     started = time.perf_counter()
     AwsCollector().collect(scope, sink, NullProgress())
     inventory = sink.build()
-    return inventory, time.perf_counter() - started
+    seconds = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_SELF)
+    cpu_seconds = after.ru_utime + after.ru_stime - cpu.ru_utime - cpu.ru_stime
+    return inventory, seconds, cpu_seconds
 
 
 def critical_path(n: int) -> int:
@@ -255,7 +259,7 @@ def main(argv: list[str] | None = None) -> int:
         parent.send(("latency", args.latency_ms))
         parent.recv()
 
-        inventory, seconds = _scan(ready["url"], regions, args.workers)
+        inventory, seconds, cpu_seconds = _scan(ready["url"], regions, args.workers)
 
         parent.send(("counts", None))
         requests, per_op = parent.recv()
@@ -286,6 +290,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {type_:<38}{count}")
     print(f"assets with tags        {tagged}")
     print(f"wall seconds            {seconds:.2f}")
+    print(f"scanner CPU seconds     {cpu_seconds:.2f} ({cpu_seconds / seconds:.0%} of one core)")
     print(f"HTTP requests           {requests}")
     print(f"requests/asset          {requests / assets:.3f}")
     print(

@@ -68,6 +68,7 @@ import hashlib
 import json
 import threading
 from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from itertools import islice
 from typing import Any
 
@@ -124,6 +125,8 @@ PAGE = {"PageSize": 100}
 #: Item reads in flight at once inside one (account, region) scope. SageMaker's Describe* calls
 #: are throttled per account and region well above this; adaptive retries absorb bursts.
 ITEM_WORKERS = 8
+#: Resource families read at once (threads that mostly wait on the item pool or a list page).
+FAMILIES = 10
 #: Resource types whose tags the assets carry (one tag:GetResources index per type and region).
 TAGGED_TYPES = ("sagemaker:endpoint", "sagemaker:model", "sagemaker:notebook-instance")
 
@@ -1101,24 +1104,45 @@ def to_feature_group(payload: Mapping[str, Any], *, account: str, region: str) -
 
 
 def collect(ctx: ScopeContext) -> None:
+    """The resource families are independent reads, so they run concurrently (each from its own
+    thread: its list pages overlap the others' describes) while their per-item reads share the
+    scope's pool of `ITEM_WORKERS`; endpoints wait for models and schedules, and the produced-by
+    links for models and training jobs."""
     ctx.item_workers = ITEM_WORKERS
     client = ctx.client("sagemaker")
-    ctx.section("notebook instances", _collect_notebooks, ctx, client)
-    ctx.section("model package groups", _collect_registry, ctx, client)
-    models = ctx.section("models", _collect_models, ctx, client) or {}
-    schedules = ctx.section("monitoring schedules", _collect_schedules, ctx, client)
-    ctx.section("endpoints", _collect_endpoints, ctx, client, models, schedules)
     artifacts: dict[str, str] = {}
-    for label, fn in (
-        ("training jobs", _collect_training_jobs),
-        ("processing jobs", _collect_processing_jobs),
-        ("transform jobs", _collect_transform_jobs),
+    with (
+        ctx.item_pool(),
+        ThreadPoolExecutor(max_workers=FAMILIES, thread_name_prefix="aiscan-sagemaker") as pool,
     ):
-        ctx.section(label, fn, ctx, client, artifacts, models)
-    _link_produced_by(ctx, models, artifacts)
-    ctx.section("pipelines", _collect_pipelines, ctx, client)
-    ctx.section("domains", _collect_domains, ctx, client)
-    ctx.section("feature groups", _collect_feature_groups, ctx, client)
+
+        def run(label: str, fn: Callable[..., Any], *args: Any) -> Future[Any]:
+            return pool.submit(ctx.section, label, fn, ctx, client, *args)
+
+        models_read = run("models", _collect_models)
+        schedules_read = run("monitoring schedules", _collect_schedules)
+        independent = [
+            run("notebook instances", _collect_notebooks),
+            run("model package groups", _collect_registry),
+            run("pipelines", _collect_pipelines),
+            run("domains", _collect_domains),
+            run("feature groups", _collect_feature_groups),
+        ]
+        models: dict[str, Asset] = models_read.result() or {}
+        independent.append(run("endpoints", _collect_endpoints, models, schedules_read.result()))
+        jobs = [
+            run(label, fn, artifacts, models)
+            for label, fn in (
+                ("training jobs", _collect_training_jobs),
+                ("processing jobs", _collect_processing_jobs),
+                ("transform jobs", _collect_transform_jobs),
+            )
+        ]
+        for done in jobs:
+            done.result()
+        _link_produced_by(ctx, models, artifacts)
+        for done in independent:
+            done.result()
     # A prefetch still running (no asset needed its tags, e.g. every describe failed) must finish
     # before the scope's coverage is taken, since it may record a remark.
     for type_ in TAGGED_TYPES:
