@@ -27,6 +27,8 @@ from concurrent.futures import ThreadPoolExecutor
 from multiprocessing.connection import Connection
 from typing import Any
 
+from bench_scan import client, obey  # the same emulator client and command loop
+
 REGIONS = (
     "us-east-1",
     "us-west-2",
@@ -55,23 +57,6 @@ PROWLER = {"assets": 2012, "requests": 6174, "seconds": 87.9, "rss_mib": 657}
 # -- the emulator process ---------------------------------------------------------------------
 
 
-def _client(url: str, service: str, region: str) -> Any:
-    import botocore.session
-    from botocore.config import Config
-
-    session = botocore.session.Session(session_vars={"profile": (None, None, None, None)})
-    session.set_config_variable("config_file", os.devnull)
-    session.set_config_variable("credentials_file", os.devnull)
-    return session.create_client(
-        service,
-        region_name=region,
-        endpoint_url=url,
-        aws_access_key_id="bench",
-        aws_secret_access_key="bench",
-        config=Config(max_pool_connections=64, retries={"mode": "standard"}),
-    )
-
-
 def _tags(kind: str, i: int) -> list[dict[str, str]]:
     return [{"Key": "team", "Value": f"team-{i % 7}"}, {"Key": "kind", "Value": kind}]
 
@@ -79,7 +64,7 @@ def _tags(kind: str, i: int) -> list[dict[str, str]]:
 def _seed_one(url: str, region: str, i: int, local: threading.local) -> None:
     clients = local.__dict__.setdefault("clients", {})
     if region not in clients:  # one client per seeding thread and region
-        clients[region] = _client(url, "sagemaker", region)
+        clients[region] = client(url, "sagemaker", region)
     sm = clients[region]
     name = f"bench-llm-{i:04d}"
     sm.create_model(
@@ -115,7 +100,7 @@ def _seed_one(url: str, region: str, i: int, local: threading.local) -> None:
 def _seed_iam(url: str) -> None:
     import json
 
-    iam = _client(url, "iam", "us-east-1")
+    iam = client(url, "iam", "us-east-1")
     trust = {
         "Version": "2012-10-17",
         "Statement": [
@@ -152,17 +137,7 @@ def _serve(conn: Connection, n: int, regions: list[str], seed_threads: int) -> N
         with ThreadPoolExecutor(max_workers=seed_threads) as pool:
             list(pool.map(lambda ri: _seed_one(emu.url, ri[0], ri[1], local), work))
         conn.send({"url": emu.url, "seed_seconds": time.perf_counter() - started})
-        while True:
-            command, arg = conn.recv()
-            if command == "latency":
-                emu.latency_ms = float(arg)
-                emu.reset_counts()
-                conn.send(None)
-            elif command == "counts":
-                conn.send((emu.request_count, emu.operation_counts))
-            else:
-                conn.send(None)
-                return
+        obey(conn, emu)
 
 
 # -- calibration: what one request costs on this machine ----------------------------------------
@@ -171,7 +146,7 @@ def _serve(conn: Connection, n: int, regions: list[str], seed_threads: int) -> N
 def _calibrate(url: str, region: str, n: int, concurrency: int, total: int) -> tuple[float, float]:
     """(median seconds of one unloaded request, requests/second the emulator serves with
     `concurrency` clients in flight), both at zero injected latency."""
-    sm = _client(url, "sagemaker", region)
+    sm = client(url, "sagemaker", region)
     singles = []
     for i in range(15):
         started = time.perf_counter()

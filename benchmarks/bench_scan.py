@@ -32,7 +32,8 @@ IMAGE = (
 # -- the emulator process ---------------------------------------------------------------------
 
 
-def _client(url: str, service: str) -> Any:
+def client(url: str, service: str, region: str = REGION) -> Any:
+    """A botocore client of the emulator at `url`, with no profile, file or real credentials."""
     import botocore.session
     from botocore.config import Config
 
@@ -41,7 +42,7 @@ def _client(url: str, service: str) -> Any:
     session.set_config_variable("credentials_file", os.devnull)
     return session.create_client(
         service,
-        region_name=REGION,
+        region_name=region,
         endpoint_url=url,
         aws_access_key_id="bench",
         aws_secret_access_key="bench",
@@ -54,7 +55,7 @@ def _seed_one(url: str, i: int, clients: dict[int, Any]) -> None:
 
     key = threading.get_ident()
     if key not in clients:  # one client per seeding thread
-        clients[key] = _client(url, "sagemaker")
+        clients[key] = client(url, "sagemaker")
     sm = clients[key]
     name = f"bench-llm-{i:04d}"
     sm.create_model(
@@ -100,17 +101,23 @@ def _serve(conn: Connection, n: int, seed_threads: int) -> None:
         with ThreadPoolExecutor(max_workers=seed_threads) as pool:
             list(pool.map(lambda i: _seed_one(emu.url, i, clients), range(n)))
         conn.send({"url": emu.url, "seed_seconds": time.perf_counter() - started})
-        while True:
-            command, arg = conn.recv()
-            if command == "latency":
-                emu.latency_ms = float(arg)
-                emu.reset_counts()
-                conn.send(None)
-            elif command == "counts":
-                conn.send((emu.request_count, emu.operation_counts))
-            else:
-                conn.send(None)
-                return
+        obey(conn, emu)
+
+
+def obey(conn: Connection, emu: Any) -> None:
+    """Serve the parent's commands until "stop": set the latency (and reset the counts), report
+    the counts."""
+    while True:
+        command, arg = conn.recv()
+        if command == "latency":
+            emu.latency_ms = float(arg)
+            emu.reset_counts()
+            conn.send(None)
+        elif command == "counts":
+            conn.send((emu.request_count, emu.operation_counts))
+        else:
+            conn.send(None)
+            return
 
 
 # -- the scan ---------------------------------------------------------------------------------

@@ -13,11 +13,9 @@ from collections import Counter
 from typing import Any
 
 import boto3
-import pytest
 from moto import mock_aws
 
-from aiscan.collectors.aws.context import References, ScopeContext
-from aiscan.core.inventory import Inventory, InventoryBuilder
+from aiscan.core.inventory import Inventory
 from aiscan.core.model import AssetKind, CoverageStatus
 from tests import awsfake
 
@@ -26,22 +24,7 @@ SM_ARN = f"arn:aws:sagemaker:{REGION}:{ACCOUNT}"
 PAIRS = 6  # endpoints; every two share an endpoint config
 NOTEBOOKS = 12  # more than SageMaker's default page of 10
 POLICY_DOC = json.dumps(
-    {
-        "Version": "2012-10-17",
-        "Statement": [{"Effect": "Allow", "Action": "s3:ListBucket", "Resource": "*"}],
-    }
-)
-TRUST = json.dumps(
-    {
-        "Version": "2012-10-17",
-        "Statement": [
-            {
-                "Effect": "Allow",
-                "Principal": {"Service": "sagemaker.amazonaws.com"},
-                "Action": "sts:AssumeRole",
-            }
-        ],
-    }
+    {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}
 )
 
 
@@ -66,7 +49,7 @@ def _seed() -> None:
     iam = boto3.client("iam", region_name=REGION)
     policy = iam.create_policy(PolicyName="shared-data", PolicyDocument=POLICY_DOC)["Policy"]
     for role in ("nb-role", "model-role"):
-        iam.create_role(RoleName=role, AssumeRolePolicyDocument=TRUST)
+        iam.create_role(RoleName=role, AssumeRolePolicyDocument=awsfake.SAGEMAKER_TRUST)
         iam.attach_role_policy(RoleName=role, PolicyArn=policy["Arn"])
     sm = boto3.client("sagemaker", region_name=REGION)
     for i in range(NOTEBOOKS):
@@ -233,60 +216,3 @@ def test_a_region_without_sagemaker_resources_sends_no_tag_request() -> None:
     assert not inv.assets
     assert calls.counts["GetResources"] == 0
     assert calls.counts["ListTags"] == 0
-
-
-def _ctx() -> ScopeContext:
-    def no_client(service: str, region: str) -> Any:
-        raise AssertionError("no SDK client is needed here")
-
-    return ScopeContext(
-        account=ACCOUNT,
-        region=REGION,
-        service="sagemaker",
-        partition="aws",
-        client=no_client,
-        sink=InventoryBuilder(),
-        refs=References(),
-    )
-
-
-def test_once_runs_a_shared_read_once_for_concurrent_callers() -> None:
-    ctx = _ctx()
-    started = threading.Event()
-    release = threading.Event()
-    runs = Counter[str]()
-
-    def slow_read(key: str) -> str:
-        runs[key] += 1
-        started.set()
-        release.wait(5)
-        return f"config {key}"
-
-    results: list[str] = []
-    threads = [
-        threading.Thread(target=lambda: results.append(ctx.once("cfg", slow_read, "a")))
-        for _ in range(6)
-    ]
-    for t in threads:
-        t.start()
-    assert started.wait(5)
-    release.set()
-    for t in threads:
-        t.join(5)
-    assert results == ["config a"] * 6
-    assert runs == {"a": 1}
-    assert ctx.once("other", slow_read, "b") == "config b"
-
-
-def test_once_gives_every_caller_the_failure_of_the_shared_read() -> None:
-    ctx = _ctx()
-    runs = []
-
-    def broken() -> str:
-        runs.append(1)
-        raise KeyError("EndpointConfigName")
-
-    for _ in range(3):
-        with pytest.raises(KeyError):
-            ctx.once("cfg", broken)
-    assert len(runs) == 1
