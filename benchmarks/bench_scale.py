@@ -27,7 +27,14 @@ from concurrent.futures import ThreadPoolExecutor
 from multiprocessing.connection import Connection
 from typing import Any
 
-from bench_scan import client, obey  # the same emulator client and command loop
+from bench_scan import (  # the same emulator plumbing and estate
+    client,
+    counts,
+    obey,
+    seed_sagemaker,
+    stop,
+    types_of,
+)
 
 REGIONS = (
     "us-east-1",
@@ -39,13 +46,7 @@ REGIONS = (
     "ca-central-1",
     "sa-east-1",
 )
-ACCOUNT = "123456789012"
 ROLE_NAME = "BenchSageMakerRole"
-ROLE = f"arn:aws:iam::{ACCOUNT}:role/{ROLE_NAME}"
-IMAGE = (
-    "763104351884.dkr.ecr.us-east-1.amazonaws.com/huggingface-pytorch-tgi-inference:"
-    "2.4.0-tgi2.3.1-gpu-py311-cu124-ubuntu22.04"
-)
 SERVICES = ("sagemaker", "iam")
 PAGE = 100  # SageMaker list and tag:GetResources page size the collector asks for
 
@@ -57,44 +58,11 @@ PROWLER = {"assets": 2012, "requests": 6174, "seconds": 87.9, "rss_mib": 657}
 # -- the emulator process ---------------------------------------------------------------------
 
 
-def _tags(kind: str, i: int) -> list[dict[str, str]]:
-    return [{"Key": "team", "Value": f"team-{i % 7}"}, {"Key": "kind", "Value": kind}]
-
-
 def _seed_one(url: str, region: str, i: int, local: threading.local) -> None:
     clients = local.__dict__.setdefault("clients", {})
     if region not in clients:  # one client per seeding thread and region
         clients[region] = client(url, "sagemaker", region)
-    sm = clients[region]
-    name = f"bench-llm-{i:04d}"
-    sm.create_model(
-        ModelName=name,
-        ExecutionRoleArn=ROLE,
-        PrimaryContainer={
-            "Image": IMAGE,
-            "Environment": {"HF_MODEL_ID": "meta-llama/Llama-3.1-8B-Instruct", "SM_NUM_GPUS": "1"},
-        },
-        Tags=_tags("model", i),
-    )
-    sm.create_endpoint_config(
-        EndpointConfigName=name,
-        ProductionVariants=[
-            {
-                "VariantName": "AllTraffic",
-                "ModelName": name,
-                "InstanceType": "ml.g4dn.xlarge",  # moto rejects ml.g5/p4d/p5 here
-                "InitialInstanceCount": 1,
-            }
-        ],
-    )
-    sm.create_endpoint(EndpointName=name, EndpointConfigName=name, Tags=_tags("endpoint", i))
-    sm.create_notebook_instance(
-        NotebookInstanceName=f"bench-nb-{i:04d}",
-        InstanceType="ml.t3.medium",
-        RoleArn=ROLE,
-        DirectInternetAccess="Enabled" if i % 2 else "Disabled",
-        Tags=_tags("notebook", i),
-    )
+    seed_sagemaker(clients[region], i, tagged=True)
 
 
 def _seed_iam(url: str) -> None:
@@ -236,16 +204,12 @@ def main(argv: list[str] | None = None) -> int:
 
         inventory, seconds, cpu_seconds = _scan(ready["url"], regions, args.workers)
 
-        parent.send(("counts", None))
-        requests, per_op = parent.recv()
+        requests, per_op = counts(parent)
     finally:
-        parent.send(("stop", None))
-        proc.join(timeout=10)
+        stop(parent, proc)
 
     assets = len(inventory.assets)
-    by_type: dict[str, int] = {}
-    for asset in inventory.assets:
-        by_type[asset.type] = by_type.get(asset.type, 0) + 1
+    by_type = types_of(inventory)
     notebooks_endpoints = by_type.get("AWS::SageMaker::NotebookInstance", 0) + by_type.get(
         "AWS::SageMaker::Endpoint", 0
     )
