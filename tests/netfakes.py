@@ -8,8 +8,8 @@ fake Google APIs). It forwards every request to the fake and relays the answer, 
 * with faults: throttling, 5xx (shaped in the cloud's own error format, or a load balancer's HTML
   page) and dropped connections at seeded rates, plus fixed rules (deny a service, fail a path
   every time). Which attempt of which request fails is a hash of (seed, request, attempt), so a
-  run does not depend on thread scheduling; no request fails more than `max_consecutive` times
-  in a row, so a client with enough retries always gets the real answer.
+  run does not depend on thread scheduling; no request fails more than `max_faults` times
+  in all, so a client with enough retries always gets the real answer.
 
 URLs of the fake inside answers (ARM ``nextLink``) are rewritten to the front's, as a real
 gateway's would be. `ConnectProxy` is an HTTP forward proxy that only tunnels (CONNECT) to
@@ -72,7 +72,7 @@ class FaultPlan:
     throttle: float = 0.0
     server_error: float = 0.0  # half shaped in the cloud's format, half a load balancer's HTML
     drop: float = 0.0
-    max_consecutive: int = 3
+    max_faults: int = 3  # per distinct request, so enough retries always get through
     #: fixed rules, tried first: (predicate, fault kind) -> that fault every time
     rules: list[tuple[Callable[[Facts], bool], str]] = field(default_factory=list)
 
@@ -190,7 +190,7 @@ class Front:
         self.injected: Counter[str] = Counter()
         self.requests = 0
         self._attempts: Counter[bytes] = Counter()
-        self._streak: Counter[bytes] = Counter()
+        self._faults: Counter[bytes] = Counter()
         self._lock = threading.Lock()
         self._local = threading.local()
         self._server: _Server | None = None
@@ -239,11 +239,13 @@ class Front:
         with self._lock:
             attempt = self._attempts[key]
             self._attempts[key] += 1
-            if self._streak[key] >= self.plan.max_consecutive:
-                self._streak[key] = 0
+            # A cap on the faults of each distinct request over the whole run (not only in a
+            # row): two threads sending the same request at once must not share one streak.
+            if self._faults[key] >= self.plan.max_faults:
                 return None
             kind = self.plan.random_fault(key, attempt)
-            self._streak[key] = self._streak[key] + 1 if kind else 0
+            if kind:
+                self._faults[key] += 1
         return kind
 
     def _handle(self, req: BaseHTTPRequestHandler) -> None:

@@ -128,3 +128,19 @@ def asset_ids(doc: Mapping[str, Any]) -> set[str]:
 
 def problems(doc: Mapping[str, Any]) -> list[dict[str, Any]]:
     return [c for c in doc["coverage"] if c["status"] in ("denied", "error")]
+
+
+@pytest.fixture(scope="module")
+def clean_scan(request: pytest.FixtureRequest) -> Any:
+    """`clean_scan(cloud, env)`: the fault-free scan of a cloud's estate, run once per module."""
+    cache: dict[str, tuple[int, dict[str, Any]]] = {}
+
+    def get(cloud: str, env: Mapping[str, str]) -> tuple[int, dict[str, Any]]:
+        if cloud not in cache:
+            estate = request.getfixturevalue(f"{cloud}_estate")
+            code, doc = scan(estate, extra_env=env)
+            assert not problems(doc) and len(doc["assets"]) > 5, problems(doc)
+            cache[cloud] = (code, doc)
+        return cache[cloud]
+
+    return get
