@@ -192,7 +192,7 @@ class ScopeRecorder(ABC):
         if owner:
             try:
                 future.set_result(fn(*args))
-            except Exception as exc:
+            except BaseException as exc:  # even an interrupt, or the other callers wait forever
                 future.set_exception(exc)
         result: R = future.result()
         return result

@@ -13,8 +13,10 @@ from collections import Counter
 from typing import Any
 
 import boto3
+import pytest
 from moto import mock_aws
 
+from aiscan.collectors.aws import tagging
 from aiscan.core.inventory import Inventory
 from aiscan.core.model import AssetKind, CoverageStatus
 from tests import awsfake
@@ -216,3 +218,21 @@ def test_a_region_without_sagemaker_resources_sends_no_tag_request() -> None:
     assert not inv.assets
     assert calls.counts["GetResources"] == 0
     assert calls.counts["ListTags"] == 0
+
+
+def test_tag_index_is_bounded_and_matches_arns_regardless_of_case() -> None:
+    many = [{"Key": f"k{i:02d}" + "x" * 200, "Value": "v" * 300} for i in range(60)]
+    index = tagging.TagIndex(
+        [
+            {"ResourceARN": f"{SM_ARN}:endpoint/Chat-Prod", "Tags": many},
+            {"ResourceARN": f"{SM_ARN}:model/m", "Tags": "not a list"},
+        ]
+    )
+
+    tags = index.get(f"{SM_ARN}:endpoint/chat-prod")
+    assert len(tags) == tagging.MAX_TAGS
+    assert all(len(k) == 128 and len(v) == 256 for k, v in tags.items())
+    assert index.get(f"{SM_ARN}:model/m") == {}
+    assert index.get(f"{SM_ARN}:model/never-tagged") == {}
+    with pytest.raises(TypeError):
+        tagging.TagIndex([{"Tags": []}])
