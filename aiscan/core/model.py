@@ -11,7 +11,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 SCHEMA_VERSION = "1.0"
 
@@ -142,6 +142,19 @@ class Asset(Frozen):
     raw: dict[str, Any] = Field(
         default_factory=dict, description="The API payload, bounded and with secrets redacted"
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_secret(cls, data: Any) -> Any:
+        """Whatever a collector passed, no secret value is stored (see `secrets.scrub`)."""
+        if isinstance(data, dict):
+            from aiscan.core.secrets import scrub
+
+            return {
+                k: scrub(v) if k in ("id", "name", "tags", "attributes", "raw") else v
+                for k, v in data.items()
+            }
+        return data
 
 
 class Relation(Frozen):

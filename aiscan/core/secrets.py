@@ -95,3 +95,54 @@ def redact_text(text: str) -> str:
     for _, pattern in VALUE_PATTERNS:
         text = pattern.sub(REDACTED, text)
     return text
+
+
+_ANY_VALUE = re.compile("|".join(f"(?:{p.pattern})" for _, p in VALUE_PATTERNS))
+#: `NAME=value`, `NAME: value`, `"NAME": "value"` inside free text (a command line, a repr).
+_NAMED_IN_TEXT = re.compile(
+    r"""(?P<name>[A-Za-z_][A-Za-z0-9_]*)["']?\s*[:=]\s*["']?(?P<value>[^\s"',;}\]]+)"""
+)
+
+
+def _scrub_text(text: str) -> str:
+    if _ANY_VALUE.search(text):
+        text = _ANY_VALUE.sub(REDACTED, text)
+    if "=" not in text and ":" not in text:
+        return text
+
+    def named(m: re.Match[str]) -> str:
+        if is_secret(m.group("name"), m.group("value")):
+            return m.group(0)[: m.start("value") - m.start()] + REDACTED
+        return m.group(0)
+
+    return _NAMED_IN_TEXT.sub(named, text)
+
+
+def scrub(value: Any, key: str = "", depth: int = 0) -> Any:
+    """A copy of a JSON-like tree with every secret replaced by REDACTED: values shaped like a
+    token anywhere, values of secret-named keys, and `{name|key, value}` pairs with a secret
+    name. The last line of defence (`Asset` applies it to what it stores): collectors redact the
+    fields they know, this catches a secret where a hostile or unexpected payload put it."""
+    if isinstance(value, str):
+        if key and is_secret(key, value):
+            return REDACTED
+        return _scrub_text(value)
+    if depth > 32:
+        return value
+    if isinstance(value, Mapping):
+        pair_name = value.get("name", value.get("key", value.get("Name", value.get("Key"))))
+        out: dict[Any, Any] = {}
+        for k, v in value.items():
+            if (
+                isinstance(pair_name, str)
+                and k in ("value", "Value")
+                and isinstance(v, str)
+                and is_secret(pair_name, v)
+            ):
+                out[k] = REDACTED
+            else:
+                out[k] = scrub(v, str(k), depth + 1)
+        return out
+    if isinstance(value, list | tuple):
+        return [scrub(v, key, depth + 1) for v in value]
+    return value

@@ -23,6 +23,7 @@ from aiscan.core.model import (
     ScanResult,
     Severity,
 )
+from aiscan.core.sanitize import clean_text
 from aiscan.reporters.table import SEVERITY_STYLE, STATUS_STYLE, short_id, t
 
 #: Findings shown on the first screen unless --top says otherwise.
@@ -51,11 +52,14 @@ def summary_view(
         parts += [Text(""), top_findings_table(result, open_findings, top)]
     bad = result.incomplete_scopes
     if bad:
+        first = bad[0]
+        where = f"{first.cloud.value} {first.account} {first.region} {first.service}"
         parts.append(
             Text(
-                f"Scan incomplete: {len(bad)} scope(s) not read, e.g. "
-                f"{bad[0].cloud.value} {bad[0].account} {bad[0].region} {bad[0].service}: "
-                f"{bad[0].message}"[:300].replace("\n", " "),
+                clean_text(
+                    f"Scan incomplete: {len(bad)} scope(s) not read, e.g. {where}: {first.message}",
+                    300,
+                ),
                 style="bold red",
                 no_wrap=True,
                 overflow="ellipsis",
