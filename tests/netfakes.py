@@ -174,7 +174,37 @@ class _Server(ThreadingHTTPServer):
         pass  # a client that rejects our certificate or hangs up is part of the tests
 
 
-class Front:
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+        pass
+
+
+class _Loopback:
+    """A threaded server on 127.0.0.1 (ephemeral port), optionally behind TLS."""
+
+    _server: _Server | None = None
+    url = ""
+
+    def _start(self, handler: type[BaseHTTPRequestHandler], tls: ssl.SSLContext | None) -> None:
+        self._server = _Server(("127.0.0.1", 0), handler)
+        if tls is not None:
+            self._server.socket = tls.wrap_socket(
+                self._server.socket, server_side=True, do_handshake_on_connect=False
+            )
+        host, port = self._server.server_address[:2]
+        self.url = f"{'https' if tls else 'http'}://{host}:{port}"
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+
+    def __exit__(self, *exc: object) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+
+
+class Front(_Loopback):
     def __init__(
         self,
         upstream: str,
@@ -193,43 +223,23 @@ class Front:
         self._faults: Counter[bytes] = Counter()
         self._lock = threading.Lock()
         self._local = threading.local()
-        self._server: _Server | None = None
-        self.url = ""
 
     def __enter__(self) -> Front:
         front = self
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-            disable_nagle_algorithm = True
-
+        class Handler(_Handler):
             def setup(self) -> None:
                 if isinstance(self.request, ssl.SSLSocket):
                     self.request.do_handshake()  # in this thread, not the accepting one
                 super().setup()
-
-            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
-                pass
 
             def _any(self) -> None:
                 front._handle(self)
 
             do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = _any  # noqa: N815
 
-        self._server = _Server(("127.0.0.1", 0), Handler)
-        if self.tls is not None:
-            self._server.socket = self.tls.wrap_socket(
-                self._server.socket, server_side=True, do_handshake_on_connect=False
-            )
-        host, port = self._server.server_address[:2]
-        self.url = f"{'https' if self.tls else 'http'}://{host}:{port}"
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        self._start(Handler, self.tls)
         return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
 
     def _decide(self, facts: Facts) -> str | None:
         for predicate, kind in self.plan.rules:
@@ -300,24 +310,17 @@ class Front:
 # -- a forward proxy ------------------------------------------------------------------------------
 
 
-class ConnectProxy:
+class ConnectProxy(_Loopback):
     """``HTTPS_PROXY=<url>``: tunnels CONNECT requests to loopback ports; counts the tunnels."""
 
     def __init__(self) -> None:
         self.tunnels: Counter[str] = Counter()
         self._lock = threading.Lock()
-        self._server: _Server | None = None
-        self.url = ""
 
     def __enter__(self) -> ConnectProxy:
         proxy = self
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
-                pass
-
+        class Handler(_Handler):
             def do_CONNECT(self) -> None:  # noqa: N802
                 host, _, port = self.path.rpartition(":")
                 if host.strip("[]") not in _LOOPBACK:
@@ -331,16 +334,8 @@ class ConnectProxy:
                 self.close_connection = True
                 _pump(self.connection, upstream)
 
-        self._server = _Server(("127.0.0.1", 0), Handler)
-        host, port = self._server.server_address[:2]
-        self.url = f"http://{host}:{port}"
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        self._start(Handler, None)
         return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
 
     @property
     def total(self) -> int:

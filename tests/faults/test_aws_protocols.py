@@ -91,31 +91,22 @@ def test_two_faults_then_the_real_answer(emulator, service, call, kwargs, protoc
         assert set(seen) == {protocol}  # the fault really was in this protocol's format
 
 
+@pytest.mark.parametrize("kind", [THROTTLE, HTML])
 @pytest.mark.parametrize(("service", "call", "kwargs", "protocol"), CALLS)
-def test_exhausted_throttling_is_coverage_in_every_protocol(
-    emulator, service, call, kwargs, protocol
+def test_faults_that_never_end_are_coverage_in_every_protocol(
+    emulator, service, call, kwargs, protocol, kind
 ):
-    plan = FaultPlan(rules=[(lambda f: True, THROTTLE)])
+    """Exhausted throttling keeps the protocol's code; an endless HTML 503 is retried like any
+    5xx and ends as a 503 error, not a parse failure."""
+    plan = FaultPlan(rules=[(lambda f: True, kind)])
     with Front(emulator, plan=plan) as front, pytest.raises(ClientError) as err:
         getattr(client(service, front.url, attempts=3), call)(**kwargs)
-    assert front.injected[THROTTLE] == 3
-    assert err.value.response["Error"]["Code"] == THROTTLE_CODES[protocol]
+    assert front.injected[kind] == 3
+    expected = THROTTLE_CODES[protocol] if kind == THROTTLE else "503"
+    assert err.value.response["Error"]["Code"] == expected
     status, message = classify(err.value)
     assert status is CoverageStatus.ERROR
-    assert "throttled, retries exhausted" in message
-
-
-@pytest.mark.parametrize(("service", "call", "kwargs", "protocol"), CALLS)
-def test_an_html_503_that_never_ends_is_a_503_error_not_a_parse_failure(
-    emulator, service, call, kwargs, protocol
-):
-    plan = FaultPlan(rules=[(lambda f: True, HTML)])
-    with Front(emulator, plan=plan) as front, pytest.raises(ClientError) as err:
-        getattr(client(service, front.url, attempts=3), call)(**kwargs)
-    assert front.injected[HTML] == 3  # retried like any 5xx
-    assert err.value.response["Error"]["Code"] == "503"
-    status, message = classify(err.value)
-    assert status is CoverageStatus.ERROR and "503" in message
+    assert ("throttled, retries exhausted" if kind == THROTTLE else "503") in message
 
 
 def test_a_429_with_an_html_body_is_retried_as_throttling(emulator):
