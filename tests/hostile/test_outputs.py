@@ -8,23 +8,20 @@ from __future__ import annotations
 import io
 import json
 import re
-from datetime import UTC, datetime
 
 from hypothesis import given
 from rich.console import Console
 
-from aiscan.core.engine import evaluate
-from aiscan.core.inventory import Inventory
-from aiscan.core.model import Cloud, Coverage, CoverageStatus, ScanInfo, ScanResult, ToolInfo
+from aiscan.core.model import Cloud, Coverage, CoverageStatus, ScanResult
 from aiscan.reporters.cyclonedx import CycloneDxReporter
 from aiscan.reporters.json import JsonReporter
 from aiscan.reporters.ocsf import OcsfReporter
 from aiscan.reporters.sarif import SarifReporter
 from aiscan.reporters.summary import summary_view
 from aiscan.reporters.table import TableReporter
-from aiscan.rules.exposure import public_ai_bucket
 from tests.factories import asset
 from tests.hostile.payloads import SECRET_PASSWORD, SECRET_TOKEN, hostile_text
+from tests.reporters.test_table import result_with as table_result
 
 #: The only escape sequences a terminal render may contain: SGR colour/style codes.
 _SGR = re.compile(r"\x1b\[[0-9;]*m")
@@ -45,17 +42,7 @@ def result_with(name: str, tag: str, reason: str, message: str) -> ScanResult:
         cloud=Cloud.AWS, account="123456789012", region="us-east-1", service="s3",
         status=CoverageStatus.DENIED, message=message,
     )  # fmt: skip
-    inv = Inventory.of([bucket], coverage=[cov])
-    out = evaluate(inv, [public_ai_bucket])
-    now = datetime.now(UTC)
-    return ScanResult(
-        tool=ToolInfo(version="t"),
-        scan=ScanInfo(started=now, finished=now),
-        assets=inv.assets,
-        coverage=inv.coverage,
-        findings=out.findings,
-        evaluations=out.evaluations,
-    )
+    return table_result([bucket], [cov])
 
 
 def terminal(renderable: object) -> str:
