@@ -16,6 +16,7 @@ import resource
 import sys
 import time
 import tracemalloc
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from multiprocessing.connection import Connection
 from typing import Any
@@ -32,7 +33,8 @@ IMAGE = (
 # -- the emulator process ---------------------------------------------------------------------
 
 
-def _client(url: str, service: str) -> Any:
+def client(url: str, service: str, region: str = REGION) -> Any:
+    """A botocore client of the emulator at `url`, with no profile, file or real credentials."""
     import botocore.session
     from botocore.config import Config
 
@@ -41,7 +43,7 @@ def _client(url: str, service: str) -> Any:
     session.set_config_variable("credentials_file", os.devnull)
     return session.create_client(
         service,
-        region_name=REGION,
+        region_name=region,
         endpoint_url=url,
         aws_access_key_id="bench",
         aws_secret_access_key="bench",
@@ -54,19 +56,28 @@ def _seed_one(url: str, i: int, clients: dict[int, Any]) -> None:
 
     key = threading.get_ident()
     if key not in clients:  # one client per seeding thread
-        clients[key] = _client(url, "sagemaker")
-    sm = clients[key]
+        clients[key] = client(url, "sagemaker")
+    seed_sagemaker(clients[key], i)
+
+
+def seed_sagemaker(sm: Any, i: int, *, tagged: bool = False) -> None:
+    """Model, endpoint config and endpoint ``bench-llm-<i>``, notebook ``bench-nb-<i>``; with
+    `tagged`, two tags on each model, endpoint and notebook."""
+
+    def tags(kind: str) -> dict[str, Any]:
+        if not tagged:
+            return {}
+        return {"Tags": [{"Key": "team", "Value": f"team-{i % 7}"}, {"Key": "kind", "Value": kind}]}
+
     name = f"bench-llm-{i:04d}"
     sm.create_model(
         ModelName=name,
         ExecutionRoleArn=ROLE,
         PrimaryContainer={
             "Image": IMAGE,
-            "Environment": {
-                "HF_MODEL_ID": "meta-llama/Llama-3.1-8B-Instruct",
-                "SM_NUM_GPUS": "1",
-            },
+            "Environment": {"HF_MODEL_ID": "meta-llama/Llama-3.1-8B-Instruct", "SM_NUM_GPUS": "1"},
         },
+        **tags("model"),
     )
     sm.create_endpoint_config(
         EndpointConfigName=name,
@@ -79,12 +90,13 @@ def _seed_one(url: str, i: int, clients: dict[int, Any]) -> None:
             }
         ],
     )
-    sm.create_endpoint(EndpointName=name, EndpointConfigName=name)
+    sm.create_endpoint(EndpointName=name, EndpointConfigName=name, **tags("endpoint"))
     sm.create_notebook_instance(
         NotebookInstanceName=f"bench-nb-{i:04d}",
         InstanceType="ml.t3.medium",
         RoleArn=ROLE,
         DirectInternetAccess="Enabled" if i % 2 else "Disabled",
+        **tags("notebook"),
     )
 
 
@@ -100,17 +112,40 @@ def _serve(conn: Connection, n: int, seed_threads: int) -> None:
         with ThreadPoolExecutor(max_workers=seed_threads) as pool:
             list(pool.map(lambda i: _seed_one(emu.url, i, clients), range(n)))
         conn.send({"url": emu.url, "seed_seconds": time.perf_counter() - started})
-        while True:
-            command, arg = conn.recv()
-            if command == "latency":
-                emu.latency_ms = float(arg)
-                emu.reset_counts()
-                conn.send(None)
-            elif command == "counts":
-                conn.send((emu.request_count, emu.operation_counts))
-            else:
-                conn.send(None)
-                return
+        obey(conn, emu)
+
+
+def obey(conn: Connection, emu: Any) -> None:
+    """Serve the parent's commands until "stop": set the latency (and reset the counts), report
+    the counts."""
+    while True:
+        command, arg = conn.recv()
+        if command == "latency":
+            emu.latency_ms = float(arg)
+            emu.reset_counts()
+            conn.send(None)
+        elif command == "counts":
+            conn.send((emu.request_count, emu.operation_counts))
+        else:
+            conn.send(None)
+            return
+
+
+def counts(parent: Connection) -> tuple[int, dict[str, int]]:
+    """(requests, requests by operation) the emulator served since the latency was set."""
+    parent.send(("counts", None))
+    result: tuple[int, dict[str, int]] = parent.recv()
+    return result
+
+
+def stop(parent: Connection, proc: Any) -> None:
+    parent.send(("stop", None))
+    proc.join(timeout=10)
+
+
+def types_of(inventory: Any) -> dict[str, int]:
+    """Assets by CloudFormation type."""
+    return dict(Counter(asset.type for asset in inventory.assets))
 
 
 # -- the scan ---------------------------------------------------------------------------------
@@ -163,16 +198,12 @@ def main(argv: list[str] | None = None) -> int:
 
         inventory, seconds, peak = _scan(ready["url"], args.workers)
 
-        parent.send(("counts", None))
-        requests, per_op = parent.recv()
+        requests, per_op = counts(parent)
     finally:
-        parent.send(("stop", None))
-        proc.join(timeout=10)
+        stop(parent, proc)
 
     assets = len(inventory.assets)
-    by_type: dict[str, int] = {}
-    for asset in inventory.assets:
-        by_type[asset.type] = by_type.get(asset.type, 0) + 1
+    by_type = types_of(inventory)
     maxrss_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
     print(f"n={args.n} latency={args.latency_ms:g} ms workers={args.workers}")
     print(f"assets              {assets}")

@@ -4,6 +4,7 @@ lacks with a botocore `before-call` handler returning the real response shape (w
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
@@ -16,6 +17,20 @@ from aiscan.collectors.base import NullProgress, Scope
 from aiscan.core.inventory import Inventory, InventoryBuilder
 
 Handler = Callable[..., Any]
+
+#: The trust policy of a SageMaker execution role.
+SAGEMAKER_TRUST = json.dumps(
+    {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"Service": "sagemaker.amazonaws.com"},
+                "Action": "sts:AssumeRole",
+            }
+        ],
+    }
+)
 
 
 def canned(response: Mapping[str, Any] | Callable[[dict[str, Any]], Mapping[str, Any]]) -> Handler:

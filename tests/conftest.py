@@ -21,6 +21,9 @@ _HERMETIC_ENV = {
     "AISCAN_AWS_RETRY_MODE": "standard",
     "AISCAN_AWS_MAX_ATTEMPTS": "2",
     "NO_COLOR": "1",
+    # The clouds' clients honour proxy variables; loopback fakes are never reached through one.
+    "NO_PROXY": "127.0.0.1,localhost,::1",
+    "no_proxy": "127.0.0.1,localhost,::1",
 }
 os.environ.update(_HERMETIC_ENV)
 for _var in ("AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_ROLE_ARN", "AWS_WEB_IDENTITY_TOKEN_FILE"):

@@ -88,7 +88,9 @@ def artifacts(
     allow_partial: bool,
     **signing: Any,
 ) -> None:
-    """Scan model files statically: pickle globals, Keras Lambdas, chat templates, graph
+    """Scan model files and object-store artifacts statically; nothing is loaded or run.
+
+    Checks pickle globals, Keras Lambdas, chat templates, graph
     operators, archive tricks, hashes and signatures. Nothing is loaded or run.
 
     \b

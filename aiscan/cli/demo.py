@@ -17,7 +17,7 @@ import click
 from rich.text import Text
 
 from aiscan.cli.app import App
-from aiscan.cli.scan import emit, parse_outputs
+from aiscan.cli.scan import FULL_OPTION, WIDE_OPTION, emit, parse_outputs, summary_hints
 from aiscan.cli.storing import open_store_or_abort, save, store_option, with_lifecycle
 
 
@@ -47,7 +47,13 @@ DEMO_CLOUDS = ("aws", "azure", "gcp")
 )
 @click.option("--format", "fmt", default="table", show_default=True, help="table or json")
 @click.option("-o", "--output", "outputs", multiple=True, metavar="FORMAT=PATH")
-@click.option("--top", type=click.IntRange(1), default=15, show_default=True)
+@click.option(
+    "--top",
+    type=click.IntRange(1),
+    help="Findings shown [default: 10 in the summary, 15 with --full].",
+)
+@FULL_OPTION
+@WIDE_OPTION
 @store_option
 @click.pass_obj
 def demo(
@@ -55,7 +61,9 @@ def demo(
     clouds: tuple[str, ...],
     fmt: str,
     outputs: tuple[str, ...],
-    top: int,
+    top: int | None,
+    full: bool,
+    wide: bool,
     store_url: str | None,
 ) -> None:
     """Scan the bundled example AI estate (AWS, Azure, Google Cloud) in local emulations."""
@@ -97,7 +105,16 @@ def demo(
             with app.progress() as progress:
                 result = run(request, progress)
     result = with_lifecycle(app, store, result)
-    emit(app, result, command="scan", fmt=fmt, outputs=parsed, top=top)
+    emit(
+        app,
+        result,
+        command="scan",
+        fmt=fmt,
+        outputs=parsed,
+        top=top or (None if not full and app.out.is_terminal else 15),
+        wide=wide,
+        summary_hints=None if full else summary_hints(result, demo=True),
+    )
     if store is not None:
         from aiscan.scan import exit_code
 
@@ -105,7 +122,7 @@ def demo(
         would_exit = exit_code(result, None, allow_partial=False)
         if save(app, store, result, would_exit) != would_exit:
             raise click.exceptions.Exit(2)
-    if fmt == "table" and not app.quiet:
+    if fmt == "table" and not app.quiet and (full or not app.out.is_terminal):
         app.err.print(
             Text(
                 "\nThis was the bundled example estate. Next: `aiscan scan` on your own clouds "

@@ -124,7 +124,9 @@ def diff(
     fail_on_new: str | None,
     allow_partial: bool,
 ) -> None:
-    """What changed from OLD to NEW: assets that appeared or disappeared, security-relevant
+    """What changed between two scans: assets, security attributes and findings.
+
+    From OLD to NEW: assets that appeared or disappeared, security-relevant
     attribute changes, findings new, resolved and regressed.
 
     \b

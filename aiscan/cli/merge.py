@@ -97,7 +97,9 @@ def merge(
     top: int,
     window_hours: float,
 ) -> None:
-    """Combine the results of `aiscan scan --shard K/N` (JSON files, or stored scan ids with
+    """Combine the shards of a scan into one result and evaluate the rules on it.
+
+    Takes the results of `aiscan scan --shard K/N` (JSON files, or stored scan ids with
     --store; with --store and no SOURCES the newest complete set of shards) into one result, and
     evaluate the rules on the merged inventory. With --store the merged scan is stored too.
 

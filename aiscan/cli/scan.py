@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
@@ -20,6 +20,37 @@ if TYPE_CHECKING:
     from aiscan.store import Store
 
 T = TypeVar("T")
+
+#: Findings in the full table unless --top says otherwise.
+FULL_TOP = 50
+
+WIDE_OPTION = click.option(
+    "--wide", is_flag=True, help="Asset table with the account and id columns (ids are in JSON)."
+)
+FULL_OPTION = click.option(
+    "--full",
+    is_flag=True,
+    help="At a terminal, every asset, finding and scope instead of the one-screen summary.",
+)
+
+
+def summary_hints(result: ScanResult, *, demo: bool = False) -> list[str]:
+    """How to see more, after the one-screen summary."""
+    findings = sum(1 for f in result.findings if not f.suppressed)
+    cmd = "aiscan demo" if demo else "aiscan scan"
+    hints = [
+        f"More: `{cmd} --full` lists all {len(result.assets)} assets and {findings} findings"
+        + ("" if demo else "; `aiscan inventory` the assets alone")
+        + "; `--top N` shows N findings.",
+        "`aiscan show NAME` explains one asset (relations, evidence, fix); "
+        "`--format json` or `-o sarif=FILE` give everything to tools.",
+    ]
+    if demo:
+        hints.append(
+            "This was the bundled example estate. Next: `aiscan scan` on your own clouds "
+            "(read-only), `aiscan rules list`."
+        )
+    return hints
 
 
 def _split(values: tuple[str, ...]) -> tuple[str, ...]:
@@ -228,10 +259,15 @@ def emit(
     command: str,
     fmt: str,
     outputs: list[tuple[str, Path]],
-    top: int = 50,
+    top: int | None = None,
     options: Mapping[str, Mapping[str, Any]] | None = None,
+    wide: bool = False,
+    summary_hints: Sequence[str] | None = None,
 ) -> None:
-    """Write every output; `options` are keyword arguments for a reporter, by reporter name."""
+    """Write every output; `options` are keyword arguments for a reporter, by reporter name.
+
+    With `summary_hints` (scan and demo, unless --full) a terminal gets the one-screen summary
+    ending in those hints; a pipe or file still gets the full tables, unchanged in shape."""
     from aiscan.reporters.base import Reporter
 
     def reporter(name: str) -> Reporter:
@@ -247,12 +283,18 @@ def emit(
         except OSError as exc:
             app.abort(f"cannot write {path}: {exc.strerror}")
     primary = reporter(fmt)
-    if fmt == "table":
+    if fmt == "table" and summary_hints is not None and app.out.is_terminal:
+        from aiscan.reporters.summary import TOP_FINDINGS, summary_view
+
+        app.out.print(summary_view(result, top=top or TOP_FINDINGS, hints=summary_hints))
+    elif fmt == "table":
         from aiscan.reporters.table import TableReporter
 
         assert isinstance(primary, TableReporter)
-        primary.max_findings = top
-        app.out.print(primary.renderable(result, command=command, width=app.out.width))
+        primary.max_findings = top or FULL_TOP
+        app.out.print(
+            primary.renderable(result, command=command, width=app.out.width, wide=wide or None)
+        )
     else:
         click.echo(primary.render(result, command=command), nl=False)
 
@@ -339,6 +381,7 @@ def report_gate(app: App, result: ScanResult, fail_on: Severity | None) -> None:
 @click.command()
 @collection_options
 @store_option
+@WIDE_OPTION
 @click.pass_obj
 @_common
 def inventory(
@@ -348,6 +391,7 @@ def inventory(
     allow_partial: bool,
     bom_spec: str,
     store_url: str | None,
+    wide: bool,
     **kw: Any,
 ) -> None:
     """List the AI assets of every scope in reach (no rules run)."""
@@ -355,7 +399,15 @@ def inventory(
 
     store = open_store_or_abort(app, store_url) if store_url else None
     result = run_scan(app, evaluate_rules=False, **kw)
-    emit(app, result, command="inventory", fmt=fmt, outputs=outputs, options=bom_options(bom_spec))
+    emit(
+        app,
+        result,
+        command="inventory",
+        fmt=fmt,
+        outputs=outputs,
+        options=bom_options(bom_spec),
+        wide=wide,
+    )
     raise click.exceptions.Exit(save(app, store, result, exit_code(result, None, allow_partial)))
 
 
@@ -383,9 +435,7 @@ def gate_options(fn: Callable[..., Any]) -> Callable[..., Any]:
         click.option(
             "--top",
             type=click.IntRange(1),
-            default=50,
-            show_default=True,
-            help="Findings shown in the table.",
+            help=f"Findings shown [default: 10 in the summary, {FULL_TOP} with --full].",
         ),
     ]
     for option in reversed(options):
@@ -397,6 +447,8 @@ def gate_options(fn: Callable[..., Any]) -> Callable[..., Any]:
 @collection_options
 @gate_options
 @store_option
+@FULL_OPTION
+@WIDE_OPTION
 @click.pass_obj
 @_common
 def scan(
@@ -408,11 +460,17 @@ def scan(
     waivers_file: Path | None,
     baseline_file: Path | None,
     bom_spec: str,
-    top: int,
+    top: int | None,
+    full: bool,
+    wide: bool,
     store_url: str | None,
     **kw: Any,
 ) -> None:
-    """Inventory AI assets and evaluate posture rules on them and on their relations."""
+    """Inventory AI assets and evaluate posture rules on them and on their relations.
+
+    At a terminal the output opens with a one-screen summary and the worst findings (--full for
+    every table); piped or redirected, it is the full tables.
+    """
     waivers = load_waivers(app, waivers_file)
     baseline = load_baseline(app, baseline_file)
     store = open_store_or_abort(app, store_url) if store_url else None
@@ -430,6 +488,8 @@ def scan(
         options=bom_options(bom_spec),
         fail_on=fail_on,
         allow_partial=allow_partial,
+        full=full,
+        wide=wide,
     )
 
 
@@ -443,10 +503,12 @@ def conclude(
     baseline_file: Path | None,
     fmt: str,
     outputs: list[tuple[str, Path]],
-    top: int,
+    top: int | None,
     options: Mapping[str, Mapping[str, Any]] | None,
     fail_on: str | None,
     allow_partial: bool,
+    full: bool = True,
+    wide: bool = False,
 ) -> NoReturn:
     """What `scan` and `merge` do with a judged result: waivers and baseline, lifecycle, every
     output, the gate on stderr, the store, and the exit code."""
@@ -459,7 +521,17 @@ def conclude(
         baseline_source=str(baseline_file) if baseline_file else "baseline",
     )
     result = with_lifecycle(app, store, result)
-    emit(app, result, command="scan", fmt=fmt, outputs=outputs, top=top, options=options)
+    emit(
+        app,
+        result,
+        command="scan",
+        fmt=fmt,
+        outputs=outputs,
+        top=top,
+        options=options,
+        wide=wide,
+        summary_hints=None if full else summary_hints(result),
+    )
     threshold = Severity(fail_on.lower()) if fail_on else None
     report_gate(app, result, threshold)
     raise click.exceptions.Exit(

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import threading
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable, Mapping
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Protocol, TypeVar
 
@@ -34,12 +35,18 @@ class Scope:
 
 
 class Progress(Protocol):
+    def planned(self, scopes: int) -> None:
+        """`scopes` more scopes are about to be read (so progress can show done / total)."""
+
     def started(self, description: str) -> None: ...
 
     def finished(self, coverage: Coverage) -> None: ...
 
 
 class NullProgress:
+    def planned(self, scopes: int) -> None:
+        pass
+
     def started(self, description: str) -> None:
         pass
 
@@ -76,6 +83,9 @@ ITEM_WORKERS = 8
 T = TypeVar("T")
 R = TypeVar("R")
 
+#: Which scope's shared item pool (if any) the current thread is a worker of.
+_worker = threading.local()
+
 
 class ScopeRecorder(ABC):
     """The cloud-neutral bookkeeping of reading one (cloud, account, region, service) scope.
@@ -105,6 +115,8 @@ class ScopeRecorder(ABC):
         self.problems: list[tuple[CoverageStatus, str]] = list(problems)
         self.item_workers = ITEM_WORKERS
         self._lock = threading.Lock()
+        self._once: dict[Hashable, Future[Any]] = {}
+        self._pool: ThreadPoolExecutor | None = None
 
     @abstractmethod
     def classify(self, exc: BaseException) -> tuple[CoverageStatus, str]:
@@ -142,8 +154,51 @@ class ScopeRecorder(ABC):
 
         if len(todo) <= 1 or self.item_workers <= 1:
             return [one(item) for item in todo]
+        shared = self._pool
+        if shared is not None and getattr(_worker, "scope", None) is not self:
+            return list(shared.map(one, todo))
+        # no shared pool, or a nested `each` inside one of its items (waiting on the shared pool
+        # from its own worker could deadlock): a pool of its own, as before
         with ThreadPoolExecutor(max_workers=min(self.item_workers, len(todo))) as pool:
             return list(pool.map(one, todo))
+
+    @contextmanager
+    def item_pool(self) -> Iterator[None]:
+        """Within this block every `each` of the scope shares one pool of `item_workers`
+        threads, so resource families read concurrently (each from its own thread) still keep
+        at most `item_workers` item reads in flight: the per-service limit holds for the scope,
+        not per family."""
+        pool = ThreadPoolExecutor(
+            max_workers=max(1, self.item_workers),
+            thread_name_prefix=f"aiscan-{self.service}",
+            initializer=self._mark_worker,
+        )
+        self._pool = pool
+        try:
+            yield
+        finally:
+            self._pool = None
+            pool.shutdown(wait=True)
+
+    def _mark_worker(self) -> None:
+        _worker.scope = self
+
+    def once(self, key: Hashable, fn: Callable[..., R], *args: Any) -> R:
+        """`fn(*args)` the first time `key` is asked for in this scope; every later or concurrent
+        caller gets the same result (or the same exception), so a resource shared by many items
+        (an endpoint config, a job definition, a managed policy) is read once per scan."""
+        with self._lock:
+            future = self._once.get(key)
+            owner = future is None
+            if future is None:
+                future = self._once[key] = Future()
+        if owner:
+            try:
+                future.set_result(fn(*args))
+            except BaseException as exc:  # even an interrupt, or the other callers wait forever
+                future.set_exception(exc)
+        result: R = future.result()
+        return result
 
     def add(self, asset: Asset) -> None:
         self.sink.add_asset(asset)

@@ -181,7 +181,7 @@ def open_store(uri: str, environ: Any = None) -> tuple[ObjectRef, ObjectStore, C
             aws = AwsCollector()
             aws.object_reads = True
             session = aws._new_session(env.get("AWS_PROFILE") or None)
-            return ref, S3Store(session, aws._config("s3")), aws_classify, Cloud.AWS
+            return ref, S3Store(session), aws_classify, Cloud.AWS
         if ref.scheme == "gs":
             from aiscan.collectors.gcp import GcpCollector
             from aiscan.collectors.gcp.errors import classify as gcp_classify

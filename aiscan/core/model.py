@@ -13,7 +13,7 @@ from enum import StrEnum
 from functools import cached_property
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from aiscan.core.facts.base import Facts, facts_class
 
@@ -146,6 +146,22 @@ class Asset(Frozen):
     raw: dict[str, Any] = Field(
         default_factory=dict, description="The API payload, bounded and with secrets redacted"
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_secret(cls, data: Any) -> Any:
+        """Whatever a collector passed, no secret value is stored (see `secrets.scrub`)."""
+        if isinstance(data, dict):
+            from aiscan.core.secrets import scrub
+
+            data = dict(data)
+            if isinstance(data.get("attributes"), Facts):
+                data["attributes"] = data["attributes"].read()
+            return {
+                k: scrub(v) if k in ("id", "name", "tags", "attributes", "raw") else v
+                for k, v in data.items()
+            }
+        return data
 
     @field_validator("attributes", mode="before")
     @classmethod

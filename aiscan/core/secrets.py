@@ -6,6 +6,7 @@ the locations of what was redacted are kept (`SecretHit`) so the secrets rule ca
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -95,3 +96,66 @@ def redact_text(text: str) -> str:
     for _, pattern in VALUE_PATTERNS:
         text = pattern.sub(REDACTED, text)
     return text
+
+
+_ANY_VALUE = re.compile("|".join(f"(?:{p.pattern})" for _, p in VALUE_PATTERNS))
+#: Literal prefixes of VALUE_PATTERNS: a string with none of them cannot match (a fast test,
+#: since `scrub` sees every string of every asset).
+_VALUE_PREFIXES = ("AKIA", "ASIA", "hf_", "sk-", "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "xox",
+                   "AIza", "-----BEGIN")  # fmt: skip
+#: Lower-case fragments every SECRET_NAME match contains.
+_NAME_FRAGMENTS = ("token", "secret", "passw", "pwd", "key", "credential")
+#: `NAME=value`, `NAME: value`, `"NAME": "value"` inside free text (a command line, a repr).
+_NAMED_IN_TEXT = re.compile(
+    r"""(?P<name>[A-Za-z_][A-Za-z0-9_]*)["']?\s*[:=]\s*["']?(?P<value>[^\s"',;}\]]+)"""
+)
+
+
+@functools.lru_cache(maxsize=4096)
+def _secret_name(name: str) -> bool:
+    return bool(SECRET_NAME.search(name)) and not _NOT_SECRET_NAME.search(name)
+
+
+def _named_secret(name: str, value: str) -> bool:
+    """`is_secret` for a value under a secret-looking name, cheap for every other name."""
+    return _secret_name(name) and is_secret(name, value) is not None
+
+
+def _scrub_text(text: str) -> str:
+    if any(p in text for p in _VALUE_PREFIXES) and _ANY_VALUE.search(text):
+        text = _ANY_VALUE.sub(REDACTED, text)
+    if ("=" not in text and ":" not in text) or not any(f in text.lower() for f in _NAME_FRAGMENTS):
+        return text
+
+    def named(m: re.Match[str]) -> str:
+        if _named_secret(m.group("name"), m.group("value")):
+            return m.group(0)[: m.start("value") - m.start()] + REDACTED
+        return m.group(0)
+
+    return _NAMED_IN_TEXT.sub(named, text)
+
+
+def scrub(value: Any, key: str = "", depth: int = 0) -> Any:
+    """A copy of a JSON-like tree with every secret replaced by REDACTED: values shaped like a
+    token anywhere, values of secret-named keys, and `{name|key, value}` pairs with a secret
+    name. The last line of defence (`Asset` applies it to what it stores): collectors redact the
+    fields they know, this catches a secret where a hostile or unexpected payload put it."""
+    if isinstance(value, str):
+        if key and _named_secret(key, value):
+            return REDACTED
+        return _scrub_text(value)
+    if depth > 32:
+        return value
+    if isinstance(value, Mapping):
+        pair_name = value.get("name", value.get("key", value.get("Name", value.get("Key"))))
+        pair = isinstance(pair_name, str) and _secret_name(pair_name)
+        out: dict[Any, Any] = {}
+        for k, v in value.items():
+            if pair and k in ("value", "Value") and isinstance(v, str) and is_secret(pair_name, v):
+                out[k] = REDACTED
+            else:
+                out[k] = scrub(v, str(k), depth + 1)
+        return out
+    if isinstance(value, list | tuple):
+        return [scrub(v, key, depth + 1) for v in value]
+    return value

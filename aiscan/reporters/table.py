@@ -55,11 +55,17 @@ class TableReporter(Reporter):
         return buf.getvalue()
 
     def renderable(
-        self, result: ScanResult, *, command: str = "scan", width: int = 160
+        self,
+        result: ScanResult,
+        *,
+        command: str = "scan",
+        width: int = 160,
+        wide: bool | None = None,
     ) -> RenderableType:
-        """`width` is the terminal's: narrow terminals get fewer asset columns (the name is
-        enough for `aiscan show NAME`; JSON has everything)."""
-        parts: list[RenderableType] = [assets_table(result.assets, wide=width >= 140)]
+        """`wide` (--wide) adds the account and id columns; unset, only terminals of 140 columns
+        or more get them (the name is enough for `aiscan show NAME`; JSON has everything)."""
+        wide = width >= 140 if wide is None else wide
+        parts: list[RenderableType] = [assets_table(result.assets, wide=wide)]
         if command != "inventory":
             names = {a.id: f"{a.kind.value} {a.name}" for a in result.assets}
             parts.append(findings_table(result.findings, self.max_findings, names))
@@ -73,7 +79,9 @@ def assets_table(assets: tuple[Asset, ...], *, wide: bool = True) -> Table:
     if not wide:
         columns = ("kind", "cloud", "region", "service", "name")
     for col in columns:
-        table.add_column(col, overflow="fold")
+        # Short, bounded cells never wrap, so the name (and id) keep the rest of the width.
+        short = col in ("kind", "cloud", "region", "service")
+        table.add_column(col, overflow="fold", no_wrap=short)
     for a in assets:
         cells = {
             "kind": t(a.kind.value),

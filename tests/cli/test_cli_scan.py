@@ -20,24 +20,14 @@ from click.testing import CliRunner
 from aiscan.cli import cli
 from aiscan.demo.emulator import AwsEmulator, CannedError, demo_environment, demo_unset
 from aiscan.demo.estate import fill_missing_lists
+from tests.awsfake import SAGEMAKER_TRUST
 
 ACCOUNT = "123456789012"
 REGION = "us-east-1"
 SHA = "0123456789abcdef0123456789abcdef01234567"
 DIGEST = "sha256:" + "ab" * 32
 ECR_IMAGE = f"{ACCOUNT}.dkr.ecr.{REGION}.amazonaws.com/tgi"
-TRUST = json.dumps(
-    {
-        "Version": "2012-10-17",
-        "Statement": [
-            {
-                "Effect": "Allow",
-                "Principal": {"Service": "sagemaker.amazonaws.com"},
-                "Action": "sts:AssumeRole",
-            }
-        ],
-    }
-)
+TRUST = SAGEMAKER_TRUST
 
 
 @pytest.fixture(scope="module")

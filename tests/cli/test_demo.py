@@ -92,3 +92,27 @@ def test_gcp_gpu_twins_weak_gets_each_finding_hardened_none(
     assert identity["evidence"]["full_access_policies"] == ["roles/editor"]
     twin = [f["rule_id"] for f in demo_doc["findings"] if f["asset_id"] == good_id]
     assert twin == []
+
+
+def test_assets_carry_the_names_a_person_uses_in_every_output(demo_run: dict[str, str]) -> None:
+    doc = json.loads(demo_run["json"])
+    names = {(a["cloud"], a["kind"], a["name"]) for a in doc["assets"]}
+    expected = {
+        ("azure", "model", "fraud-xgb:1"),  # a model version, not "1"
+        ("azure", "model", "classifier:3"),
+        ("aws", "model", "llama31-8b-support:2"),
+        ("gcp", "model", "fraud-xgb:1"),
+        ("azure", "endpoint", "fraud-llm/blue"),  # a deployment, within its endpoint
+        ("azure", "llm-deployment", "oai-chat-prod/gpt-4o"),
+        ("azure", "llm-deployment", "oai-chat-secure/gpt-4o"),
+        ("azure", "guardrail", "oai-chat-prod/Microsoft.Default"),
+        ("azure", "bucket", "stmlfraud/models"),  # a blob container, within its account
+        ("azure", "dataset", "mlw-fraud/workspaceblobstore"),
+        ("azure", "gpu-compute", "aks-inference/gpupool"),
+        ("aws", "gpu-compute", "ml-platform/gpu-inference"),
+        ("gcp", "gpu-compute", "ml-cluster/gpu-pool"),
+    }
+    assert expected <= names, expected - names
+    assert not [n for n in names if n[2].isdigit()], "a bare number names nothing"
+    for fmt in ("cyclonedx", "sarif", "ocsf"):
+        assert "fraud-xgb:1" in demo_run[fmt], fmt

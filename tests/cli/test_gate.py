@@ -19,22 +19,12 @@ from cyclonedx.validation.json import JsonStrictValidator
 from aiscan.cli import cli
 from aiscan.demo.emulator import AwsEmulator, CannedError, demo_environment, demo_unset
 from aiscan.demo.estate import fill_missing_lists
+from tests.awsfake import SAGEMAKER_TRUST
 
 ACCOUNT = "123456789012"
 REGION = "us-east-1"
 IMAGE = f"{ACCOUNT}.dkr.ecr.{REGION}.amazonaws.com/tgi@sha256:" + "ab" * 32
-TRUST = json.dumps(
-    {
-        "Version": "2012-10-17",
-        "Statement": [
-            {
-                "Effect": "Allow",
-                "Principal": {"Service": "sagemaker.amazonaws.com"},
-                "Action": "sts:AssumeRole",
-            }
-        ],
-    }
-)
+TRUST = SAGEMAKER_TRUST
 SCAN = ("scan", "--cloud", "aws", "--regions", REGION, "--format", "json")
 
 

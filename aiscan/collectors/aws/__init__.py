@@ -98,7 +98,7 @@ class AwsCollector(Collector):
             raise CollectorConfigError(
                 "the AWS collector needs boto3: pip install 'aiscan[aws]'"
             ) from exc
-        from aiscan.collectors.aws import guard
+        from aiscan.collectors.aws import guard, transport
 
         if self._session_factory is not None and not credentials:
             session = self._session_factory(profile)
@@ -106,6 +106,8 @@ class AwsCollector(Collector):
             core = botocore.session.Session(profile=profile)
             session = boto3.Session(botocore_session=core, **credentials)
         guard.install(session._session, object_reads=self.object_reads)
+        transport.install(session._session)
+        transport.client_kwargs(session._session)  # a CA variable naming no file: exit 2 here
         _keep_s3control_on_custom_endpoint(session._session)
         return session
 
@@ -114,27 +116,22 @@ class AwsCollector(Collector):
         with self._lock:  # boto3 sessions are not thread-safe; clients are
             client = self._clients.get(key)
             if client is None:
-                client = account.session.client(
-                    service, region_name=region, config=self._config(service)
-                )
+                client = self._new_client(account.session, service, region)
                 self._clients[key] = client
         return client
 
-    def _config(self, service: str) -> Any:
-        import os
+    def _new_client(self, session: Any, service: str, region: str) -> Any:
+        """A scanning client: retries, trust store and error handling of `transport`."""
+        from aiscan.collectors.aws import transport
 
-        from botocore.config import Config
-
-        return Config(
-            retries={
-                "mode": os.environ.get("AISCAN_AWS_RETRY_MODE", "adaptive"),
-                "total_max_attempts": int(os.environ.get("AISCAN_AWS_MAX_ATTEMPTS", "6")),
-            },
-            max_pool_connections=32,
-            connect_timeout=10,
-            read_timeout=60,
-            user_agent_extra="aiscan",
+        client = session.client(
+            service,
+            region_name=region,
+            config=transport.client_config(),
+            **transport.client_kwargs(session._session),
         )
+        transport.tune_retries(client)
+        return client
 
     # -- the scan -------------------------------------------------------------------------------
 
@@ -168,12 +165,14 @@ class AwsCollector(Collector):
                     for svc in REGIONAL_SERVICES
                     if scope.wants(svc)
                 ]
+                progress.planned(len(regional))
                 futures.append((account, refs, regional))
             # Global services read what the regional pass referenced, so they wait for it.
             global_futures: list[Future[None]] = []
             for account, refs, regional in futures:
                 for f in as_completed(regional):
                     f.result()
+                progress.planned(sum(1 for svc in GLOBAL_SERVICES if scope.wants(svc)))
                 global_futures.extend(
                     pool.submit(
                         self._run_scope, account, "global", svc, scope, sink, refs, progress
@@ -203,7 +202,7 @@ class AwsCollector(Collector):
             account = by_id.get(asset.account) or accounts[0]
             with lock:
                 if account.id not in stores:
-                    stores[account.id] = S3Store(account.session, self._config("s3"))
+                    stores[account.id] = S3Store(account.session)
                 return stores[account.id]
 
         deep_scan(
@@ -223,7 +222,7 @@ class AwsCollector(Collector):
 
         region = session.region_name or "us-east-1"
         try:
-            sts = session.client("sts", region_name=region, config=self._config("sts"))
+            sts = self._new_client(session, "sts", region)
             who = sts.get_caller_identity()
         except Exception as exc:
             status, message = classify(exc)

@@ -321,7 +321,13 @@ def to_nodegroup(
         kind=AssetKind.GPU_COMPUTE,
         service="eks",
         type="AWS::EKS::Nodegroup",
-        name=clean_text(nodegroup.get("nodegroupName", ""), 256),
+        # A node group is named within its cluster, as GKE and AKS node pools are.
+        name=clean_text(
+            "/".join(
+                str(n) for n in (nodegroup.get("clusterName"), nodegroup.get("nodegroupName")) if n
+            ),
+            256,
+        ),
         created_at=as_datetime(nodegroup.get("createdAt")),
         tags=_tags(nodegroup.get("tags")),
         attributes=attributes,

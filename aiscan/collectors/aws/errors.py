@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from aiscan.collectors.network import tls_hint, untrusted_certificate
 from aiscan.core.model import CoverageStatus
 from aiscan.core.sanitize import clean_text
 
@@ -85,6 +86,8 @@ def classify(exc: BaseException) -> tuple[CoverageStatus, str]:
         # botocore's endpoint data does not list every service, e.g. bedrock-agent). A general
         # DNS outage still makes the scan incomplete: identity and region reads fail first.
         return CoverageStatus.SKIPPED, "no endpoint for this service in this region"
+    if isinstance(exc, BotoCoreError) and untrusted_certificate(exc):
+        return CoverageStatus.ERROR, f"{tls_hint('aws')}: {clean_text(exc, 200)}"
     if isinstance(exc, EndpointConnectionError | ConnectTimeoutError | ReadTimeoutError):
         return CoverageStatus.ERROR, f"endpoint unreachable: {clean_text(exc, 300)}"
     if isinstance(exc, BotoCoreError):

@@ -52,6 +52,10 @@ PERMISSIONS: tuple[str, ...] = (
     "iam:GetPolicyVersion",
 )
 
+#: Roles read at once. IAM is one global endpoint whose request quota is shared by every caller in
+#: the account (deploy pipelines, other scanners), so a scan keeps a small footprint there.
+ITEM_WORKERS = 4
+
 ADMIN_POLICIES = frozenset({"AdministratorAccess"})
 #: AWS-managed policies that grant a whole service (or nearly everything) besides the *FullAccess.
 BROAD_POLICIES = frozenset({"PowerUserAccess", "IAMFullAccess"})
@@ -340,6 +344,7 @@ def collect(ctx: ScopeContext) -> None:
     if not names:
         return
     client = ctx.client("iam", _home_region(ctx.partition))
+    ctx.item_workers = ITEM_WORKERS
     ctx.each("role", _collect_role, sorted(names), ctx, client)
 
 
@@ -363,7 +368,11 @@ def _collect_role(ctx: ScopeContext, client: Any, name: str) -> None:
     payload["InlinePolicyNames"] = inline or []
     managed: list[dict[str, Any]] = []
     for policy in attached or []:
-        doc = ctx.section(f"role {name}", get_managed_policy, client, str(policy["PolicyArn"]))
+        arn = str(policy["PolicyArn"])
+        # Workloads share roles and roles share managed policies: each is read once a scan.
+        doc = ctx.section(
+            f"role {name}", ctx.once, ("policy", arn), get_managed_policy, client, arn
+        )
         if doc is None:
             complete = False
         else:

@@ -21,15 +21,22 @@ SERVICE = "s3-artifacts"
 class S3Store:
     """`aiscan.artifacts.remote.ObjectStore` over one boto3 session (any region: S3 redirects)."""
 
-    def __init__(self, session: Any, config: Any = None) -> None:
+    def __init__(self, session: Any) -> None:
         self._session = session
-        self._config = config
         self._client: Any = None
 
     @property
     def client(self) -> Any:
         if self._client is None:
-            self._client = self._session.client("s3", config=self._config)
+            # the same retries, trust store and proxies as every scanning client
+            from aiscan.collectors.aws import transport
+
+            self._client = self._session.client(
+                "s3",
+                config=transport.client_config(),
+                **transport.client_kwargs(self._session._session),
+            )
+            transport.tune_retries(self._client)
         return self._client
 
     def stat(self, ref: ObjectRef) -> ObjectInfo | None:

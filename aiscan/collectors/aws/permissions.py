@@ -15,6 +15,7 @@ from aiscan.collectors.aws import (
     iam,
     s3,
     sagemaker,
+    tagging,
 )
 
 #: Calls the collector makes outside the service modules.
@@ -36,6 +37,7 @@ PERMISSIONS: tuple[str, ...] = tuple(
         | set(ecr.PERMISSIONS)
         | set(iam.PERMISSIONS)
         | set(s3.PERMISSIONS)
+        | set(tagging.PERMISSIONS)
     )
 )
 
@@ -49,6 +51,7 @@ IAM_PREFIX = {
     "api.ecr": "ecr",
     "bedrock-agent": "bedrock",
     "bedrock-agentcore-control": "bedrock-agentcore",
+    "tagging": "tag",
 }
 IAM_ACTION_OVERRIDES = {
     "s3:ListBuckets": "s3:ListAllMyBuckets",

@@ -11,10 +11,14 @@ Bounds (documented because they are deliberate gaps):
   the newest ones say how the account trains today, and older ones would cost one describe each.
 * model packages: the `MAX_PACKAGES_PER_GROUP` (100) newest versions of each group, plus the
   unversioned packages.
-* tags are read (one ``ListTags`` call, first page only) for endpoints, models and notebooks only.
+* tags are read for endpoints, models and notebooks only, at most `MAX_TAGS` (50) each.
 
-Monitoring schedules are read with one ``ListMonitoringSchedules`` for the region (the summaries
-carry ``EndpointName``) instead of one call per endpoint.
+Request floor (see docs/performance.md): every list asks for 100 items a page; tags come from one
+``tag:GetResources`` index per region (100 resources a page, see tagging.py), with one
+``ListTags`` per resource only where that is denied; monitoring schedules are read with one
+``ListMonitoringSchedules`` for the region (the summaries carry ``EndpointName``) instead of one
+call per endpoint; an endpoint config shared by several endpoints, a lifecycle config shared by
+notebooks and a job definition shared by monitoring schedules are each described once.
 
 Service-specific attributes (the shared ones are in docs/attributes.md):
 
@@ -62,10 +66,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
 from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from itertools import islice
 from typing import Any
 
+from aiscan.collectors.aws import tagging
 from aiscan.collectors.aws.context import ScopeContext, paginate
 from aiscan.collectors.aws.iam import as_datetime
 from aiscan.core.model import Asset, AssetKind, Cloud, RelationType
@@ -111,7 +118,17 @@ PERMISSIONS: tuple[str, ...] = tuple(
 
 MAX_RECENT_JOBS = 500
 MAX_PACKAGES_PER_GROUP = 100
-MAX_TAGS = 50
+MAX_TAGS = tagging.MAX_TAGS
+#: Every SageMaker list operation returns at most 100 items a page and defaults to 10: asking for
+#: 100 makes listing 10x cheaper.
+PAGE = {"PageSize": 100}
+#: Item reads in flight at once inside one (account, region) scope. SageMaker's Describe* calls
+#: are throttled per account and region well above this; adaptive retries absorb bursts.
+ITEM_WORKERS = 8
+#: Resource families read at once (threads that mostly wait on the item pool or a list page).
+FAMILIES = 10
+#: Resource types whose tags the assets carry (one tag:GetResources index per type and region).
+TAGGED_TYPES = ("sagemaker:endpoint", "sagemaker:model", "sagemaker:notebook-instance")
 
 SERVICE = "sagemaker"
 
@@ -277,21 +294,11 @@ def _redacted_payload(payload: Mapping[str, Any], **replace: Any) -> dict[str, A
     return out
 
 
-def _bounded_tags(tags: Any) -> dict[str, str]:
-    out: dict[str, str] = {}
-    if not isinstance(tags, list):
-        return out
-    for tag in tags[:MAX_TAGS]:
-        if isinstance(tag, Mapping) and isinstance(tag.get("Key"), str):
-            out[tag["Key"][:128]] = str(tag.get("Value", ""))[:256]
-    return out
-
-
 # -- SDK calls (the only functions that touch the client) -----------------------------------------
 
 
 def list_notebook_instances(client: Any) -> Iterator[dict[str, Any]]:
-    return paginate(client, "list_notebook_instances", "NotebookInstances")
+    return paginate(client, "list_notebook_instances", "NotebookInstances", PaginationConfig=PAGE)
 
 
 def describe_notebook_instance(client: Any, name: str) -> dict[str, Any]:
@@ -305,7 +312,7 @@ def describe_lifecycle_config(client: Any, name: str) -> dict[str, Any]:
 
 
 def list_models(client: Any) -> Iterator[dict[str, Any]]:
-    return paginate(client, "list_models", "Models")
+    return paginate(client, "list_models", "Models", PaginationConfig=PAGE)
 
 
 def describe_model(client: Any, name: str) -> dict[str, Any]:
@@ -313,7 +320,7 @@ def describe_model(client: Any, name: str) -> dict[str, Any]:
 
 
 def list_endpoints(client: Any) -> Iterator[dict[str, Any]]:
-    return paginate(client, "list_endpoints", "Endpoints")
+    return paginate(client, "list_endpoints", "Endpoints", PaginationConfig=PAGE)
 
 
 def describe_endpoint(client: Any, name: str) -> dict[str, Any]:
@@ -325,7 +332,9 @@ def describe_endpoint_config(client: Any, name: str) -> dict[str, Any]:
 
 
 def list_monitoring_schedules(client: Any) -> Iterator[dict[str, Any]]:
-    return paginate(client, "list_monitoring_schedules", "MonitoringScheduleSummaries")
+    return paginate(
+        client, "list_monitoring_schedules", "MonitoringScheduleSummaries", PaginationConfig=PAGE
+    )
 
 
 def describe_monitoring_schedule(client: Any, name: str) -> dict[str, Any]:
@@ -353,7 +362,7 @@ def list_recent_jobs(client: Any, operation: str, key: str) -> Iterator[dict[str
         key,
         SortBy="CreationTime",
         SortOrder="Descending",
-        PaginationConfig={"PageSize": 100},
+        PaginationConfig=PAGE,
     )
     return islice(pages, MAX_RECENT_JOBS)
 
@@ -371,7 +380,7 @@ def describe_transform_job(client: Any, name: str) -> dict[str, Any]:
 
 
 def list_pipelines(client: Any) -> Iterator[dict[str, Any]]:
-    return paginate(client, "list_pipelines", "PipelineSummaries")
+    return paginate(client, "list_pipelines", "PipelineSummaries", PaginationConfig=PAGE)
 
 
 def describe_pipeline(client: Any, name: str) -> dict[str, Any]:
@@ -379,12 +388,16 @@ def describe_pipeline(client: Any, name: str) -> dict[str, Any]:
 
 
 def list_model_package_groups(client: Any) -> Iterator[dict[str, Any]]:
-    return paginate(client, "list_model_package_groups", "ModelPackageGroupSummaryList")
+    return paginate(
+        client, "list_model_package_groups", "ModelPackageGroupSummaryList", PaginationConfig=PAGE
+    )
 
 
 def list_model_packages(client: Any, group: str | None) -> Iterator[dict[str, Any]]:
     if group is None:
-        return paginate(client, "list_model_packages", "ModelPackageSummaryList")
+        return paginate(
+            client, "list_model_packages", "ModelPackageSummaryList", PaginationConfig=PAGE
+        )
     pages = paginate(
         client,
         "list_model_packages",
@@ -392,6 +405,7 @@ def list_model_packages(client: Any, group: str | None) -> Iterator[dict[str, An
         ModelPackageGroupName=group,
         SortBy="CreationTime",
         SortOrder="Descending",
+        PaginationConfig=PAGE,
     )
     return islice(pages, MAX_PACKAGES_PER_GROUP)
 
@@ -401,7 +415,7 @@ def describe_model_package(client: Any, arn: str) -> dict[str, Any]:
 
 
 def list_domains(client: Any) -> Iterator[dict[str, Any]]:
-    return paginate(client, "list_domains", "Domains")
+    return paginate(client, "list_domains", "Domains", PaginationConfig=PAGE)
 
 
 def describe_domain(client: Any, domain_id: str) -> dict[str, Any]:
@@ -409,7 +423,7 @@ def describe_domain(client: Any, domain_id: str) -> dict[str, Any]:
 
 
 def list_feature_groups(client: Any) -> Iterator[dict[str, Any]]:
-    return paginate(client, "list_feature_groups", "FeatureGroupSummaries")
+    return paginate(client, "list_feature_groups", "FeatureGroupSummaries", PaginationConfig=PAGE)
 
 
 def describe_feature_group(client: Any, name: str) -> dict[str, Any]:
@@ -417,7 +431,7 @@ def describe_feature_group(client: Any, name: str) -> dict[str, Any]:
 
 
 def list_tags(client: Any, arn: str) -> dict[str, str]:
-    return _bounded_tags(client.list_tags(ResourceArn=arn, MaxResults=MAX_TAGS).get("Tags"))
+    return tagging.bounded_tags(client.list_tags(ResourceArn=arn, MaxResults=MAX_TAGS).get("Tags"))
 
 
 # -- pure transforms ------------------------------------------------------------------------------
@@ -577,8 +591,10 @@ def to_model_package(
     payload: Mapping[str, Any], *, account: str, region: str, partition: str = "aws"
 ) -> Asset:
     arn = _req(payload, "ModelPackageArn")
-    # A versioned package's name is its group's; the ARN's resource part says which version.
-    name = arn.split(":model-package/", 1)[-1] or _req(payload, "ModelPackageName")
+    # A versioned package's name is its group's; the ARN's resource part says which version
+    # (`group/3`), written `group:3` as a model version is everywhere in aiscan.
+    group, sep, version = arn.split(":model-package/", 1)[-1].rpartition("/")
+    name = f"{group}:{version}" if sep else version or _req(payload, "ModelPackageName")
     secrets: list[dict[str, str]] = []
     envs: list[Mapping[str, str]] = []
     spec = _map(payload, "InferenceSpecification")
@@ -1088,31 +1104,86 @@ def to_feature_group(payload: Mapping[str, Any], *, account: str, region: str) -
 
 
 def collect(ctx: ScopeContext) -> None:
+    """The resource families are independent reads, so they run concurrently (each from its own
+    thread: its list pages overlap the others' describes) while their per-item reads share the
+    scope's pool of `ITEM_WORKERS`; endpoints wait for models and schedules, and the produced-by
+    links for models and training jobs."""
+    ctx.item_workers = ITEM_WORKERS
     client = ctx.client("sagemaker")
-    ctx.section("notebook instances", _collect_notebooks, ctx, client)
-    ctx.section("model package groups", _collect_registry, ctx, client)
-    models = ctx.section("models", _collect_models, ctx, client) or {}
-    schedules = ctx.section("monitoring schedules", _collect_schedules, ctx, client)
-    ctx.section("endpoints", _collect_endpoints, ctx, client, models, schedules)
     artifacts: dict[str, str] = {}
-    for label, fn in (
-        ("training jobs", _collect_training_jobs),
-        ("processing jobs", _collect_processing_jobs),
-        ("transform jobs", _collect_transform_jobs),
+    with (
+        ctx.item_pool(),
+        ThreadPoolExecutor(max_workers=FAMILIES, thread_name_prefix="aiscan-sagemaker") as pool,
     ):
-        ctx.section(label, fn, ctx, client, artifacts, models)
-    _link_produced_by(ctx, models, artifacts)
-    ctx.section("pipelines", _collect_pipelines, ctx, client)
-    ctx.section("domains", _collect_domains, ctx, client)
-    ctx.section("feature groups", _collect_feature_groups, ctx, client)
+
+        def run(label: str, fn: Callable[..., Any], *args: Any) -> Future[Any]:
+            return pool.submit(ctx.section, label, fn, ctx, client, *args)
+
+        models_read = run("models", _collect_models)
+        schedules_read = run("monitoring schedules", _collect_schedules)
+        independent = [
+            run("notebook instances", _collect_notebooks),
+            run("model package groups", _collect_registry),
+            run("pipelines", _collect_pipelines),
+            run("domains", _collect_domains),
+            run("feature groups", _collect_feature_groups),
+        ]
+        models: dict[str, Asset] = models_read.result() or {}
+        independent.append(run("endpoints", _collect_endpoints, models, schedules_read.result()))
+        jobs = [
+            run(label, fn, artifacts, models)
+            for label, fn in (
+                ("training jobs", _collect_training_jobs),
+                ("processing jobs", _collect_processing_jobs),
+                ("transform jobs", _collect_transform_jobs),
+            )
+        ]
+        for done in jobs:
+            done.result()
+        _link_produced_by(ctx, models, artifacts)
+        for done in independent:
+            done.result()
+    # A prefetch still running (no asset needed its tags, e.g. every describe failed) must finish
+    # before the scope's coverage is taken, since it may record a remark.
+    for type_ in TAGGED_TYPES:
+        prefetch = ctx.once(("tag prefetch", type_), _no_prefetch)
+        if prefetch is not None:
+            prefetch.join()
 
 
 def _where(ctx: ScopeContext) -> dict[str, str]:
     return {"account": ctx.account, "region": ctx.region}
 
 
-def _tags(ctx: ScopeContext, client: Any, arn: str) -> dict[str, str]:
-    return ctx.section(f"tags of {arn}", list_tags, client, arn) or {}
+def _prefetch_tags(ctx: ScopeContext, type_: str, names: list[str]) -> None:
+    """Once a listing shows the region has resources of `type_`, read their tags in the
+    background: the index's pages overlap the describes instead of stalling the first asset that
+    needs tags, and one index per type splits the sequential page chain three ways (same number
+    of requests). A region without such resources never sends GetResources."""
+    if names:
+        ctx.once(("tag prefetch", type_), _start_prefetch, ctx, type_)
+
+
+def _start_prefetch(ctx: ScopeContext, type_: str) -> threading.Thread:
+    thread = threading.Thread(
+        target=_tag_index, args=(ctx, type_), name=f"aiscan-tags-{type_}", daemon=True
+    )
+    thread.start()
+    return thread
+
+
+def _no_prefetch() -> threading.Thread | None:
+    return None
+
+
+def _tag_index(ctx: ScopeContext, type_: str) -> tagging.TagIndex | None:
+    return ctx.once(("tag index", type_), tagging.read_index, ctx, (type_,))
+
+
+def _tags(ctx: ScopeContext, client: Any, type_: str, arn: str) -> dict[str, str]:
+    """Tags of an endpoint, model or notebook: from the region's index of its type, read once,
+    or per resource where GetResources is denied."""
+    return tagging.tags_of(ctx, _tag_index(ctx, type_), arn, lambda one: list_tags(client, one))
 
 
 def _each(
@@ -1146,6 +1217,7 @@ def _collect_notebooks(ctx: ScopeContext, client: Any) -> None:
     names = _names(
         ctx, "notebook instance", list_notebook_instances(client), "NotebookInstanceName"
     )
+    _prefetch_tags(ctx, "sagemaker:notebook-instance", names)
     read = ctx.each("notebook instance", _read_notebook, names, ctx, client)
     # Notebooks share lifecycle configs: each one is read once, after all notebooks are known,
     # so the worker threads never race on a shared cache.
@@ -1167,7 +1239,7 @@ def _read_notebook(
     payload = describe_notebook_instance(client, name)
     config_name = _opt(payload, "NotebookInstanceLifecycleConfigName")
     arn = _req(payload, "NotebookInstanceArn")
-    return payload, config_name, _tags(ctx, client, arn)
+    return payload, config_name, _tags(ctx, client, "sagemaker:notebook-instance", arn)
 
 
 def _add_notebook(
@@ -1224,6 +1296,7 @@ def _one_package(ctx: ScopeContext, client: Any, arn: str) -> None:
 def _collect_models(ctx: ScopeContext, client: Any) -> dict[str, Asset]:
     """Every model read, by name (endpoints and transform jobs refer to models by name)."""
     names = _names(ctx, "model", list_models(client), "ModelName")
+    _prefetch_tags(ctx, "sagemaker:model", names)
     read = ctx.each("model", _one_model, names, ctx, client)
     return {name: asset for name, asset in zip(names, read, strict=True) if asset is not None}
 
@@ -1231,7 +1304,8 @@ def _collect_models(ctx: ScopeContext, client: Any) -> dict[str, Asset]:
 def _one_model(ctx: ScopeContext, client: Any, name: str) -> Asset:
     payload = describe_model(client, name)
     arn = _req(payload, "ModelArn")
-    asset = to_model(payload, partition=ctx.partition, tags=_tags(ctx, client, arn), **_where(ctx))
+    tags = _tags(ctx, client, "sagemaker:model", arn)
+    asset = to_model(payload, partition=ctx.partition, tags=tags, **_where(ctx))
     ctx.add(asset)
     _relate_runtime(ctx, asset)
     for c in asset.attributes["containers"]:
@@ -1283,6 +1357,8 @@ def _one_schedule(
     if not _map(cfg, "MonitoringJobDefinition") and def_name and def_type in _JOB_DEFINITION_CALLS:
         definition = ctx.section(
             f"monitoring job definition {def_name}",
+            ctx.once,
+            ("job definition", def_type, def_name),
             describe_job_definition,
             client,
             def_type,
@@ -1302,6 +1378,7 @@ def _collect_endpoints(
     schedules: Mapping[str, list[dict[str, Any]]] | None,
 ) -> None:
     names = _names(ctx, "endpoint", list_endpoints(client), "EndpointName")
+    _prefetch_tags(ctx, "sagemaker:endpoint", names)
     ctx.each("endpoint", _one_endpoint, names, ctx, client, models, schedules)
 
 
@@ -1315,7 +1392,14 @@ def _one_endpoint(
     payload = describe_endpoint(client, name)
     config_name = _opt(payload, "EndpointConfigName")
     config = (
-        ctx.section(f"endpoint config {config_name}", describe_endpoint_config, client, config_name)
+        ctx.section(
+            f"endpoint config {config_name}",
+            ctx.once,
+            ("endpoint config", config_name),
+            describe_endpoint_config,
+            client,
+            config_name,
+        )
         if config_name
         else None
     )
@@ -1325,7 +1409,7 @@ def _one_endpoint(
         payload,
         config,
         monitoring=monitoring,
-        tags=_tags(ctx, client, arn),
+        tags=_tags(ctx, client, "sagemaker:endpoint", arn),
         **_where(ctx),
     )
     ctx.add(asset)

@@ -217,6 +217,7 @@ class AzureCollector(Collector):
                 for svc in AI_SERVICES
                 if svc in wanted
             ]
+            progress.planned(len(first))
             for f in first:
                 f.result()
             if "identity" in wanted:
@@ -224,6 +225,7 @@ class AzureCollector(Collector):
                     self._context(arm, sub, "identity", scope, sink, refs, graph, problems)
                     for sub in readable
                 ]
+                progress.planned(len(contexts))
                 for ctx in contexts:
                     progress.started(f"azure {ctx.subscription} identity")
                 list(pool.map(lambda c: c.section("identity", collect_authorization, c), contexts))
@@ -239,6 +241,7 @@ class AzureCollector(Collector):
                 for svc in REFERENCE_PASS
                 if svc in wanted
             ]
+            progress.planned(len(last))
             for f in last:
                 f.result()
 

@@ -7,6 +7,11 @@ chosen per resource type (the mgmt SDKs pin old api-versions, e.g. Machine Learn
 request (ours, or one a library policy issues, such as ARM's automatic resource-provider
 registration, which is left out on purpose) can change anything.
 
+Trust store and proxies as azure-core's users expect (`aiscan.collectors.network`):
+``REQUESTS_CA_BUNDLE`` (then ``CURL_CA_BUNDLE``, ``SSL_CERT_FILE``) and ``HTTPS_PROXY`` /
+``NO_PROXY``; the endpoint (``AISCAN_AZURE_ENDPOINT`` or the cloud's) decides where requests go.
+``AISCAN_AZURE_MAX_RETRIES`` (6) and ``AISCAN_AZURE_BACKOFF`` (0.8 s) tune the retries.
+
 The Azure SDK is imported only when an `ArmClient` is built.
 """
 
@@ -21,6 +26,7 @@ from urllib.parse import quote, urlsplit
 
 from aiscan import __version__
 from aiscan.collectors.azure.guard import ReadOnlyPolicy
+from aiscan.collectors.network import requests_ca_bundle
 
 #: ARM endpoints of the national clouds, by --azure-cloud value.
 ENDPOINTS = {
@@ -31,6 +37,9 @@ ENDPOINTS = {
 ENDPOINT_ENV = "AISCAN_AZURE_ENDPOINT"
 TOKEN_ENV = "AISCAN_AZURE_TOKEN"
 RETRIES_ENV = "AISCAN_AZURE_MAX_RETRIES"
+BACKOFF_ENV = "AISCAN_AZURE_BACKOFF"
+#: A Retry-After longer than this is not waited for in full (a hostile or broken answer).
+MAX_RETRY_AFTER = 60.0
 
 #: Bound on what one list may return, so a hostile or huge tenant cannot exhaust memory.
 MAX_ITEMS_PER_LIST = 50_000
@@ -116,6 +125,26 @@ def _static_token_policy(token: str) -> Any:
     return StaticTokenPolicy()
 
 
+def _keep_authorization(request: Any) -> Any:
+    """Session auth that leaves the request as the pipeline built it."""
+    return request
+
+
+def _bounded_retry_policy(retries: int, backoff: float) -> Any:
+    """azure-core's RetryPolicy (429 with Retry-After, 5xx, connection errors), with Retry-After
+    capped so one answer cannot stall the scan."""
+    from azure.core.pipeline.policies import RetryPolicy
+
+    class BoundedRetryPolicy(RetryPolicy):  # type: ignore[type-arg]
+        def get_retry_after(self, response: Any) -> float | None:
+            delay = super().get_retry_after(response)
+            return None if delay is None else min(max(delay, 0.0), MAX_RETRY_AFTER)
+
+    return BoundedRetryPolicy(
+        retry_total=retries, retry_backoff_factor=backoff, retry_backoff_max=60
+    )
+
+
 class _NoCredential:
     """ResourceGraphClient insists on a credential; authentication is our own policy's job."""
 
@@ -156,21 +185,26 @@ class ArmClient:
         adapter = requests.adapters.HTTPAdapter(pool_connections=4, pool_maxsize=pool_size)
         self._session.mount("https://", adapter)
         self._session.mount("http://", adapter)
-        # No proxy or netrc from the environment decides where ARM traffic goes but the endpoint.
-        self._session.trust_env = False
+        # As azure-core's own transport does: HTTPS_PROXY / NO_PROXY and REQUESTS_CA_BUNDLE from
+        # the environment apply (a proxy carries traffic; the endpoint still decides where to).
+        # A no-op session auth keeps requests from replacing the bearer token with ~/.netrc's.
+        self._session.trust_env = True
+        self._session.auth = _keep_authorization
+        backoff = float(os.environ.get(BACKOFF_ENV, "0.8"))
         self.policies: list[Any] = [
             policies.RequestIdPolicy(),
             policies.HeadersPolicy({"Accept": "application/json"}),
             policies.UserAgentPolicy(base_user_agent=f"aiscan/{__version__}"),
             policies.ContentDecodePolicy(),
-            policies.RetryPolicy(
-                retry_total=retries, retry_backoff_factor=0.8, retry_backoff_max=60
-            ),
+            _bounded_retry_policy(retries, backoff),
             auth,
             # Last: whatever an earlier policy did to the request, the guard sees what is sent.
             ReadOnlyPolicy(),
         ]
-        self._transport = RequestsTransport(session=self._session, session_owner=False)
+        verify: bool | str = requests_ca_bundle(os.environ) or True
+        self._transport = RequestsTransport(
+            session=self._session, session_owner=False, connection_verify=verify
+        )
         self._pipeline: Any = ARMPipelineClient(
             base_url=self.endpoint, policies=self.policies, transport=self._transport
         )

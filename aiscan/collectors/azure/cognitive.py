@@ -29,7 +29,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from aiscan.collectors.azure.context import AzureContext, as_map, norm, props, to_asset
+from aiscan.collectors.azure.context import (
+    AzureContext,
+    as_map,
+    child_name,
+    norm,
+    props,
+    to_asset,
+)
 from aiscan.collectors.azure.monitor import (
     diagnostics_facts,
     get_pricing,
@@ -142,6 +149,7 @@ def to_rai_policy(payload: Mapping[str, Any], *, region: str | None) -> Asset:
         type_="Microsoft.CognitiveServices/accounts/raiPolicies",
         attributes=attrs,
         region=region,
+        name=child_name(payload),
     )
 
 
@@ -177,6 +185,7 @@ def to_deployment(
         type_="Microsoft.CognitiveServices/accounts/deployments",
         attributes=attrs,
         region=region,
+        name=child_name(payload),
     )
 
 
@@ -208,7 +217,7 @@ def _one_account(ctx: AzureContext, defender: bool | None, payload: dict[str, An
         policies = {}
         for item in raw_policies:
             policy = to_rai_policy(item, region=account.region)
-            policies[policy.name.lower()] = policy
+            policies[str(item.get("name", "")).lower()] = policy
             ctx.add(policy)
             ctx.relate(policy.id, RelationType.MEMBER_OF, account.id)
     deployments = ctx.section(f"deployments of {account.name}", list_deployments, ctx.arm, rid)

@@ -28,6 +28,7 @@ from aiscan.collectors.azure.context import (
     AzureContext,
     IdentityRef,
     as_map,
+    child_name,
     location,
     name_of,
     norm,
@@ -333,6 +334,7 @@ def to_node_pool(
         type_="Microsoft.ContainerService/managedClusters/agentPools",
         attributes=attrs,
         raw={"cluster": cluster.get("id"), "agentPool": dict(pool)},
+        name=child_name(payload),
     )
 
 

@@ -40,6 +40,19 @@ def name_of(resource_id: str) -> str:
     return resource_id.rstrip("/").rsplit("/", 1)[-1]
 
 
+def child_name(payload: Mapping[str, Any], *, sep: str = "/") -> str:
+    """What a person calls a child resource: its parent's name, `sep`, its own name
+    (`oai-chat-prod/gpt-4o`, `fraud-llm/blue`, with `sep=":"` a version `fraud-xgb:3`). A
+    deployment or version name alone (`blue`, `3`) names nothing. Singleton service levels such
+    as `blobServices/default` are skipped."""
+    rid = str(payload.get("id") or "")
+    segments = rid.strip("/").rsplit("/providers/", 1)[-1].split("/")
+    names = [n for n in segments[2::2] if n]  # namespace, type, name, type, name, ...
+    own = str(payload.get("name") or (names[-1] if names else rid))
+    parents = [n for n in names[:-1] if n.lower() != "default"]
+    return f"{parents[-1]}{sep}{own}" if parents else own
+
+
 def location(value: Any) -> str | None:
     """ARM spells locations both "westeurope" and "West Europe"."""
     if not isinstance(value, str) or not value:
@@ -82,8 +95,10 @@ def to_asset(
     attributes: dict[str, Any],
     raw: Mapping[str, Any] | None = None,
     region: str | None = None,
+    name: str | None = None,
 ) -> Asset:
-    """An Asset from an ARM resource payload (id, name, location, tags, systemData)."""
+    """An Asset from an ARM resource payload (id, name, location, tags, systemData); `name`
+    replaces the payload's (see `child_name`)."""
     rid = str(payload["id"])
     return Asset(
         id=norm(rid),
@@ -93,7 +108,7 @@ def to_asset(
         kind=kind,
         service=service,
         type=type_,
-        name=str(payload.get("name") or name_of(rid))[:256],
+        name=str(name or payload.get("name") or name_of(rid))[:256],
         created_at=created(payload),
         tags=tags_of(payload),
         attributes=attributes,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from aiscan.collectors.network import tls_hint, untrusted_certificate
 from aiscan.core.model import CoverageStatus
 from aiscan.core.sanitize import clean_text
 
@@ -62,6 +63,8 @@ def classify(exc: BaseException) -> tuple[CoverageStatus, str]:
         return _status(int(exc.status_code), code or str(exc.reason or ""), str(message or ""), "")
     if isinstance(exc, ClientAuthenticationError):
         return CoverageStatus.DENIED, f"no usable Azure credential: {clean_text(exc, 300)}"
+    if isinstance(exc, ServiceRequestError | ServiceResponseError) and untrusted_certificate(exc):
+        return CoverageStatus.ERROR, f"{tls_hint('azure')}: {clean_text(exc, 200)}"
     if isinstance(exc, ServiceRequestError | ServiceResponseError):
         return CoverageStatus.ERROR, f"ARM endpoint unreachable: {clean_text(exc, 300)}"
     if isinstance(exc, ReadOnlyViolation | InsecureTransport):

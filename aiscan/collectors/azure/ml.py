@@ -49,6 +49,7 @@ from aiscan.collectors.azure.compute import accelerators, size_catalog
 from aiscan.collectors.azure.context import (
     AzureContext,
     as_map,
+    child_name,
     location,
     norm,
     props,
@@ -272,6 +273,7 @@ def to_online_deployment(
         attributes=attrs,
         raw=clean,
         region=region,
+        name=child_name(payload),
     )
 
 
@@ -337,6 +339,7 @@ def to_datastore(payload: Mapping[str, Any], *, region: str | None) -> Asset:
         attributes=attrs,
         raw=clean,
         region=region,
+        name=child_name(payload),
     )
 
 
@@ -348,7 +351,13 @@ def to_model_version(payload: Mapping[str, Any], *, region: str | None, type_: s
         "stage": p.get("stage"),
     }
     return to_asset(
-        payload, kind=AssetKind.MODEL, service=SERVICE, type_=type_, attributes=attrs, region=region
+        payload,
+        kind=AssetKind.MODEL,
+        service=SERVICE,
+        type_=type_,
+        attributes=attrs,
+        region=region,
+        name=child_name(payload, sep=":"),
     )
 
 

@@ -22,6 +22,7 @@ from typing import Any
 from aiscan.collectors.azure.context import (
     AzureContext,
     as_map,
+    child_name,
     norm,
     props,
     subscription_of,
@@ -159,6 +160,7 @@ def to_container(
         type_=f"{ACCOUNT_TYPE}/blobServices/containers",
         attributes=attrs,
         region=account.region,
+        name=child_name(payload),
     )
 
 

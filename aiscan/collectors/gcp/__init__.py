@@ -190,6 +190,7 @@ class GcpCollector(Collector):
         with ThreadPoolExecutor(max_workers=max(1, scope.max_workers)) as pool:
             locations: dict[str, list[str]] = {}
             if scope.wants("aiplatform"):
+                progress.planned(len(projects))
                 found = pool.map(
                     lambda p: self._locations(p, scope, ctx_for, sink, progress), projects
                 )
@@ -205,6 +206,7 @@ class GcpCollector(Collector):
                     for svc, fn in pass1.items()
                     if scope.wants(svc)
                 )
+            progress.planned(len(futures))
             for f in futures:
                 f.result()
 
@@ -234,6 +236,7 @@ class GcpCollector(Collector):
                 for svc, fn in posture.SCOPES.items()
                 if scope.wants(svc)
             ]
+            progress.planned(len(shared) * len(projects) + len(scoped))
             for f in shared + scoped:
                 f.result()
         if deep is not None:

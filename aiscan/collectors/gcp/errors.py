@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from aiscan.collectors.gcp.guard import ReadOnlyViolation
 from aiscan.collectors.gcp.http import GcpApiError
+from aiscan.collectors.network import tls_hint, untrusted_certificate
 from aiscan.core.model import CoverageStatus
 from aiscan.core.sanitize import clean_text
 
@@ -40,6 +41,8 @@ def classify(exc: BaseException) -> tuple[CoverageStatus, str]:
         GoogleAuthError = ()  # type: ignore[assignment,misc]  # noqa: N806
     if isinstance(exc, GoogleAuthError):
         return CoverageStatus.DENIED, f"credentials: {clean_text(exc, 300)}"
+    if isinstance(exc, OSError) and untrusted_certificate(exc):
+        return CoverageStatus.ERROR, f"{tls_hint('gcp')}: {clean_text(exc, 200)}"
     if isinstance(exc, OSError):
         return CoverageStatus.ERROR, f"endpoint unreachable: {clean_text(exc, 300)}"
     # A payload we could not understand (a KeyError in a transform): an error for this scope.

@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import random
 import threading
 import time
@@ -56,21 +57,47 @@ def check_endpoint(endpoint: str) -> str:
     return endpoint.strip().rstrip("/")
 
 
-def authorized_session(credentials: Any, *, refresh: bool, object_reads: bool = False) -> Any:
+def authorized_session(
+    credentials: Any,
+    *,
+    refresh: bool,
+    object_reads: bool = False,
+    environ: Mapping[str, str] | None = None,
+) -> Any:
     """An AuthorizedSession whose only transport is the read-only adapter (`object_reads`: the
-    adapter also lets Cloud Storage object contents through, for --deep)."""
-    from google.auth.transport.requests import AuthorizedSession
+    adapter also lets Cloud Storage object contents through, for --deep).
+
+    Trust store and proxies as google-auth's users expect: requests honours ``HTTPS_PROXY`` /
+    ``NO_PROXY`` and ``REQUESTS_CA_BUNDLE`` itself (``trust_env``); ``SSL_CERT_FILE`` is the
+    fallback (`aiscan.collectors.network`). The token-refresh session verifies the same way."""
+    import requests
+    from google.auth.transport.requests import AuthorizedSession, Request
 
     from aiscan.collectors.gcp.transport import ReadOnlyAdapter
+    from aiscan.collectors.network import requests_ca_bundle
 
+    bundle = requests_ca_bundle(os.environ if environ is None else environ)
+    token_session = requests.Session()
     codes = (401,) if refresh else ()
-    session = AuthorizedSession(credentials, refresh_status_codes=codes)  # type: ignore[no-untyped-call]
+    session = AuthorizedSession(  # type: ignore[no-untyped-call]
+        credentials, refresh_status_codes=codes, auth_request=Request(token_session)
+    )
+    for each in (session, token_session):
+        each.trust_env = True
+        each.auth = _keep_authorization  # no ~/.netrc credentials in place of the OAuth token
+        if bundle:
+            each.verify = bundle
     adapter = ReadOnlyAdapter(
         pool_connections=16, pool_maxsize=64, max_retries=0, object_reads=object_reads
     )
     session.mount("https://", adapter)
     session.mount("http://", adapter)
     return session
+
+
+def _keep_authorization(request: Any) -> Any:
+    """Session auth that leaves the request's own Authorization header alone."""
+    return request
 
 
 class GcpHttp:

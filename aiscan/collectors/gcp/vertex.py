@@ -246,7 +246,7 @@ def to_model(
             type_="Model",
             attributes=attributes,
             id_=asset_id,
-            name=display if default_version else f"{display}@{version}",
+            name=display if default_version else f"{display}:{version}",
         ),
         tuple(links),
     )

@@ -159,3 +159,76 @@ def test_each_keeps_item_order_and_records_a_failed_item(workers: int) -> None:
     cov = ctx.coverage()
     assert cov.status is CoverageStatus.ERROR
     assert cov.message == "model 5: malformed response: KeyError: 'ModelArn'"
+
+
+def test_once_runs_a_shared_read_once_for_concurrent_callers() -> None:
+    ctx = _ctx()
+    started, release = threading.Event(), threading.Event()
+    runs: list[str] = []
+
+    def slow_read(key: str) -> str:
+        runs.append(key)
+        started.set()
+        release.wait(5)
+        return f"config {key}"
+
+    results: list[str] = []
+    threads = [
+        threading.Thread(target=lambda: results.append(ctx.once("cfg", slow_read, "a")))
+        for _ in range(6)
+    ]
+    for t in threads:
+        t.start()
+    assert started.wait(5)
+    release.set()
+    for t in threads:
+        t.join(5)
+    assert results == ["config a"] * 6
+    assert runs == ["a"]
+    assert ctx.once("other", slow_read, "b") == "config b"
+
+
+def test_once_gives_every_caller_the_failure_of_the_shared_read() -> None:
+    ctx = _ctx()
+    runs = []
+
+    def broken() -> str:
+        runs.append(1)
+        raise KeyError("EndpointConfigName")
+
+    for _ in range(3):
+        with pytest.raises(KeyError):
+            ctx.once("cfg", broken)
+    assert len(runs) == 1
+
+
+def test_families_sharing_the_item_pool_keep_the_scope_limit_and_may_nest() -> None:
+    ctx = _ctx(4)
+    families, nested = Gauge(), Gauge()
+
+    def read(gauge: Gauge, item: int) -> int:
+        with gauge:
+            time.sleep(0.01)
+        return item
+
+    def outer(item: int) -> list[int | None]:
+        # an `each` inside an item of the shared pool gets its own pool instead of deadlocking
+        return ctx.each("inner", read, [item, item + 100], nested)
+
+    with ctx.item_pool():
+        threads = [
+            threading.Thread(target=ctx.each, args=("family", read, range(12), families))
+            for _ in range(3)
+        ]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(10)
+        results = ctx.each("outer", outer, range(3))
+
+    # three families of 12 at once, yet never more than the scope's 4 in flight
+    assert families.calls == 36
+    assert 1 < families.most <= 4
+    assert results == [[0, 100], [1, 101], [2, 102]]
+    assert nested.calls == 6
+    assert ctx.coverage().status is CoverageStatus.OK
