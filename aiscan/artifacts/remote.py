@@ -207,8 +207,9 @@ def locate(inventory: Any, *, cloud: str | None = None) -> list[Located]:
         if a.type.lower().endswith("/datastores"):
             account, container = a.attributes.get("account_name"), a.attributes.get("container")
             if isinstance(account, str) and isinstance(container, str) and account and container:
-                workspace = a.id.lower().rsplit("/datastores/", 1)[0]
-                datastores[f"{workspace}|{a.name.lower()}"] = (account, container)
+                # keyed by the id, not the display name (which reads workspace/datastore)
+                workspace, _, name = a.id.lower().rpartition("/datastores/")
+                datastores[f"{workspace}|{name}"] = (account, container)
     out: list[Located] = []
     for asset in inventory.of_kind(AssetKind.MODEL):
         if cloud is not None and asset.cloud.value != cloud:

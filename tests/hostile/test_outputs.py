@@ -33,16 +33,23 @@ _RAW_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f]")
 
 def result_with(name: str, tag: str, reason: str, message: str) -> ScanResult:
     bucket = asset(
-        "bucket", "arn:aws:s3:::b", service="s3", public=True, public_reasons=[reason],
-        description=message, env={"HF_TOKEN": SECRET_TOKEN, "DB_PASSWORD": SECRET_PASSWORD},
+        "bucket", "arn:aws:s3:::b", service="s3", type="AWS::S3::Bucket", public=True,
+        public_reasons=[reason],
     )  # fmt: skip
     bucket = bucket.model_copy(update={"name": name, "tags": {tag: tag}})
     bucket = type(bucket).model_validate(bucket.model_dump())  # as a collector builds it
+    # free-form facts (a third-party collector's type): hostile text and planted secrets
+    other = asset(
+        "model", "arn:aws:sagemaker:us-east-1:123456789012:model/m", description=message,
+        env={"HF_TOKEN": SECRET_TOKEN, "DB_PASSWORD": SECRET_PASSWORD},
+    )  # fmt: skip
+    other = other.model_copy(update={"name": name, "tags": {tag: tag}})
+    other = type(other).model_validate(other.model_dump())
     cov = Coverage(
         cloud=Cloud.AWS, account="123456789012", region="us-east-1", service="s3",
         status=CoverageStatus.DENIED, message=message,
     )  # fmt: skip
-    return table_result([bucket], [cov])
+    return table_result([bucket, other], [cov])
 
 
 def terminal(renderable: object) -> str:

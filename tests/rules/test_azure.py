@@ -486,8 +486,8 @@ def _defender(tier: str) -> Any:
 
 
 def _deployment(**edits: Any) -> Any:
-    policies = {
-        p.name.lower(): p
+    policies = {  # keyed by the policy's own name, as the collector does (not the display name)
+        p.id.rsplit("/", 1)[-1].lower(): p
         for p in (
             cognitive.to_rai_policy(load("cognitiveservices_raipolicy__strict"), region="eastus"),
             cognitive.to_rai_policy(load("cognitiveservices_raipolicy__permissive"), region="e"),
