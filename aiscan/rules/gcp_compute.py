@@ -11,7 +11,7 @@ running as it (XC-ID-002); the rules here judge how the VM or pool is configured
 
 from __future__ import annotations
 
-from aiscan.core.facts import known, unread
+from aiscan.core.facts import Unread, known, unread
 from aiscan.core.facts.gcp import ComputeInstanceFacts, NodePoolFacts
 from aiscan.rules.base import (
     Asset,
@@ -30,6 +30,24 @@ GPU = (AssetKind.GPU_COMPUTE,)
 
 def _not_read(name: str) -> Result:
     return Result.manual(f"not read: {name}")
+
+
+def _must_be_on(value: bool | Unread, fact: str, *, off: str, on: str) -> Result:
+    """A hardening switch that must be on: manual when not read, fail when off."""
+    if unread(value):
+        return _not_read(fact)
+    if not value:
+        return Result.fail(off, evidence={fact: False})
+    return Result.ok(on)
+
+
+#: Shielded VM controls (secure boot, vTPM, integrity monitoring) share their references.
+_SHIELDED_VM_REFS = (
+    "CIS-GCP:4.8",
+    "orgpolicy:compute.requireShieldedVm",
+    "prowler:compute_instance_shielded_vm_enabled",
+    "OWASP-ML:ML06",
+)
 
 
 def _default_full_access(facts: ComputeInstanceFacts | NodePoolFacts) -> Result:
@@ -105,20 +123,12 @@ def vm_serial_port(asset: Asset, facts: ComputeInstanceFacts, ctx: RuleContext) 
         "Stop the VM and gcloud compute instances update VM --shielded-secure-boot (NVIDIA drivers "
         "must be signed: use a supported image); enforce constraints/compute.requireShieldedVm."
     ),
-    references=(
-        "CIS-GCP:4.8",
-        "orgpolicy:compute.requireShieldedVm",
-        "prowler:compute_instance_shielded_vm_enabled",
-        "OWASP-ML:ML06",
-    ),
+    references=_SHIELDED_VM_REFS,
 )
 def vm_secure_boot(asset: Asset, facts: ComputeInstanceFacts, ctx: RuleContext) -> Result:
-    boot = facts.secure_boot
-    if unread(boot):
-        return _not_read("secure_boot")
-    if not boot:
-        return Result.fail("Secure Boot is off", evidence={"secure_boot": False})
-    return Result.ok("Secure Boot on")
+    return _must_be_on(
+        facts.secure_boot, "secure_boot", off="Secure Boot is off", on="Secure Boot on"
+    )
 
 
 @rule(
@@ -138,20 +148,10 @@ def vm_secure_boot(asset: Asset, facts: ComputeInstanceFacts, ctx: RuleContext) 
         "Stop the VM and gcloud compute instances update VM --shielded-vtpm; enforce "
         "constraints/compute.requireShieldedVm."
     ),
-    references=(
-        "CIS-GCP:4.8",
-        "orgpolicy:compute.requireShieldedVm",
-        "prowler:compute_instance_shielded_vm_enabled",
-        "OWASP-ML:ML06",
-    ),
+    references=_SHIELDED_VM_REFS,
 )
 def vm_vtpm(asset: Asset, facts: ComputeInstanceFacts, ctx: RuleContext) -> Result:
-    vtpm = facts.vtpm
-    if unread(vtpm):
-        return _not_read("vtpm")
-    if not vtpm:
-        return Result.fail("the virtual TPM is off", evidence={"vtpm": False})
-    return Result.ok("vTPM on")
+    return _must_be_on(facts.vtpm, "vtpm", off="the virtual TPM is off", on="vTPM on")
 
 
 @rule(
@@ -178,12 +178,12 @@ def vm_vtpm(asset: Asset, facts: ComputeInstanceFacts, ctx: RuleContext) -> Resu
     ),
 )
 def vm_integrity(asset: Asset, facts: ComputeInstanceFacts, ctx: RuleContext) -> Result:
-    integrity = facts.integrity_monitoring
-    if unread(integrity):
-        return _not_read("integrity_monitoring")
-    if not integrity:
-        return Result.fail("integrity monitoring is off", evidence={"integrity_monitoring": False})
-    return Result.ok("integrity monitoring on")
+    return _must_be_on(
+        facts.integrity_monitoring,
+        "integrity_monitoring",
+        off="integrity monitoring is off",
+        on="integrity monitoring on",
+    )
 
 
 @rule(
@@ -364,12 +364,9 @@ def vm_public_ip(asset: Asset, facts: ComputeInstanceFacts, ctx: RuleContext) ->
     references=("CIS-GKE:5.5.7", "OWASP-ML:ML06"),
 )
 def pool_secure_boot(asset: Asset, facts: NodePoolFacts, ctx: RuleContext) -> Result:
-    boot = facts.secure_boot
-    if unread(boot):
-        return _not_read("secure_boot")
-    if not boot:
-        return Result.fail("Secure Boot is off on the nodes", evidence={"secure_boot": False})
-    return Result.ok("Secure Boot on")
+    return _must_be_on(
+        facts.secure_boot, "secure_boot", off="Secure Boot is off on the nodes", on="Secure Boot on"
+    )
 
 
 @rule(
@@ -390,14 +387,12 @@ def pool_secure_boot(asset: Asset, facts: NodePoolFacts, ctx: RuleContext) -> Re
     references=("CIS-GKE:5.5.6", "OWASP-ML:ML06"),
 )
 def pool_integrity(asset: Asset, facts: NodePoolFacts, ctx: RuleContext) -> Result:
-    integrity = facts.integrity_monitoring
-    if unread(integrity):
-        return _not_read("integrity_monitoring")
-    if not integrity:
-        return Result.fail(
-            "integrity monitoring is off on the nodes", evidence={"integrity_monitoring": False}
-        )
-    return Result.ok("integrity monitoring on")
+    return _must_be_on(
+        facts.integrity_monitoring,
+        "integrity_monitoring",
+        off="integrity monitoring is off on the nodes",
+        on="integrity monitoring on",
+    )
 
 
 @rule(
