@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from aiscan.core.facts.base import Facts, facts_class
 
-SCHEMA_VERSION = "1.1"
+SCHEMA_VERSION = "1.2"
 
 
 class Frozen(BaseModel):
@@ -213,6 +213,32 @@ class Suppression(Frozen):
     waiver: str = Field(description="Where the waiver is written, e.g. waivers.yaml:12")
 
 
+class PathHop(Frozen):
+    """One step of an attack path: `source` --`edge`--> `target`, and what was read that made
+    the edge (a policy statement, a security-group rule, a bucket ACL ...)."""
+
+    source: str
+    edge: str = Field(
+        description="A relation type or a derived edge type (exposed-to, can-write …)"
+    )
+    target: str
+    evidence: dict[str, Any] = Field(default_factory=dict)
+
+
+class RiskFactor(Frozen):
+    name: Literal["severity", "exposure", "blast-radius"]
+    value: float = Field(description="The factor's multiplier (severity: its base score)")
+    level: str = Field(description="e.g. critical; internet / authenticated / internal; 3 stores")
+    why: str
+
+
+class Risk(Frozen):
+    """severity x exposure x blast radius, each factor explained."""
+
+    score: float
+    factors: tuple[RiskFactor, ...] = ()
+
+
 class Finding(Frozen):
     rule_id: str
     asset_id: str
@@ -225,7 +251,13 @@ class Finding(Frozen):
     references: tuple[str, ...] = ()
     risk_score: float
     fingerprint: str
-    path: tuple[str, ...] = ()
+    path: tuple[str, ...] = Field(
+        default=(), description="Attack paths: the asset ids from entry point to crown jewel"
+    )
+    hops: tuple[PathHop, ...] = Field(
+        default=(), description="Attack paths: every hop of `path`, its edge type and evidence"
+    )
+    risk: Risk | None = Field(default=None, description="How `risk_score` was reached")
     cloud: Cloud
     account: str
     region: str | None = None
