@@ -23,6 +23,7 @@ def build_graph(inventory: Inventory) -> EstateGraph:
             account=asset.account,
             synthetic=False,
             external=False,
+            asset=asset,
         )
     for rel in inventory.relations:
         for end in (rel.source, rel.target):
@@ -35,6 +36,7 @@ def build_graph(inventory: Inventory) -> EstateGraph:
                     account="",
                     synthetic=False,
                     external=True,
+                    asset=None,
                 )
         g.add_edge(rel.source, rel.target, type=rel.type.value, derived=False, evidence={})
     return EstateGraph(g)

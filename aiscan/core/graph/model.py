@@ -9,7 +9,7 @@ from typing import Any
 
 import networkx as nx
 
-from aiscan.core.model import RelationType
+from aiscan.core.model import Asset, RelationType
 
 #: Synthetic node ids. They use a scheme no cloud id uses, so they never collide with an asset.
 INTERNET = "aiscan:internet"
@@ -65,6 +65,33 @@ class EstateGraph:
     def node(self, node_id: str) -> Mapping[str, Any]:
         data: Mapping[str, Any] = self.g.nodes[node_id]
         return data
+
+    def asset(self, node_id: str) -> Asset | None:
+        """The inventory asset behind a node (None for synthetic and external nodes): graph
+        rules read its typed facts, never string keys."""
+        found: Asset | None = self.g.nodes[node_id].get("asset")
+        return found
+
+    def add_synthetic(self, node_id: str, kind: str, label: str) -> None:
+        if node_id not in self.g:
+            self.g.add_node(
+                node_id,
+                label=label,
+                kind=kind,
+                cloud="",
+                account="",
+                synthetic=True,
+                external=False,
+                asset=None,
+            )
+
+    def add_derived(
+        self, source: str, target: str, edge: EdgeType, evidence: Mapping[str, Any]
+    ) -> None:
+        """A derived edge and the evidence that made it; both ends must already be nodes."""
+        if source not in self.g or target not in self.g:
+            raise KeyError(f"derived edge {edge} between unknown nodes {source!r} -> {target!r}")
+        self.g.add_edge(source, target, type=edge.value, derived=True, evidence=dict(evidence))
 
     def edges(self) -> Iterator[tuple[str, str, Mapping[str, Any]]]:
         """(source, target, attributes) of every edge, in insertion order."""
