@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import networkx as nx
 
+from aiscan.core.graph.derive import derive_all
 from aiscan.core.graph.model import EstateGraph
 from aiscan.core.inventory import Inventory
 
@@ -39,4 +40,6 @@ def build_graph(inventory: Inventory) -> EstateGraph:
                     asset=None,
                 )
         g.add_edge(rel.source, rel.target, type=rel.type.value, derived=False, evidence={})
-    return EstateGraph(g)
+    graph = EstateGraph(g)
+    derive_all(graph)
+    return graph
