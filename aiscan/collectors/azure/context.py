@@ -146,6 +146,8 @@ class References:
     identity_users: dict[str, set[str]] = field(default_factory=dict)
     #: principal id -> [(role definition id (normalised), scope (normalised))]
     assignments: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    #: (principal id, role definition id, scope) of assignments with an ABAC condition
+    conditional: set[tuple[str, str, str]] = field(default_factory=set)
     #: role definition guid -> {name, actions, not_actions, data_actions, not_data_actions}
     role_definitions: dict[str, dict[str, Any]] = field(default_factory=dict)
     #: subscriptions whose role assignments and definitions were read completely

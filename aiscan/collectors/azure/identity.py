@@ -6,7 +6,10 @@ counts as broad when its scope is a management group, the subscription or a reso
 the issue this answers is "Owner or Contributor at subscription or resource-group scope".
 
 Attributes, `identity`: `assigned` ("system"/"user"), `principal_id`, `client_id`,
-  `attached_to`, `role_assignments` ([{role, scope, scope_level}]), `administrator` (a broad
+  `attached_to`, `role_assignments` ([{role, scope, scope_level, role_id, actions, not_actions,
+  data_actions, not_data_actions, condition}]: the role definition's permissions are copied into
+  each assignment, bounded, so the graph can decide what the identity can do where; `actions` is
+  absent when the definition was not read), `administrator` (a broad
   role with `*` actions that may also write role assignments: Owner and its like),
   `wildcard_actions` (`*` and `<provider>/*` actions of broad roles), `full_access_policies`
   ("<role> on <scope>" for broad roles with wildcard actions), `policies_complete` (the role
@@ -16,7 +19,7 @@ Attributes, `identity`: `assigned` ("system"/"user"), `principal_id`, `client_id
 from __future__ import annotations
 
 import fnmatch
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from typing import Any
 
 from aiscan.collectors.azure.context import AzureContext, IdentityRef, References, norm, props
@@ -92,13 +95,24 @@ def covers(scope: str, resource_id: str) -> bool:
     return rid == s or rid.startswith(s + "/")
 
 
+#: Bounds of what an assignment copies from its role definition (built-in roles hold < 100).
+MAX_ACTIONS = 400
+MAX_ASSIGNMENTS = 100
+
+
+def _bounded(values: Any) -> list[str]:
+    return [str(v)[:256] for v in list(values or [])[:MAX_ACTIONS]]
+
+
 def to_identity(
     ref: IdentityRef,
     assignments: Iterable[tuple[str, str]],
     definitions: Mapping[str, Mapping[str, Any]],
     *,
     complete: bool,
+    conditional: Collection[tuple[str, str]] = frozenset(),
 ) -> Asset:
+    """`conditional`: the (definition, scope) pairs whose assignment carries an ABAC condition."""
     granted = []
     wildcard: set[str] = set()
     full: list[str] = []
@@ -107,7 +121,19 @@ def to_identity(
         role = definitions.get(def_id)
         level = scope_level(scope)
         name = str(role["name"]) if role else def_id
-        granted.append({"role": name, "scope": scope, "scope_level": level})
+        entry: dict[str, Any] = {
+            "role": name,
+            "scope": scope,
+            "scope_level": level,
+            "role_id": def_id or None,
+            "condition": (def_id, scope) in conditional,
+        }
+        if role is not None:
+            entry["actions"] = _bounded(role["actions"])
+            entry["not_actions"] = _bounded(role["not_actions"])
+            entry["data_actions"] = _bounded(role["data_actions"])
+            entry["not_data_actions"] = _bounded(role["not_data_actions"])
+        granted.append(entry)
         if role is None or level == "resource":
             continue
         # "*" and "<provider>/*" grant writes; "*/read" (Reader) does not.
@@ -122,7 +148,7 @@ def to_identity(
         "principal_id": ref.principal_id,
         "client_id": ref.client_id,
         "attached_to": ref.source,
-        "role_assignments": granted[:100],
+        "role_assignments": granted[:MAX_ASSIGNMENTS],
         "administrator": admin,
         "wildcard_actions": sorted(wildcard),
         "full_access_policies": sorted(full),
@@ -170,6 +196,8 @@ def collect_authorization(ctx: AzureContext) -> None:
             held = refs.assignments.setdefault(principal, [])
             if pair not in held:
                 held.append(pair)
+            if p.get("condition"):
+                refs.conditional.add((principal, *pair))
         if definitions is not None and assignments is not None:
             refs.authorization_read.add(ctx.subscription)
 
@@ -192,5 +220,8 @@ def build_identities(ctx: AzureContext, scanned: set[str]) -> None:
                 principal_assignments(refs, ref.principal_id),
                 refs.role_definitions,
                 complete=complete,
+                conditional={
+                    (d, s) for p, d, s in refs.conditional if p == (ref.principal_id or "").lower()
+                },
             )
         )

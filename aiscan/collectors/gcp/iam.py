@@ -11,6 +11,8 @@ The shared attributes are set so the cross-cloud identity rule judges GCP accoun
 ``wildcard_actions`` (always empty: GCP roles are not action patterns), ``policies_complete``
 (every policy above was read). Service-specific: ``email``, ``roles``
 ``{resource: [roles]}`` (``projects/P``, ``folders/F``, ``organizations/O``),
+``project_roles`` ``{project id: [roles]}`` (per scanned project, its own bindings joined with
+those of its folders and organization: what the account may do there),
 ``default_service_account`` (the Compute Engine default ``NUMBER-compute@developer``),
 ``service_agent`` (a Google-managed account), ``disabled`` (absent when not read),
 ``user_managed`` (the account lives in a scanned project and was read).
@@ -36,6 +38,7 @@ from aiscan.core.sanitize import bounded, clean_text
 
 SERVICE = "iam"
 PERMISSIONS: tuple[str, ...] = ("iam.serviceAccounts.get",)
+MAX_ROLES = 200
 
 
 def get_service_account(http: GcpHttp, email: str) -> dict[str, Any]:
@@ -62,12 +65,21 @@ def role_facts(email: str, refs: References) -> dict[str, Any]:
         if found:
             roles[resource] = sorted(found)
     held = {r for rs in roles.values() for r in rs}
+    # What applies in each scanned project: its own bindings and its folders' / organization's.
+    project_roles: dict[str, list[str]] = {}
+    for project in sorted(refs.project_policies):
+        inherited: set[str] = set(roles.get(f"projects/{project}") or [])
+        for parent in refs.ancestors.get(project, []):
+            inherited |= set(roles.get(parent) or [])
+        if inherited:
+            project_roles[project] = sorted(inherited)[:MAX_ROLES]
     ancestors = {a for chain in refs.ancestors.values() for a in chain}
     complete = all(p is not None for p in refs.ancestor_policies.values()) and ancestors <= set(
         refs.ancestor_policies
     )
     return {
         "roles": roles,
+        "project_roles": project_roles,
         "administrator": bool(held & ADMIN_ROLES),
         "full_access_policies": sorted(held & BROAD_ROLES),
         "wildcard_actions": [],

@@ -11,7 +11,9 @@ is noted as a dangling reference.
 Attributes of ``bucket`` (``storage.googleapis.com/Bucket``) beyond the shared ones:
 ``public_access_prevention`` (``enforced``/``inherited``), ``uniform_access`` bool,
 ``public_members`` (``allUsers``/``allAuthenticatedUsers`` bindings and ACL entries),
-``iam_read`` bool, ``location``, ``owned`` (the bucket is in a scanned project).
+``iam_read`` bool, ``location``, ``owned`` (the bucket is in a scanned project),
+``iam_bindings`` (the bucket's own unconditional bindings ``{role: [members]}``, bounded) and
+``conditional_bindings`` (how many bindings carry an IAM condition: not evaluated).
 ``public`` is false when public access prevention is enforced; otherwise it is true when the
 IAM policy or an ACL grants anything to ``allUsers``/``allAuthenticatedUsers``, and absent when
 the IAM policy could not be read. ``write_principals`` joins the bucket's own bindings and the
@@ -39,6 +41,7 @@ from aiscan.core.model import Asset, AssetKind, Cloud, CoverageStatus
 from aiscan.core.sanitize import bounded, clean_text
 
 SERVICE = "storage"
+MAX_MEMBERS = 200
 PERMISSIONS: tuple[str, ...] = (
     "storage.buckets.list",
     "storage.buckets.get",
@@ -111,6 +114,17 @@ def bucket_attributes(
         if public:
             attributes["public_reasons"] = public
     if policy is not None:
+        own: dict[str, set[str]] = {}
+        for b in bindings(policy):
+            own.setdefault(str(b.get("role"))[:200], set()).update(
+                str(m)[:320] for m in (b.get("members") or [])[:MAX_MEMBERS]
+            )
+        attributes["iam_bindings"] = {
+            role: sorted(members)[:MAX_MEMBERS] for role, members in sorted(own.items())[:100]
+        }
+        attributes["conditional_bindings"] = sum(
+            1 for b in policy.get("bindings") or [] if isinstance(b, dict) and b.get("condition")
+        )
         writers = set(members_with(policy, STORAGE_WRITE_ROLES))
         writers |= members_with(project_policy, STORAGE_WRITE_ROLES)
         expanded: set[str] = set()

@@ -293,6 +293,16 @@ class RoleAssignment(Nested):
     role: str
     scope: str
     scope_level: str = Field(description="management-group / subscription / resource-group ...")
+    role_id: str | None = Field(default=None, description="the role definition's GUID")
+    actions: tuple[str, ...] | None = Field(
+        default=None, description="the role's actions (None: its definition was not read)"
+    )
+    not_actions: tuple[str, ...] = ()
+    data_actions: tuple[str, ...] = ()
+    not_data_actions: tuple[str, ...] = ()
+    condition: bool = Field(
+        default=False, description="the assignment has an ABAC condition (not evaluated)"
+    )
 
 
 @facts_for(

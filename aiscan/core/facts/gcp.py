@@ -303,6 +303,11 @@ class ServiceAccountIdentityFacts(IdentityFacts):
     roles: dict[str, tuple[str, ...]] | Unread = Field(
         default=UNREAD, description="{projects/P | folders/F | organizations/O: [roles]}"
     )
+    project_roles: dict[str, tuple[str, ...]] | Unread = Field(
+        default=UNREAD,
+        description="{scanned project id: roles held there, on the project or inherited from "
+        "its folders and organization}",
+    )
 
 
 @facts_for("storage.googleapis.com/Bucket")
@@ -313,6 +318,13 @@ class StorageBucketFacts(BucketFacts):
     uniform_access: bool | Unread = UNREAD
     public_members: tuple[str, ...] | Unread = UNREAD
     iam_read: bool | Unread = UNREAD
+    iam_bindings: dict[str, tuple[str, ...]] | Unread = Field(
+        default=UNREAD,
+        description="the bucket's own unconditional IAM bindings {role: [members]} (bounded)",
+    )
+    conditional_bindings: int | Unread = Field(
+        default=UNREAD, description="bindings with an IAM condition (not evaluated)"
+    )
     logging_enabled: bool | Unread = UNREAD
     location: str | None | Unread = UNREAD
     owned: bool | Unread = Field(default=UNREAD, description="in a scanned project")
