@@ -224,3 +224,32 @@ def test_identity_blocks():
     system = norm(payload["id"]) + "/providers/microsoft.managedidentity/identities/default"
     assert refs[0].asset_id == system
     assert (refs[1].asset_id, refs[1].principal_id, refs[1].subscription) == (norm(UAMI), "p2", "s")
+
+
+def test_role_assignments_carry_their_definitions_permissions_for_the_graph():
+    defs = {
+        identity.definition_key(d["name"]): identity.to_role_definition(d)
+        for d in load("authorization_role_definitions")["value"]
+    }
+    blob_contributor, unknown = "ba92f5b4-2d11-453d-a403-e96b0029c9fe", "0000-custom"
+    ref = IdentityRef("/x/identities/default", "p", None, "system", "x", "s", None, "/x")
+    scope = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/st"
+    made = identity.to_identity(
+        ref,
+        [(blob_contributor, scope), (unknown, scope)],
+        defs,
+        complete=True,
+        conditional={(unknown, scope)},
+    )
+    known, custom = made.facts.role_assignments
+    assert (known.role, known.role_id, known.condition) == (
+        "Storage Blob Data Contributor",
+        blob_contributor,
+        False,
+    )
+    assert "Microsoft.Storage/storageAccounts/blobServices/containers/blobs/write" in (
+        known.data_actions
+    )
+    assert known.actions is not None and known.not_data_actions == ()
+    # A definition that was not read leaves `actions` absent (the graph falls back to built-ins).
+    assert (custom.actions, custom.role_id, custom.condition) == (None, unknown, True)

@@ -274,3 +274,46 @@ def test_repository_and_image_references():
     repo = artifactregistry.to_repository(load("artifactregistry_repository"), {}, ref, ["x"])
     assert repo.kind is AssetKind.CONTAINER_REGISTRY
     assert repo.attributes["immutable_tags"] is True and repo.attributes["public"] is False
+
+
+def test_bucket_keeps_its_own_bindings_for_the_graph():
+    buckets = {b["name"]: b for b in load("storage_buckets")["items"]}
+    policy = load("storage_bucket_iam_public")
+    policy = {
+        **policy,
+        "bindings": [
+            *policy["bindings"],
+            {"role": "roles/x", "members": ["allUsers"], "condition": {"expression": "true"}},
+        ],
+    }
+    made = storage.to_bucket(buckets["acme-ml-artifacts"], policy, account="p", owned=True)
+    bindings = made.facts.iam_bindings
+    assert bindings["roles/storage.objectViewer"] == ("allUsers",)
+    assert bindings["roles/storage.objectAdmin"] == (
+        "serviceAccount:vertex-serving@acme-ml-prod.iam.gserviceaccount.com",
+    )
+    assert "roles/x" not in bindings and made.facts.conditional_bindings == 1
+    unread_policy = storage.to_bucket(buckets["acme-ml-artifacts"], None, account="p", owned=True)
+    assert "iam_bindings" not in unread_policy.attributes
+
+
+def test_service_account_project_roles_include_inherited_ones():
+    from aiscan.collectors.gcp import iam
+    from aiscan.collectors.gcp.context import References
+
+    refs = References()
+    member = "serviceAccount:a@p1.iam.gserviceaccount.com"
+    refs.project_policies["p1"] = {
+        "bindings": [{"role": "roles/aiplatform.user", "members": [member]}]
+    }
+    refs.project_policies["p2"] = {"bindings": []}
+    refs.ancestors = {"p1": ["folders/9", "organizations/1"], "p2": ["organizations/1"]}
+    refs.ancestor_policies = {
+        "folders/9": {"bindings": [{"role": "roles/storage.objectAdmin", "members": [member]}]},
+        "organizations/1": {"bindings": [{"role": "roles/viewer", "members": [member]}]},
+    }
+    facts = iam.role_facts("a@p1.iam.gserviceaccount.com", refs)
+    assert facts["project_roles"] == {
+        "p1": ["roles/aiplatform.user", "roles/storage.objectAdmin", "roles/viewer"],
+        "p2": ["roles/viewer"],
+    }
