@@ -301,3 +301,15 @@ def test_edges_only_join_azure_assets_and_keep_the_evidence_bounded():
     found = edges(identity(assignment("Owner", f"/subscriptions/{SUB}")), storage(), endpoint())
     assert {e for _, e, _ in found} <= {t.value for t in EdgeType}
     assert all(len(repr(ev)) < 4000 for ev in found.values())
+
+
+def test_scope_slices_never_take_siblings_sharing_a_prefix():
+    dash = f"{RG}/microsoft.storage/storageaccounts/stmodels-x"
+    found = edges(
+        identity(assignment("Storage Blob Data Reader", ST)),
+        storage(),
+        storage(dash),
+        storage(ST10),
+        container(),
+    )
+    assert grants_of(found) == {(ST, "can-read"), (CONTAINER, "can-read")}

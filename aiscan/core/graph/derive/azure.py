@@ -26,6 +26,7 @@ disabled, AADToken / AMLToken endpoints, workspaces) is reachable only by an ide
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -284,11 +285,52 @@ def _keys_allowed(asset: Asset) -> bool:
 
 
 def _covers(scope: str, resource_id: str) -> bool:
-    s = scope.strip().rstrip("/").lower()
-    if not s or "/providers/microsoft.management/managementgroups/" in s + "/":
-        return True  # root or management group: listed only for subscriptions below it
+    """Whether an assignment at `scope` applies to `resource_id` (inherited downwards)."""
+    s = _scope(scope)
+    if s is None:
+        return True
     rid = resource_id.lower()
     return rid == s or rid.startswith(s + "/")
+
+
+def _scope(scope: str) -> str | None:
+    """The lower-case scope, None for one that covers every scanned subscription."""
+    s = scope.strip().rstrip("/").lower()
+    if not s or "/providers/microsoft.management/managementgroups/" in s + "/":
+        return None  # root or management group: listed only for subscriptions below it
+    return s
+
+
+Target = tuple[str, Asset, str, bool]  # node id, asset, type (lower case), keys work
+
+
+class _Slices:
+    """Targets sorted by id, so the ones under a scope are one slice."""
+
+    def __init__(self, targets: list[Target]) -> None:
+        self.items = sorted(targets, key=lambda t: t[1].id.lower())
+        self.keys = [t[1].id.lower() for t in self.items]
+
+    def under(self, scope: str) -> list[Target]:
+        s = _scope(scope)
+        if s is None:
+            return self.items
+        # `s` itself, then every id starting with `s/` ("0" is the character after "/").
+        at = bisect_left(self.keys, s)
+        exact = self.items[at : at + 1] if at < len(self.keys) and self.keys[at] == s else []
+        lo, hi = bisect_left(self.keys, s + "/"), bisect_left(self.keys, s + "0")
+        return exact + self.items[lo:hi]
+
+
+class _Targets:
+    """The assets a role can reach, grouped by (type, keys work): a role is judged once per
+    group, and only the groups it grants something on are walked."""
+
+    def __init__(self, targets: list[Target]) -> None:
+        groups: dict[tuple[str, bool], list[Target]] = {}
+        for t in targets:
+            groups.setdefault((t[2], t[3]), []).append(t)
+        self.groups = {kind: _Slices(items) for kind, items in groups.items()}
 
 
 def _role_of(assignment: Any) -> Role | None:
@@ -342,32 +384,42 @@ def _targets(graph: EstateGraph) -> list[tuple[str, Asset, str, bool]]:
 
 
 def derive_grants(graph: EstateGraph) -> None:
-    targets = _targets(graph)
+    targets = _Targets(_targets(graph))
     for identity_id, _, assignments in _identities(graph):
         seen: set[tuple[str, EdgeType]] = set()
         for assignment in assignments:
             role = _role_of(assignment)
             if role is None:
                 continue  # a custom role whose definition was not read: nothing to decide on
-            for target_id, target, rtype, keys in targets:
-                if target_id == identity_id or not _covers(assignment.scope, target.id):
+            for (rtype, keys), slices in targets.groups.items():
+                granted = _grants(role, rtype, keys)
+                if not granted:
                     continue
-                for edge, actions in _grants(role, rtype, keys):
-                    if (target_id, edge) in seen:
+                for target_id, _, _, _ in slices.under(assignment.scope):
+                    if target_id == identity_id:
                         continue
-                    seen.add((target_id, edge))
-                    evidence: dict[str, Any] = {
-                        "source": "role-assignment",
-                        "policy": role.name[:200],
-                        "role_id": assignment.role_id,
-                        "actions": list(actions),
-                        "resource": assignment.scope[:1000],
-                        "scope_level": assignment.scope_level,
-                        "definition": "read" if assignment.actions is not None else "built-in",
-                    }
-                    if assignment.condition:
-                        evidence["condition"] = True
-                    graph.add_derived(identity_id, target_id, edge, evidence)
+                    for edge, actions in granted:
+                        if (target_id, edge) in seen:
+                            continue
+                        seen.add((target_id, edge))
+                        graph.add_derived(
+                            identity_id, target_id, edge, _evidence(role, assignment, actions)
+                        )
+
+
+def _evidence(role: Role, assignment: Any, actions: tuple[str, ...]) -> dict[str, Any]:
+    evidence: dict[str, Any] = {
+        "source": "role-assignment",
+        "policy": role.name[:200],
+        "role_id": assignment.role_id,
+        "actions": list(actions),
+        "resource": assignment.scope[:1000],
+        "scope_level": assignment.scope_level,
+        "definition": "read" if assignment.actions is not None else "built-in",
+    }
+    if assignment.condition:
+        evidence["condition"] = True
+    return evidence
 
 
 # -- exposure -------------------------------------------------------------------------------------
