@@ -313,3 +313,25 @@ def test_scope_slices_never_take_siblings_sharing_a_prefix():
         container(),
     )
     assert grants_of(found) == {(ST, "can-read"), (CONTAINER, "can-read")}
+
+
+def test_hostile_assignments_neither_crash_nor_widen():
+    weird = assignment(
+        "x" * 5000,
+        "",  # blank scope: grants nothing (the root scope is "/")
+        actions=["Microsoft.Storage/(?:.*", "[", "\\"],
+        data_actions=["*"],
+    )
+    regexy = assignment("regexy", ST, actions=[], data_actions=["Microsoft.Storage/.*"])
+    found = edges(identity(weird, regexy), storage())
+    assert grants_of(found) == set()  # ".*" is literal text in an Azure action, not a regex
+    root = assignment("Storage Blob Data Reader", "/")
+    assert grants_of(edges(identity(root), storage())) == {(ST, "can-read")}
+    long_name = assignment(
+        "y" * 5000,
+        ST,
+        actions=[],
+        data_actions=["Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read"],
+    )
+    found = edges(identity(long_name), storage())
+    assert [len(ev["policy"]) for ev in found.values()] == [200]

@@ -122,8 +122,8 @@ def to_identity(
         level = scope_level(scope)
         name = str(role["name"]) if role else def_id
         entry: dict[str, Any] = {
-            "role": name,
-            "scope": scope,
+            "role": name[:256],
+            "scope": scope[:1000],
             "scope_level": level,
             "role_id": def_id or None,
             "condition": (def_id, scope) in conditional,

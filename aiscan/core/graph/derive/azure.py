@@ -286,6 +286,8 @@ def _keys_allowed(asset: Asset) -> bool:
 
 def _covers(scope: str, resource_id: str) -> bool:
     """Whether an assignment at `scope` applies to `resource_id` (inherited downwards)."""
+    if not scope.strip():
+        return False
     s = _scope(scope)
     if s is None:
         return True
@@ -312,6 +314,8 @@ class _Slices:
         self.keys = [t[1].id.lower() for t in self.items]
 
     def under(self, scope: str) -> list[Target]:
+        if not scope.strip():
+            return []  # a malformed (blank) scope grants nothing; the root scope is "/"
         s = _scope(scope)
         if s is None:
             return self.items
