@@ -123,7 +123,7 @@ def to_identity(
         name = str(role["name"]) if role else def_id
         entry: dict[str, Any] = {
             "role": name[:256],
-            "scope": scope[:1000],
+            "scope": scope,  # never cut: a shorter scope would cover more
             "scope_level": level,
             "role_id": def_id or None,
             "condition": (def_id, scope) in conditional,
