@@ -335,3 +335,15 @@ def test_hostile_assignments_neither_crash_nor_widen():
     )
     found = edges(identity(long_name), storage())
     assert [len(ev["policy"]) for ev in found.values()] == [200]
+
+
+def test_ml_compute_instance_with_public_ip_and_open_ports_is_exposed():
+    ci = az(
+        AssetKind.NOTEBOOK,
+        f"{WS}/computes/ci-alice",
+        "Microsoft.MachineLearningServices/workspaces/computes",
+        compute_type="ComputeInstance",
+        public_ip="20.55.10.21",
+        internet_open_ports=[{"protocol": "tcp", "from": 50000, "to": 50001}],
+    )
+    assert exposed(edges(ci))[f"{WS}/computes/ci-alice"]["ports"] == ["tcp/50000-50001"]
