@@ -272,6 +272,7 @@ data.edges.forEach(function(e,i){if(keepN.has(index[e.source])&&keepN.has(index[
 [q,kind,only].forEach(function(x){x.addEventListener('input',filter);});
 document.getElementById('reset').addEventListener('click',function(){q.value='';kind.value='';
 only.checked=false;clear();details.textContent='';});
+document.documentElement.setAttribute('data-ready','1');
 })();
 """
 

@@ -1,0 +1,108 @@
+"""The demo estate's HTML graph (`aiscan graph --demo`) and report (`aiscan demo -o html=`) in
+headless Chromium (Debian's package, see scripts/install-chromium.sh), with every network load
+refused: the page's script runs, the attack-path count it shows equals the number of attack-path
+findings in the demo's JSON result, and a screenshot of each page is kept as an artifact in
+$AISCAN_TEST_ARTIFACTS (default: build/artifacts/) for a person to look at.
+
+Without a Chromium the tests skip, unless AISCAN_TEST_CHROMIUM_REQUIRED=1 (CI sets it).
+AISCAN_TEST_CHROMIUM names the browser binary when it is not `chromium` on PATH."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from aiscan.cli import cli
+
+pytestmark = pytest.mark.slow
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def browser() -> str:
+    found = os.environ.get("AISCAN_TEST_CHROMIUM") or next(
+        (p for p in map(shutil.which, ("chromium", "chromium-browser")) if p), None
+    )
+    if found:
+        return found
+    reason = "no chromium on PATH (scripts/install-chromium.sh installs Debian's package)"
+    if os.environ.get("AISCAN_TEST_CHROMIUM_REQUIRED", "") not in ("", "0"):
+        pytest.fail(f"Chromium required (AISCAN_TEST_CHROMIUM_REQUIRED) but {reason}")
+    pytest.skip(f"Chromium tests skipped: {reason}")
+
+
+def artifacts() -> Path:
+    where = Path(os.environ.get("AISCAN_TEST_ARTIFACTS") or ROOT / "build" / "artifacts")
+    where.mkdir(parents=True, exist_ok=True)
+    return where
+
+
+def chromium(page: Path, profile: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+    """Headless Chromium on a local file, offline: every host name resolves to nothing and
+    every proxied request goes to a closed loopback port."""
+    args = [
+        browser(),
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--no-first-run",
+        "--no-default-browser-check",
+        "--disable-extensions",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--host-resolver-rules=MAP * ~NOTFOUND",
+        "--proxy-server=127.0.0.1:9",
+        f"--user-data-dir={profile}",
+        "--virtual-time-budget=5000",
+        *extra,
+        page.resolve().as_uri(),
+    ]
+    return subprocess.run(args, capture_output=True, text=True, timeout=180, check=False)
+
+
+@pytest.fixture(scope="module")
+def pages(demo_run: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    browser()  # skip (or fail) before the demo runs
+    out = tmp_path_factory.mktemp("html")
+    graph = out / "demo-graph.html"
+    res = CliRunner().invoke(cli, ["-q", "graph", "--demo", "--format", "html", "-o", str(graph)])
+    assert res.exit_code == 0, res.output
+    report = out / "demo-report.html"
+    report.write_text(demo_run["html"], encoding="utf-8")
+    return {"graph": graph, "report": report}
+
+
+def expected_paths(demo_run: dict[str, str]) -> int:
+    doc = json.loads(demo_run["json"])
+    return sum(1 for f in doc["findings"] if f["category"] == "attack-path")
+
+
+@pytest.mark.parametrize("which", ["graph", "report"])
+def test_chromium_shows_the_path_count_of_the_results_and_keeps_a_screenshot(
+    which: str, pages: dict[str, Path], demo_run: dict[str, str], tmp_path: Path
+) -> None:
+    dom = chromium(pages[which], tmp_path / "profile", "--dump-dom")
+    assert dom.returncode == 0, dom.stderr[-2000:]
+    assert 'data-ready="1"' in dom.stdout, "the page's script did not run"
+    shown = re.search(r'<span id="path-count">(\d+)</span>', dom.stdout)
+    assert shown, dom.stdout[:2000]
+    assert int(shown.group(1)) == expected_paths(demo_run)
+    assert dom.stdout.count('class="node') >= 100  # the demo estate's graph was drawn
+    shot = artifacts() / f"demo-{which}.png"
+    shot.unlink(missing_ok=True)
+    res = chromium(
+        pages[which], tmp_path / "profile2", f"--screenshot={shot}", "--window-size=1400,1800"
+    )
+    assert res.returncode == 0, res.stderr[-2000:]
+    data = shot.read_bytes()
+    assert data.startswith(b"\x89PNG\r\n\x1a\n") and len(data) > 20_000
+    shutil.copy(pages[which], artifacts() / f"demo-{which}.html")
