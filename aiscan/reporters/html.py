@@ -117,24 +117,30 @@ def layout(doc: GraphDoc) -> tuple[list[tuple[int, int]], int, int]:
     by_layer: defaultdict[int, list[int]] = defaultdict(list)
     for i, n in enumerate(layers(doc)):
         by_layer[n].append(i)
+    index = doc.node_index()
+    neighbours: defaultdict[int, list[int]] = defaultdict(list)
+    for e in doc.edges:
+        s, t = index[e["source"]], index[e["target"]]
+        neighbours[s].append(t)
+        neighbours[t].append(s)
     pos = [(0, 0)] * len(doc.nodes)
+    rank: dict[int, int] = {}  # a placed node's order in its layer
     col = 0
     tallest = 1
     for n in sorted(by_layer):
-        members = sorted(
-            by_layer[n],
-            key=lambda i: (
-                not doc.nodes[i]["on_path"],
-                doc.nodes[i]["kind"],
-                doc.nodes[i]["label"],
-                doc.nodes[i]["id"],
-            ),
-        )
+
+        def key(i: int) -> tuple[bool, float, str, str, str]:
+            # barycentre of the neighbours already placed: fewer crossings, deterministic
+            placed = [rank[j] for j in neighbours[i] if j in rank]
+            centre = sum(placed) / len(placed) if placed else float("inf")
+            node = doc.nodes[i]
+            return (not node["on_path"], centre, node["kind"], node["label"], node["id"])
+
+        members = sorted(by_layer[n], key=key)
         for k, i in enumerate(members):
-            pos[i] = (
-                MARGIN + (col + k // ROWS_PER_COLUMN) * COL_W,
-                MARGIN + (k % ROWS_PER_COLUMN) * ROW_H,
-            )
+            rank[i] = k
+            x = MARGIN + (col + k // ROWS_PER_COLUMN) * COL_W
+            pos[i] = (x, MARGIN + (k % ROWS_PER_COLUMN) * ROW_H)
         tallest = max(tallest, min(len(members), ROWS_PER_COLUMN))
         col += (len(members) + ROWS_PER_COLUMN - 1) // ROWS_PER_COLUMN
     width = MARGIN * 2 + max(col, 1) * COL_W - (COL_W - NODE_W) + 120  # room for back edges
@@ -149,12 +155,13 @@ def svg(doc: GraphDoc) -> str:
         f'<svg id="graph" width="{width}" height="{height}" '
         f'viewBox="0 0 {width} {height}" role="img" aria-label="estate graph">',
         "<defs>"
-        '<marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" '
-        'markerHeight="7" orient="auto-start-reverse"><path d="M0,0L10,5L0,10z" fill="#888"/>'
+        '<marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="9" '
+        'markerHeight="9" markerUnits="userSpaceOnUse" orient="auto-start-reverse">'
+        '<path d="M0,0L10,5L0,10z" fill="#888"/>'
         "</marker>"
-        '<marker id="arrow-path" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" '
-        'markerHeight="7" orient="auto-start-reverse"><path d="M0,0L10,5L0,10z" '
-        'fill="#c00000"/></marker></defs>',
+        '<marker id="arrow-path" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="11" '
+        'markerHeight="11" markerUnits="userSpaceOnUse" orient="auto-start-reverse">'
+        '<path d="M0,0L10,5L0,10z" fill="#c00000"/></marker></defs>',
         '<g id="edges">',
     ]
     for k, e in enumerate(doc.edges):

@@ -1,8 +1,9 @@
 """The demo estate's HTML graph (`aiscan graph --demo`) and report (`aiscan demo -o html=`) in
 headless Chromium (Debian's package, see scripts/install-chromium.sh), with every network load
 refused: the page's script runs, the attack-path count it shows equals the number of attack-path
-findings in the demo's JSON result, and a screenshot of each page is kept as an artifact in
-$AISCAN_TEST_ARTIFACTS (default: build/artifacts/) for a person to look at.
+findings in the demo's JSON result (and in an estate with planted paths and hostile names), and
+a screenshot of each page is kept as an artifact in $AISCAN_TEST_ARTIFACTS (default:
+build/artifacts/demo-*.png, beside the pages themselves) for a person to look at.
 
 Without a Chromium the tests skip, unless AISCAN_TEST_CHROMIUM_REQUIRED=1 (CI sets it).
 AISCAN_TEST_CHROMIUM names the browser binary when it is not `chromium` on PATH."""
@@ -20,6 +21,7 @@ import pytest
 from click.testing import CliRunner
 
 from aiscan.cli import cli
+from tests.graphout.estate import HOSTILE_NAME, estate
 
 pytestmark = pytest.mark.slow
 
@@ -78,15 +80,21 @@ def pages(demo_run: dict[str, str], tmp_path_factory: pytest.TempPathFactory) ->
     assert res.exit_code == 0, res.output
     report = out / "demo-report.html"
     report.write_text(demo_run["html"], encoding="utf-8")
-    return {"graph": graph, "report": report}
+    # an estate with planted attack paths (and hostile names), until the demo has its own
+    planted = out / "planted.json"
+    planted.write_text(estate(hostile=HOSTILE_NAME, paths=2).model_dump_json(), encoding="utf-8")
+    paths = out / "paths-report.html"
+    res = CliRunner().invoke(cli, ["-q", "graph", str(planted), "-o", str(paths)])
+    assert res.exit_code == 0, res.output
+    return {"graph": graph, "report": report, "paths": paths, "paths-json": planted}
 
 
-def expected_paths(demo_run: dict[str, str]) -> int:
-    doc = json.loads(demo_run["json"])
+def expected_paths(text: str) -> int:
+    doc = json.loads(text)
     return sum(1 for f in doc["findings"] if f["category"] == "attack-path")
 
 
-@pytest.mark.parametrize("which", ["graph", "report"])
+@pytest.mark.parametrize("which", ["graph", "report", "paths"])
 def test_chromium_shows_the_path_count_of_the_results_and_keeps_a_screenshot(
     which: str, pages: dict[str, Path], demo_run: dict[str, str], tmp_path: Path
 ) -> None:
@@ -95,8 +103,13 @@ def test_chromium_shows_the_path_count_of_the_results_and_keeps_a_screenshot(
     assert 'data-ready="1"' in dom.stdout, "the page's script did not run"
     shown = re.search(r'<span id="path-count">(\d+)</span>', dom.stdout)
     assert shown, dom.stdout[:2000]
-    assert int(shown.group(1)) == expected_paths(demo_run)
-    assert dom.stdout.count('class="node') >= 100  # the demo estate's graph was drawn
+    results = pages["paths-json"].read_text() if which == "paths" else demo_run["json"]
+    assert int(shown.group(1)) == expected_paths(results)
+    if which == "paths":
+        assert int(shown.group(1)) == 2
+        assert dom.stdout.count('class="chain"') == 2 and "<img" not in dom.stdout
+    else:
+        assert dom.stdout.count('class="node') >= 100  # the demo estate's graph was drawn
     shot = artifacts() / f"demo-{which}.png"
     shot.unlink(missing_ok=True)
     res = chromium(
