@@ -119,3 +119,32 @@ def test_chromium_shows_the_path_count_of_the_results_and_keeps_a_screenshot(
     data = shot.read_bytes()
     assert data.startswith(b"\x89PNG\r\n\x1a\n") and len(data) > 20_000
     shutil.copy(pages[which], artifacts() / f"demo-{which}.html")
+
+
+PROBE = """<script>
+(function(){
+var out=document.documentElement;
+document.querySelector('.chain').click();
+out.setAttribute('data-path-nodes', document.querySelectorAll('#graph g.node.hl').length);
+out.setAttribute('data-path-edges', document.querySelectorAll('#graph path.edge.hl').length);
+var q=document.getElementById('search');q.value='unrelated-logs';
+q.dispatchEvent(new Event('input'));
+out.setAttribute('data-search-hits', document.querySelectorAll('#graph g.node.hl').length);
+document.getElementById('reset').click();
+out.setAttribute('data-after-reset', document.querySelectorAll('#graph .dim').length);
+})();
+</script></body>"""
+
+
+def test_clicking_a_path_highlights_its_hops_and_search_filters(
+    pages: dict[str, Path], tmp_path: Path
+) -> None:
+    """The page's own script, driven in the browser: a click on a chain lights its nodes and
+    hops, a search keeps the matching node, reset clears."""
+    probe = tmp_path / "probe.html"
+    probe.write_text(pages["paths"].read_text().replace("</body>", PROBE), encoding="utf-8")
+    dom = chromium(probe, tmp_path / "profile", "--dump-dom")
+    assert dom.returncode == 0, dom.stderr[-2000:]
+    head = dom.stdout[: dom.stdout.index("<head")]
+    assert 'data-path-nodes="6"' in head and 'data-path-edges="5"' in head, head
+    assert 'data-search-hits="1"' in head and 'data-after-reset="0"' in head, head
