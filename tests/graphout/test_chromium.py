@@ -29,12 +29,13 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def browser() -> str:
-    found = os.environ.get("AISCAN_TEST_CHROMIUM") or next(
-        (p for p in map(shutil.which, ("chromium", "chromium-browser")) if p), None
-    )
+    named = os.environ.get("AISCAN_TEST_CHROMIUM")
+    candidates = (named,) if named else ("chromium", "chromium-browser")
+    found = next((p for p in map(shutil.which, candidates) if p), None)
     if found:
         return found
-    reason = "no chromium on PATH (scripts/install-chromium.sh installs Debian's package)"
+    where = f"AISCAN_TEST_CHROMIUM={named} is not executable" if named else "no chromium on PATH"
+    reason = f"{where} (scripts/install-chromium.sh installs Debian's package)"
     if os.environ.get("AISCAN_TEST_CHROMIUM_REQUIRED", "") not in ("", "0"):
         pytest.fail(f"Chromium required (AISCAN_TEST_CHROMIUM_REQUIRED) but {reason}")
     pytest.skip(f"Chromium tests skipped: {reason}")
@@ -71,9 +72,14 @@ def chromium(page: Path, profile: Path, *extra: str) -> subprocess.CompletedProc
     return subprocess.run(args, capture_output=True, text=True, timeout=180, check=False)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _browser_first() -> None:
+    """Skip (or fail) before the demo runs (session-scoped autouse fixtures resolve first)."""
+    browser()
+
+
 @pytest.fixture(scope="module")
 def pages(demo_run: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    browser()  # skip (or fail) before the demo runs
     out = tmp_path_factory.mktemp("html")
     graph = out / "demo-graph.html"
     res = CliRunner().invoke(cli, ["-q", "graph", "--demo", "--format", "html", "-o", str(graph)])
