@@ -41,7 +41,7 @@ def demo_run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     from aiscan.cli import cli
 
     out = tmp_path_factory.mktemp("demo")
-    formats = ("json", "cyclonedx", "sarif", "ocsf")
+    formats = ("json", "cyclonedx", "sarif", "ocsf", "html")
     args = ["-q", "demo", "--format", "table"]
     for fmt in formats:
         args += ["-o", f"{fmt}={out / fmt}"]

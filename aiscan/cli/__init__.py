@@ -26,6 +26,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "aiscan.cli.bom:bom",
         "Write the CycloneDX AI-BOM (models, data, services, their dependencies) to stdout.",
     ),
+    "graph": (
+        "aiscan.cli.graph:graph",
+        "Export the estate graph: assets, relations, derived edges and attack paths.",
+    ),
     "show": (
         "aiscan.cli.show:show",
         "Explain one asset: its attributes, relations, findings and evidence.",

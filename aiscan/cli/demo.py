@@ -19,6 +19,7 @@ from rich.text import Text
 from aiscan.cli.app import App
 from aiscan.cli.scan import FULL_OPTION, WIDE_OPTION, emit, parse_outputs, summary_hints
 from aiscan.cli.storing import open_store_or_abort, save, store_option, with_lifecycle
+from aiscan.core.model import ScanResult
 
 
 @contextlib.contextmanager
@@ -35,6 +36,47 @@ def patched_environ(values: Mapping[str, str], drop: Iterable[str] = ()) -> Iter
 
 
 DEMO_CLOUDS = ("aws", "azure", "gcp")
+
+
+def run_demo(app: App, clouds: Iterable[str] = ()) -> ScanResult:
+    """Scan the bundled example estate (all three clouds unless `clouds` names some)."""
+    clouds = tuple(clouds)
+    try:
+        from aiscan.demo.azure import running_azure_demo
+        from aiscan.demo.emulator import AwsEmulator, demo_environment, demo_unset
+        from aiscan.demo.estate import seed_aws
+        from aiscan.demo.gcp import running_gcp_demo
+    except ImportError as exc:
+        app.abort(f"the demo needs its extra: pip install 'aiscan[demo]' ({exc})")
+    from aiscan.collectors.base import Scope
+    from aiscan.scan import ScanRequest, run
+
+    chosen = tuple(c for c in DEMO_CLOUDS if c in clouds) or DEMO_CLOUDS
+    env: dict[str, str] = {}
+    cloud_scopes: dict[str, Scope] = {}
+    with contextlib.ExitStack() as stack:
+        if "aws" in chosen:
+            emulator = stack.enter_context(AwsEmulator())
+            report = seed_aws(emulator)
+            env.update(demo_environment(emulator.url))
+            cloud_scopes["aws"] = Scope(regions=report.regions)
+        if "azure" in chosen:
+            env.update(stack.enter_context(running_azure_demo()))
+        if "gcp" in chosen:
+            env.update(stack.enter_context(running_gcp_demo()))
+        if not app.quiet:
+            app.err.print(Text(f"demo: example estate of {', '.join(chosen)} on 127.0.0.1"))
+        with patched_environ(env, drop=demo_unset(os.environ)):
+            request = ScanRequest(
+                clouds=chosen,
+                scope=Scope(),
+                cloud_scopes=cloud_scopes,
+                evaluate_rules=True,
+                environ=dict(os.environ),
+            )
+            with app.progress() as progress:
+                result = run(request, progress)
+    return result
 
 
 @click.command()
@@ -67,43 +109,9 @@ def demo(
     store_url: str | None,
 ) -> None:
     """Scan the bundled example AI estate (AWS, Azure, Google Cloud) in local emulations."""
-    try:
-        from aiscan.demo.azure import running_azure_demo
-        from aiscan.demo.emulator import AwsEmulator, demo_environment, demo_unset
-        from aiscan.demo.estate import seed_aws
-        from aiscan.demo.gcp import running_gcp_demo
-    except ImportError as exc:
-        app.abort(f"the demo needs its extra: pip install 'aiscan[demo]' ({exc})")
-    from aiscan.collectors.base import Scope
-    from aiscan.scan import ScanRequest, run
-
     parsed = parse_outputs(outputs)
     store = open_store_or_abort(app, store_url) if store_url else None
-    chosen = tuple(c for c in DEMO_CLOUDS if c in clouds) or DEMO_CLOUDS
-    env: dict[str, str] = {}
-    cloud_scopes: dict[str, Scope] = {}
-    with contextlib.ExitStack() as stack:
-        if "aws" in chosen:
-            emulator = stack.enter_context(AwsEmulator())
-            report = seed_aws(emulator)
-            env.update(demo_environment(emulator.url))
-            cloud_scopes["aws"] = Scope(regions=report.regions)
-        if "azure" in chosen:
-            env.update(stack.enter_context(running_azure_demo()))
-        if "gcp" in chosen:
-            env.update(stack.enter_context(running_gcp_demo()))
-        if not app.quiet:
-            app.err.print(Text(f"demo: example estate of {', '.join(chosen)} on 127.0.0.1"))
-        with patched_environ(env, drop=demo_unset(os.environ)):
-            request = ScanRequest(
-                clouds=chosen,
-                scope=Scope(),
-                cloud_scopes=cloud_scopes,
-                evaluate_rules=True,
-                environ=dict(os.environ),
-            )
-            with app.progress() as progress:
-                result = run(request, progress)
+    result = run_demo(app, clouds)
     result = with_lifecycle(app, store, result)
     emit(
         app,

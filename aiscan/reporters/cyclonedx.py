@@ -18,7 +18,10 @@ What goes where:
 * container images the models run -> `container` components (`pkg:oci/...@sha256:...` purl and
   SHA-256 hash when the image is pinned by digest);
 * every relation between two of those -> `dependencies` (source dependsOn target); relations to
-  anything else (roles, registries, jobs) -> `aiscan:relation:<type>` properties;
+  anything else (roles, registries, jobs) -> `aiscan:relation:<type>` properties; so are the
+  derived `trained-on` edges of the estate graph (model dependsOn its training data) and the
+  hops of attack paths that are relations (in the relation's direction); the crown jewel of an
+  attack path carries an `aiscan:attack-path` property (rule id and finding fingerprint);
 * artifacts a deep scan read (``artifact_scans``) -> `file` components nested in their model, with
   the SHA-256 of the artifact and, nested again, of every member (`aiscan:artifact:*` properties:
   location, format, size; the model signature's status, method and signer). A model with exactly
@@ -47,7 +50,7 @@ from packageurl import PackageURL
 
 from aiscan import __version__
 from aiscan.artifacts.report import ArtifactScan
-from aiscan.core.model import Asset, AssetKind, RelationType, ScanResult
+from aiscan.core.model import Asset, AssetKind, Category, RelationType, ScanResult
 from aiscan.core.refs import hub_references_in, parse_image
 from aiscan.reporters.base import Reporter
 from aiscan.reporters.resources import PROVIDER
@@ -157,6 +160,11 @@ def build_bom(result: ScanResult) -> tuple[Bom, AiParts]:
 
     nodes: dict[str, Component | Service] = {}
     parts: AiParts = {"model_cards": {}, "component_data": {}, "trust_zones": {}}
+    graph_deps = _graph_dependencies(result)
+    crown_jewels: dict[str, list[str]] = defaultdict(list)
+    for f in result.findings:
+        if f.category is Category.ATTACK_PATH:
+            crown_jewels[f.asset_id].append(f"{f.rule_id}:{f.fingerprint}")
 
     def common_props(a: Asset) -> list[tuple[str, object]]:
         return [
@@ -202,6 +210,7 @@ def build_bom(result: ScanResult) -> tuple[Bom, AiParts]:
 
     for a in members.values():
         base = common_props(a) + relation_props(a, kept)
+        base += [("aiscan:attack-path", p) for p in sorted(crown_jewels.get(a.id, []))]
         if a.kind in MODEL_KINDS:
             hub = a.attributes.get("hub_model")
             purl = None
@@ -281,11 +290,39 @@ def build_bom(result: ScanResult) -> tuple[Bom, AiParts]:
     everything: dict[str, Component | Service] = {**nodes, **external, **images}
     for source, node in nodes.items():
         targets = {t for _, t in out_rel.get(source, []) if t in everything and t != source}
+        targets.update(t for t in graph_deps.get(source, ()) if t in everything and t != source)
         targets.update(image_of.get(source, []))
         bom.register_dependency(node, [everything[t] for t in sorted(targets)])
     for node in list(external.values()) + list(images.values()):
         bom.register_dependency(node, [])
     return bom, parts
+
+
+def _graph_dependencies(result: ScanResult) -> dict[str, set[str]]:
+    """source -> targets it depends on, beyond the collected relations: the estate graph's
+    derived `trained-on` edges (a model depends on its training data) and the hops of attack
+    paths that are relations (a hop may walk a relation backwards: it is kept as the relation
+    reads)."""
+    from aiscan.core.graph import EdgeType
+    from aiscan.core.graph.build import build_graph
+    from aiscan.core.inventory import Inventory
+
+    relation_types = {t.value for t in RelationType}
+    known = {(r.source, r.target) for r in result.relations}
+    deps: dict[str, set[str]] = defaultdict(set)
+    graph = build_graph(Inventory.of(result.assets, result.relations))
+    for source, target, data in graph.edges():
+        if data.get("type") == EdgeType.TRAINED_ON.value:
+            deps[source].add(target)
+    for f in result.findings:
+        if f.category is not Category.ATTACK_PATH:
+            continue
+        for hop in f.hops:
+            trained = hop.edge == EdgeType.TRAINED_ON.value
+            relation = hop.edge in relation_types and (hop.target, hop.source) not in known
+            if trained or relation:
+                deps[hop.source].add(hop.target)
+    return deps
 
 
 def _pinned_hub_purl(a: Asset) -> PackageURL | None:

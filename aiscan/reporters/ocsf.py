@@ -4,7 +4,9 @@ security data lakes: a JSON array with one event per finding, the shape Prowler 
 The finding fingerprint is `finding_info.uid`, so a SIEM can de-duplicate repeated scans. Waived
 findings are `status: Suppressed` with the waiver in `status_detail`; the AI-specific context
 (asset kind, evidence, attack path, waiver, baseline) goes in `resources[].data` and `unmapped`,
-because OCSF's `ai_model` profile does not apply to findings.
+because OCSF's `ai_model` profile does not apply to findings. An attack path is also a graph in
+the crown jewel's `resources[0].resource_relationship` (nodes in path order, one edge per hop with
+its type and evidence), and every other asset on it is one more `resources[]` entry.
 """
 
 from __future__ import annotations
@@ -57,7 +59,7 @@ class OcsfReporter(Reporter):
 
 def ocsf_events(result: ScanResult) -> list[dict[str, Any]]:
     assets = {a.id: a for a in result.assets}
-    return [_event(f, assets.get(f.asset_id), result) for f in result.findings]
+    return [_event(f, assets, result) for f in result.findings]
 
 
 def _ms(moment: datetime) -> int:
@@ -80,7 +82,75 @@ def _lifecycle(f: Finding) -> dict[str, Any]:
     return out
 
 
-def _event(f: Finding, asset: Asset | None, result: ScanResult) -> dict[str, Any]:
+def _node_name(node_id: str, assets: dict[str, Asset]) -> str:
+    asset = assets.get(node_id)
+    return asset.name if asset is not None else node_id.removeprefix("aiscan:")
+
+
+def _attack_graph(f: Finding, assets: dict[str, Asset]) -> dict[str, Any]:
+    """The attack path as an OCSF graph (the crown jewel's `resource_relationship`): the path's
+    nodes in order, one directed edge per hop with its type and evidence."""
+    order = list(dict.fromkeys([*f.path, *(n for h in f.hops for n in (h.source, h.target))]))
+    nodes = []
+    for step, node_id in enumerate(order):
+        asset = assets.get(node_id)
+        if asset is not None:
+            kind = asset.kind.value
+        else:
+            kind = "synthetic" if node_id.startswith("aiscan:") else "external"
+        nodes.append(
+            {
+                "uid": node_id,
+                "name": _node_name(node_id, assets),
+                "type": kind,
+                "data": {"position": step},
+            }
+        )
+    edges = [
+        {
+            "uid": f"{f.fingerprint}/{i + 1}",
+            "name": hop.edge,
+            "relation": hop.edge,
+            "source": hop.source,
+            "target": hop.target,
+            "is_directed": True,
+            "data": {"step": i + 1, "evidence": hop.evidence},
+        }
+        for i, hop in enumerate(f.hops)
+    ]
+    return {
+        "uid": f.fingerprint,
+        "name": "attack path",
+        "type": "attack-path",
+        "desc": " -> ".join(_node_name(n, assets) for n in order),
+        "is_directed": True,
+        "nodes": nodes,
+        "edges": edges,
+    }
+
+
+def _path_resources(f: Finding, assets: dict[str, Asset]) -> list[dict[str, Any]]:
+    """The other inventory assets on an attack path, so a SIEM finds the event by any of them."""
+    out = []
+    for node_id in dict.fromkeys([*f.path, *(n for h in f.hops for n in (h.source, h.target))]):
+        asset = assets.get(node_id)
+        if asset is None or node_id == f.asset_id:
+            continue
+        resource: dict[str, Any] = {
+            "uid": asset.id,
+            "name": asset.name,
+            "type": asset.type,
+            "data": {"kind": asset.kind.value, "service": asset.service,
+                     "cloud": asset.cloud.value, "role": "attack-path hop"},
+        }  # fmt: skip
+        if asset.region:
+            resource["region"] = asset.region
+        out.append(resource)
+    return out
+
+
+def _event(f: Finding, assets: dict[str, Asset], result: ScanResult) -> dict[str, Any]:
+    asset = assets.get(f.asset_id)
     severity_id, severity = SEVERITY_ID[f.severity]
     risk_id, risk = RISK_LEVEL_ID[f.severity]
     status_id, status = STATUS_SUPPRESSED if f.suppressed else STATUS_NEW
@@ -106,6 +176,8 @@ def _event(f: Finding, asset: Asset | None, result: ScanResult) -> dict[str, Any
         resource["region"] = f.region
     if asset and asset.tags:
         resource["labels"] = [f"{k}={v}" for k, v in sorted(asset.tags.items())]
+    if f.hops:
+        resource["resource_relationship"] = _attack_graph(f, assets)
     event: dict[str, Any] = {
         "activity_id": ACTIVITY_CREATE,
         "activity_name": "Create",
@@ -147,13 +219,14 @@ def _event(f: Finding, asset: Asset | None, result: ScanResult) -> dict[str, Any
             "uid": f.fingerprint,
         },
         "cloud": cloud,
-        "resources": [resource],
+        "resources": [resource, *(_path_resources(f, assets) if f.hops else [])],
         "remediation": {"desc": f.remediation, "references": list(f.references)},
         "unmapped": {
             "fingerprint": f.fingerprint,
             "risk_score": f.risk_score,
             "evidence": f.evidence,
             "attack_path": list(f.path),
+            **({"hops": [h.model_dump(mode="json") for h in f.hops]} if f.hops else {}),
             "new": f.new,
             "age_days": f.age_days,
         },

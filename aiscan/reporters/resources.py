@@ -47,6 +47,32 @@ def pseudo_path(finding: Finding, asset: Asset | None) -> str:
         finding.account or "unknown",
         finding.region or "global",
         service,
-        *[s for s in resource_tail(finding.asset_id).split("/") if s not in ("", ".", "..")],
+        *_tail_segments(finding.asset_id),
     ]
+    return _join(segments)
+
+
+def node_path(node_id: str, asset: Asset | None) -> str:
+    """The pseudo-path of any graph node: an asset's like `pseudo_path`; a synthetic node
+    (``aiscan:internet``) under aiscan/; an id outside the inventory under external/."""
+    if asset is not None:
+        segments = [
+            asset.cloud.value,
+            asset.account or "unknown",
+            asset.region or "global",
+            asset.service or "resource",
+            *_tail_segments(asset.id),
+        ]
+    elif node_id.startswith("aiscan:"):
+        segments = ["aiscan", *_tail_segments(node_id.removeprefix("aiscan:"))]
+    else:
+        segments = ["external", arn_service(node_id) or "resource", *_tail_segments(node_id)]
+    return _join(segments)
+
+
+def _tail_segments(resource_id: str) -> list[str]:
+    return [s for s in resource_tail(resource_id).split("/") if s not in ("", ".", "..")]
+
+
+def _join(segments: list[str]) -> str:
     return "/".join(quote(s, safe="-._~@+=,:") for s in segments)

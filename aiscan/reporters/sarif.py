@@ -19,7 +19,7 @@ from typing import Any, ClassVar
 
 from aiscan.core.model import Asset, Finding, ScanResult, Severity
 from aiscan.reporters.base import Reporter
-from aiscan.reporters.resources import pseudo_path
+from aiscan.reporters.resources import node_path, pseudo_path
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 
@@ -57,7 +57,9 @@ def sarif_log(result: ScanResult) -> dict[str, Any]:
         },
         "automationDetails": {"id": "aiscan/"},
         "invocations": [_invocation(result)],
-        "results": [_result(f, assets.get(f.asset_id), index[f.rule_id]) for f in result.findings],
+        "results": [
+            _result(f, assets.get(f.asset_id), index[f.rule_id], assets) for f in result.findings
+        ],
         "columnKind": "unicodeCodePoints",
     }
     if result.baseline is not None:
@@ -102,7 +104,9 @@ def _camel(title: str) -> str:
     return "".join(w[:1].upper() + w[1:] for w in words) or "Rule"
 
 
-def _result(f: Finding, asset: Asset | None, rule_index: int) -> dict[str, Any]:
+def _result(
+    f: Finding, asset: Asset | None, rule_index: int, assets: dict[str, Asset]
+) -> dict[str, Any]:
     name = asset.name if asset else f.asset_id
     kind = f"{asset.kind.value} " if asset else ""
     out: dict[str, Any] = {
@@ -141,6 +145,8 @@ def _result(f: Finding, asset: Asset | None, rule_index: int) -> dict[str, Any]:
             **({"attack-path": list(f.path)} if f.path else {}),
         },
     }
+    if f.hops:
+        out["codeFlows"] = [_code_flow(f, assets)]
     if f.new is not None:
         out["baselineState"] = "new" if f.new else "unchanged"
     if f.first_seen is not None and f.last_seen is not None:
@@ -167,6 +173,56 @@ def _result(f: Finding, asset: Asset | None, rule_index: int) -> dict[str, Any]:
             }
         ]
     return out
+
+
+def _name(node_id: str, assets: dict[str, Asset]) -> str:
+    asset = assets.get(node_id)
+    if asset is not None:
+        return asset.name
+    return node_id.removeprefix("aiscan:")
+
+
+def _code_flow(f: Finding, assets: dict[str, Asset]) -> dict[str, Any]:
+    """An attack path as a SARIF code flow: one thread-flow location per hop, at the node the
+    hop reaches, its message `source --edge--> target` and the edge's evidence in properties,
+    so code-scanning UIs show the steps in order."""
+    chain = " -> ".join(_name(n, assets) for n in f.path) if f.path else ""
+    locations = []
+    for i, hop in enumerate(f.hops):
+        target = assets.get(hop.target)
+        text = f"{_name(hop.source, assets)} --{hop.edge}--> {_name(hop.target, assets)}"
+        locations.append(
+            {
+                "location": {
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": node_path(hop.target, target)},
+                        "region": {"startLine": 1, "startColumn": 1},
+                    },
+                    "logicalLocations": [
+                        {
+                            "name": _name(hop.target, assets),
+                            "fullyQualifiedName": hop.target,
+                            "kind": target.type if target else "resource",
+                        }
+                    ],
+                    "message": {"text": text},
+                },
+                "kinds": [hop.edge],
+                "executionOrder": i + 1,
+                "importance": "essential",
+                "properties": {
+                    "step": i + 1,
+                    "edge": hop.edge,
+                    "source": hop.source,
+                    "target": hop.target,
+                    "evidence": hop.evidence,
+                },
+            }
+        )
+    return {
+        "message": {"text": f"attack path: {chain}" if chain else f"attack path to {f.asset_id}"},
+        "threadFlows": [{"locations": locations}],
+    }
 
 
 def _utc(moment: datetime) -> str:

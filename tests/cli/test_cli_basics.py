@@ -29,7 +29,7 @@ def test_help_imports_click_alone():
     assert "MODULES ['aiscan', 'aiscan.cli']" in out.stdout  # hence no cloud SDK either
     assert "Exit codes" in out.stdout
     for name in ("inventory", "scan", "bom", "show", "rules", "plugins", "demo", "artifacts",
-                 "history", "diff", "merge", "prune"):  # fmt: skip
+                 "history", "diff", "merge", "prune", "graph"):  # fmt: skip
         assert f"\n  {name} " in out.stdout, name
 
 

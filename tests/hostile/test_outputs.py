@@ -90,3 +90,42 @@ def test_hostile_text_is_inert_in_every_output(
         assert SECRET_TOKEN not in text and SECRET_PASSWORD not in text, fmt
         if fmt != "table-file":
             json.loads(text)  # still valid JSON, whatever the names held
+
+
+@given(hostile_text, hostile_text, hostile_text)
+def test_hostile_names_on_an_attack_path_are_inert_in_the_graph_exports_and_html(
+    name: str, tag: str, message: str
+) -> None:
+    """Names on an attack path reach the HTML report, the graph view and every graph format:
+    each still parses as its format and no markup or control character acts."""
+    import io
+    from html.parser import HTMLParser
+
+    import networkx as nx
+
+    from aiscan.reporters.graph import graph_doc, render
+    from aiscan.reporters.html import HtmlReporter
+    from tests.graphout.estate import estate
+
+    result = estate(hostile=name + tag + message, paths=1)
+    doc = graph_doc(result)
+    tags: list[tuple[str, list[tuple[str, str | None]]]] = []
+
+    class Collect(HTMLParser):
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            tags.append((tag, attrs))
+
+    for page in (HtmlReporter().render(result), render(doc, "html")):
+        tags.clear()
+        Collect().feed(page)
+        assert not [t for t, _ in tags if t in ("img", "iframe", "object", "embed", "a", "link")]
+        assert not [a for _, attrs in tags for a, _ in attrs if a.lower().startswith("on")]
+        assert sum(1 for t, _ in tags if t == "script") == 2
+        assert not _CONTROL.search(page.replace("\n", ""))
+    graph = nx.read_graphml(io.StringIO(render(doc, "graphml")))
+    assert graph.number_of_nodes() == len(doc.nodes)
+    json.loads(render(doc, "cytoscape"))
+    for fmt in ("dot", "mermaid"):
+        text = render(doc, fmt)
+        assert not _RAW_CONTROL.search(text.replace("\n", "")), fmt
+        assert len(text.splitlines()) >= len(doc.nodes) + len(doc.edges), fmt
