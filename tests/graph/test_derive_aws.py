@@ -105,6 +105,9 @@ def test_action_wildcards_match_like_iam(action: str, granted: bool):
         ("arn:aws:s3:::models/*", True),
         ("arn:aws:s3:::mod*", True),  # the star spans the bucket name and the key
         ("arn:aws:s3:::model?/x/*", True),
+        ("arn:aws:s3:::*/*", True),
+        ("arn:aws:s3:::*odels", False),  # the bucket only
+        ("arn:aws:s3:::*SageMaker*", False),  # a star does not run from the name into keys
         ("arn:aws:s3:::*", True),
         ("arn:aws:s3:::models", False),  # the bucket, not its objects
         ("arn:aws:s3:::MODELS/*", False),  # resources are case-sensitive
@@ -232,6 +235,9 @@ def test_pattern_helpers():
     q = aws.compile_pattern("arn:aws:s3:::?/x")
     assert aws.could_match_under(q, "arn:aws:s3:::b/")
     assert not aws.could_match_under(q, "arn:aws:s3:::bb/")
+    named = aws.compile_pattern("arn:aws:s3:::*SageMaker*")
+    assert aws.could_match_under(named, "arn:aws:s3:::my-SageMaker-b/")
+    assert not aws.could_match_under(named, "arn:aws:s3:::team-1/")
     literal = aws.compile_pattern("a${*}b${?}")
     assert aws.matches(literal, "a*b?") and not aws.matches(literal, "axb?")
 

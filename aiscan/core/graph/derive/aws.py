@@ -191,43 +191,35 @@ def matches(pattern: Pattern, value: str) -> bool:
 
 
 def could_match_under(pattern: Pattern, prefix: str) -> bool:
-    """Whether the pattern matches some string that starts with `prefix` (an object of a bucket,
-    an alias of an agent)."""
+    """Whether the pattern grants on some child of `prefix` (`ARN/`: an object of a bucket, an
+    alias of an agent): it matches the parent ARN and then either a literal `/` (a key pattern
+    follows) or a final `*`. A star is not taken to run from the parent's name into the key
+    with more pattern after it: `arn:aws:s3:::*SageMaker*` grants on buckets whose name holds
+    SageMaker, not on every bucket that might hold a key with SageMaker in it."""
     lit = pattern.prefix
     if not (prefix.startswith(lit) or lit.startswith(prefix)):
         return False
     if lit.startswith(prefix):
-        return True  # the literal part runs past the prefix
-    if len(lit) == len(pattern.tokens):
-        return False  # a literal shorter than the prefix
-    if pattern.tokens[len(lit)] == STAR:
-        return True  # a star swallows the rest
-    # a small NFA over the tokens: which positions can be reached after reading `prefix`
+        return True  # the literal part names the parent and runs into its children
+    parent = prefix[:-1]
+    return any(r.fullmatch(parent) for r in _parents(pattern.text))
+
+
+@lru_cache(maxsize=65536)
+def _parents(text: str) -> tuple[re.Pattern[str], ...]:
+    """Regexes a parent ARN must match for the pattern to grant on its children: the tokens
+    before each literal `/`, and the whole pattern when it ends with `*`."""
+    pattern = compile_pattern(text)
     tokens = pattern.tokens
-    states = _closure({0}, tokens)
-    for ch in prefix:
-        nxt: set[int] = set()
-        for i in states:
-            if i < len(tokens):
-                t = tokens[i]
-                if t == STAR:
-                    nxt.add(i)
-                elif t in (ANY, ch):
-                    nxt.add(i + 1)
-        states = _closure(nxt, tokens)
-        if not states:
-            return False
-    return True
+    out = [_regex(tokens[:j]) for j, t in enumerate(tokens) if t == "/"]
+    if tokens and tokens[-1] == STAR:
+        out.append(pattern.regex)
+    return tuple(out)
 
 
-def _closure(states: set[int], tokens: tuple[str, ...]) -> set[int]:
-    out = set(states)
-    for i in sorted(states):
-        j = i
-        while j < len(tokens) and tokens[j] == STAR:
-            j += 1
-            out.add(j)
-    return out
+def _regex(tokens: tuple[str, ...]) -> re.Pattern[str]:
+    body = "".join(".*" if t == STAR else "." if t == ANY else re.escape(t) for t in tokens)
+    return re.compile(body, re.DOTALL)
 
 
 @lru_cache(maxsize=16384)
@@ -258,37 +250,76 @@ def resource_key(asset: Asset, scope: str) -> str:
 
 @dataclass
 class Index:
-    """The targets of one (resource type, scope) in one account: keys sorted for prefix search."""
+    """The targets of one (resource type, scope) in one account, for prefix search: by the whole
+    key, and by the resource part after an ARN's fifth colon (so the usual `arn:aws:svc:*:*:`
+    of a pattern does not make every key a candidate). Matches are memoised per pattern."""
 
+    scope: str = SELF
     keys: list[str] = field(default_factory=list)
     ids: dict[str, list[str]] = field(default_factory=dict)
+    tails: list[str] = field(default_factory=list)
+    by_tail: dict[str, list[str]] = field(default_factory=dict)
+    odd: list[str] = field(default_factory=list)  # keys without exactly five colons
+    memo: dict[str, list[str]] = field(default_factory=dict)
 
     def add(self, key: str, asset_id: str) -> None:
         self.ids.setdefault(key, []).append(asset_id)
 
     def freeze(self) -> None:
         self.keys = sorted(self.ids)
+        for key in self.keys:
+            if key.count(":") == 5:
+                self.by_tail.setdefault(key.split(":", 5)[5], []).append(key)
+            else:
+                self.odd.append(key)
+        self.tails = sorted(self.by_tail)
 
-    def starting_with(self, prefix: str) -> Iterator[str]:
-        i = bisect_left(self.keys, prefix)
-        while i < len(self.keys) and self.keys[i].startswith(prefix):
-            yield self.keys[i]
+    def starting_with(self, keys: list[str], prefix: str) -> Iterator[str]:
+        i = bisect_left(keys, prefix)
+        while i < len(keys) and keys[i].startswith(prefix):
+            yield keys[i]
             i += 1
 
-    def candidates(self, pattern: Pattern, scope: str) -> Iterator[str]:
-        """Keys this pattern may match: those starting with its literal prefix, and (for
-        prefix scopes) those the literal prefix itself starts with."""
-        yield from self.starting_with(pattern.prefix)
-        if scope != SELF:
-            lit = pattern.prefix
+    def candidates(self, pattern: Pattern) -> Iterator[str]:
+        """A superset of the keys the pattern can match."""
+        colons = [i for i, t in enumerate(pattern.tokens) if t == ":"]
+        if len(colons) < 5:
+            yield from self._around(self.keys, self.ids, pattern.prefix)
+            return
+        # Five literal colons must meet a five-colon key's five colons in order, so the
+        # pattern's resource part lines up with the key's: look that part's literal prefix up.
+        yield from self.odd
+        if len(colons) > 5:
+            return
+        tail = ""
+        for t in pattern.tokens[colons[4] + 1 :]:
+            if t in (STAR, ANY):
+                break
+            tail += t
+        for found in self._around(self.tails, self.by_tail, tail):
+            yield from self.by_tail[found]
+
+    def _around(self, keys: list[str], table: dict[str, list[str]], lit: str) -> Iterator[str]:
+        yield from self.starting_with(keys, lit)
+        if self.scope != SELF:  # a literal that runs past a parent into its children
             for cut in range(len(lit) - 1, 0, -1):
-                if lit[cut - 1] == "/" and lit[:cut] in self.ids:
+                if lit[cut - 1] == "/" and lit[:cut] in table:
                     yield lit[:cut]
+
+    def matching(self, text: str) -> list[str]:
+        found = self.memo.get(text)
+        if found is None:
+            pattern = compile_pattern(text)
+            test = matches if self.scope == SELF else could_match_under
+            found = self.memo[text] = sorted(
+                {k for k in self.candidates(pattern) if test(pattern, k)}
+            )
+        return found
 
 
 class Targets:
     def __init__(self, graph: EstateGraph) -> None:
-        self.index: dict[tuple[str, str, str], Index] = defaultdict(Index)
+        self.index: dict[tuple[str, str, str], Index] = {}
         wanted = {(t, g.scope) for g in ACTIONS for t in g.types}
         scopes: dict[str, set[str]] = defaultdict(set)
         for t, s in wanted:
@@ -300,9 +331,10 @@ class Targets:
             if asset.type == S3 and _foreign(asset.facts):
                 continue
             for scope in scopes[asset.type]:
-                self.index[(asset.account, asset.type, scope)].add(
-                    resource_key(asset, scope), asset.id
-                )
+                key = (asset.account, asset.type, scope)
+                if key not in self.index:
+                    self.index[key] = Index(scope)
+                self.index[key].add(resource_key(asset, scope), asset.id)
         for idx in self.index.values():
             idx.freeze()
 
@@ -354,12 +386,8 @@ def _resource_matches(st: PolicyStatement, grant: Grant, idx: Index) -> Iterator
         return
     seen: set[str] = set()
     for text in st.resources:
-        pattern = compile_pattern(text)
-        for key in idx.candidates(pattern, grant.scope):
-            if key in seen:
-                continue
-            hit = matches(pattern, key) if grant.scope == SELF else could_match_under(pattern, key)
-            if hit:
+        for key in idx.matching(text):
+            if key not in seen:
                 seen.add(key)
                 for target in idx.ids[key]:
                     yield Match(target, grant, key, text, st)
