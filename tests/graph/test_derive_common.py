@@ -201,3 +201,22 @@ def test_no_pairing_without_a_shared_name_or_a_matching_kind():
     )
     g = build_graph(inventory([aws_key, _service(oai, "https://oai.openai.azure.com/")]))
     assert out(g, MODEL, EdgeType.AUTHENTICATES_TO) == {}  # an AWS key does not open Azure
+
+
+def test_an_asset_whose_facts_do_not_validate_derives_nothing_and_breaks_nothing():
+    from tests.factories import raw_asset
+
+    bad_role = raw_asset(
+        AssetKind.IDENTITY, "arn:aws:iam::123456789012:role/bad", type="AWS::IAM::Role",
+        policy_statements="not a list",
+    )  # fmt: skip
+    bad_box = raw_asset(
+        AssetKind.GPU_COMPUTE, "arn:aws:ec2:us-east-1:123456789012:instance/i-bad",
+        type="AWS::EC2::Instance", public_ip=7, internet_open_ports="all",
+    )  # fmt: skip
+    good = model(containers=[{"image": "ghcr.io/org/x:1"}])
+    g = build_graph(
+        inventory([bad_role, bad_box, good], [rel(bad_box.id, RelationType.RUNS_AS, bad_role.id)])
+    )
+    assert [d["type"] for _, _, d in g.edges() if d["derived"]] == ["pulls-image"]
+    assert list(g.out_edges(bad_box.id, EdgeType.RUNS_AS))  # the relation itself is kept

@@ -43,6 +43,7 @@ from aiscan.core.facts.aws import (
 )
 from aiscan.core.facts.base import Facts, unread
 from aiscan.core.facts.common import EndpointFacts
+from aiscan.core.graph.derive.common import typed_facts
 from aiscan.core.graph.model import ANONYMOUS, INTERNET, EdgeType, EstateGraph
 from aiscan.core.model import Asset, Cloud
 
@@ -328,7 +329,7 @@ class Targets:
             asset = graph.asset(node_id)
             if asset is None or asset.cloud is not Cloud.AWS or asset.type not in scopes:
                 continue
-            if asset.type == S3 and _foreign(asset.facts):
+            if asset.type == S3 and _foreign(typed_facts(asset)):
                 continue
             for scope in scopes[asset.type]:
                 key = (asset.account, asset.type, scope)
@@ -506,7 +507,7 @@ def derive_grants(graph: EstateGraph) -> None:
         asset = graph.asset(node_id)
         if asset is None or asset.cloud is not Cloud.AWS:
             continue
-        facts = asset.facts
+        facts = typed_facts(asset)
         if not isinstance(facts, IamRoleFacts) or unread(facts.policy_statements):
             continue
         found = role_grants(asset.id, facts.policy_statements, asset.account, targets, cache)
@@ -523,7 +524,7 @@ def _ports(ranges: Iterable[Any]) -> list[dict[str, Any]]:
 
 def exposure(asset: Asset) -> dict[str, Any] | None:
     """Why the internet reaches this (non-bucket) asset, or None."""
-    facts = asset.facts
+    facts = typed_facts(asset)
     if isinstance(facts, Ec2InstanceFacts):
         ip, ports = facts.public_ip, facts.internet_open_ports
         if unread(ip) or unread(ports) or not ip or not ports:
@@ -653,7 +654,7 @@ def derive_exposure(graph: EstateGraph) -> None:
         asset = graph.asset(node_id)
         if asset is None or asset.cloud is not Cloud.AWS:
             continue
-        facts = asset.facts
+        facts = typed_facts(asset)
         if isinstance(facts, S3BucketFacts):
             access = bucket_access(facts)
             if not access:

@@ -23,10 +23,12 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
-from aiscan.core.facts.base import unread
+from pydantic import ValidationError
+
+from aiscan.core.facts.base import Facts, GenericFacts, unread
 from aiscan.core.facts.common import ContainerFacts, HubFacts, SecretFacts, SecretHit
 from aiscan.core.graph.model import EdgeType, EstateGraph, hub_node, registry_node
-from aiscan.core.model import AssetKind, Cloud
+from aiscan.core.model import Asset, AssetKind, Cloud
 from aiscan.core.refs import is_public_registry, parse_image, s3_bucket_of
 from aiscan.core.sanitize import clean_text
 
@@ -40,6 +42,15 @@ MAX_DATASET_HOPS = 1
 _GCS = re.compile(r"^gs://([a-z0-9][a-z0-9._-]{1,220}[a-z0-9])(?:/|$)")
 _ARN = re.compile(r"\barn:aws[\w-]*:[a-z0-9-]+:[a-z0-9-]*:\d{0,12}:[^\s\"',;]+")
 _URL = re.compile(r"\bhttps?://[^\s\"',;/]+", re.IGNORECASE)
+
+
+def typed_facts(asset: Asset) -> Facts:
+    """The asset's typed facts; an asset whose attributes do not validate (an inventory file
+    edited by hand, an older schema) derives nothing rather than stopping the graph."""
+    try:
+        return asset.facts
+    except ValidationError:
+        return GenericFacts()
 
 
 def derive(graph: EstateGraph) -> None:
@@ -101,7 +112,7 @@ def derive_hub_and_images(graph: EstateGraph) -> None:
         asset = graph.asset(node_id)
         if asset is None:
             continue
-        facts = asset.facts
+        facts = typed_facts(asset)
         if isinstance(facts, HubFacts) and not unread(facts.hub_model) and facts.hub_model:
             hub = facts.hub_model
             remote = None if unread(facts.trust_remote_code) else facts.trust_remote_code
@@ -164,7 +175,7 @@ class _Lookup:
             if asset is None:
                 continue
             self.ids.add(asset.id)
-            url = getattr(asset.facts, "endpoint_url", None)
+            url = getattr(typed_facts(asset), "endpoint_url", None)
             if isinstance(url, str) and url:
                 host = _host(url)
                 if host:
@@ -252,7 +263,7 @@ def derive_authenticates_to(graph: EstateGraph) -> None:
         asset = graph.asset(node_id)
         if asset is None:
             continue
-        facts = asset.facts
+        facts = typed_facts(asset)
         if not isinstance(facts, SecretFacts) or unread(facts.secrets) or not facts.secrets:
             continue
         done: set[str] = set()
