@@ -309,3 +309,16 @@ def test_only_gpu_nodegroups_are_collected_and_their_node_role_is_queued():
     }
     (cov,) = inv.coverage
     assert cov.status is CoverageStatus.OK
+
+
+def test_instance_profile_transforms_on_a_recorded_answer():
+    profile = load("iam_instance_profile.json")["InstanceProfile"]
+    assert compute.profile_roles(profile) == [ROLE_ARN]
+    assert compute.profile_roles({"Roles": []}) == []
+    assert compute.profile_name(PROFILE_ARN, ACCOUNT) == "gpu"
+    assert compute.profile_name(f"arn:aws:iam::{ACCOUNT}:instance-profile/team/a/gpu", ACCOUNT) == (
+        "gpu"
+    )
+    # another account's profile, or not a profile ARN at all: nothing to resolve here
+    assert compute.profile_name("arn:aws:iam::999999999999:instance-profile/gpu", ACCOUNT) is None
+    assert compute.profile_name(f"arn:aws:iam::{ACCOUNT}:role/gpu", ACCOUNT) is None
