@@ -46,6 +46,7 @@ from aiscan.core.facts.common import EndpointFacts
 from aiscan.core.graph.derive.common import typed_facts
 from aiscan.core.graph.model import ANONYMOUS, INTERNET, EdgeType, EstateGraph
 from aiscan.core.model import Asset, Cloud
+from aiscan.core.sanitize import clean_text
 
 # -- the action table -----------------------------------------------------------------------------
 
@@ -493,8 +494,8 @@ def _grant_evidence(edge: _Edge) -> dict[str, Any]:
         "policy_arn": edge.policies[policies[0]],
         "policies": policies[:MAX_EVIDENCE],
         "actions": sorted(edge.actions),
-        "resource": edge.resources[0][:512],
-        "resources": [r[:512] for r in edge.resources[:MAX_EVIDENCE]],
+        "resource": clean_text(edge.resources[0], 512),
+        "resources": [clean_text(r, 512) for r in edge.resources[:MAX_EVIDENCE]],
         "sids": edge.sids[:MAX_EVIDENCE],
         "conditional": not edge.unconditional,
     }
@@ -594,7 +595,7 @@ def bucket_access(facts: S3BucketFacts) -> dict[EdgeType, dict[str, Any]]:
                             "source": "bucket-policy",
                             "policy": "bucket policy",
                             "actions": [],
-                            "resource": (st.resources or ("NotResource",))[0][:512],
+                            "resource": clean_text((st.resources or ("NotResource",))[0], 512),
                             "sids": [],
                             "conditional": True,
                         },
