@@ -9,8 +9,12 @@ new family. Only when DescribeInstanceTypes is denied does a name-prefix guess
 `accelerators` is absent because the devices are unknown. CPU-only instances and node groups
 produce nothing; terminated instances are skipped.
 
-An instance's identity is its instance profile: the `instance_profile` attribute holds its ARN and
-a `runs-as` relation points at it (the profile's role is resolved later, outside this module).
+An instance's identity is its instance profile: the `instance_profile` attribute holds its ARN,
+and the profile is resolved to its role with IAM GetInstanceProfile (once per profile and region
+scope): `instance_profile_roles` lists the role ARNs and each gets a `runs-as` relation (and is
+queued for the IAM collector), so the instance's permissions are the role's. When the profile
+cannot be read (denied, gone) the `runs-as` relation points at the profile ARN instead and the
+failure is noted in coverage; `instance_profile_roles` is then absent.
 A node group's node role is related with `runs-as` and queued for the IAM collector.
 
 `internet_open_ports` lists the inbound rules of the instance's security groups that are open to
@@ -28,6 +32,7 @@ Service-specific attributes:
 | `imds_enabled` | bool | ec2 | MetadataOptions.HttpEndpoint == "enabled" |
 | `imds_hop_limit` | int | ec2 | PUT response hop limit (>1 lets containers reach IMDS) |
 | `instance_profile` | str or null | ec2 | instance profile ARN |
+| `instance_profile_roles` | list of str | ec2 | the profile's role ARNs (absent: not read) |
 | `subnet_id`, `vpc_id` | str or null | ec2 | placement |
 | `security_groups` | list of str | ec2 | security group ids |
 | `internet_open_ports` | list of `{protocol, from, to}` | ec2 | see above |
@@ -62,6 +67,7 @@ PERMISSIONS: tuple[str, ...] = (
     "ec2:DescribeInstances",
     "ec2:DescribeInstanceTypes",
     "ec2:DescribeSecurityGroups",
+    "iam:GetInstanceProfile",
     "eks:ListClusters",
     "eks:ListNodegroups",
     "eks:DescribeNodegroup",
@@ -108,6 +114,10 @@ def describe_security_groups(client: Any, group_ids: Iterable[str]) -> dict[str,
         for group in paginate(client, "describe_security_groups", "SecurityGroups", GroupIds=batch):
             out[str(group["GroupId"])] = dict(group)
     return out
+
+
+def get_instance_profile(client: Any, name: str) -> dict[str, Any]:
+    return dict(client.get_instance_profile(InstanceProfileName=name)["InstanceProfile"])
 
 
 def list_clusters(client: Any) -> list[str]:
@@ -256,6 +266,28 @@ def to_instance(
     )
 
 
+_PROFILE_ARN = re.compile(
+    r"^arn:aws[\w-]*:iam::(\d{12}):instance-profile/(?:[\w+=,.@/-]*/)?([\w+=,.@-]{1,128})$"
+)
+
+
+def profile_name(arn: str | None, account: str) -> str | None:
+    """The name of an instance profile of `account` from its ARN (None: not one of ours)."""
+    m = _PROFILE_ARN.match(arn or "")
+    return m.group(2) if m and m.group(1) == account else None
+
+
+def profile_roles(profile: Mapping[str, Any]) -> list[str]:
+    """The role ARNs of a GetInstanceProfile answer (an instance profile holds at most one)."""
+    return sorted({str(r["Arn"]) for r in profile.get("Roles") or [] if r.get("Arn")})
+
+
+def with_profile_roles(asset: Asset, roles: list[str]) -> Asset:
+    return asset.model_copy(
+        update={"attributes": {**asset.attributes, "instance_profile_roles": roles}}
+    )
+
+
 def nodegroup_accelerator_source(
     nodegroup: Mapping[str, Any], types: Mapping[str, Mapping[str, Any]] | None, *, by_name: bool
 ) -> str | None:
@@ -388,8 +420,35 @@ def collect_instances(ctx: ScopeContext) -> None:
         )
         if asset is None:
             continue
+        profile = asset.attributes.get("instance_profile")
+        roles = _resolve_profile(ctx, profile)
+        if roles is not None:
+            asset = with_profile_roles(asset, roles)
         ctx.add(asset)
-        ctx.relate(asset.id, RelationType.RUNS_AS, asset.attributes.get("instance_profile"))
+        if roles is None:
+            ctx.relate(asset.id, RelationType.RUNS_AS, profile)
+        for role in roles or []:
+            ctx.use_role(asset.id, role)
+
+
+def _resolve_profile(ctx: ScopeContext, profile: str | None) -> list[str] | None:
+    """The role ARNs of an instance profile (None: no profile, or it could not be read)."""
+    name = profile_name(profile, ctx.account)
+    if name is None:
+        return None
+    iam = ctx.client("iam", _IAM_HOME.get(ctx.partition, "us-east-1"))
+    found = ctx.section(
+        f"instance profile {clean_text(name, 64)}",
+        ctx.once,
+        ("instance-profile", name),
+        get_instance_profile,
+        iam,
+        name,
+    )
+    return None if found is None else profile_roles(found)
+
+
+_IAM_HOME = {"aws-cn": "cn-north-1", "aws-us-gov": "us-gov-west-1"}
 
 
 # These two note their own failures (under the cluster's printable name), so ctx.each never

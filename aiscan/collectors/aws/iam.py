@@ -26,6 +26,15 @@ Service-specific attributes:
 | `managed_policies` | list of str | ARNs of the attached managed policies |
 | `permissions_boundary` | str or null | ARN of the permissions boundary |
 | `last_used_at` | str or null | ISO time the role was last used (RoleLastUsed) |
+| `policy_statements` | list | every statement of the read policies (below) |
+| `policy_statements_truncated` | bool | statements or patterns were dropped (bounds, malformed) |
+
+Each statement: `policy`, `policy_arn` (null: inline), `sid`, `effect`, `actions` /
+`not_actions`, `resources` / `not_resources` (a `not_` list is null unless the statement uses
+it) and `has_condition`; bounded to 500 statements and 200 patterns of 2,048 characters each.
+
+`policy_statements` is what the security graph matches (docs/graph-edges.md): unlike the
+summary above it keeps Deny statements, NotAction / NotResource and whether a Condition applies.
 """
 
 from __future__ import annotations
@@ -195,6 +204,81 @@ def summarize_policies(
     return summary
 
 
+#: Bounds on `policy_statements` (a role has at most 20 managed policies of 6,144 characters and
+#: 10,240 characters of inline policy, so real roles stay far below them).
+MAX_STATEMENTS = 500
+MAX_PATTERNS = 200
+MAX_PATTERN = 2048
+
+
+def _patterns(value: Any) -> tuple[list[str], bool]:
+    """The string patterns of an Action/Resource-like element, and whether any were dropped."""
+    items = [p for p in as_list(value) if isinstance(p, str)]
+    dropped = len(items) != len(as_list(value))
+    kept = [p for p in items if len(p) <= MAX_PATTERN]
+    dropped = dropped or len(kept) != len(items) or len(kept) > MAX_PATTERNS
+    return kept[:MAX_PATTERNS], dropped
+
+
+def statement_facts(
+    document: Any, policy: str, policy_arn: str | None, *, with_principals: bool = False
+) -> tuple[list[dict[str, Any]], bool]:
+    """The statements of one policy document as `PolicyStatement` facts (docs/attributes.md), and
+    whether anything was dropped to stay bounded. A statement whose effect is neither Allow nor
+    Deny, or that names neither Action nor NotAction, is dropped (IAM rejects it too)."""
+    out: list[dict[str, Any]] = []
+    truncated = False
+    for st in statements(document):
+        effect = st.get("Effect")
+        if effect not in ("Allow", "Deny") or ("Action" not in st and "NotAction" not in st):
+            truncated = True
+            continue
+        fact: dict[str, Any] = {
+            "policy": clean_text(policy, 128),
+            "policy_arn": policy_arn,
+            "sid": clean_text(st["Sid"], 128) if isinstance(st.get("Sid"), str) else None,
+            "effect": effect,
+            "has_condition": bool(st.get("Condition")),
+        }
+        for key, plain, negated in (
+            ("Action", "actions", "not_actions"),
+            ("Resource", "resources", "not_resources"),
+        ):
+            if f"Not{key}" in st:
+                fact[negated], dropped = _patterns(st[f"Not{key}"])
+                fact[plain] = []
+            else:
+                fact[plain], dropped = _patterns(st.get(key))
+            truncated = truncated or dropped
+        if with_principals:
+            fact["principals"] = [clean_text(p, MAX_PATTERN) for p in principals(st)][:MAX_PATTERNS]
+        out.append(fact)
+    return out, truncated
+
+
+def role_statements(
+    managed: Iterable[Mapping[str, Any]], inline: Iterable[Mapping[str, Any]]
+) -> tuple[list[dict[str, Any]], bool]:
+    """Every statement of a role's read policies (managed then inline), bounded."""
+    found: list[dict[str, Any]] = []
+    truncated = False
+    for policy in managed:
+        arn = str(policy.get("PolicyArn") or "")
+        name = str(policy.get("PolicyName") or arn.rsplit("/", 1)[-1])
+        got, dropped = statement_facts(policy.get("PolicyDocument"), name, arn or None)
+        found.extend(got)
+        truncated = truncated or dropped
+    for policy in inline:
+        got, dropped = statement_facts(
+            policy.get("PolicyDocument"), str(policy.get("PolicyName") or ""), None
+        )
+        found.extend(got)
+        truncated = truncated or dropped
+    if len(found) > MAX_STATEMENTS:
+        found, truncated = found[:MAX_STATEMENTS], True
+    return found, truncated
+
+
 def trust_summary(document: Any, account: str) -> dict[str, list[str]]:
     """Who may assume the role, from the Allow statements of its trust policy."""
     found: list[str] = []
@@ -274,6 +358,9 @@ def to_role(payload: Mapping[str, Any], account: str) -> Asset:
         [p.get("PolicyDocument") for p in managed_docs + inline_docs], aws_managed
     )
     attributes: dict[str, Any] = summary.attributes()
+    found, truncated = role_statements(managed_docs, inline_docs)
+    attributes["policy_statements"] = found
+    attributes["policy_statements_truncated"] = truncated
     attributes.update(trust_summary(role.get("AssumeRolePolicyDocument"), account))
     attributes["policies_complete"] = bool(payload.get("Complete"))
     attributes["policies"] = sorted(

@@ -42,6 +42,7 @@ Service-specific attributes:
 | `policy_public` | bool | GetBucketPolicyStatus.IsPublic (false when there is no policy) |
 | `acl_public_grants` | list of `{grantee, permission}` | grants to AllUsers/AuthenticatedUsers |
 | `write_principals_conditional` | list of str | write principals granted only under a Condition |
+| `public_statements` | list | policy statements for anyone (`*`, NotPrincipal), as IAM's |
 | `bucket_key_enabled` | bool | S3 Bucket Key for SSE-KMS |
 | `mfa_delete` | bool | versioning MFA delete |
 """
@@ -54,7 +55,14 @@ from typing import Any
 
 from aiscan.collectors.aws.context import ScopeContext, paginate
 from aiscan.collectors.aws.errors import classify
-from aiscan.collectors.aws.iam import allows, as_datetime, error_code, principals, statements
+from aiscan.collectors.aws.iam import (
+    allows,
+    as_datetime,
+    error_code,
+    principals,
+    statement_facts,
+    statements,
+)
 from aiscan.core.model import Asset, AssetKind, Cloud, CoverageStatus
 from aiscan.core.sanitize import bounded, clean_text
 
@@ -174,6 +182,13 @@ def write_principals(policy: Any) -> tuple[list[str], list[str]]:
     return sorted(unconditional | conditional), sorted(conditional)
 
 
+def public_statements(policy: Any) -> list[dict[str, Any]]:
+    """The bucket policy's statements whose principal is anyone (`*`, `{"AWS": "*"}` or a
+    NotPrincipal), as `PolicyStatement` facts with their principals."""
+    found, _ = statement_facts(policy, "bucket policy", None, with_principals=True)
+    return [st for st in found if "*" in st["principals"]]
+
+
 def encryption(resp: Mapping[str, Any]) -> dict[str, Any]:
     if _not_configured(resp):
         return {"algorithm": "AES256", "kms_key": None, "default": True}
@@ -265,6 +280,7 @@ def to_bucket(payload: Mapping[str, Any], partition: str, account: str) -> Asset
         writers, conditional = write_principals(document)
         attributes["write_principals"] = writers
         attributes["write_principals_conditional"] = conditional
+        attributes["public_statements"] = public_statements(document)
         raw["GetBucketPolicy"] = {"Policy": document} if document is not None else policy
 
     tags: dict[str, str] = {}

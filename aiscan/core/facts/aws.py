@@ -361,6 +361,9 @@ class Ec2InstanceFacts(AcceleratorFacts, HostExposureFacts, MetadataFacts):
     accelerator_source: str | None | Unread = UNREAD
     instance_type: str | None | Unread = UNREAD
     instance_profile: str | None | Unread = UNREAD
+    instance_profile_roles: tuple[str, ...] | Unread = Field(
+        default=UNREAD, description="role ARNs of the instance profile (GetInstanceProfile)"
+    )
     imds_enabled: bool | Unread = UNREAD
     imds_hop_limit: int | None | Unread = UNREAD
     security_groups: tuple[str, ...] | Unread = UNREAD
@@ -392,6 +395,27 @@ class EksNodegroupFacts(AcceleratorFacts, RunsAsFacts):
     ssh_open_to_world: bool | Unread = UNREAD
 
 
+class PolicyStatement(Nested):
+    """One statement of an IAM policy document, as read (patterns are not expanded)."""
+
+    policy: str = Field(description="the policy's name (inline or managed)")
+    policy_arn: str | None = Field(default=None, description="managed policy ARN; None: inline")
+    sid: str | None = None
+    effect: str = Field(description="Allow or Deny")
+    actions: tuple[str, ...] = Field(default=(), description="Action patterns")
+    not_actions: tuple[str, ...] | None = Field(
+        default=None, description="NotAction patterns (None: the statement has Action)"
+    )
+    resources: tuple[str, ...] = Field(default=(), description="Resource patterns")
+    not_resources: tuple[str, ...] | None = Field(
+        default=None, description="NotResource patterns (None: the statement has Resource)"
+    )
+    principals: tuple[str, ...] = Field(
+        default=(), description="resource policies only: the principals (* for anyone)"
+    )
+    has_condition: bool = False
+
+
 @facts_for("AWS::IAM::Role")
 class IamRoleFacts(IdentityFacts):
     wildcard_resources: bool | Unread = UNREAD
@@ -406,6 +430,14 @@ class IamRoleFacts(IdentityFacts):
     trusted_services: tuple[str, ...] | Unread = UNREAD
     trust_external_accounts: tuple[str, ...] | Unread = UNREAD
     last_used_at: str | None | Unread = UNREAD
+    policy_statements: tuple[PolicyStatement, ...] | Unread = Field(
+        default=UNREAD,
+        description="the statements of every policy that could be read (inline and attached "
+        "managed), bounded; see policy_statements_truncated",
+    )
+    policy_statements_truncated: bool | Unread = Field(
+        default=UNREAD, description="statements or patterns were dropped to stay bounded"
+    )
 
 
 class PublicAccessBlock(Nested):
@@ -433,6 +465,10 @@ class S3BucketFacts(BucketFacts):
         default=UNREAD, description="grants to AllUsers / AuthenticatedUsers"
     )
     write_principals_conditional: tuple[str, ...] | Unread = UNREAD
+    public_statements: tuple[PolicyStatement, ...] | Unread = Field(
+        default=UNREAD,
+        description="bucket policy statements whose principal is anyone (* or NotPrincipal)",
+    )
     logging_enabled: bool | Unread = UNREAD
     mfa_delete: bool | Unread = UNREAD
     bucket_key_enabled: bool | Unread = UNREAD

@@ -16,6 +16,7 @@ from tests import awsfake
 DATA = Path(__file__).resolve().parents[2] / "data" / "aws"
 ACCOUNT = "123456789012"
 PROFILE_ARN = f"arn:aws:iam::{ACCOUNT}:instance-profile/gpu"
+ROLE_ARN = f"arn:aws:iam::{ACCOUNT}:role/gpu-role"
 
 
 def load(name: str) -> Any:
@@ -139,7 +140,10 @@ def test_nodegroup_accelerator_decision():
 
 def _seed_instances() -> dict[str, str]:
     ec2 = boto3.client("ec2", region_name="us-east-1")
-    boto3.client("iam", region_name="us-east-1").create_instance_profile(InstanceProfileName="gpu")
+    iam = boto3.client("iam", region_name="us-east-1")
+    iam.create_instance_profile(InstanceProfileName="gpu")
+    iam.create_role(RoleName="gpu-role", AssumeRolePolicyDocument=awsfake.SAGEMAKER_TRUST)
+    iam.add_role_to_instance_profile(InstanceProfileName="gpu", RoleName="gpu-role")
     sg = ec2.create_security_group(GroupName="jupyter", Description="jupyter")["GroupId"]
     ec2.authorize_security_group_ingress(
         GroupId=sg,
@@ -202,7 +206,9 @@ def test_only_live_gpu_instances_are_collected_with_their_posture():
         "class": "gpu",
     }
     assert p4d.attributes["internet_open_ports"] == []
-    assert inv.outgoing(g5.id, RelationType.RUNS_AS)[0].target == PROFILE_ARN
+    # the instance profile resolves to its role: runs-as targets the role, the profile is a fact
+    assert [r.target for r in inv.outgoing(g5.id, RelationType.RUNS_AS)] == [ROLE_ARN]
+    assert g5.attributes["instance_profile_roles"] == [ROLE_ARN]
     (cov,) = inv.coverage
     assert (cov.service, cov.region, cov.status, cov.assets) == (
         "ec2",
@@ -210,6 +216,37 @@ def test_only_live_gpu_instances_are_collected_with_their_posture():
         CoverageStatus.OK,
         2,
     )
+
+
+@mock_aws
+def test_an_instance_profile_resolves_to_its_role_in_the_inventory_and_the_graph():
+    from aiscan.core.graph.build import build_graph
+    from aiscan.core.graph.model import EdgeType
+
+    ids = _seed_instances()
+    inv = awsfake.collect(services=("ec2", "iam"))
+    g5 = _arn(ids["g5"])
+    role = inv.get(ROLE_ARN)
+    assert role is not None and role.kind is AssetKind.IDENTITY  # queued for the IAM pass
+    graph = build_graph(inv)
+    assert [t for t, _ in graph.out_edges(g5, EdgeType.RUNS_AS)] == [ROLE_ARN]
+    assert graph.asset(ROLE_ARN) is role
+    assert PROFILE_ARN not in graph.g  # the profile is a fact, not a node
+    assert all(c.status is CoverageStatus.OK for c in inv.coverage)
+
+
+@mock_aws
+def test_an_unreadable_instance_profile_keeps_the_profile_as_the_identity():
+    ids = _seed_instances()
+    inv = awsfake.collect(
+        services=("ec2",),
+        handlers={"before-call.iam.GetInstanceProfile": awsfake.error("AccessDenied", status=403)},
+    )
+    g5 = inv.get(_arn(ids["g5"]))
+    assert g5 is not None and "instance_profile_roles" not in g5.attributes
+    assert [r.target for r in inv.outgoing(g5.id, RelationType.RUNS_AS)] == [PROFILE_ARN]
+    (cov,) = inv.coverage
+    assert cov.status is CoverageStatus.DENIED and "instance profile gpu" in cov.message
 
 
 @mock_aws
@@ -272,3 +309,16 @@ def test_only_gpu_nodegroups_are_collected_and_their_node_role_is_queued():
     }
     (cov,) = inv.coverage
     assert cov.status is CoverageStatus.OK
+
+
+def test_instance_profile_transforms_on_a_recorded_answer():
+    profile = load("iam_instance_profile.json")["InstanceProfile"]
+    assert compute.profile_roles(profile) == [ROLE_ARN]
+    assert compute.profile_roles({"Roles": []}) == []
+    assert compute.profile_name(PROFILE_ARN, ACCOUNT) == "gpu"
+    assert compute.profile_name(f"arn:aws:iam::{ACCOUNT}:instance-profile/team/a/gpu", ACCOUNT) == (
+        "gpu"
+    )
+    # another account's profile, or not a profile ARN at all: nothing to resolve here
+    assert compute.profile_name("arn:aws:iam::999999999999:instance-profile/gpu", ACCOUNT) is None
+    assert compute.profile_name(f"arn:aws:iam::{ACCOUNT}:role/gpu", ACCOUNT) is None

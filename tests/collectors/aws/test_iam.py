@@ -284,3 +284,67 @@ def test_full_scan_reads_the_node_role_an_eks_gpu_node_group_runs_as():
         ("us-east-1", "eks", CoverageStatus.OK),
         ("global", "iam", CoverageStatus.OK),
     }
+
+
+# -- the statements the security graph matches -----------------------------------------------------
+
+
+def test_role_statements_keep_effect_negations_conditions_and_their_policy():
+    asset = iam.to_role(load("iam_role_writer.json"), ACCOUNT)
+    found = asset.facts.policy_statements  # type: ignore[attr-defined]
+    assert [(s.policy, s.policy_arn, s.effect, s.actions, s.resources) for s in found] == [
+        (
+            "model-bucket-rw",
+            f"arn:aws:iam::{ACCOUNT}:policy/model-bucket-rw",
+            "Allow",
+            ("s3:GetObject", "s3:PutObject"),
+            ("arn:aws:s3:::models-private/*",),
+        ),
+        ("model-bucket-rw", f"arn:aws:iam::{ACCOUNT}:policy/model-bucket-rw", "Allow",
+         ("logs:*",), ("*",)),
+        (
+            "ecr-pull",
+            None,
+            "Allow",
+            ("ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"),
+            ("arn:aws:ecr:us-east-1:123456789012:repository/llm/serve",),
+        ),
+    ]  # fmt: skip
+    assert asset.facts.policy_statements_truncated is False  # type: ignore[attr-defined]
+
+    payload = load("iam_role_writer.json")
+    payload["InlinePolicies"][0]["PolicyDocument"] = doc(
+        {
+            "Sid": "NoDelete",
+            "Effect": "Deny",
+            "NotAction": "s3:Get*",
+            "NotResource": ["arn:aws:s3:::keep/*"],
+            "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "false"}},
+        },
+        {"Effect": "Allow", "Action": 7, "Resource": "*"},  # not a pattern: dropped, flagged
+        {"Effect": "Maybe", "Action": "*", "Resource": "*"},  # not a statement: dropped
+    )
+    asset = iam.to_role(payload, ACCOUNT)
+    deny = asset.facts.policy_statements[2]  # type: ignore[attr-defined]
+    assert (deny.sid, deny.effect, deny.actions, deny.not_actions) == (
+        "NoDelete",
+        "Deny",
+        (),
+        ("s3:Get*",),
+    )
+    assert (deny.resources, deny.not_resources, deny.has_condition) == (
+        (),
+        ("arn:aws:s3:::keep/*",),
+        True,
+    )
+    assert len(asset.facts.policy_statements) == 4  # type: ignore[attr-defined]
+    assert asset.facts.policy_statements_truncated is True  # type: ignore[attr-defined]
+
+
+def test_role_statements_are_bounded():
+    payload = load("iam_role_writer.json")
+    huge = doc(*[allow(f"s3:GetObject{i}") for i in range(iam.MAX_STATEMENTS + 10)])
+    payload["InlinePolicies"][0]["PolicyDocument"] = huge
+    asset = iam.to_role(payload, ACCOUNT)
+    assert len(asset.facts.policy_statements) == iam.MAX_STATEMENTS  # type: ignore[attr-defined]
+    assert asset.facts.policy_statements_truncated is True  # type: ignore[attr-defined]

@@ -332,3 +332,23 @@ def test_another_accounts_bucket_that_refuses_reads_is_noted_not_denied(monkeypa
     (cov,) = inv.coverage
     assert cov.status is CoverageStatus.OK
     assert "belongs to another account" in cov.message
+
+
+def test_bucket_policy_statements_for_anyone_are_kept():
+    attrs = s3.to_bucket(load("s3_bucket_public_policy.json"), "aws", ACCOUNT).attributes
+    assert attrs["public_statements"] == [
+        {
+            "policy": "bucket policy",
+            "policy_arn": None,
+            "sid": "Read",
+            "effect": "Allow",
+            "actions": ["s3:GetObject"],
+            "resources": ["arn:aws:s3:::datasets-public/*"],
+            "principals": ["*"],
+            "has_condition": False,
+        }
+    ]
+    assert s3.public_statements(
+        {"Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::1:root"},
+                        "Action": "s3:*", "Resource": "*"}]}
+    ) == []  # fmt: skip
