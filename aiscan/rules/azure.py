@@ -937,6 +937,47 @@ def ais_managed_identity(asset: Asset, facts: CognitiveAccountFacts, ctx: RuleCo
 
 
 @rule(
+    id="AZ-AIS-012",
+    title="AI Search service does not enforce customer-managed keys",
+    severity=Severity.LOW,
+    category=Category.ENCRYPTION,
+    kinds=(AssetKind.KNOWLEDGE_BASE,),
+    clouds=AZ,
+    services=("search",),
+    description=(
+        "encryptionWithCmk.enforcement is not Enabled on an Azure AI Search service: indexes, "
+        "synonym maps and the RAG content they hold may be encrypted with Microsoft-managed keys "
+        "only (the service does not refuse objects without a customer-managed key)."
+    ),
+    risk=(
+        "The retrieval corpus of a RAG application is often the most sensitive data an AI app "
+        "touches; without CMK, access to it at rest cannot be revoked by disabling a key you own."
+    ),
+    remediation=(
+        "Encrypt indexes with a Key Vault key and set encryptionWithCmk.enforcement=Enabled "
+        "(az search service update --name NAME -g RG ... or the REST API / Terraform "
+        "customer_managed_key_enforcement_enabled = true)."
+    ),
+    references=(
+        "azure-policy:76a56461-9dc0-40f0-82f5-2453283afa2f",
+        "MCSB:DP-5",
+        "OWASP-LLM:LLM08",
+        "MITRE-ATLAS:AML.T0036",
+    ),
+)
+def search_cmk(asset: Asset, facts: SearchServiceFacts, ctx: RuleContext) -> Result:
+    enforcement = facts.cmk_enforcement
+    if unread(enforcement):
+        return _not_read(cmk_enforcement=enforcement)
+    if (enforcement or "").lower() == "enabled":
+        return Result.ok("customer-managed keys enforced")
+    return Result.fail(
+        f"CMK enforcement is {enforcement or 'not set'}",
+        evidence={"cmk_enforcement": enforcement},
+    )
+
+
+@rule(
     id="AZ-ML-010",
     title="Azure ML compute instance has no idle shutdown",
     severity=Severity.LOW,
@@ -1330,6 +1371,7 @@ RULES = (
     ml_deployment_egress,
     ml_registry_models,
     ais_managed_identity,
+    search_cmk,
     ml_idle_shutdown,
     acr_admin_user,
     acr_anonymous_pull,

@@ -272,6 +272,19 @@ CASES: dict[str, tuple[AssetKind, str, str, dict[str, Any], dict[str, Any], str 
         {"identity_type": None},
         "identity_type",
     ),
+    "AZ-AIS-012": (
+        K.KNOWLEDGE_BASE,
+        "search",
+        SEARCH,
+        {
+            "public_network_access": "Disabled",
+            "ip_rules": [],
+            "local_auth_disabled": True,
+            "cmk_enforcement": "Enabled",
+        },
+        {"cmk_enforcement": "Unspecified"},
+        "cmk_enforcement",
+    ),
     "AZ-ML-010": (
         K.NOTEBOOK,
         "azureml",
@@ -743,6 +756,18 @@ RECORDED: dict[str, tuple[Callable[[], Any], Callable[[], Any]]] = {
         ),
         lambda: _account("cognitiveservices_account__open"),
     ),
+    "AZ-AIS-012": (
+        lambda: search.to_search_service(load("search_service__public")),
+        lambda: search.to_search_service(
+            load(
+                "search_service__public",
+                properties__encryptionWithCmk={
+                    "enforcement": "Enabled",
+                    "encryptionComplianceStatus": "Compliant",
+                },
+            )
+        ),
+    ),
     "AZ-ML-010": (
         lambda: _instance(),
         lambda: _instance(properties__properties__idleTimeBeforeShutdown="PT30M"),
@@ -892,3 +917,11 @@ def test_aks_rules_judge_the_gpu_pool_with_its_cluster_in_evidence():
     assert statuses(azure.aks_api_authorized_ips, inventory([private])) == {
         private.id: ResultStatus.PASS
     }
+
+
+def test_search_without_any_cmk_setting_fails_as_not_set():
+    payload = load("search_service__public")
+    payload["properties"].pop("encryptionWithCmk")
+    service = search.to_search_service(payload)
+    (finding,) = run(azure.search_cmk, inventory([service]))
+    assert finding.message == "CMK enforcement is not set"
