@@ -710,7 +710,7 @@ def ml_compute_local_auth(asset: Asset, facts: MlComputeFacts, ctx: RuleContext)
 
 @rule(
     id="AZ-ML-005",
-    title="Azure ML compute exposed: outside a VNet, public node IP or public SSH",
+    title="Azure ML compute outside a virtual network",
     severity=Severity.HIGH,
     category=Category.NETWORK_EXPOSURE,
     kinds=_ML_COMPUTE,
@@ -718,12 +718,16 @@ def ml_compute_local_auth(asset: Asset, facts: MlComputeFacts, ctx: RuleContext)
     services=("azureml",),
     description=(
         "The compute instance or cluster is neither in a customer subnet nor in a workspace "
-        "managed network, has public node IPs, or opens its SSH port to the internet."
+        "managed network. Public node IPs (AZ-ML-011) and an internet-facing SSH port "
+        "(AZ-ML-012) are their own rules."
     ),
-    risk="Notebook and training hosts with data and credentials become internet-facing targets.",
+    risk=(
+        "Notebook and training hosts with data and credentials sit outside any network you "
+        "control: no NSG, no private endpoints to storage and registries, no egress control."
+    ),
     remediation=(
-        "Create computes in a VNet subnet or a managed network with enableNodePublicIp=false and "
-        "SSH public access disabled."
+        "Create computes in a VNet subnet or in a workspace managed network (managed_network "
+        "isolation_mode allow_only_approved_outbound)."
     ),
     references=(
         "azure-policy:7804b5c7-01dc-4723-969b-ae300cc07ff1",
@@ -732,28 +736,93 @@ def ml_compute_local_auth(asset: Asset, facts: MlComputeFacts, ctx: RuleContext)
     ),
 )
 def ml_compute_exposed(asset: Asset, facts: MlComputeFacts, ctx: RuleContext) -> Result:
-    in_vnet, node_ip, ssh = facts.in_vnet, facts.node_public_ip, facts.ssh_public_access
-    if unread(in_vnet) or unread(node_ip) or unread(ssh):
-        return _not_read(in_vnet=in_vnet, node_public_ip=node_ip, ssh_public_access=ssh)
-    problems = []
-    if not in_vnet:
-        problems.append("not in a virtual network")
-    if node_ip:
-        problems.append("nodes have public IPs")
-    if ssh == "Enabled":
-        problems.append("SSH open to the internet")
-    if not problems:
-        return Result.ok("private compute")
+    in_vnet = facts.in_vnet
+    if unread(in_vnet):
+        return _not_read(in_vnet=in_vnet)
+    if in_vnet:
+        return Result.ok("in a virtual network")
     return Result.fail(
-        "; ".join(problems),
+        "not in a virtual network",
         evidence={
             "subnet": known(facts.subnet),
             "workspace_managed_network": known(facts.workspace_managed_network),
-            "node_public_ip": node_ip,
-            "ssh_public_access": ssh,
-            "public_ip": known(facts.public_ip),
         },
     )
+
+
+@rule(
+    id="AZ-ML-011",
+    title="Azure ML compute nodes have public IP addresses",
+    severity=Severity.MEDIUM,
+    category=Category.NETWORK_EXPOSURE,
+    kinds=_ML_COMPUTE,
+    clouds=AZ,
+    services=("azureml",),
+    description=(
+        "enableNodePublicIp is not false on a compute instance or cluster (the ARM default is "
+        "true), so each node has an internet-routable address."
+    ),
+    risk=(
+        "Every node is addressable from the internet: the Jupyter, SSH and batch agent ports are "
+        "one NSG rule away from exposure, and nodes egress without NAT."
+    ),
+    remediation=(
+        "Recreate the compute with enableNodePublicIp=false (no public IP) in a subnet with a NAT "
+        "gateway or in a managed network."
+    ),
+    references=(
+        "MCSB:NS-2",
+        "MITRE-ATLAS:AML.T0049",
+    ),
+)
+def ml_compute_public_ip(asset: Asset, facts: MlComputeFacts, ctx: RuleContext) -> Result:
+    node_ip = facts.node_public_ip
+    if unread(node_ip):
+        return _not_read(node_public_ip=node_ip)
+    if node_ip:
+        return Result.fail(
+            "nodes have public IPs",
+            evidence={"node_public_ip": True, "public_ip": known(facts.public_ip)},
+        )
+    return Result.ok("no node public IPs")
+
+
+@rule(
+    id="AZ-ML-012",
+    title="Azure ML compute opens SSH to the internet",
+    severity=Severity.HIGH,
+    category=Category.NETWORK_EXPOSURE,
+    kinds=_ML_COMPUTE,
+    clouds=AZ,
+    services=("azureml",),
+    description=(
+        "sshSettings.sshPublicAccess (instances) or remoteLoginPortPublicAccess (clusters; "
+        "NotSpecified opens it outside a VNet) is Enabled."
+    ),
+    risk=(
+        "The SSH port of a host with data, model files and a managed identity token answers "
+        "every internet address: brute force and key theft reach it directly."
+    ),
+    remediation=(
+        "Recreate the compute with SSH public access disabled (ssh_public_access_enabled = "
+        "false; clusters remote_login_port_public_access = Disabled); reach it through Bastion."
+    ),
+    references=(
+        "MCSB:NS-2",
+        "OWASP-ML:ML06",
+        "MITRE-ATLAS:AML.T0049",
+    ),
+)
+def ml_compute_ssh(asset: Asset, facts: MlComputeFacts, ctx: RuleContext) -> Result:
+    ssh = facts.ssh_public_access
+    if unread(ssh):
+        return _not_read(ssh_public_access=ssh)
+    if ssh == "Enabled":
+        return Result.fail(
+            "SSH open to the internet",
+            evidence={"ssh_public_access": ssh, "public_ip": known(facts.public_ip)},
+        )
+    return Result.ok(f"SSH public access {ssh}")
 
 
 @rule(
@@ -1366,6 +1435,8 @@ RULES = (
     ml_managed_network,
     ml_compute_local_auth,
     ml_compute_exposed,
+    ml_compute_public_ip,
+    ml_compute_ssh,
     ml_instance_image,
     ml_endpoint_key_auth,
     ml_deployment_egress,

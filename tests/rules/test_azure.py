@@ -224,13 +224,22 @@ CASES: dict[str, tuple[AssetKind, str, str, dict[str, Any], dict[str, Any], str 
         {"local_auth_disabled": False},
         "local_auth_disabled",
     ),
-    "AZ-ML-005": (
+    "AZ-ML-005": (K.NOTEBOOK, "azureml", COMPUTE, INSTANCE_OK, {"in_vnet": False}, "in_vnet"),
+    "AZ-ML-011": (
+        K.NOTEBOOK,
+        "azureml",
+        COMPUTE,
+        INSTANCE_OK,
+        {"node_public_ip": True},
+        "node_public_ip",
+    ),
+    "AZ-ML-012": (
         K.NOTEBOOK,
         "azureml",
         COMPUTE,
         INSTANCE_OK,
         {"ssh_public_access": "Enabled"},
-        "in_vnet",
+        "ssh_public_access",
     ),
     "AZ-ML-006": (
         K.NOTEBOOK,
@@ -421,9 +430,9 @@ def test_rule_is_manual_when_the_fact_was_not_read(rule_id):
 
 
 def test_manual_names_the_facts_that_were_not_read():
-    unread = az(K.NOTEBOOK, "/subscriptions/s/c/unread", COMPUTE, in_vnet=True)
-    (evaluation,) = evaluate(inventory([unread]), [azure.ml_compute_exposed]).evaluations
-    assert evaluation.reason == "not read: node_public_ip, ssh_public_access"
+    unread = az(K.GPU_COMPUTE, "/subscriptions/s/c/unread", POOL, "aks", cluster_private=False)
+    (evaluation,) = evaluate(inventory([unread]), [azure.aks_api_authorized_ips]).evaluations
+    assert evaluation.reason == "not read: authorized_ip_ranges"
 
 
 def test_a_renamed_fact_is_refused_not_silently_unread():
@@ -625,12 +634,16 @@ def _deployment(**edits: Any) -> Any:
     )
 
 
-def _instance(**edits: Any) -> Any:
+def _instance(*, unmanaged: bool = False, **edits: Any) -> Any:
+    """The recorded instance; `unmanaged`: in a workspace without a managed network."""
     payload = load("ml_compute_instance", **edits)
     size = payload["properties"]["properties"]["vmSize"]
+    workspace = load("ml_workspace__hub")
+    if unmanaged:
+        workspace["properties"].pop("managedNetwork", None)
     return ml.to_compute(
         payload,
-        workspace=ml.to_workspace(load("ml_workspace__hub")),
+        workspace=ml.to_workspace(workspace),
         gpus=compute.accelerators(size, _catalog()),
     )
 
@@ -722,12 +735,19 @@ RECORDED: dict[str, tuple[Callable[[], Any], Callable[[], Any]]] = {
     },
     "AZ-ML-004": (lambda: _instance(), lambda: _instance(properties__disableLocalAuth=True)),
     "AZ-ML-005": (
-        lambda: _instance(),
+        lambda: _instance(unmanaged=True),
         lambda: _instance(
+            unmanaged=True,
             properties__properties__subnet={"id": "/subscriptions/s/vnet/subnets/ml"},
-            properties__properties__enableNodePublicIp=False,
-            properties__properties__sshSettings={"sshPublicAccess": "Disabled"},
         ),
+    ),
+    "AZ-ML-011": (
+        lambda: _instance(),
+        lambda: _instance(properties__properties__enableNodePublicIp=False),
+    ),
+    "AZ-ML-012": (
+        lambda: _instance(),
+        lambda: _instance(properties__properties__sshSettings={"sshPublicAccess": "Disabled"}),
     ),
     "AZ-ML-006": (
         lambda: _instance(),
@@ -925,3 +945,22 @@ def test_search_without_any_cmk_setting_fails_as_not_set():
     service = search.to_search_service(payload)
     (finding,) = run(azure.search_cmk, inventory([service]))
     assert finding.message == "CMK enforcement is not set"
+
+
+def test_the_ml_compute_exposure_bundle_is_split_one_weakness_per_rule():
+    # The recorded instance has all three weaknesses; each fix clears exactly its own rule.
+    split = (azure.ml_compute_exposed, azure.ml_compute_public_ip, azure.ml_compute_ssh)
+    weak = _instance(unmanaged=True)
+    assert all(failing_ids(r, inventory([weak])) == {weak.id} for r in split)
+    for fixed_rule, edit in zip(
+        split,
+        (
+            {"properties__properties__subnet": {"id": "/subscriptions/s/vnet/subnets/ml"}},
+            {"properties__properties__enableNodePublicIp": False},
+            {"properties__properties__sshSettings": {"sshPublicAccess": "Disabled"}},
+        ),
+        strict=True,
+    ):
+        fixed = _instance(unmanaged=True, **edit)
+        still = {r.meta.id for r in split if failing_ids(r, inventory([fixed]))}
+        assert still == {r.meta.id for r in split} - {fixed_rule.meta.id}
