@@ -14,6 +14,7 @@ from typing import TypeVar
 
 from aiscan.core.facts import Unread, known, unread
 from aiscan.core.facts.azure import (
+    AksAgentPoolFacts,
     CognitiveAccountFacts,
     CognitiveDeploymentFacts,
     DiagnosticsFacts,
@@ -22,9 +23,12 @@ from aiscan.core.facts.azure import (
     MlOnlineEndpointFacts,
     MlServerlessEndpointFacts,
     MlWorkspaceFacts,
+    PolicyAssignment,
+    PolicyGuardrailFacts,
     PromptShield,
     SearchServiceFacts,
 )
+from aiscan.core.facts.azure import ContainerRegistryFacts as RegistryFacts
 from aiscan.rules.base import Asset, AssetKind, Category, Cloud, Result, RuleContext, Severity, rule
 
 T = TypeVar("T")
@@ -57,6 +61,50 @@ def _not_read(**facts: object) -> Result:
 def _listed(value: tuple[T, ...] | Unread) -> list[T] | None:
     """A list fact as evidence (None when it was not read)."""
     return None if unread(value) else list(value)
+
+
+#: Built-in Azure Policy definitions (GUIDs, verified in Azure/azure-policy) that, assigned with
+#: the Deny effect, refuse AI services accounts that accept keys / that are publicly reachable.
+LOCAL_AUTH_POLICIES = frozenset({"71ef260a-8f18-47b7-abcb-62d0673d94dc"})
+PUBLIC_NETWORK_POLICIES = frozenset(
+    {"0725b4dd-7e76-479c-a735-68e7ee23d5ca", "037eea7a-bd0a-46c5-9a66-03aea78705d3"}
+)
+
+
+def _applies(assignment: PolicyAssignment, asset: Asset) -> bool:
+    rid = asset.id.lower()
+    return not any(rid == s or rid.startswith(s.rstrip("/") + "/") for s in assignment.not_scopes)
+
+
+def _assigned(
+    asset: Asset, facts: PolicyGuardrailFacts, definitions: frozenset[str]
+) -> list[PolicyAssignment]:
+    """The assignments of these definitions that cover the asset (none when not read)."""
+    return [
+        a
+        for a in known(facts.policy_assignments) or ()
+        if a.definition in definitions and _applies(a, asset)
+    ]
+
+
+def _denying(
+    asset: Asset, facts: PolicyGuardrailFacts, definitions: frozenset[str]
+) -> PolicyAssignment | None:
+    """An enforced assignment of one of `definitions` with the Deny effect covering the asset."""
+    for a in _assigned(asset, facts, definitions):
+        if a.enforced and (a.effect or "").lower() == "deny":
+            return a
+    return None
+
+
+def _assignment(a: PolicyAssignment) -> dict[str, object]:
+    return {
+        "name": a.name,
+        "definition": a.definition,
+        "effect": a.effect or "definition default (Audit)",
+        "enforced": a.enforced,
+        "scope": a.scope,
+    }
 
 
 def _is_project(facts: MlWorkspaceFacts) -> bool:
@@ -165,7 +213,8 @@ def ais_acl_default_allow(asset: Asset, facts: CognitiveAccountFacts, ctx: RuleC
     services=("cognitiveservices",),
     description=(
         "disableLocalAuth is not true: the account accepts its two static API keys in addition "
-        "to Microsoft Entra ID tokens."
+        "to Microsoft Entra ID tokens. When the account's setting could not be read, an enforced "
+        "Deny assignment of the key-access policy on its subscription (or above) settles it."
     ),
     risk=(
         "Static keys leak into code, notebooks and CI logs, cannot be scoped to a caller and are "
@@ -191,6 +240,14 @@ def ais_acl_default_allow(asset: Asset, facts: CognitiveAccountFacts, ctx: RuleC
 def ais_local_auth(asset: Asset, facts: CognitiveAccountFacts, ctx: RuleContext) -> Result:
     disabled = facts.local_auth_disabled
     if unread(disabled):
+        deny = _denying(asset, facts, LOCAL_AUTH_POLICIES)
+        if deny is not None:
+            # The account's own setting was not read, but ARM refuses to create or update an
+            # account that accepts keys anywhere this assignment applies.
+            return Result.ok(
+                f"local_auth_disabled not read; Azure Policy assignment {deny.name or deny.scope} "
+                "denies accounts that accept API keys"
+            )
         return _not_read(local_auth_disabled=disabled)
     if disabled:
         return Result.ok("key authentication disabled")
@@ -653,7 +710,7 @@ def ml_compute_local_auth(asset: Asset, facts: MlComputeFacts, ctx: RuleContext)
 
 @rule(
     id="AZ-ML-005",
-    title="Azure ML compute exposed: outside a VNet, public node IP or public SSH",
+    title="Azure ML compute outside a virtual network",
     severity=Severity.HIGH,
     category=Category.NETWORK_EXPOSURE,
     kinds=_ML_COMPUTE,
@@ -661,12 +718,16 @@ def ml_compute_local_auth(asset: Asset, facts: MlComputeFacts, ctx: RuleContext)
     services=("azureml",),
     description=(
         "The compute instance or cluster is neither in a customer subnet nor in a workspace "
-        "managed network, has public node IPs, or opens its SSH port to the internet."
+        "managed network. Public node IPs (AZ-ML-011) and an internet-facing SSH port "
+        "(AZ-ML-012) are their own rules."
     ),
-    risk="Notebook and training hosts with data and credentials become internet-facing targets.",
+    risk=(
+        "Notebook and training hosts with data and credentials sit outside any network you "
+        "control: no NSG, no private endpoints to storage and registries, no egress control."
+    ),
     remediation=(
-        "Create computes in a VNet subnet or a managed network with enableNodePublicIp=false and "
-        "SSH public access disabled."
+        "Create computes in a VNet subnet or in a workspace managed network (managed_network "
+        "isolation_mode allow_only_approved_outbound)."
     ),
     references=(
         "azure-policy:7804b5c7-01dc-4723-969b-ae300cc07ff1",
@@ -675,28 +736,93 @@ def ml_compute_local_auth(asset: Asset, facts: MlComputeFacts, ctx: RuleContext)
     ),
 )
 def ml_compute_exposed(asset: Asset, facts: MlComputeFacts, ctx: RuleContext) -> Result:
-    in_vnet, node_ip, ssh = facts.in_vnet, facts.node_public_ip, facts.ssh_public_access
-    if unread(in_vnet) or unread(node_ip) or unread(ssh):
-        return _not_read(in_vnet=in_vnet, node_public_ip=node_ip, ssh_public_access=ssh)
-    problems = []
-    if not in_vnet:
-        problems.append("not in a virtual network")
-    if node_ip:
-        problems.append("nodes have public IPs")
-    if ssh == "Enabled":
-        problems.append("SSH open to the internet")
-    if not problems:
-        return Result.ok("private compute")
+    in_vnet = facts.in_vnet
+    if unread(in_vnet):
+        return _not_read(in_vnet=in_vnet)
+    if in_vnet:
+        return Result.ok("in a virtual network")
     return Result.fail(
-        "; ".join(problems),
+        "not in a virtual network",
         evidence={
             "subnet": known(facts.subnet),
             "workspace_managed_network": known(facts.workspace_managed_network),
-            "node_public_ip": node_ip,
-            "ssh_public_access": ssh,
-            "public_ip": known(facts.public_ip),
         },
     )
+
+
+@rule(
+    id="AZ-ML-011",
+    title="Azure ML compute nodes have public IP addresses",
+    severity=Severity.MEDIUM,
+    category=Category.NETWORK_EXPOSURE,
+    kinds=_ML_COMPUTE,
+    clouds=AZ,
+    services=("azureml",),
+    description=(
+        "enableNodePublicIp is not false on a compute instance or cluster (the ARM default is "
+        "true), so each node has an internet-routable address."
+    ),
+    risk=(
+        "Every node is addressable from the internet: the Jupyter, SSH and batch agent ports are "
+        "one NSG rule away from exposure, and nodes egress without NAT."
+    ),
+    remediation=(
+        "Recreate the compute with enableNodePublicIp=false (no public IP) in a subnet with a NAT "
+        "gateway or in a managed network."
+    ),
+    references=(
+        "MCSB:NS-2",
+        "MITRE-ATLAS:AML.T0049",
+    ),
+)
+def ml_compute_public_ip(asset: Asset, facts: MlComputeFacts, ctx: RuleContext) -> Result:
+    node_ip = facts.node_public_ip
+    if unread(node_ip):
+        return _not_read(node_public_ip=node_ip)
+    if node_ip:
+        return Result.fail(
+            "nodes have public IPs",
+            evidence={"node_public_ip": True, "public_ip": known(facts.public_ip)},
+        )
+    return Result.ok("no node public IPs")
+
+
+@rule(
+    id="AZ-ML-012",
+    title="Azure ML compute opens SSH to the internet",
+    severity=Severity.HIGH,
+    category=Category.NETWORK_EXPOSURE,
+    kinds=_ML_COMPUTE,
+    clouds=AZ,
+    services=("azureml",),
+    description=(
+        "sshSettings.sshPublicAccess (instances) or remoteLoginPortPublicAccess (clusters; "
+        "NotSpecified opens it outside a VNet) is Enabled."
+    ),
+    risk=(
+        "The SSH port of a host with data, model files and a managed identity token answers "
+        "every internet address: brute force and key theft reach it directly."
+    ),
+    remediation=(
+        "Recreate the compute with SSH public access disabled (ssh_public_access_enabled = "
+        "false; clusters remote_login_port_public_access = Disabled); reach it through Bastion."
+    ),
+    references=(
+        "MCSB:NS-2",
+        "OWASP-ML:ML06",
+        "MITRE-ATLAS:AML.T0049",
+    ),
+)
+def ml_compute_ssh(asset: Asset, facts: MlComputeFacts, ctx: RuleContext) -> Result:
+    ssh = facts.ssh_public_access
+    if unread(ssh):
+        return _not_read(ssh_public_access=ssh)
+    if ssh == "Enabled":
+        return Result.fail(
+            "SSH open to the internet",
+            evidence={"ssh_public_access": ssh, "public_ip": known(facts.public_ip)},
+        )
+    return Result.ok(f"SSH public access {ssh}")
 
 
 @rule(
@@ -839,6 +965,460 @@ def ml_registry_models(
     )
 
 
+# -- more AI services and Azure ML -----------------------------------------------------------------
+
+
+@rule(
+    id="AZ-AIS-011",
+    title="AI services account has no managed identity",
+    severity=Severity.LOW,
+    category=Category.IDENTITY,
+    kinds=(AssetKind.LLM_SERVICE,),
+    clouds=AZ,
+    services=("cognitiveservices",),
+    description=(
+        "identity.type is absent or None: the account has neither a system- nor a user-assigned "
+        "managed identity."
+    ),
+    risk=(
+        "Without an identity the account cannot reach Key Vault (customer-managed keys), storage "
+        "(On Your Data, batch) or AI Search with Entra ID, so those connections fall back to "
+        "keys and connection strings that leak and never expire."
+    ),
+    remediation=(
+        "Assign a managed identity: az cognitiveservices account identity assign -g RG -n NAME; "
+        'Terraform identity { type = "SystemAssigned" }; then grant it the data roles it needs.'
+    ),
+    references=(
+        "azure-policy:fe3fd216-4f83-4fc1-8984-2bbec80a3418",
+        "prowler:aiservices_account_managed_identity_enabled",
+        "MCSB:IM-3",
+        "MITRE-ATLAS:AML.T0055",
+    ),
+)
+def ais_managed_identity(asset: Asset, facts: CognitiveAccountFacts, ctx: RuleContext) -> Result:
+    kind = facts.identity_type
+    if unread(kind):
+        return _not_read(identity_type=kind)
+    if kind:
+        return Result.ok(f"managed identity {kind}")
+    return Result.fail("no managed identity", evidence={"identity_type": None})
+
+
+@rule(
+    id="AZ-AIS-012",
+    title="AI Search service does not enforce customer-managed keys",
+    severity=Severity.LOW,
+    category=Category.ENCRYPTION,
+    kinds=(AssetKind.KNOWLEDGE_BASE,),
+    clouds=AZ,
+    services=("search",),
+    description=(
+        "encryptionWithCmk.enforcement is not Enabled on an Azure AI Search service: indexes, "
+        "synonym maps and the RAG content they hold may be encrypted with Microsoft-managed keys "
+        "only (the service does not refuse objects without a customer-managed key)."
+    ),
+    risk=(
+        "The retrieval corpus of a RAG application is often the most sensitive data an AI app "
+        "touches; without CMK, access to it at rest cannot be revoked by disabling a key you own."
+    ),
+    remediation=(
+        "Encrypt indexes with a Key Vault key and set encryptionWithCmk.enforcement=Enabled "
+        "(az search service update --name NAME -g RG ... or the REST API / Terraform "
+        "customer_managed_key_enforcement_enabled = true)."
+    ),
+    references=(
+        "azure-policy:76a56461-9dc0-40f0-82f5-2453283afa2f",
+        "MCSB:DP-5",
+        "OWASP-LLM:LLM08",
+        "MITRE-ATLAS:AML.T0036",
+    ),
+)
+def search_cmk(asset: Asset, facts: SearchServiceFacts, ctx: RuleContext) -> Result:
+    enforcement = facts.cmk_enforcement
+    if unread(enforcement):
+        return _not_read(cmk_enforcement=enforcement)
+    if (enforcement or "").lower() == "enabled":
+        return Result.ok("customer-managed keys enforced")
+    return Result.fail(
+        f"CMK enforcement is {enforcement or 'not set'}",
+        evidence={"cmk_enforcement": enforcement},
+    )
+
+
+@rule(
+    id="AZ-ML-010",
+    title="Azure ML compute instance has no idle shutdown",
+    severity=Severity.LOW,
+    category=Category.GOVERNANCE,
+    kinds=(AssetKind.NOTEBOOK,),
+    clouds=AZ,
+    services=("azureml",),
+    description="idleTimeBeforeShutdown is not set on a compute instance.",
+    risk=(
+        "Forgotten instances keep (GPU) capacity billing and keep a signed-in Jupyter with data "
+        "and credentials running for whoever reaches it."
+    ),
+    remediation=(
+        "Set an idle shutdown (15 minutes to 3 days): az ml compute update --name NAME "
+        "--idle-time-before-shutdown-minutes 60, or at creation; enforce the built-in policy."
+    ),
+    references=(
+        "azure-policy:679ddf89-ab8f-48a5-9029-e76054077449",
+        "OWASP-LLM:LLM10",
+        "MITRE-ATLAS:AML.T0034",
+    ),
+)
+def ml_idle_shutdown(asset: Asset, facts: MlComputeFacts, ctx: RuleContext) -> Result:
+    # kinds=(NOTEBOOK,): compute instances only (clusters scale to their minimum node count).
+    idle = facts.idle_shutdown
+    if unread(idle):
+        return _not_read(idle_shutdown=idle)
+    if idle:
+        return Result.ok(f"idle shutdown after {idle}")
+    return Result.fail("no idle shutdown", evidence={"idle_time_before_shutdown": None})
+
+
+# -- container registries AI workloads pull from -------------------------------------------------
+
+_ACR = (AssetKind.CONTAINER_REGISTRY,)
+
+
+@rule(
+    id="AZ-ACR-001",
+    title="Container registry of AI workloads has the admin user enabled",
+    severity=Severity.HIGH,
+    category=Category.IDENTITY,
+    description=(
+        "adminUserEnabled is true on a registry that an Azure ML workspace or an online "
+        "deployment pulls images from: a shared username and two passwords give push and pull."
+    ),
+    risk=(
+        "The admin password is a standing credential with push rights: whoever holds it replaces "
+        "a serving or training image, and every endpoint that pulls it runs the attacker's code."
+    ),
+    remediation=(
+        "az acr update -n REGISTRY --admin-enabled false; pull with the workspace's or "
+        "endpoint's managed identity (AcrPull)."
+    ),
+    references=(
+        "azure-policy:dc921057-6b28-4fbe-9b83-f7bec05db6c2",
+        "psrule:Azure.ACR.AdminUser",
+        "OWASP-ML:ML06",
+        "MITRE-ATLAS:AML.T0010.004",
+    ),
+    kinds=_ACR,
+    clouds=AZ,
+    services=("containerregistry",),
+)
+def acr_admin_user(asset: Asset, facts: RegistryFacts, ctx: RuleContext) -> Result:
+    admin = facts.admin_user_enabled
+    if unread(admin):
+        return _not_read(admin_user_enabled=admin)
+    if admin:
+        return Result.fail("the admin user is enabled", evidence={"admin_user_enabled": True})
+    return Result.ok("admin user disabled")
+
+
+@rule(
+    id="AZ-ACR-002",
+    title="Container registry of AI workloads allows anonymous pull",
+    severity=Severity.HIGH,
+    category=Category.DATA_EXPOSURE,
+    description="anonymousPullEnabled is true: anyone who reaches the registry pulls its images.",
+    risk=(
+        "Serving and training images hold model code, baked-in weights and at times secrets; "
+        "anonymous pull hands them to anyone (model theft, reconnaissance for the next attack)."
+    ),
+    remediation="az acr update -n REGISTRY --anonymous-pull-enabled false.",
+    references=(
+        "azure-policy:9f2dea28-e834-476c-99c5-3507b4728395",
+        "OWASP-ML:ML05",
+        "MITRE-ATLAS:AML.T0035",
+    ),
+    kinds=_ACR,
+    clouds=AZ,
+    services=("containerregistry",),
+)
+def acr_anonymous_pull(asset: Asset, facts: RegistryFacts, ctx: RuleContext) -> Result:
+    anonymous = facts.anonymous_pull_enabled
+    if unread(anonymous):
+        return _not_read(anonymous_pull_enabled=anonymous)
+    if anonymous:
+        return Result.fail("anonymous pull is enabled", evidence={"anonymous_pull_enabled": True})
+    return Result.ok("anonymous pull disabled")
+
+
+@rule(
+    id="AZ-ACR-003",
+    title="Container registry of AI workloads reachable from public networks",
+    severity=Severity.MEDIUM,
+    category=Category.NETWORK_EXPOSURE,
+    description=(
+        "publicNetworkAccess is not Disabled on the registry, so its login server answers from "
+        "the internet (a network rule set with default action Deny is reported as evidence)."
+    ),
+    risk=(
+        "A leaked token or admin password works from anywhere: images can be pulled or, with "
+        "push rights, replaced from outside your networks."
+    ),
+    remediation=(
+        "Use a Premium registry with a private endpoint and az acr update -n REGISTRY "
+        "--public-network-enabled false."
+    ),
+    references=(
+        "azure-policy:0fdf0491-d080-4575-b627-ad0e843cba0f",
+        "MCSB:NS-2",
+        "MITRE-ATLAS:AML.T0010.004",
+    ),
+    kinds=_ACR,
+    clouds=AZ,
+    services=("containerregistry",),
+)
+def acr_public_network(asset: Asset, facts: RegistryFacts, ctx: RuleContext) -> Result:
+    access = facts.public_network_access
+    if unread(access):
+        return _not_read(public_network_access=access)
+    if access.lower() == "disabled":
+        return Result.ok("public network access disabled")
+    return Result.fail(
+        "public network access is enabled",
+        evidence={
+            "public_network_access": access,
+            "network_default_action": known(facts.network_default_action),
+        },
+    )
+
+
+@rule(
+    id="AZ-ACR-004",
+    title="Container registry of AI workloads not encrypted with a customer-managed key",
+    severity=Severity.LOW,
+    category=Category.ENCRYPTION,
+    description="encryption.status is not enabled: images are encrypted with a Microsoft key.",
+    risk="Access to the images at rest cannot be revoked by disabling a key you own.",
+    remediation=(
+        "Create a Premium registry with --key-encryption-key and an identity (customer-managed "
+        "keys cannot be enabled on an existing registry); migrate the images."
+    ),
+    references=(
+        "azure-policy:5b9159ae-1701-4a6f-9a7a-aa9c8ddd0580",
+        "MCSB:DP-5",
+        "OWASP-ML:ML05",
+    ),
+    kinds=_ACR,
+    clouds=AZ,
+    services=("containerregistry",),
+)
+def acr_cmk(asset: Asset, facts: RegistryFacts, ctx: RuleContext) -> Result:
+    key = facts.kms_key
+    if unread(key):
+        return _not_read(kms_key=key)
+    if key:
+        return Result.ok("encrypted with a customer-managed key")
+    return Result.fail("encrypted with a Microsoft-managed key", evidence={"kms_key": None})
+
+
+# -- AKS GPU node pools ------------------------------------------------------------------------
+
+_AKS = (AssetKind.GPU_COMPUTE,)
+
+
+@rule(
+    id="AZ-AKS-001",
+    title="AKS GPU node pool gives its nodes public IP addresses",
+    severity=Severity.MEDIUM,
+    category=Category.NETWORK_EXPOSURE,
+    description="enableNodePublicIP is true on a node pool whose VM size has GPUs.",
+    risk=(
+        "Every GPU node is directly addressable from the internet: NodePort services, host ports "
+        "and kubelet exposure are one NSG rule away from it."
+    ),
+    remediation=(
+        "Recreate the pool without --enable-node-public-ip and egress through a NAT gateway or "
+        "the load balancer."
+    ),
+    references=(
+        "MCSB:NS-2",
+        "MITRE-ATLAS:AML.T0049",
+    ),
+    kinds=_AKS,
+    clouds=AZ,
+    services=("aks",),
+)
+def aks_node_public_ip(asset: Asset, facts: AksAgentPoolFacts, ctx: RuleContext) -> Result:
+    public = facts.node_public_ip
+    if unread(public):
+        return _not_read(node_public_ip=public)
+    if public:
+        return Result.fail(
+            "nodes have public IP addresses",
+            evidence={"node_public_ip": True, "cluster": known(facts.cluster)},
+        )
+    return Result.ok("no node public IPs")
+
+
+@rule(
+    id="AZ-AKS-002",
+    title="AKS cluster running GPU nodes keeps local accounts",
+    severity=Severity.HIGH,
+    category=Category.IDENTITY,
+    description=(
+        "disableLocalAccounts is not true on the cluster of a GPU node pool: the static "
+        "clusterAdmin kubeconfig (listClusterAdminCredential) works besides Entra ID."
+    ),
+    risk=(
+        "The local admin credential is a certificate that bypasses Entra ID, Conditional Access "
+        "and Kubernetes RBAC auditing, and cannot be revoked per user."
+    ),
+    remediation=(
+        "Integrate the cluster with Entra ID and az aks update -g RG -n CLUSTER "
+        "--disable-local-accounts."
+    ),
+    references=(
+        "azure-policy:993c2fcd-2b29-49d2-9eb0-df2c3a730c32",
+        "MITRE-ATLAS:AML.T0012",
+    ),
+    kinds=_AKS,
+    clouds=AZ,
+    services=("aks",),
+)
+def aks_local_accounts(asset: Asset, facts: AksAgentPoolFacts, ctx: RuleContext) -> Result:
+    disabled = facts.local_accounts_disabled
+    if unread(disabled):
+        return _not_read(local_accounts_disabled=disabled)
+    if disabled:
+        return Result.ok("local accounts disabled")
+    return Result.fail(
+        "local accounts are enabled",
+        evidence={"local_accounts_disabled": False, "cluster": known(facts.cluster)},
+    )
+
+
+@rule(
+    id="AZ-AKS-003",
+    title="AKS API server of GPU nodes is public without authorized IP ranges",
+    severity=Severity.MEDIUM,
+    category=Category.NETWORK_EXPOSURE,
+    description=(
+        "The cluster is not private and apiServerAccessProfile.authorizedIPRanges is empty, so "
+        "the Kubernetes API answers every internet address."
+    ),
+    risk=(
+        "Stolen kubeconfigs and tokens work from anywhere, and the API server is exposed to every "
+        "unauthenticated vulnerability of the control plane."
+    ),
+    remediation=(
+        "Make the cluster private, or az aks update -g RG -n CLUSTER "
+        "--api-server-authorized-ip-ranges CIDR[,CIDR]."
+    ),
+    references=(
+        "azure-policy:0e246bcf-5f6f-4f87-bc6f-775d4712c7ea",
+        "psrule:Azure.AKS.AuthorizedIPs",
+        "MITRE-ATLAS:AML.T0049",
+    ),
+    kinds=_AKS,
+    clouds=AZ,
+    services=("aks",),
+)
+def aks_api_authorized_ips(asset: Asset, facts: AksAgentPoolFacts, ctx: RuleContext) -> Result:
+    private, ranges = facts.cluster_private, facts.authorized_ip_ranges
+    if unread(private) or unread(ranges):
+        return _not_read(cluster_private=private, authorized_ip_ranges=ranges)
+    if private:
+        return Result.ok("private API server")
+    if ranges:
+        return Result.ok(f"API server limited to {len(ranges)} range(s)")
+    return Result.fail(
+        "the API server answers every address",
+        evidence={
+            "cluster": known(facts.cluster),
+            "cluster_private": False,
+            "authorized_ip_ranges": [],
+        },
+    )
+
+
+# -- Azure Policy guardrails ---------------------------------------------------------------------
+
+
+def _guardrail(
+    asset: Asset, facts: PolicyGuardrailFacts, definitions: frozenset[str], what: str
+) -> Result:
+    if unread(facts.policy_assignments):
+        return Result.manual("the subscription's Azure Policy assignments were not read")
+    deny = _denying(asset, facts, definitions)
+    if deny is not None:
+        return Result.ok(f"denied by Azure Policy assignment {deny.name or deny.scope}")
+    weaker = [_assignment(a) for a in _assigned(asset, facts, definitions)]
+    return Result.fail(
+        f"no enforced Deny assignment keeps {what} out"
+        + (" (assigned with Audit or not enforced only)" if weaker else ""),
+        evidence={"definitions": sorted(definitions), "assignments": weaker},
+    )
+
+
+@rule(
+    id="AZ-POL-001",
+    title="No Azure Policy denies key authentication on AI services",
+    severity=Severity.LOW,
+    category=Category.GOVERNANCE,
+    kinds=(AssetKind.LLM_SERVICE,),
+    clouds=AZ,
+    services=("cognitiveservices",),
+    description=(
+        "No enforced assignment of the built-in 'local authentication disabled' policy with the "
+        "Deny effect covers the account (at its subscription or a management group above it)."
+    ),
+    risk=(
+        "Today's setting is only as durable as the next deployment: a template or a hurried fix "
+        "turns API keys back on and nothing stops it."
+    ),
+    remediation=(
+        "Assign policy 71ef260a-8f18-47b7-abcb-62d0673d94dc with effect Deny at the management "
+        "group or subscription: az policy assignment create --policy 71ef260a-... "
+        '--params \'{"effect":{"value":"Deny"}}\' --scope SCOPE.'
+    ),
+    references=(
+        "azure-policy:71ef260a-8f18-47b7-abcb-62d0673d94dc",
+        "MCSB:IM-1",
+        "OWASP-LLM:LLM10",
+        "MITRE-ATLAS:AML.T0055",
+    ),
+)
+def pol_local_auth(asset: Asset, facts: CognitiveAccountFacts, ctx: RuleContext) -> Result:
+    return _guardrail(asset, facts, LOCAL_AUTH_POLICIES, "accounts that accept API keys")
+
+
+@rule(
+    id="AZ-POL-002",
+    title="No Azure Policy denies public network access on AI services",
+    severity=Severity.LOW,
+    category=Category.GOVERNANCE,
+    kinds=(AssetKind.LLM_SERVICE,),
+    clouds=AZ,
+    services=("cognitiveservices",),
+    description=(
+        "No enforced assignment with the Deny effect of the built-in policies 'Cognitive "
+        "Services accounts should disable public network access' or 'Azure AI Services "
+        "resources should restrict network access' covers the account."
+    ),
+    risk=("Nothing stops the next account, or a change to this one, from answering the internet."),
+    remediation=(
+        "Assign policy 0725b4dd-7e76-479c-a735-68e7ee23d5ca (or 037eea7a-bd0a-46c5-9a66-"
+        "03aea78705d3) with effect Deny at the management group or subscription."
+    ),
+    references=(
+        "azure-policy:0725b4dd-7e76-479c-a735-68e7ee23d5ca",
+        "azure-policy:037eea7a-bd0a-46c5-9a66-03aea78705d3",
+        "MCSB:NS-2",
+        "MITRE-ATLAS:AML.T0049",
+    ),
+)
+def pol_public_network(asset: Asset, facts: CognitiveAccountFacts, ctx: RuleContext) -> Result:
+    return _guardrail(asset, facts, PUBLIC_NETWORK_POLICIES, "publicly reachable accounts")
+
+
 RULES = (
     ais_public_network,
     ais_acl_default_allow,
@@ -855,8 +1435,22 @@ RULES = (
     ml_managed_network,
     ml_compute_local_auth,
     ml_compute_exposed,
+    ml_compute_public_ip,
+    ml_compute_ssh,
     ml_instance_image,
     ml_endpoint_key_auth,
     ml_deployment_egress,
     ml_registry_models,
+    ais_managed_identity,
+    search_cmk,
+    ml_idle_shutdown,
+    acr_admin_user,
+    acr_anonymous_pull,
+    acr_public_network,
+    acr_cmk,
+    aks_node_public_ip,
+    aks_local_accounts,
+    aks_api_authorized_ips,
+    pol_local_auth,
+    pol_public_network,
 )

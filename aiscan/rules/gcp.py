@@ -17,6 +17,7 @@ from typing import Any
 
 from aiscan.core.facts import known, unread
 from aiscan.core.facts.gcp import (
+    ArtifactRepositoryFacts,
     NotebookRuntimeTemplateFacts,
     ServiceAccountIdentityFacts,
     VertexCustomJobFacts,
@@ -980,6 +981,264 @@ def audit_logs(asset: Asset, facts: VertexServiceFacts, ctx: RuleContext) -> Res
     return Result.fail(f"not logged: {', '.join(missing)}", evidence=evidence)
 
 
+# -- Artifact Registry repositories AI workloads pull from ----------------------------------------
+
+_AR = (AssetKind.CONTAINER_REGISTRY,)
+
+
+@rule(
+    id="GCP-AR-001",
+    title="Artifact Registry repository of AI images is public",
+    severity=Severity.HIGH,
+    category=Category.DATA_EXPOSURE,
+    kinds=_AR,
+    clouds=GCP,
+    services=("artifactregistry",),
+    description=(
+        "The repository's IAM policy grants a role to allUsers or allAuthenticatedUsers, so "
+        "anyone (or any Google account) reads the serving and training images in it."
+    ),
+    risk=(
+        "Images carry model code, baked-in weights and at times credentials: public read hands "
+        "them out (model theft) and maps the workload for the next attack; a public write role "
+        "lets anyone replace the image endpoints run."
+    ),
+    remediation=(
+        "Remove the public members: gcloud artifacts repositories remove-iam-policy-binding REPO "
+        "--location=LOC --member=allUsers --role=ROLE; enforce "
+        "constraints/iam.allowedPolicyMemberDomains."
+    ),
+    references=(
+        "orgpolicy:iam.allowedPolicyMemberDomains",
+        "OWASP-ML:ML05",
+        "MITRE-ATLAS:AML.T0010.004",
+        "MITRE-ATLAS:AML.T0035",
+    ),
+)
+def repository_public(asset: Asset, facts: ArtifactRepositoryFacts, ctx: RuleContext) -> Result:
+    public = facts.public
+    if unread(public):
+        return _not_read(public=public)
+    if public:
+        return Result.fail(
+            "the repository is public",
+            evidence={"public_reasons": list(known(facts.public_reasons) or ())},
+        )
+    return Result.ok("no public member")
+
+
+@rule(
+    id="GCP-AR-002",
+    title="Artifact Registry repository of AI images has no customer-managed key",
+    severity=Severity.LOW,
+    category=Category.ENCRYPTION,
+    kinds=_AR,
+    clouds=GCP,
+    services=("artifactregistry",),
+    description="The repository has no kmsKeyName: images are encrypted with a Google key.",
+    risk="Access to the images at rest cannot be revoked by disabling a key you own.",
+    remediation=(
+        "Create the repository with --kms-key (the key cannot be added later) and move the "
+        "images; enforce constraints/gcp.restrictNonCmekServices for "
+        "artifactregistry.googleapis.com."
+    ),
+    references=(
+        "orgpolicy:gcp.restrictNonCmekServices",
+        "OWASP-ML:ML05",
+    ),
+)
+def repository_cmek(asset: Asset, facts: ArtifactRepositoryFacts, ctx: RuleContext) -> Result:
+    key = facts.kms_key
+    if unread(key):
+        return _not_read(kms_key=key)
+    if key:
+        return Result.ok("CMEK")
+    return Result.fail("no CMEK", evidence={"kms_key": None})
+
+
+@rule(
+    id="GCP-AR-003",
+    title="Artifact Registry repository of AI images is not scanned for vulnerabilities",
+    severity=Severity.MEDIUM,
+    category=Category.SUPPLY_CHAIN,
+    kinds=_AR,
+    clouds=GCP,
+    services=("artifactregistry",),
+    description=(
+        "vulnerabilityScanningConfig.enablementState is not SCANNING_ACTIVE on a Docker "
+        "repository: Artifact Analysis does not scan the images pushed to it."
+    ),
+    risk=(
+        "Serving and training images carry CUDA, Python and ML framework stacks with frequent "
+        "critical CVEs; unscanned, known-vulnerable images reach endpoints unnoticed."
+    ),
+    remediation=(
+        "Enable the Container Scanning API and gcloud artifacts repositories update REPO "
+        "--location=LOC --allow-vulnerability-scanning."
+    ),
+    references=(
+        "OWASP-LLM:LLM03",
+        "OWASP-ML:ML06",
+        "MITRE-ATLAS:AML.T0010.001",
+    ),
+)
+def repository_scanning(asset: Asset, facts: ArtifactRepositoryFacts, ctx: RuleContext) -> Result:
+    fmt = known(facts.format)
+    if fmt is not None and fmt.upper() != "DOCKER":
+        return Result.not_applicable(f"{fmt} repository (automatic scanning covers Docker images)")
+    scanning = facts.vulnerability_scanning
+    if unread(scanning):
+        return _not_read(vulnerability_scanning=scanning)
+    if scanning:
+        return Result.ok("vulnerability scanning active")
+    return Result.fail("vulnerability scanning is off", evidence={"vulnerability_scanning": False})
+
+
+# -- organization-policy guardrails (the project's effective policy) ------------------------------
+
+
+def _boolean_guardrail(facts: VertexServiceFacts, constraint: str) -> Result:
+    policies = facts.org_policies
+    if unread(policies):
+        return Result.manual("organization policies were not read")
+    policy = policies.get(constraint)
+    if policy is None:
+        return Result.manual(f"not read: {constraint}")
+    if policy.enforced:
+        return Result.ok(f"{constraint} enforced")
+    return Result.fail(f"{constraint} is not enforced", evidence={"constraint": constraint})
+
+
+def _org_rule(
+    number: int, constraint: str, title: str, description: str, risk: str, refs: tuple[str, ...]
+) -> dict[str, Any]:
+    return {
+        "id": f"GCP-ORG-{number:03d}",
+        "title": title,
+        "severity": Severity.LOW,
+        "category": Category.GOVERNANCE,
+        "kinds": (AssetKind.LLM_SERVICE,),
+        "clouds": GCP,
+        "services": ("aiplatform",),
+        "description": description,
+        "risk": risk,
+        "remediation": (
+            f"Enforce constraints/{constraint} at the organization or folder: gcloud org-policies "
+            "set-policy POLICY.yaml (or the Security Command Center secure-AI posture); exempt "
+            "only the projects that need it, with a condition."
+        ),
+        "references": (f"orgpolicy:{constraint}", *refs),
+    }
+
+
+@rule(
+    **_org_rule(
+        1,
+        "compute.vmExternalIpAccess",
+        "Organization policy lets the project's VMs have external IPs",
+        (
+            "The effective list policy constraints/compute.vmExternalIpAccess allows every VM of "
+            "a project using Vertex AI (notebook hosts, GPU VMs) to get an external IP: it "
+            "neither denies all nor lists the few instances allowed."
+        ),
+        (
+            "Each new notebook or GPU VM can be created internet-facing; the VM-level rules catch "
+            "it only after the fact."
+        ),
+        ("CIS-GCP:4.9", "MITRE-ATLAS:AML.T0049"),
+    )
+)
+def org_external_ip(asset: Asset, facts: VertexServiceFacts, ctx: RuleContext) -> Result:
+    policies = facts.org_policies
+    if unread(policies):
+        return Result.manual("organization policies were not read")
+    policy = policies.get("compute.vmExternalIpAccess")
+    if policy is None:
+        return Result.manual("not read: compute.vmExternalIpAccess")
+    if policy.deny_all:
+        return Result.ok("external IPs denied to every VM")
+    if not policy.allow_all and policy.allowed_values:
+        return Result.ok(f"external IPs limited to {len(policy.allowed_values)} instance(s)")
+    return Result.fail(
+        "every VM may have an external IP",
+        evidence={"constraint": "compute.vmExternalIpAccess", "allow_all": policy.allow_all},
+    )
+
+
+@rule(
+    **_org_rule(
+        2,
+        "iam.automaticIamGrantsForDefaultServiceAccounts",
+        "Organization policy still grants roles/editor to default service accounts",
+        (
+            "constraints/iam.automaticIamGrantsForDefaultServiceAccounts is not enforced: the "
+            "Compute Engine and App Engine default service accounts created in the project get "
+            "roles/editor automatically."
+        ),
+        (
+            "Every notebook, GPU VM or pipeline left on the default account runs as a project "
+            "editor: one compromised workload modifies or reads everything in the project."
+        ),
+        ("CIS-GCP:4.1", "OWASP-LLM:LLM06", "MITRE-ATLAS:AML.T0012"),
+    )
+)
+def org_default_sa_grants(asset: Asset, facts: VertexServiceFacts, ctx: RuleContext) -> Result:
+    return _boolean_guardrail(facts, "iam.automaticIamGrantsForDefaultServiceAccounts")
+
+
+@rule(
+    **_org_rule(
+        3,
+        "compute.requireShieldedVm",
+        "Organization policy does not require Shielded VMs",
+        (
+            "constraints/compute.requireShieldedVm is not enforced: VMs of the project (GPU "
+            "hosts, Workbench instances) may boot images without Secure Boot, vTPM and integrity "
+            "monitoring."
+        ),
+        "Boot-level malware on the AI hosts created next goes unchecked.",
+        ("CIS-GCP:4.8", "OWASP-ML:ML06"),
+    )
+)
+def org_shielded_vm(asset: Asset, facts: VertexServiceFacts, ctx: RuleContext) -> Result:
+    return _boolean_guardrail(facts, "compute.requireShieldedVm")
+
+
+@rule(
+    **_org_rule(
+        4,
+        "compute.requireOsLogin",
+        "Organization policy does not require OS Login",
+        (
+            "constraints/compute.requireOsLogin is not enforced: project or instance metadata "
+            "may turn OS Login off and let metadata SSH keys in. When it is enforced, GPU VMs "
+            "that leave enable-oslogin to the project pass GCP-CE-005."
+        ),
+        "SSH to AI hosts falls back to unmanaged keys that survive offboarding.",
+        ("CIS-GCP:4.4", "MITRE-ATLAS:AML.T0012"),
+    )
+)
+def org_os_login(asset: Asset, facts: VertexServiceFacts, ctx: RuleContext) -> Result:
+    return _boolean_guardrail(facts, "compute.requireOsLogin")
+
+
+@rule(
+    **_org_rule(
+        5,
+        "compute.disableSerialPortAccess",
+        "Organization policy does not disable serial port access",
+        (
+            "constraints/compute.disableSerialPortAccess is not enforced: any VM of the project "
+            "can turn the interactive serial console on (metadata serial-port-enable)."
+        ),
+        "The serial console bypasses VPC firewalls: a leaked key reaches the AI hosts anywhere.",
+        ("CIS-GCP:4.5", "MITRE-ATLAS:AML.T0012"),
+    )
+)
+def org_serial_port(asset: Asset, facts: VertexServiceFacts, ctx: RuleContext) -> Result:
+    return _boolean_guardrail(facts, "compute.disableSerialPortAccess")
+
+
 RULES = (
     workbench_public_ip,
     workbench_root,
@@ -1001,5 +1260,13 @@ RULES = (
     runtime_template_cmek,
     runtime_template_secure_boot,
     runtime_template_idle_shutdown,
+    repository_public,
+    repository_cmek,
+    repository_scanning,
+    org_external_ip,
+    org_default_sa_grants,
+    org_shielded_vm,
+    org_os_login,
+    org_serial_port,
     *COMPUTE_RULES,
 )

@@ -12,7 +12,7 @@ running as it (XC-ID-002); the rules here judge how the VM or pool is configured
 from __future__ import annotations
 
 from aiscan.core.facts import Unread, known, unread
-from aiscan.core.facts.gcp import ComputeInstanceFacts, NodePoolFacts
+from aiscan.core.facts.gcp import ComputeInstanceFacts, NodePoolFacts, OrgPolicy, VertexServiceFacts
 from aiscan.rules.base import (
     Asset,
     AssetKind,
@@ -30,6 +30,20 @@ GPU = (AssetKind.GPU_COMPUTE,)
 
 def _not_read(name: str) -> Result:
     return Result.manual(f"not read: {name}")
+
+
+def project_policy(asset: Asset, ctx: RuleContext, constraint: str) -> OrgPolicy | None:
+    """The effective organization policy of `constraint` on the asset's project, as read on the
+    project's Vertex AI service asset (None when the project has none or it was not read)."""
+    for other in ctx.inventory.of_kind(AssetKind.LLM_SERVICE):
+        if other.cloud is not Cloud.GCP or other.account != asset.account:
+            continue
+        facts = other.facts
+        if isinstance(facts, VertexServiceFacts):
+            policies = known(facts.org_policies)
+            if policies and constraint in policies:
+                return policies[constraint]
+    return None
 
 
 def _must_be_on(value: bool | Unread, fact: str, *, off: str, on: str) -> Result:
@@ -197,7 +211,9 @@ def vm_integrity(asset: Asset, facts: ComputeInstanceFacts, ctx: RuleContext) ->
     description=(
         'The instance metadata sets enable-oslogin to "false", so SSH access is granted by keys '
         "in metadata instead of IAM. When the instance does not set it the project's common "
-        "metadata decides, which aiscan does not read: the result is then manual."
+        "metadata decides, which aiscan does not read: the result is then manual, unless the "
+        "project's effective organization policy enforces constraints/compute.requireOsLogin "
+        "(which refuses metadata that disables OS Login)."
     ),
     risk=(
         "Metadata SSH keys are not tied to a person, survive offboarding and bypass IAM and "
@@ -220,6 +236,12 @@ def vm_os_login(asset: Asset, facts: ComputeInstanceFacts, ctx: RuleContext) -> 
     if unread(os_login):
         return _not_read("os_login")
     if os_login is None:
+        policy = project_policy(asset, ctx, "compute.requireOsLogin")
+        if policy is not None and policy.enforced:
+            return Result.ok(
+                "enable-oslogin is not set on the instance; the project's organization policy "
+                "enforces compute.requireOsLogin"
+            )
         return Result.manual("enable-oslogin is not set on the instance; project metadata decides")
     if not os_login:
         return Result.fail(

@@ -60,6 +60,7 @@ _SINGLE = {
     "eks_nodegroup_gpu": ("eks", "DescribeNodegroup"),
     "ecr_repositories": ("ecr", "DescribeRepositories"),
     "ecr_images": ("ecr", "DescribeImages"),
+    "iam_instance_profile": ("iam", "GetInstanceProfile"),
 }
 
 

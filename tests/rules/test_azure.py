@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from aiscan.collectors.azure import cognitive, compute, ml, search
-from aiscan.collectors.azure.monitor import diagnostics_facts, plan_enabled
+from aiscan.collectors.azure import acr, cognitive, compute, ml, search
+from aiscan.collectors.azure.monitor import diagnostics_facts, plan_enabled, policy_assignments
 from aiscan.core.engine import evaluate
 from aiscan.core.model import AssetKind, Cloud, ResultStatus, Severity
 from aiscan.rules import azure
@@ -31,6 +31,8 @@ ONLINE_ENDPOINT = "Microsoft.MachineLearningServices/workspaces/onlineEndpoints"
 ONLINE_DEPLOYMENT = "Microsoft.MachineLearningServices/workspaces/onlineEndpoints/deployments"
 ML_REGISTRY = "Microsoft.MachineLearningServices/registries"
 IDENTITY = "Microsoft.ManagedIdentity/userAssignedIdentities"
+REGISTRY = "Microsoft.ContainerRegistry/registries"
+POOL = "Microsoft.ContainerService/managedClusters/agentPools"
 CONTAINER = "Microsoft.Storage/storageAccounts/blobServices/containers"
 
 ACCOUNT_OK = {
@@ -45,6 +47,36 @@ ACCOUNT_OK = {
     "allowed_fqdns": ["st.blob.core.windows.net"],
     "diagnostic_logs_enabled": True,
     "defender_for_ai": True,
+    "identity_type": "SystemAssigned",
+    "policy_assignments": [
+        {
+            "name": "deny-keys",
+            "definition": "71ef260a-8f18-47b7-abcb-62d0673d94dc",
+            "effect": "Deny",
+            "scope": "/subscriptions/s",
+        },
+        {
+            "name": "deny-public",
+            "definition": "037eea7a-bd0a-46c5-9a66-03aea78705d3",
+            "effect": "deny",
+            "scope": "/subscriptions/s",
+        },
+    ],
+}
+REGISTRY_OK = {
+    "admin_user_enabled": False,
+    "anonymous_pull_enabled": False,
+    "public_network_access": "Disabled",
+    "network_default_action": "Deny",
+    "kms_key": "https://kv.vault.azure.net/keys/acr",
+}
+POOL_OK = {
+    "vm_size": "Standard_NC24ads_A100_v4",
+    "node_public_ip": False,
+    "cluster_private": True,
+    "authorized_ip_ranges": [],
+    "local_accounts_disabled": True,
+    "cluster": "/subscriptions/s/aks",
 }
 WORKSPACE_OK = {
     "workspace_kind": "Default",
@@ -60,6 +92,7 @@ INSTANCE_OK = {
     "node_public_ip": False,
     "ssh_public_access": "Disabled",
     "os_image_latest": True,
+    "idle_shutdown": "PT1H",
 }
 SHIELD = {"enabled": True, "blocking": True}
 OFF = {"enabled": False, "blocking": False}
@@ -99,7 +132,7 @@ CASES: dict[str, tuple[AssetKind, str, str, dict[str, Any], dict[str, Any], str 
         K.LLM_SERVICE,
         "cognitiveservices",
         ACCOUNT,
-        ACCOUNT_OK,
+        {**ACCOUNT_OK, "policy_assignments": []},  # no guardrail: unread stays manual
         {"local_auth_disabled": False},
         "local_auth_disabled",
     ),
@@ -191,13 +224,22 @@ CASES: dict[str, tuple[AssetKind, str, str, dict[str, Any], dict[str, Any], str 
         {"local_auth_disabled": False},
         "local_auth_disabled",
     ),
-    "AZ-ML-005": (
+    "AZ-ML-005": (K.NOTEBOOK, "azureml", COMPUTE, INSTANCE_OK, {"in_vnet": False}, "in_vnet"),
+    "AZ-ML-011": (
+        K.NOTEBOOK,
+        "azureml",
+        COMPUTE,
+        INSTANCE_OK,
+        {"node_public_ip": True},
+        "node_public_ip",
+    ),
+    "AZ-ML-012": (
         K.NOTEBOOK,
         "azureml",
         COMPUTE,
         INSTANCE_OK,
         {"ssh_public_access": "Enabled"},
-        "in_vnet",
+        "ssh_public_access",
     ),
     "AZ-ML-006": (
         K.NOTEBOOK,
@@ -231,6 +273,100 @@ CASES: dict[str, tuple[AssetKind, str, str, dict[str, Any], dict[str, Any], str 
         {"model_registry": "HuggingFace"},
         None,
     ),
+    "AZ-AIS-011": (
+        K.LLM_SERVICE,
+        "cognitiveservices",
+        ACCOUNT,
+        ACCOUNT_OK,
+        {"identity_type": None},
+        "identity_type",
+    ),
+    "AZ-AIS-012": (
+        K.KNOWLEDGE_BASE,
+        "search",
+        SEARCH,
+        {
+            "public_network_access": "Disabled",
+            "ip_rules": [],
+            "local_auth_disabled": True,
+            "cmk_enforcement": "Enabled",
+        },
+        {"cmk_enforcement": "Unspecified"},
+        "cmk_enforcement",
+    ),
+    "AZ-ML-010": (
+        K.NOTEBOOK,
+        "azureml",
+        COMPUTE,
+        INSTANCE_OK,
+        {"idle_shutdown": None},
+        "idle_shutdown",
+    ),
+    "AZ-ACR-001": (
+        K.CONTAINER_REGISTRY,
+        "containerregistry",
+        REGISTRY,
+        REGISTRY_OK,
+        {"admin_user_enabled": True},
+        "admin_user_enabled",
+    ),
+    "AZ-ACR-002": (
+        K.CONTAINER_REGISTRY,
+        "containerregistry",
+        REGISTRY,
+        REGISTRY_OK,
+        {"anonymous_pull_enabled": True},
+        "anonymous_pull_enabled",
+    ),
+    "AZ-ACR-003": (
+        K.CONTAINER_REGISTRY,
+        "containerregistry",
+        REGISTRY,
+        REGISTRY_OK,
+        {"public_network_access": "Enabled"},
+        "public_network_access",
+    ),
+    "AZ-ACR-004": (
+        K.CONTAINER_REGISTRY,
+        "containerregistry",
+        REGISTRY,
+        REGISTRY_OK,
+        {"kms_key": None},
+        "kms_key",
+    ),
+    "AZ-AKS-001": (K.GPU_COMPUTE, "aks", POOL, POOL_OK, {"node_public_ip": True}, "node_public_ip"),
+    "AZ-AKS-002": (
+        K.GPU_COMPUTE,
+        "aks",
+        POOL,
+        POOL_OK,
+        {"local_accounts_disabled": False},
+        "local_accounts_disabled",
+    ),
+    "AZ-AKS-003": (
+        K.GPU_COMPUTE,
+        "aks",
+        POOL,
+        POOL_OK,
+        {"cluster_private": False},
+        "cluster_private",
+    ),
+    "AZ-POL-001": (
+        K.LLM_SERVICE,
+        "cognitiveservices",
+        ACCOUNT,
+        ACCOUNT_OK,
+        {"policy_assignments": []},
+        "policy_assignments",
+    ),
+    "AZ-POL-002": (
+        K.LLM_SERVICE,
+        "cognitiveservices",
+        ACCOUNT,
+        ACCOUNT_OK,
+        {"policy_assignments": ACCOUNT_OK["policy_assignments"][:1]},
+        "policy_assignments",
+    ),
 }
 BY_ID = {r.meta.id: r for r in RULES}
 
@@ -252,7 +388,7 @@ def test_every_rule_has_a_case_and_azure_metadata():
         assert all(t.startswith("Microsoft.") for t in r.meta.resource_types)
         assert (
             any(
-                ref.startswith(("azure-policy:", "prowler:", "defender:", "mondoo:"))
+                ref.startswith(("azure-policy:", "prowler:", "defender:", "mondoo:", "MCSB:"))
                 for ref in r.meta.references
             )
             or r.meta.id == "AZ-ML-008"
@@ -294,9 +430,9 @@ def test_rule_is_manual_when_the_fact_was_not_read(rule_id):
 
 
 def test_manual_names_the_facts_that_were_not_read():
-    unread = az(K.NOTEBOOK, "/subscriptions/s/c/unread", COMPUTE, in_vnet=True)
-    (evaluation,) = evaluate(inventory([unread]), [azure.ml_compute_exposed]).evaluations
-    assert evaluation.reason == "not read: node_public_ip, ssh_public_access"
+    unread = az(K.GPU_COMPUTE, "/subscriptions/s/c/unread", POOL, "aks", cluster_private=False)
+    (evaluation,) = evaluate(inventory([unread]), [azure.aks_api_authorized_ips]).evaluations
+    assert evaluation.reason == "not read: authorized_ip_ranges"
 
 
 def test_a_renamed_fact_is_refused_not_silently_unread():
@@ -498,12 +634,16 @@ def _deployment(**edits: Any) -> Any:
     )
 
 
-def _instance(**edits: Any) -> Any:
+def _instance(*, unmanaged: bool = False, **edits: Any) -> Any:
+    """The recorded instance; `unmanaged`: in a workspace without a managed network."""
     payload = load("ml_compute_instance", **edits)
     size = payload["properties"]["properties"]["vmSize"]
+    workspace = load("ml_workspace__hub")
+    if unmanaged:
+        workspace["properties"].pop("managedNetwork", None)
     return ml.to_compute(
         payload,
-        workspace=ml.to_workspace(load("ml_workspace__hub")),
+        workspace=ml.to_workspace(workspace),
         gpus=compute.accelerators(size, _catalog()),
     )
 
@@ -519,6 +659,32 @@ def _online_deployment(**edits: Any) -> Any:
         artifact_uri=None,
         gpus=None,
     )
+
+
+def _registry(**edits: Any) -> Any:
+    return acr.to_registry(load("containerregistry_registry", **edits))
+
+
+def _pool(cluster_edits: dict[str, Any] | None = None, **pool_edits: Any) -> Any:
+    """The recorded cluster's GPU pool through the transform (pool and cluster edits applied)."""
+    cluster = load("aks_cluster", **(cluster_edits or {}))
+    (pool,) = [p for p in cluster["properties"]["agentPoolProfiles"] if p["name"] == "gpupool"]
+    pool.update(pool_edits)
+    return compute.to_node_pool(cluster, pool, compute.accelerators(pool["vmSize"], _catalog()))
+
+
+def _assignments(*, drop: str | None = None, deny: str | None = None) -> list[dict[str, Any]]:
+    """The recorded assignments (tests/data/azure), one dropped or set to Deny by name."""
+    items = [a for a in load("authorization_policy_assignments")["value"] if a["name"] != drop]
+    for a in items:
+        if a["name"] == deny:
+            a["properties"]["parameters"] = {"effect": {"value": "Deny"}}
+    return policy_assignments(items)
+
+
+def _guarded(**kw: Any) -> Any:
+    account = _account("cognitiveservices_account__open")
+    return with_read(account, {"policy_assignments": _assignments(**kw)})
 
 
 LOGS = {
@@ -569,12 +735,19 @@ RECORDED: dict[str, tuple[Callable[[], Any], Callable[[], Any]]] = {
     },
     "AZ-ML-004": (lambda: _instance(), lambda: _instance(properties__disableLocalAuth=True)),
     "AZ-ML-005": (
-        lambda: _instance(),
+        lambda: _instance(unmanaged=True),
         lambda: _instance(
+            unmanaged=True,
             properties__properties__subnet={"id": "/subscriptions/s/vnet/subnets/ml"},
-            properties__properties__enableNodePublicIp=False,
-            properties__properties__sshSettings={"sshPublicAccess": "Disabled"},
         ),
+    ),
+    "AZ-ML-011": (
+        lambda: _instance(),
+        lambda: _instance(properties__properties__enableNodePublicIp=False),
+    ),
+    "AZ-ML-012": (
+        lambda: _instance(),
+        lambda: _instance(properties__properties__sshSettings={"sshPublicAccess": "Disabled"}),
     ),
     "AZ-ML-006": (
         lambda: _instance(),
@@ -597,6 +770,65 @@ RECORDED: dict[str, tuple[Callable[[], Any], Callable[[], Any]]] = {
         ),
         lambda: ml.to_serverless_endpoint(load("ml_serverless_endpoint"), region="eastus"),
     ),
+    "AZ-AIS-011": (
+        lambda: cognitive.to_account(
+            load("cognitiveservices_account__open", identity={"type": "None"})
+        ),
+        lambda: _account("cognitiveservices_account__open"),
+    ),
+    "AZ-AIS-012": (
+        lambda: search.to_search_service(load("search_service__public")),
+        lambda: search.to_search_service(
+            load(
+                "search_service__public",
+                properties__encryptionWithCmk={
+                    "enforcement": "Enabled",
+                    "encryptionComplianceStatus": "Compliant",
+                },
+            )
+        ),
+    ),
+    "AZ-ML-010": (
+        lambda: _instance(),
+        lambda: _instance(properties__properties__idleTimeBeforeShutdown="PT30M"),
+    ),
+    "AZ-ACR-001": (
+        lambda: _registry(),
+        lambda: _registry(properties__adminUserEnabled=False),
+    ),
+    "AZ-ACR-002": (
+        lambda: _registry(),
+        lambda: _registry(properties__anonymousPullEnabled=False),
+    ),
+    "AZ-ACR-003": (
+        lambda: _registry(),
+        lambda: _registry(properties__publicNetworkAccess="Disabled"),
+    ),
+    "AZ-ACR-004": (
+        lambda: _registry(),
+        lambda: _registry(
+            properties__encryption={
+                "status": "enabled",
+                "keyVaultProperties": {
+                    "keyIdentifier": "https://kv-ml.vault.azure.net/keys/acr/0123abcd",
+                    "identity": "0a1b2c3d-0000-4000-8000-00000000c009",
+                },
+            }
+        ),
+    ),
+    "AZ-AKS-001": (lambda: _pool(), lambda: _pool(enableNodePublicIP=False)),
+    "AZ-AKS-002": (
+        lambda: _pool(),
+        lambda: _pool({"properties__disableLocalAccounts": True}),
+    ),
+    "AZ-AKS-003": (
+        lambda: _pool(),
+        lambda: _pool(
+            {"properties__apiServerAccessProfile__authorizedIPRanges": ["203.0.113.0/24"]}
+        ),
+    ),
+    "AZ-POL-001": (lambda: _guarded(drop="deny-ai-keys"), lambda: _guarded()),
+    "AZ-POL-002": (lambda: _guarded(), lambda: _guarded(deny="audit-ai-public")),
 }
 
 
@@ -611,3 +843,124 @@ def test_rule_on_recorded_payloads(rule_id):
     rule_fn = BY_ID[rule_id]
     assert failing_ids(rule_fn, inventory([bad])) == {bad.id}
     assert statuses(rule_fn, inventory([good])) == {good.id: ResultStatus.PASS}
+
+
+# -- Azure Policy assignments: the transform and the guardrail they settle ----------------------
+
+
+def test_policy_assignments_transform_keeps_what_decides_a_guardrail():
+    got = {a["name"]: a for a in _assignments()}
+    keys = got["Deny key access on Azure AI services"]
+    assert keys["definition"] == "71ef260a-8f18-47b7-abcb-62d0673d94dc"
+    assert (keys["effect"], keys["enforced"], keys["initiative"]) == ("Deny", True, False)
+    assert keys["not_scopes"] == [
+        "/subscriptions/11111111-1111-4111-8111-111111111111/resourcegroups/rg-ai-sandbox"
+    ]
+    audit = got["Audit public network access on Cognitive Services"]
+    assert audit["effect"] is None  # left to the definition's default (Audit)
+    asc = next(a for n, a in got.items() if n.startswith("ASC Default"))
+    assert asc["initiative"] is True and asc["enforced"] is False
+
+
+def test_malformed_policy_assignments_are_skipped_not_fatal():
+    junk: list[Any] = [
+        5,
+        {"properties": "x"},
+        {"properties": {"policyDefinitionId": 7}},
+        {"properties": {"policyDefinitionId": "/x/y", "parameters": {"effect": "Deny"}}},
+    ]
+    (only,) = policy_assignments(junk)
+    assert only["effect"] is None and only["definition"] == "/x/y"
+
+
+def _keys_unread(assignments: list[dict[str, Any]], account: str = "__open") -> Any:
+    built = _account(f"cognitiveservices_account{account}")
+    attrs = {k: v for k, v in built.attributes.items() if k != "local_auth_disabled"}
+    return built.model_copy(update={"attributes": {**attrs, "policy_assignments": assignments}})
+
+
+def test_an_enforced_deny_assignment_turns_unread_key_access_into_a_pass():
+    guarded = _keys_unread(_assignments())
+    unguarded = _keys_unread(_assignments(drop="deny-ai-keys"))
+    inv = inventory([guarded])
+    assert statuses(azure.ais_local_auth, inv) == {guarded.id: ResultStatus.PASS}
+    (evaluation,) = evaluate(inv, [azure.ais_local_auth]).evaluations
+    assert "Deny key access on Azure AI services" in evaluation.reason
+    assert statuses(azure.ais_local_auth, inventory([unguarded])) == {
+        unguarded.id: ResultStatus.MANUAL
+    }
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"enforcementMode": "DoNotEnforce"},
+        {"parameters": {"effect": {"value": "Audit"}}},
+        {"parameters": {}},  # the definition's default effect is Audit
+        {
+            "notScopes": [
+                "/subscriptions/11111111-1111-4111-8111-111111111111/resourceGroups/rg-ai-prod"
+            ]
+        },
+    ],
+)
+def test_a_deny_assignment_that_does_not_bind_the_account_settles_nothing(change):
+    items = load("authorization_policy_assignments")["value"]
+    items[0]["properties"].update(change)
+    account = _keys_unread(policy_assignments(items))
+    inv = inventory([account])
+    assert statuses(azure.ais_local_auth, inv) == {account.id: ResultStatus.MANUAL}
+    assert failing_ids(azure.pol_local_auth, inv) == {account.id}
+
+
+def test_a_set_setting_wins_over_the_guardrail():
+    # A deny assignment does not fix an account created before it: the read setting decides.
+    account = with_read(
+        _account("cognitiveservices_account__open"), {"policy_assignments": _assignments()}
+    )
+    assert failing_ids(azure.ais_local_auth, inventory([account])) == {account.id}
+
+
+def test_guardrail_evidence_names_the_weaker_assignments():
+    (finding,) = run(azure.pol_public_network, inventory([_guarded()]))
+    assert finding.message.endswith("(assigned with Audit or not enforced only)")
+    (weak,) = finding.evidence["assignments"]
+    assert weak["name"] == "Audit public network access on Cognitive Services"
+    assert weak["effect"] == "definition default (Audit)"
+
+
+def test_aks_rules_judge_the_gpu_pool_with_its_cluster_in_evidence():
+    weak = _pool()
+    (finding,) = run(azure.aks_local_accounts, inventory([weak]))
+    assert finding.evidence["cluster"].endswith("/managedclusters/aks-inference")
+    private = _pool({"properties__apiServerAccessProfile__enablePrivateCluster": True})
+    assert statuses(azure.aks_api_authorized_ips, inventory([private])) == {
+        private.id: ResultStatus.PASS
+    }
+
+
+def test_search_without_any_cmk_setting_fails_as_not_set():
+    payload = load("search_service__public")
+    payload["properties"].pop("encryptionWithCmk")
+    service = search.to_search_service(payload)
+    (finding,) = run(azure.search_cmk, inventory([service]))
+    assert finding.message == "CMK enforcement is not set"
+
+
+def test_the_ml_compute_exposure_bundle_is_split_one_weakness_per_rule():
+    # The recorded instance has all three weaknesses; each fix clears exactly its own rule.
+    split = (azure.ml_compute_exposed, azure.ml_compute_public_ip, azure.ml_compute_ssh)
+    weak = _instance(unmanaged=True)
+    assert all(failing_ids(r, inventory([weak])) == {weak.id} for r in split)
+    for fixed_rule, edit in zip(
+        split,
+        (
+            {"properties__properties__subnet": {"id": "/subscriptions/s/vnet/subnets/ml"}},
+            {"properties__properties__enableNodePublicIp": False},
+            {"properties__properties__sshSettings": {"sshPublicAccess": "Disabled"}},
+        ),
+        strict=True,
+    ):
+        fixed = _instance(unmanaged=True, **edit)
+        still = {r.meta.id for r in split if failing_ids(r, inventory([fixed]))}
+        assert still == {r.meta.id for r in split} - {fixed_rule.meta.id}

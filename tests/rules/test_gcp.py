@@ -12,12 +12,14 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from aiscan.collectors.gcp import compute, posture, workbench
+from aiscan.collectors.gcp import artifactregistry, compute, posture, workbench
 from aiscan.collectors.gcp import vertex as vertex_ai
 from aiscan.collectors.gcp.context import Project, References
+from aiscan.collectors.gcp.names import RepositoryRef
 from aiscan.core.engine import evaluate
 from aiscan.core.model import AssetKind, Category, Cloud, ResultStatus, Severity
 from aiscan.rules import exposure, gcp
+from aiscan.rules import gcp_compute as ce
 from tests.factories import asset, failing_ids, inventory, rel, run, statuses
 
 WB = "notebooks.googleapis.com/Instance"
@@ -427,6 +429,8 @@ def test_the_pack_covers_every_gcp_catalogue_rule():
         | {f"GCP-VAI-{i:03d}" for i in range(1, 15)}
         | {f"GCP-CE-{i:03d}" for i in range(1, 9)}
         | {f"GCP-GKE-{i:03d}" for i in range(1, 9)}
+        | {f"GCP-AR-{i:03d}" for i in range(1, 4)}
+        | {f"GCP-ORG-{i:03d}" for i in range(1, 6)}
     )
     assert all(r.meta.clouds == (Cloud.GCP,) for r in gcp.RULES)
     assert AssetKind.LLM_SERVICE in gcp.audit_logs.meta.kinds
@@ -540,6 +544,30 @@ def _pool(name: str) -> Any:
     return next(c.asset for c in pools if c.asset.name.endswith(f"/{name}"))
 
 
+def _repository(name: str, policy: str | None) -> Any:
+    payload = load(name)
+    _, project, _, location, _, repo = payload["name"].split("/")
+    ref = RepositoryRef(project=project, location=location, repository=repo)
+    iam = load(policy) if policy else {"bindings": [], "etag": "BwYAAAAAAAA="}
+    image = f"{location}-docker.pkg.dev/{project}/{repo}/server:1"
+    return artifactregistry.to_repository(payload, iam, ref, [image])
+
+
+WEAK_REPO = ("artifactregistry_repository__weak", "artifactregistry_repository_iam_public")
+HARD_REPO = ("artifactregistry_repository", None)
+#: The Compute Engine boolean guardrails (GCP-ORG-002..005), in rule order.
+ORG_BOOLEANS = {
+    "GCP-ORG-002": "iam.automaticIamGrantsForDefaultServiceAccounts",
+    "GCP-ORG-003": "compute.requireShieldedVm",
+    "GCP-ORG-004": "compute.requireOsLogin",
+    "GCP-ORG-005": "compute.disableSerialPortAccess",
+}
+
+
+def _guardrail(constraint: str, policy: dict[str, Any]) -> Any:
+    return _project(org_policies={constraint: posture.effective(policy)})
+
+
 # rule id -> (failing asset, passing twin), both through the transforms
 RECORDED: dict[str, tuple[Callable[[], Any], Callable[[], Any]]] = {
     **{rid: (lambda: _workbench(0), lambda: _workbench(1)) for rid in WB_IDS},
@@ -580,6 +608,21 @@ RECORDED: dict[str, tuple[Callable[[], Any], Callable[[], Any]]] = {
     "GCP-VAI-011": (lambda: _audit(), lambda: _audit(DATA_ACCESS)),
     **{rid: (lambda: _vm("llm-inference-gpu"), lambda: _vm(HARDENED_VM)) for rid in CE_IDS},
     **{rid: (lambda: _pool("gpu-weak"), lambda: _pool("gpu-pool")) for rid in GKE_IDS},
+    **{
+        rid: (lambda: _repository(*WEAK_REPO), lambda: _repository(*HARD_REPO))
+        for rid in ("GCP-AR-001", "GCP-AR-002", "GCP-AR-003")
+    },
+    "GCP-ORG-001": (
+        lambda: _guardrail("compute.vmExternalIpAccess", UNSET),
+        lambda: _guardrail("compute.vmExternalIpAccess", load("orgpolicy_effective_denyall")),
+    ),
+    **{
+        rid: (
+            lambda c=constraint: _guardrail(c, UNSET),
+            lambda c=constraint: _guardrail(c, load("orgpolicy_effective_enforced")),
+        )
+        for rid, constraint in ORG_BOOLEANS.items()
+    },
 }
 
 
@@ -594,3 +637,77 @@ def test_rule_on_recorded_payloads(rule_id):
     bad, good = make_bad(), make_good()
     assert failing_ids(rule_fn, inventory([bad])) == {bad.id}
     assert statuses(rule_fn, inventory([good])) == {good.id: ResultStatus.PASS}
+
+
+# -- Artifact Registry and organization-policy guardrails: edge cases ----------------------------
+
+
+def test_repository_public_evidence_names_the_binding():
+    (finding,) = run(gcp.repository_public, inventory([_repository(*WEAK_REPO)]))
+    assert finding.evidence == {
+        "public_reasons": ["IAM: allUsers has roles/artifactregistry.reader"]
+    }
+    unread = _repository(*WEAK_REPO).model_copy(update={"attributes": {"format": "DOCKER"}})
+    assert statuses(gcp.repository_public, inventory([unread])) == {unread.id: ResultStatus.MANUAL}
+
+
+def test_scanning_is_not_asked_of_non_docker_repositories():
+    payload = {**load("artifactregistry_repository__weak"), "format": "PYTHON"}
+    ref = RepositoryRef(project="acme-ml-prod", location="us-central1", repository="wheels")
+    repo = artifactregistry.to_repository(payload, None, ref, [])
+    assert statuses(gcp.repository_scanning, inventory([repo])) == {
+        repo.id: ResultStatus.NOT_APPLICABLE
+    }
+
+
+def test_an_external_ip_allow_list_passes_and_a_missing_constraint_is_manual():
+    listed = {
+        "spec": {"rules": [{"values": {"allowedValues": ["projects/p/zones/z/instances/bastion"]}}]}
+    }
+    allowed = _guardrail("compute.vmExternalIpAccess", listed)
+    assert statuses(gcp.org_external_ip, inventory([allowed])) == {allowed.id: ResultStatus.PASS}
+    other = _guardrail("compute.requireOsLogin", UNSET)  # vmExternalIpAccess itself not read
+    for rule_fn in (gcp.org_external_ip, gcp.org_shielded_vm):
+        assert statuses(rule_fn, inventory([other])) == {other.id: ResultStatus.MANUAL}
+
+
+def _vm_left_to_the_project() -> Any:
+    vm = _vm(HARDENED_VM)
+    attrs = {**vm.attributes, "os_login": None}
+    return vm.model_copy(update={"attributes": attrs})
+
+
+def test_an_enforced_os_login_constraint_settles_a_vm_that_leaves_it_to_the_project():
+    vm = _vm_left_to_the_project()
+    assert statuses(ce.vm_os_login, inventory([vm])) == {vm.id: ResultStatus.MANUAL}
+    enforced = _guardrail("compute.requireOsLogin", load("orgpolicy_effective_enforced"))
+    inv = inventory([vm, enforced])
+    assert statuses(ce.vm_os_login, inv) == {vm.id: ResultStatus.PASS}
+    (evaluation,) = evaluate(inv, [ce.vm_os_login]).evaluations
+    assert "compute.requireOsLogin" in evaluation.reason
+
+
+def test_the_os_login_constraint_of_another_project_or_unenforced_settles_nothing():
+    vm = _vm_left_to_the_project()
+    elsewhere = posture.service_asset(
+        SECURE,
+        {
+            "org_policies": {
+                "compute.requireOsLogin": posture.effective(load("orgpolicy_effective_enforced"))
+            }
+        },
+        {},
+    )
+    unenforced = _guardrail("compute.requireOsLogin", UNSET)
+    for other in (elsewhere, unenforced):
+        assert statuses(ce.vm_os_login, inventory([vm, other])) == {vm.id: ResultStatus.MANUAL}
+    # An explicit enable-oslogin=false still fails, whatever the constraint says.
+    weak = _vm("llm-inference-gpu")
+    enforced = _guardrail("compute.requireOsLogin", load("orgpolicy_effective_enforced"))
+    assert weak.attributes["os_login"] is False
+    assert failing_ids(ce.vm_os_login, inventory([weak, enforced])) == {weak.id}
+
+
+def test_posture_reads_the_compute_guardrail_constraints():
+    for constraint in (*ORG_BOOLEANS.values(), "compute.vmExternalIpAccess"):
+        assert constraint in posture.CONSTRAINTS

@@ -12,7 +12,11 @@ Attributes, `llm-service` (account):
   ("Allow"/"Deny"/None when no ACL), `ip_rules`, `local_auth_disabled` (bool),
   `cmk_supported` (the account offers customer-managed keys), `kms_key` (Key Vault key URI or
   None), `outbound_restricted` (bool), `allowed_fqdns`, `diagnostic_logs_enabled`,
-  `log_destinations`, `defender_for_ai` (the subscription's Defender "AI" plan is Standard).
+  `log_destinations`, `defender_for_ai` (the subscription's Defender "AI" plan is Standard),
+  `identity_type` (the account's managed identity type, None when it has none),
+  `policy_assignments` (the Azure Policy assignments that apply to the subscription, read once
+  per subscription with `$filter=atScope()` so management-group assignments count: see
+  monitor.policy_assignments).
 `llm-deployment`:
   `model_format`, `model_name`, `model_version`, `model_publisher`, `sku`, `capacity`,
   `rai_policy_name`, `version_upgrade_option`, `content_filter` ({policy, mode, jailbreak:
@@ -41,7 +45,9 @@ from aiscan.collectors.azure.monitor import (
     diagnostics_facts,
     get_pricing,
     list_diagnostic_settings,
+    list_policy_assignments,
     plan_enabled,
+    policy_assignments,
 )
 from aiscan.core.model import Asset, AssetKind, RelationType
 
@@ -77,6 +83,14 @@ def approved_private_endpoints(p: Mapping[str, Any]) -> int:
     return count
 
 
+def identity_type(payload: Mapping[str, Any]) -> str | None:
+    """The managed identity type ("SystemAssigned", "UserAssigned", ...); None: it has none."""
+    kind = as_map(payload.get("identity")).get("type")
+    if not isinstance(kind, str) or kind.strip().lower() in ("", "none"):
+        return None
+    return kind.strip()[:64]
+
+
 def to_account(payload: Mapping[str, Any]) -> Asset:
     p = props(payload)
     acls = p.get("networkAcls") if isinstance(p.get("networkAcls"), Mapping) else None
@@ -105,6 +119,7 @@ def to_account(payload: Mapping[str, Any]) -> Asset:
         "kms_key": kms_key,
         "outbound_restricted": p.get("restrictOutboundNetworkAccess") is True,
         "allowed_fqdns": [str(f) for f in p.get("allowedFqdnList") or []],
+        "identity_type": identity_type(payload),
     }
     return to_asset(
         payload,
@@ -195,10 +210,19 @@ def collect(ctx: AzureContext) -> None:
         return
     pricing = ctx.section("Defender for AI plan", get_pricing, ctx.arm, ctx.subscription, "AI")
     defender = plan_enabled(pricing) if pricing is not None else None
-    ctx.each("account", _one_account, accounts, ctx, defender)
+    raw = ctx.section(
+        "Azure Policy assignments", list_policy_assignments, ctx.arm, ctx.subscription
+    )
+    guardrails = policy_assignments(raw) if raw is not None else None
+    ctx.each("account", _one_account, accounts, ctx, defender, guardrails)
 
 
-def _one_account(ctx: AzureContext, defender: bool | None, payload: dict[str, Any]) -> None:
+def _one_account(
+    ctx: AzureContext,
+    defender: bool | None,
+    guardrails: list[dict[str, Any]] | None,
+    payload: dict[str, Any],
+) -> None:
     account = to_account(payload)
     rid = str(payload["id"])
     settings = ctx.section(
@@ -207,6 +231,8 @@ def _one_account(ctx: AzureContext, defender: bool | None, payload: dict[str, An
     extra = diagnostics_facts(settings)
     if defender is not None:
         extra["defender_for_ai"] = defender
+    if guardrails is not None:
+        extra["policy_assignments"] = guardrails
     account = account.model_copy(update={"attributes": {**account.attributes, **extra}})
     ctx.add(account)
     ctx.use_identities(account.id, payload, region=account.region)

@@ -14,7 +14,8 @@ Attributes, `gpu-compute` (VM): `vm_size`, `accelerators`, `accelerators_source`
   ([{protocol, from, to}]; absent when a NIC or NSG could not be read), `os_type`.
 `gpu-compute` (AKS node pool, id `<cluster>/agentPools/<name>`): `vm_size`, `accelerators`,
   `accelerators_source`, `node_count`, `node_public_ip` (enableNodePublicIP), `mode`,
-  `cluster_private` (private API server), `authorized_ip_ranges`.
+  `cluster_private` (private API server), `authorized_ip_ranges`, `cluster` (its id),
+  `local_accounts_disabled` (the cluster's disableLocalAccounts: no static admin kubeconfig).
 Relations: VM runs-as its managed identities; node pool runs-as the cluster's kubelet identity.
 """
 
@@ -326,6 +327,8 @@ def to_node_pool(
         "mode": pool.get("mode"),
         "cluster_private": api.get("enablePrivateCluster") is True,
         "authorized_ip_ranges": [str(r) for r in api.get("authorizedIPRanges") or []],
+        "cluster": norm(str(cluster["id"])),
+        "local_accounts_disabled": p.get("disableLocalAccounts") is True,
     }
     return to_asset(
         payload,

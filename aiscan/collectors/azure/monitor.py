@@ -1,5 +1,13 @@
 """Subscription- and resource-level settings several services share: diagnostic settings
-(Azure Monitor) and Defender for Cloud plans."""
+(Azure Monitor), Defender for Cloud plans and Azure Policy assignments.
+
+Policy assignments are listed at the subscription with `$filter=atScope()`: those assigned to the
+subscription and to every management group above it (not those of resource groups below). Each
+becomes {name, definition, initiative, effect, enforced, scope, not_scopes}: `definition` is the
+GUID of a built-in definition (lower case), `effect` the value given to the `effect` parameter
+(None when the assignment leaves the definition's default, which for the built-ins concerned is
+Audit), `enforced` false for enforcementMode DoNotEnforce. Definitions are not read.
+"""
 
 from __future__ import annotations
 
@@ -10,10 +18,14 @@ from aiscan.collectors.azure.context import props
 
 DIAGNOSTICS_API = "2021-05-01-preview"
 SECURITY_API = "2024-01-01"
+POLICY_API = "2023-04-01"
+#: Assignments kept per subscription (a tenant with more is truncated, never unbounded).
+MAX_ASSIGNMENTS = 2000
 
 PERMISSIONS = (
     "Microsoft.Insights/DiagnosticSettings/read",
     "Microsoft.Security/pricings/read",
+    "Microsoft.Authorization/policyAssignments/read",
 )
 
 
@@ -54,3 +66,51 @@ def diagnostics_facts(settings: Sequence[Mapping[str, Any]] | None) -> dict[str,
 
 def plan_enabled(pricing: Mapping[str, Any]) -> bool:
     return str(props(pricing).get("pricingTier", "")).lower() == "standard"
+
+
+def list_policy_assignments(arm: Any, subscription: str) -> list[dict[str, Any]]:
+    path = f"/subscriptions/{subscription}/providers/Microsoft.Authorization/policyAssignments"
+    out: list[dict[str, Any]] = []
+    for item in arm.list(path, POLICY_API, {"$filter": "atScope()"}):
+        out.append(item)
+        if len(out) >= MAX_ASSIGNMENTS:
+            break
+    return out
+
+
+def _definition(definition_id: str) -> tuple[str, bool]:
+    """(GUID of a built-in definition or the full id, whether it is a policy set)."""
+    lowered = definition_id.strip().lower()
+    initiative = "/policysetdefinitions/" in lowered
+    builtin = lowered.startswith("/providers/microsoft.authorization/policy")
+    name = lowered.rsplit("/", 1)[-1]
+    return (name if builtin else lowered)[:300], initiative
+
+
+def policy_assignments(items: Sequence[Any]) -> list[dict[str, Any]]:
+    """The assignments as facts; malformed entries (attacker-shaped payloads) are skipped."""
+    out: list[dict[str, Any]] = []
+    for item in items[:MAX_ASSIGNMENTS]:
+        if not isinstance(item, Mapping):
+            continue
+        p = props(item)
+        definition_id = p.get("policyDefinitionId")
+        if not isinstance(definition_id, str) or not definition_id:
+            continue
+        definition, initiative = _definition(definition_id)
+        params = p.get("parameters") if isinstance(p.get("parameters"), Mapping) else {}
+        effect = params.get("effect") if isinstance(params, Mapping) else None
+        value = effect.get("value") if isinstance(effect, Mapping) else None
+        not_scopes = [str(s).lower()[:500] for s in p.get("notScopes") or [] if isinstance(s, str)]
+        out.append(
+            {
+                "name": str(p.get("displayName") or item.get("name") or "")[:256] or None,
+                "definition": definition,
+                "initiative": initiative,
+                "effect": str(value)[:32] if isinstance(value, str) else None,
+                "enforced": str(p.get("enforcementMode") or "Default").lower() != "donotenforce",
+                "scope": str(p.get("scope"))[:500] if isinstance(p.get("scope"), str) else None,
+                "not_scopes": not_scopes[:100],
+            }
+        )
+    return out

@@ -140,6 +140,9 @@ _PURPOSE = {
     "Microsoft.Compute/skus/read": "deciding from VM size capabilities whether a size has GPUs",
     "Microsoft.Insights/DiagnosticSettings/read": "resource logs of AI services and workspaces",
     "Microsoft.Security/pricings/read": "the Defender for AI Services plan",
+    "Microsoft.Authorization/policyAssignments/read": (
+        "Azure Policy guardrails (deny assignments) for AI services"
+    ),
     "Microsoft.Network/networkInterfaces/read": "network path of GPU VMs",
     "Microsoft.Network/networkSecurityGroups/read": "ports GPU VMs expose to the internet",
     "Microsoft.Network/publicIPAddresses/read": "public addresses of GPU VMs",

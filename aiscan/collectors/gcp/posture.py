@@ -50,6 +50,12 @@ CONSTRAINTS = (
     "ainotebooks.restrictVpcNetworks",
     "vertexai.allowedModels",
     "gcp.restrictNonCmekServices",
+    # Compute Engine guardrails for the VMs under Workbench, Colab and GPU workloads.
+    "compute.vmExternalIpAccess",
+    "compute.requireShieldedVm",
+    "compute.requireOsLogin",
+    "compute.disableSerialPortAccess",
+    "iam.automaticIamGrantsForDefaultServiceAccounts",
 )
 PERMISSIONS_ORGPOLICY: tuple[str, ...] = ("orgpolicy.policy.get",)
 PERMISSIONS_VPCSC: tuple[str, ...] = (

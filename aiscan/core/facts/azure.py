@@ -52,6 +52,29 @@ class NetworkAclFacts(Facts):
     )
 
 
+class PolicyAssignment(Nested):
+    """An Azure Policy assignment at the subscription or above (management group), as read."""
+
+    name: str | None = None
+    definition: str = Field(
+        description="the built-in definition's GUID (lower case), else the definition's full id"
+    )
+    initiative: bool = Field(default=False, description="the assignment is of a policy set")
+    effect: str | None = Field(
+        default=None, description="the `effect` parameter's value (None: the definition default)"
+    )
+    enforced: bool = Field(default=True, description="enforcementMode is not DoNotEnforce")
+    scope: str | None = None
+    not_scopes: tuple[str, ...] = ()
+
+
+class PolicyGuardrailFacts(Facts):
+    policy_assignments: tuple[PolicyAssignment, ...] | Unread = Field(
+        default=UNREAD,
+        description="Azure Policy assignments that apply to the subscription (atScope)",
+    )
+
+
 class AzureAcceleratorFacts(AcceleratorFacts):
     accelerators_source: str | Unread = Field(
         default=UNREAD, description='"capabilities" (Resource SKUs) or "size-name"'
@@ -63,7 +86,12 @@ class AzureAcceleratorFacts(AcceleratorFacts):
 
 @facts_for("Microsoft.CognitiveServices/accounts")
 class CognitiveAccountFacts(
-    PublicNetworkAccessFacts, PrivateEndpointFacts, NetworkAclFacts, KmsFacts, DiagnosticsFacts
+    PublicNetworkAccessFacts,
+    PrivateEndpointFacts,
+    NetworkAclFacts,
+    KmsFacts,
+    DiagnosticsFacts,
+    PolicyGuardrailFacts,
 ):
     account_kind: str | None | Unread = UNREAD
     sku: str | None | Unread = UNREAD
@@ -77,6 +105,10 @@ class CognitiveAccountFacts(
     allowed_fqdns: tuple[str, ...] | Unread = UNREAD
     defender_for_ai: bool | Unread = Field(
         default=UNREAD, description="the subscription's Defender for AI plan is Standard"
+    )
+    identity_type: str | None | Unread = Field(
+        default=UNREAD,
+        description="managed identity: SystemAssigned / UserAssigned / both; None: none",
     )
 
 
@@ -254,6 +286,10 @@ class AksAgentPoolFacts(AzureAcceleratorFacts):
     mode: str | None | Unread = UNREAD
     cluster_private: bool | Unread = Field(default=UNREAD, description="private API server")
     authorized_ip_ranges: tuple[str, ...] | Unread = UNREAD
+    cluster: str | None | Unread = UNREAD
+    local_accounts_disabled: bool | Unread = Field(
+        default=UNREAD, description="the cluster's disableLocalAccounts (no static kubeconfig)"
+    )
 
 
 # -- storage, registries, identities --------------------------------------------------------------

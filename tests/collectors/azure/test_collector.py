@@ -300,3 +300,61 @@ def test_detect_uses_local_signals_only(tmp_path):
     (tmp_path / ".azure").mkdir()
     (tmp_path / ".azure" / "azureProfile.json").write_text("{}")
     assert "Azure CLI login" in (AzureCollector.detect({"HOME": str(tmp_path)}) or "")
+
+
+DENY_KEYS = {
+    "id": f"/subscriptions/{S1}/providers/Microsoft.Authorization/policyAssignments/deny-ai-keys",
+    "type": "Microsoft.Authorization/policyAssignments",
+    "name": "deny-ai-keys",
+    "properties": {
+        "displayName": "Deny key access on Azure AI services",
+        "policyDefinitionId": (
+            "/providers/Microsoft.Authorization/policyDefinitions/"
+            "71ef260a-8f18-47b7-abcb-62d0673d94dc"
+        ),
+        "scope": f"/subscriptions/{S1}",
+        "notScopes": [],
+        "parameters": {"effect": {"value": "Deny"}},
+        "enforcementMode": "Default",
+    },
+}
+
+
+def _keys_guardrail(inv):
+    from aiscan.core.engine import evaluate
+    from aiscan.core.model import ResultStatus
+    from aiscan.rules.azure import pol_local_auth
+
+    out = evaluate(inv, [pol_local_auth])
+    failed = {f.asset_id: ResultStatus.FAIL for f in out.findings}
+    return {**{e.asset_id: e.status for e in out.evaluations}, **failed}
+
+
+def test_policy_assignments_are_read_once_per_subscription_onto_its_accounts(estate, fake, scan):
+    from aiscan.core.model import ResultStatus
+
+    estate["resources"].append(DENY_KEYS)
+    fake._index()  # the fake serves the estate it indexed: index the added assignment
+    inv = scan()
+    assert fake.count("/providers/microsoft.authorization/policyassignments") == 2  # S1, S2
+    prod = by_name(inv, "accounts/oai-chat-prod")
+    (assignment,) = prod.attributes["policy_assignments"]
+    assert assignment["definition"] == "71ef260a-8f18-47b7-abcb-62d0673d94dc"
+    assert assignment["effect"] == "Deny"
+    research = by_name(inv, "accounts/ais-research")
+    assert research.account == S2 and research.attributes["policy_assignments"] == []
+    statuses = _keys_guardrail(inv)
+    assert (statuses[prod.id], statuses[research.id]) == (ResultStatus.PASS, ResultStatus.FAIL)
+
+
+def test_denied_policy_assignments_leave_the_guardrail_unread_not_absent(scan, fake):
+    from aiscan.core.model import ResultStatus
+
+    fake.inject("microsoft.authorization/policyassignments", 403)
+    inv = scan()
+    cov = coverage(inv)[(S1, "cognitiveservices")]
+    assert cov.status is CoverageStatus.DENIED and "policy assignments" in cov.message.lower()
+    prod = by_name(inv, "accounts/oai-chat-prod")
+    assert "policy_assignments" not in prod.attributes
+    assert prod.attributes["local_auth_disabled"] is False  # the rest is still read
+    assert _keys_guardrail(inv)[prod.id] is ResultStatus.MANUAL

@@ -241,12 +241,19 @@ def test_attributes_rules_rely_on(estate_scan):
     a = service.attributes
     assert a["audit_log_types"] == ["ADMIN_READ", "DATA_READ", "DATA_WRITE"]
     assert a["org_policies"]["ainotebooks.disableRootAccess"]["enforced"] is True
+    # the Compute Engine guardrails are read too: enforced in the hardened project ...
+    assert a["org_policies"]["compute.requireOsLogin"]["enforced"] is True
+    assert a["org_policies"]["compute.vmExternalIpAccess"]["deny_all"] is True
     assert a["vpc_sc"]["perimeters"][0]["title"] == "ml_secure"
     assert a["model_armor"]["inspect_and_block"] is True
     prod = inv.get(
         "//serviceusage.googleapis.com/projects/412345678901/services/aiplatform.googleapis.com"
     )
     assert prod is not None and prod.attributes["model_armor"] == {"api_enabled": False}
+    # ... and left to Google's defaults (nothing enforced, every VM may get an external IP) here.
+    policies = prod.attributes["org_policies"]
+    assert policies["compute.requireShieldedVm"]["enforced"] is False
+    assert policies["compute.vmExternalIpAccess"]["allow_all"] is True
 
 
 def test_no_secret_value_leaves_the_collector(estate_scan):
