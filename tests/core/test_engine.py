@@ -58,12 +58,15 @@ def test_engine_results_and_fingerprints_are_stable():
     out = evaluate(inv, [needs_kms, broken])
     assert [f.asset_id for f in out.findings] == ["arn:aws:s3:::bad"]
     f = out.findings[0]
-    assert (f.severity, f.category, f.remediation, f.risk_score) == (
-        Severity.MEDIUM,
-        Category.ENCRYPTION,
-        "fix",
-        5.5,
-    )
+    assert (f.severity, f.category, f.remediation) == (Severity.MEDIUM, Category.ENCRYPTION, "fix")
+    # medium 5.5 x internal 0.6 x blast radius 0.7 (its identities reach nothing) = 2.31
+    assert f.risk is not None
+    assert [(r.name, r.value, r.level) for r in f.risk.factors] == [
+        ("severity", 5.5, "medium"),
+        ("exposure", 0.6, "internal"),
+        ("blast-radius", 0.7, "0 reachable"),
+    ]
+    assert f.risk_score == f.risk.score == 2.3
     statuses = {(e.rule_id, e.asset_id): e.status for e in out.evaluations}
     assert statuses[("T-1", "arn:aws:s3:::good")] is ResultStatus.PASS
     assert statuses[("T-1", "arn:aws:s3:::unknown")] is ResultStatus.MANUAL
