@@ -631,3 +631,105 @@ def test_every_chain_is_a_cross_cloud_graph_rule_with_atlas_and_owasp(chain: Gra
     assert m.id.startswith("XC-PATH-")
     assert any(r.startswith("MITRE ATLAS AML.T") for r in m.references)
     assert any(r.startswith("OWASP") for r in m.references)
+
+
+# -- the same chains on Azure and Google Cloud -------------------------------------------------
+
+SUB = "/subscriptions/0000/resourceGroups/ml/providers"
+AZ_COMPUTE = f"{SUB}/Microsoft.MachineLearningServices/workspaces/ws/computes/gpu-ci"
+AZ_IDENTITY = f"{SUB}/Microsoft.ManagedIdentity/userAssignedIdentities/ci-identity"
+AZ_STORAGE = f"{SUB}/Microsoft.Storage/storageAccounts/wsartifacts"
+AZ_MODEL = f"{SUB}/Microsoft.MachineLearningServices/workspaces/ws/models/fraud/versions/3"
+AZ_ENDPOINT = f"{SUB}/Microsoft.MachineLearningServices/workspaces/ws/onlineEndpoints/fraud"
+
+
+def azure_tampering(grant: EdgeType) -> Any:
+    az: dict[str, Any] = {"cloud": Cloud.AZURE, "account": "0000", "region": "westeurope"}
+    return estate(
+        [
+            asset("gpu-compute", AZ_COMPUTE, service="ml", **az),
+            asset("identity", AZ_IDENTITY, service="identity", **az),
+            asset("bucket", AZ_STORAGE, service="storage", **az),
+            asset("model", AZ_MODEL, service="ml", **az),
+            asset("endpoint", AZ_ENDPOINT, service="ml", **az),
+        ],
+        [
+            rel(AZ_COMPUTE, "runs-as", AZ_IDENTITY),
+            rel(AZ_MODEL, "stores-artifact-in", AZ_STORAGE),
+            rel(AZ_ENDPOINT, "serves", AZ_MODEL),
+        ],
+        [
+            (INTERNET, AZ_COMPUTE, EdgeType.EXPOSED_TO, {**EXPOSED, "ports": [22]}),
+            (
+                AZ_IDENTITY,
+                AZ_STORAGE,
+                grant,
+                {
+                    "source": "role-assignment",
+                    "policy": "Storage Blob Data Contributor",
+                    "actions": ["Microsoft.Storage/.../blobs/write"],
+                    "resource": AZ_STORAGE,
+                },
+            ),
+        ],
+    )
+
+
+def test_xc_path_001_on_azure_ml_compute_and_online_endpoint() -> None:
+    f = fires_once(
+        paths.exposed_compute_tampers_served_model,
+        *azure_tampering(EdgeType.CAN_WRITE),
+        path=[INTERNET, AZ_COMPUTE, AZ_IDENTITY, AZ_STORAGE, AZ_MODEL, AZ_ENDPOINT],
+        edges=["exposed-to", "runs-as", "can-write", "stores-artifact-in", "serves"],
+    )
+    assert f.cloud is Cloud.AZURE and f.hops[2].evidence["source"] == "role-assignment"
+    never_fires(paths.exposed_compute_tampers_served_model, *azure_tampering(EdgeType.CAN_READ))
+
+
+GKE_POOL = "//container.googleapis.com/projects/p/locations/us-central1/clusters/c/nodePools/gpu"
+GSA = "projects/p/serviceAccounts/nodes@p.iam.gserviceaccount.com"
+GCS = "//storage.googleapis.com/projects/_/buckets/tuning-data"
+
+
+def gcp_credential_theft(legacy: bool) -> Any:
+    gcp: dict[str, Any] = {"cloud": Cloud.GCP, "account": "p", "region": "us-central1"}
+    return estate(
+        [
+            asset(
+                "gpu-compute",
+                GKE_POOL,
+                service="container",
+                type="container.googleapis.com/NodePool",
+                legacy_metadata_endpoints=legacy,
+                **gcp,
+            ),
+            asset("identity", GSA, service="iam", **gcp),
+            asset("bucket", GCS, service="storage", **gcp),
+        ],
+        [rel(GKE_POOL, "runs-as", GSA)],
+        [
+            (INTERNET, GKE_POOL, EdgeType.EXPOSED_TO, {**EXPOSED, "ports": [443]}),
+            (
+                GSA,
+                GCS,
+                EdgeType.CAN_WRITE,
+                {
+                    "source": "iam-binding",
+                    "policy": "roles/storage.objectAdmin",
+                    "actions": ["storage.objects.create"],
+                    "resource": "projects/p",
+                },
+            ),
+        ],
+    )
+
+
+def test_xc_path_008_on_a_gke_gpu_pool_with_legacy_metadata_endpoints() -> None:
+    f = fires_once(
+        paths.exposed_gpu_metadata_to_data,
+        *gcp_credential_theft(legacy=True),
+        path=[INTERNET, GKE_POOL, GSA, GCS],
+        edges=["exposed-to", "runs-as", "can-write"],
+    )
+    assert f.hops[1].evidence == {"legacy_metadata_endpoints": True}
+    never_fires(paths.exposed_gpu_metadata_to_data, *gcp_credential_theft(legacy=False))
