@@ -50,12 +50,17 @@ def rule_reference() -> str:
             "",
             m.description,
             "",
-            "*Applies to:* "
-            + _kinds(m.kinds)
-            + (
-                " of resource types " + ", ".join(f"`{t}`" for t in m.resource_types)
-                if m.resource_types
-                else " (any resource type)"
+            (
+                "*Graph rule* (attack paths over the estate graph, every cloud): crown jewel "
+                + _kinds(m.kinds)
+                if m.graph
+                else "*Applies to:* "
+                + _kinds(m.kinds)
+                + (
+                    " of resource types " + ", ".join(f"`{t}`" for t in m.resource_types)
+                    if m.resource_types
+                    else " (any resource type)"
+                )
             ),
             "",
             f"*Risk.* {m.risk}",

@@ -28,7 +28,7 @@ from aiscan.core.model import (
     Severity,
     ToolInfo,
 )
-from aiscan.core.rules import RuleFunc
+from aiscan.core.rules import AnyRule
 from aiscan.core.waivers import Waiver, apply_waivers
 
 EXIT_OK = 0
@@ -83,10 +83,10 @@ def choose_clouds(
 
 def load_rules(
     select: Iterable[str] = (), skip: Iterable[str] = ()
-) -> tuple[list[RuleFunc], dict[str, str]]:
+) -> tuple[list[AnyRule], dict[str, str]]:
     """Every rule of every installed pack (optionally filtered by id prefix), and load errors."""
     packs, errors = plugins.load_all("rules")
-    rules: dict[str, RuleFunc] = {}
+    rules: dict[str, AnyRule] = {}
     for pack_name, pack in packs.items():
         for rule_fn in pack:
             rid = rule_fn.meta.id

@@ -58,7 +58,15 @@ def explain(app: App, rule_id: str) -> None:
     out.print(
         Text(f"severity {m.severity.value} · category {m.category.value} · version {m.version}")
     )
-    out.print(Text("applies to: " + ", ".join(k.value for k in m.kinds)))
+    if m.graph:
+        out.print(
+            Text(
+                "graph rule (attack paths, every cloud): crown jewel "
+                + ", ".join(k.value for k in m.kinds)
+            )
+        )
+    else:
+        out.print(Text("applies to: " + ", ".join(k.value for k in m.kinds)))
     if m.clouds:
         out.print(Text("clouds: " + ", ".join(c.value for c in m.clouds)))
     for label, text in (("What", m.description), ("Risk", m.risk), ("Fix", m.remediation)):

@@ -12,8 +12,9 @@ from rich.text import Text
 
 from aiscan.cli.app import App
 from aiscan.cli.scan import collection_options, run_scan
-from aiscan.core.model import ScanResult
+from aiscan.core.model import Category, Finding, ScanResult
 from aiscan.core.sanitize import clean_text
+from aiscan.reporters.summary import chain_text, node_name
 
 
 @click.command()
@@ -78,18 +79,54 @@ def show(app: App, /, asset_id: str, input_path: Path | None, **kw: Any) -> None
         elif r.target == asset.id:
             rels.add_row("←", r.type.value, Text(clean_text(r.source, 200)), str(r.source in known))
     out.print(rels)
-    findings = [f for f in result.findings if f.asset_id == asset.id]
-    out.print(Text(f"findings ({len(findings)}):", style="bold"))
-    for f in findings:
+    names = {a.id: a.name for a in result.assets}
+    through = [
+        f for f in result.findings if f.category is Category.ATTACK_PATH and asset.id in f.path
+    ]
+    out.print(Text(f"attack paths through this asset ({len(through)}):", style="bold"))
+    for f in sorted(through, key=lambda f: -f.risk_score):
         out.print(
-            Text(f"[{f.severity.value}] {f.rule_id} {f.title}", style="bold")
+            Text(f"[{f.severity.value}] risk {f.risk_score:.1f} {f.rule_id} ", style="bold")
+            + Text(clean_text(f.title, 300), style="bold")
+            + Text(f"\n  {clean_text(chain_text(f, names), 2000)}")
+            + Text(f"\n  {clean_text(f.message, 500)}")
+        )
+        for hop in f.hops:
+            evidence = json.dumps(hop.evidence, default=str) if hop.evidence else "(collected)"
+            out.print(
+                Text(
+                    clean_text(
+                        f"    {node_name(hop.source, names)} -[{hop.edge}]-> "
+                        f"{node_name(hop.target, names)}: {evidence}",
+                        600,
+                    )
+                )
+            )
+    findings = [
+        f
+        for f in result.findings
+        if f.asset_id == asset.id and f.category is not Category.ATTACK_PATH
+    ]
+    out.print(Text(f"findings ({len(findings)}):", style="bold"))
+    for f in sorted(findings, key=lambda f: -f.risk_score):
+        out.print(
+            Text(
+                f"[{f.severity.value}] risk {f.risk_score:.1f} {f.rule_id} {f.title}", style="bold"
+            )
             + Text(f"\n  {clean_text(f.message, 500)}")
             + Text(f"\n  evidence: {clean_text(json.dumps(f.evidence, default=str), 1000)}")
+            + (Text(f"\n  risk: {clean_text(_risk_line(f), 600)}") if f.risk else Text(""))
             + Text(f"\n  fix: {clean_text(f.remediation, 500)}")
-            + (Text(f"\n  path: {' → '.join(f.path)}") if f.path else Text(""))
         )
     passed = [e for e in result.evaluations if e.asset_id == asset.id]
     if passed:
         out.print(Text("other results:", style="bold"))
         for e in passed:
             out.print(Text(f"  {e.status.value:15} {e.rule_id} {clean_text(e.reason, 200)}"))
+
+
+def _risk_line(f: Finding) -> str:
+    """severity x exposure x blast radius, each factor with its reason."""
+    if f.risk is None:
+        return ""
+    return " x ".join(f"{r.name} {r.value} ({r.level}: {r.why})" for r in f.risk.factors)

@@ -15,8 +15,18 @@ from typing import Any, Protocol
 from pydantic import Field, ValidationError, computed_field
 
 from aiscan.core.facts.base import Facts, resource_types
+from aiscan.core.graph.model import EstateGraph
 from aiscan.core.inventory import Inventory
-from aiscan.core.model import Asset, AssetKind, Category, Cloud, Frozen, ResultStatus, Severity
+from aiscan.core.model import (
+    Asset,
+    AssetKind,
+    Category,
+    Cloud,
+    Frozen,
+    PathHop,
+    ResultStatus,
+    Severity,
+)
 
 
 class RuleMeta(Frozen):
@@ -34,6 +44,10 @@ class RuleMeta(Frozen):
     clouds: tuple[Cloud, ...] = ()
     services: tuple[str, ...] = ()
     version: str = "1.0"
+    graph: bool = Field(
+        default=False,
+        description="A graph rule: it reads the estate graph and reports attack paths",
+    )
     facts: tuple[type[Facts], ...] = Field(
         default=(),
         exclude=True,
@@ -49,7 +63,10 @@ class RuleMeta(Frozen):
     def applies_to(self, asset: Asset) -> bool:
         """Scope is metadata: kind, cloud, service and, for typed rules, the facts model of the
         asset's resource type. An asset whose facts do not validate is in scope (the engine
-        answers manual for it) so a broken payload is never a silent pass."""
+        answers manual for it) so a broken payload is never a silent pass. A graph rule
+        applies to no single asset: the engine gives it the whole graph."""
+        if self.graph:
+            return False
         if asset.kind not in self.kinds:
             return False
         if self.clouds and asset.cloud not in self.clouds:
@@ -172,3 +189,81 @@ def rule(
         return fn  # type: ignore[return-value]
 
     return attach
+
+
+# -- graph rules ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PathResult:
+    """What a graph rule reports: one attack path from an entry point to a crown jewel.
+
+    `path` is the ordered node ids, crown jewel last; it may start with a synthetic node (the
+    internet, the anonymous principal, a public hub). `hops` holds one PathHop per consecutive
+    pair of `path` with the edge's type and evidence; a hop names the edge's own ends, so it may
+    run against the path's direction. The entry point is the first asset of the path after any
+    synthetic start; the engine keys the finding on (rule, crown jewel, entry point) so each
+    chain is reported once.
+    """
+
+    path: tuple[str, ...]
+    hops: tuple[PathHop, ...]
+    reason: str
+    evidence: dict[str, Any] = field(default_factory=dict)
+    severity: Severity | None = None
+
+    @property
+    def entry(self) -> str:
+        """The entry point: the first node that is not synthetic (``aiscan:`` ids)."""
+        return next((n for n in self.path if not n.startswith("aiscan:")), self.path[0])
+
+    @property
+    def crown_jewel(self) -> str:
+        return self.path[-1]
+
+
+class GraphRuleFunc(Protocol):
+    """`fn(graph)`: reads the EstateGraph (typed facts through `graph.asset(id).facts`) and yields
+    PathResults."""
+
+    meta: RuleMeta
+
+    def __call__(self, graph: EstateGraph, /) -> Iterable[PathResult]: ...
+
+
+def graph_rule(
+    *,
+    id: str,  # noqa: A002 - the metadata field is called id
+    title: str,
+    severity: Severity,
+    kinds: Iterable[AssetKind],
+    description: str,
+    risk: str,
+    remediation: str,
+    references: Iterable[str],
+    version: str = "1.0",
+) -> Callable[[Callable[[EstateGraph], Iterable[PathResult]]], GraphRuleFunc]:
+    """A rule over the whole estate graph. `kinds` are the crown jewels' kinds (metadata for
+    `aiscan rules list` and the docs); graph rules are cross-cloud and in category attack-path."""
+    meta = RuleMeta(
+        id=id,
+        title=title,
+        severity=severity,
+        category=Category.ATTACK_PATH,
+        description=description,
+        risk=risk,
+        remediation=remediation,
+        references=tuple(references),
+        kinds=tuple(kinds),
+        version=version,
+        graph=True,
+    )
+
+    def attach(fn: Callable[[EstateGraph], Iterable[PathResult]]) -> GraphRuleFunc:
+        fn.meta = meta  # type: ignore[attr-defined]
+        return fn  # type: ignore[return-value]
+
+    return attach
+
+
+AnyRule = RuleFunc | GraphRuleFunc

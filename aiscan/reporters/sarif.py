@@ -17,7 +17,7 @@ import json
 from datetime import datetime
 from typing import Any, ClassVar
 
-from aiscan.core.model import Asset, Finding, ScanResult, Severity
+from aiscan.core.model import SEVERITY_SCORE, Asset, Finding, ScanResult, Severity
 from aiscan.reporters.base import Reporter
 from aiscan.reporters.resources import node_path, pseudo_path
 
@@ -69,8 +69,10 @@ def sarif_log(result: ScanResult) -> dict[str, Any]:
 
 def _rule(rule_id: str, findings: list[Finding]) -> dict[str, Any]:
     first = findings[0]
-    score = max(f.risk_score for f in findings)
     worst = max((f.severity for f in findings), key=lambda s: s.rank)
+    # the rule's severity label (GitHub: > 9.0 critical); a risk score above it (an attack path
+    # raised over the findings on its assets) wins
+    score = max(SEVERITY_SCORE[worst], *(f.risk_score for f in findings))
     references = "\n".join(f"- `{r}`" for r in first.references) or "- none"
     markdown = (
         f"**{first.title}**\n\n"

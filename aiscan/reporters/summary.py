@@ -8,7 +8,7 @@ wrapped), assets as one line per cloud. Every cloud-supplied string goes through
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from rich import box
 from rich.console import Group, RenderableType
@@ -47,7 +47,11 @@ def summary_view(
     paths = attack_paths(result.findings)
     if paths:
         parts += [Text(""), paths_table(result, paths[:TOP_PATHS], len(paths))]
-    open_findings = [f for f in result.findings if not f.suppressed]
+    # attack paths lead; the findings below them are the single-asset ones, by risk
+    open_findings = sorted(
+        (f for f in result.findings if not f.suppressed and f.category is not Category.ATTACK_PATH),
+        key=lambda f: -f.risk_score,
+    )
     if open_findings:
         parts += [Text(""), top_findings_table(result, open_findings, top)]
     bad = result.incomplete_scopes
@@ -137,11 +141,36 @@ def findings_line(findings: Sequence[Finding]) -> Text:
 
 
 def attack_paths(findings: Sequence[Finding]) -> list[Finding]:
-    """Attack-path findings, worst first. No rule pack reports them yet; when one does, they lead
-    the first screen."""
-    return [
+    """Attack-path findings, worst risk first: they lead the first screen."""
+    found = [
         f for f in findings if f.category is Category.ATTACK_PATH and f.path and not f.suppressed
     ]
+    return sorted(found, key=lambda f: -f.risk_score)
+
+
+SYNTHETIC_NAMES = {"aiscan:internet": "internet", "aiscan:anonymous": "anyone"}
+
+
+def node_name(node_id: str, names: Mapping[str, str]) -> str:
+    """How a path node reads: the asset's name, `internet` / `anyone`, a hub or registry host."""
+    if node_id in SYNTHETIC_NAMES:
+        return SYNTHETIC_NAMES[node_id]
+    if node_id.startswith(("aiscan:hub/", "aiscan:registry/")):
+        return node_id.split("/", 1)[1]
+    return names.get(node_id) or short_id(node_id)
+
+
+def chain_text(f: Finding, names: Mapping[str, str]) -> str:
+    """An attack path as one readable chain: entry -[edge]-> hop -[edge]-> ... -> crown jewel.
+    Plain text (render it with `t()` / rich Text, never as markup)."""
+    if not f.path:
+        return ""
+    steps = [node_name(f.path[0], names)]
+    edges = [h.edge for h in f.hops] if len(f.hops) == len(f.path) - 1 else []
+    for i, node in enumerate(f.path[1:]):
+        steps.append(f" -[{edges[i]}]-> " if edges else " -> ")
+        steps.append(node_name(node, names))
+    return "".join(steps)
 
 
 def _compact() -> Table:
@@ -160,11 +189,17 @@ def paths_table(result: ScanResult, paths: Sequence[Finding], total: int) -> Tab
     names = {a.id: a.name for a in result.assets}
     table = _compact()
     table.title = f"Top attack paths ({len(paths)} of {total})"
+    table.add_column("risk", no_wrap=True, justify="right")
     table.add_column("severity", no_wrap=True)
     table.add_column("path", no_wrap=True, overflow="ellipsis", ratio=1)
+    table.add_column("rule", no_wrap=True, style="dim")
     for f in paths:
-        steps = " → ".join(names.get(step) or short_id(step) for step in f.path)
-        table.add_row(t(f.severity.value, style=SEVERITY_STYLE[f.severity]), t(steps, 400))
+        table.add_row(
+            t(f"{f.risk_score:.1f}"),
+            t(f.severity.value, style=SEVERITY_STYLE[f.severity]),
+            t(chain_text(f, names), 400),
+            t(f.rule_id),
+        )
     return table
 
 
@@ -174,6 +209,7 @@ def top_findings_table(result: ScanResult, findings: Sequence[Finding], top: int
     table = _compact()
     shown = findings[:top]
     table.title = f"Top findings ({len(shown)} of {len(findings)})"
+    table.add_column("risk", no_wrap=True, justify="right")
     table.add_column("severity", no_wrap=True)
     table.add_column("cloud", no_wrap=True)
     table.add_column("asset", no_wrap=True, overflow="ellipsis", max_width=26)
@@ -182,6 +218,7 @@ def top_findings_table(result: ScanResult, findings: Sequence[Finding], top: int
     for f in shown:
         severity = f.severity.value + (" NEW" if f.new else "")
         table.add_row(
+            t(f"{f.risk_score:.1f}"),
             t(severity, style=SEVERITY_STYLE[f.severity]),
             t(f.cloud.value),
             t(names.get(f.asset_id) or short_id(f.asset_id), 120),

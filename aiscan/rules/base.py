@@ -6,12 +6,29 @@ instances), and `unread(facts.x)` tells a fact the collector could not read (ans
 """
 
 from aiscan.core.facts import UNREAD, Facts, Unread, known, unread
+from aiscan.core.graph.model import ANONYMOUS, INTERNET, EdgeType, EstateGraph
 from aiscan.core.inventory import Inventory
-from aiscan.core.model import Asset, AssetKind, Category, Cloud, RelationType, Severity
-from aiscan.core.rules import Result, RuleContext, RuleFunc, RuleMeta, rule
+from aiscan.core.model import Asset, AssetKind, Category, Cloud, PathHop, RelationType, Severity
+from aiscan.core.rules import (
+    GraphRuleFunc,
+    PathResult,
+    Result,
+    RuleContext,
+    RuleFunc,
+    RuleMeta,
+    graph_rule,
+    rule,
+)
 
 __all__ = [
+    "ANONYMOUS",
+    "INTERNET",
     "UNREAD",
+    "EdgeType",
+    "EstateGraph",
+    "GraphRuleFunc",
+    "PathHop",
+    "PathResult",
     "Asset",
     "AssetKind",
     "Category",
@@ -25,6 +42,7 @@ __all__ = [
     "RuleMeta",
     "Severity",
     "Unread",
+    "graph_rule",
     "known",
     "rule",
     "unread",

@@ -79,7 +79,11 @@ def test_summary_and_top_findings_fit_one_100_by_40_screen(screen: tuple[list[st
     assert re.search(r"findings +\d+: \d+ critical · \d+ high", text)
     top = lines.index(next(line for line in lines if line.startswith("Top findings (10 of")))
     rows = lines[top + 3 : top + 13]  # title, header, rule, then one line per finding
-    assert len(rows) == 10 and all(row.startswith("critical") for row in rows), rows
+    assert len(rows) == 10, rows
+    # findings by risk: the first column is the risk score, worst first
+    risks = [float(row.split()[0]) for row in rows]
+    assert risks == sorted(risks, reverse=True) and risks[0] > risks[-1], rows
+    assert all(row.split()[1] in ("critical", "high", "medium", "low") for row in rows), rows
     assert "aiscan demo --full" in text and "aiscan show NAME" in text
     assert "AI assets (" not in text, "the full inventory table is not on the first screen"
 
