@@ -77,6 +77,24 @@ DEPLOYED_BY = frozenset(
 DEPLOY_TARGETS = frozenset(
     {AssetKind.ENDPOINT, AssetKind.LLM_DEPLOYMENT, AssetKind.MODEL_REGISTRY, AssetKind.MODEL}
 )
+#: Workloads whose code a user or a dependency controls: the entry points of XC-PATH-007 (a
+#: model's or endpoint's own serving identity is judged by the single-asset identity rules).
+REDEPLOY_ENTRIES = frozenset(
+    {
+        AssetKind.NOTEBOOK,
+        AssetKind.GPU_COMPUTE,
+        AssetKind.TRAINING_JOB,
+        AssetKind.PIPELINE,
+        AssetKind.AGENT,
+    }
+)
+DEPLOY_PRIORITY = {
+    AssetKind.ENDPOINT: 0,
+    AssetKind.LLM_DEPLOYMENT: 1,
+    AssetKind.MODEL_REGISTRY: 2,
+    AssetKind.MODEL: 3,
+}
+MAX_LISTED_TARGETS = 25
 NOT_LIVE = ("fail", "delet", "outofservice", "stopped", "undeploy", "disabled")
 GRANTS = (EdgeType.CAN_READ, EdgeType.CAN_WRITE, EdgeType.CAN_INVOKE, EdgeType.CAN_DEPLOY)
 WEAK_STRENGTHS = (None, "", "NONE", "LOW")
@@ -575,24 +593,50 @@ def secret_opens_service(graph: EstateGraph) -> Iterator[PathResult]:
     references=(ATLAS_ACCESS, ATLAS_TAMPER, "OWASP LLM06:2025 Excessive Agency", "OWASP ML10:2023"),
 )
 def workload_can_redeploy(graph: EstateGraph) -> Iterator[PathResult]:
+    """One chain per workload: every production target its identities can redeploy is the same
+    weakness (the workload holds deployment power), so the targets go into the evidence and the
+    crown jewel is the most valuable of them (live endpoints before deployments, registries and
+    models; then by id, so the fingerprint is stable while the target set grows)."""
     for node in list(graph.g.nodes):
-        if _kind(graph, node) not in WORKLOADS - {AssetKind.ENDPOINT, AssetKind.LLM_DEPLOYMENT}:
+        if _kind(graph, node) not in REDEPLOY_ENTRIES:
             continue
-        entry = internet_hop(graph, node)
+        targets: dict[str, tuple[str, PathHop, PathHop]] = {}
         for identity, runs in identities(graph, node):
             for target, deploys in _out(graph, identity, EdgeType.CAN_DEPLOY):
-                if target == node or _kind(graph, target) not in DEPLOY_TARGETS:
+                kind = _kind(graph, target)
+                if target == node or kind not in DEPLOY_TARGETS:
                     continue
-                yield PathResult(
-                    path=_with_entry(entry, (node, identity, target)),
-                    hops=((entry,) if entry else ()) + (runs, deploys),
-                    reason=(
-                        f"{_label(graph, node)} runs as {_label(graph, identity)}, which can "
-                        f"deploy {_label(graph, target)}"
-                        + (" (and the workload is exposed to the internet)" if entry else "")
-                    ),
-                    severity=Severity.CRITICAL if entry else None,
-                )
+                if kind in (AssetKind.ENDPOINT, AssetKind.LLM_DEPLOYMENT) and not is_live(
+                    graph, target
+                ):
+                    continue
+                targets.setdefault(target, (identity, runs, deploys))
+        if not targets:
+            continue
+        jewel = min(targets, key=lambda t: (_deploy_rank(graph, t), t))
+        identity, runs, deploys = targets[jewel]
+        entry = internet_hop(graph, node)
+        others = sorted(t for t in targets if t != jewel)
+        yield PathResult(
+            path=_with_entry(entry, (node, identity, jewel)),
+            hops=((entry,) if entry else ()) + (runs, deploys),
+            reason=(
+                f"{_label(graph, node)} runs as {_label(graph, identity)}, which can "
+                f"deploy {_label(graph, jewel)}"
+                + (f" and {len(others)} more production target(s)" if others else "")
+                + (" (and the workload is exposed to the internet)" if entry else "")
+            ),
+            evidence={
+                "can_deploy_count": len(targets),
+                "can_deploy": [jewel, *others][:MAX_LISTED_TARGETS],
+            },
+            severity=Severity.CRITICAL if entry else None,
+        )
+
+
+def _deploy_rank(graph: EstateGraph, node: str) -> int:
+    kind = _kind(graph, node)
+    return DEPLOY_PRIORITY.get(kind, len(DEPLOY_PRIORITY)) if kind else len(DEPLOY_PRIORITY)
 
 
 def _metadata_open(graph: EstateGraph, node: str) -> dict[str, Any] | None:

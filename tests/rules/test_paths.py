@@ -222,10 +222,13 @@ def test_xc_path_002_publicly_writable_training_data_reaches_production() -> Non
     f = fires_once(
         paths.public_data_poisons_deployed_model,
         *poisoning(),
-        path=[ANONYMOUS, DATA, JOB, MODEL, ENDPOINT],
-        edges=["can-write", "reads-data-from", "produced-by", "serves"],
+        # build_graph derives model -trained-on-> data from the job's relations: the shortest
+        # route, and its evidence still names the job
+        path=[ANONYMOUS, DATA, MODEL, ENDPOINT],
+        edges=["can-write", "trained-on", "serves"],
     )
     assert f.severity is Severity.CRITICAL and f.evidence["access"] == "write"
+    assert f.hops[1].evidence["job"] == JOB
 
 
 def test_xc_path_002_readable_only_is_high() -> None:
@@ -472,6 +475,41 @@ def test_xc_path_007_notebook_identity_can_update_the_endpoint() -> None:
     )
     assert f.severity is Severity.HIGH  # not exposed: high; exposed would be critical
     assert f.hops[1].evidence["actions"] == ["sagemaker:UpdateEndpoint"]
+
+
+def test_xc_path_007_is_one_chain_per_workload_with_every_target_in_evidence() -> None:
+    second, model = ENDPOINT + "-2", ENDPOINT.replace("endpoint", "model") + "-m"
+    inv, graph = estate(
+        [
+            asset("notebook", NB),
+            asset("identity", ROLE, service="iam"),
+            asset("endpoint", second),
+            asset("endpoint", ENDPOINT),
+            asset("model", model),
+        ],
+        [rel(NB, "runs-as", ROLE)],
+        [(ROLE, t, EdgeType.CAN_DEPLOY, DEPLOY_GRANT) for t in (model, second, ENDPOINT)],
+    )
+    f = fires_once(
+        paths.workload_can_redeploy,
+        inv,
+        graph,
+        path=[NB, ROLE, ENDPOINT],
+        edges=["runs-as", "can-deploy"],
+    )
+    # an endpoint outranks the model; of the two endpoints the first id is the crown jewel
+    assert f.asset_id == min(ENDPOINT, second)
+    assert f.evidence["can_deploy_count"] == 3
+    assert set(f.evidence["can_deploy"]) == {model, second, ENDPOINT}
+
+
+def test_xc_path_007_a_models_own_serving_identity_is_not_an_entry() -> None:
+    inv, graph = estate(
+        [asset("model", NB), asset("identity", ROLE, service="iam"), asset("endpoint", ENDPOINT)],
+        [rel(NB, "runs-as", ROLE)],
+        [(ROLE, ENDPOINT, EdgeType.CAN_DEPLOY, DEPLOY_GRANT)],
+    )
+    never_fires(paths.workload_can_redeploy, inv, graph)
 
 
 def test_xc_path_007_broken_when_the_role_can_only_invoke() -> None:
