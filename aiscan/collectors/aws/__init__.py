@@ -15,6 +15,7 @@ from aiscan.collectors.aws.context import References, ScopeContext
 from aiscan.collectors.aws.permissions import PERMISSIONS
 from aiscan.collectors.aws.services import GLOBAL_SERVICES, REGIONAL_SERVICES, SERVICE_ENDPOINTS
 from aiscan.collectors.base import Collector, CollectorConfigError, Progress, Scope
+from aiscan.collectors.settings import AwsSettings
 from aiscan.core.inventory import InventoryBuilder
 from aiscan.core.model import Cloud, Coverage, CoverageStatus
 from aiscan.core.shard import Shard, accounts_of, by_account, plan
@@ -22,14 +23,13 @@ from aiscan.core.shard import Shard, accounts_of, by_account, plan
 ALL_SERVICES = tuple(REGIONAL_SERVICES) + tuple(GLOBAL_SERVICES)
 
 
-def _keep_s3control_on_custom_endpoint(botocore_session: Any) -> None:
+def _keep_s3control_on_custom_endpoint(botocore_session: Any, settings: AwsSettings) -> None:
     """With AWS_ENDPOINT_URL (a VPC endpoint, a private gateway, an emulator), S3 Control's
     endpoint rules still prepend the account id to the host (``123456789012.<host>``), which such
     endpoints do not serve; send those requests to the configured host itself."""
-    import os
     from urllib.parse import urlsplit, urlunsplit
 
-    url = os.environ.get("AWS_ENDPOINT_URL_S3_CONTROL") or os.environ.get("AWS_ENDPOINT_URL")
+    url = settings.s3control_endpoint or settings.endpoint_url
     if not url:
         return
     authority = urlsplit(url).netloc
@@ -42,6 +42,23 @@ def _keep_s3control_on_custom_endpoint(botocore_session: Any) -> None:
     botocore_session.register(
         "before-send.s3-control", to_configured_host, unique_id="aiscan-s3control-endpoint"
     )
+
+
+def _isolate(botocore_session: Any, settings: AwsSettings) -> None:
+    """No profile, config or credentials file, CA or endpoint variable of the environment: the
+    settings alone say where clients go and who they are (the demo's emulator)."""
+    from botocore.configprovider import ConstantProvider
+
+    store = botocore_session.get_component("config_store")
+    for name, value in (
+        ("profile", None),
+        ("config_file", "/dev/null"),
+        ("credentials_file", "/dev/null"),
+        ("ca_bundle", None),
+        ("ignore_configured_endpoint_urls", True),
+        ("region", settings.region),
+    ):
+        store.set_config_provider(name, ConstantProvider(value))
 
 
 @dataclass
@@ -59,10 +76,16 @@ class AwsCollector(Collector):
     services: ClassVar[tuple[str, ...]] = ALL_SERVICES
     permissions: ClassVar[tuple[str, ...]] = PERMISSIONS
 
-    def __init__(self, session_factory: Callable[[str | None], Any] | None = None) -> None:
+    def __init__(
+        self,
+        session_factory: Callable[[str | None], Any] | None = None,
+        *,
+        settings: AwsSettings | None = None,
+    ) -> None:
         """`session_factory(profile)` returns a boto3 Session; tests use it to add botocore
         handlers for operations moto lacks. The read-only guard is installed either way."""
         self._session_factory = session_factory
+        self.settings = settings or AwsSettings()
         #: --deep: sessions may also read object contents (s3:GetObject), nothing else more.
         self.object_reads = False
         self._clients: dict[tuple[str, str, str], Any] = {}
@@ -100,15 +123,29 @@ class AwsCollector(Collector):
             ) from exc
         from aiscan.collectors.aws import guard, transport
 
+        settings = self.settings
         if self._session_factory is not None and not credentials:
             session = self._session_factory(profile)
         else:
             core = botocore.session.Session(profile=profile)
+            if settings.isolated:
+                _isolate(core, settings)
+            if not credentials and settings.access_key_id and settings.secret_access_key:
+                credentials = {
+                    "aws_access_key_id": settings.access_key_id.get_secret_value(),
+                    "aws_secret_access_key": settings.secret_access_key.get_secret_value(),
+                    "aws_session_token": settings.session_token.get_secret_value()
+                    if settings.session_token
+                    else None,
+                }
+            if settings.region and "region_name" not in credentials:
+                credentials["region_name"] = settings.region
             session = boto3.Session(botocore_session=core, **credentials)
         guard.install(session._session, object_reads=self.object_reads)
         transport.install(session._session)
-        transport.client_kwargs(session._session)  # a CA variable naming no file: exit 2 here
-        _keep_s3control_on_custom_endpoint(session._session)
+        # a CA variable naming no file: exit 2 here
+        transport.client_kwargs(session._session, settings)
+        _keep_s3control_on_custom_endpoint(session._session, settings)
         return session
 
     def _client(self, account: Account, service: str, region: str) -> Any:
@@ -127,10 +164,10 @@ class AwsCollector(Collector):
         client = session.client(
             service,
             region_name=region,
-            config=transport.client_config(),
-            **transport.client_kwargs(session._session),
+            config=transport.client_config(self.settings),
+            **transport.client_kwargs(session._session, self.settings),
         )
-        transport.tune_retries(client)
+        transport.tune_retries(client, self.settings)
         return client
 
     # -- the scan -------------------------------------------------------------------------------
@@ -202,7 +239,7 @@ class AwsCollector(Collector):
             account = by_id.get(asset.account) or accounts[0]
             with lock:
                 if account.id not in stores:
-                    stores[account.id] = S3Store(account.session)
+                    stores[account.id] = S3Store(account.session, self.settings)
                 return stores[account.id]
 
         deep_scan(

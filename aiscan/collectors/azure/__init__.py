@@ -19,6 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any, ClassVar
 
 from aiscan.collectors.base import Collector, CollectorConfigError, Progress, Scope
+from aiscan.collectors.settings import AzureSettings
 from aiscan.core.inventory import InventoryBuilder
 from aiscan.core.model import Cloud, Coverage, CoverageStatus
 from aiscan.core.shard import accounts_of
@@ -76,6 +77,9 @@ class AzureCollector(Collector):
     services: ClassVar[tuple[str, ...]] = ALL_SERVICES
     permissions: ClassVar[tuple[str, ...]] = ()  # filled below from the service modules
 
+    def __init__(self, *, settings: AzureSettings | None = None) -> None:
+        self.settings = settings or AzureSettings()
+
     @classmethod
     def detect(cls, environ: Mapping[str, str]) -> str | None:
         import os.path
@@ -94,14 +98,12 @@ class AzureCollector(Collector):
     # -- the scan -------------------------------------------------------------------------------
 
     def collect(self, scope: Scope, sink: InventoryBuilder, progress: Progress) -> dict[str, str]:
-        import os
-
         unknown = [s for s in scope.services if s not in ALL_SERVICES]
         if unknown:
             raise CollectorConfigError(
                 f"unknown Azure service(s): {', '.join(unknown)} (known: {', '.join(ALL_SERVICES)})"
             )
-        arm, identity = self._client(scope, os.environ)
+        arm, identity = self._client(scope)
         try:
             self._scan(arm, scope, sink, progress)
         finally:
@@ -115,13 +117,11 @@ class AzureCollector(Collector):
 
     def _deep(self, sink: InventoryBuilder, progress: Progress, deep: Any) -> None:
         """--deep: scan the blobs of every Azure ML model through the object-read pipeline."""
-        import os
-
         from aiscan.collectors.azure.errors import classify
         from aiscan.collectors.azure.objects import SERVICE, BlobStore
         from aiscan.collectors.deep import deep_scan
 
-        store = BlobStore(os.environ)
+        store = BlobStore(self.settings)
         try:
             deep_scan(
                 cloud=Cloud.AZURE,
@@ -135,7 +135,7 @@ class AzureCollector(Collector):
         finally:
             store.close()
 
-    def _client(self, scope: Scope, environ: Mapping[str, str]) -> tuple[Any, dict[str, str]]:
+    def _client(self, scope: Scope) -> tuple[Any, dict[str, str]]:
         try:
             from aiscan.collectors.azure.arm import (
                 TOKEN_ENV,
@@ -150,16 +150,17 @@ class AzureCollector(Collector):
             ) from exc
         cloud = str(scope.options.get("azure_cloud") or "public")
         try:
-            endpoint = arm_endpoint(cloud, environ)
+            endpoint = arm_endpoint(cloud, self.settings)
         except ValueError as exc:
             raise CollectorConfigError(str(exc)) from exc
         identity = {"cloud": "azure", "endpoint": endpoint}
-        token = (environ.get(TOKEN_ENV) or "").strip()
+        token = self.settings.token.get_secret_value() if self.settings.token else ""
         workers = max(1, scope.max_workers)
         if token:
             identity.update(token_claims(token))
             identity["credential"] = TOKEN_ENV
-            return ArmClient(endpoint, token=token, pool_size=workers * 8), identity
+            arm = ArmClient(endpoint, token=token, pool_size=workers * 8, settings=self.settings)
+            return arm, identity
         try:
             from azure.identity import DefaultAzureCredential
         except ImportError as exc:  # pragma: no cover - depends on the installed extras
@@ -169,7 +170,11 @@ class AzureCollector(Collector):
         credential = DefaultAzureCredential()
         identity["credential"] = "DefaultAzureCredential"
         arm = ArmClient(
-            endpoint, credential=credential, scope=token_scope(cloud), pool_size=workers * 8
+            endpoint,
+            credential=credential,
+            scope=token_scope(cloud),
+            pool_size=workers * 8,
+            settings=self.settings,
         )
         return arm, identity
 

@@ -21,13 +21,13 @@ and AWS-only scans never load it.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, ClassVar
 
 from aiscan.collectors.base import Collector, CollectorConfigError, Progress, Scope
 from aiscan.collectors.gcp.permissions import PERMISSIONS
+from aiscan.collectors.settings import GcpSettings
 from aiscan.core.inventory import InventoryBuilder
 from aiscan.core.model import Cloud, Coverage, CoverageStatus
 from aiscan.core.shard import accounts_of
@@ -57,12 +57,16 @@ class GcpCollector(Collector):
     services: ClassVar[tuple[str, ...]] = ALL_SERVICES
     permissions: ClassVar[tuple[str, ...]] = PERMISSIONS
 
-    def __init__(self, *, max_attempts: int | None = None, backoff: float | None = None) -> None:
-        env = os.environ
-        self.max_attempts = max_attempts or int(env.get("AISCAN_GCP_MAX_ATTEMPTS", "5"))
-        self.backoff = (
-            backoff if backoff is not None else float(env.get("AISCAN_GCP_BACKOFF", "0.5"))
-        )
+    def __init__(
+        self,
+        *,
+        settings: GcpSettings | None = None,
+        max_attempts: int | None = None,
+        backoff: float | None = None,
+    ) -> None:
+        self.settings = settings or GcpSettings()
+        self.max_attempts = max_attempts or self.settings.max_attempts
+        self.backoff = backoff if backoff is not None else self.settings.backoff
 
     @classmethod
     def detect(cls, environ: Mapping[str, str]) -> str | None:
@@ -83,9 +87,7 @@ class GcpCollector(Collector):
 
     # -- connection -----------------------------------------------------------------------------
 
-    def connect(
-        self, environ: Mapping[str, str], *, object_reads: bool = False
-    ) -> tuple[Any, dict[str, str]]:
+    def connect(self, *, object_reads: bool = False) -> tuple[Any, dict[str, str]]:
         """(GcpHttp, identity) from AISCAN_GCP_TOKEN or Application Default Credentials;
         `object_reads` (--deep) lets the guard pass Cloud Storage object contents too."""
         try:
@@ -94,10 +96,10 @@ class GcpCollector(Collector):
             raise CollectorConfigError(
                 "the GCP collector needs google-auth and requests: pip install 'aiscan[gcp]'"
             ) from exc
-        endpoint = environ.get("AISCAN_GCP_ENDPOINT")
+        endpoint = self.settings.endpoint
         endpoint = check_endpoint(endpoint) if endpoint else None
         identity = {"cloud": "gcp"}
-        token = environ.get("AISCAN_GCP_TOKEN")
+        token = self.settings.token.get_secret_value() if self.settings.token else None
         if token:
             from google.oauth2.credentials import Credentials
 
@@ -123,7 +125,12 @@ class GcpCollector(Collector):
         if endpoint:
             identity["endpoint"] = endpoint
         http = GcpHttp(
-            authorized_session(credentials, refresh=refresh, object_reads=object_reads),
+            authorized_session(
+                credentials,
+                refresh=refresh,
+                object_reads=object_reads,
+                environ=self.settings.trust.variables,
+            ),
             endpoint=endpoint,
             max_attempts=self.max_attempts,
             backoff=self.backoff,
@@ -154,7 +161,7 @@ class GcpCollector(Collector):
         from aiscan.collectors.deep import options_of
 
         deep = options_of(scope.options)
-        http, identity = self.connect(os.environ, object_reads=deep is not None)
+        http, identity = self.connect(object_reads=deep is not None)
         projects = self._projects(scope, http, sink, progress)
         identity["projects"] = str(len(projects))
         if not projects:
