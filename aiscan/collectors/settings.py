@@ -12,6 +12,7 @@ No SDK is imported here.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any, ClassVar, Self
 
 from pydantic import BaseModel, ConfigDict, SecretStr
 
@@ -23,40 +24,42 @@ class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
-def _text(environ: Mapping[str, str], name: str) -> str | None:
-    value = (environ.get(name) or "").strip()
-    return value or None
-
-
-def _secret(environ: Mapping[str, str], name: str) -> SecretStr | None:
-    value = _text(environ, name)
-    return SecretStr(value) if value else None
-
-
-def _number(environ: Mapping[str, str], name: str, default: float) -> float:
-    value = _text(environ, name)
-    return float(value) if value else default
-
-
 class TrustSettings(_Frozen):
     """The CA bundle variables, as set (checked for a readable file where they are used)."""
 
     variables: dict[str, str] = {}
 
+
+class _CloudSettings(_Frozen):
+    #: field -> the variables that set it, the first one set wins (pydantic parses the text).
+    ENV: ClassVar[dict[str, tuple[str, ...]]] = {}
+    trust: TrustSettings = TrustSettings()
+
     @classmethod
-    def from_environ(cls, environ: Mapping[str, str]) -> TrustSettings:
-        return cls(variables={k: environ[k] for k in CA_VARIABLES if environ.get(k)})
+    def from_environ(cls, environ: Mapping[str, str]) -> Self:
+        """The documented variables of `environ`; a malformed number is a ValueError."""
+        values: dict[str, Any] = {}
+        for name, variables in cls.ENV.items():
+            found = [environ[v].strip() for v in variables if (environ.get(v) or "").strip()]
+            if found:
+                values[name] = found[0]
+        trust = {k: environ[k] for k in CA_VARIABLES if environ.get(k)}
+        return cls(trust=TrustSettings(variables=trust), **values)
 
 
-class AwsSettings(_Frozen):
-    #: ``AISCAN_AWS_RETRY_MODE``, ``AISCAN_AWS_MAX_ATTEMPTS``, ``AISCAN_AWS_MAX_BACKOFF``.
+class AwsSettings(_CloudSettings):
+    ENV: ClassVar[dict[str, tuple[str, ...]]] = {
+        "retry_mode": ("AISCAN_AWS_RETRY_MODE",),
+        "max_attempts": ("AISCAN_AWS_MAX_ATTEMPTS",),
+        "max_backoff": ("AISCAN_AWS_MAX_BACKOFF",),
+        "s3control_endpoint": ("AWS_ENDPOINT_URL_S3_CONTROL", "AWS_ENDPOINT_URL"),
+    }
     retry_mode: str = "adaptive"
     max_attempts: int = 6
+    #: seconds; None: botocore's own cap
     max_backoff: float | None = None
-    #: Where S3 Control requests go when a custom endpoint is configured
-    #: (``AWS_ENDPOINT_URL_S3_CONTROL``, else ``AWS_ENDPOINT_URL``).
+    #: Where S3 Control requests go when a custom endpoint is configured.
     s3control_endpoint: str | None = None
-    trust: TrustSettings = TrustSettings()
     #: An explicit endpoint, credentials and region for every client (the demo's emulator); with
     #: `isolated`, no profile, config file or endpoint variable of the environment is consulted.
     endpoint_url: str | None = None
@@ -66,64 +69,40 @@ class AwsSettings(_Frozen):
     region: str | None = None
     isolated: bool = False
 
-    @classmethod
-    def from_environ(cls, environ: Mapping[str, str]) -> AwsSettings:
-        backoff = _text(environ, "AISCAN_AWS_MAX_BACKOFF")
-        return cls(
-            retry_mode=_text(environ, "AISCAN_AWS_RETRY_MODE") or "adaptive",
-            max_attempts=max(1, int(_number(environ, "AISCAN_AWS_MAX_ATTEMPTS", 6))),
-            max_backoff=max(0.0, float(backoff)) if backoff else None,
-            s3control_endpoint=_text(environ, "AWS_ENDPOINT_URL_S3_CONTROL")
-            or _text(environ, "AWS_ENDPOINT_URL"),
-            trust=TrustSettings.from_environ(environ),
-        )
 
-
-class AzureSettings(_Frozen):
-    #: ``AISCAN_AZURE_TOKEN``: a pre-obtained ARM token (no credential chain runs).
+class AzureSettings(_CloudSettings):
+    ENV: ClassVar[dict[str, tuple[str, ...]]] = {
+        "token": ("AISCAN_AZURE_TOKEN",),
+        "endpoint": ("AISCAN_AZURE_ENDPOINT",),
+        "max_retries": ("AISCAN_AZURE_MAX_RETRIES",),
+        "backoff": ("AISCAN_AZURE_BACKOFF",),
+        "blob_endpoint": ("AISCAN_AZURE_BLOB_ENDPOINT",),
+        "storage_token": ("AISCAN_AZURE_STORAGE_TOKEN",),
+    }
+    #: a pre-obtained ARM token (no credential chain runs)
     token: SecretStr | None = None
-    #: ``AISCAN_AZURE_ENDPOINT``: overrides the cloud's ARM endpoint.
+    #: overrides the cloud's ARM endpoint
     endpoint: str | None = None
-    #: ``AISCAN_AZURE_MAX_RETRIES``, ``AISCAN_AZURE_BACKOFF``.
     max_retries: int = 6
     backoff: float = 0.8
-    #: ``AISCAN_AZURE_BLOB_ENDPOINT``, ``AISCAN_AZURE_STORAGE_TOKEN`` (--deep blob reads).
+    #: --deep blob reads
     blob_endpoint: str | None = None
     storage_token: SecretStr | None = None
-    trust: TrustSettings = TrustSettings()
-
-    @classmethod
-    def from_environ(cls, environ: Mapping[str, str]) -> AzureSettings:
-        return cls(
-            token=_secret(environ, "AISCAN_AZURE_TOKEN"),
-            endpoint=_text(environ, "AISCAN_AZURE_ENDPOINT"),
-            max_retries=int(_number(environ, "AISCAN_AZURE_MAX_RETRIES", 6)),
-            backoff=_number(environ, "AISCAN_AZURE_BACKOFF", 0.8),
-            blob_endpoint=_text(environ, "AISCAN_AZURE_BLOB_ENDPOINT"),
-            storage_token=_secret(environ, "AISCAN_AZURE_STORAGE_TOKEN"),
-            trust=TrustSettings.from_environ(environ),
-        )
 
 
-class GcpSettings(_Frozen):
-    #: ``AISCAN_GCP_TOKEN``: a pre-obtained OAuth access token (no credential chain runs).
+class GcpSettings(_CloudSettings):
+    ENV: ClassVar[dict[str, tuple[str, ...]]] = {
+        "token": ("AISCAN_GCP_TOKEN",),
+        "endpoint": ("AISCAN_GCP_ENDPOINT",),
+        "max_attempts": ("AISCAN_GCP_MAX_ATTEMPTS",),
+        "backoff": ("AISCAN_GCP_BACKOFF",),
+    }
+    #: a pre-obtained OAuth access token (no credential chain runs)
     token: SecretStr | None = None
-    #: ``AISCAN_GCP_ENDPOINT``: replaces every ``*.googleapis.com`` host.
+    #: replaces every ``*.googleapis.com`` host
     endpoint: str | None = None
-    #: ``AISCAN_GCP_MAX_ATTEMPTS``, ``AISCAN_GCP_BACKOFF``.
     max_attempts: int = 5
     backoff: float = 0.5
-    trust: TrustSettings = TrustSettings()
-
-    @classmethod
-    def from_environ(cls, environ: Mapping[str, str]) -> GcpSettings:
-        return cls(
-            token=_secret(environ, "AISCAN_GCP_TOKEN"),
-            endpoint=_text(environ, "AISCAN_GCP_ENDPOINT"),
-            max_attempts=int(_number(environ, "AISCAN_GCP_MAX_ATTEMPTS", 5)),
-            backoff=_number(environ, "AISCAN_GCP_BACKOFF", 0.5),
-            trust=TrustSettings.from_environ(environ),
-        )
 
 
 class ScanSettings(_Frozen):

@@ -7,17 +7,24 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Mapping
-from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from aiscan.collectors.aws.context import References, ScopeContext
 from aiscan.collectors.aws.permissions import PERMISSIONS
 from aiscan.collectors.aws.services import GLOBAL_SERVICES, REGIONAL_SERVICES, SERVICE_ENDPOINTS
-from aiscan.collectors.base import Collector, CollectorConfigError, Progress, Scope
+from aiscan.collectors.base import (
+    Collector,
+    CollectorConfigError,
+    FailedScope,
+    FanOut,
+    Progress,
+    Scope,
+    record,
+)
 from aiscan.collectors.settings import AwsSettings
 from aiscan.core.inventory import InventoryBuilder
-from aiscan.core.model import Cloud, Coverage, CoverageStatus
+from aiscan.core.model import Cloud, CoverageStatus
 from aiscan.core.shard import Shard, accounts_of, by_account, plan
 
 ALL_SERVICES = tuple(REGIONAL_SERVICES) + tuple(GLOBAL_SERVICES)
@@ -75,6 +82,8 @@ class AwsCollector(Collector):
     extra: ClassVar[str] = "aws"
     services: ClassVar[tuple[str, ...]] = ALL_SERVICES
     permissions: ClassVar[tuple[str, ...]] = PERMISSIONS
+    title: ClassVar[str] = "AWS"
+    settings: AwsSettings = AwsSettings()
 
     def __init__(
         self,
@@ -84,8 +93,8 @@ class AwsCollector(Collector):
     ) -> None:
         """`session_factory(profile)` returns a boto3 Session; tests use it to add botocore
         handlers for operations moto lacks. The read-only guard is installed either way."""
+        super().__init__(settings=settings)
         self._session_factory = session_factory
-        self.settings = settings or AwsSettings()
         #: --deep: sessions may also read object contents (s3:GetObject), nothing else more.
         self.object_reads = False
         self._clients: dict[tuple[str, str, str], Any] = {}
@@ -173,11 +182,7 @@ class AwsCollector(Collector):
     # -- the scan -------------------------------------------------------------------------------
 
     def collect(self, scope: Scope, sink: InventoryBuilder, progress: Progress) -> dict[str, str]:
-        unknown = [s for s in scope.services if s not in ALL_SERVICES]
-        if unknown:
-            raise CollectorConfigError(
-                f"unknown AWS service(s): {', '.join(unknown)} (known: {', '.join(ALL_SERVICES)})"
-            )
+        self.check_services(scope)
         from aiscan.collectors.deep import options_of
 
         deep = options_of(scope.options)
@@ -189,36 +194,26 @@ class AwsCollector(Collector):
         accounts, whole = [home], False
         if scope.org:
             accounts, whole = self._org_accounts(home, scope, sink, progress)
-        with ThreadPoolExecutor(max_workers=max(1, scope.max_workers)) as pool:
-            region_lists = list(pool.map(lambda a: self._regions(a, scope, sink), accounts))
+        with FanOut(sink, progress, scope.max_workers) as fan:
+            region_lists = fan.map(lambda a: self._regions(a, scope, sink), accounts)
             if scope.shard is not None and not whole:
                 accounts, region_lists = self._shard(scope.shard, accounts, region_lists)
-            futures = []
-            for account, regions in zip(accounts, region_lists, strict=True):
-                refs = References()
-                regional = [
-                    pool.submit(self._run_scope, account, region, svc, scope, sink, refs, progress)
-                    for region in regions
-                    for svc in REGIONAL_SERVICES
-                    if scope.wants(svc)
-                ]
-                progress.planned(len(regional))
-                futures.append((account, refs, regional))
-            # Global services read what the regional pass referenced, so they wait for it.
-            global_futures: list[Future[None]] = []
-            for account, refs, regional in futures:
-                for f in as_completed(regional):
-                    f.result()
-                progress.planned(sum(1 for svc in GLOBAL_SERVICES if scope.wants(svc)))
-                global_futures.extend(
-                    pool.submit(
-                        self._run_scope, account, "global", svc, scope, sink, refs, progress
-                    )
-                    for svc in GLOBAL_SERVICES
-                    if scope.wants(svc)
-                )
-            for f in as_completed(global_futures):
-                f.result()
+            refs = [References() for _ in accounts]
+            plan = list(zip(accounts, region_lists, refs, strict=True))
+            # Global services read what the regional pass referenced, so they come after it.
+            fan.run(
+                self._task(fan, account, region, svc, ref)
+                for account, regions, ref in plan
+                for region in regions
+                for svc in REGIONAL_SERVICES
+                if scope.wants(svc)
+            )
+            fan.run(
+                self._task(fan, account, "global", svc, ref)
+                for account, _, ref in plan
+                for svc in GLOBAL_SERVICES
+                if scope.wants(svc)
+            )
         if deep is not None:
             self._deep(accounts, sink, progress, deep)
         return identity
@@ -262,17 +257,11 @@ class AwsCollector(Collector):
             sts = self._new_client(session, "sts", region)
             who = sts.get_caller_identity()
         except Exception as exc:
-            status, message = classify(exc)
-            cov = Coverage(
-                cloud=Cloud.AWS,
-                account="unknown",
-                region="global",
-                service="sts",
-                status=status if status.incomplete else CoverageStatus.ERROR,
-                message=f"cannot establish identity: {message}",
+            failed = FailedScope(Cloud.AWS, classify)
+            cov = failed.coverage(
+                exc, "cannot establish identity", account="unknown", service="sts"
             )
-            sink.add_coverage(cov)
-            progress.finished(cov)
+            record(sink, progress, cov)
             return {}, None
         arn = str(who.get("Arn", ""))
         partition = arn.split(":")[1] if arn.count(":") >= 5 else "aws"
@@ -286,6 +275,7 @@ class AwsCollector(Collector):
         from aiscan.collectors.aws.context import paginate
         from aiscan.collectors.aws.errors import classify
 
+        failed = FailedScope(Cloud.AWS, classify)
         if not scope.assume_role:
             raise CollectorConfigError("--org needs --assume-role NAME (the role in each account)")
         try:
@@ -294,17 +284,9 @@ class AwsCollector(Collector):
                 a for a in paginate(org, "list_accounts", "Accounts") if a.get("Status") == "ACTIVE"
             ]
         except Exception as exc:
-            status, message = classify(exc)
-            cov = Coverage(
-                cloud=Cloud.AWS,
-                account=home.id,
-                region="global",
-                service="organizations",
-                status=status if status.incomplete else CoverageStatus.ERROR,
-                message=f"cannot list organization accounts: {message}",
-            )
-            sink.add_coverage(cov)
-            progress.finished(cov)
+            what = "cannot list organization accounts"
+            cov = failed.coverage(exc, what, account=home.id, service="organizations")
+            record(sink, progress, cov)
             return [home], False
         whole = scope.shard is not None and by_account(scope.shard, (str(a["Id"]) for a in members))
         if whole:
@@ -321,17 +303,8 @@ class AwsCollector(Collector):
             try:
                 accounts.append(self._assume(home, acct_id, role_arn, scope))
             except Exception as exc:
-                status, message = classify(exc)
-                cov = Coverage(
-                    cloud=Cloud.AWS,
-                    account=acct_id,
-                    region="global",
-                    service="sts",
-                    status=status if status.incomplete else CoverageStatus.ERROR,
-                    message=f"cannot assume {role_arn}: {message}",
-                )
-                sink.add_coverage(cov)
-                progress.finished(cov)
+                what = f"cannot assume {role_arn}"
+                record(sink, progress, failed.coverage(exc, what, account=acct_id, service="sts"))
         return accounts, whole
 
     def _shard(
@@ -371,50 +344,37 @@ class AwsCollector(Collector):
             )
             return sorted(str(r["RegionName"]) for r in resp.get("Regions", []))
         except Exception as exc:
-            status, message = classify(exc)
-            sink.add_coverage(
-                Coverage(
-                    cloud=Cloud.AWS,
-                    account=account.id,
-                    region="global",
-                    service="regions",
-                    status=status if status.incomplete else CoverageStatus.ERROR,
-                    message=f"cannot list enabled regions, scanned only {region}: {message}",
-                )
-            )
+            what = f"cannot list enabled regions, scanned only {region}"
+            failed = FailedScope(Cloud.AWS, classify)
+            sink.add_coverage(failed.coverage(exc, what, account=account.id, service="regions"))
             return [region]
 
-    def _run_scope(
-        self,
-        account: Account,
-        region: str,
-        service: str,
-        scope: Scope,
-        sink: InventoryBuilder,
-        refs: References,
-        progress: Progress,
-    ) -> None:
-        progress.started(f"aws {account.id} {region} {service}")
-        ctx = ScopeContext(
-            account=account.id,
-            region=region,
-            service=service,
-            partition=account.partition,
-            client=lambda svc, reg: self._client(account, svc, reg),
-            sink=sink,
-            refs=refs,
-        )
+    def _task(
+        self, fan: FanOut, account: Account, region: str, service: str, refs: References
+    ) -> Callable[[], None]:
+        """Read one (account, region, service) scope; a region the service is not offered in is
+        a skipped scope."""
+        read = REGIONAL_SERVICES.get(service) or GLOBAL_SERVICES[service]
         endpoint = SERVICE_ENDPOINTS.get(service, service)
-        if region != "global" and not self._offered(account, endpoint, region):
-            cov = ctx.coverage().model_copy(
-                update={"status": CoverageStatus.SKIPPED, "message": "not offered in this region"}
+
+        def offered_read(ctx: ScopeContext) -> None:
+            if region != "global" and not self._offered(account, endpoint, region):
+                ctx.note(CoverageStatus.SKIPPED, "not offered in this region")
+                return
+            read(ctx)
+
+        def context() -> ScopeContext:
+            return ScopeContext(
+                account=account.id,
+                region=region,
+                service=service,
+                partition=account.partition,
+                client=lambda svc, reg: self._client(account, svc, reg),
+                sink=fan.sink,
+                refs=refs,
             )
-        else:
-            fn = REGIONAL_SERVICES.get(service) or GLOBAL_SERVICES[service]
-            ctx.section(service, fn, ctx)
-            cov = ctx.coverage()
-        sink.add_coverage(cov)
-        progress.finished(cov)
+
+        return fan.scope(f"aws {account.id} {region} {service}", context, offered_read)
 
     def _offered(self, account: Account, endpoint: str, region: str) -> bool:
         try:

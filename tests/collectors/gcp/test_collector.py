@@ -134,8 +134,8 @@ def run_collector(fake: GcpFake, env: pytest.MonkeyPatch, **scope: Any) -> Inven
     env.setenv("AISCAN_GCP_ENDPOINT", fake.url)
     env.setenv("AISCAN_GCP_TOKEN", DEMO_TOKEN)
     sink = InventoryBuilder()
-    settings = GcpSettings.from_environ(os.environ)
-    GcpCollector(settings=settings, backoff=0.001).collect(Scope(**scope), sink, NullProgress())
+    settings = GcpSettings.from_environ(os.environ).model_copy(update={"backoff": 0.001})
+    GcpCollector(settings=settings).collect(Scope(**scope), sink, NullProgress())
     return sink.build()
 
 

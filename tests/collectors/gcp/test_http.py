@@ -50,8 +50,8 @@ def fake():
 
 def connect(fake, **kwargs):
     env = {"AISCAN_GCP_ENDPOINT": fake.url, "AISCAN_GCP_TOKEN": DEMO_TOKEN}
-    settings = GcpSettings.from_environ(env)
-    http, identity = GcpCollector(settings=settings, backoff=0.001, **kwargs).connect()
+    settings = GcpSettings.from_environ(env).model_copy(update={"backoff": 0.001, **kwargs})
+    http, identity = GcpCollector(settings=settings).connect()
     return http, identity
 
 
