@@ -14,6 +14,7 @@ from typing import Any
 
 from aiscan import __version__
 from aiscan.collectors.base import Collector, CollectorConfigError, NullProgress, Progress, Scope
+from aiscan.collectors.settings import ScanSettings
 from aiscan.core import plugins
 from aiscan.core.baseline import apply_baseline
 from aiscan.core.engine import evaluate
@@ -48,9 +49,15 @@ class ScanRequest:
     clouds: Sequence[str] = ()
     scope: Scope = field(default_factory=Scope)
     evaluate_rules: bool = True
+    #: What `choose_clouds` detects credentials from (local signals only).
     environ: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
     #: A scope for one cloud only (the demo reads different regions in each cloud).
     cloud_scopes: Mapping[str, Scope] = field(default_factory=dict)
+    #: Each cloud's collector settings; None: read once from `environ`.
+    settings: ScanSettings | None = None
+
+    def collector_settings(self) -> ScanSettings:
+        return self.settings or ScanSettings.from_environ(self.environ)
 
 
 def choose_clouds(
@@ -108,13 +115,15 @@ def collect(
     scope: Scope,
     progress: Progress | None = None,
     cloud_scopes: Mapping[str, Scope] | None = None,
+    settings: ScanSettings | None = None,
 ) -> tuple[Inventory, dict[str, dict[str, str]]]:
     progress = progress or NullProgress()
     sink = InventoryBuilder()
     identities: dict[str, dict[str, str]] = {}
     for choice in clouds:
         cls = plugins.load("collectors", choice.name)
-        collector: Collector = cls()
+        own = (settings or ScanSettings()).of(choice.name)
+        collector: Collector = cls() if own is None else cls(settings=own)
         try:
             cloud_scope = (cloud_scopes or {}).get(choice.name, scope)
             identities[choice.name] = collector.collect(cloud_scope, sink, progress)
@@ -148,7 +157,9 @@ def run(
     twice)."""
     started = datetime.now(UTC)
     clouds, skipped = choice or choose_clouds(request.clouds, request.environ)
-    inventory, identities = collect(clouds, request.scope, progress, request.cloud_scopes)
+    inventory, identities = collect(
+        clouds, request.scope, progress, request.cloud_scopes, request.collector_settings()
+    )
     scope_info: dict[str, Any] = {
         "clouds": [c.name for c in clouds],
         "skipped_clouds": {c.name: c.reason for c in skipped},

@@ -5,6 +5,7 @@ lacks with a botocore `before-call` handler returning the real response shape (w
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
@@ -14,6 +15,7 @@ from botocore.awsrequest import AWSResponse
 
 from aiscan.collectors.aws import AwsCollector
 from aiscan.collectors.base import NullProgress, Scope
+from aiscan.collectors.settings import AwsSettings
 from aiscan.core.inventory import Inventory, InventoryBuilder
 
 Handler = Callable[..., Any]
@@ -90,7 +92,10 @@ def collect(
 ) -> Inventory:
     """Run the real AWS collector (call inside `mock_aws`) and return the built inventory."""
     sink = InventoryBuilder()
-    collector = AwsCollector(session_factory=session_factory(handlers))
+    collector = AwsCollector(
+        session_factory=session_factory(handlers),
+        settings=AwsSettings.from_environ(os.environ),  # the test's environment is the edge
+    )
     scope = Scope(regions=tuple(regions), services=tuple(services), **scope_kwargs)
     collector.collect(scope, sink, NullProgress())
     return sink.build()

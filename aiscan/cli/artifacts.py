@@ -183,11 +183,15 @@ def run_artifacts(
 
 
 def _scan_url(app: App, uri: str, limits: Limits, trust: TrustConfig | None) -> Any:
+    import os
+
     from aiscan.collectors.base import CollectorConfigError
     from aiscan.collectors.deep import scan_url
+    from aiscan.collectors.settings import ScanSettings
 
     try:
-        return scan_url(uri, limits=limits, trust=trust)
+        settings = ScanSettings.from_environ(os.environ)  # the edge: read once, here
+        return scan_url(uri, limits=limits, trust=trust, settings=settings)
     except CollectorConfigError as exc:
         app.abort(str(exc))
 

@@ -3,15 +3,15 @@
 Local emulations are started on 127.0.0.1 — AWS (moto, seeded with the estate through the AWS
 API), Azure Resource Manager and Google Cloud REST (fake servers answering with the real JSON
 shapes) — and scanned through the same endpoint overrides a private-endpoint user would set
-(AWS_ENDPOINT_URL, AISCAN_AZURE_ENDPOINT, AISCAN_GCP_ENDPOINT) with demo tokens. No real
-credential chain is consulted and nothing leaves loopback.
+(AWS_ENDPOINT_URL, AISCAN_AZURE_ENDPOINT, AISCAN_GCP_ENDPOINT), given to the collectors as
+their settings objects with demo tokens: the process environment is neither read nor changed. No
+real credential chain is consulted and nothing leaves loopback.
 """
 
 from __future__ import annotations
 
 import contextlib
-import os
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable
 
 import click
 from rich.text import Text
@@ -21,20 +21,6 @@ from aiscan.cli.scan import FULL_OPTION, WIDE_OPTION, emit, parse_outputs, summa
 from aiscan.cli.storing import open_store_or_abort, save, store_option, with_lifecycle
 from aiscan.core.model import ScanResult
 
-
-@contextlib.contextmanager
-def patched_environ(values: Mapping[str, str], drop: Iterable[str] = ()) -> Iterator[None]:
-    saved = dict(os.environ)
-    try:
-        for key in drop:
-            os.environ.pop(key, None)
-        os.environ.update(values)
-        yield
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)
-
-
 DEMO_CLOUDS = ("aws", "azure", "gcp")
 
 
@@ -42,40 +28,43 @@ def run_demo(app: App, clouds: Iterable[str] = ()) -> ScanResult:
     """Scan the bundled example estate (all three clouds unless `clouds` names some)."""
     clouds = tuple(clouds)
     try:
-        from aiscan.demo.azure import running_azure_demo
-        from aiscan.demo.emulator import AwsEmulator, demo_environment, demo_unset
+        from aiscan.demo.azure import FakeArm, load_estate
+        from aiscan.demo.emulator import AwsEmulator, demo_settings
         from aiscan.demo.estate import seed_aws
-        from aiscan.demo.gcp import running_gcp_demo
+        from aiscan.demo.gcp import GcpFake
     except ImportError as exc:
         app.abort(f"the demo needs its extra: pip install 'aiscan[demo]' ({exc})")
     from aiscan.collectors.base import Scope
+    from aiscan.collectors.settings import ScanSettings
     from aiscan.scan import ScanRequest, run
 
     chosen = tuple(c for c in DEMO_CLOUDS if c in clouds) or DEMO_CLOUDS
-    env: dict[str, str] = {}
+    settings = ScanSettings()
     cloud_scopes: dict[str, Scope] = {}
     with contextlib.ExitStack() as stack:
         if "aws" in chosen:
             emulator = stack.enter_context(AwsEmulator())
             report = seed_aws(emulator)
-            env.update(demo_environment(emulator.url))
+            settings = settings.model_copy(update={"aws": demo_settings(emulator.url)})
             cloud_scopes["aws"] = Scope(regions=report.regions)
         if "azure" in chosen:
-            env.update(stack.enter_context(running_azure_demo()))
+            arm = stack.enter_context(FakeArm(load_estate()))
+            settings = settings.model_copy(update={"azure": arm.settings()})
         if "gcp" in chosen:
-            env.update(stack.enter_context(running_gcp_demo()))
+            gcp = stack.enter_context(GcpFake())
+            settings = settings.model_copy(update={"gcp": gcp.settings()})
         if not app.quiet:
             app.err.print(Text(f"demo: example estate of {', '.join(chosen)} on 127.0.0.1"))
-        with patched_environ(env, drop=demo_unset(os.environ)):
-            request = ScanRequest(
-                clouds=chosen,
-                scope=Scope(),
-                cloud_scopes=cloud_scopes,
-                evaluate_rules=True,
-                environ=dict(os.environ),
-            )
-            with app.progress() as progress:
-                result = run(request, progress)
+        request = ScanRequest(
+            clouds=chosen,
+            scope=Scope(),
+            cloud_scopes=cloud_scopes,
+            evaluate_rules=True,
+            environ={},  # the clouds are named: no credential is detected
+            settings=settings,
+        )
+        with app.progress() as progress:
+            result = run(request, progress)
     return result
 
 

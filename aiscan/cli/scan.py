@@ -229,7 +229,22 @@ def run_scan(
         shard=parsed_shard,
         options=options,
     )
-    request = ScanRequest(clouds=_split(clouds), scope=scope, evaluate_rules=evaluate_rules)
+    import os
+
+    from aiscan.collectors.settings import ScanSettings
+
+    environ = dict(os.environ)  # the edge: the documented variables are read once, here
+    try:
+        settings = ScanSettings.from_environ(environ)
+    except ValueError as exc:
+        raise click.UsageError(f"an AISCAN_* setting is not a number: {exc}") from exc
+    request = ScanRequest(
+        clouds=_split(clouds),
+        scope=scope,
+        evaluate_rules=evaluate_rules,
+        environ=environ,
+        settings=settings,
+    )
     try:
         choice = choose_clouds(request.clouds, request.environ)
         chosen, skipped = choice

@@ -66,6 +66,23 @@ class Collector(ABC):
     services: ClassVar[tuple[str, ...]]
     #: Every cloud permission the collector may use (docs and the permissions test read this).
     permissions: ClassVar[tuple[str, ...]]
+    #: How the cloud is named in messages.
+    title: ClassVar[str] = ""
+    #: The collector's settings (`aiscan.collectors.settings`), given by the scan request.
+    settings: Any = None
+
+    def __init__(self, *, settings: Any = None) -> None:
+        if settings is not None:
+            self.settings = settings
+
+    def check_services(self, scope: Scope) -> None:
+        """`--services` may name only what the collector reads: anything else is a usage error."""
+        unknown = [s for s in scope.services if s not in self.services]
+        if unknown:
+            raise CollectorConfigError(
+                f"unknown {self.title or self.name} service(s): {', '.join(unknown)} "
+                f"(known: {', '.join(self.services)})"
+            )
 
     @classmethod
     @abstractmethod
@@ -234,3 +251,116 @@ class ScopeRecorder(ABC):
             message=message,
             assets=self.assets,
         )
+
+
+# -- the fan-out every cloud uses -------------------------------------------------------------
+
+Read = Callable[[Any], None]
+
+
+def record(sink: InventoryBuilder, progress: Progress, coverage: Coverage) -> None:
+    """Add a scope's coverage record and tell progress it is done."""
+    sink.add_coverage(coverage)
+    progress.finished(coverage)
+
+
+def status_of(
+    cloud: Cloud,
+    account: str,
+    service: str,
+    status: CoverageStatus,
+    message: str,
+    region: str = "global",
+) -> Coverage:
+    """The coverage record of a scope decided without reading it (skipped, or unreadable)."""
+    return Coverage(
+        cloud=cloud, account=account, region=region, service=service, status=status, message=message
+    )
+
+
+@dataclass(frozen=True)
+class FailedScope:
+    """Coverage for a scope that could not be read at all (listing the accounts, assuming a
+    role, probing a subscription): the classified status (never ok) and ``what: message``."""
+
+    cloud: Cloud
+    classify: Callable[[BaseException], tuple[CoverageStatus, str]]
+
+    def coverage(
+        self, exc: BaseException, what: str, *, account: str, service: str, region: str = "global"
+    ) -> Coverage:
+        status, message = self.classify(exc)
+        return Coverage(
+            cloud=self.cloud,
+            account=account,
+            region=region,
+            service=service,
+            status=status if status.incomplete else CoverageStatus.ERROR,
+            message=f"{what}: {message}",
+        )
+
+
+class FanOut:
+    """Scopes read in ordered passes on one bounded pool.
+
+    Each pass is a list of thunks (usually `scope`, which reads one scope as a section of its
+    context and records its coverage); a pass starts once every thunk of the one before it has
+    finished, so a later pass can read what an earlier one referred to (buckets, roles,
+    identities). Progress is told how many scopes each pass plans.
+    """
+
+    def __init__(self, sink: InventoryBuilder, progress: Progress, max_workers: int) -> None:
+        self.sink = sink
+        self.progress = progress
+        self._pool = ThreadPoolExecutor(max_workers=max(1, max_workers))
+
+    def __enter__(self) -> FanOut:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._pool.shutdown(wait=True)
+
+    def map(self, fn: Callable[[T], R], items: Iterable[T]) -> list[R]:
+        """`fn` of every item, on the pool, in order (for what the passes are planned from)."""
+        return list(self._pool.map(fn, items))
+
+    def run(self, thunks: Iterable[Callable[[], None]], planned: int | None = None) -> None:
+        """One pass: every thunk on the pool; returns when all are done (re-raising a bug)."""
+        todo = list(thunks)
+        self.progress.planned(len(todo) if planned is None else planned)
+        for future in [self._pool.submit(t) for t in todo]:
+            future.result()
+
+    def finish(self, ctx: ScopeRecorder) -> None:
+        record(self.sink, self.progress, ctx.coverage())
+
+    def read(self, description: str, ctx: ScopeRecorder, read: Read) -> None:
+        """Read one scope now: `read(ctx)` as the section named after its service, then its
+        coverage record."""
+        self.progress.started(description)
+        ctx.section(ctx.service, read, ctx)
+        self.finish(ctx)
+
+    def scope(
+        self, description: str, context: Callable[[], ScopeRecorder], read: Read
+    ) -> Callable[[], None]:
+        """A thunk that reads one scope (its context is made in the worker thread)."""
+        return lambda: self.read(description, context(), read)
+
+    def shared(
+        self,
+        contexts: Callable[[], Mapping[str, ScopeRecorder]],
+        read: Callable[[Mapping[str, Any]], None],
+    ) -> Callable[[], None]:
+        """A thunk that reads several scopes in one go (one list answers for every project),
+        as a section of the first, then records the coverage of each."""
+
+        def run() -> None:
+            todo = contexts()
+            first = next(iter(todo.values()), None)
+            if first is not None:
+                first.section(first.service, read, todo)
+            for ctx in todo.values():
+                self.finish(ctx)
+
+        return run

@@ -27,6 +27,7 @@ from aiscan.artifacts.remote import (
 )
 from aiscan.artifacts.signing import TrustConfig
 from aiscan.collectors.base import Progress, ScopeRecorder
+from aiscan.collectors.settings import ScanSettings
 from aiscan.core.inventory import InventoryBuilder
 from aiscan.core.model import Asset, Cloud, Coverage, CoverageStatus
 from aiscan.core.sanitize import clean_text
@@ -161,14 +162,15 @@ def deep_scan(
         progress.finished(cov)
 
 
-def open_store(uri: str, environ: Any = None) -> tuple[ObjectRef, ObjectStore, Classify, Cloud]:
+def open_store(
+    uri: str, settings: ScanSettings | None = None
+) -> tuple[ObjectRef, ObjectStore, Classify, Cloud]:
     """The store of one ``s3://`` / ``gs://`` / Azure blob URL, reached with the local
-    credentials and endpoint overrides (``aiscan artifacts URL``); object reads are allowed."""
-    import os
-
+    credentials and the endpoint overrides of `settings` (``aiscan artifacts URL``); object reads
+    are allowed."""
     from aiscan.collectors.base import CollectorConfigError
 
-    env = os.environ if environ is None else environ
+    settings = settings or ScanSettings()
     ref = parse_uri(uri)
     if ref is None:
         raise CollectorConfigError(f"not an s3://, gs:// or Azure blob URL: {uri[:200]!r}")
@@ -178,21 +180,21 @@ def open_store(uri: str, environ: Any = None) -> tuple[ObjectRef, ObjectStore, C
             from aiscan.collectors.aws.errors import classify as aws_classify
             from aiscan.collectors.aws.objects import S3Store
 
-            aws = AwsCollector()
+            aws = AwsCollector(settings=settings.aws)
             aws.object_reads = True
-            session = aws._new_session(env.get("AWS_PROFILE") or None)
-            return ref, S3Store(session), aws_classify, Cloud.AWS
+            session = aws._new_session(None)  # botocore resolves AWS_PROFILE itself
+            return ref, S3Store(session, settings.aws), aws_classify, Cloud.AWS
         if ref.scheme == "gs":
             from aiscan.collectors.gcp import GcpCollector
             from aiscan.collectors.gcp.errors import classify as gcp_classify
             from aiscan.collectors.gcp.objects import GcsStore
 
-            http, _ = GcpCollector().connect(env, object_reads=True)
+            http, _ = GcpCollector(settings=settings.gcp).connect(object_reads=True)
             return ref, GcsStore(http), gcp_classify, Cloud.GCP
         from aiscan.collectors.azure.errors import classify as azure_classify
         from aiscan.collectors.azure.objects import BlobStore
 
-        return ref, BlobStore(env), azure_classify, Cloud.AZURE
+        return ref, BlobStore(settings.azure), azure_classify, Cloud.AZURE
     except ImportError as exc:
         extra = {"s3": "aws", "gs": "gcp", "azure": "azure"}[ref.scheme]
         raise CollectorConfigError(
@@ -204,11 +206,15 @@ SERVICES = {"s3": "s3-artifacts", "gs": "gcs-artifacts", "azure": "blob-artifact
 
 
 def scan_url(
-    uri: str, *, limits: Limits | None = None, trust: TrustConfig | None = None
+    uri: str,
+    *,
+    limits: Limits | None = None,
+    trust: TrustConfig | None = None,
+    settings: ScanSettings | None = None,
 ) -> tuple[list[ArtifactScan], Coverage]:
     """Scan what one object-store URL holds (an object or a prefix); the coverage record of the
     reads (denied/error when any failed, so the exit code says the scan is incomplete)."""
-    ref, store, classify, cloud = open_store(uri)
+    ref, store, classify, cloud = open_store(uri, settings)
     problems: list[tuple[CoverageStatus, str]] = []
 
     def on_error(target: ObjectRef, exc: BaseException) -> str:

@@ -43,6 +43,10 @@ from typing import Any
 from urllib.parse import parse_qs, unquote, urlencode, urlsplit
 from xml.sax.saxutils import escape
 
+from pydantic import SecretStr
+
+from aiscan.collectors.settings import AzureSettings
+
 _HOST = "127.0.0.1"  # never another interface: the fake accepts one static token
 
 
@@ -150,7 +154,12 @@ class FakeArm:
         self.stop()
 
     def environment(self) -> dict[str, str]:
+        """The variables a scan of this fake is configured with (`aiscan scan` reads them)."""
         return {"AISCAN_AZURE_ENDPOINT": self.url, "AISCAN_AZURE_TOKEN": self.token}
+
+    def settings(self) -> AzureSettings:
+        """The Azure collector's settings for a scan of this fake (what the demo hands over)."""
+        return AzureSettings(endpoint=self.url, token=SecretStr(self.token))
 
     def inject(
         self,

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import re
 import threading
 import time
@@ -31,6 +30,8 @@ from datetime import date, datetime
 from types import TracebackType
 from typing import Any
 from urllib.parse import parse_qs, unquote
+
+from aiscan.collectors.settings import AwsSettings
 
 #: moto's default account: everything the emulator holds lives in it.
 DEMO_ACCOUNT_ID = "123456789012"
@@ -70,6 +71,23 @@ def demo_environment(url: str) -> dict[str, str]:
         "AWS_CONFIG_FILE": "/dev/null",
         "AWS_SHARED_CREDENTIALS_FILE": "/dev/null",
     }
+
+
+def demo_settings(url: str) -> AwsSettings:
+    """The AWS collector's settings for a scan of the emulator: every client is pointed at it
+    with fake credentials, and no profile, config file or endpoint variable of the environment
+    is consulted (so no real credential chain runs and the process environment is left alone)."""
+    from pydantic import SecretStr
+
+    return AwsSettings(
+        endpoint_url=url,
+        s3control_endpoint=url,
+        access_key_id=SecretStr("demo"),
+        secret_access_key=SecretStr("demo"),
+        session_token=SecretStr("demo"),
+        region="us-east-1",
+        isolated=True,
+    )
 
 
 def demo_unset(environ: Mapping[str, str]) -> list[str]:
@@ -539,7 +557,7 @@ class AwsEmulator:
         self._server: Any = None
         self._thread: threading.Thread | None = None
         self._middleware: _Middleware | None = None
-        self._env_before: str | None = None
+        self._env_before: bool | None = None
         self.url = ""
 
     # -- lifecycle ---------------------------------------------------------------------------
@@ -549,8 +567,11 @@ class AwsEmulator:
             return self
         # moto reads this when it builds an IAM backend, so AWS-managed policies
         # (AdministratorAccess, AmazonSageMakerFullAccess, ...) exist and can be attached.
-        self._env_before = os.environ.get("MOTO_IAM_LOAD_MANAGED_POLICIES")
-        os.environ["MOTO_IAM_LOAD_MANAGED_POLICIES"] = "true"
+        from moto.core.config import default_user_config
+
+        iam = default_user_config.setdefault("iam", {})
+        self._env_before = iam.get("load_aws_managed_policies")
+        iam["load_aws_managed_policies"] = True  # moto's own setting, not the environment
         from moto.moto_server.werkzeug_app import (
             DomainDispatcherApplication,
             MotoRequestHandler,
@@ -588,10 +609,13 @@ class AwsEmulator:
             self._thread.join(timeout=10)
         self._server = None
         self._thread = None
+        from moto.core.config import default_user_config
+
+        iam = default_user_config.setdefault("iam", {})
         if self._env_before is None:
-            os.environ.pop("MOTO_IAM_LOAD_MANAGED_POLICIES", None)
+            iam.pop("load_aws_managed_policies", None)
         else:
-            os.environ["MOTO_IAM_LOAD_MANAGED_POLICIES"] = self._env_before
+            iam["load_aws_managed_policies"] = self._env_before
 
     def __enter__(self) -> AwsEmulator:
         return self.start()

@@ -39,6 +39,10 @@ from types import TracebackType
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from pydantic import SecretStr
+
+from aiscan.collectors.settings import GcpSettings
+
 _HOST = "127.0.0.1"  # never another interface: the fake accepts one shared demo token
 DEMO_TOKEN = "aiscan-demo-token"
 
@@ -160,6 +164,10 @@ class GcpFake:
     def url(self) -> str:
         assert self._server is not None, "not started"
         return f"http://{_HOST}:{self._server.server_address[1]}"
+
+    def settings(self) -> GcpSettings:
+        """The GCP collector's settings for a scan of this fake (what the demo hands over)."""
+        return GcpSettings(endpoint=self.url, token=SecretStr(DEMO_TOKEN))
 
     def start(self) -> GcpFake:
         fake = self

@@ -27,7 +27,7 @@ from aiscan.core.sanitize import clean_text
 from aiscan.reporters.table import SEVERITY_STYLE, STATUS_STYLE, short_id, t
 
 #: Findings shown on the first screen unless --top says otherwise.
-TOP_FINDINGS = 10
+TOP_FINDINGS = 6
 TOP_PATHS = 3
 
 
@@ -173,6 +173,28 @@ def chain_text(f: Finding, names: Mapping[str, str]) -> str:
     return "".join(steps)
 
 
+def chain_brief(f: Finding, names: Mapping[str, str]) -> str:
+    """An attack path in one cell: where it starts (the internet, anonymous access), the entry
+    point and the crown jewel in full, the steps between them counted (`aiscan show NAME` and
+    the full table give every hop with its edge and evidence)."""
+    if not f.path:
+        return ""
+    first = next((i for i, n in enumerate(f.path) if not n.startswith("aiscan:")), 0)
+    start = [node_name(n, names) for n in f.path[:first]]
+    entry, jewel = f.path[first], f.path[-1]
+    between = len(f.path) - first - 2
+    parts = [*start, _cut(node_name(entry, names))]
+    if between > 0:
+        parts.append(f"({between} step{'s' if between > 1 else ''})")
+    if jewel != entry:
+        parts.append(_cut(node_name(jewel, names)))
+    return " → ".join(parts)
+
+
+def _cut(label: str, room: int = 28) -> str:
+    return label if len(label) <= room else label[: room - 1] + "…"
+
+
 def _compact() -> Table:
     return Table(
         box=box.SIMPLE_HEAD,
@@ -197,7 +219,7 @@ def paths_table(result: ScanResult, paths: Sequence[Finding], total: int) -> Tab
         table.add_row(
             t(f"{f.risk_score:.1f}"),
             t(f.severity.value, style=SEVERITY_STYLE[f.severity]),
-            t(chain_text(f, names), 400),
+            t(chain_brief(f, names), 400),
             t(f.rule_id),
         )
     return table

@@ -694,24 +694,51 @@ def exposed_gpu_metadata_to_data(graph: EstateGraph) -> Iterator[PathResult]:
         metadata = _metadata_open(graph, node)
         if metadata is None:
             continue
+        # one chain per exposed box: every store its identities reach is the same stolen
+        # credential, so the stores go into the evidence and the worst one is the crown jewel
+        reached: dict[str, tuple[str, PathHop, PathHop]] = {}
         for identity, runs in identities(graph, node):
             for data, grant in _out(graph, identity, EdgeType.CAN_READ, EdgeType.CAN_WRITE):
                 if _kind(graph, data) not in AI_DATA:
                     continue
-                yield PathResult(
-                    path=(INTERNET, node, identity, data),
-                    hops=(
-                        entry,
-                        runs.model_copy(update={"evidence": {**runs.evidence, **metadata}}),
-                        grant,
-                    ),
-                    reason=(
-                        f"{_label(graph, node)} is exposed to the internet with open instance "
-                        f"metadata; its role {_label(graph, identity)} can "
-                        f"{grant.edge.removeprefix('can-')} {_label(graph, data)}"
-                    ),
-                    evidence={"metadata": metadata},
-                )
+                if data not in reached or _data_rank(graph, data, grant) < _data_rank(
+                    graph, data, reached[data][2]
+                ):
+                    reached[data] = (identity, runs, grant)
+        if not reached:
+            continue
+        data = min(reached, key=lambda d: (_data_rank(graph, d, reached[d][2]), d))
+        identity, runs, grant = reached[data]
+        others = sorted(d for d in reached if d != data)
+        yield PathResult(
+            path=(INTERNET, node, identity, data),
+            hops=(
+                entry,
+                runs.model_copy(update={"evidence": {**runs.evidence, **metadata}}),
+                grant,
+            ),
+            reason=(
+                f"{_label(graph, node)} is exposed to the internet with open instance "
+                f"metadata; its role {_label(graph, identity)} can "
+                f"{grant.edge.removeprefix('can-')} {_label(graph, data)}"
+                + (f" and {len(others)} more AI data store(s)" if others else "")
+            ),
+            evidence={
+                "metadata": metadata,
+                "reaches_count": len(reached),
+                "reaches": [data, *others][:MAX_LISTED_TARGETS],
+            },
+        )
+
+
+def _data_rank(graph: EstateGraph, node: str, grant: PathHop) -> tuple[int, int]:
+    """Writable before readable; model artifacts before training data before other data."""
+    serves_models = any(True for _ in _in(graph, node, EdgeType.STORES_ARTIFACT_IN))
+    feeds_jobs = any(True for _ in _in(graph, node, EdgeType.READS_DATA_FROM))
+    return (
+        0 if grant.edge == EdgeType.CAN_WRITE.value else 1,
+        0 if serves_models else 1 if feeds_jobs else 2,
+    )
 
 
 def _label(graph: EstateGraph, node: str) -> str:

@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pytest
 
+from aiscan.reporters.summary import TOP_FINDINGS, TOP_PATHS
+
 COLUMNS, ROWS = 100, 40
 DOC = Path(__file__).resolve().parents[2] / "docs" / "demo-screen.txt"
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)")
@@ -77,12 +79,19 @@ def test_summary_and_top_findings_fit_one_100_by_40_screen(screen: tuple[list[st
     assert re.search(r"assets +\d+: \d+ aws · \d+ azure · \d+ gcp", text)
     assert re.search(r"coverage +\d+ scopes: \d+ ok", text)
     assert re.search(r"findings +\d+: \d+ critical · \d+ high", text)
-    top = lines.index(next(line for line in lines if line.startswith("Top findings (10 of")))
-    rows = lines[top + 3 : top + 13]  # title, header, rule, then one line per finding
-    assert len(rows) == 10, rows
+    # attack paths lead the screen, then the worst single-asset findings
+    paths_at = lines.index(next(line for line in lines if line.startswith("Top attack paths (")))
+    path_rows = lines[paths_at + 3 : paths_at + 3 + TOP_PATHS]
+    assert all("→" in row and "XC-PATH-" in row for row in path_rows), path_rows
+    top = lines.index(
+        next(line for line in lines if line.startswith(f"Top findings ({TOP_FINDINGS} of"))
+    )
+    assert paths_at < top
+    rows = lines[top + 3 : top + 3 + TOP_FINDINGS]  # title, header, rule, one line per finding
+    assert len(rows) == TOP_FINDINGS, rows
     # findings by risk: the first column is the risk score, worst first
     risks = [float(row.split()[0]) for row in rows]
-    assert risks == sorted(risks, reverse=True) and risks[0] > risks[-1], rows
+    assert risks == sorted(risks, reverse=True), rows
     assert all(row.split()[1] in ("critical", "high", "medium", "low") for row in rows), rows
     assert "aiscan demo --full" in text and "aiscan show NAME" in text
     assert "AI assets (" not in text, "the full inventory table is not on the first screen"

@@ -20,6 +20,7 @@ from moto import mock_aws
 from aiscan.cli import cli
 from aiscan.collectors.aws.guard import ReadOnlyViolation, is_read_only
 from aiscan.collectors.deep import DeepOptions
+from aiscan.collectors.settings import AwsSettings
 from aiscan.core.model import CoverageStatus
 from aiscan.demo.emulator import AwsEmulator, demo_environment, demo_unset
 from tests import awsfake
@@ -346,7 +347,8 @@ def test_a_deep_scan_uses_only_the_declared_permissions(
     for var, value in demo_environment(aws.url).items():
         monkeypatch.setenv(var, value)
     sink = InventoryBuilder()
-    AwsCollector(session_factory=factory).collect(
+    settings = AwsSettings.from_environ(os.environ)
+    AwsCollector(session_factory=factory, settings=settings).collect(
         Scope(regions=(REGION,), services=("sagemaker",), options={"deep": DeepOptions()}),
         sink,
         NullProgress(),

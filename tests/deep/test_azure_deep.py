@@ -108,7 +108,7 @@ def test_denied_blob_read_makes_the_scan_incomplete() -> None:
 
 
 def test_blob_pipeline_refuses_writes_before_sending(arm: FakeArm) -> None:
-    store = BlobStore(arm.environment())
+    store = BlobStore(arm.settings())
     ref = ObjectRef("azure", "models", "llama-ft/model.safetensors", account="stmlfraud")
     before = len(arm.requests)
     for method in ("PUT", "DELETE", "POST", "PATCH"):

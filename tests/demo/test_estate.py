@@ -4,7 +4,6 @@ including the parts moto lacks (canned) or drops (amended), in the real response
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterator
 from typing import Any
 
@@ -263,21 +262,17 @@ def test_gap_fill_answers_are_empty_lists_of_the_real_shape() -> None:
 def test_the_real_collector_scans_the_estate_cleanly(
     seeded: tuple[AwsEmulator, SeedReport], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """What `aiscan demo` does: the normal AWS collector, pointed at the emulator by environment.
+    """What `aiscan demo` does: the normal AWS collector, pointed at the emulator by its settings.
     Every scope reads without error, AI assets are found and the CPU box / unrelated bucket are
     not reported."""
     from aiscan.collectors.aws import AwsCollector
     from aiscan.collectors.base import NullProgress, Scope
     from aiscan.core.inventory import InventoryBuilder
-    from aiscan.demo.emulator import demo_environment, demo_unset
+    from aiscan.demo.emulator import demo_settings
 
     emu, report = seeded
-    for var in demo_unset(dict(os.environ)):
-        monkeypatch.delenv(var)
-    for var, value in demo_environment(emu.url).items():
-        monkeypatch.setenv(var, value)
     sink = InventoryBuilder()
-    collector = AwsCollector()
+    collector = AwsCollector(settings=demo_settings(emu.url))
     collector.collect(Scope(regions=report.regions), sink, NullProgress())
     inventory = sink.build()
 

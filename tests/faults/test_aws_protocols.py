@@ -18,6 +18,7 @@ from botocore.exceptions import ClientError
 
 from aiscan.collectors.aws import transport
 from aiscan.collectors.aws.errors import classify
+from aiscan.collectors.settings import AwsSettings
 from aiscan.core.model import CoverageStatus
 from tests.netfakes import DROP, HTML, SERVER_ERROR, THROTTLE, FaultPlan, Front, aws_protocol
 
@@ -37,7 +38,7 @@ THROTTLE_CODES = {
     "json": "ThrottlingException",
     "rest-json": "ThrottlingException",
 }
-FAST = {"AISCAN_AWS_MAX_BACKOFF": "0.02"}
+FAST = AwsSettings(max_backoff=0.02)
 
 
 def first_attempts(n: int):
@@ -57,7 +58,7 @@ def first_attempts(n: int):
 def client(service: str, url: str, attempts: int):
     session = boto3.Session(region_name="us-east-1")
     transport.install(session._session)
-    config = transport.client_config({"AISCAN_AWS_RETRY_MODE": "standard"}).merge(
+    config = transport.client_config(AwsSettings(retry_mode="standard")).merge(
         Config(retries={"mode": "standard", "total_max_attempts": attempts})
     )
     c = session.client(service, endpoint_url=url, config=config)

@@ -19,9 +19,6 @@ Use `azure_estate(broken)` for the estate file (the real ARM JSON shapes) and
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 from aiscan.collectors.azure import AzureCollector
@@ -261,25 +258,11 @@ def azure_estate(broken: str | None = None) -> dict[str, Any]:
     }
 
 
-@contextmanager
-def _env(values: dict[str, str]) -> Iterator[None]:
-    saved = {k: os.environ.get(k) for k in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for key, old in saved.items():
-            if old is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = old
-
-
 def scan_azure_estate(estate: dict[str, Any]) -> Inventory:
     """The inventory the real Azure collector reads from `estate` served by `FakeArm`."""
-    with FakeArm(estate) as arm, _env(arm.environment()):
+    with FakeArm(estate) as arm:
         sink = InventoryBuilder()
-        AzureCollector().collect(
+        AzureCollector(settings=arm.settings()).collect(
             Scope(options={"azure_cloud": "public", "subscriptions": (SUB,)}),
             sink,
             NullProgress(),

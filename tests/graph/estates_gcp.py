@@ -19,16 +19,13 @@ reads from it.
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 from aiscan.collectors.base import NullProgress, Scope
 from aiscan.collectors.gcp import GcpCollector
 from aiscan.collectors.gcp.names import bucket_id, service_account_id
 from aiscan.core.inventory import Inventory, InventoryBuilder
-from aiscan.demo.gcp import DEMO_TOKEN, GcpFake
+from aiscan.demo.gcp import GcpFake
 
 PROJECT = "chain-prod"
 NUMBER = "555000000001"
@@ -229,28 +226,12 @@ def gcp_estate(broken: str | None = None) -> dict[str, Any]:
     }
 
 
-@contextmanager
-def _env(values: dict[str, str]) -> Iterator[None]:
-    saved = {k: os.environ.get(k) for k in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for key, old in saved.items():
-            if old is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = old
-
-
 def scan_gcp_estate(estate: dict[str, Any]) -> Inventory:
     """The inventory the real GCP collector reads from `estate` served by `GcpFake`."""
-    with (
-        GcpFake(estate) as fake,
-        _env({"AISCAN_GCP_ENDPOINT": fake.url, "AISCAN_GCP_TOKEN": DEMO_TOKEN}),
-    ):
+    with GcpFake(estate) as fake:
         sink = InventoryBuilder()
-        GcpCollector(backoff=0.001).collect(
+        settings = fake.settings().model_copy(update={"backoff": 0.001})
+        GcpCollector(settings=settings).collect(
             Scope(options={"projects": (PROJECT,)}), sink, NullProgress()
         )
         return sink.build()

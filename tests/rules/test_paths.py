@@ -551,6 +551,39 @@ def test_xc_path_008_exposed_imdsv1_gpu_box_reaches_training_data() -> None:
     assert f.hops[1].evidence == {"imds_v2_required": False}
 
 
+def test_xc_path_008_one_chain_per_box_with_the_writable_store_as_crown_jewel() -> None:
+    other = DATA + "-2"
+    inv, graph = estate(
+        [
+            asset(
+                "gpu-compute",
+                GPU,
+                service="ec2",
+                type="AWS::EC2::Instance",
+                imds_v2_required=False,
+                imds_enabled=True,
+            ),
+            asset("identity", ROLE, service="iam"),
+            asset("bucket", DATA, service="s3"),
+            asset("bucket", other, service="s3"),
+        ],
+        [rel(GPU, "runs-as", ROLE)],
+        [
+            (INTERNET, GPU, EdgeType.EXPOSED_TO, {**EXPOSED, "ports": [22]}),
+            (ROLE, DATA, EdgeType.CAN_READ, READ_GRANT),
+            (ROLE, other, EdgeType.CAN_WRITE, WRITE_GRANT),
+        ],
+    )
+    f = fires_once(
+        paths.exposed_gpu_metadata_to_data,
+        inv,
+        graph,
+        path=[INTERNET, GPU, ROLE, other],
+        edges=["exposed-to", "runs-as", "can-write"],
+    )
+    assert f.evidence["reaches_count"] == 2 and set(f.evidence["reaches"]) == {DATA, other}
+
+
 def test_xc_path_008_broken_when_imdsv2_is_required() -> None:
     never_fires(paths.exposed_gpu_metadata_to_data, *credential_theft(imds_v2_required=True))
 

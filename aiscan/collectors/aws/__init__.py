@@ -7,29 +7,36 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Mapping
-from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from aiscan.collectors.aws.context import References, ScopeContext
 from aiscan.collectors.aws.permissions import PERMISSIONS
 from aiscan.collectors.aws.services import GLOBAL_SERVICES, REGIONAL_SERVICES, SERVICE_ENDPOINTS
-from aiscan.collectors.base import Collector, CollectorConfigError, Progress, Scope
+from aiscan.collectors.base import (
+    Collector,
+    CollectorConfigError,
+    FailedScope,
+    FanOut,
+    Progress,
+    Scope,
+    record,
+)
+from aiscan.collectors.settings import AwsSettings
 from aiscan.core.inventory import InventoryBuilder
-from aiscan.core.model import Cloud, Coverage, CoverageStatus
+from aiscan.core.model import Cloud, CoverageStatus
 from aiscan.core.shard import Shard, accounts_of, by_account, plan
 
 ALL_SERVICES = tuple(REGIONAL_SERVICES) + tuple(GLOBAL_SERVICES)
 
 
-def _keep_s3control_on_custom_endpoint(botocore_session: Any) -> None:
+def _keep_s3control_on_custom_endpoint(botocore_session: Any, settings: AwsSettings) -> None:
     """With AWS_ENDPOINT_URL (a VPC endpoint, a private gateway, an emulator), S3 Control's
     endpoint rules still prepend the account id to the host (``123456789012.<host>``), which such
     endpoints do not serve; send those requests to the configured host itself."""
-    import os
     from urllib.parse import urlsplit, urlunsplit
 
-    url = os.environ.get("AWS_ENDPOINT_URL_S3_CONTROL") or os.environ.get("AWS_ENDPOINT_URL")
+    url = settings.s3control_endpoint or settings.endpoint_url
     if not url:
         return
     authority = urlsplit(url).netloc
@@ -42,6 +49,23 @@ def _keep_s3control_on_custom_endpoint(botocore_session: Any) -> None:
     botocore_session.register(
         "before-send.s3-control", to_configured_host, unique_id="aiscan-s3control-endpoint"
     )
+
+
+def _isolate(botocore_session: Any, settings: AwsSettings) -> None:
+    """No profile, config or credentials file, CA or endpoint variable of the environment: the
+    settings alone say where clients go and who they are (the demo's emulator)."""
+    from botocore.configprovider import ConstantProvider
+
+    store = botocore_session.get_component("config_store")
+    for name, value in (
+        ("profile", None),
+        ("config_file", "/dev/null"),
+        ("credentials_file", "/dev/null"),
+        ("ca_bundle", None),
+        ("ignore_configured_endpoint_urls", True),
+        ("region", settings.region),
+    ):
+        store.set_config_provider(name, ConstantProvider(value))
 
 
 @dataclass
@@ -58,10 +82,18 @@ class AwsCollector(Collector):
     extra: ClassVar[str] = "aws"
     services: ClassVar[tuple[str, ...]] = ALL_SERVICES
     permissions: ClassVar[tuple[str, ...]] = PERMISSIONS
+    title: ClassVar[str] = "AWS"
+    settings: AwsSettings = AwsSettings()
 
-    def __init__(self, session_factory: Callable[[str | None], Any] | None = None) -> None:
+    def __init__(
+        self,
+        session_factory: Callable[[str | None], Any] | None = None,
+        *,
+        settings: AwsSettings | None = None,
+    ) -> None:
         """`session_factory(profile)` returns a boto3 Session; tests use it to add botocore
         handlers for operations moto lacks. The read-only guard is installed either way."""
+        super().__init__(settings=settings)
         self._session_factory = session_factory
         #: --deep: sessions may also read object contents (s3:GetObject), nothing else more.
         self.object_reads = False
@@ -100,15 +132,29 @@ class AwsCollector(Collector):
             ) from exc
         from aiscan.collectors.aws import guard, transport
 
+        settings = self.settings
         if self._session_factory is not None and not credentials:
             session = self._session_factory(profile)
         else:
             core = botocore.session.Session(profile=profile)
+            if settings.isolated:
+                _isolate(core, settings)
+            if not credentials and settings.access_key_id and settings.secret_access_key:
+                credentials = {
+                    "aws_access_key_id": settings.access_key_id.get_secret_value(),
+                    "aws_secret_access_key": settings.secret_access_key.get_secret_value(),
+                    "aws_session_token": settings.session_token.get_secret_value()
+                    if settings.session_token
+                    else None,
+                }
+            if settings.region and "region_name" not in credentials:
+                credentials["region_name"] = settings.region
             session = boto3.Session(botocore_session=core, **credentials)
         guard.install(session._session, object_reads=self.object_reads)
         transport.install(session._session)
-        transport.client_kwargs(session._session)  # a CA variable naming no file: exit 2 here
-        _keep_s3control_on_custom_endpoint(session._session)
+        # a CA variable naming no file: exit 2 here
+        transport.client_kwargs(session._session, settings)
+        _keep_s3control_on_custom_endpoint(session._session, settings)
         return session
 
     def _client(self, account: Account, service: str, region: str) -> Any:
@@ -127,20 +173,16 @@ class AwsCollector(Collector):
         client = session.client(
             service,
             region_name=region,
-            config=transport.client_config(),
-            **transport.client_kwargs(session._session),
+            config=transport.client_config(self.settings),
+            **transport.client_kwargs(session._session, self.settings),
         )
-        transport.tune_retries(client)
+        transport.tune_retries(client, self.settings)
         return client
 
     # -- the scan -------------------------------------------------------------------------------
 
     def collect(self, scope: Scope, sink: InventoryBuilder, progress: Progress) -> dict[str, str]:
-        unknown = [s for s in scope.services if s not in ALL_SERVICES]
-        if unknown:
-            raise CollectorConfigError(
-                f"unknown AWS service(s): {', '.join(unknown)} (known: {', '.join(ALL_SERVICES)})"
-            )
+        self.check_services(scope)
         from aiscan.collectors.deep import options_of
 
         deep = options_of(scope.options)
@@ -152,36 +194,26 @@ class AwsCollector(Collector):
         accounts, whole = [home], False
         if scope.org:
             accounts, whole = self._org_accounts(home, scope, sink, progress)
-        with ThreadPoolExecutor(max_workers=max(1, scope.max_workers)) as pool:
-            region_lists = list(pool.map(lambda a: self._regions(a, scope, sink), accounts))
+        with FanOut(sink, progress, scope.max_workers) as fan:
+            region_lists = fan.map(lambda a: self._regions(a, scope, sink), accounts)
             if scope.shard is not None and not whole:
                 accounts, region_lists = self._shard(scope.shard, accounts, region_lists)
-            futures = []
-            for account, regions in zip(accounts, region_lists, strict=True):
-                refs = References()
-                regional = [
-                    pool.submit(self._run_scope, account, region, svc, scope, sink, refs, progress)
-                    for region in regions
-                    for svc in REGIONAL_SERVICES
-                    if scope.wants(svc)
-                ]
-                progress.planned(len(regional))
-                futures.append((account, refs, regional))
-            # Global services read what the regional pass referenced, so they wait for it.
-            global_futures: list[Future[None]] = []
-            for account, refs, regional in futures:
-                for f in as_completed(regional):
-                    f.result()
-                progress.planned(sum(1 for svc in GLOBAL_SERVICES if scope.wants(svc)))
-                global_futures.extend(
-                    pool.submit(
-                        self._run_scope, account, "global", svc, scope, sink, refs, progress
-                    )
-                    for svc in GLOBAL_SERVICES
-                    if scope.wants(svc)
-                )
-            for f in as_completed(global_futures):
-                f.result()
+            refs = [References() for _ in accounts]
+            plan = list(zip(accounts, region_lists, refs, strict=True))
+            # Global services read what the regional pass referenced, so they come after it.
+            fan.run(
+                self._task(fan, account, region, svc, ref)
+                for account, regions, ref in plan
+                for region in regions
+                for svc in REGIONAL_SERVICES
+                if scope.wants(svc)
+            )
+            fan.run(
+                self._task(fan, account, "global", svc, ref)
+                for account, _, ref in plan
+                for svc in GLOBAL_SERVICES
+                if scope.wants(svc)
+            )
         if deep is not None:
             self._deep(accounts, sink, progress, deep)
         return identity
@@ -202,7 +234,7 @@ class AwsCollector(Collector):
             account = by_id.get(asset.account) or accounts[0]
             with lock:
                 if account.id not in stores:
-                    stores[account.id] = S3Store(account.session)
+                    stores[account.id] = S3Store(account.session, self.settings)
                 return stores[account.id]
 
         deep_scan(
@@ -225,17 +257,11 @@ class AwsCollector(Collector):
             sts = self._new_client(session, "sts", region)
             who = sts.get_caller_identity()
         except Exception as exc:
-            status, message = classify(exc)
-            cov = Coverage(
-                cloud=Cloud.AWS,
-                account="unknown",
-                region="global",
-                service="sts",
-                status=status if status.incomplete else CoverageStatus.ERROR,
-                message=f"cannot establish identity: {message}",
+            failed = FailedScope(Cloud.AWS, classify)
+            cov = failed.coverage(
+                exc, "cannot establish identity", account="unknown", service="sts"
             )
-            sink.add_coverage(cov)
-            progress.finished(cov)
+            record(sink, progress, cov)
             return {}, None
         arn = str(who.get("Arn", ""))
         partition = arn.split(":")[1] if arn.count(":") >= 5 else "aws"
@@ -249,6 +275,7 @@ class AwsCollector(Collector):
         from aiscan.collectors.aws.context import paginate
         from aiscan.collectors.aws.errors import classify
 
+        failed = FailedScope(Cloud.AWS, classify)
         if not scope.assume_role:
             raise CollectorConfigError("--org needs --assume-role NAME (the role in each account)")
         try:
@@ -257,17 +284,9 @@ class AwsCollector(Collector):
                 a for a in paginate(org, "list_accounts", "Accounts") if a.get("Status") == "ACTIVE"
             ]
         except Exception as exc:
-            status, message = classify(exc)
-            cov = Coverage(
-                cloud=Cloud.AWS,
-                account=home.id,
-                region="global",
-                service="organizations",
-                status=status if status.incomplete else CoverageStatus.ERROR,
-                message=f"cannot list organization accounts: {message}",
-            )
-            sink.add_coverage(cov)
-            progress.finished(cov)
+            what = "cannot list organization accounts"
+            cov = failed.coverage(exc, what, account=home.id, service="organizations")
+            record(sink, progress, cov)
             return [home], False
         whole = scope.shard is not None and by_account(scope.shard, (str(a["Id"]) for a in members))
         if whole:
@@ -284,17 +303,8 @@ class AwsCollector(Collector):
             try:
                 accounts.append(self._assume(home, acct_id, role_arn, scope))
             except Exception as exc:
-                status, message = classify(exc)
-                cov = Coverage(
-                    cloud=Cloud.AWS,
-                    account=acct_id,
-                    region="global",
-                    service="sts",
-                    status=status if status.incomplete else CoverageStatus.ERROR,
-                    message=f"cannot assume {role_arn}: {message}",
-                )
-                sink.add_coverage(cov)
-                progress.finished(cov)
+                what = f"cannot assume {role_arn}"
+                record(sink, progress, failed.coverage(exc, what, account=acct_id, service="sts"))
         return accounts, whole
 
     def _shard(
@@ -334,50 +344,37 @@ class AwsCollector(Collector):
             )
             return sorted(str(r["RegionName"]) for r in resp.get("Regions", []))
         except Exception as exc:
-            status, message = classify(exc)
-            sink.add_coverage(
-                Coverage(
-                    cloud=Cloud.AWS,
-                    account=account.id,
-                    region="global",
-                    service="regions",
-                    status=status if status.incomplete else CoverageStatus.ERROR,
-                    message=f"cannot list enabled regions, scanned only {region}: {message}",
-                )
-            )
+            what = f"cannot list enabled regions, scanned only {region}"
+            failed = FailedScope(Cloud.AWS, classify)
+            sink.add_coverage(failed.coverage(exc, what, account=account.id, service="regions"))
             return [region]
 
-    def _run_scope(
-        self,
-        account: Account,
-        region: str,
-        service: str,
-        scope: Scope,
-        sink: InventoryBuilder,
-        refs: References,
-        progress: Progress,
-    ) -> None:
-        progress.started(f"aws {account.id} {region} {service}")
-        ctx = ScopeContext(
-            account=account.id,
-            region=region,
-            service=service,
-            partition=account.partition,
-            client=lambda svc, reg: self._client(account, svc, reg),
-            sink=sink,
-            refs=refs,
-        )
+    def _task(
+        self, fan: FanOut, account: Account, region: str, service: str, refs: References
+    ) -> Callable[[], None]:
+        """Read one (account, region, service) scope; a region the service is not offered in is
+        a skipped scope."""
+        read = REGIONAL_SERVICES.get(service) or GLOBAL_SERVICES[service]
         endpoint = SERVICE_ENDPOINTS.get(service, service)
-        if region != "global" and not self._offered(account, endpoint, region):
-            cov = ctx.coverage().model_copy(
-                update={"status": CoverageStatus.SKIPPED, "message": "not offered in this region"}
+
+        def offered_read(ctx: ScopeContext) -> None:
+            if region != "global" and not self._offered(account, endpoint, region):
+                ctx.note(CoverageStatus.SKIPPED, "not offered in this region")
+                return
+            read(ctx)
+
+        def context() -> ScopeContext:
+            return ScopeContext(
+                account=account.id,
+                region=region,
+                service=service,
+                partition=account.partition,
+                client=lambda svc, reg: self._client(account, svc, reg),
+                sink=fan.sink,
+                refs=refs,
             )
-        else:
-            fn = REGIONAL_SERVICES.get(service) or GLOBAL_SERVICES[service]
-            ctx.section(service, fn, ctx)
-            cov = ctx.coverage()
-        sink.add_coverage(cov)
-        progress.finished(cov)
+
+        return fan.scope(f"aws {account.id} {region} {service}", context, offered_read)
 
     def _offered(self, account: Account, endpoint: str, region: str) -> bool:
         try:

@@ -13,6 +13,7 @@ from typing import Any, BinaryIO
 
 from aiscan.artifacts.remote import ObjectInfo, ObjectRef
 from aiscan.collectors.aws.permissions import DEEP_PERMISSIONS
+from aiscan.collectors.settings import AwsSettings
 
 PERMISSIONS = DEEP_PERMISSIONS
 SERVICE = "s3-artifacts"
@@ -21,8 +22,9 @@ SERVICE = "s3-artifacts"
 class S3Store:
     """`aiscan.artifacts.remote.ObjectStore` over one boto3 session (any region: S3 redirects)."""
 
-    def __init__(self, session: Any) -> None:
+    def __init__(self, session: Any, settings: AwsSettings | None = None) -> None:
         self._session = session
+        self._settings = settings or AwsSettings()
         self._client: Any = None
 
     @property
@@ -33,10 +35,10 @@ class S3Store:
 
             self._client = self._session.client(
                 "s3",
-                config=transport.client_config(),
-                **transport.client_kwargs(self._session._session),
+                config=transport.client_config(self._settings),
+                **transport.client_kwargs(self._session._session, self._settings),
             )
-            transport.tune_retries(self._client)
+            transport.tune_retries(self._client, self._settings)
         return self._client
 
     def stat(self, ref: ObjectRef) -> ObjectInfo | None:

@@ -16,11 +16,10 @@
 from __future__ import annotations
 
 import json
-import os
-from collections.abc import Mapping
 from typing import Any
 
 from aiscan.collectors.network import check_ca_variables, fallback_ca_bundle
+from aiscan.collectors.settings import AwsSettings
 
 RETRY_MODE_ENV = "AISCAN_AWS_RETRY_MODE"
 MAX_ATTEMPTS_ENV = "AISCAN_AWS_MAX_ATTEMPTS"
@@ -29,15 +28,14 @@ MAX_BACKOFF_ENV = "AISCAN_AWS_MAX_BACKOFF"
 _UNPARSEABLE = "HTTP {status} with a body that is not the service's protocol"
 
 
-def client_config(environ: Mapping[str, str] | None = None) -> Any:
+def client_config(settings: AwsSettings) -> Any:
     """The botocore Config of every scanning client."""
     from botocore.config import Config
 
-    env = os.environ if environ is None else environ
     return Config(
         retries={
-            "mode": env.get(RETRY_MODE_ENV, "adaptive"),
-            "total_max_attempts": max(1, int(env.get(MAX_ATTEMPTS_ENV, "6"))),
+            "mode": settings.retry_mode,
+            "total_max_attempts": max(1, settings.max_attempts),
         },
         max_pool_connections=32,
         connect_timeout=10,
@@ -46,19 +44,23 @@ def client_config(environ: Mapping[str, str] | None = None) -> Any:
     )
 
 
-def client_kwargs(
-    botocore_session: Any, environ: Mapping[str, str] | None = None
-) -> dict[str, Any]:
-    """Extra ``session.client(...)`` arguments: ``verify`` when only SSL_CERT_FILE names a CA.
+def client_kwargs(botocore_session: Any, settings: AwsSettings) -> dict[str, Any]:
+    """Extra ``session.client(...)`` arguments: the explicit endpoint of the settings (if any),
+    and ``verify`` when only SSL_CERT_FILE names a CA.
 
     botocore's own settings win (explicit ``verify`` would override them, so it is passed only
     when none is set)."""
-    env = os.environ if environ is None else environ
+    env = settings.trust.variables
+    out: dict[str, Any] = {}
+    if settings.endpoint_url:
+        out["endpoint_url"] = settings.endpoint_url
     check_ca_variables(env, ("AWS_CA_BUNDLE", "REQUESTS_CA_BUNDLE"))
     if botocore_session.get_config_variable("ca_bundle") or env.get("REQUESTS_CA_BUNDLE"):
-        return {}
+        return out
     bundle = fallback_ca_bundle(env)
-    return {"verify": bundle} if bundle else {}
+    if bundle:
+        out["verify"] = bundle
+    return out
 
 
 def install(botocore_session: Any) -> None:
@@ -68,19 +70,18 @@ def install(botocore_session: Any) -> None:
     )
 
 
-def tune_retries(client: Any, environ: Mapping[str, str] | None = None) -> None:
+def tune_retries(client: Any, settings: AwsSettings) -> None:
     """Cap the backoff of a new client's standard/adaptive retries at AISCAN_AWS_MAX_BACKOFF.
 
     botocore offers no setting for it; its retry handler is registered under a known unique id,
     so it is replaced by the same handler built with a lower ``max_backoff``."""
-    env = os.environ if environ is None else environ
-    cap = env.get(MAX_BACKOFF_ENV)
+    cap = settings.max_backoff
     mode = client.meta.config.retries.get("mode")
-    if not cap or mode not in ("standard", "adaptive"):
+    if cap is None or mode not in ("standard", "adaptive"):
         return
     from botocore.retries import quota, standard
 
-    max_backoff = max(0.0, float(cap))
+    max_backoff = max(0.0, cap)
     attempts = client.meta.config.retries.get("total_max_attempts") or standard.DEFAULT_MAX_ATTEMPTS
     name = client.meta.service_model.service_id.hyphenize()
     unique_id = f"retry-config-{name}"

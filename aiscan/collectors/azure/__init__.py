@@ -15,12 +15,22 @@ AISCAN_AZURE_ENDPOINT. The Azure SDK is imported only inside `collect`.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any, ClassVar
 
-from aiscan.collectors.base import Collector, CollectorConfigError, Progress, Scope
+from aiscan.collectors.base import (
+    Collector,
+    CollectorConfigError,
+    FailedScope,
+    FanOut,
+    Progress,
+    Read,
+    Scope,
+    record,
+    status_of,
+)
+from aiscan.collectors.settings import AzureSettings
 from aiscan.core.inventory import InventoryBuilder
-from aiscan.core.model import Cloud, Coverage, CoverageStatus
+from aiscan.core.model import Cloud, CoverageStatus
 from aiscan.core.shard import accounts_of
 
 #: Services read per subscription in the first pass: the AI resources themselves.
@@ -76,6 +86,9 @@ class AzureCollector(Collector):
     services: ClassVar[tuple[str, ...]] = ALL_SERVICES
     permissions: ClassVar[tuple[str, ...]] = ()  # filled below from the service modules
 
+    title: ClassVar[str] = "Azure"
+    settings: AzureSettings = AzureSettings()
+
     @classmethod
     def detect(cls, environ: Mapping[str, str]) -> str | None:
         import os.path
@@ -94,14 +107,8 @@ class AzureCollector(Collector):
     # -- the scan -------------------------------------------------------------------------------
 
     def collect(self, scope: Scope, sink: InventoryBuilder, progress: Progress) -> dict[str, str]:
-        import os
-
-        unknown = [s for s in scope.services if s not in ALL_SERVICES]
-        if unknown:
-            raise CollectorConfigError(
-                f"unknown Azure service(s): {', '.join(unknown)} (known: {', '.join(ALL_SERVICES)})"
-            )
-        arm, identity = self._client(scope, os.environ)
+        self.check_services(scope)
+        arm, identity = self._client(scope)
         try:
             self._scan(arm, scope, sink, progress)
         finally:
@@ -115,13 +122,11 @@ class AzureCollector(Collector):
 
     def _deep(self, sink: InventoryBuilder, progress: Progress, deep: Any) -> None:
         """--deep: scan the blobs of every Azure ML model through the object-read pipeline."""
-        import os
-
         from aiscan.collectors.azure.errors import classify
         from aiscan.collectors.azure.objects import SERVICE, BlobStore
         from aiscan.collectors.deep import deep_scan
 
-        store = BlobStore(os.environ)
+        store = BlobStore(self.settings)
         try:
             deep_scan(
                 cloud=Cloud.AZURE,
@@ -135,7 +140,7 @@ class AzureCollector(Collector):
         finally:
             store.close()
 
-    def _client(self, scope: Scope, environ: Mapping[str, str]) -> tuple[Any, dict[str, str]]:
+    def _client(self, scope: Scope) -> tuple[Any, dict[str, str]]:
         try:
             from aiscan.collectors.azure.arm import (
                 TOKEN_ENV,
@@ -150,16 +155,17 @@ class AzureCollector(Collector):
             ) from exc
         cloud = str(scope.options.get("azure_cloud") or "public")
         try:
-            endpoint = arm_endpoint(cloud, environ)
+            endpoint = arm_endpoint(cloud, self.settings)
         except ValueError as exc:
             raise CollectorConfigError(str(exc)) from exc
         identity = {"cloud": "azure", "endpoint": endpoint}
-        token = (environ.get(TOKEN_ENV) or "").strip()
+        token = self.settings.token.get_secret_value() if self.settings.token else ""
         workers = max(1, scope.max_workers)
         if token:
             identity.update(token_claims(token))
             identity["credential"] = TOKEN_ENV
-            return ArmClient(endpoint, token=token, pool_size=workers * 8), identity
+            arm = ArmClient(endpoint, token=token, pool_size=workers * 8, settings=self.settings)
+            return arm, identity
         try:
             from azure.identity import DefaultAzureCredential
         except ImportError as exc:  # pragma: no cover - depends on the installed extras
@@ -169,81 +175,81 @@ class AzureCollector(Collector):
         credential = DefaultAzureCredential()
         identity["credential"] = "DefaultAzureCredential"
         arm = ArmClient(
-            endpoint, credential=credential, scope=token_scope(cloud), pool_size=workers * 8
+            endpoint,
+            credential=credential,
+            scope=token_scope(cloud),
+            pool_size=workers * 8,
+            settings=self.settings,
         )
         return arm, identity
 
     def _scan(self, arm: Any, scope: Scope, sink: InventoryBuilder, progress: Progress) -> None:
-        from aiscan.collectors.azure.context import References
+        from aiscan.collectors.azure.context import AzureContext, References
 
         subscriptions = self._subscriptions(arm, scope, sink, progress)
         if not subscriptions:
             return
         wanted = [s for s in ALL_SERVICES if scope.wants(s)]
         readable: list[str] = []
-        with ThreadPoolExecutor(max_workers=max(1, scope.max_workers)) as pool:
-            probes = list(pool.map(lambda s: self._probe(arm, s), subscriptions))
+        with FanOut(sink, progress, scope.max_workers) as fan:
+            probes = fan.map(lambda s: self._probe(arm, s), subscriptions)
             for sub, problem in zip(subscriptions, probes, strict=True):
                 if problem is None:
                     readable.append(sub)
                     continue
                 for service in wanted:
-                    cov = Coverage(
-                        cloud=Cloud.AZURE,
-                        account=sub,
-                        region="global",
-                        service=service,
-                        status=problem[0],
-                        message=f"cannot read the subscription: {problem[1]}",
-                    )
-                    sink.add_coverage(cov)
-                    progress.finished(cov)
+                    why = f"cannot read the subscription: {problem[1]}"
+                    record(sink, progress, status_of(Cloud.AZURE, sub, service, problem[0], why))
             if not readable:
                 return
             refs = References()
             graph, problems = self._enumerate(arm, readable, wanted, refs)
 
-            def run(sub: str, service: str, fn: Callable[[Any], None]) -> Any:
-                return self._run_scope(
-                    arm, sub, service, fn, scope, sink, refs, graph, problems, progress
+            def context(sub: str, service: str) -> AzureContext:
+                return AzureContext(
+                    subscription=sub,
+                    service=service,
+                    arm=arm,
+                    sink=sink,
+                    refs=refs,
+                    graph=graph.get(sub, {}),
+                    regions=scope.regions,
+                    problems=problems.get((sub, service)),
                 )
+
+            def task(sub: str, service: str, read: Read) -> Callable[[], None]:
+                return fan.scope(f"azure {sub} {service}", lambda: context(sub, service), read)
 
             from aiscan.collectors.azure.identity import build_identities, collect_authorization
             from aiscan.collectors.azure.services import AI_PASS, REFERENCE_PASS
 
-            first = [
-                pool.submit(run, sub, svc, AI_PASS[svc])
+            fan.run(
+                task(sub, svc, AI_PASS[svc])
                 for sub in readable
                 for svc in AI_SERVICES
                 if svc in wanted
-            ]
-            progress.planned(len(first))
-            for f in first:
-                f.result()
+            )
             if "identity" in wanted:
-                contexts = [
-                    self._context(arm, sub, "identity", scope, sink, refs, graph, problems)
-                    for sub in readable
-                ]
-                progress.planned(len(contexts))
-                for ctx in contexts:
-                    progress.started(f"azure {ctx.subscription} identity")
-                list(pool.map(lambda c: c.section("identity", collect_authorization, c), contexts))
+                contexts = [context(sub, "identity") for sub in readable]
+
+                def authorization(ctx: AzureContext) -> Callable[[], None]:
+                    def read() -> None:
+                        progress.started(f"azure {ctx.subscription} identity")
+                        ctx.section("identity", collect_authorization, ctx)
+
+                    return read
+
+                fan.run(authorization(ctx) for ctx in contexts)
                 # Roles granted in any subscription count, so identities are built after all.
                 for ctx in contexts:
                     ctx.section("identities", build_identities, ctx, set(readable))
-                    cov = ctx.coverage()
-                    sink.add_coverage(cov)
-                    progress.finished(cov)
-            last = [
-                pool.submit(run, sub, svc, REFERENCE_PASS[svc])
+                    fan.finish(ctx)
+            fan.run(
+                task(sub, svc, REFERENCE_PASS[svc])
                 for sub in readable
                 for svc in REFERENCE_PASS
                 if svc in wanted
-            ]
-            progress.planned(len(last))
-            for f in last:
-                f.result()
+            )
 
     def _subscriptions(
         self, arm: Any, scope: Scope, sink: InventoryBuilder, progress: Progress
@@ -254,17 +260,13 @@ class AzureCollector(Collector):
         try:
             visible = list(arm.list("/subscriptions", SUBSCRIPTIONS_API))
         except Exception as exc:
-            status, message = classify(exc)
-            cov = Coverage(
-                cloud=Cloud.AZURE,
-                account="unknown",
-                region="global",
-                service="subscriptions",
-                status=status if status.incomplete else CoverageStatus.ERROR,
-                message=f"cannot list subscriptions: {message}",
+            failed = FailedScope(Cloud.AZURE, classify)
+            what = "cannot list subscriptions"
+            record(
+                sink,
+                progress,
+                failed.coverage(exc, what, account="unknown", service="subscriptions"),
             )
-            sink.add_coverage(cov)
-            progress.finished(cov)
             # An explicit list can still be read even if listing is not allowed.
             return requested
         states = {
@@ -276,32 +278,18 @@ class AzureCollector(Collector):
         for sub in chosen:
             state = states.get(sub, "Enabled")
             if state in ("Disabled", "Deleted"):
-                cov = Coverage(
-                    cloud=Cloud.AZURE,
-                    account=sub,
-                    region="global",
-                    service="subscription",
-                    status=CoverageStatus.SKIPPED,
-                    message=f"subscription is {state}",
-                )
-                sink.add_coverage(cov)
-                progress.finished(cov)
+                why = f"subscription is {state}"
+                cov = status_of(Cloud.AZURE, sub, "subscription", CoverageStatus.SKIPPED, why)
+                record(sink, progress, cov)
                 continue
             out.append(sub)
         if scope.shard is not None:
             # Subscriptions are this cloud's unit of work: each is read whole by one shard.
             out = accounts_of(scope.shard, out)
         if not out and not requested and scope.shard is None:
-            cov = Coverage(
-                cloud=Cloud.AZURE,
-                account="none",
-                region="global",
-                service="subscriptions",
-                status=CoverageStatus.OK,
-                message="no subscription is visible to this identity",
-            )
-            sink.add_coverage(cov)
-            progress.finished(cov)
+            why = "no subscription is visible to this identity"
+            cov = status_of(Cloud.AZURE, "none", "subscriptions", CoverageStatus.OK, why)
+            record(sink, progress, cov)
         return out
 
     def _probe(self, arm: Any, subscription: str) -> tuple[CoverageStatus, str] | None:
@@ -360,50 +348,6 @@ class AzureCollector(Collector):
                 graph[sub].setdefault(rtype, []).append(row)
         refs.index(rows)
         return graph, problems
-
-    def _context(
-        self,
-        arm: Any,
-        sub: str,
-        service: str,
-        scope: Scope,
-        sink: InventoryBuilder,
-        refs: Any,
-        graph: Mapping[str, Mapping[str, list[dict[str, Any]]]],
-        problems: Mapping[tuple[str, str], list[tuple[CoverageStatus, str]]],
-    ) -> Any:
-        from aiscan.collectors.azure.context import AzureContext
-
-        return AzureContext(
-            subscription=sub,
-            service=service,
-            arm=arm,
-            sink=sink,
-            refs=refs,
-            graph=graph.get(sub, {}),
-            regions=scope.regions,
-            problems=problems.get((sub, service)),
-        )
-
-    def _run_scope(
-        self,
-        arm: Any,
-        sub: str,
-        service: str,
-        fn: Callable[[Any], None],
-        scope: Scope,
-        sink: InventoryBuilder,
-        refs: Any,
-        graph: Mapping[str, Mapping[str, list[dict[str, Any]]]],
-        problems: Mapping[tuple[str, str], list[tuple[CoverageStatus, str]]],
-        progress: Progress,
-    ) -> None:
-        progress.started(f"azure {sub} {service}")
-        ctx = self._context(arm, sub, service, scope, sink, refs, graph, problems)
-        ctx.section(service, fn, ctx)
-        cov = ctx.coverage()
-        sink.add_coverage(cov)
-        progress.finished(cov)
 
 
 AzureCollector.permissions = _permissions()

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import base64
 import json
-import os
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 from urllib.parse import quote, urlsplit
@@ -27,6 +26,7 @@ from urllib.parse import quote, urlsplit
 from aiscan import __version__
 from aiscan.collectors.azure.guard import ReadOnlyPolicy
 from aiscan.collectors.network import requests_ca_bundle
+from aiscan.collectors.settings import AzureSettings
 
 #: ARM endpoints of the national clouds, by --azure-cloud value.
 ENDPOINTS = {
@@ -66,8 +66,8 @@ class ArmError(Exception):
         self.url = url
 
 
-def arm_endpoint(cloud: str, environ: Mapping[str, str]) -> str:
-    override = (environ.get(ENDPOINT_ENV) or "").strip()
+def arm_endpoint(cloud: str, settings: AzureSettings) -> str:
+    override = (settings.endpoint or "").strip()
     if override:
         parts = urlsplit(override)
         if parts.scheme not in ("https", "http") or not parts.netloc:
@@ -164,6 +164,7 @@ class ArmClient:
         scope: str = ENDPOINTS["public"] + "/.default",
         max_retries: int | None = None,
         pool_size: int = 32,
+        settings: AzureSettings | None = None,
     ) -> None:
         import requests
         from azure.core.pipeline import policies
@@ -174,7 +175,8 @@ class ArmClient:
             raise ValueError("an ArmClient needs a token or a credential")
         self.endpoint = endpoint.rstrip("/")
         self._origin = urlsplit(self.endpoint)
-        retries = max_retries if max_retries is not None else int(os.environ.get(RETRIES_ENV, "6"))
+        settings = settings or AzureSettings()
+        retries = max_retries if max_retries is not None else settings.max_retries
         if token is not None:
             auth: Any = _static_token_policy(token)
         else:
@@ -190,7 +192,7 @@ class ArmClient:
         # A no-op session auth keeps requests from replacing the bearer token with ~/.netrc's.
         self._session.trust_env = True
         self._session.auth = _keep_authorization
-        backoff = float(os.environ.get(BACKOFF_ENV, "0.8"))
+        backoff = settings.backoff
         self.policies: list[Any] = [
             policies.RequestIdPolicy(),
             policies.HeadersPolicy({"Accept": "application/json"}),
@@ -201,7 +203,7 @@ class ArmClient:
             # Last: whatever an earlier policy did to the request, the guard sees what is sent.
             ReadOnlyPolicy(),
         ]
-        verify: bool | str = requests_ca_bundle(os.environ) or True
+        verify: bool | str = requests_ca_bundle(settings.trust.variables) or True
         self._transport = RequestsTransport(
             session=self._session, session_owner=False, connection_verify=verify
         )

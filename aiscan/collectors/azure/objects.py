@@ -16,9 +16,8 @@ read a blob.
 from __future__ import annotations
 
 import io
-import os
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, BinaryIO
 from urllib.parse import quote, urlencode, urlsplit
@@ -27,13 +26,12 @@ from aiscan import __version__
 from aiscan.artifacts.remote import ObjectInfo, ObjectRef
 from aiscan.collectors.azure.arm import (
     _LOOPBACK,
-    ENDPOINT_ENV,
-    TOKEN_ENV,
     ArmError,
     _static_token_policy,
 )
 from aiscan.collectors.azure.guard import ReadOnlyPolicy
 from aiscan.collectors.azure.permissions import DEEP_DATA_ACTIONS
+from aiscan.collectors.settings import AzureSettings
 
 BLOB_ENDPOINT_ENV = "AISCAN_AZURE_BLOB_ENDPOINT"
 STORAGE_TOKEN_ENV = "AISCAN_AZURE_STORAGE_TOKEN"
@@ -70,19 +68,20 @@ class _ChunkStream(io.RawIOBase):
 class BlobStore:
     """`aiscan.artifacts.remote.ObjectStore` over the Blob service REST API."""
 
-    def __init__(self, environ: Mapping[str, str] | None = None, credential: Any = None) -> None:
+    def __init__(self, settings: AzureSettings | None = None, credential: Any = None) -> None:
         import requests
         from azure.core import PipelineClient
         from azure.core.pipeline import policies
         from azure.core.pipeline.transport import RequestsTransport
 
-        env = os.environ if environ is None else environ
-        base = (env.get(BLOB_ENDPOINT_ENV) or "").strip().rstrip("/")
-        arm = (env.get(ENDPOINT_ENV) or "").strip().rstrip("/")
+        settings = settings or AzureSettings()
+        base = (settings.blob_endpoint or "").rstrip("/")
+        arm = (settings.endpoint or "").rstrip("/")
         if not base and urlsplit(arm).hostname in _LOOPBACK:
             base = arm  # a local emulator serves ARM and blobs (path-style) on one address
         self.base = base or None
-        token = (env.get(STORAGE_TOKEN_ENV) or env.get(TOKEN_ENV) or "").strip()
+        secret = settings.storage_token or settings.token
+        token = secret.get_secret_value() if secret else ""
         if token:
             auth: Any = _static_token_policy(token)
         else:

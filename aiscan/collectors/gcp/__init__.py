@@ -21,15 +21,24 @@ and AWS-only scans never load it.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Mapping
-from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, ClassVar
 
-from aiscan.collectors.base import Collector, CollectorConfigError, Progress, Scope
+from aiscan.collectors.base import (
+    Collector,
+    CollectorConfigError,
+    FailedScope,
+    FanOut,
+    Progress,
+    Read,
+    Scope,
+    record,
+    status_of,
+)
 from aiscan.collectors.gcp.permissions import PERMISSIONS
+from aiscan.collectors.settings import GcpSettings
 from aiscan.core.inventory import InventoryBuilder
-from aiscan.core.model import Cloud, Coverage, CoverageStatus
+from aiscan.core.model import Cloud, CoverageStatus
 from aiscan.core.shard import accounts_of
 
 #: Every service key, as used in --services and coverage.
@@ -57,12 +66,8 @@ class GcpCollector(Collector):
     services: ClassVar[tuple[str, ...]] = ALL_SERVICES
     permissions: ClassVar[tuple[str, ...]] = PERMISSIONS
 
-    def __init__(self, *, max_attempts: int | None = None, backoff: float | None = None) -> None:
-        env = os.environ
-        self.max_attempts = max_attempts or int(env.get("AISCAN_GCP_MAX_ATTEMPTS", "5"))
-        self.backoff = (
-            backoff if backoff is not None else float(env.get("AISCAN_GCP_BACKOFF", "0.5"))
-        )
+    title: ClassVar[str] = "Google Cloud"
+    settings: GcpSettings = GcpSettings()
 
     @classmethod
     def detect(cls, environ: Mapping[str, str]) -> str | None:
@@ -83,9 +88,7 @@ class GcpCollector(Collector):
 
     # -- connection -----------------------------------------------------------------------------
 
-    def connect(
-        self, environ: Mapping[str, str], *, object_reads: bool = False
-    ) -> tuple[Any, dict[str, str]]:
+    def connect(self, *, object_reads: bool = False) -> tuple[Any, dict[str, str]]:
         """(GcpHttp, identity) from AISCAN_GCP_TOKEN or Application Default Credentials;
         `object_reads` (--deep) lets the guard pass Cloud Storage object contents too."""
         try:
@@ -94,10 +97,10 @@ class GcpCollector(Collector):
             raise CollectorConfigError(
                 "the GCP collector needs google-auth and requests: pip install 'aiscan[gcp]'"
             ) from exc
-        endpoint = environ.get("AISCAN_GCP_ENDPOINT")
+        endpoint = self.settings.endpoint
         endpoint = check_endpoint(endpoint) if endpoint else None
         identity = {"cloud": "gcp"}
-        token = environ.get("AISCAN_GCP_TOKEN")
+        token = self.settings.token.get_secret_value() if self.settings.token else None
         if token:
             from google.oauth2.credentials import Credentials
 
@@ -123,10 +126,15 @@ class GcpCollector(Collector):
         if endpoint:
             identity["endpoint"] = endpoint
         http = GcpHttp(
-            authorized_session(credentials, refresh=refresh, object_reads=object_reads),
+            authorized_session(
+                credentials,
+                refresh=refresh,
+                object_reads=object_reads,
+                environ=self.settings.trust.variables,
+            ),
             endpoint=endpoint,
-            max_attempts=self.max_attempts,
-            backoff=self.backoff,
+            max_attempts=self.settings.max_attempts,
+            backoff=self.settings.backoff,
         )
         return http, identity
 
@@ -145,16 +153,11 @@ class GcpCollector(Collector):
         )
         from aiscan.collectors.gcp.context import References, ScopeContext
 
-        unknown = [s for s in scope.services if s not in ALL_SERVICES]
-        if unknown:
-            raise CollectorConfigError(
-                f"unknown Google Cloud service(s): {', '.join(unknown)} "
-                f"(known: {', '.join(ALL_SERVICES)})"
-            )
+        self.check_services(scope)
         from aiscan.collectors.deep import options_of
 
         deep = options_of(scope.options)
-        http, identity = self.connect(os.environ, object_reads=deep is not None)
+        http, identity = self.connect(object_reads=deep is not None)
         projects = self._projects(scope, http, sink, progress)
         identity["projects"] = str(len(projects))
         if not projects:
@@ -173,72 +176,61 @@ class GcpCollector(Collector):
                 regions=scope.regions,
             )
 
-        def run(
-            project: Any, region: str, service: str, fn: Callable[[ScopeContext], None]
-        ) -> None:
-            progress.started(f"gcp {project.id} {region} {service}")
-            ctx = ctx_for(project, region, service)
-            ctx.section(service, fn, ctx)
-            self._finish(ctx, sink, progress)
+        def task(project: Any, region: str, service: str, fn: Read) -> Callable[[], None]:
+            return fan.scope(
+                f"gcp {project.id} {region} {service}",
+                lambda: ctx_for(project, region, service),
+                fn,
+            )
 
-        pass1: dict[str, Callable[[ScopeContext], None]] = {
+        pass1: dict[str, Read] = {
             "notebooks": workbench.collect,
             "compute": compute.collect_instances,
             "container": compute.collect_node_pools,
             "resourcemanager": resourcemanager.collect,
         }
-        with ThreadPoolExecutor(max_workers=max(1, scope.max_workers)) as pool:
+        with FanOut(sink, progress, scope.max_workers) as fan:
             locations: dict[str, list[str]] = {}
             if scope.wants("aiplatform"):
                 progress.planned(len(projects))
-                found = pool.map(
-                    lambda p: self._locations(p, scope, ctx_for, sink, progress), projects
-                )
+                found = fan.map(lambda p: self._locations(p, scope, ctx_for, fan), projects)
                 locations = dict(zip((p.id for p in projects), found, strict=True))
-            futures: list[Future[None]] = []
-            for project in projects:
-                futures.extend(
-                    pool.submit(run, project, loc, "aiplatform", vertex.collect_location)
+            fan.run(
+                [
+                    task(project, loc, "aiplatform", vertex.collect_location)
+                    for project in projects
                     for loc in locations.get(project.id, [])
-                )
-                futures.extend(
-                    pool.submit(run, project, "global", svc, fn)
+                ]
+                + [
+                    task(project, "global", svc, fn)
+                    for project in projects
                     for svc, fn in pass1.items()
                     if scope.wants(svc)
-                )
-            progress.planned(len(futures))
-            for f in futures:
-                f.result()
-
+                ]
+            )
             # Pass 2: what pass 1 referred to, and project posture where Vertex AI is in use.
-            pass2 = {
+            pass2: dict[str, Callable[[Any], None]] = {
                 "storage": lambda cs: storage.collect_all(cs, by_number),
                 "artifactregistry": artifactregistry.collect_all,
                 "iam": lambda cs: iam.collect_all(cs, by_number, {p.id for p in projects}),
             }
 
-            def run_shared(service: str, fn: Callable[[dict[str, ScopeContext]], None]) -> None:
-                contexts = {p.id: ctx_for(p, "global", service) for p in projects}
-                first = next(iter(contexts.values()))
-                first.section(service, fn, contexts)
-                for ctx in contexts.values():
-                    self._finish(ctx, sink, progress)
+            def every_project(service: str) -> Callable[[], dict[str, ScopeContext]]:
+                return lambda: {p.id: ctx_for(p, "global", service) for p in projects}
 
             shared = [
-                pool.submit(run_shared, svc, fn) for svc, fn in pass2.items() if scope.wants(svc)
+                fan.shared(every_project(svc), fn) for svc, fn in pass2.items() if scope.wants(svc)
             ]
             ai = [p for p in projects if p.id in refs.ai_projects]
             for project in ai:
                 posture.collect_base(ctx_for(project, "global", "aiplatform"))
             scoped = [
-                pool.submit(run, project, "global", svc, fn)
+                task(project, "global", svc, fn)
                 for project in ai
                 for svc, fn in posture.SCOPES.items()
                 if scope.wants(svc)
             ]
-            progress.planned(len(shared) * len(projects) + len(scoped))
-            for f in shared + scoped:
-                f.result()
+            fan.run(shared + scoped, planned=len(shared) * len(projects) + len(scoped))
         if deep is not None:
             from aiscan.collectors.deep import deep_scan
             from aiscan.collectors.gcp.errors import classify
@@ -256,44 +248,28 @@ class GcpCollector(Collector):
             )
         return identity
 
-    def _finish(self, ctx: Any, sink: InventoryBuilder, progress: Progress) -> None:
-        cov = ctx.coverage()
-        sink.add_coverage(cov)
-        progress.finished(cov)
-
     def _locations(
-        self,
-        project: Any,
-        scope: Scope,
-        ctx_for: Callable[..., Any],
-        sink: InventoryBuilder,
-        progress: Progress,
+        self, project: Any, scope: Scope, ctx_for: Callable[..., Any], fan: FanOut
     ) -> list[str]:
         """The Vertex AI locations to read in a project (asked from the API)."""
         from aiscan.collectors.gcp import vertex
 
         ctx = ctx_for(project, "global", "aiplatform")
-        progress.started(f"gcp {project.id} locations aiplatform")
+        fan.progress.started(f"gcp {project.id} locations aiplatform")
         offered = ctx.section("locations", vertex.list_locations, ctx.http, project.id)
         if offered is not None:
             ctx.refs.mark_ai(project.id)  # the Vertex AI API is enabled here
-        self._finish(ctx, sink, progress)
+        fan.finish(ctx)
         if offered is None:
             return []
         if not scope.regions:
             return list(offered)
         for region in scope.regions:
             if region not in offered:
-                cov = Coverage(
-                    cloud=Cloud.GCP,
-                    account=project.id,
-                    region=region,
-                    service="aiplatform",
-                    status=CoverageStatus.SKIPPED,
-                    message="Vertex AI is not offered in this location",
-                )
-                sink.add_coverage(cov)
-                progress.finished(cov)
+                why = "Vertex AI is not offered in this location"
+                skipped = CoverageStatus.SKIPPED
+                cov = status_of(Cloud.GCP, project.id, "aiplatform", skipped, why, region)
+                record(fan.sink, fan.progress, cov)
         return [loc for loc in offered if loc in scope.regions]
 
     def _projects(
@@ -303,17 +279,10 @@ class GcpCollector(Collector):
         from aiscan.collectors.gcp.errors import classify
 
         def failed(account: str, exc: Exception, what: str) -> None:
-            status, message = classify(exc)
-            cov = Coverage(
-                cloud=Cloud.GCP,
-                account=account,
-                region="global",
-                service="resourcemanager",
-                status=status if status.incomplete else CoverageStatus.ERROR,
-                message=f"{what}: {message}",
+            cov = FailedScope(Cloud.GCP, classify).coverage(
+                exc, what, account=account, service="resourcemanager"
             )
-            sink.add_coverage(cov)
-            progress.finished(cov)
+            record(sink, progress, cov)
 
         wanted = tuple(scope.options.get("projects") or ())
         org = scope.options.get("organization")

@@ -12,7 +12,6 @@
 from __future__ import annotations
 
 import contextlib
-import os
 import random
 import threading
 import time
@@ -69,14 +68,15 @@ def authorized_session(
 
     Trust store and proxies as google-auth's users expect: requests honours ``HTTPS_PROXY`` /
     ``NO_PROXY`` and ``REQUESTS_CA_BUNDLE`` itself (``trust_env``); ``SSL_CERT_FILE`` is the
-    fallback (`aiscan.collectors.network`). The token-refresh session verifies the same way."""
+    fallback (`aiscan.collectors.network`), from the CA variables in `environ` (the settings'
+    `TrustSettings.variables`). The token-refresh session verifies the same way."""
     import requests
     from google.auth.transport.requests import AuthorizedSession, Request
 
     from aiscan.collectors.gcp.transport import ReadOnlyAdapter
     from aiscan.collectors.network import requests_ca_bundle
 
-    bundle = requests_ca_bundle(os.environ if environ is None else environ)
+    bundle = requests_ca_bundle(environ or {})
     token_session = requests.Session()
     codes = (401,) if refresh else ()
     session = AuthorizedSession(  # type: ignore[no-untyped-call]

@@ -4,6 +4,7 @@ local server that answers with ARM and Resource Graph JSON shapes from an estate
 from __future__ import annotations
 
 import copy
+import os
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -11,6 +12,7 @@ import pytest
 
 from aiscan.collectors.azure import AzureCollector
 from aiscan.collectors.base import NullProgress, Scope
+from aiscan.collectors.settings import AzureSettings
 from aiscan.core.inventory import Inventory, InventoryBuilder
 from aiscan.demo.azure import FakeArm, load_estate
 
@@ -39,7 +41,9 @@ def scan(fake: FakeArm, monkeypatch: pytest.MonkeyPatch) -> Callable[..., Invent
             monkeypatch.setenv(key, value)
         options = {"azure_cloud": "public", "subscriptions": scope.pop("subscriptions", ())}
         sink = InventoryBuilder()
-        AzureCollector().collect(Scope(options=options, **scope), sink, NullProgress())
+        settings = AzureSettings.from_environ(os.environ)
+        collector = AzureCollector(settings=settings)
+        collector.collect(Scope(options=options, **scope), sink, NullProgress())
         return sink.build()
 
     return run

@@ -9,6 +9,7 @@ import pytest
 
 from aiscan.collectors.azure import AzureCollector
 from aiscan.collectors.base import CollectorConfigError, NullProgress, Scope
+from aiscan.collectors.settings import AzureSettings
 from aiscan.core.inventory import InventoryBuilder
 from aiscan.core.model import AssetKind, CoverageStatus, RelationType
 from tests.collectors.azure.conftest import DENIED, RG1, S1, S2, by_name, coverage
@@ -239,10 +240,8 @@ def test_denied_subscription_shows_in_coverage(estate, monkeypatch):
     estate["subscriptions"].append({"subscriptionId": DENIED, "displayName": "finance"})
     estate["denied_subscriptions"] = [DENIED]
     with FakeArm(estate) as arm:
-        for k, v in arm.environment().items():
-            monkeypatch.setenv(k, v)
         sink = InventoryBuilder()
-        AzureCollector().collect(Scope(), sink, NullProgress())
+        AzureCollector(settings=arm.settings()).collect(Scope(), sink, NullProgress())
     inv = sink.build()
     denied = [c for c in inv.coverage if c.account == DENIED]
     assert {c.service for c in denied} == set(AzureCollector.services)
@@ -288,10 +287,13 @@ def test_a_cpu_only_size_is_not_gpu_compute_even_if_named_like_one(scan, fake):
 
 
 def test_unknown_service_is_a_usage_error(monkeypatch):
-    monkeypatch.setenv("AISCAN_AZURE_TOKEN", "x")
-    monkeypatch.setenv("AISCAN_AZURE_ENDPOINT", "http://127.0.0.1:9")
+    settings = AzureSettings.from_environ(
+        {"AISCAN_AZURE_TOKEN": "x", "AISCAN_AZURE_ENDPOINT": "http://127.0.0.1:9"}
+    )
     with pytest.raises(CollectorConfigError, match="unknown Azure service"):
-        AzureCollector().collect(Scope(services=("bedrock",)), InventoryBuilder(), NullProgress())
+        AzureCollector(settings=settings).collect(
+            Scope(services=("bedrock",)), InventoryBuilder(), NullProgress()
+        )
 
 
 def test_detect_uses_local_signals_only(tmp_path):

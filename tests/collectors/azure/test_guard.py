@@ -90,13 +90,17 @@ def test_endpoint_from_cloud_or_override_and_token_claims():
     import json
 
     from aiscan.collectors.azure.arm import arm_endpoint, token_claims
+    from aiscan.collectors.settings import AzureSettings
 
-    assert arm_endpoint("china", {}) == "https://management.chinacloudapi.cn"
-    assert arm_endpoint("usgov", {}) == "https://management.usgovcloudapi.net"
-    override = {"AISCAN_AZURE_ENDPOINT": "https://arm.contoso.example/"}
+    def settings(env: dict[str, str]) -> AzureSettings:
+        return AzureSettings.from_environ(env)
+
+    assert arm_endpoint("china", settings({})) == "https://management.chinacloudapi.cn"
+    assert arm_endpoint("usgov", settings({})) == "https://management.usgovcloudapi.net"
+    override = settings({"AISCAN_AZURE_ENDPOINT": "https://arm.contoso.example/"})
     assert arm_endpoint("public", override) == "https://arm.contoso.example"
     with pytest.raises(ValueError, match="not an http"):
-        arm_endpoint("public", {"AISCAN_AZURE_ENDPOINT": "ftp://x"})
+        arm_endpoint("public", settings({"AISCAN_AZURE_ENDPOINT": "ftp://x"}))
     claims = {"tid": "t-1", "oid": "o-1", "appid": "a-1"}
     body = base64.urlsafe_b64encode(json.dumps(claims).encode()).decode().rstrip("=")
     assert token_claims(f"h.{body}.s") == {"tenant": "t-1", "object_id": "o-1", "app_id": "a-1"}

@@ -14,6 +14,7 @@ import pytest
 
 from aiscan.collectors.base import CollectorConfigError, NullProgress, Scope
 from aiscan.collectors.gcp import GcpCollector
+from aiscan.collectors.settings import GcpSettings
 from aiscan.core.inventory import Inventory, InventoryBuilder
 from aiscan.core.model import AssetKind, CoverageStatus, RelationType
 from aiscan.demo.gcp import DEMO_TOKEN, GcpFake, load_estate
@@ -133,7 +134,8 @@ def run_collector(fake: GcpFake, env: pytest.MonkeyPatch, **scope: Any) -> Inven
     env.setenv("AISCAN_GCP_ENDPOINT", fake.url)
     env.setenv("AISCAN_GCP_TOKEN", DEMO_TOKEN)
     sink = InventoryBuilder()
-    GcpCollector(backoff=0.001).collect(Scope(**scope), sink, NullProgress())
+    settings = GcpSettings.from_environ(os.environ).model_copy(update={"backoff": 0.001})
+    GcpCollector(settings=settings).collect(Scope(**scope), sink, NullProgress())
     return sink.build()
 
 

@@ -11,6 +11,7 @@ from aiscan.collectors.gcp import GcpCollector
 from aiscan.collectors.gcp.errors import classify
 from aiscan.collectors.gcp.guard import ReadOnlyViolation, is_read_only
 from aiscan.collectors.gcp.http import GcpApiError, check_endpoint
+from aiscan.collectors.settings import GcpSettings
 from aiscan.core.model import CoverageStatus
 from aiscan.demo.gcp import DEMO_TOKEN, GcpFake
 
@@ -49,7 +50,8 @@ def fake():
 
 def connect(fake, **kwargs):
     env = {"AISCAN_GCP_ENDPOINT": fake.url, "AISCAN_GCP_TOKEN": DEMO_TOKEN}
-    http, identity = GcpCollector(backoff=0.001, **kwargs).connect(env)
+    settings = GcpSettings.from_environ(env).model_copy(update={"backoff": 0.001, **kwargs})
+    http, identity = GcpCollector(settings=settings).connect()
     return http, identity
 
 
