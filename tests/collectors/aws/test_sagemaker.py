@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -483,6 +484,9 @@ def _moto_gaps(seeded: dict[str, Any] | None = None) -> dict[str, awsfake.Handle
         "before-call.sagemaker.ListFeatureGroups": awsfake.canned(
             {"FeatureGroupSummaries": groups}
         ),
+        "before-call.sagemaker.ListInferenceExperiments": awsfake.canned(
+            {"InferenceExperiments": []}
+        ),
         "before-call.sagemaker.ListMonitoringSchedules": awsfake.canned(
             {"MonitoringScheduleSummaries": schedules if seeded is not None else []}
         ),
@@ -625,7 +629,8 @@ def test_malformed_notebook_payload_is_an_error_in_coverage_not_a_crash():
 
 @mock_aws
 def test_only_the_most_recent_jobs_are_read(monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setattr(sagemaker, "MAX_RECENT_JOBS", 2)
+    # the row's bound (MAX_RECENT_JOBS) lowered to 2
+    monkeypatch.setattr(sagemaker, "TRAINING_JOBS", replace(sagemaker.TRAINING_JOBS, limit=2))
     sm = boto3.client("sagemaker", region_name=REGION)
     for name in ("job-old", "job-mid", "job-new"):
         sm.create_training_job(
