@@ -6,9 +6,10 @@ in coverage without losing the rest.
 
 Bounds (documented because they are deliberate gaps):
 
-* training, processing and transform jobs: only the `MAX_RECENT_JOBS` (500) most recently created
-  of each type are read (``SortBy=CreationTime, SortOrder=Descending``). Jobs are immutable history;
-  the newest ones say how the account trains today, and older ones would cost one describe each.
+* training, processing, transform, tuning and AutoML jobs and inference experiments: only the
+  `MAX_RECENT_JOBS` (500) most recently created of each type are read (``SortBy=CreationTime,
+  SortOrder=Descending``). Jobs are immutable history; the newest ones say how the account trains
+  today, and older ones would cost one describe each.
 * model packages: the `MAX_PACKAGES_PER_GROUP` (100) newest versions of each group, plus the
   unversioned packages.
 * tags are read for endpoints, models and notebooks only, at most `MAX_TAGS` (50) each.
@@ -60,6 +61,25 @@ workspace (AWS::SageMaker::Domain)
 dataset (AWS::SageMaker::FeatureGroup)
     ``offline_store`` ``{enabled, kms_key, s3_uri}``, ``online_store`` ``{enabled, kms_key,
     storage_type}``, ``role_arn``, ``status``.
+training-job (AWS::SageMaker::HyperParameterTuningJob)
+    ``job_type`` (``tuning``), ``status``, ``strategy``, ``definitions`` (how many training job
+    definitions), ``images``, ``input_uris``, ``output_uri``, ``network_isolation``, ``vpc``,
+    ``inter_container_encryption`` (each True only if every definition has it),
+    ``instance_type``, ``instance_count`` (the largest), ``volume_kms_key`` and
+    ``output_kms_key`` (None if a definition has none), ``role_arn``, ``role_arns``. Environments
+    and static hyper-parameters are redacted in raw.
+training-job (AWS::SageMaker::AutoMLJob, read with DescribeAutoMLJobV2)
+    ``job_type`` (``automl``), ``status``, ``problem_type``, ``input_uris``, ``output_uri``,
+    ``vpc``, ``inter_container_encryption``, ``volume_kms_key``, ``output_kms_key``,
+    ``role_arn``.
+training-job (AWS::SageMaker::InferenceExperiment)
+    ``experiment_type``, ``status``, ``endpoint_name``, ``model_names``,
+    ``shadow_source_variant``, ``kms_key`` (instance storage), ``data_storage``
+    ``{destination, kms_key}`` or None (nothing captured), ``role_arn``.
+
+Plain list/describe families are rows of the module's table (`SPECS`, read by
+aiscan/collectors/spec.py through the AWS binding in aiscan/collectors/aws/spec.py); tuning, AutoML
+and inference-experiment jobs are bounded like the other jobs (`MAX_RECENT_JOBS` newest).
 """
 
 from __future__ import annotations
