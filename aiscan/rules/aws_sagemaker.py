@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import partial
 from typing import Any
 
 from aiscan.core.facts import Unread, unread
@@ -908,6 +909,12 @@ def sagemaker_full_access(asset: Asset, facts: IamRoleFacts, ctx: RuleContext) -
 
 # -- jobs that launch jobs (tuning, AutoML), processing containment, inference experiments -------
 
+#: The metadata these rules share: medium SageMaker findings on job-like assets (training-job
+#: kind); each rule's facts annotation says which resource types it judges.
+_job_rule = partial(
+    rule, severity=Severity.MEDIUM, kinds=(AssetKind.TRAINING_JOB,), clouds=_AWS, services=_SM
+)
+
 _ATLAS_EXFIL = "MITRE-ATLAS:AML.T0025"
 _ATLAS_THEFT = "MITRE-ATLAS:AML.T0035"
 
@@ -927,14 +934,10 @@ def _no_key(key: str | None | Unread, what: str, evidence: dict[str, Any]) -> Re
     return Result.ok()
 
 
-@rule(
+@_job_rule(
     id="AWS-SM-040",
     title="SageMaker processing job is not network-contained",
-    severity=Severity.MEDIUM,
     category=Category.NETWORK_EXPOSURE,
-    kinds=(AssetKind.TRAINING_JOB,),
-    clouds=_AWS,
-    services=_SM,
     description="The processing job has neither network isolation nor a customer VPC.",
     risk=(
         "Processing code (feature engineering, evaluation, often third-party containers) reaches "
@@ -967,14 +970,10 @@ def processing_network(
     return Result.ok()
 
 
-@rule(
+@_job_rule(
     id="AWS-SM-041",
     title="SageMaker hyper-parameter tuning job runs without network isolation",
-    severity=Severity.MEDIUM,
     category=Category.NETWORK_EXPOSURE,
-    kinds=(AssetKind.TRAINING_JOB,),
-    clouds=_AWS,
-    services=_SM,
     description=(
         "A training job definition of the tuning job lacks EnableNetworkIsolation, so every "
         "training job the tuner launches has outbound network access."
@@ -1003,14 +1002,10 @@ def tuning_network_isolation(
     return Result.ok()
 
 
-@rule(
+@_job_rule(
     id="AWS-SM-042",
     title="Inter-container traffic encryption is disabled for a distributed tuning job",
-    severity=Severity.MEDIUM,
     category=Category.ENCRYPTION,
-    kinds=(AssetKind.TRAINING_JOB,),
-    clouds=_AWS,
-    services=_SM,
     description=(
         "The tuning job's training jobs run on more than one instance without "
         "EnableInterContainerTrafficEncryption."
@@ -1043,14 +1038,10 @@ def tuning_inter_container_encryption(
     return Result.ok()
 
 
-@rule(
+@_job_rule(
     id="AWS-SM-043",
     title="Inter-container traffic encryption is disabled for a SageMaker AutoML job",
-    severity=Severity.MEDIUM,
     category=Category.ENCRYPTION,
-    kinds=(AssetKind.TRAINING_JOB,),
-    clouds=_AWS,
-    services=_SM,
     description=(
         "The AutoML job's SecurityConfig lacks EnableInterContainerTrafficEncryption; AutoML "
         "chooses instance counts itself, so its candidates may train distributed."
@@ -1079,14 +1070,10 @@ def _tuning_evidence(facts: SageMakerTuningJobFacts | SageMakerAutoMLJobFacts) -
     return {"job_type": None if unread(facts.job_type) else facts.job_type}
 
 
-@rule(
+@_job_rule(
     id="AWS-SM-044",
     title="SageMaker tuning job output is not encrypted with a customer-managed KMS key",
-    severity=Severity.MEDIUM,
     category=Category.ENCRYPTION,
-    kinds=(AssetKind.TRAINING_JOB,),
-    clouds=_AWS,
-    services=_SM,
     description="A training job definition of the tuning job has no OutputDataConfig.KmsKeyId.",
     risk=(
         "Every candidate model the tuner produces is stored under a key the customer cannot "
@@ -1099,14 +1086,10 @@ def tuning_output_cmk(asset: Asset, facts: SageMakerTuningJobFacts, ctx: RuleCon
     return _no_key(facts.output_kms_key, "tuning output", _tuning_evidence(facts))
 
 
-@rule(
+@_job_rule(
     id="AWS-SM-045",
     title="SageMaker tuning job volumes are not encrypted with a customer-managed KMS key",
-    severity=Severity.MEDIUM,
     category=Category.ENCRYPTION,
-    kinds=(AssetKind.TRAINING_JOB,),
-    clouds=_AWS,
-    services=_SM,
     description=(
         "A training job definition of the tuning job has no ResourceConfig.VolumeKmsKeyId on an "
         "instance type that accepts one."
@@ -1128,14 +1111,10 @@ def tuning_volume_cmk(asset: Asset, facts: SageMakerTuningJobFacts, ctx: RuleCon
     return _no_key(facts.volume_kms_key, "tuning volume", _tuning_evidence(facts))
 
 
-@rule(
+@_job_rule(
     id="AWS-SM-046",
     title="SageMaker AutoML job output is not encrypted with a customer-managed KMS key",
-    severity=Severity.MEDIUM,
     category=Category.ENCRYPTION,
-    kinds=(AssetKind.TRAINING_JOB,),
-    clouds=_AWS,
-    services=_SM,
     description="The AutoML job has no OutputDataConfig.KmsKeyId.",
     risk=(
         "Candidate models, notebooks and the data-exploration report (which quotes training "
@@ -1148,14 +1127,10 @@ def automl_output_cmk(asset: Asset, facts: SageMakerAutoMLJobFacts, ctx: RuleCon
     return _no_key(facts.output_kms_key, "AutoML output", _tuning_evidence(facts))
 
 
-@rule(
+@_job_rule(
     id="AWS-SM-047",
     title="SageMaker AutoML job volumes are not encrypted with a customer-managed KMS key",
-    severity=Severity.MEDIUM,
     category=Category.ENCRYPTION,
-    kinds=(AssetKind.TRAINING_JOB,),
-    clouds=_AWS,
-    services=_SM,
     description="The AutoML job's SecurityConfig has no VolumeKmsKeyId.",
     risk="Training data on the volumes of every candidate job cannot be protected by key policy.",
     remediation=(
@@ -1167,14 +1142,10 @@ def automl_volume_cmk(asset: Asset, facts: SageMakerAutoMLJobFacts, ctx: RuleCon
     return _no_key(facts.volume_kms_key, "AutoML volume", _tuning_evidence(facts))
 
 
-@rule(
+@_job_rule(
     id="AWS-SM-048",
     title="SageMaker AutoML job does not run in a VPC",
-    severity=Severity.MEDIUM,
     category=Category.NETWORK_EXPOSURE,
-    kinds=(AssetKind.TRAINING_JOB,),
-    clouds=_AWS,
-    services=_SM,
     description="The AutoML job's SecurityConfig has no VpcConfig with subnets.",
     risk=(
         "The processing, training and inference jobs AutoML launches use SageMaker's own network "
@@ -1195,15 +1166,11 @@ def automl_vpc(asset: Asset, facts: SageMakerAutoMLJobFacts, ctx: RuleContext) -
     return Result.ok()
 
 
-@rule(
+@_job_rule(
     id="AWS-SM-049",
     title="SageMaker inference experiment data storage is not encrypted with a customer-managed "
     "KMS key",
-    severity=Severity.MEDIUM,
     category=Category.ENCRYPTION,
-    kinds=(AssetKind.TRAINING_JOB,),
-    clouds=_AWS,
-    services=_SM,
     description=(
         "The inference experiment captures requests and responses (DataStorageConfig) without a "
         "KmsKey."
@@ -1236,15 +1203,11 @@ def experiment_storage_cmk(
     return Result.ok()
 
 
-@rule(
+@_job_rule(
     id="AWS-SM-050",
     title="SageMaker inference experiment instance storage is not encrypted with a "
     "customer-managed KMS key",
-    severity=Severity.MEDIUM,
     category=Category.ENCRYPTION,
-    kinds=(AssetKind.TRAINING_JOB,),
-    clouds=_AWS,
-    services=_SM,
     description="The inference experiment has no KmsKey for the storage volumes of its variants.",
     risk="Model weights and request data on the hosting instances' volumes cannot be protected "
     "through key policy.",

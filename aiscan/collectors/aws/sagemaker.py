@@ -342,14 +342,6 @@ def describe_lifecycle_config(client: Any, name: str) -> dict[str, Any]:
     )
 
 
-def list_endpoints(client: Any) -> Iterator[dict[str, Any]]:
-    return paginate(client, "list_endpoints", "Endpoints", PaginationConfig=PAGE)
-
-
-def describe_endpoint(client: Any, name: str) -> dict[str, Any]:
-    return dict(client.describe_endpoint(EndpointName=name))
-
-
 def describe_endpoint_config(client: Any, name: str) -> dict[str, Any]:
     return dict(client.describe_endpoint_config(EndpointConfigName=name))
 
@@ -1074,6 +1066,30 @@ def to_feature_group(payload: Mapping[str, Any], *, account: str, region: str) -
     )
 
 
+def _job_asset(
+    payload: Mapping[str, Any],
+    arn: str,
+    type_: str,
+    name_key: str,
+    attrs: dict[str, Any],
+    account: str,
+    region: str,
+    raw: Mapping[str, Any] | None = None,
+) -> Asset:
+    """A job-like asset (kind training-job) of type ``AWS::SageMaker::<type_>``."""
+    return _asset(
+        arn=arn,
+        kind=AssetKind.TRAINING_JOB,
+        type_=f"AWS::SageMaker::{type_}",
+        name=_req(payload, name_key),
+        account=account,
+        region=region,
+        payload=payload,
+        attributes=attrs,
+        raw=raw if raw is not None else _redacted_payload(payload),
+    )
+
+
 def _redacted_definition(definition: Mapping[str, Any]) -> dict[str, Any]:
     """A training job definition for raw: environment and static hyper-parameters redacted."""
     out = dict(definition)
@@ -1157,15 +1173,14 @@ def to_tuning_job(payload: Mapping[str, Any], *, account: str, region: str) -> A
         replace["TrainingJobDefinitions"] = [
             _redacted_definition(d) for d in _list(payload, "TrainingJobDefinitions")
         ]
-    return _asset(
-        arn=arn,
-        kind=AssetKind.TRAINING_JOB,
-        type_="AWS::SageMaker::HyperParameterTuningJob",
-        name=_req(payload, "HyperParameterTuningJobName"),
-        account=account,
-        region=region,
-        payload=payload,
-        attributes=attrs,
+    return _job_asset(
+        payload,
+        arn,
+        "HyperParameterTuningJob",
+        "HyperParameterTuningJobName",
+        attrs,
+        account,
+        region,
         raw=_redacted_payload(payload, **replace),
     )
 
@@ -1191,17 +1206,7 @@ def to_automl_job(payload: Mapping[str, Any], *, account: str, region: str) -> A
         "output_kms_key": _opt(output, "KmsKeyId"),
         "role_arn": _opt(payload, "RoleArn"),
     }
-    return _asset(
-        arn=arn,
-        kind=AssetKind.TRAINING_JOB,
-        type_="AWS::SageMaker::AutoMLJob",
-        name=_req(payload, "AutoMLJobName"),
-        account=account,
-        region=region,
-        payload=payload,
-        attributes=attrs,
-        raw=_redacted_payload(payload),
-    )
+    return _job_asset(payload, arn, "AutoMLJob", "AutoMLJobName", attrs, account, region)
 
 
 def to_inference_experiment(payload: Mapping[str, Any], *, account: str, region: str) -> Asset:
@@ -1228,17 +1233,7 @@ def to_inference_experiment(payload: Mapping[str, Any], *, account: str, region:
         ),
         "role_arn": _opt(payload, "RoleArn"),
     }
-    return _asset(
-        arn=arn,
-        kind=AssetKind.TRAINING_JOB,
-        type_="AWS::SageMaker::InferenceExperiment",
-        name=_req(payload, "Name"),
-        account=account,
-        region=region,
-        payload=payload,
-        attributes=attrs,
-        raw=_redacted_payload(payload),
-    )
+    return _job_asset(payload, arn, "InferenceExperiment", "Name", attrs, account, region)
 
 
 # -- collection: list, describe, transform, relate ------------------------------------------------
@@ -1290,10 +1285,6 @@ def _relate_experiment(models: Mapping[str, Asset], ctx: ScopeContext, asset: As
     _relate_uses_models(models, ctx, asset, asset.attributes["model_names"])
 
 
-def _relate_role(ctx: ScopeContext, asset: Asset) -> None:
-    ctx.use_role(asset.id, asset.attributes.get("role_arn"))
-
-
 def _relate_pipeline(ctx: ScopeContext, asset: Asset) -> None:
     _relate_runtime(ctx, asset)
     for step in asset.attributes.get("steps") or []:
@@ -1319,6 +1310,10 @@ def _model_inputs(ctx: ScopeContext, name: str, payload: Mapping[str, Any]) -> d
 
 def _prefetch_model_tags(ctx: ScopeContext, names: list[str]) -> None:
     _prefetch_tags(ctx, "sagemaker:model", names)
+
+
+def _prefetch_endpoint_tags(ctx: ScopeContext, names: list[str]) -> None:
+    _prefetch_tags(ctx, "sagemaker:endpoint", names)
 
 
 def _family(
@@ -1350,6 +1345,9 @@ _RECENT: dict[str, Any] = {
 MODELS = _family("models", "model", "Model", "Models", "ModelName", "model",
                  transform=to_model, inputs=_model_inputs, listed=_prefetch_model_tags,
                  relate=_relate_model)
+#: inputs and relate are bound to the region's schedules and models when the scope is read
+ENDPOINTS = _family("endpoints", "endpoint", "Endpoint", "Endpoints", "EndpointName", "endpoint",
+                    transform=to_endpoint, listed=_prefetch_endpoint_tags)
 TRAINING_JOBS = _family("training jobs", "training job", "TrainingJob", "TrainingJobSummaries",
                         "TrainingJobName", "training_job", transform=to_training_job,
                         relate=_relate_job, **_RECENT)
@@ -1382,7 +1380,7 @@ FEATURE_GROUPS = _family("feature groups", "feature group", "FeatureGroup",
 
 #: Every table row of the module (the permissions test checks their operations are declared).
 SPECS = (
-    MODELS, TRAINING_JOBS, PROCESSING_JOBS, TRANSFORM_JOBS, TUNING_JOBS, AUTOML_JOBS,
+    MODELS, ENDPOINTS, TRAINING_JOBS, PROCESSING_JOBS, TRANSFORM_JOBS, TUNING_JOBS, AUTOML_JOBS,
     INFERENCE_EXPERIMENTS, PIPELINES, DOMAINS, FEATURE_GROUPS,
 )  # fmt: skip
 #: Rows no other family waits for.
@@ -1415,7 +1413,12 @@ def collect(ctx: ScopeContext) -> None:
             *(table(spec) for spec in INDEPENDENT),
         ]
         models: dict[str, Asset] = models_read.result() or {}
-        independent.append(run("endpoints", _collect_endpoints, models, schedules_read.result()))
+        endpoints = replace(
+            ENDPOINTS,
+            inputs=partial(_endpoint_inputs, schedules_read.result()),
+            relate=partial(_relate_endpoint, models),
+        )
+        independent.append(table(endpoints))
         uses_models = partial(_relate_transform_job, models)
         jobs = [
             table(TRAINING_JOBS),
@@ -1624,25 +1627,15 @@ def _one_schedule(
     return endpoint, entry
 
 
-def _collect_endpoints(
-    ctx: ScopeContext,
-    client: Any,
-    models: Mapping[str, Asset],
+def _endpoint_inputs(
     schedules: Mapping[str, list[dict[str, Any]]] | None,
-) -> None:
-    names = _names(ctx, "endpoint", list_endpoints(client), "EndpointName")
-    _prefetch_tags(ctx, "sagemaker:endpoint", names)
-    ctx.each("endpoint", _one_endpoint, names, ctx, client, models, schedules)
-
-
-def _one_endpoint(
     ctx: ScopeContext,
-    client: Any,
-    models: Mapping[str, Asset],
-    schedules: Mapping[str, list[dict[str, Any]]] | None,
     name: str,
-) -> None:
-    payload = describe_endpoint(client, name)
+    payload: Mapping[str, Any],
+) -> dict[str, Any]:
+    """The endpoint config (read once per config, None if unreadable), the schedules watching
+    the endpoint (None if they could not be listed) and its tags."""
+    client = ctx.client(SERVICE)
     config_name = _opt(payload, "EndpointConfigName")
     config = (
         ctx.section(
@@ -1658,14 +1651,11 @@ def _one_endpoint(
     )
     arn = _req(payload, "EndpointArn")
     monitoring = None if schedules is None else list(schedules.get(name, []))
-    asset = to_endpoint(
-        payload,
-        config,
-        monitoring=monitoring,
-        tags=_tags(ctx, client, "sagemaker:endpoint", arn),
-        **_where(ctx),
-    )
-    ctx.add(asset)
+    tags = _tags(ctx, client, "sagemaker:endpoint", arn)
+    return {"config": config, "monitoring": monitoring, "tags": tags}
+
+
+def _relate_endpoint(models: Mapping[str, Asset], ctx: ScopeContext, asset: Asset) -> None:
     for variant in asset.attributes.get("variants") or []:
         for model_name in variant["model_names"]:
             ctx.relate(asset.id, RelationType.SERVES, _model_arn(ctx, models, model_name))
