@@ -228,27 +228,52 @@ def _int(payload: Mapping[str, Any] | None, key: str) -> int | None:
     return value
 
 
+#: Asset kind of each SageMaker resource type (``AWS::SageMaker::<key>``).
+_KINDS = {
+    "NotebookInstance": AssetKind.NOTEBOOK,
+    "Model": AssetKind.MODEL,
+    "ModelPackage": AssetKind.MODEL,
+    "ModelPackageGroup": AssetKind.MODEL_REGISTRY,
+    "Endpoint": AssetKind.ENDPOINT,
+    "Pipeline": AssetKind.PIPELINE,
+    "Domain": AssetKind.WORKSPACE,
+    "FeatureGroup": AssetKind.DATASET,
+    # job-like: training-job kind (an inference experiment is a time-boxed run, not a service)
+    **dict.fromkeys(
+        (
+            "TrainingJob",
+            "ProcessingJob",
+            "TransformJob",
+            "HyperParameterTuningJob",
+            "AutoMLJob",
+            "InferenceExperiment",
+        ),
+        AssetKind.TRAINING_JOB,
+    ),
+}
+
+
 def _asset(
-    *,
-    arn: str,
-    kind: AssetKind,
     type_: str,
+    arn: str,
     name: str,
-    account: str,
-    region: str,
     payload: Mapping[str, Any],
     attributes: dict[str, Any],
+    account: str,
+    region: str,
+    *,
     raw: Mapping[str, Any] | None = None,
     tags: Mapping[str, str] | None = None,
 ) -> Asset:
+    """The asset of type ``AWS::SageMaker::<type_>``; raw is the payload unless given."""
     return Asset(
         id=arn,
         cloud=Cloud.AWS,
         account=account,
         region=region,
-        kind=kind,
+        kind=_KINDS[type_],
         service=SERVICE,
-        type=type_,
+        type=f"AWS::SageMaker::{type_}",
         name=name,
         created_at=as_datetime(payload.get("CreationTime")),
         tags=dict(tags or {}),
@@ -456,14 +481,13 @@ def to_notebook(
         attrs["lifecycle_config"] = {"name": lifecycle["name"], "scripts": lifecycle["scripts"]}
         attrs["secrets"] = list(lifecycle["secrets"])
     return _asset(
-        arn=arn,
-        kind=AssetKind.NOTEBOOK,
-        type_="AWS::SageMaker::NotebookInstance",
-        name=name,
-        account=account,
-        region=region,
-        payload=payload,
-        attributes=attrs,
+        "NotebookInstance",
+        arn,
+        name,
+        payload,
+        attrs,
+        account,
+        region,
         raw=_redacted_payload(payload),
         tags=tags,
     )
@@ -540,14 +564,13 @@ def to_model(
     # The API omits the flag when it is off; a successful describe therefore means False.
     attrs["network_isolation"] = bool(isolation)
     return _asset(
-        arn=arn,
-        kind=AssetKind.MODEL,
-        type_="AWS::SageMaker::Model",
-        name=name,
-        account=account,
-        region=region,
-        payload=payload,
-        attributes=attrs,
+        "Model",
+        arn,
+        name,
+        payload,
+        attrs,
+        account,
+        region,
         raw=_redacted_payload(payload, **replace),
         tags=tags,
     )
@@ -586,28 +609,26 @@ def to_model_package(
         attrs["approval_status"] = approval
     replace = {"InferenceSpecification": {**spec, "Containers": raw_containers}} if spec else {}
     return _asset(
-        arn=arn,
-        kind=AssetKind.MODEL,
-        type_="AWS::SageMaker::ModelPackage",
-        name=name,
-        account=account,
-        region=region,
-        payload=payload,
-        attributes=attrs,
+        "ModelPackage",
+        arn,
+        name,
+        payload,
+        attrs,
+        account,
+        region,
         raw=_redacted_payload(payload, **replace),
     )
 
 
 def to_model_package_group(payload: Mapping[str, Any], *, account: str, region: str) -> Asset:
     return _asset(
-        arn=_req(payload, "ModelPackageGroupArn"),
-        kind=AssetKind.MODEL_REGISTRY,
-        type_="AWS::SageMaker::ModelPackageGroup",
-        name=_req(payload, "ModelPackageGroupName"),
-        account=account,
-        region=region,
-        payload=payload,
-        attributes={"status": _opt(payload, "ModelPackageGroupStatus")},
+        "ModelPackageGroup",
+        _req(payload, "ModelPackageGroupArn"),
+        _req(payload, "ModelPackageGroupName"),
+        payload,
+        {"status": _opt(payload, "ModelPackageGroupStatus")},
+        account,
+        region,
     )
 
 
@@ -681,18 +702,7 @@ def to_endpoint(
     raw = _redacted_payload(payload)
     if config is not None:
         raw["EndpointConfig"] = _redacted_payload(config)
-    return _asset(
-        arn=arn,
-        kind=AssetKind.ENDPOINT,
-        type_="AWS::SageMaker::Endpoint",
-        name=name,
-        account=account,
-        region=region,
-        payload=payload,
-        attributes=attrs,
-        raw=raw,
-        tags=tags,
-    )
+    return _asset("Endpoint", arn, name, payload, attrs, account, region, raw=raw, tags=tags)
 
 
 def monitoring_entry(
@@ -794,17 +804,7 @@ def to_training_job(payload: Mapping[str, Any], *, account: str, region: str) ->
         # Heterogeneous clusters describe instances in InstanceGroups instead.
         attrs.pop("instance_count")
     raw = _redacted_payload(payload, Environment=container["environment"], HyperParameters=hyper)
-    return _asset(
-        arn=arn,
-        kind=AssetKind.TRAINING_JOB,
-        type_="AWS::SageMaker::TrainingJob",
-        name=name,
-        account=account,
-        region=region,
-        payload=payload,
-        attributes=attrs,
-        raw=raw,
-    )
+    return _asset("TrainingJob", arn, name, payload, attrs, account, region, raw=raw)
 
 
 def _redact_args(app: Mapping[str, Any]) -> dict[str, Any]:
@@ -854,17 +854,7 @@ def to_processing_job(payload: Mapping[str, Any], *, account: str, region: str) 
     raw = _redacted_payload(
         payload, Environment=container["environment"], AppSpecification=_redact_args(app)
     )
-    return _asset(
-        arn=arn,
-        kind=AssetKind.TRAINING_JOB,
-        type_="AWS::SageMaker::ProcessingJob",
-        name=name,
-        account=account,
-        region=region,
-        payload=payload,
-        attributes=attrs,
-        raw=raw,
-    )
+    return _asset("ProcessingJob", arn, name, payload, attrs, account, region, raw=raw)
 
 
 def to_transform_job(payload: Mapping[str, Any], *, account: str, region: str) -> Asset:
@@ -890,14 +880,13 @@ def to_transform_job(payload: Mapping[str, Any], *, account: str, region: str) -
         "output_kms_key": _opt(output, "KmsKeyId"),
     }
     return _asset(
-        arn=arn,
-        kind=AssetKind.TRAINING_JOB,
-        type_="AWS::SageMaker::TransformJob",
-        name=name,
-        account=account,
-        region=region,
-        payload=payload,
-        attributes=attrs,
+        "TransformJob",
+        arn,
+        name,
+        payload,
+        attrs,
+        account,
+        region,
         raw=_redacted_payload(payload, Environment=clean),
     )
 
@@ -993,17 +982,7 @@ def to_pipeline(payload: Mapping[str, Any], *, account: str, region: str) -> Ass
         payload,
         PipelineDefinition=f"<{len(definition) if isinstance(definition, str) else 0} chars>",
     )
-    return _asset(
-        arn=arn,
-        kind=AssetKind.PIPELINE,
-        type_="AWS::SageMaker::Pipeline",
-        name=name,
-        account=account,
-        region=region,
-        payload=payload,
-        attributes=attrs,
-        raw=raw,
-    )
+    return _asset("Pipeline", arn, name, payload, attrs, account, region, raw=raw)
 
 
 def to_domain(payload: Mapping[str, Any], *, account: str, region: str) -> Asset:
@@ -1022,14 +1001,13 @@ def to_domain(payload: Mapping[str, Any], *, account: str, region: str) -> Asset
     if access is not None:
         attrs["app_network_access_type"] = access
     return _asset(
-        arn=arn,
-        kind=AssetKind.WORKSPACE,
-        type_="AWS::SageMaker::Domain",
-        name=_opt(payload, "DomainName") or _req(payload, "DomainId"),
-        account=account,
-        region=region,
-        payload=payload,
-        attributes=attrs,
+        "Domain",
+        arn,
+        _opt(payload, "DomainName") or _req(payload, "DomainId"),
+        payload,
+        attrs,
+        account,
+        region,
         raw=_redacted_payload(payload),
     )
 
@@ -1054,39 +1032,14 @@ def to_feature_group(payload: Mapping[str, Any], *, account: str, region: str) -
         "status": _opt(payload, "FeatureGroupStatus"),
     }
     return _asset(
-        arn=arn,
-        kind=AssetKind.DATASET,
-        type_="AWS::SageMaker::FeatureGroup",
-        name=_req(payload, "FeatureGroupName"),
-        account=account,
-        region=region,
-        payload=payload,
-        attributes=attrs,
+        "FeatureGroup",
+        arn,
+        _req(payload, "FeatureGroupName"),
+        payload,
+        attrs,
+        account,
+        region,
         raw=_redacted_payload(payload),
-    )
-
-
-def _job_asset(
-    payload: Mapping[str, Any],
-    arn: str,
-    type_: str,
-    name_key: str,
-    attrs: dict[str, Any],
-    account: str,
-    region: str,
-    raw: Mapping[str, Any] | None = None,
-) -> Asset:
-    """A job-like asset (kind training-job) of type ``AWS::SageMaker::<type_>``."""
-    return _asset(
-        arn=arn,
-        kind=AssetKind.TRAINING_JOB,
-        type_=f"AWS::SageMaker::{type_}",
-        name=_req(payload, name_key),
-        account=account,
-        region=region,
-        payload=payload,
-        attributes=attrs,
-        raw=raw if raw is not None else _redacted_payload(payload),
     )
 
 
@@ -1173,16 +1126,9 @@ def to_tuning_job(payload: Mapping[str, Any], *, account: str, region: str) -> A
         replace["TrainingJobDefinitions"] = [
             _redacted_definition(d) for d in _list(payload, "TrainingJobDefinitions")
         ]
-    return _job_asset(
-        payload,
-        arn,
-        "HyperParameterTuningJob",
-        "HyperParameterTuningJobName",
-        attrs,
-        account,
-        region,
-        raw=_redacted_payload(payload, **replace),
-    )
+    name = _req(payload, "HyperParameterTuningJobName")
+    raw = _redacted_payload(payload, **replace)
+    return _asset("HyperParameterTuningJob", arn, name, payload, attrs, account, region, raw=raw)
 
 
 def to_automl_job(payload: Mapping[str, Any], *, account: str, region: str) -> Asset:
@@ -1206,7 +1152,16 @@ def to_automl_job(payload: Mapping[str, Any], *, account: str, region: str) -> A
         "output_kms_key": _opt(output, "KmsKeyId"),
         "role_arn": _opt(payload, "RoleArn"),
     }
-    return _job_asset(payload, arn, "AutoMLJob", "AutoMLJobName", attrs, account, region)
+    return _asset(
+        "AutoMLJob",
+        arn,
+        _req(payload, "AutoMLJobName"),
+        payload,
+        attrs,
+        account,
+        region,
+        raw=_redacted_payload(payload),
+    )
 
 
 def to_inference_experiment(payload: Mapping[str, Any], *, account: str, region: str) -> Asset:
@@ -1233,7 +1188,16 @@ def to_inference_experiment(payload: Mapping[str, Any], *, account: str, region:
         ),
         "role_arn": _opt(payload, "RoleArn"),
     }
-    return _job_asset(payload, arn, "InferenceExperiment", "Name", attrs, account, region)
+    return _asset(
+        "InferenceExperiment",
+        arn,
+        _req(payload, "Name"),
+        payload,
+        attrs,
+        account,
+        region,
+        raw=_redacted_payload(payload),
+    )
 
 
 # -- collection: list, describe, transform, relate ------------------------------------------------
