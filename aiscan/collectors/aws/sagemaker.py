@@ -265,7 +265,8 @@ def _asset(
     raw: Mapping[str, Any] | None = None,
     tags: Mapping[str, str] | None = None,
 ) -> Asset:
-    """The asset of type ``AWS::SageMaker::<type_>``; raw is the payload unless given."""
+    """The asset of type ``AWS::SageMaker::<type_>``; raw is the payload (without its response
+    metadata) unless given."""
     return Asset(
         id=arn,
         cloud=Cloud.AWS,
@@ -278,7 +279,7 @@ def _asset(
         created_at=as_datetime(payload.get("CreationTime")),
         tags=dict(tags or {}),
         attributes=attributes,
-        raw=bounded(dict(raw if raw is not None else payload)),
+        raw=bounded(dict(raw if raw is not None else _redacted_payload(payload))),
     )
 
 
@@ -488,7 +489,6 @@ def to_notebook(
         attrs,
         account,
         region,
-        raw=_redacted_payload(payload),
         tags=tags,
     )
 
@@ -1008,7 +1008,6 @@ def to_domain(payload: Mapping[str, Any], *, account: str, region: str) -> Asset
         attrs,
         account,
         region,
-        raw=_redacted_payload(payload),
     )
 
 
@@ -1039,7 +1038,6 @@ def to_feature_group(payload: Mapping[str, Any], *, account: str, region: str) -
         attrs,
         account,
         region,
-        raw=_redacted_payload(payload),
     )
 
 
@@ -1160,7 +1158,6 @@ def to_automl_job(payload: Mapping[str, Any], *, account: str, region: str) -> A
         attrs,
         account,
         region,
-        raw=_redacted_payload(payload),
     )
 
 
@@ -1196,7 +1193,6 @@ def to_inference_experiment(payload: Mapping[str, Any], *, account: str, region:
         attrs,
         account,
         region,
-        raw=_redacted_payload(payload),
     )
 
 
