@@ -481,16 +481,7 @@ def to_notebook(
     elif lifecycle is not None:
         attrs["lifecycle_config"] = {"name": lifecycle["name"], "scripts": lifecycle["scripts"]}
         attrs["secrets"] = list(lifecycle["secrets"])
-    return _asset(
-        "NotebookInstance",
-        arn,
-        name,
-        payload,
-        attrs,
-        account,
-        region,
-        tags=tags,
-    )
+    return _asset("NotebookInstance", arn, name, payload, attrs, account, region, tags=tags)
 
 
 def _model_containers(
@@ -563,17 +554,8 @@ def to_model(
     isolation = _bool(payload, "EnableNetworkIsolation")
     # The API omits the flag when it is off; a successful describe therefore means False.
     attrs["network_isolation"] = bool(isolation)
-    return _asset(
-        "Model",
-        arn,
-        name,
-        payload,
-        attrs,
-        account,
-        region,
-        raw=_redacted_payload(payload, **replace),
-        tags=tags,
-    )
+    redacted = _redacted_payload(payload, **replace)
+    return _asset("Model", arn, name, payload, attrs, account, region, raw=redacted, tags=tags)
 
 
 def to_model_package(
@@ -608,28 +590,15 @@ def to_model_package(
     if approval is not None:
         attrs["approval_status"] = approval
     replace = {"InferenceSpecification": {**spec, "Containers": raw_containers}} if spec else {}
-    return _asset(
-        "ModelPackage",
-        arn,
-        name,
-        payload,
-        attrs,
-        account,
-        region,
-        raw=_redacted_payload(payload, **replace),
-    )
+    raw = _redacted_payload(payload, **replace)
+    return _asset("ModelPackage", arn, name, payload, attrs, account, region, raw=raw)
 
 
 def to_model_package_group(payload: Mapping[str, Any], *, account: str, region: str) -> Asset:
-    return _asset(
-        "ModelPackageGroup",
-        _req(payload, "ModelPackageGroupArn"),
-        _req(payload, "ModelPackageGroupName"),
-        payload,
-        {"status": _opt(payload, "ModelPackageGroupStatus")},
-        account,
-        region,
-    )
+    arn = _req(payload, "ModelPackageGroupArn")
+    name = _req(payload, "ModelPackageGroupName")
+    attrs = {"status": _opt(payload, "ModelPackageGroupStatus")}
+    return _asset("ModelPackageGroup", arn, name, payload, attrs, account, region)
 
 
 def _variants(config: Mapping[str, Any]) -> list[dict[str, Any]]:
@@ -879,16 +848,8 @@ def to_transform_job(payload: Mapping[str, Any], *, account: str, region: str) -
         "volume_kms_key": _opt(resources, "VolumeKmsKeyId"),
         "output_kms_key": _opt(output, "KmsKeyId"),
     }
-    return _asset(
-        "TransformJob",
-        arn,
-        name,
-        payload,
-        attrs,
-        account,
-        region,
-        raw=_redacted_payload(payload, Environment=clean),
-    )
+    raw = _redacted_payload(payload, Environment=clean)
+    return _asset("TransformJob", arn, name, payload, attrs, account, region, raw=raw)
 
 
 _IMAGE_KEYS = ("TrainingImage", "ImageUri", "Image")
@@ -1000,15 +961,8 @@ def to_domain(payload: Mapping[str, Any], *, account: str, region: str) -> Asset
     access = _opt(payload, "AppNetworkAccessType")
     if access is not None:
         attrs["app_network_access_type"] = access
-    return _asset(
-        "Domain",
-        arn,
-        _opt(payload, "DomainName") or _req(payload, "DomainId"),
-        payload,
-        attrs,
-        account,
-        region,
-    )
+    name = _opt(payload, "DomainName") or _req(payload, "DomainId")
+    return _asset("Domain", arn, name, payload, attrs, account, region)
 
 
 def to_feature_group(payload: Mapping[str, Any], *, account: str, region: str) -> Asset:
@@ -1030,15 +984,8 @@ def to_feature_group(payload: Mapping[str, Any], *, account: str, region: str) -
         "role_arn": _opt(payload, "RoleArn"),
         "status": _opt(payload, "FeatureGroupStatus"),
     }
-    return _asset(
-        "FeatureGroup",
-        arn,
-        _req(payload, "FeatureGroupName"),
-        payload,
-        attrs,
-        account,
-        region,
-    )
+    name = _req(payload, "FeatureGroupName")
+    return _asset("FeatureGroup", arn, name, payload, attrs, account, region)
 
 
 def _redacted_definition(definition: Mapping[str, Any]) -> dict[str, Any]:
@@ -1150,15 +1097,8 @@ def to_automl_job(payload: Mapping[str, Any], *, account: str, region: str) -> A
         "output_kms_key": _opt(output, "KmsKeyId"),
         "role_arn": _opt(payload, "RoleArn"),
     }
-    return _asset(
-        "AutoMLJob",
-        arn,
-        _req(payload, "AutoMLJobName"),
-        payload,
-        attrs,
-        account,
-        region,
-    )
+    name = _req(payload, "AutoMLJobName")
+    return _asset("AutoMLJob", arn, name, payload, attrs, account, region)
 
 
 def to_inference_experiment(payload: Mapping[str, Any], *, account: str, region: str) -> Asset:
@@ -1185,15 +1125,8 @@ def to_inference_experiment(payload: Mapping[str, Any], *, account: str, region:
         ),
         "role_arn": _opt(payload, "RoleArn"),
     }
-    return _asset(
-        "InferenceExperiment",
-        arn,
-        _req(payload, "Name"),
-        payload,
-        attrs,
-        account,
-        region,
-    )
+    name = _req(payload, "Name")
+    return _asset("InferenceExperiment", arn, name, payload, attrs, account, region)
 
 
 # -- collection: list, describe, transform, relate ------------------------------------------------
