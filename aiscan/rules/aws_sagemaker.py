@@ -21,19 +21,24 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import partial
 from typing import Any
 
-from aiscan.core.facts import unread
+from aiscan.core.facts import Unread, unread
 from aiscan.core.facts.aws import (
     IamRoleFacts,
+    SageMakerAutoMLJobFacts,
     SageMakerDomainFacts,
     SageMakerEndpointFacts,
     SageMakerFeatureGroupFacts,
+    SageMakerInferenceExperimentFacts,
     SageMakerJobFacts,
     SageMakerModelFacts,
     SageMakerModelPackageFacts,
     SageMakerNotebookFacts,
+    SageMakerProcessingJobFacts,
     SageMakerTransformJobFacts,
+    SageMakerTuningJobFacts,
 )
 from aiscan.core.facts.common import ContainerFacts
 from aiscan.rules.base import (
@@ -902,6 +907,324 @@ def sagemaker_full_access(asset: Asset, facts: IamRoleFacts, ctx: RuleContext) -
     )
 
 
+# -- jobs that launch jobs (tuning, AutoML), processing containment, inference experiments -------
+
+#: The metadata these rules share: medium SageMaker findings on job-like assets (training-job
+#: kind); each rule's facts annotation says which resource types it judges.
+_job_rule = partial(
+    rule, severity=Severity.MEDIUM, kinds=(AssetKind.TRAINING_JOB,), clouds=_AWS, services=_SM
+)
+
+_ATLAS_EXFIL = "MITRE-ATLAS:AML.T0025"
+_ATLAS_THEFT = "MITRE-ATLAS:AML.T0035"
+
+
+def _off(flag: bool | Unread, what: str) -> Result | None:
+    """manual for an unread switch; None once it was read (the caller judges its value)."""
+    if unread(flag):
+        return Result.manual(f"the job's {what} was not read")
+    return None
+
+
+def _no_key(key: str | None | Unread, what: str, evidence: dict[str, Any]) -> Result:
+    if unread(key):
+        return Result.manual(f"the {what} KMS setting was not read")
+    if not key:
+        return Result.fail(f"No customer-managed KMS key for the {what}", evidence=evidence)
+    return Result.ok()
+
+
+@_job_rule(
+    id="AWS-SM-040",
+    title="SageMaker processing job is not network-contained",
+    category=Category.NETWORK_EXPOSURE,
+    description="The processing job has neither network isolation nor a customer VPC.",
+    risk=(
+        "Processing code (feature engineering, evaluation, often third-party containers) reaches "
+        "the internet freely: the input data and the execution role's credentials can be "
+        "exfiltrated, and poisoned data fetched into the features a model is trained on."
+    ),
+    remediation=(
+        "Set `NetworkConfig.EnableNetworkIsolation=True` or run the job in private subnets "
+        "(`NetworkConfig.VpcConfig`; SageMaker SDK `network_config=NetworkConfig(...)`)."
+    ),
+    references=(
+        "prowler:sagemaker_processing_jobs_network_isolation_enabled",
+        "OWASP-ML:ML02",
+        "OWASP-LLM:LLM04",
+        _ATLAS_EXFIL,
+        "MITRE-ATLAS:AML.T0020",
+    ),
+)
+def processing_network(
+    asset: Asset, facts: SageMakerProcessingJobFacts, ctx: RuleContext
+) -> Result:
+    isolation, vpc = facts.network_isolation, facts.vpc
+    if unread(isolation) or unread(vpc):
+        return Result.manual("the job's network settings were not read")
+    if not isolation and not vpc:
+        return Result.fail(
+            "Neither network isolation nor a VPC",
+            evidence={"network_isolation": False, "vpc": False},
+        )
+    return Result.ok()
+
+
+@_job_rule(
+    id="AWS-SM-041",
+    title="SageMaker hyper-parameter tuning job runs without network isolation",
+    category=Category.NETWORK_EXPOSURE,
+    description=(
+        "A training job definition of the tuning job lacks EnableNetworkIsolation, so every "
+        "training job the tuner launches has outbound network access."
+    ),
+    risk=(
+        "A tuning job runs the same training code tens or hundreds of times; without isolation "
+        "each run can send training data or the role's credentials anywhere."
+    ),
+    remediation=(
+        "Set `TrainingJobDefinition.EnableNetworkIsolation=True` (SageMaker SDK: an Estimator "
+        "with `enable_network_isolation=True` passed to the `HyperparameterTuner`)."
+    ),
+    references=("OWASP-ML:ML02", "OWASP-LLM:LLM04", _ATLAS_EXFIL),
+)
+def tuning_network_isolation(
+    asset: Asset, facts: SageMakerTuningJobFacts, ctx: RuleContext
+) -> Result:
+    if (gap := _off(facts.network_isolation, "network isolation")) is not None:
+        return gap
+    if not facts.network_isolation:
+        definitions = None if unread(facts.definitions) else facts.definitions
+        return Result.fail(
+            "Network isolation is disabled for the tuner's training jobs",
+            evidence={"network_isolation": False, "definitions": definitions},
+        )
+    return Result.ok()
+
+
+@_job_rule(
+    id="AWS-SM-042",
+    title="Inter-container traffic encryption is disabled for a distributed tuning job",
+    category=Category.ENCRYPTION,
+    description=(
+        "The tuning job's training jobs run on more than one instance without "
+        "EnableInterContainerTrafficEncryption."
+    ),
+    risk="Training data and model weights cross the network between instances in clear text.",
+    remediation=(
+        "Set `TrainingJobDefinition.EnableInterContainerTrafficEncryption=True` (SageMaker SDK "
+        "`encrypt_inter_container_traffic=True` on the tuner's Estimator)."
+    ),
+    references=(
+        "prowler:sagemaker_training_jobs_intercontainer_encryption_enabled",
+        "OWASP-LLM:LLM02",
+    ),
+)
+def tuning_inter_container_encryption(
+    asset: Asset, facts: SageMakerTuningJobFacts, ctx: RuleContext
+) -> Result:
+    count = facts.instance_count
+    if unread(count) or count is None:
+        return Result.manual("the tuning job's instance count was not read")
+    if count <= 1:
+        return Result.not_applicable("single-instance training jobs")
+    if (gap := _off(facts.inter_container_encryption, "traffic encryption")) is not None:
+        return gap
+    if not facts.inter_container_encryption:
+        return Result.fail(
+            f"{count} instances a training job exchange traffic unencrypted",
+            evidence={"instance_count": count, "inter_container_encryption": False},
+        )
+    return Result.ok()
+
+
+@_job_rule(
+    id="AWS-SM-043",
+    title="Inter-container traffic encryption is disabled for a SageMaker AutoML job",
+    category=Category.ENCRYPTION,
+    description=(
+        "The AutoML job's SecurityConfig lacks EnableInterContainerTrafficEncryption; AutoML "
+        "chooses instance counts itself, so its candidates may train distributed."
+    ),
+    risk="Training data and candidate models cross the network between instances in clear text.",
+    remediation=(
+        "Create AutoML jobs with `SecurityConfig.EnableInterContainerTrafficEncryption=True` "
+        "(SageMaker SDK `AutoMLV2(..., encrypt_inter_container_traffic=True)`)."
+    ),
+    references=("OWASP-LLM:LLM02", "OWASP-ML:ML05"),
+)
+def automl_inter_container_encryption(
+    asset: Asset, facts: SageMakerAutoMLJobFacts, ctx: RuleContext
+) -> Result:
+    if (gap := _off(facts.inter_container_encryption, "traffic encryption")) is not None:
+        return gap
+    if not facts.inter_container_encryption:
+        return Result.fail(
+            "Inter-container traffic encryption is disabled",
+            evidence={"inter_container_encryption": False},
+        )
+    return Result.ok()
+
+
+def _tuning_evidence(facts: SageMakerTuningJobFacts | SageMakerAutoMLJobFacts) -> dict[str, Any]:
+    return {"job_type": None if unread(facts.job_type) else facts.job_type}
+
+
+@_job_rule(
+    id="AWS-SM-044",
+    title="SageMaker tuning job output is not encrypted with a customer-managed KMS key",
+    category=Category.ENCRYPTION,
+    description="A training job definition of the tuning job has no OutputDataConfig.KmsKeyId.",
+    risk=(
+        "Every candidate model the tuner produces is stored under a key the customer cannot "
+        "restrict or revoke, easing model theft."
+    ),
+    remediation="Set `TrainingJobDefinition.OutputDataConfig.KmsKeyId` (SDK `output_kms_key=`).",
+    references=("OWASP-LLM:LLM02", "OWASP-ML:ML05", _ATLAS_THEFT),
+)
+def tuning_output_cmk(asset: Asset, facts: SageMakerTuningJobFacts, ctx: RuleContext) -> Result:
+    return _no_key(facts.output_kms_key, "tuning output", _tuning_evidence(facts))
+
+
+@_job_rule(
+    id="AWS-SM-045",
+    title="SageMaker tuning job volumes are not encrypted with a customer-managed KMS key",
+    category=Category.ENCRYPTION,
+    description=(
+        "A training job definition of the tuning job has no ResourceConfig.VolumeKmsKeyId on an "
+        "instance type that accepts one."
+    ),
+    risk="Training data on the instances' volumes cannot be protected through key policy.",
+    remediation=(
+        "Set `TrainingJobDefinition.ResourceConfig.VolumeKmsKeyId` (SDK `volume_kms_key=`)."
+    ),
+    references=(
+        "prowler:sagemaker_training_jobs_volume_and_output_encryption_enabled",
+        "OWASP-ML:ML05",
+        _ATLAS_THEFT,
+    ),
+)
+def tuning_volume_cmk(asset: Asset, facts: SageMakerTuningJobFacts, ctx: RuleContext) -> Result:
+    instance_type = None if unread(facts.instance_type) else facts.instance_type
+    if has_local_nvme(instance_type):
+        return Result.not_applicable("instance storage is NVMe (hardware-encrypted)")
+    return _no_key(facts.volume_kms_key, "tuning volume", _tuning_evidence(facts))
+
+
+@_job_rule(
+    id="AWS-SM-046",
+    title="SageMaker AutoML job output is not encrypted with a customer-managed KMS key",
+    category=Category.ENCRYPTION,
+    description="The AutoML job has no OutputDataConfig.KmsKeyId.",
+    risk=(
+        "Candidate models, notebooks and the data-exploration report (which quotes training "
+        "data) are stored under a key the customer cannot restrict or revoke."
+    ),
+    remediation="Create AutoML jobs with `OutputDataConfig.KmsKeyId` (SDK `output_kms_key=`).",
+    references=("OWASP-LLM:LLM02", "OWASP-ML:ML05", _ATLAS_THEFT),
+)
+def automl_output_cmk(asset: Asset, facts: SageMakerAutoMLJobFacts, ctx: RuleContext) -> Result:
+    return _no_key(facts.output_kms_key, "AutoML output", _tuning_evidence(facts))
+
+
+@_job_rule(
+    id="AWS-SM-047",
+    title="SageMaker AutoML job volumes are not encrypted with a customer-managed KMS key",
+    category=Category.ENCRYPTION,
+    description="The AutoML job's SecurityConfig has no VolumeKmsKeyId.",
+    risk="Training data on the volumes of every candidate job cannot be protected by key policy.",
+    remediation=(
+        "Create AutoML jobs with `SecurityConfig.VolumeKmsKeyId` (SDK `volume_kms_key=`)."
+    ),
+    references=("OWASP-ML:ML05", _ATLAS_THEFT),
+)
+def automl_volume_cmk(asset: Asset, facts: SageMakerAutoMLJobFacts, ctx: RuleContext) -> Result:
+    return _no_key(facts.volume_kms_key, "AutoML volume", _tuning_evidence(facts))
+
+
+@_job_rule(
+    id="AWS-SM-048",
+    title="SageMaker AutoML job does not run in a VPC",
+    category=Category.NETWORK_EXPOSURE,
+    description="The AutoML job's SecurityConfig has no VpcConfig with subnets.",
+    risk=(
+        "The processing, training and inference jobs AutoML launches use SageMaker's own network "
+        "with internet access: training data and credentials can leave outside the customer's "
+        "egress controls."
+    ),
+    remediation=(
+        "Create AutoML jobs with `SecurityConfig.VpcConfig` naming private subnets and security "
+        "groups (SDK `vpc_config=`)."
+    ),
+    references=("OWASP-ML:ML02", "OWASP-LLM:LLM04", _ATLAS_EXFIL),
+)
+def automl_vpc(asset: Asset, facts: SageMakerAutoMLJobFacts, ctx: RuleContext) -> Result:
+    if unread(facts.vpc):
+        return Result.manual("the AutoML job's network settings were not read")
+    if not facts.vpc:
+        return Result.fail("The AutoML job runs outside a VPC", evidence={"vpc": False})
+    return Result.ok()
+
+
+@_job_rule(
+    id="AWS-SM-049",
+    title="SageMaker inference experiment data storage is not encrypted with a customer-managed "
+    "KMS key",
+    category=Category.ENCRYPTION,
+    description=(
+        "The inference experiment captures requests and responses (DataStorageConfig) without a "
+        "KmsKey."
+    ),
+    risk=(
+        "Captured production prompts, features and predictions (often personal data) are stored "
+        "under a key the customer cannot restrict or revoke."
+    ),
+    remediation="Set `DataStorageConfig.KmsKey` when creating the inference experiment.",
+    references=(
+        "securityhub:SageMaker.24",
+        "config:sagemaker-inf-experiment-data-storage-kms-encrypted",
+        "OWASP-LLM:LLM02",
+        "MITRE-ATLAS:AML.T0057",
+    ),
+)
+def experiment_storage_cmk(
+    asset: Asset, facts: SageMakerInferenceExperimentFacts, ctx: RuleContext
+) -> Result:
+    storage = facts.data_storage
+    if unread(storage):
+        return Result.manual("the experiment's data storage was not read")
+    if storage is None:
+        return Result.not_applicable("the experiment captures no data")
+    if not storage.kms_key:
+        return Result.fail(
+            "Captured data is stored without a customer-managed key",
+            evidence={"destination": storage.destination, "kms_key": None},
+        )
+    return Result.ok()
+
+
+@_job_rule(
+    id="AWS-SM-050",
+    title="SageMaker inference experiment instance storage is not encrypted with a "
+    "customer-managed KMS key",
+    category=Category.ENCRYPTION,
+    description="The inference experiment has no KmsKey for the storage volumes of its variants.",
+    risk="Model weights and request data on the hosting instances' volumes cannot be protected "
+    "through key policy.",
+    remediation="Set `KmsKey` when creating the inference experiment.",
+    references=(
+        "securityhub:SageMaker.23",
+        "config:sagemaker-inf-experiment-instance-storage-kms-encrypted",
+        "OWASP-LLM:LLM02",
+        _ATLAS_THEFT,
+    ),
+)
+def experiment_volume_cmk(
+    asset: Asset, facts: SageMakerInferenceExperimentFacts, ctx: RuleContext
+) -> Result:
+    return _no_key(facts.kms_key, "experiment's instance storage", {"kms_key": None})
+
+
 RULES = (
     notebook_direct_internet,
     notebook_in_vpc,
@@ -923,4 +1246,15 @@ RULES = (
     sagemaker_full_access,
     endpoint_registered_models,
     endpoint_monitored,
+    processing_network,
+    tuning_network_isolation,
+    tuning_inter_container_encryption,
+    automl_inter_container_encryption,
+    tuning_output_cmk,
+    tuning_volume_cmk,
+    automl_output_cmk,
+    automl_volume_cmk,
+    automl_vpc,
+    experiment_storage_cmk,
+    experiment_volume_cmk,
 )

@@ -37,7 +37,10 @@ NOT_IN_DEMO = frozenset(
         "AWS::BedrockAgentCore::Memory",
         "AWS::BedrockAgentCore::Runtime",
         "AWS::ECR::Repository",
+        "AWS::SageMaker::AutoMLJob",
         "AWS::SageMaker::FeatureGroup",
+        "AWS::SageMaker::HyperParameterTuningJob",
+        "AWS::SageMaker::InferenceExperiment",
         "AWS::SageMaker::ProcessingJob",
         "AWS::SageMaker::TransformJob",
         # aiscan artifacts PATH|URL, not a cloud scan: tests/artifacts and tests/deep

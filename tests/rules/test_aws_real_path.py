@@ -182,6 +182,18 @@ def feature_group(name: str) -> Asset:
     return sagemaker.to_feature_group(load(name), **WHERE)
 
 
+def tuning_job(name: str) -> Asset:
+    return sagemaker.to_tuning_job(load(name), **WHERE)
+
+
+def automl_job(name: str) -> Asset:
+    return sagemaker.to_automl_job(load(name), **WHERE)
+
+
+def experiment(name: str) -> Asset:
+    return sagemaker.to_inference_experiment(load(name), **WHERE)
+
+
 def role(name: str) -> Asset:
     return iam.to_role(load(name), ACCOUNT)
 
@@ -474,6 +486,30 @@ def processing_open() -> Asset:
     return processing_job("sagemaker_DescribeProcessingJob__open")
 
 
+def hpo_open() -> Asset:  # 2 instances a job, no isolation, no encryption, no VPC, no CMK
+    return tuning_job("sagemaker_DescribeHyperParameterTuningJob")
+
+
+def hpo_hardened() -> Asset:
+    return tuning_job("sagemaker_DescribeHyperParameterTuningJob__hardened")
+
+
+def automl_open() -> Asset:  # no VPC, no CMK, inter-container encryption off
+    return automl_job("sagemaker_DescribeAutoMLJobV2")
+
+
+def automl_hardened() -> Asset:
+    return automl_job("sagemaker_DescribeAutoMLJobV2__hardened")
+
+
+def experiment_open() -> Asset:  # shadow test capturing data to S3 without KMS
+    return experiment("sagemaker_DescribeInferenceExperiment")
+
+
+def experiment_encrypted() -> Asset:
+    return experiment("sagemaker_DescribeInferenceExperiment__encrypted")
+
+
 def role_admin() -> Asset:  # AdministratorAccess and AmazonSageMakerFullAccess
     return role("iam_role_admin")
 
@@ -526,6 +562,28 @@ SAGEMAKER_CASES = [
     Case("AWS-SM-015", PASS, training_hardened),
     Case("AWS-SM-015", FAIL, processing_open, message="2 instances"),
     Case("AWS-SM-015", PASS, processing),
+    Case("AWS-SM-040", FAIL, processing_open, message="Neither network isolation nor a VPC"),
+    Case("AWS-SM-040", PASS, processing),
+    Case("AWS-SM-041", FAIL, hpo_open, message="Network isolation is disabled"),
+    Case("AWS-SM-041", PASS, hpo_hardened),
+    Case("AWS-SM-042", FAIL, hpo_open, message="2 instances"),
+    Case("AWS-SM-042", PASS, hpo_hardened),
+    Case("AWS-SM-043", FAIL, automl_open, message="encryption is disabled"),
+    Case("AWS-SM-043", PASS, automl_hardened),
+    Case("AWS-SM-044", FAIL, hpo_open, message="tuning output"),
+    Case("AWS-SM-044", PASS, hpo_hardened),
+    Case("AWS-SM-045", FAIL, hpo_open, message="tuning volume"),
+    Case("AWS-SM-045", PASS, hpo_hardened),
+    Case("AWS-SM-046", FAIL, automl_open, message="AutoML output"),
+    Case("AWS-SM-046", PASS, automl_hardened),
+    Case("AWS-SM-047", FAIL, automl_open, message="AutoML volume"),
+    Case("AWS-SM-047", PASS, automl_hardened),
+    Case("AWS-SM-048", FAIL, automl_open, message="outside a VPC"),
+    Case("AWS-SM-048", PASS, automl_hardened),
+    Case("AWS-SM-049", FAIL, experiment_open, message="without a customer-managed key"),
+    Case("AWS-SM-049", PASS, experiment_encrypted),
+    Case("AWS-SM-050", FAIL, experiment_open, message="instance storage"),
+    Case("AWS-SM-050", PASS, experiment_encrypted),
     Case("AWS-SM-016", FAIL, endpoint_prod),
     Case("AWS-SM-016", PASS, endpoint_secure),
     Case("AWS-SM-017", FAIL, lambda: feature_group("sagemaker_DescribeFeatureGroup")),

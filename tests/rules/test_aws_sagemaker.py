@@ -149,7 +149,7 @@ def role(name: str, **attrs: Any) -> Any:
 def test_rule_pack_metadata():
     ids = [r.meta.id for r in sm.RULES]
     assert len(ids) == len(set(ids))
-    assert set(ids) == {f"AWS-SM-{n:03d}" for n in range(1, 21)}
+    assert set(ids) == {f"AWS-SM-{n:03d}" for n in (*range(1, 21), *range(40, 51))}
     for r in sm.RULES:
         assert r.meta.references, r.meta.id
         assert r.meta.remediation and r.meta.risk and r.meta.description
@@ -450,3 +450,144 @@ def test_sagemaker_full_access_on_non_service_principals():
     assert failing_ids(sm.sagemaker_full_access, inv) == {human.id}
     st = statuses(sm.sagemaker_full_access, inv)
     assert (st[service.id], st[other.id], st[unread.id]) == (NA, PASS, MANUAL)
+
+
+# -- tuning, AutoML, processing containment, inference experiments (edge cases) ------------------
+
+TUNING = "AWS::SageMaker::HyperParameterTuningJob"
+AUTOML = "AWS::SageMaker::AutoMLJob"
+EXPERIMENT = "AWS::SageMaker::InferenceExperiment"
+
+
+def tuning(name: str, **attrs: Any) -> Any:
+    base: dict[str, Any] = {
+        "job_type": "tuning",
+        "definitions": 1,
+        "network_isolation": True,
+        "vpc": True,
+        "inter_container_encryption": True,
+        "instance_type": "ml.m5.xlarge",
+        "instance_count": 2,
+        "volume_kms_key": KEY,
+        "output_kms_key": KEY,
+    }
+    return asset(
+        AssetKind.TRAINING_JOB,
+        f"{P}:hyper-parameter-tuning-job/{name}",
+        type=TUNING,
+        **{**base, **attrs},
+    )
+
+
+def automl(name: str, **attrs: Any) -> Any:
+    base: dict[str, Any] = {
+        "job_type": "automl",
+        "vpc": True,
+        "inter_container_encryption": True,
+        "volume_kms_key": KEY,
+        "output_kms_key": KEY,
+    }
+    return asset(AssetKind.TRAINING_JOB, f"{P}:automl-job/{name}", type=AUTOML, **{**base, **attrs})
+
+
+def experiment(name: str, **attrs: Any) -> Any:
+    base: dict[str, Any] = {
+        "kms_key": KEY,
+        "data_storage": {"destination": "s3://capture/", "kms_key": KEY},
+    }
+    return asset(
+        AssetKind.TRAINING_JOB,
+        f"{P}:inference-experiment/{name}",
+        type=EXPERIMENT,
+        **{**base, **attrs},
+    )
+
+
+#: the weak value of each switch the one-weakness rules read
+WEAK: dict[str, Any] = {
+    "network_isolation": False,
+    "vpc": False,
+    "inter_container_encryption": False,
+    "output_kms_key": None,
+    "volume_kms_key": None,
+    "kms_key": None,
+}
+
+
+def test_tuning_inter_container_encryption_needs_several_instances():
+    clear = tuning("clear", inter_container_encryption=False)
+    single = tuning("single", inter_container_encryption=False, instance_count=1)
+    unknown = tuning("unknown", instance_count=None)
+    unread_flag = asset(
+        AssetKind.TRAINING_JOB, f"{P}:hyper-parameter-tuning-job/u", type=TUNING, instance_count=4
+    )
+    inv = inventory([tuning("good"), clear, single, unknown, unread_flag])
+    assert failing_ids(sm.tuning_inter_container_encryption, inv) == {clear.id}
+    st = statuses(sm.tuning_inter_container_encryption, inv)
+    assert (st[single.id], st[unknown.id], st[unread_flag.id]) == (NA, MANUAL, MANUAL)
+
+
+def test_tuning_volume_key_is_not_asked_on_nvme_instances():
+    nvme = tuning("nvme", volume_kms_key=None, instance_type="ml.p4d.24xlarge")
+    plain = tuning("plain", volume_kms_key=None)
+    unread_key = asset(AssetKind.TRAINING_JOB, f"{P}:hyper-parameter-tuning-job/u", type=TUNING)
+    inv = inventory([nvme, plain, unread_key])
+    assert failing_ids(sm.tuning_volume_cmk, inv) == {plain.id}
+    st = statuses(sm.tuning_volume_cmk, inv)
+    assert (st[nvme.id], st[unread_key.id]) == (NA, MANUAL)
+
+
+@pytest.mark.parametrize(
+    ("rule", "make", "attr", "bad"),
+    [
+        (sm.tuning_network_isolation, tuning, "network_isolation", False),
+        (sm.tuning_output_cmk, tuning, "output_kms_key", None),
+        (sm.automl_inter_container_encryption, automl, "inter_container_encryption", False),
+        (sm.automl_output_cmk, automl, "output_kms_key", None),
+        (sm.automl_volume_cmk, automl, "volume_kms_key", None),
+        (sm.automl_vpc, automl, "vpc", False),
+        (sm.experiment_volume_cmk, experiment, "kms_key", None),
+    ],
+)
+def test_one_weakness_per_rule(rule: Any, make: Any, attr: str, bad: Any):
+    good, failing = make("good"), make("bad", **{attr: bad})
+    other = {k: v for k, v in good.attributes.items() if k != attr}
+    missing = asset(good.kind, f"{good.id}-unread", type=good.type, **other)
+    inv = inventory([good, failing, missing])
+    assert failing_ids(rule, inv) == {failing.id}
+    assert statuses(rule, inv)[missing.id] is MANUAL
+    # a weakness another rule owns does not fail this one
+    for other_attr, other_bad in WEAK.items():
+        if other_attr != attr and other_attr in good.attributes:
+            neighbour = make("n", **{other_attr: other_bad})
+            assert not failing_ids(rule, inventory([neighbour])), other_attr
+
+
+def test_experiment_storage_key_only_when_data_is_captured():
+    plain = experiment("plain", data_storage={"destination": "s3://c/", "kms_key": None})
+    none = experiment("none", data_storage=None)
+    inv = inventory([experiment("good"), plain, none])
+    assert failing_ids(sm.experiment_storage_cmk, inv) == {plain.id}
+    assert statuses(sm.experiment_storage_cmk, inv)[none.id] is NA
+
+
+def test_processing_containment_is_isolation_or_vpc():
+    processing = "AWS::SageMaker::ProcessingJob"
+
+    def proc(name: str, **attrs: Any) -> Any:
+        return asset(AssetKind.TRAINING_JOB, f"{P}:processing-job/{name}", type=processing, **attrs)
+
+    open_job = proc("open", network_isolation=False, vpc=False)
+    inv = inventory(
+        [
+            open_job,
+            proc("vpc", network_isolation=False, vpc=True),
+            proc("iso", network_isolation=True, vpc=False),
+            proc("unread", network_isolation=False),
+            tuning("not-processing", network_isolation=False, vpc=False),
+        ]
+    )
+    assert failing_ids(sm.processing_network, inv) == {open_job.id}
+    st = statuses(sm.processing_network, inv)
+    assert st[f"{P}:processing-job/unread"] is MANUAL
+    assert f"{P}:hyper-parameter-tuning-job/not-processing" not in st  # out of scope (metadata)

@@ -6,9 +6,10 @@ in coverage without losing the rest.
 
 Bounds (documented because they are deliberate gaps):
 
-* training, processing and transform jobs: only the `MAX_RECENT_JOBS` (500) most recently created
-  of each type are read (``SortBy=CreationTime, SortOrder=Descending``). Jobs are immutable history;
-  the newest ones say how the account trains today, and older ones would cost one describe each.
+* training, processing, transform, tuning and AutoML jobs and inference experiments: only the
+  `MAX_RECENT_JOBS` (500) most recently created of each type are read (``SortBy=CreationTime,
+  SortOrder=Descending``). Jobs are immutable history; the newest ones say how the account trains
+  today, and older ones would cost one describe each.
 * model packages: the `MAX_PACKAGES_PER_GROUP` (100) newest versions of each group, plus the
   unversioned packages.
 * tags are read for endpoints, models and notebooks only, at most `MAX_TAGS` (50) each.
@@ -60,6 +61,25 @@ workspace (AWS::SageMaker::Domain)
 dataset (AWS::SageMaker::FeatureGroup)
     ``offline_store`` ``{enabled, kms_key, s3_uri}``, ``online_store`` ``{enabled, kms_key,
     storage_type}``, ``role_arn``, ``status``.
+training-job (AWS::SageMaker::HyperParameterTuningJob)
+    ``job_type`` (``tuning``), ``status``, ``strategy``, ``definitions`` (how many training job
+    definitions), ``images``, ``input_uris``, ``output_uri``, ``network_isolation``, ``vpc``,
+    ``inter_container_encryption`` (each True only if every definition has it),
+    ``instance_type``, ``instance_count`` (the largest), ``volume_kms_key`` and
+    ``output_kms_key`` (None if a definition has none), ``role_arn``, ``role_arns``. Environments
+    and static hyper-parameters are redacted in raw.
+training-job (AWS::SageMaker::AutoMLJob, read with DescribeAutoMLJobV2)
+    ``job_type`` (``automl``), ``status``, ``problem_type``, ``input_uris``, ``output_uri``,
+    ``vpc``, ``inter_container_encryption``, ``volume_kms_key``, ``output_kms_key``,
+    ``role_arn``.
+training-job (AWS::SageMaker::InferenceExperiment)
+    ``experiment_type``, ``status``, ``endpoint_name``, ``model_names``,
+    ``shadow_source_variant``, ``kms_key`` (instance storage), ``data_storage``
+    ``{destination, kms_key}`` or None (nothing captured), ``role_arn``.
+
+Plain list/describe families are rows of the module's table (`SPECS`, read by
+aiscan/collectors/spec.py through the AWS binding in aiscan/collectors/aws/spec.py); tuning, AutoML
+and inference-experiment jobs are bounded like the other jobs (`MAX_RECENT_JOBS` newest).
 """
 
 from __future__ import annotations
@@ -69,12 +89,16 @@ import json
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import replace
+from functools import partial
 from itertools import islice
 from typing import Any
 
 from aiscan.collectors.aws import tagging
 from aiscan.collectors.aws.context import ScopeContext, paginate
 from aiscan.collectors.aws.iam import as_datetime
+from aiscan.collectors.aws.spec import AwsSpec, read
+from aiscan.collectors.spec import listed
 from aiscan.core.model import Asset, AssetKind, Cloud, RelationType
 from aiscan.core.refs import hub_reference, trusts_remote_code
 from aiscan.core.sanitize import bounded, decode_b64
@@ -112,6 +136,12 @@ PERMISSIONS: tuple[str, ...] = tuple(
         "DescribeDomain",
         "ListFeatureGroups",
         "DescribeFeatureGroup",
+        "ListHyperParameterTuningJobs",
+        "DescribeHyperParameterTuningJob",
+        "ListAutoMLJobs",
+        "DescribeAutoMLJobV2",
+        "ListInferenceExperiments",
+        "DescribeInferenceExperiment",
         "ListTags",
     )
 )
@@ -121,12 +151,13 @@ MAX_PACKAGES_PER_GROUP = 100
 MAX_TAGS = tagging.MAX_TAGS
 #: Every SageMaker list operation returns at most 100 items a page and defaults to 10: asking for
 #: 100 makes listing 10x cheaper.
-PAGE = {"PageSize": 100}
+PAGE_SIZE = 100
+PAGE = {"PageSize": PAGE_SIZE}
 #: Item reads in flight at once inside one (account, region) scope. SageMaker's Describe* calls
 #: are throttled per account and region well above this; adaptive retries absorb bursts.
 ITEM_WORKERS = 8
 #: Resource families read at once (threads that mostly wait on the item pool or a list page).
-FAMILIES = 10
+FAMILIES = 14
 #: Resource types whose tags the assets carry (one tag:GetResources index per type and region).
 TAGGED_TYPES = ("sagemaker:endpoint", "sagemaker:model", "sagemaker:notebook-instance")
 
@@ -197,32 +228,58 @@ def _int(payload: Mapping[str, Any] | None, key: str) -> int | None:
     return value
 
 
+#: Asset kind of each SageMaker resource type (``AWS::SageMaker::<key>``).
+_KINDS = {
+    "NotebookInstance": AssetKind.NOTEBOOK,
+    "Model": AssetKind.MODEL,
+    "ModelPackage": AssetKind.MODEL,
+    "ModelPackageGroup": AssetKind.MODEL_REGISTRY,
+    "Endpoint": AssetKind.ENDPOINT,
+    "Pipeline": AssetKind.PIPELINE,
+    "Domain": AssetKind.WORKSPACE,
+    "FeatureGroup": AssetKind.DATASET,
+    # job-like: training-job kind (an inference experiment is a time-boxed run, not a service)
+    **dict.fromkeys(
+        (
+            "TrainingJob",
+            "ProcessingJob",
+            "TransformJob",
+            "HyperParameterTuningJob",
+            "AutoMLJob",
+            "InferenceExperiment",
+        ),
+        AssetKind.TRAINING_JOB,
+    ),
+}
+
+
 def _asset(
-    *,
-    arn: str,
-    kind: AssetKind,
     type_: str,
+    arn: str,
     name: str,
-    account: str,
-    region: str,
     payload: Mapping[str, Any],
     attributes: dict[str, Any],
+    account: str,
+    region: str,
+    *,
     raw: Mapping[str, Any] | None = None,
     tags: Mapping[str, str] | None = None,
 ) -> Asset:
+    """The asset of type ``AWS::SageMaker::<type_>``; raw is the payload (without its response
+    metadata) unless given."""
     return Asset(
         id=arn,
         cloud=Cloud.AWS,
         account=account,
         region=region,
-        kind=kind,
+        kind=_KINDS[type_],
         service=SERVICE,
-        type=type_,
+        type=f"AWS::SageMaker::{type_}",
         name=name,
         created_at=as_datetime(payload.get("CreationTime")),
         tags=dict(tags or {}),
         attributes=attributes,
-        raw=bounded(dict(raw if raw is not None else payload)),
+        raw=bounded(dict(raw if raw is not None else _redacted_payload(payload))),
     )
 
 
@@ -311,22 +368,6 @@ def describe_lifecycle_config(client: Any, name: str) -> dict[str, Any]:
     )
 
 
-def list_models(client: Any) -> Iterator[dict[str, Any]]:
-    return paginate(client, "list_models", "Models", PaginationConfig=PAGE)
-
-
-def describe_model(client: Any, name: str) -> dict[str, Any]:
-    return dict(client.describe_model(ModelName=name))
-
-
-def list_endpoints(client: Any) -> Iterator[dict[str, Any]]:
-    return paginate(client, "list_endpoints", "Endpoints", PaginationConfig=PAGE)
-
-
-def describe_endpoint(client: Any, name: str) -> dict[str, Any]:
-    return dict(client.describe_endpoint(EndpointName=name))
-
-
 def describe_endpoint_config(client: Any, name: str) -> dict[str, Any]:
     return dict(client.describe_endpoint_config(EndpointConfigName=name))
 
@@ -354,39 +395,6 @@ def describe_job_definition(client: Any, monitoring_type: str, name: str) -> dic
     return dict(getattr(client, call)(JobDefinitionName=name))
 
 
-def list_recent_jobs(client: Any, operation: str, key: str) -> Iterator[dict[str, Any]]:
-    """The MAX_RECENT_JOBS most recently created jobs; stops paging once it has them."""
-    pages = paginate(
-        client,
-        operation,
-        key,
-        SortBy="CreationTime",
-        SortOrder="Descending",
-        PaginationConfig=PAGE,
-    )
-    return islice(pages, MAX_RECENT_JOBS)
-
-
-def describe_training_job(client: Any, name: str) -> dict[str, Any]:
-    return dict(client.describe_training_job(TrainingJobName=name))
-
-
-def describe_processing_job(client: Any, name: str) -> dict[str, Any]:
-    return dict(client.describe_processing_job(ProcessingJobName=name))
-
-
-def describe_transform_job(client: Any, name: str) -> dict[str, Any]:
-    return dict(client.describe_transform_job(TransformJobName=name))
-
-
-def list_pipelines(client: Any) -> Iterator[dict[str, Any]]:
-    return paginate(client, "list_pipelines", "PipelineSummaries", PaginationConfig=PAGE)
-
-
-def describe_pipeline(client: Any, name: str) -> dict[str, Any]:
-    return dict(client.describe_pipeline(PipelineName=name))
-
-
 def list_model_package_groups(client: Any) -> Iterator[dict[str, Any]]:
     return paginate(
         client, "list_model_package_groups", "ModelPackageGroupSummaryList", PaginationConfig=PAGE
@@ -412,22 +420,6 @@ def list_model_packages(client: Any, group: str | None) -> Iterator[dict[str, An
 
 def describe_model_package(client: Any, arn: str) -> dict[str, Any]:
     return dict(client.describe_model_package(ModelPackageName=arn))
-
-
-def list_domains(client: Any) -> Iterator[dict[str, Any]]:
-    return paginate(client, "list_domains", "Domains", PaginationConfig=PAGE)
-
-
-def describe_domain(client: Any, domain_id: str) -> dict[str, Any]:
-    return dict(client.describe_domain(DomainId=domain_id))
-
-
-def list_feature_groups(client: Any) -> Iterator[dict[str, Any]]:
-    return paginate(client, "list_feature_groups", "FeatureGroupSummaries", PaginationConfig=PAGE)
-
-
-def describe_feature_group(client: Any, name: str) -> dict[str, Any]:
-    return dict(client.describe_feature_group(FeatureGroupName=name))
 
 
 def list_tags(client: Any, arn: str) -> dict[str, str]:
@@ -489,18 +481,7 @@ def to_notebook(
     elif lifecycle is not None:
         attrs["lifecycle_config"] = {"name": lifecycle["name"], "scripts": lifecycle["scripts"]}
         attrs["secrets"] = list(lifecycle["secrets"])
-    return _asset(
-        arn=arn,
-        kind=AssetKind.NOTEBOOK,
-        type_="AWS::SageMaker::NotebookInstance",
-        name=name,
-        account=account,
-        region=region,
-        payload=payload,
-        attributes=attrs,
-        raw=_redacted_payload(payload),
-        tags=tags,
-    )
+    return _asset("NotebookInstance", arn, name, payload, attrs, account, region, tags=tags)
 
 
 def _model_containers(
@@ -573,18 +554,8 @@ def to_model(
     isolation = _bool(payload, "EnableNetworkIsolation")
     # The API omits the flag when it is off; a successful describe therefore means False.
     attrs["network_isolation"] = bool(isolation)
-    return _asset(
-        arn=arn,
-        kind=AssetKind.MODEL,
-        type_="AWS::SageMaker::Model",
-        name=name,
-        account=account,
-        region=region,
-        payload=payload,
-        attributes=attrs,
-        raw=_redacted_payload(payload, **replace),
-        tags=tags,
-    )
+    redacted = _redacted_payload(payload, **replace)
+    return _asset("Model", arn, name, payload, attrs, account, region, raw=redacted, tags=tags)
 
 
 def to_model_package(
@@ -619,30 +590,15 @@ def to_model_package(
     if approval is not None:
         attrs["approval_status"] = approval
     replace = {"InferenceSpecification": {**spec, "Containers": raw_containers}} if spec else {}
-    return _asset(
-        arn=arn,
-        kind=AssetKind.MODEL,
-        type_="AWS::SageMaker::ModelPackage",
-        name=name,
-        account=account,
-        region=region,
-        payload=payload,
-        attributes=attrs,
-        raw=_redacted_payload(payload, **replace),
-    )
+    raw = _redacted_payload(payload, **replace)
+    return _asset("ModelPackage", arn, name, payload, attrs, account, region, raw=raw)
 
 
 def to_model_package_group(payload: Mapping[str, Any], *, account: str, region: str) -> Asset:
-    return _asset(
-        arn=_req(payload, "ModelPackageGroupArn"),
-        kind=AssetKind.MODEL_REGISTRY,
-        type_="AWS::SageMaker::ModelPackageGroup",
-        name=_req(payload, "ModelPackageGroupName"),
-        account=account,
-        region=region,
-        payload=payload,
-        attributes={"status": _opt(payload, "ModelPackageGroupStatus")},
-    )
+    arn = _req(payload, "ModelPackageGroupArn")
+    name = _req(payload, "ModelPackageGroupName")
+    attrs = {"status": _opt(payload, "ModelPackageGroupStatus")}
+    return _asset("ModelPackageGroup", arn, name, payload, attrs, account, region)
 
 
 def _variants(config: Mapping[str, Any]) -> list[dict[str, Any]]:
@@ -715,18 +671,7 @@ def to_endpoint(
     raw = _redacted_payload(payload)
     if config is not None:
         raw["EndpointConfig"] = _redacted_payload(config)
-    return _asset(
-        arn=arn,
-        kind=AssetKind.ENDPOINT,
-        type_="AWS::SageMaker::Endpoint",
-        name=name,
-        account=account,
-        region=region,
-        payload=payload,
-        attributes=attrs,
-        raw=raw,
-        tags=tags,
-    )
+    return _asset("Endpoint", arn, name, payload, attrs, account, region, raw=raw, tags=tags)
 
 
 def monitoring_entry(
@@ -828,17 +773,7 @@ def to_training_job(payload: Mapping[str, Any], *, account: str, region: str) ->
         # Heterogeneous clusters describe instances in InstanceGroups instead.
         attrs.pop("instance_count")
     raw = _redacted_payload(payload, Environment=container["environment"], HyperParameters=hyper)
-    return _asset(
-        arn=arn,
-        kind=AssetKind.TRAINING_JOB,
-        type_="AWS::SageMaker::TrainingJob",
-        name=name,
-        account=account,
-        region=region,
-        payload=payload,
-        attributes=attrs,
-        raw=raw,
-    )
+    return _asset("TrainingJob", arn, name, payload, attrs, account, region, raw=raw)
 
 
 def _redact_args(app: Mapping[str, Any]) -> dict[str, Any]:
@@ -888,17 +823,7 @@ def to_processing_job(payload: Mapping[str, Any], *, account: str, region: str) 
     raw = _redacted_payload(
         payload, Environment=container["environment"], AppSpecification=_redact_args(app)
     )
-    return _asset(
-        arn=arn,
-        kind=AssetKind.TRAINING_JOB,
-        type_="AWS::SageMaker::ProcessingJob",
-        name=name,
-        account=account,
-        region=region,
-        payload=payload,
-        attributes=attrs,
-        raw=raw,
-    )
+    return _asset("ProcessingJob", arn, name, payload, attrs, account, region, raw=raw)
 
 
 def to_transform_job(payload: Mapping[str, Any], *, account: str, region: str) -> Asset:
@@ -923,17 +848,8 @@ def to_transform_job(payload: Mapping[str, Any], *, account: str, region: str) -
         "volume_kms_key": _opt(resources, "VolumeKmsKeyId"),
         "output_kms_key": _opt(output, "KmsKeyId"),
     }
-    return _asset(
-        arn=arn,
-        kind=AssetKind.TRAINING_JOB,
-        type_="AWS::SageMaker::TransformJob",
-        name=name,
-        account=account,
-        region=region,
-        payload=payload,
-        attributes=attrs,
-        raw=_redacted_payload(payload, Environment=clean),
-    )
+    raw = _redacted_payload(payload, Environment=clean)
+    return _asset("TransformJob", arn, name, payload, attrs, account, region, raw=raw)
 
 
 _IMAGE_KEYS = ("TrainingImage", "ImageUri", "Image")
@@ -1027,17 +943,7 @@ def to_pipeline(payload: Mapping[str, Any], *, account: str, region: str) -> Ass
         payload,
         PipelineDefinition=f"<{len(definition) if isinstance(definition, str) else 0} chars>",
     )
-    return _asset(
-        arn=arn,
-        kind=AssetKind.PIPELINE,
-        type_="AWS::SageMaker::Pipeline",
-        name=name,
-        account=account,
-        region=region,
-        payload=payload,
-        attributes=attrs,
-        raw=raw,
-    )
+    return _asset("Pipeline", arn, name, payload, attrs, account, region, raw=raw)
 
 
 def to_domain(payload: Mapping[str, Any], *, account: str, region: str) -> Asset:
@@ -1055,17 +961,8 @@ def to_domain(payload: Mapping[str, Any], *, account: str, region: str) -> Asset
     access = _opt(payload, "AppNetworkAccessType")
     if access is not None:
         attrs["app_network_access_type"] = access
-    return _asset(
-        arn=arn,
-        kind=AssetKind.WORKSPACE,
-        type_="AWS::SageMaker::Domain",
-        name=_opt(payload, "DomainName") or _req(payload, "DomainId"),
-        account=account,
-        region=region,
-        payload=payload,
-        attributes=attrs,
-        raw=_redacted_payload(payload),
-    )
+    name = _opt(payload, "DomainName") or _req(payload, "DomainId")
+    return _asset("Domain", arn, name, payload, attrs, account, region)
 
 
 def to_feature_group(payload: Mapping[str, Any], *, account: str, region: str) -> Asset:
@@ -1087,30 +984,309 @@ def to_feature_group(payload: Mapping[str, Any], *, account: str, region: str) -
         "role_arn": _opt(payload, "RoleArn"),
         "status": _opt(payload, "FeatureGroupStatus"),
     }
-    return _asset(
-        arn=arn,
-        kind=AssetKind.DATASET,
-        type_="AWS::SageMaker::FeatureGroup",
-        name=_req(payload, "FeatureGroupName"),
-        account=account,
-        region=region,
-        payload=payload,
-        attributes=attrs,
-        raw=_redacted_payload(payload),
-    )
+    name = _req(payload, "FeatureGroupName")
+    return _asset("FeatureGroup", arn, name, payload, attrs, account, region)
+
+
+def _redacted_definition(definition: Mapping[str, Any]) -> dict[str, Any]:
+    """A training job definition for raw: environment and static hyper-parameters redacted."""
+    out = dict(definition)
+    for key in ("Environment", "StaticHyperParameters"):
+        if key in out:
+            out[key], _ = _env(out[key], key, [])
+    return out
+
+
+def _definitions(payload: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    single = _map(payload, "TrainingJobDefinition")
+    many = _list(payload, "TrainingJobDefinitions")
+    found = ([single] if single else []) + many
+    for index, item in enumerate(found):
+        if not isinstance(item, Mapping):
+            raise TypeError(f"TrainingJobDefinitions[{index}] is not an object")
+    if not found:
+        raise TypeError("the tuning job has no training job definition")
+    return found
+
+
+def _all_keys(
+    defs: list[Mapping[str, Any]], pick: Callable[[Mapping[str, Any]], str | None]
+) -> str | None:
+    """The key every definition names (the first), or None if one names none."""
+    keys = [pick(d) for d in defs]
+    return keys[0] if all(keys) else None
+
+
+def to_tuning_job(payload: Mapping[str, Any], *, account: str, region: str) -> Asset:
+    """A hyper-parameter tuning job: the settings of its training job definition(s); where a job
+    has several, a setting holds only if every definition has it."""
+    arn = _req(payload, "HyperParameterTuningJobArn")
+    defs = _definitions(payload)
+
+    def resources(d: Mapping[str, Any]) -> Mapping[str, Any]:
+        return _map(d, "ResourceConfig") or _map(d, "HyperParameterTuningResourceConfig")
+
+    counts = [c for c in (_int(resources(d), "InstanceCount") for d in defs) if c is not None]
+    roles = [r for r in (_opt(d, "RoleArn") for d in defs) if r]
+    attrs: dict[str, Any] = {
+        "job_type": "tuning",
+        "status": _opt(payload, "HyperParameterTuningJobStatus"),
+        "strategy": _opt(_map(payload, "HyperParameterTuningJobConfig"), "Strategy"),
+        "definitions": len(defs),
+        "images": sorted(
+            {
+                i
+                for i in (_opt(_map(d, "AlgorithmSpecification"), "TrainingImage") for d in defs)
+                if i
+            }
+        ),
+        "input_uris": sorted(
+            {
+                u
+                for d in defs
+                for u in _s3_uris(
+                    _list(d, "InputDataConfig"), "DataSource", "S3DataSource", "S3Uri"
+                )
+            }
+        ),
+        "output_uri": _opt(_map(defs[0], "OutputDataConfig"), "S3OutputPath"),
+        "network_isolation": all(bool(_bool(d, "EnableNetworkIsolation")) for d in defs),
+        "vpc": all(_vpc(d) for d in defs),
+        "inter_container_encryption": all(
+            bool(_bool(d, "EnableInterContainerTrafficEncryption")) for d in defs
+        ),
+        "instance_type": _opt(resources(defs[0]), "InstanceType"),
+        "instance_count": max(counts) if counts else None,
+        "volume_kms_key": _all_keys(defs, lambda d: _opt(resources(d), "VolumeKmsKeyId")),
+        "output_kms_key": _all_keys(defs, lambda d: _opt(_map(d, "OutputDataConfig"), "KmsKeyId")),
+        "role_arn": roles[0] if roles else None,
+        "role_arns": sorted(set(roles)),
+    }
+    replace: dict[str, Any] = {}
+    if "TrainingJobDefinition" in payload:
+        replace["TrainingJobDefinition"] = _redacted_definition(
+            _map(payload, "TrainingJobDefinition")
+        )
+    if "TrainingJobDefinitions" in payload:
+        replace["TrainingJobDefinitions"] = [
+            _redacted_definition(d) for d in _list(payload, "TrainingJobDefinitions")
+        ]
+    name = _req(payload, "HyperParameterTuningJobName")
+    raw = _redacted_payload(payload, **replace)
+    return _asset("HyperParameterTuningJob", arn, name, payload, attrs, account, region, raw=raw)
+
+
+def to_automl_job(payload: Mapping[str, Any], *, account: str, region: str) -> Asset:
+    """An AutoML job (DescribeAutoMLJobV2): the security settings of the jobs it launches."""
+    arn = _req(payload, "AutoMLJobArn")
+    security = _map(payload, "SecurityConfig")
+    output = _map(payload, "OutputDataConfig")
+    attrs: dict[str, Any] = {
+        "job_type": "automl",
+        "status": _opt(payload, "AutoMLJobStatus"),
+        "problem_type": _opt(payload, "AutoMLProblemTypeConfigName"),
+        "input_uris": _s3_uris(
+            _list(payload, "AutoMLJobInputDataConfig"), "DataSource", "S3DataSource", "S3Uri"
+        ),
+        "output_uri": _opt(output, "S3OutputPath"),
+        "vpc": _vpc(security),
+        "inter_container_encryption": bool(
+            _bool(security, "EnableInterContainerTrafficEncryption")
+        ),
+        "volume_kms_key": _opt(security, "VolumeKmsKeyId"),
+        "output_kms_key": _opt(output, "KmsKeyId"),
+        "role_arn": _opt(payload, "RoleArn"),
+    }
+    name = _req(payload, "AutoMLJobName")
+    return _asset("AutoMLJob", arn, name, payload, attrs, account, region)
+
+
+def to_inference_experiment(payload: Mapping[str, Any], *, account: str, region: str) -> Asset:
+    """An inference experiment (a shadow test on an endpoint); kind training-job, since it is a
+    time-boxed run, not a place that answers requests."""
+    arn = _req(payload, "Arn")
+    storage = _map(payload, "DataStorageConfig")
+    variants = _list(payload, "ModelVariants")
+    for index, v in enumerate(variants):
+        if not isinstance(v, Mapping):
+            raise TypeError(f"ModelVariants[{index}] is not an object")
+    shadow = _map(payload, "ShadowModeConfig")
+    attrs: dict[str, Any] = {
+        "experiment_type": _opt(payload, "Type"),
+        "status": _opt(payload, "Status"),
+        "endpoint_name": _opt(_map(payload, "EndpointMetadata"), "EndpointName"),
+        "model_names": sorted({m for m in (_opt(v, "ModelName") for v in variants) if m}),
+        "shadow_source_variant": _opt(shadow, "SourceModelVariantName"),
+        "kms_key": _opt(payload, "KmsKey"),
+        "data_storage": (
+            {"destination": _opt(storage, "Destination"), "kms_key": _opt(storage, "KmsKey")}
+            if storage
+            else None
+        ),
+        "role_arn": _opt(payload, "RoleArn"),
+    }
+    name = _req(payload, "Name")
+    return _asset("InferenceExperiment", arn, name, payload, attrs, account, region)
 
 
 # -- collection: list, describe, transform, relate ------------------------------------------------
 
 
+def _relate_model(ctx: ScopeContext, asset: Asset) -> None:
+    _relate_runtime(ctx, asset)
+    for c in asset.attributes["containers"]:
+        ctx.use_bucket(asset.id, c.get("artifact_uri"), RelationType.STORES_ARTIFACT_IN)
+        if c.get("model_package"):
+            ctx.relate(asset.id, RelationType.MEMBER_OF, group_of_package(c["model_package"]))
+
+
+def _relate_job(ctx: ScopeContext, asset: Asset) -> None:
+    _relate_runtime(ctx, asset)
+    _relate_job_data(ctx, asset)
+
+
+def _relate_tuning_job(ctx: ScopeContext, asset: Asset) -> None:
+    for role in asset.attributes["role_arns"]:
+        ctx.use_role(asset.id, role)
+    for image in asset.attributes["images"]:
+        ctx.use_image(asset.id, image)
+    _relate_job_data(ctx, asset)
+
+
+def _relate_automl_job(ctx: ScopeContext, asset: Asset) -> None:
+    ctx.use_role(asset.id, asset.attributes.get("role_arn"))
+    _relate_job_data(ctx, asset)
+
+
+def _relate_uses_models(
+    models: Mapping[str, Asset], ctx: ScopeContext, asset: Asset, names: list[str]
+) -> None:
+    for name in names:
+        ctx.relate(asset.id, RelationType.USES_MODEL, _model_arn(ctx, models, name))
+
+
+def _relate_transform_job(models: Mapping[str, Asset], ctx: ScopeContext, asset: Asset) -> None:
+    _relate_job_data(ctx, asset)
+    model_name = asset.attributes.get("model_name")
+    _relate_uses_models(models, ctx, asset, [model_name] if model_name else [])
+
+
+def _relate_experiment(models: Mapping[str, Asset], ctx: ScopeContext, asset: Asset) -> None:
+    ctx.use_role(asset.id, asset.attributes.get("role_arn"))
+    storage = asset.attributes.get("data_storage") or {}
+    ctx.use_bucket(asset.id, storage.get("destination"), RelationType.WRITES_DATA_TO)
+    _relate_uses_models(models, ctx, asset, asset.attributes["model_names"])
+
+
+def _relate_pipeline(ctx: ScopeContext, asset: Asset) -> None:
+    _relate_runtime(ctx, asset)
+    for step in asset.attributes.get("steps") or []:
+        ctx.use_role(asset.id, step.get("role_arn"))
+
+
+def _relate_domain(ctx: ScopeContext, asset: Asset) -> None:
+    ctx.use_role(asset.id, asset.attributes.get("role_arn"))
+    ctx.use_role(asset.id, asset.attributes.get("space_role_arn"))
+
+
+def _relate_feature_group(ctx: ScopeContext, asset: Asset) -> None:
+    ctx.use_role(asset.id, asset.attributes.get("role_arn"))
+    offline = asset.attributes["offline_store"]
+    ctx.use_bucket(asset.id, offline.get("s3_uri"), RelationType.WRITES_DATA_TO)
+
+
+def _model_inputs(ctx: ScopeContext, name: str, payload: Mapping[str, Any]) -> dict[str, Any]:
+    arn = _req(payload, "ModelArn")
+    tags = _tags(ctx, ctx.client(SERVICE), "sagemaker:model", arn)
+    return {"partition": ctx.partition, "tags": tags}
+
+
+def _prefetch_model_tags(ctx: ScopeContext, names: list[str]) -> None:
+    _prefetch_tags(ctx, "sagemaker:model", names)
+
+
+def _prefetch_endpoint_tags(ctx: ScopeContext, names: list[str]) -> None:
+    _prefetch_tags(ctx, "sagemaker:endpoint", names)
+
+
+def _family(
+    family: str, item: str, type_: str, list_key: str, id_key: str, noun: str, **row: Any
+) -> AwsSpec:
+    """A SageMaker row: ``list_<noun>s`` / ``describe_<noun>`` with ``<IdKey>=`` as the id."""
+    return AwsSpec(
+        family=family,
+        item=item,
+        service=SERVICE,
+        resource_type=f"AWS::SageMaker::{type_}",
+        list_operation=row.pop("list_operation", f"list_{noun}s"),
+        result_key=list_key,
+        id_key=id_key,
+        describe_operation=row.pop("describe_operation", f"describe_{noun}"),
+        id_parameter=row.pop("id_parameter", id_key),
+        page_size=PAGE_SIZE,
+        **row,
+    )
+
+
+#: Newest first, at most MAX_RECENT_JOBS: jobs are immutable history (see the module docstring).
+_RECENT: dict[str, Any] = {
+    "list_parameters": {"SortBy": "CreationTime", "SortOrder": "Descending"},
+    "limit": MAX_RECENT_JOBS,
+}
+
+# fmt: off
+MODELS = _family("models", "model", "Model", "Models", "ModelName", "model",
+                 transform=to_model, inputs=_model_inputs, listed=_prefetch_model_tags,
+                 relate=_relate_model)
+#: inputs and relate are bound to the region's schedules and models when the scope is read
+ENDPOINTS = _family("endpoints", "endpoint", "Endpoint", "Endpoints", "EndpointName", "endpoint",
+                    transform=to_endpoint, listed=_prefetch_endpoint_tags)
+TRAINING_JOBS = _family("training jobs", "training job", "TrainingJob", "TrainingJobSummaries",
+                        "TrainingJobName", "training_job", transform=to_training_job,
+                        relate=_relate_job, **_RECENT)
+PROCESSING_JOBS = _family("processing jobs", "processing job", "ProcessingJob",
+                          "ProcessingJobSummaries", "ProcessingJobName", "processing_job",
+                          transform=to_processing_job, relate=_relate_job, **_RECENT)
+#: relate is bound to the region's models when the scope is read (see `collect`)
+TRANSFORM_JOBS = _family("transform jobs", "transform job", "TransformJob",
+                         "TransformJobSummaries", "TransformJobName", "transform_job",
+                         transform=to_transform_job, **_RECENT)
+TUNING_JOBS = _family("hyper-parameter tuning jobs", "hyper-parameter tuning job",
+                      "HyperParameterTuningJob", "HyperParameterTuningJobSummaries",
+                      "HyperParameterTuningJobName", "hyper_parameter_tuning_job",
+                      transform=to_tuning_job, relate=_relate_tuning_job, **_RECENT)
+AUTOML_JOBS = _family("AutoML jobs", "AutoML job", "AutoMLJob", "AutoMLJobSummaries",
+                      "AutoMLJobName", "auto_ml_job", describe_operation="describe_auto_ml_job_v2",
+                      transform=to_automl_job, relate=_relate_automl_job, **_RECENT)
+INFERENCE_EXPERIMENTS = _family("inference experiments", "inference experiment",
+                                "InferenceExperiment", "InferenceExperiments", "Name",
+                                "inference_experiment", transform=to_inference_experiment,
+                                **_RECENT)
+PIPELINES = _family("pipelines", "pipeline", "Pipeline", "PipelineSummaries", "PipelineName",
+                    "pipeline", transform=to_pipeline, relate=_relate_pipeline)
+DOMAINS = _family("domains", "domain", "Domain", "Domains", "DomainId", "domain",
+                  transform=to_domain, relate=_relate_domain)
+FEATURE_GROUPS = _family("feature groups", "feature group", "FeatureGroup",
+                         "FeatureGroupSummaries", "FeatureGroupName", "feature_group",
+                         transform=to_feature_group, relate=_relate_feature_group)
+# fmt: on
+
+#: Every table row of the module (the permissions test checks their operations are declared).
+SPECS = (
+    MODELS, ENDPOINTS, TRAINING_JOBS, PROCESSING_JOBS, TRANSFORM_JOBS, TUNING_JOBS, AUTOML_JOBS,
+    INFERENCE_EXPERIMENTS, PIPELINES, DOMAINS, FEATURE_GROUPS,
+)  # fmt: skip
+#: Rows no other family waits for.
+INDEPENDENT = (PIPELINES, DOMAINS, FEATURE_GROUPS, TUNING_JOBS, AUTOML_JOBS)
+
+
 def collect(ctx: ScopeContext) -> None:
     """The resource families are independent reads, so they run concurrently (each from its own
     thread: its list pages overlap the others' describes) while their per-item reads share the
-    scope's pool of `ITEM_WORKERS`; endpoints wait for models and schedules, and the produced-by
-    links for models and training jobs."""
+    scope's pool of `ITEM_WORKERS`; endpoints, transform jobs and inference experiments wait for
+    models (they name them), and the produced-by links for models and training jobs."""
     ctx.item_workers = ITEM_WORKERS
     client = ctx.client("sagemaker")
-    artifacts: dict[str, str] = {}
     with (
         ctx.item_pool(),
         ThreadPoolExecutor(max_workers=FAMILIES, thread_name_prefix="aiscan-sagemaker") as pool,
@@ -1119,27 +1295,38 @@ def collect(ctx: ScopeContext) -> None:
         def run(label: str, fn: Callable[..., Any], *args: Any) -> Future[Any]:
             return pool.submit(ctx.section, label, fn, ctx, client, *args)
 
-        models_read = run("models", _collect_models)
+        def table(spec: AwsSpec) -> Future[dict[str, Asset] | None]:
+            return pool.submit(read, ctx, spec)
+
+        models_read = table(MODELS)
         schedules_read = run("monitoring schedules", _collect_schedules)
         independent = [
             run("notebook instances", _collect_notebooks),
             run("model package groups", _collect_registry),
-            run("pipelines", _collect_pipelines),
-            run("domains", _collect_domains),
-            run("feature groups", _collect_feature_groups),
+            *(table(spec) for spec in INDEPENDENT),
         ]
         models: dict[str, Asset] = models_read.result() or {}
-        independent.append(run("endpoints", _collect_endpoints, models, schedules_read.result()))
+        endpoints = replace(
+            ENDPOINTS,
+            inputs=partial(_endpoint_inputs, schedules_read.result()),
+            relate=partial(_relate_endpoint, models),
+        )
+        independent.append(table(endpoints))
+        uses_models = partial(_relate_transform_job, models)
         jobs = [
-            run(label, fn, artifacts, models)
-            for label, fn in (
-                ("training jobs", _collect_training_jobs),
-                ("processing jobs", _collect_processing_jobs),
-                ("transform jobs", _collect_transform_jobs),
-            )
+            table(TRAINING_JOBS),
+            table(PROCESSING_JOBS),
+            table(replace(TRANSFORM_JOBS, relate=uses_models)),
+            table(replace(INFERENCE_EXPERIMENTS, relate=partial(_relate_experiment, models))),
         ]
+        training = jobs[0].result() or {}
         for done in jobs:
             done.result()
+        artifacts = {
+            a.attributes["model_artifacts"]: a.id
+            for a in training.values()
+            if a.attributes.get("model_artifacts")
+        }
         _link_produced_by(ctx, models, artifacts)
         for done in independent:
             done.result()
@@ -1186,22 +1373,6 @@ def _tags(ctx: ScopeContext, client: Any, type_: str, arn: str) -> dict[str, str
     return tagging.tags_of(ctx, _tag_index(ctx, type_), arn, lambda one: list_tags(client, one))
 
 
-def _each(
-    ctx: ScopeContext, label: str, items: Iterator[dict[str, Any]], key: str
-) -> Iterator[tuple[str, dict[str, Any]]]:
-    """(name, summary) of each listed item with a usable name; others are recorded as errors."""
-    for item in items:
-        name = item.get(key) if isinstance(item, Mapping) else None
-        if not isinstance(name, str) or not name:
-            ctx.section(label, _raise, f"a {label} summary has no {key}")
-            continue
-        yield name, item
-
-
-def _raise(message: str) -> None:
-    raise ValueError(message)
-
-
 def _relate_runtime(ctx: ScopeContext, asset: Asset) -> None:
     """Role and images of anything that runs containers."""
     ctx.use_role(asset.id, asset.attributes.get("role_arn"))
@@ -1210,7 +1381,7 @@ def _relate_runtime(ctx: ScopeContext, asset: Asset) -> None:
 
 
 def _names(ctx: ScopeContext, label: str, items: Iterator[dict[str, Any]], key: str) -> list[str]:
-    return [name for name, _ in _each(ctx, label, items, key)]
+    return [name for name, _ in listed(ctx, label, items, key)]
 
 
 def _collect_notebooks(ctx: ScopeContext, client: Any) -> None:
@@ -1259,14 +1430,14 @@ def _lifecycle(client: Any, name: str) -> dict[str, Any]:
 
 def _collect_registry(ctx: ScopeContext, client: Any) -> None:
     groups = dict(
-        _each(
+        listed(
             ctx, "model package group", list_model_package_groups(client), "ModelPackageGroupName"
         )
     )
-    listed = ctx.each("model package group", _one_group, groups, ctx, client, groups)
-    listed.append(ctx.section("unversioned model packages", _packages, ctx, client, None))
+    per_group = ctx.each("model package group", _one_group, groups, ctx, client, groups)
+    per_group.append(ctx.section("unversioned model packages", _packages, ctx, client, None))
     # Packages of all groups are described together, so no pool runs inside another.
-    arns = [arn for group in listed for arn in group or []]
+    arns = [arn for group in per_group for arn in group or []]
     ctx.each("model package", _one_package, arns, ctx, client)
 
 
@@ -1293,28 +1464,6 @@ def _one_package(ctx: ScopeContext, client: Any, arn: str) -> None:
         ctx.use_bucket(asset.id, c.get("artifact_uri"), RelationType.STORES_ARTIFACT_IN)
 
 
-def _collect_models(ctx: ScopeContext, client: Any) -> dict[str, Asset]:
-    """Every model read, by name (endpoints and transform jobs refer to models by name)."""
-    names = _names(ctx, "model", list_models(client), "ModelName")
-    _prefetch_tags(ctx, "sagemaker:model", names)
-    read = ctx.each("model", _one_model, names, ctx, client)
-    return {name: asset for name, asset in zip(names, read, strict=True) if asset is not None}
-
-
-def _one_model(ctx: ScopeContext, client: Any, name: str) -> Asset:
-    payload = describe_model(client, name)
-    arn = _req(payload, "ModelArn")
-    tags = _tags(ctx, client, "sagemaker:model", arn)
-    asset = to_model(payload, partition=ctx.partition, tags=tags, **_where(ctx))
-    ctx.add(asset)
-    _relate_runtime(ctx, asset)
-    for c in asset.attributes["containers"]:
-        ctx.use_bucket(asset.id, c.get("artifact_uri"), RelationType.STORES_ARTIFACT_IN)
-        if c.get("model_package"):
-            ctx.relate(asset.id, RelationType.MEMBER_OF, group_of_package(c["model_package"]))
-    return asset
-
-
 def _model_arn(ctx: ScopeContext, models: Mapping[str, Asset], name: str) -> str:
     known = models.get(name)
     # SageMaker lowercases resource names in ARNs.
@@ -1324,7 +1473,7 @@ def _model_arn(ctx: ScopeContext, models: Mapping[str, Asset], name: str) -> str
 def _collect_schedules(ctx: ScopeContext, client: Any) -> dict[str, list[dict[str, Any]]] | None:
     """Monitoring schedules by endpoint name."""
     summaries = dict(
-        _each(
+        listed(
             ctx, "monitoring schedule", list_monitoring_schedules(client), "MonitoringScheduleName"
         )
     )
@@ -1371,25 +1520,15 @@ def _one_schedule(
     return endpoint, entry
 
 
-def _collect_endpoints(
-    ctx: ScopeContext,
-    client: Any,
-    models: Mapping[str, Asset],
+def _endpoint_inputs(
     schedules: Mapping[str, list[dict[str, Any]]] | None,
-) -> None:
-    names = _names(ctx, "endpoint", list_endpoints(client), "EndpointName")
-    _prefetch_tags(ctx, "sagemaker:endpoint", names)
-    ctx.each("endpoint", _one_endpoint, names, ctx, client, models, schedules)
-
-
-def _one_endpoint(
     ctx: ScopeContext,
-    client: Any,
-    models: Mapping[str, Asset],
-    schedules: Mapping[str, list[dict[str, Any]]] | None,
     name: str,
-) -> None:
-    payload = describe_endpoint(client, name)
+    payload: Mapping[str, Any],
+) -> dict[str, Any]:
+    """The endpoint config (read once per config, None if unreadable), the schedules watching
+    the endpoint (None if they could not be listed) and its tags."""
+    client = ctx.client(SERVICE)
     config_name = _opt(payload, "EndpointConfigName")
     config = (
         ctx.section(
@@ -1405,14 +1544,11 @@ def _one_endpoint(
     )
     arn = _req(payload, "EndpointArn")
     monitoring = None if schedules is None else list(schedules.get(name, []))
-    asset = to_endpoint(
-        payload,
-        config,
-        monitoring=monitoring,
-        tags=_tags(ctx, client, "sagemaker:endpoint", arn),
-        **_where(ctx),
-    )
-    ctx.add(asset)
+    tags = _tags(ctx, client, "sagemaker:endpoint", arn)
+    return {"config": config, "monitoring": monitoring, "tags": tags}
+
+
+def _relate_endpoint(models: Mapping[str, Asset], ctx: ScopeContext, asset: Asset) -> None:
     for variant in asset.attributes.get("variants") or []:
         for model_name in variant["model_names"]:
             ctx.relate(asset.id, RelationType.SERVES, _model_arn(ctx, models, model_name))
@@ -1423,78 +1559,12 @@ def _one_endpoint(
     ctx.use_bucket(asset.id, async_out.get("destination"), RelationType.WRITES_DATA_TO)
 
 
-def _jobs(
-    ctx: ScopeContext,
-    client: Any,
-    label: str,
-    operation: str,
-    key: str,
-    name_key: str,
-    one: Callable[[str], Asset],
-) -> list[Asset]:
-    names = _names(ctx, label, list_recent_jobs(client, operation, key), name_key)
-    return [asset for asset in ctx.each(label, one, names) if asset is not None]
-
-
 def _relate_job_data(ctx: ScopeContext, asset: Asset) -> None:
     for uri in asset.attributes.get("input_uris") or []:
         ctx.use_bucket(asset.id, uri, RelationType.READS_DATA_FROM)
     outputs = asset.attributes.get("output_uris") or [asset.attributes.get("output_uri")]
     for uri in outputs:
         ctx.use_bucket(asset.id, uri, RelationType.WRITES_DATA_TO)
-
-
-def _collect_training_jobs(
-    ctx: ScopeContext, client: Any, artifacts: dict[str, str], models: Mapping[str, Asset]
-) -> None:
-    def one(name: str) -> Asset:
-        asset = to_training_job(describe_training_job(client, name), **_where(ctx))
-        ctx.add(asset)
-        _relate_runtime(ctx, asset)
-        _relate_job_data(ctx, asset)
-        return asset
-
-    jobs = _jobs(
-        ctx, client, "training job", "list_training_jobs", "TrainingJobSummaries",
-        "TrainingJobName", one,
-    )  # fmt: skip
-    for asset in jobs:
-        if asset.attributes.get("model_artifacts"):
-            artifacts[asset.attributes["model_artifacts"]] = asset.id
-
-
-def _collect_processing_jobs(
-    ctx: ScopeContext, client: Any, artifacts: dict[str, str], models: Mapping[str, Asset]
-) -> None:
-    def one(name: str) -> Asset:
-        asset = to_processing_job(describe_processing_job(client, name), **_where(ctx))
-        ctx.add(asset)
-        _relate_runtime(ctx, asset)
-        _relate_job_data(ctx, asset)
-        return asset
-
-    _jobs(
-        ctx, client, "processing job", "list_processing_jobs", "ProcessingJobSummaries",
-        "ProcessingJobName", one,
-    )  # fmt: skip
-
-
-def _collect_transform_jobs(
-    ctx: ScopeContext, client: Any, artifacts: dict[str, str], models: Mapping[str, Asset]
-) -> None:
-    def one(name: str) -> Asset:
-        asset = to_transform_job(describe_transform_job(client, name), **_where(ctx))
-        ctx.add(asset)
-        _relate_job_data(ctx, asset)
-        model_name = asset.attributes.get("model_name")
-        if model_name:
-            ctx.relate(asset.id, RelationType.USES_MODEL, _model_arn(ctx, models, model_name))
-        return asset
-
-    _jobs(
-        ctx, client, "transform job", "list_transform_jobs", "TransformJobSummaries",
-        "TransformJobName", one,
-    )  # fmt: skip
 
 
 def _link_produced_by(
@@ -1510,41 +1580,3 @@ def _link_produced_by(
             for prefix, job_arn in artifacts.items():
                 if uri.startswith(prefix):
                     ctx.relate(model.id, RelationType.PRODUCED_BY, job_arn)
-
-
-def _collect_pipelines(ctx: ScopeContext, client: Any) -> None:
-    names = _names(ctx, "pipeline", list_pipelines(client), "PipelineName")
-    ctx.each("pipeline", _one_pipeline, names, ctx, client)
-
-
-def _one_pipeline(ctx: ScopeContext, client: Any, name: str) -> None:
-    asset = to_pipeline(describe_pipeline(client, name), **_where(ctx))
-    ctx.add(asset)
-    _relate_runtime(ctx, asset)
-    for step in asset.attributes.get("steps") or []:
-        ctx.use_role(asset.id, step.get("role_arn"))
-
-
-def _collect_domains(ctx: ScopeContext, client: Any) -> None:
-    ids = _names(ctx, "domain", list_domains(client), "DomainId")
-    ctx.each("domain", _one_domain, ids, ctx, client)
-
-
-def _one_domain(ctx: ScopeContext, client: Any, domain_id: str) -> None:
-    asset = to_domain(describe_domain(client, domain_id), **_where(ctx))
-    ctx.add(asset)
-    ctx.use_role(asset.id, asset.attributes.get("role_arn"))
-    ctx.use_role(asset.id, asset.attributes.get("space_role_arn"))
-
-
-def _collect_feature_groups(ctx: ScopeContext, client: Any) -> None:
-    names = _names(ctx, "feature group", list_feature_groups(client), "FeatureGroupName")
-    ctx.each("feature group", _one_feature_group, names, ctx, client)
-
-
-def _one_feature_group(ctx: ScopeContext, client: Any, name: str) -> None:
-    asset = to_feature_group(describe_feature_group(client, name), **_where(ctx))
-    ctx.add(asset)
-    ctx.use_role(asset.id, asset.attributes.get("role_arn"))
-    offline = asset.attributes["offline_store"]
-    ctx.use_bucket(asset.id, offline.get("s3_uri"), RelationType.WRITES_DATA_TO)

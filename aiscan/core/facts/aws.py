@@ -195,6 +195,57 @@ class SageMakerFeatureGroupFacts(RunsAsFacts, StatusFacts):
     online_store: OnlineStore | Unread = UNREAD
 
 
+class _SageMakerRunFacts(RunsAsFacts, StatusFacts):
+    """Jobs that launch training jobs of their own (tuning, AutoML)."""
+
+    job_type: str | Unread = Field(default=UNREAD, description="tuning or automl")
+    input_uris: tuple[str, ...] | Unread = UNREAD
+    output_uri: str | None | Unread = UNREAD
+    vpc: bool | Unread = Field(
+        default=UNREAD, description="the jobs it launches run in a customer VPC"
+    )
+    inter_container_encryption: bool | Unread = UNREAD
+    volume_kms_key: str | None | Unread = UNREAD
+    output_kms_key: str | None | Unread = UNREAD
+
+
+@facts_for("AWS::SageMaker::HyperParameterTuningJob")
+class SageMakerTuningJobFacts(_SageMakerRunFacts, NetworkIsolationFacts):
+    """With several training job definitions, a setting holds only if every one has it."""
+
+    strategy: str | None | Unread = UNREAD
+    definitions: int | Unread = Field(default=UNREAD, description="training job definitions")
+    images: tuple[str, ...] | Unread = UNREAD
+    instance_type: str | None | Unread = UNREAD
+    instance_count: int | None | Unread = Field(
+        default=UNREAD, description="instances per training job (the largest definition)"
+    )
+    role_arns: tuple[str, ...] | Unread = Field(
+        default=UNREAD, description="every definition's execution role"
+    )
+
+
+@facts_for("AWS::SageMaker::AutoMLJob")
+class SageMakerAutoMLJobFacts(_SageMakerRunFacts):
+    problem_type: str | None | Unread = UNREAD
+
+
+class DataStorage(Nested):
+    destination: str | None = None
+    kms_key: str | None = None
+
+
+@facts_for("AWS::SageMaker::InferenceExperiment")
+class SageMakerInferenceExperimentFacts(RunsAsFacts, KmsFacts, StatusFacts):
+    experiment_type: str | None | Unread = UNREAD
+    endpoint_name: str | None | Unread = UNREAD
+    model_names: tuple[str, ...] | Unread = UNREAD
+    shadow_source_variant: str | None | Unread = UNREAD
+    data_storage: DataStorage | None | Unread = Field(
+        default=UNREAD, description="where captured requests and responses go (None: nowhere)"
+    )
+
+
 # -- Bedrock --------------------------------------------------------------------------------------
 
 

@@ -65,8 +65,9 @@ def _seed_notebooks() -> None:
         )
 
 
-# moto lacks these two SageMaker list operations; an empty account answers them with nothing.
+# moto lacks these SageMaker list operations; an empty account answers them with nothing.
 _GAPS = {
+    "before-call.sagemaker.ListInferenceExperiments": awsfake.canned({"InferenceExperiments": []}),
     "before-call.sagemaker.ListFeatureGroups": awsfake.canned({"FeatureGroupSummaries": []}),
     "before-call.sagemaker.ListMonitoringSchedules": awsfake.canned(
         {"MonitoringScheduleSummaries": []}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -52,9 +53,11 @@ def _check_shape(shape: Any, value: Any, path: str) -> None:
 
 
 def load(operation: str) -> dict[str, Any]:
-    """A recorded response, checked against botocore's output shape for that operation."""
+    """A recorded response (``Operation`` or ``Operation__variant``), checked against botocore's
+    output shape for that operation."""
     payload: dict[str, Any] = json.loads((DATA / f"sagemaker_{operation}.json").read_text())
-    _check_shape(_SERVICE_MODEL.operation_model(operation).output_shape, payload, operation)
+    op = operation.split("__")[0]
+    _check_shape(_SERVICE_MODEL.operation_model(op).output_shape, payload, operation)
     return payload
 
 
@@ -483,6 +486,9 @@ def _moto_gaps(seeded: dict[str, Any] | None = None) -> dict[str, awsfake.Handle
         "before-call.sagemaker.ListFeatureGroups": awsfake.canned(
             {"FeatureGroupSummaries": groups}
         ),
+        "before-call.sagemaker.ListInferenceExperiments": awsfake.canned(
+            {"InferenceExperiments": []}
+        ),
         "before-call.sagemaker.ListMonitoringSchedules": awsfake.canned(
             {"MonitoringScheduleSummaries": schedules if seeded is not None else []}
         ),
@@ -625,7 +631,8 @@ def test_malformed_notebook_payload_is_an_error_in_coverage_not_a_crash():
 
 @mock_aws
 def test_only_the_most_recent_jobs_are_read(monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setattr(sagemaker, "MAX_RECENT_JOBS", 2)
+    # the row's bound (MAX_RECENT_JOBS) lowered to 2
+    monkeypatch.setattr(sagemaker, "TRAINING_JOBS", replace(sagemaker.TRAINING_JOBS, limit=2))
     sm = boto3.client("sagemaker", region_name=REGION)
     for name in ("job-old", "job-mid", "job-new"):
         sm.create_training_job(
@@ -661,3 +668,219 @@ def test_only_the_most_recent_jobs_are_read(monkeypatch: pytest.MonkeyPatch):
     assert names == {"job-mid", "job-new"}
     assert seen[0]["SortBy"] == "CreationTime"
     assert inv.coverage[0].status is CoverageStatus.OK
+
+
+# -- table rows: tuning, AutoML and inference experiments ----------------------------------------
+
+WHERE = {"account": ACCOUNT, "region": REGION}
+
+
+def test_tuning_job_transform_reads_the_definition_and_redacts_it():
+    payload = load("DescribeHyperParameterTuningJob")
+    asset = sagemaker.to_tuning_job(payload, **WHERE)
+
+    assert asset.type == "AWS::SageMaker::HyperParameterTuningJob"
+    assert asset.id == payload["HyperParameterTuningJobArn"]
+    a = asset.attributes
+    assert (a["network_isolation"], a["vpc"], a["inter_container_encryption"]) == (
+        False,
+        False,
+        False,
+    )
+    assert (a["instance_count"], a["volume_kms_key"], a["output_kms_key"]) == (2, None, None)
+    assert a["role_arns"] == [f"arn:aws:iam::{ACCOUNT}:role/sm-train"]
+    assert a["input_uris"] == ["s3://ml-training-data/churn/train/"]
+    # the static hyper-parameters carry a Hugging Face token: never in the output
+    token = payload["TrainingJobDefinition"]["StaticHyperParameters"]["HF_TOKEN"]
+    assert token not in json.dumps(asset.raw)
+    assert asset.raw["TrainingJobDefinition"]["StaticHyperParameters"]["num_round"] == "100"
+    hardened = sagemaker.to_tuning_job(load("DescribeHyperParameterTuningJob__hardened"), **WHERE)
+    assert hardened.attributes["network_isolation"] and hardened.attributes["vpc"]
+    assert hardened.attributes["output_kms_key"].startswith("arn:aws:kms:")
+
+
+def test_tuning_job_with_several_definitions_holds_a_setting_only_if_all_do():
+    secure = load("DescribeHyperParameterTuningJob__hardened")["TrainingJobDefinition"]
+    weak = load("DescribeHyperParameterTuningJob")["TrainingJobDefinition"]
+    payload = {
+        k: v
+        for k, v in load("DescribeHyperParameterTuningJob").items()
+        if k != "TrainingJobDefinition"
+    }
+    payload["TrainingJobDefinitions"] = [secure, {**weak, "RoleArn": ROLE}]
+    a = sagemaker.to_tuning_job(payload, **WHERE).attributes
+    assert a["definitions"] == 2
+    assert (a["network_isolation"], a["vpc"], a["output_kms_key"]) == (False, False, None)
+    assert a["role_arns"] == sorted({secure["RoleArn"], ROLE})
+    with pytest.raises(TypeError):
+        sagemaker.to_tuning_job({**payload, "TrainingJobDefinitions": []}, **WHERE)
+
+
+def test_automl_and_experiment_transforms():
+    automl = sagemaker.to_automl_job(load("DescribeAutoMLJobV2"), **WHERE).attributes
+    assert (automl["vpc"], automl["inter_container_encryption"]) == (False, False)
+    assert (automl["volume_kms_key"], automl["output_kms_key"]) == (None, None)
+    assert automl["problem_type"] == "Tabular"
+    secure = sagemaker.to_automl_job(load("DescribeAutoMLJobV2__hardened"), **WHERE).attributes
+    assert secure["vpc"] and secure["inter_container_encryption"] and secure["volume_kms_key"]
+
+    exp = sagemaker.to_inference_experiment(load("DescribeInferenceExperiment"), **WHERE)
+    assert exp.type == "AWS::SageMaker::InferenceExperiment"
+    assert exp.attributes["data_storage"] == {
+        "destination": "s3://ml-capture/shadow/",
+        "kms_key": None,
+    }
+    assert exp.attributes["model_names"] == ["churn-candidate", "churn-model"]
+    assert exp.attributes["kms_key"] is None
+    exp.facts  # noqa: B018 - the transform's output validates against the facts model
+
+
+def _experiment_handlers(describe: awsfake.Handler | None = None) -> dict[str, awsfake.Handler]:
+    recorded = load("DescribeInferenceExperiment")
+    summary = {
+        "Name": recorded["Name"],
+        "Type": recorded["Type"],
+        "Status": recorded["Status"],
+        "CreationTime": recorded["CreationTime"],
+        "LastModifiedTime": recorded["CreationTime"],
+    }
+    broken = {"Name": "broken", **{k: v for k, v in summary.items() if k != "Name"}}
+    return {
+        **_moto_gaps(),
+        "before-call.sagemaker.ListInferenceExperiments": awsfake.canned(
+            {"InferenceExperiments": [summary, broken, {"Type": "ShadowMode"}]}
+        ),
+        "before-call.sagemaker.DescribeInferenceExperiment": describe
+        or awsfake.canned(
+            lambda p: (
+                recorded
+                if p["Name"] == recorded["Name"]
+                else {**recorded, "Name": "broken", "ModelVariants": "not a list"}
+            )
+        ),
+    }
+
+
+def _seed_tuning_and_automl(sm: Any) -> None:
+    hpo = load("DescribeHyperParameterTuningJob")
+    sm.create_hyper_parameter_tuning_job(
+        HyperParameterTuningJobName="hpo-1",
+        HyperParameterTuningJobConfig=hpo["HyperParameterTuningJobConfig"],
+        TrainingJobDefinition=hpo["TrainingJobDefinition"],
+    )
+    automl = load("DescribeAutoMLJobV2")
+    sm.create_auto_ml_job_v2(
+        AutoMLJobName="automl-1",
+        AutoMLJobInputDataConfig=automl["AutoMLJobInputDataConfig"],
+        OutputDataConfig=automl["OutputDataConfig"],
+        # moto needs the problem type and completion criteria spelled out
+        AutoMLProblemTypeConfig={
+            "TabularJobConfig": {
+                "TargetAttributeName": "churned",
+                "ProblemType": "BinaryClassification",
+                "CompletionCriteria": {"MaxCandidates": 5},
+            }
+        },
+        RoleArn=ROLE,
+        SecurityConfig={"EnableInterContainerTrafficEncryption": True},
+    )
+
+
+@mock_aws
+def test_collector_reads_tuning_automl_and_experiment_rows_with_relations():
+    sm = boto3.client("sagemaker", region_name=REGION)
+    _seed_tuning_and_automl(sm)
+    inv = awsfake.collect(services=("sagemaker",), handlers=_experiment_handlers())
+
+    types = {a.type: a for a in inv.assets}
+    hpo = types["AWS::SageMaker::HyperParameterTuningJob"]
+    automl = types["AWS::SageMaker::AutoMLJob"]
+    exp = types["AWS::SageMaker::InferenceExperiment"]
+    assert hpo.id == f"{SM_ARN}:hyper-parameter-tuning-job/hpo-1"
+    assert automl.attributes["inter_container_encryption"] is True
+    assert automl.attributes["vpc"] is False
+    assert _rels(inv, hpo.id) >= {
+        ("runs-as", f"arn:aws:iam::{ACCOUNT}:role/sm-train"),
+        ("reads-data-from", "arn:aws:s3:::ml-training-data"),
+        ("writes-data-to", "arn:aws:s3:::ml-models"),
+        ("pulls-image", f"arn:aws:ecr:{REGION}:{ACCOUNT}:repository/xgboost"),
+    }
+    assert _rels(inv, automl.id) == {
+        ("runs-as", ROLE),
+        ("reads-data-from", "arn:aws:s3:::ml-training-data"),
+        ("writes-data-to", "arn:aws:s3:::ml-models"),
+    }
+    assert _rels(inv, exp.id) == {
+        ("runs-as", f"arn:aws:iam::{ACCOUNT}:role/sm-inference"),
+        ("writes-data-to", "arn:aws:s3:::ml-capture"),
+        ("uses-model", f"{SM_ARN}:model/churn-model"),
+        ("uses-model", f"{SM_ARN}:model/churn-candidate"),
+    }
+    # a malformed describe and a summary without a name are errors for those items alone
+    (cov,) = inv.coverage
+    assert cov.status is CoverageStatus.ERROR
+    assert (
+        "inference experiment broken: malformed response: TypeError: ModelVariants" in cov.message
+    )
+    assert "inference experiment: malformed response: ValueError: a inference experiment " in (
+        cov.message
+    )
+    assert cov.assets == 3
+
+
+@mock_aws
+@pytest.mark.parametrize(
+    ("event", "code", "status", "family", "coverage"),
+    [
+        (
+            "ListHyperParameterTuningJobs",
+            "AccessDeniedException",
+            400,
+            "hyper-parameter tuning jobs",
+            CoverageStatus.DENIED,
+        ),
+        ("ListAutoMLJobs", "ThrottlingException", 400, "AutoML jobs", CoverageStatus.ERROR),
+    ],
+)
+def test_a_denied_or_throttled_listing_is_a_coverage_record_not_a_crash(
+    event: str, code: str, status: int, family: str, coverage: CoverageStatus
+):
+    sm = boto3.client("sagemaker", region_name=REGION)
+    _seed_tuning_and_automl(sm)
+    handlers = {
+        **_moto_gaps(),
+        f"before-call.sagemaker.{event}": awsfake.error(code, "no", status=status),
+    }
+    inv = awsfake.collect(services=("sagemaker",), handlers=handlers)
+
+    (cov,) = inv.coverage
+    assert cov.status is coverage
+    assert f"{family}: " in cov.message and code in cov.message
+    # the other row is still read
+    assert len(inv.assets) == 1
+
+
+@mock_aws
+def test_a_failed_describe_is_an_error_for_that_item_only():
+    failing = awsfake.error("InternalFailure", "boom", status=500)
+    handlers = _experiment_handlers(describe=failing)
+    inv = awsfake.collect(services=("sagemaker",), handlers=handlers)
+
+    (cov,) = inv.coverage
+    assert cov.status is CoverageStatus.ERROR
+    assert "inference experiment churn-shadow: " in cov.message
+    assert "inference experiment broken: " in cov.message
+    assert not inv.assets
+
+
+def test_every_table_row_reads_only_and_declares_its_permissions():
+    client = botocore.session.get_session().create_client(
+        "sagemaker", region_name=REGION, aws_access_key_id="x", aws_secret_access_key="x"
+    )
+    api = client.meta.method_to_api_mapping
+    for spec in sagemaker.SPECS:
+        for op in (spec.list_operation, spec.describe_operation):
+            assert f"sagemaker:{api[op]}" in sagemaker.PERMISSIONS, op
+        assert client.can_paginate(spec.list_operation), spec.list_operation
+    with pytest.raises(ValueError, match="not a read operation"):
+        replace(sagemaker.MODELS, describe_operation="delete_model")

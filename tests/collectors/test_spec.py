@@ -1,0 +1,113 @@
+"""The cloud-neutral table runner (aiscan/collectors/spec.py) with an in-memory reader: what a
+row's listing, describes and transform turn into (assets, coverage), independent of any SDK."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any, ClassVar
+
+import pytest
+
+from aiscan.collectors.base import ScopeRecorder
+from aiscan.collectors.spec import ResourceSpec, SpecReader, run_spec
+from aiscan.core.inventory import InventoryBuilder
+from aiscan.core.model import Asset, AssetKind, Cloud, CoverageStatus
+
+
+class Ctx(ScopeRecorder):
+    cloud: ClassVar[Cloud] = Cloud.AWS
+
+    def classify(self, exc: BaseException) -> tuple[CoverageStatus, str]:
+        if isinstance(exc, PermissionError):
+            return CoverageStatus.DENIED, f"denied: {exc}"
+        return CoverageStatus.ERROR, f"{type(exc).__name__}: {exc}"
+
+
+class Reader(SpecReader[Ctx]):
+    def __init__(self, items: Iterable[Any] | Exception, payloads: Mapping[str, Any]) -> None:
+        self.items, self.payloads = items, payloads
+
+    def list(self, ctx: Ctx, spec: ResourceSpec[Ctx]) -> Iterable[Any]:
+        if isinstance(self.items, Exception):
+            raise self.items
+        return self.items
+
+    def describe(self, ctx: Ctx, spec: ResourceSpec[Ctx], item_id: str) -> Mapping[str, Any]:
+        payload = self.payloads[item_id]
+        if isinstance(payload, Exception):
+            raise payload
+        return dict(payload)
+
+    def where(self, ctx: Ctx) -> Mapping[str, Any]:
+        return {"account": ctx.account, "region": ctx.region}
+
+
+def to_thing(payload: Mapping[str, Any], *, account: str, region: str) -> Asset:
+    return Asset(
+        id=f"thing/{payload['Name']}",
+        cloud=Cloud.AWS,
+        account=account,
+        region=region,
+        kind=AssetKind.DATASET,
+        service="svc",
+        type=str(payload.get("Type", "Test::Thing")),
+        name=str(payload["Name"]),
+        attributes={},
+    )
+
+
+def spec(**row: Any) -> ResourceSpec[Ctx]:
+    base: dict[str, Any] = {
+        "family": "things",
+        "item": "thing",
+        "service": "svc",
+        "resource_type": "Test::Thing",
+        "list_operation": "list_things",
+        "result_key": "Things",
+        "id_key": "Name",
+        "describe_operation": "describe_thing",
+        "id_parameter": "Name",
+        "transform": to_thing,
+    }
+    return ResourceSpec(**{**base, **row})
+
+
+def scope() -> Ctx:
+    return Ctx(account="1", region="r", service="svc", sink=InventoryBuilder())
+
+
+def test_each_item_is_its_own_section_and_the_rest_is_read():
+    ctx, seen, related = scope(), [], []
+    reader = Reader(
+        [{"Name": "a"}, {"Name": "b"}, {"Name": "c"}, {"Name": "d"}, {"nope": 1}, "junk"],
+        {
+            "a": {"Name": "a"},
+            "b": RuntimeError("boom"),
+            "c": {"Name": "c", "Type": "Other::Type"},
+            "d": {},  # the transform refuses it (KeyError)
+        },
+    )
+    row = spec(listed=lambda c, ids: seen.extend(ids), relate=lambda c, a: related.append(a.id))
+    got = run_spec(ctx, row, reader)
+
+    assert got is not None and list(got) == ["a"]
+    assert seen == ["a", "b", "c", "d"]
+    assert related == ["thing/a"]
+    cov = ctx.coverage()
+    assert (cov.status, cov.assets) == (CoverageStatus.ERROR, 1)
+    assert "thing b: RuntimeError: boom" in cov.message
+    assert "thing c: TypeError: the transform made a Other::Type, not a Test::Thing" in cov.message
+    assert "thing d: KeyError" in cov.message
+    assert cov.message.count("thing: ValueError: a thing summary has no Name") == 2
+
+
+def test_a_failed_listing_is_the_family_coverage_record():
+    ctx = scope()
+    assert run_spec(ctx, spec(), Reader(PermissionError("ListThings"), {})) is None
+    cov = ctx.coverage()
+    assert (cov.status, cov.message) == (CoverageStatus.DENIED, "things: denied: ListThings")
+
+
+def test_a_row_can_only_name_read_operations():
+    with pytest.raises(ValueError, match="put_thing is not a read operation"):
+        spec(describe_operation="put_thing")
