@@ -978,7 +978,9 @@ def _available(facts: BedrockServiceFacts, service: str) -> list[VpcEndpoint] | 
     return [
         e
         for e in endpoints
-        if e.service == service and (e.state or "").lower() == "available" and e.type != "Gateway"
+        if e.service == service
+        and (e.state or "").lower() == "available"
+        and e.endpoint_type != "Gateway"
     ]
 
 

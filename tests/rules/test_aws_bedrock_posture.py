@@ -127,8 +127,8 @@ def test_gateway_or_pending_endpoints_are_not_private_connectivity() -> None:
         return {"id": "vpce-1", "service": "bedrock-runtime", "state": "available", **kw}
 
     assert one(br.runtime_endpoint, service(vpc_endpoints=[ep(state="pendingAcceptance")])) is FAIL
-    assert one(br.runtime_endpoint, service(vpc_endpoints=[ep(type="Gateway")])) is FAIL
-    assert one(br.runtime_endpoint, service(vpc_endpoints=[ep(type="Interface")])) is PASS
+    assert one(br.runtime_endpoint, service(vpc_endpoints=[ep(endpoint_type="Gateway")])) is FAIL
+    assert one(br.runtime_endpoint, service(vpc_endpoints=[ep(endpoint_type="Interface")])) is PASS
     assert one(br.endpoint_policy, service(vpc_endpoints=[])) is NA
 
 

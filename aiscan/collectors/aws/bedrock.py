@@ -37,8 +37,8 @@ Assets (service ``bedrock``):
   endpoint; ``writes-data-to`` the logging buckets. Read for that asset only (where Bedrock is
   in use): ``agents_in_use`` (an agent or knowledge base exists); ``vpc_endpoints`` the
   region's VPC endpoints to ``com.amazonaws.<region>.{bedrock, bedrock-runtime, bedrock-agent,
-  bedrock-agent-runtime}`` (``ec2:DescribeVpcEndpoints``) as ``[{id, service, vpc_id, state, type,
-  private_dns, open_policy}]``, ``service`` the last part of the service name and
+  bedrock-agent-runtime}`` (``ec2:DescribeVpcEndpoints``) as ``[{id, service, vpc_id, state,
+  endpoint_type, private_dns, open_policy}]``, ``service`` the last part of the service name and
   ``open_policy`` some Allow statement of the endpoint policy (absent = the default full-access
   policy) lets any principal call any action; ``trails`` the CloudTrail trails that apply to the
   region (``DescribeTrails`` with shadow trails, then ``GetTrailStatus`` and
@@ -427,7 +427,7 @@ def vpc_endpoint_entry(payload: dict[str, Any]) -> dict[str, Any]:
         "service": service.rsplit(".", 1)[-1],
         "vpc_id": payload.get("VpcId"),
         "state": payload.get("State"),
-        "type": payload.get("VpcEndpointType"),
+        "endpoint_type": payload.get("VpcEndpointType"),
         "private_dns": payload.get("PrivateDnsEnabled"),
         "open_policy": _policy_open(payload.get("PolicyDocument")),
     }

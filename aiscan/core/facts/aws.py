@@ -267,7 +267,7 @@ class VpcEndpoint(Nested):
     service: str = Field(description="the endpoint service's last name, e.g. bedrock-runtime")
     vpc_id: str | None = None
     state: str | None = None
-    type: str | None = None
+    endpoint_type: str | None = Field(default=None, description="Interface, Gateway, ...")
     private_dns: bool | None = None
     open_policy: bool = Field(
         default=False, description="some Allow statement lets any principal do any action"
