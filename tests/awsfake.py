@@ -65,14 +65,25 @@ def error(code: str, message: str = "", status: int = 400) -> Handler:
     return handler
 
 
+#: Operations moto lacks that every scan calls, answered (unless a test overrides them) as an
+#: account without any such resource answers.
+MOTO_GAPS: dict[str, Handler] = {
+    "before-call.iam.ListServiceSpecificCredentials": canned(
+        {"ServiceSpecificCredentials": [], "IsTruncated": False}
+    ),
+    "before-call.sagemaker.ListInferenceExperiments": canned({"InferenceExperiments": []}),
+}
+
+
 def session_factory(handlers: Mapping[str, Handler] | None = None) -> Callable[[str | None], Any]:
-    """Sessions whose clients answer `before-call.<service>.<Operation>` events from handlers."""
+    """Sessions whose clients answer `before-call.<service>.<Operation>` events from handlers
+    (and the operations of MOTO_GAPS that `handlers` does not name)."""
 
     def factory(profile: str | None) -> Any:
         core = botocore.session.Session()
         # keep the original params visible to canned handlers that answer per request
         core.register("before-parameter-build", _stash_params)
-        for event, handler in (handlers or {}).items():
+        for event, handler in {**MOTO_GAPS, **(handlers or {})}.items():
             core.register(event, handler)
         return boto3.Session(botocore_session=core, region_name="us-east-1")
 

@@ -475,6 +475,12 @@ class _Middleware:
             return _error(protocol, info, err, start_response)
         status = 200
         headers = [("x-amzn-RequestId", "canned")]
+        if protocol == "query" and info is not None:
+            data = _query_answer(info, request.operation, payload)
+            headers.append(("Content-Type", "text/xml"))
+            headers.append(("Content-Length", str(len(data))))
+            start_response("200 OK", headers)
+            return [data]
         if protocol.startswith("rest") and info is not None:
             status = _rest_status(info, request.operation)
             payload, extra = _split_headers(info, request.operation, payload)
@@ -519,10 +525,55 @@ def _split_headers(
     return payload, headers
 
 
+def _xml(shape: Any, value: Any, name: str) -> str:
+    """`value` as the query protocol's XML element `name` of botocore shape `shape`."""
+    from xml.sax.saxutils import escape
+
+    kind = shape.type_name
+    if kind == "structure":
+        body = "".join(
+            _xml(shape.members[k], v, str(shape.members[k].serialization.get("name", k)))
+            for k, v in value.items()
+            if k in shape.members and v is not None
+        )
+    elif kind == "list":
+        item = str(shape.member.serialization.get("name", "member"))
+        body = "".join(_xml(shape.member, v, item) for v in value)
+    elif kind == "boolean":
+        body = "true" if value else "false"
+    else:
+        body = escape(str(value))
+    return f"<{name}>{body}</{name}>"
+
+
+def _query_answer(info: _ServiceInfo, operation: str, payload: Mapping[str, Any]) -> bytes:
+    """A canned answer in the query protocol (XML, inside <OpResponse><OpResult>)."""
+    op = info.model.operation_model(operation)
+    namespace = info.model.metadata.get("xmlNamespace", "")
+    result = ""
+    if op.output_shape is not None:
+        wrapper = op.output_shape.serialization.get("resultWrapper", f"{operation}Result")
+        result = _xml(op.output_shape, dict(payload), str(wrapper))
+    return (
+        f'<{operation}Response xmlns="{namespace}">{result}'
+        f"<ResponseMetadata><RequestId>canned</RequestId></ResponseMetadata>"
+        f"</{operation}Response>"
+    ).encode()
+
+
 def _error(
     protocol: str, info: _ServiceInfo | None, err: CannedError, start_response: StartResponse
 ) -> Iterable[bytes]:
-    if protocol.startswith("rest"):
+    from xml.sax.saxutils import escape
+
+    if protocol == "query":
+        data = (
+            f"<ErrorResponse><Error><Type>Sender</Type><Code>{escape(err.code)}</Code>"
+            f"<Message>{escape(err.message)}</Message></Error>"
+            f"<RequestId>canned</RequestId></ErrorResponse>"
+        ).encode()
+        headers = [("Content-Type", "text/xml")]
+    elif protocol.startswith("rest"):
         data = json.dumps({"message": err.message}).encode()
         headers = [("Content-Type", "application/json"), ("x-amzn-ErrorType", err.code)]
     else:
@@ -661,8 +712,10 @@ class AwsEmulator:
             raise ValueError(f"unknown service {service!r} in canned key {key!r}")
         if operation not in info.model.operation_names:
             raise ValueError(f"{service} has no operation {operation!r}")
-        if info.protocol not in ("json", "rest-json"):
-            raise ValueError(f"canned answers support JSON protocols only, not {info.protocol}")
+        if info.protocol not in ("json", "rest-json", "query"):
+            raise ValueError(
+                f"canned answers support JSON and query protocols only, not {info.protocol}"
+            )
 
     @property
     def latency_ms(self) -> float:

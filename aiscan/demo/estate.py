@@ -39,7 +39,13 @@ from aiscan.demo.emulator import (
 )
 
 #: AI services whose unimplemented list operations answer an empty list (see module docstring).
-GAP_FILLED_SERVICES = ("sagemaker", "bedrock", "bedrock-agent", "bedrock-agentcore-control")
+GAP_FILLED_SERVICES = (
+    "sagemaker",
+    "bedrock",
+    "bedrock-agent",
+    "bedrock-agentcore-control",
+    "iam",
+)
 
 _PLACEHOLDER = re.compile(r"\$\{([a-z_]+)(?::([^}]+))?\}")
 
@@ -220,6 +226,12 @@ class _Seeder:
                 iam.create_instance_profile(InstanceProfileName=profile)
                 iam.add_role_to_instance_profile(InstanceProfileName=profile, RoleName=name)
             self.report.add("iam-role", arn)
+        # moto has no service-specific credentials: the estate's Bedrock API keys (metadata only)
+        keys = self.section("bedrock_api_keys")
+        self._canned(
+            "iam:ListServiceSpecificCredentials",
+            {"ServiceSpecificCredentials": keys, "IsTruncated": False},
+        )
 
     def s3_buckets(self) -> None:
         for item in self.section("s3_buckets"):
@@ -712,6 +724,7 @@ _MOTO_RESPONSES = {
         "moto.bedrockagentcorecontrol.responses",
         "BedrockAgentCoreControlResponse",
     ),
+    "iam": ("moto.iam.responses", "IamResponse"),
 }
 
 

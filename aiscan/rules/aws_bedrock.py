@@ -8,9 +8,10 @@ docs/attributes.md. An attribute that is absent (could not be read) gives ``manu
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import UTC, datetime
 from typing import Any
 
-from aiscan.core.facts import unread
+from aiscan.core.facts import Unread, known, unread
 from aiscan.core.facts.aws import (
     AgentCoreBrowserFacts,
     AgentCoreCodeInterpreterFacts,
@@ -25,6 +26,10 @@ from aiscan.core.facts.aws import (
     BedrockImportedModelFacts,
     BedrockKnowledgeBaseFacts,
     BedrockServiceFacts,
+    IamRoleFacts,
+    ServiceCredentialFacts,
+    Trail,
+    VpcEndpoint,
 )
 from aiscan.core.facts.common import BucketFacts, IdentityFacts
 from aiscan.rules.base import (
@@ -909,6 +914,570 @@ def agentcore_protection(
     return Result.ok()
 
 
+# -- identity, private connectivity, API keys, audit (issue 8) ------------------------------------
+
+#: A key that lives longer than this is a long-term credential to rotate (Security Hub IAM.3).
+MAX_KEY_DAYS = 90
+#: CloudTrail data-event resource types of agent and knowledge-base calls (InvokeAgent, Retrieve,
+#: RetrieveAndGenerate); InvokeModel / Converse are management events.
+AGENT_DATA_EVENTS = ("AWS::Bedrock::AgentAlias", "AWS::Bedrock::KnowledgeBase")
+
+
+@rule(
+    id="AWS-BR-040",
+    title="AmazonBedrockFullAccess or bedrock:* on * is granted to a non-service role",
+    severity=Severity.HIGH,
+    category=Category.IDENTITY,
+    kinds=(AssetKind.IDENTITY,),
+    clouds=AWS,
+    services=("iam",),
+    description=(
+        "An IAM role outside the /service-role/ path has the AmazonBedrockFullAccess managed "
+        "policy, or a policy that allows every Bedrock action (bedrock:*) on every resource."
+    ),
+    risk=(
+        "Every Bedrock action includes invoking any model (denial of wallet, LLMjacking), "
+        "deleting or weakening guardrails and logging, and reading agents and knowledge bases."
+    ),
+    remediation=(
+        "Detach AmazonBedrockFullAccess (aws iam detach-role-policy --policy-arn "
+        "arn:aws:iam::aws:policy/AmazonBedrockFullAccess) and replace bedrock:* with the actions "
+        "and model ARNs the principal needs (e.g. bedrock:InvokeModel on one model)."
+    ),
+    references=(
+        "prowler:bedrock_full_access_policy_attached",
+        "securityhub:IAM.21",
+        "OWASP-LLM:LLM06",
+        "OWASP-LLM:LLM10",
+        "MITRE-ATLAS:AML.T0012",
+    ),
+)
+def bedrock_full_access(asset: Asset, facts: IamRoleFacts, ctx: RuleContext) -> Result:
+    policies, grants = facts.full_access_policies, facts.service_wide_grants
+    if unread(policies):
+        return Result.manual("the identity's attached policies were not read")
+    named = any(p.rsplit("/", 1)[-1] == "AmazonBedrockFullAccess" for p in policies)
+    wildcard = not unread(grants) and "bedrock" in grants
+    if not (named or wildcard):
+        if unread(grants):
+            return Result.manual("the identity's policy documents were not read")
+        return Result.ok()
+    if "/service-role/" in asset.id:
+        return Result.not_applicable("a service role")
+    how = "AmazonBedrockFullAccess is attached" if named else "a policy allows bedrock:* on *"
+    return Result.fail(
+        how,
+        evidence={"full_access_policies": list(policies), "bedrock_wildcard_on_all": wildcard},
+    )
+
+
+def _available(facts: BedrockServiceFacts, service: str) -> list[VpcEndpoint] | Unread:
+    endpoints = facts.vpc_endpoints
+    if unread(endpoints):
+        return endpoints
+    return [
+        e
+        for e in endpoints
+        if e.service == service
+        and (e.state or "").lower() == "available"
+        and e.endpoint_type != "Gateway"
+    ]
+
+
+@rule(
+    id="AWS-BR-041",
+    title="No VPC interface endpoint for the Bedrock runtime in a region where Bedrock is used",
+    severity=Severity.MEDIUM,
+    category=Category.NETWORK_EXPOSURE,
+    kinds=(AssetKind.LLM_SERVICE,),
+    clouds=AWS,
+    services=("bedrock",),
+    description=(
+        "No available interface VPC endpoint for com.amazonaws.<region>.bedrock-runtime exists "
+        "in this region, so workloads reach InvokeModel / Converse over the public endpoint."
+    ),
+    risk=(
+        "Prompts and completions leave the VPC through NAT or an internet gateway, and no "
+        "endpoint policy or aws:SourceVpce condition can restrict who calls the models from "
+        "where."
+    ),
+    remediation=(
+        "Create an interface endpoint: aws ec2 create-vpc-endpoint --vpc-endpoint-type Interface "
+        "--service-name com.amazonaws.<region>.bedrock-runtime --vpc-id ... --subnet-ids ... "
+        "--private-dns-enabled (Terraform: aws_vpc_endpoint), with a least-privilege policy."
+    ),
+    references=(
+        "prowler:bedrock_vpc_endpoints_configured",
+        "OWASP-LLM:LLM02",
+        "MITRE-ATLAS:AML.T0025",
+    ),
+)
+def runtime_endpoint(asset: Asset, facts: BedrockServiceFacts, ctx: RuleContext) -> Result:
+    found = _available(facts, "bedrock-runtime")
+    if unread(found):
+        return Result.manual("the region's VPC endpoints could not be read")
+    if not found:
+        return Result.fail(
+            "no available interface endpoint for bedrock-runtime in this region",
+            evidence={"service": "bedrock-runtime", "endpoints": []},
+        )
+    return Result.ok()
+
+
+@rule(
+    id="AWS-BR-042",
+    title="Bedrock agents or knowledge bases without a VPC endpoint for bedrock-agent-runtime",
+    severity=Severity.MEDIUM,
+    category=Category.NETWORK_EXPOSURE,
+    kinds=(AssetKind.LLM_SERVICE,),
+    clouds=AWS,
+    services=("bedrock", "bedrock-agent"),
+    description=(
+        "The region has Bedrock agents or knowledge bases but no available interface endpoint "
+        "for com.amazonaws.<region>.bedrock-agent-runtime (InvokeAgent, Retrieve, "
+        "RetrieveAndGenerate)."
+    ),
+    risk=(
+        "Agent conversations and knowledge-base retrievals travel over the public endpoint; "
+        "they cannot be pinned to the VPC with an endpoint policy."
+    ),
+    remediation=(
+        "Create an interface endpoint for com.amazonaws.<region>.bedrock-agent-runtime with "
+        "private DNS in the VPCs that call the agents."
+    ),
+    references=(
+        "prowler:bedrock_vpc_endpoints_configured",
+        "OWASP-LLM:LLM06",
+        "MITRE-ATLAS:AML.T0025",
+    ),
+)
+def agent_runtime_endpoint(asset: Asset, facts: BedrockServiceFacts, ctx: RuleContext) -> Result:
+    if unread(facts.agents_in_use):
+        return Result.manual("whether agents or knowledge bases exist could not be read")
+    if not facts.agents_in_use:
+        return Result.not_applicable("no agent or knowledge base in this region")
+    found = _available(facts, "bedrock-agent-runtime")
+    if unread(found):
+        return Result.manual("the region's VPC endpoints could not be read")
+    if not found:
+        return Result.fail(
+            "agents or knowledge bases exist but no interface endpoint for bedrock-agent-runtime",
+            evidence={"service": "bedrock-agent-runtime", "endpoints": []},
+        )
+    return Result.ok()
+
+
+@rule(
+    id="AWS-BR-043",
+    title="Bedrock VPC endpoint policy allows any principal every action",
+    severity=Severity.LOW,
+    category=Category.IDENTITY,
+    kinds=(AssetKind.LLM_SERVICE,),
+    clouds=AWS,
+    services=("bedrock",),
+    description=(
+        "A VPC endpoint to a Bedrock service keeps the default (or an equally open) policy: "
+        'Principal "*", Action "*", Resource "*", no condition.'
+    ),
+    risk=(
+        "Any credentials used inside the VPC, including stolen keys of other accounts, can call "
+        "every model through the endpoint; the endpoint does not limit data egress."
+    ),
+    remediation=(
+        "Replace the endpoint policy (aws ec2 modify-vpc-endpoint --policy-document ...) with "
+        "statements naming your account's principals (aws:PrincipalAccount) and the models used."
+    ),
+    references=(
+        "OWASP-LLM:LLM10",
+        "MITRE-ATLAS:AML.T0025",
+    ),
+)
+def endpoint_policy(asset: Asset, facts: BedrockServiceFacts, ctx: RuleContext) -> list[Result]:
+    endpoints = facts.vpc_endpoints
+    if unread(endpoints):
+        return [Result.manual("the region's VPC endpoints could not be read")]
+    if not endpoints:
+        return [Result.not_applicable("no VPC endpoint to Bedrock in this region")]
+    fails = [
+        Result.fail(
+            f"VPC endpoint {e.id} ({e.service}) allows any principal every action",
+            evidence={"endpoint": e.id, "service": e.service, "vpc_id": e.vpc_id},
+            key=e.id,
+        )
+        for e in endpoints
+        if e.open_policy
+    ]
+    return fails or [Result.ok()]
+
+
+@rule(
+    id="AWS-BR-044",
+    title="Active long-term Bedrock API key never expires",
+    severity=Severity.HIGH,
+    category=Category.SECRETS,
+    kinds=(AssetKind.IDENTITY,),
+    clouds=AWS,
+    services=("iam",),
+    description=(
+        "An IAM user holds an active Bedrock API key (service-specific credential for "
+        "bedrock.amazonaws.com) created without an expiry."
+    ),
+    risk=(
+        "A bearer key that never expires is usable from anywhere until someone revokes it; a "
+        "leaked key lets its holder run up model charges and read what the user may read."
+    ),
+    remediation=(
+        "Prefer short-term Bedrock API keys or SigV4 roles. Delete the key (aws iam "
+        "delete-service-specific-credential --user-name ... --service-specific-credential-id "
+        "...) and create long-term keys only with --credential-age-days."
+    ),
+    references=(
+        "prowler:bedrock_api_key_no_long_term_credentials",
+        "OWASP-LLM:LLM10",
+        "MITRE-ATLAS:AML.T0055",
+        "MITRE-ATLAS:AML.T0012",
+    ),
+)
+def api_key_no_expiry(asset: Asset, facts: ServiceCredentialFacts, ctx: RuleContext) -> Result:
+    if unread(facts.status) or unread(facts.expires_at):
+        return Result.manual("the API key's status or expiry could not be read")
+    if facts.status != "Active":
+        return Result.ok(f"the key is {facts.status}")
+    if facts.expires_at is None:
+        return Result.fail(
+            f"active Bedrock API key of user {facts.user} never expires",
+            evidence={"user": facts.user, "created_at": known(facts.created_at), "expires": None},
+        )
+    return Result.ok()
+
+
+def _when(text: str | None) -> datetime | None:
+    if not text:
+        return None
+    try:
+        value = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+@rule(
+    id="AWS-BR-045",
+    title=f"Bedrock API key is valid for more than {MAX_KEY_DAYS} days",
+    severity=Severity.MEDIUM,
+    category=Category.SECRETS,
+    kinds=(AssetKind.IDENTITY,),
+    clouds=AWS,
+    services=("iam",),
+    description=(
+        f"An active Bedrock API key was created with a lifetime (ExpirationDate - CreateDate) "
+        f"above {MAX_KEY_DAYS} days."
+    ),
+    risk=(
+        "Long-lived bearer keys outlast rotation policies: a key copied into a notebook, a "
+        "repository or a chat stays usable for months."
+    ),
+    remediation=(
+        f"Recreate the key with --credential-age-days {MAX_KEY_DAYS} or less and rotate it, or "
+        "use short-term keys generated from the caller's role."
+    ),
+    references=(
+        "prowler:bedrock_api_key_no_long_term_credentials",
+        "securityhub:IAM.3",
+        "OWASP-LLM:LLM10",
+        "MITRE-ATLAS:AML.T0055",
+    ),
+)
+def api_key_lifetime(asset: Asset, facts: ServiceCredentialFacts, ctx: RuleContext) -> Result:
+    if unread(facts.status) or unread(facts.expires_at) or unread(facts.created_at):
+        return Result.manual("the API key's status or dates could not be read")
+    if facts.status != "Active":
+        return Result.ok(f"the key is {facts.status}")
+    if facts.expires_at is None:
+        return Result.not_applicable("the key never expires (AWS-BR-044)")
+    created, expires = _when(facts.created_at), _when(facts.expires_at)
+    if created is None or expires is None:
+        return Result.manual("the API key's dates are not ISO timestamps")
+    days = (expires - created).days
+    if days > MAX_KEY_DAYS:
+        return Result.fail(
+            f"Bedrock API key of user {facts.user} is valid for {days} days",
+            evidence={"user": facts.user, "lifetime_days": days, "expires_at": facts.expires_at},
+        )
+    return Result.ok()
+
+
+def _trails(facts: BedrockServiceFacts) -> tuple[Trail, ...] | Unread:
+    return facts.trails
+
+
+def _recording(trails: Iterable[Trail]) -> list[Trail]:
+    """Trails known to be logging, whose selectors were read."""
+    return [t for t in trails if t.logging is True and t.selectors_read]
+
+
+def _undecided(trails: Iterable[Trail]) -> list[str]:
+    return [t.arn for t in trails if t.logging is None or (t.logging and not t.selectors_read)]
+
+
+@rule(
+    id="AWS-CT-001",
+    title="No logging CloudTrail trail records management events in a region where Bedrock is used",
+    severity=Severity.HIGH,
+    category=Category.LOGGING,
+    kinds=(AssetKind.LLM_SERVICE,),
+    clouds=AWS,
+    services=("bedrock", "cloudtrail"),
+    description=(
+        "No trail that applies to this region is logging and records management events, where "
+        "CloudTrail puts InvokeModel, Converse and every Bedrock control-plane call."
+    ),
+    risk=(
+        "Model invocations with stolen credentials (LLMjacking) and changes to guardrails, "
+        "logging or agents leave no durable record; Event history keeps 90 days and no trail "
+        "feeds detections."
+    ),
+    remediation=(
+        "Create a multi-region trail with read and write management events: aws cloudtrail "
+        "create-trail --name ... --s3-bucket-name ... --is-multi-region-trail, then aws "
+        "cloudtrail start-logging --name ...."
+    ),
+    references=(
+        "prowler:cloudtrail_bedrock_logging_enabled",
+        "securityhub:CloudTrail.1",
+        "CIS-AWS:3.1",
+        "OWASP-LLM:LLM10",
+        "MITRE-ATLAS:AML.T0034",
+    ),
+)
+def management_events(asset: Asset, facts: BedrockServiceFacts, ctx: RuleContext) -> Result:
+    trails = _trails(facts)
+    if unread(trails):
+        return Result.manual("the region's CloudTrail trails could not be read")
+    if any(t.management_events for t in _recording(trails)):
+        return Result.ok()
+    if undecided := _undecided(trails):
+        return Result.manual(f"the status or selectors of {', '.join(undecided)} are unknown")
+    return Result.fail(
+        "no logging trail records management events (InvokeModel, Converse) in this region",
+        evidence={"trails": [t.arn for t in trails]},
+    )
+
+
+@rule(
+    id="AWS-CT-002",
+    title="A CloudTrail trail covering a Bedrock region has stopped logging",
+    severity=Severity.MEDIUM,
+    category=Category.LOGGING,
+    kinds=(AssetKind.LLM_SERVICE,),
+    clouds=AWS,
+    services=("bedrock", "cloudtrail"),
+    description="A trail that applies to this region exists but is not logging (StopLogging).",
+    risk=(
+        "A stopped trail looks configured but records nothing; stopping trails is a common "
+        "first step of an attacker covering model abuse."
+    ),
+    remediation="aws cloudtrail start-logging --name <trail ARN> (in the trail's home region).",
+    references=(
+        "securityhub:CloudTrail.1",
+        "CIS-AWS:3.1",
+        "OWASP-LLM:LLM10",
+        "MITRE-ATLAS:AML.T0034",
+    ),
+)
+def trail_logging(asset: Asset, facts: BedrockServiceFacts, ctx: RuleContext) -> list[Result]:
+    trails = _trails(facts)
+    if unread(trails):
+        return [Result.manual("the region's CloudTrail trails could not be read")]
+    if not trails:
+        return [Result.not_applicable("no trail applies to this region (AWS-CT-001)")]
+    out = [
+        Result.fail(
+            f"trail {t.name or t.arn} is not logging",
+            evidence={"trail": t.arn, "home_region": t.home_region, "logging": False},
+            key=t.arn,
+        )
+        for t in trails
+        if t.logging is False
+    ]
+    out += [
+        Result.manual(f"the logging status of trail {t.name or t.arn} could not be read")
+        for t in trails
+        if t.logging is None
+    ]
+    return out or [Result.ok()]
+
+
+@rule(
+    id="AWS-CT-003",
+    title="No logging multi-region CloudTrail trail covers a region where Bedrock is used",
+    severity=Severity.MEDIUM,
+    category=Category.LOGGING,
+    kinds=(AssetKind.LLM_SERVICE,),
+    clouds=AWS,
+    services=("bedrock", "cloudtrail"),
+    description=(
+        "Only single-region trails (or none) apply to this region: no logging multi-region "
+        "trail records it."
+    ),
+    risk=(
+        "Attackers invoke models in regions nobody watches; a single-region trail misses the "
+        "other regions where Bedrock is enabled and the global-service events."
+    ),
+    remediation=(
+        "aws cloudtrail update-trail --name ... --is-multi-region-trail (or an organization "
+        "trail from the management account)."
+    ),
+    references=(
+        "securityhub:CloudTrail.1",
+        "CIS-AWS:3.1",
+        "OWASP-LLM:LLM10",
+        "MITRE-ATLAS:AML.T0034",
+    ),
+)
+def multi_region_trail(asset: Asset, facts: BedrockServiceFacts, ctx: RuleContext) -> Result:
+    trails = _trails(facts)
+    if unread(trails):
+        return Result.manual("the region's CloudTrail trails could not be read")
+    multi = [t for t in trails if t.multi_region]
+    if any(t.logging is True for t in multi):
+        return Result.ok()
+    if any(t.logging is None for t in multi):
+        return Result.manual("the logging status of the multi-region trails could not be read")
+    return Result.fail(
+        "no logging multi-region trail applies to this region",
+        evidence={"single_region_trails": [t.arn for t in trails if not t.multi_region]},
+    )
+
+
+@rule(
+    id="AWS-BR-046",
+    title="Agent and knowledge-base calls are not recorded as CloudTrail data events",
+    severity=Severity.MEDIUM,
+    category=Category.LOGGING,
+    kinds=(AssetKind.LLM_SERVICE,),
+    clouds=AWS,
+    services=("bedrock", "bedrock-agent", "cloudtrail"),
+    description=(
+        "The region has agents or knowledge bases, but no logging trail records the data "
+        "events of AWS::Bedrock::AgentAlias (InvokeAgent) and AWS::Bedrock::KnowledgeBase "
+        "(Retrieve, RetrieveAndGenerate). Trails log no data events by default."
+    ),
+    risk=(
+        "Who talked to an agent, which documents a knowledge base returned and to whom is not "
+        "recorded: prompt-injection and data-exfiltration through agents cannot be traced."
+    ),
+    remediation=(
+        "Add advanced event selectors: aws cloudtrail put-event-selectors --trail-name ... "
+        '--advanced-event-selectors \'[{"FieldSelectors":[{"Field":"eventCategory",'
+        '"Equals":["Data"]},{"Field":"resources.type","Equals":'
+        '["AWS::Bedrock::AgentAlias"]}]}, ...KnowledgeBase...]\'.'
+    ),
+    references=(
+        "prowler:cloudtrail_bedrock_logging_enabled",
+        "OWASP-LLM:LLM06",
+        "OWASP-LLM:LLM10",
+        "MITRE-ATLAS:AML.T0053",
+    ),
+)
+def agent_data_events(asset: Asset, facts: BedrockServiceFacts, ctx: RuleContext) -> Result:
+    if unread(facts.agents_in_use):
+        return Result.manual("whether agents or knowledge bases exist could not be read")
+    if not facts.agents_in_use:
+        return Result.not_applicable("no agent or knowledge base in this region")
+    trails = _trails(facts)
+    if unread(trails):
+        return Result.manual("the region's CloudTrail trails could not be read")
+    recorded = {k for t in _recording(trails) for k in t.data_resource_types}
+    missing = [k for k in AGENT_DATA_EVENTS if k not in recorded]
+    if not missing:
+        return Result.ok()
+    if undecided := _undecided(trails):
+        return Result.manual(f"the status or selectors of {', '.join(undecided)} are unknown")
+    return Result.fail(
+        f"no logging trail records data events of {', '.join(missing)}",
+        evidence={"missing": missing, "trails": [t.arn for t in trails]},
+    )
+
+
+def _ai_buckets(asset: Asset, ctx: RuleContext) -> dict[str, Asset]:
+    """Buckets AI assets of this account and region read data from or keep artifacts in."""
+    out: dict[str, Asset] = {}
+    for other in ctx.inventory.assets:
+        if other.account != asset.account or other.region != asset.region:
+            continue
+        for kind in (RelationType.READS_DATA_FROM, RelationType.STORES_ARTIFACT_IN):
+            for target in ctx.inventory.targets(other.id, kind):
+                if target.kind is AssetKind.BUCKET:
+                    out[target.id.rsplit(":", 1)[-1] or target.name] = target
+    return out
+
+
+def _covers(trail: Trail, bucket_arn: str) -> bool:
+    objects = f"{bucket_arn}/"
+    if any(objects.startswith(x) or x.startswith(objects) for x in trail.s3_data_excluded):
+        return False
+    return any(
+        p == "*" or objects.startswith(p) or p.startswith(objects) for p in trail.s3_data_prefixes
+    )
+
+
+@rule(
+    id="AWS-CT-004",
+    title="Buckets with AI training data or model artifacts have no S3 data-event logging",
+    severity=Severity.MEDIUM,
+    category=Category.LOGGING,
+    kinds=(AssetKind.LLM_SERVICE,),
+    clouds=AWS,
+    services=("bedrock", "cloudtrail", "s3"),
+    description=(
+        "A bucket that AI assets of this region read training data from or store model "
+        "artifacts in is not covered by any logging trail's S3 object-level (data) events."
+    ),
+    risk=(
+        "Reads and writes of training data and weights (poisoning, model theft) leave no "
+        "record of who touched which object."
+    ),
+    remediation=(
+        "Record AWS::S3::Object data events for the bucket (advanced selector with "
+        "resources.ARN StartsWith arn:aws:s3:::<bucket>/) on a logging trail."
+    ),
+    references=(
+        "securityhub:S3.22",
+        "securityhub:S3.23",
+        "CIS-AWS:3.8",
+        "CIS-AWS:3.9",
+        "OWASP-ML:ML02",
+        "MITRE-ATLAS:AML.T0020",
+    ),
+)
+def ai_bucket_data_events(
+    asset: Asset, facts: BedrockServiceFacts, ctx: RuleContext
+) -> list[Result]:
+    buckets = _ai_buckets(asset, ctx)
+    if not buckets:
+        return [Result.not_applicable("no AI asset of this region reads or stores S3 data")]
+    trails = _trails(facts)
+    if unread(trails):
+        return [Result.manual("the region's CloudTrail trails could not be read")]
+    recording = _recording(trails)
+    uncovered = sorted(
+        name for name, b in buckets.items() if not any(_covers(t, b.id) for t in recording)
+    )
+    if not uncovered:
+        return [Result.ok()]
+    if undecided := _undecided(trails):
+        return [Result.manual(f"the status or selectors of {', '.join(undecided)} are unknown")]
+    return [
+        Result.fail(
+            f"no logging trail records S3 data events for bucket {name}",
+            evidence={"bucket": name},
+            key=name,
+        )
+        for name in uncovered
+    ]
+
+
 RULES = (
     invocation_logging,
     guardrail_exists,
@@ -926,4 +1495,15 @@ RULES = (
     agentcore_network,
     gateway_authorization,
     agentcore_protection,
+    bedrock_full_access,
+    runtime_endpoint,
+    agent_runtime_endpoint,
+    endpoint_policy,
+    api_key_no_expiry,
+    api_key_lifetime,
+    agent_data_events,
+    management_events,
+    trail_logging,
+    multi_region_trail,
+    ai_bucket_data_events,
 )

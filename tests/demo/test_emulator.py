@@ -16,6 +16,7 @@ from botocore.exceptions import ClientError
 
 from aiscan.demo.emulator import (
     AwsEmulator,
+    CannedError,
     CannedRequest,
     by_label,
     demo_environment,
@@ -128,8 +129,40 @@ def test_amendment_rewrites_what_moto_answers(emu: AwsEmulator) -> None:
 def test_canned_keys_are_checked_against_the_service_model(emu: AwsEmulator) -> None:
     with pytest.raises(ValueError, match="no operation"):
         emu.add_canned("bedrock:ListGuardRails", {})
-    with pytest.raises(ValueError, match="JSON protocols"):
+    with pytest.raises(ValueError, match="JSON and query protocols"):
         emu.add_canned("s3:ListBuckets", {})
+
+
+def _deny(req: CannedRequest) -> dict[str, Any]:
+    raise CannedError("AccessDenied", "no <access>", 403)
+
+
+def test_canned_query_protocol_answers_parse_as_botocore_xml(emu: AwsEmulator) -> None:
+    key = {
+        "UserName": "ci-bot",
+        "Status": "Active",
+        "ServiceUserName": "ci-bot-at-123456789012",
+        "CreateDate": "2026-03-01T10:00:00Z",
+        "ServiceSpecificCredentialId": "ACCA1NEVEREXPIRES001",
+        "ServiceName": "bedrock.amazonaws.com",
+    }
+    emu.add_canned(
+        "iam:ListServiceSpecificCredentials",
+        {"ServiceSpecificCredentials": [key], "IsTruncated": False},
+    )
+    iam = client(emu, "iam")
+    got = iam.list_service_specific_credentials(ServiceName="bedrock.amazonaws.com")
+    (cred,) = got["ServiceSpecificCredentials"]
+    assert cred["UserName"] == "ci-bot" and cred["Status"] == "Active"
+    assert cred["CreateDate"].year == 2026 and got["IsTruncated"] is False
+    emu.add_canned(
+        "iam:ListServiceSpecificCredentials",
+        _deny,
+    )
+    with pytest.raises(ClientError) as err:
+        iam.list_service_specific_credentials(ServiceName="bedrock.amazonaws.com")
+    assert err.value.response["Error"]["Code"] == "AccessDenied"
+    assert err.value.response["Error"]["Message"] == "no <access>"
 
 
 def test_latency_is_added_to_each_request(emu: AwsEmulator) -> None:

@@ -127,6 +127,8 @@ def arguments(fn: Callable[..., Any], keys: list[str]) -> st.SearchStrategy[dict
             strategies[param.name] = hostile_text
         elif ann == "bool":
             strategies[param.name] = st.booleans()
+        elif ann == "bool | None":
+            strategies[param.name] = st.one_of(st.none(), st.booleans())
         elif ann == "int | None":
             strategies[param.name] = st.one_of(st.none(), st.integers(-5, 10**12))
         elif ann == "list[str]" or ann == "list[str] | None":

@@ -51,6 +51,7 @@ _PREFIXES = (
     ("bedrock_agent_", "bedrock-agent"),
     ("bedrock_", "bedrock"),
     ("logs_", "logs"),
+    ("cloudtrail_", "cloudtrail"),
 )
 #: composite recordings of one operation under a descriptive name
 _SINGLE = {
@@ -61,6 +62,8 @@ _SINGLE = {
     "ecr_repositories": ("ecr", "DescribeRepositories"),
     "ecr_images": ("ecr", "DescribeImages"),
     "iam_instance_profile": ("iam", "GetInstanceProfile"),
+    "ec2_vpc_endpoints": ("ec2", "DescribeVpcEndpoints"),
+    "iam_service_specific_credentials": ("iam", "ListServiceSpecificCredentials"),
 }
 
 
@@ -242,6 +245,42 @@ def bedrock_service(
     )
 
 
+def bedrock_posture(
+    endpoints: str = "ec2_vpc_endpoints",
+    trails: str = "cloudtrail_DescribeTrails",
+    status: str = "cloudtrail_GetTrailStatus",
+    selectors: str = "cloudtrail_GetEventSelectors",
+    agents: bool = True,
+) -> Asset:
+    """The region's Bedrock service asset with what bedrock.collect reads for it besides the
+    logging: agents in use, the Bedrock VPC endpoints and the trails applying to the region
+    (each trail's GetTrailStatus and GetEventSelectors)."""
+    service = bedrock_service()
+    return bedrock.to_service(
+        partition=PARTITION,
+        account=ACCOUNT,
+        region=REGION,
+        logging=service.attributes["invocation_logging"],
+        guardrails_ready=service.attributes["guardrails_ready"],
+        enforced=service.attributes["enforced_guardrails"],
+        agents_in_use=agents,
+        vpc_endpoints=[bedrock.vpc_endpoint_entry(e) for e in load(endpoints)["VpcEndpoints"]],
+        trails=[
+            bedrock.trail_entry(t, load(status), load(selectors)) for t in load(trails)["trailList"]
+        ],
+    )
+
+
+def api_key(key_id: str) -> Asset:
+    """One Bedrock API key of the recorded ListServiceSpecificCredentials answer."""
+    (payload,) = (
+        c
+        for c in load("iam_service_specific_credentials")["ServiceSpecificCredentials"]
+        if c["ServiceSpecificCredentialId"] == key_id
+    )
+    return iam.to_service_credential(payload, PARTITION, ACCOUNT)
+
+
 def custom_model(name: str) -> Asset:
     return bedrock.to_custom_model(load(name), ACCOUNT, REGION)
 
@@ -337,6 +376,10 @@ def relations_of(asset: Asset) -> list[Relation]:
         )
     if asset.type == "AWS::Bedrock::Agent" and a.get("guardrail"):  # bedrock_agent._collect_agent
         out.append(rel(asset.id, RelationType.GUARDED_BY, a["guardrail"]))
+    if asset.type == "AWS::Bedrock::ImportedModel":  # bedrock._collect_imported_models
+        name = s3_bucket_of(a.get("artifact_uri"))
+        if name:
+            out.append(rel(asset.id, RelationType.STORES_ARTIFACT_IN, f"arn:aws:s3:::{name}"))
     if asset.type == "AWS::Bedrock::Service":  # bedrock.collect: the logging buckets
         out.extend(
             rel(asset.id, RelationType.WRITES_DATA_TO, f"arn:aws:s3:::{name}")
@@ -714,6 +757,70 @@ BEDROCK_CASES = [
 ]
 
 
+# Bedrock identity, private connectivity, API keys and CloudTrail (issue 8)
+def weights_estate() -> list[Asset]:  # an imported model whose weights sit in ml-model-weights
+    return [imported_model("bedrock_GetImportedModel"), bucket("s3_bucket_model_weights")]
+
+
+BASIC_TRAIL = {
+    "trails": "cloudtrail_DescribeTrails__single",
+    "selectors": "cloudtrail_GetEventSelectors__basic",
+}
+
+POSTURE_CASES = [
+    Case("AWS-BR-040", FAIL, lambda: role("iam_role_bedrock_full"), message="AmazonBedrock"),
+    Case("AWS-BR-040", PASS, role_inference),
+    Case("AWS-BR-041", FAIL, lambda: bedrock_posture(endpoints="ec2_vpc_endpoints__open")),
+    Case("AWS-BR-041", PASS, bedrock_posture),
+    Case("AWS-BR-042", FAIL, lambda: bedrock_posture(endpoints="ec2_vpc_endpoints__open")),
+    Case("AWS-BR-042", PASS, bedrock_posture),
+    Case(
+        "AWS-BR-042", NA, lambda: bedrock_posture(endpoints="ec2_vpc_endpoints__open", agents=False)
+    ),
+    Case(
+        "AWS-BR-043",
+        FAIL,
+        lambda: bedrock_posture(endpoints="ec2_vpc_endpoints__open"),
+        message="vpce-03a1b2c3d4e5f6a7b",
+    ),
+    Case("AWS-BR-043", PASS, bedrock_posture),
+    Case("AWS-BR-044", FAIL, lambda: api_key("ACCA1NEVEREXPIRES001"), message="ci-bot"),
+    Case("AWS-BR-044", PASS, lambda: api_key("ACCA2ONEYEARKEY00002")),
+    Case("AWS-BR-044", PASS, lambda: api_key("ACCA4INACTIVEKEY0004")),
+    Case("AWS-BR-045", FAIL, lambda: api_key("ACCA2ONEYEARKEY00002"), message="365 days"),
+    Case("AWS-BR-045", PASS, lambda: api_key("ACCA3THIRTYDAYKEY003")),
+    Case("AWS-BR-045", NA, lambda: api_key("ACCA1NEVEREXPIRES001")),
+    Case("AWS-BR-046", FAIL, lambda: bedrock_posture(**BASIC_TRAIL), message="AgentAlias"),
+    Case("AWS-BR-046", PASS, bedrock_posture),
+    Case("AWS-CT-001", FAIL, lambda: bedrock_posture(**BASIC_TRAIL)),
+    Case("AWS-CT-001", PASS, bedrock_posture),
+    Case(
+        "AWS-CT-001",
+        FAIL,
+        lambda: bedrock_posture(status="cloudtrail_GetTrailStatus__stopped"),
+        message="no logging trail",
+    ),
+    Case(
+        "AWS-CT-002",
+        FAIL,
+        lambda: bedrock_posture(status="cloudtrail_GetTrailStatus__stopped"),
+        message="org-audit is not logging",
+    ),
+    Case("AWS-CT-002", PASS, bedrock_posture),
+    Case("AWS-CT-003", FAIL, lambda: bedrock_posture(**BASIC_TRAIL)),
+    Case("AWS-CT-003", PASS, bedrock_posture),
+    Case(
+        "AWS-CT-004",
+        FAIL,
+        lambda: bedrock_posture(**BASIC_TRAIL),
+        weights_estate,
+        message="bucket ml-model-weights",
+    ),
+    Case("AWS-CT-004", PASS, bedrock_posture, weights_estate),
+    Case("AWS-CT-004", NA, bedrock_posture),
+]
+
+
 # EC2 GPU instances and EKS GPU node groups
 def instance_open() -> Asset:  # IMDSv1, public IP, Jupyter and all traffic open to the internet
     return instance("ec2_instances_gpu", "ec2_security_groups")
@@ -733,7 +840,7 @@ COMPUTE_CASES = [
 ]
 
 AWS_RULES: tuple[RuleFunc, ...] = (*aws_sagemaker.RULES, *aws_bedrock.RULES, *aws_compute.RULES)
-AWS_CASES = [*SAGEMAKER_CASES, *BEDROCK_CASES, *COMPUTE_CASES]
+AWS_CASES = [*SAGEMAKER_CASES, *BEDROCK_CASES, *POSTURE_CASES, *COMPUTE_CASES]
 
 
 @pytest.mark.parametrize("case", AWS_CASES, ids=lambda c: c.label)

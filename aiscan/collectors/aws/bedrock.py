@@ -34,7 +34,22 @@ Assets (service ``bedrock``):
   ``guardrails_ready`` the number of READY guardrails; ``enforced_guardrails`` the account's
   enforced guardrail configurations ``[{guardrail_arn, guardrail_version, owner}]`` (absent when
   botocore lacks the operation or it could not be read); ``endpoint_url`` the regional runtime
-  endpoint; ``writes-data-to`` the logging buckets.
+  endpoint; ``writes-data-to`` the logging buckets. Read for that asset only (where Bedrock is
+  in use): ``agents_in_use`` (an agent or knowledge base exists); ``vpc_endpoints`` the
+  region's VPC endpoints to ``com.amazonaws.<region>.{bedrock, bedrock-runtime, bedrock-agent,
+  bedrock-agent-runtime}`` (``ec2:DescribeVpcEndpoints``) as ``[{id, service, vpc_id, state,
+  endpoint_type, private_dns, open_policy}]``, ``service`` the last part of the service name and
+  ``open_policy`` some Allow statement of the endpoint policy (absent = the default full-access
+  policy) lets any principal call any action; ``trails`` the CloudTrail trails that apply to the
+  region (``DescribeTrails`` with shadow trails, then ``GetTrailStatus`` and
+  ``GetEventSelectors`` in each trail's home region) as ``[{arn, name, home_region,
+  multi_region, organization, logging, selectors_read, management_events,
+  data_resource_types, s3_data_prefixes, s3_data_excluded}]``: ``logging`` null and
+  ``selectors_read`` false when that trail's status / selectors could not be read;
+  ``data_resource_types`` the ``resources.type`` values recorded as data events (basic selectors'
+  ``DataResources[].Type`` and advanced selectors with ``eventCategory = Data``);
+  ``s3_data_prefixes`` the ``AWS::S3::Object`` ARN prefixes recorded (``*``: every bucket) and
+  ``s3_data_excluded`` those an advanced selector excludes.
 """
 
 from __future__ import annotations
@@ -61,7 +76,14 @@ PERMISSIONS: tuple[str, ...] = (
     "bedrock:ListAgents",
     "bedrock:ListKnowledgeBases",
     "logs:DescribeLogGroups",
+    "ec2:DescribeVpcEndpoints",
+    "cloudtrail:DescribeTrails",
+    "cloudtrail:GetTrailStatus",
+    "cloudtrail:GetEventSelectors",
 )
+
+#: The endpoint services of Bedrock a VPC can reach privately (com.amazonaws.<region>.<name>).
+ENDPOINT_SERVICES = ("bedrock", "bedrock-runtime", "bedrock-agent", "bedrock-agent-runtime")
 
 SERVICE = "bedrock"
 _HARMFUL_NONE = "NONE"
@@ -124,6 +146,32 @@ def describe_log_group(client: Any, name: str) -> dict[str, Any] | None:
         if group.get("logGroupName") == name:
             return dict(group)
     return None
+
+
+def describe_vpc_endpoints(client: Any, region: str, suffix: str = "com.amazonaws") -> list[Any]:
+    names = [f"{suffix}.{region}.{name}" for name in ENDPOINT_SERVICES]
+    return list(
+        paginate(
+            client,
+            "describe_vpc_endpoints",
+            "VpcEndpoints",
+            Filters=[{"Name": "service-name", "Values": names}],
+        )
+    )
+
+
+def describe_trails(client: Any) -> list[dict[str, Any]]:
+    return [
+        dict(t) for t in client.describe_trails(includeShadowTrails=True).get("trailList") or []
+    ]
+
+
+def get_trail_status(client: Any, arn: str) -> dict[str, Any]:
+    return dict(client.get_trail_status(Name=arn))
+
+
+def get_event_selectors(client: Any, arn: str) -> dict[str, Any]:
+    return dict(client.get_event_selectors(TrailName=arn))
 
 
 def any_agent_or_knowledge_base(client: Any) -> bool:
@@ -355,6 +403,104 @@ def enforced_attribute(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
     ]
 
 
+def _policy_open(document: Any) -> bool:
+    """Whether an endpoint policy lets any principal call any action (absent: the default
+    full-access policy). Conditions are ignored: they can only narrow, and the rule asks whether
+    the policy was left wide open."""
+    from aiscan.collectors.aws.iam import allows, parse_document, principals, resources, statements
+
+    if document is None or document == "":
+        return True
+    if parse_document(document) is None:
+        return False  # unparseable text: not known to be open
+    return any(
+        "*" in principals(st) and allows(st, "*:*") and "*" in resources(st)
+        for st in statements(document)
+        if "Condition" not in st
+    )
+
+
+def vpc_endpoint_entry(payload: dict[str, Any]) -> dict[str, Any]:
+    service = str(payload.get("ServiceName") or "")
+    return {
+        "id": str(payload.get("VpcEndpointId") or ""),
+        "service": service.rsplit(".", 1)[-1],
+        "vpc_id": payload.get("VpcId"),
+        "state": payload.get("State"),
+        "endpoint_type": payload.get("VpcEndpointType"),
+        "private_dns": payload.get("PrivateDnsEnabled"),
+        "open_policy": _policy_open(payload.get("PolicyDocument")),
+    }
+
+
+def _field(selector: dict[str, Any], name: str) -> dict[str, Any] | None:
+    for fs in selector.get("FieldSelectors") or []:
+        if fs.get("Field") == name:
+            return dict(fs)
+    return None
+
+
+def selector_attributes(payload: dict[str, Any]) -> dict[str, Any]:
+    """What a trail records, from its GetEventSelectors answer (basic or advanced selectors)."""
+    management = False
+    types: set[str] = set()
+    prefixes: set[str] = set()
+    excluded: set[str] = set()
+    for sel in payload.get("EventSelectors") or []:
+        if sel.get("IncludeManagementEvents", True):
+            management = True
+        for res in sel.get("DataResources") or []:
+            kind = str(res.get("Type") or "")
+            values = [str(v) for v in res.get("Values") or []]
+            if not kind or not values:
+                continue
+            types.add(kind)
+            if kind == "AWS::S3::Object":
+                prefixes.update(values)
+    for sel in payload.get("AdvancedEventSelectors") or []:
+        category = (_field(sel, "eventCategory") or {}).get("Equals") or []
+        if "Management" in category:
+            management = True
+        if "Data" not in category:
+            continue
+        res_type = _field(sel, "resources.type") or {}
+        kinds = [str(k) for k in res_type.get("Equals") or []]
+        types.update(kinds)
+        if "AWS::S3::Object" not in kinds:
+            continue
+        arn = _field(sel, "resources.ARN")
+        if arn is None:
+            prefixes.add("*")
+            continue
+        wanted = [str(v) for v in (arn.get("StartsWith") or []) + (arn.get("Equals") or [])]
+        unwanted = [str(v) for v in (arn.get("NotStartsWith") or []) + (arn.get("NotEquals") or [])]
+        prefixes.update(wanted if wanted else ["*"])
+        excluded.update(unwanted)
+    return {
+        "selectors_read": True,
+        "management_events": management,
+        "data_resource_types": sorted(types),
+        "s3_data_prefixes": sorted(prefixes),
+        "s3_data_excluded": sorted(excluded),
+    }
+
+
+def trail_entry(
+    trail: dict[str, Any], status: dict[str, Any] | None, selectors: dict[str, Any] | None
+) -> dict[str, Any]:
+    entry: dict[str, Any] = {
+        "arn": str(trail.get("TrailARN") or trail.get("Name") or ""),
+        "name": trail.get("Name"),
+        "home_region": trail.get("HomeRegion"),
+        "multi_region": bool(trail.get("IsMultiRegionTrail")),
+        "organization": bool(trail.get("IsOrganizationTrail")),
+        "logging": status.get("IsLogging") if status is not None else None,
+    }
+    if selectors is not None:
+        entry.update(selector_attributes(selectors))
+    return entry
+
+
 def service_arn(partition: str, region: str, account: str) -> str:
     return f"arn:{partition}:bedrock:{region}:{account}:llm-service"
 
@@ -368,6 +514,9 @@ def to_service(
     guardrails_ready: int | None,
     enforced: list[dict[str, Any]] | None,
     raw: dict[str, Any] | None = None,
+    agents_in_use: bool | None = None,
+    vpc_endpoints: list[dict[str, Any]] | None = None,
+    trails: list[dict[str, Any]] | None = None,
 ) -> Asset:
     suffix = "amazonaws.com.cn" if partition == "aws-cn" else "amazonaws.com"
     attrs: dict[str, Any] = {"endpoint_url": f"https://bedrock-runtime.{region}.{suffix}"}
@@ -377,6 +526,12 @@ def to_service(
         attrs["guardrails_ready"] = guardrails_ready
     if enforced is not None:
         attrs["enforced_guardrails"] = enforced
+    if agents_in_use is not None:
+        attrs["agents_in_use"] = agents_in_use
+    if vpc_endpoints is not None:
+        attrs["vpc_endpoints"] = vpc_endpoints
+    if trails is not None:
+        attrs["trails"] = trails
     return Asset(
         id=service_arn(partition, region, account),
         cloud=Cloud.AWS,
@@ -490,13 +645,12 @@ def collect(ctx: ScopeContext) -> None:
 
     logging, buckets, logging_raw = read if read is not None else (None, [], None)
     in_use = ctx.assets > assets_before or bool(logging and logging["enabled"]) or bool(enforced)
-    if not in_use:
-        # agents and knowledge bases are Bedrock use too; they are read by the bedrock-agent scope
-        in_use = bool(
-            ctx.section("bedrock use", any_agent_or_knowledge_base, ctx.client("bedrock-agent"))
-        )
-    if not in_use:
+    # agents and knowledge bases are Bedrock use too; they are read by the bedrock-agent scope
+    agents = ctx.section("bedrock use", any_agent_or_knowledge_base, ctx.client("bedrock-agent"))
+    if not (in_use or agents):
         return
+    endpoints = ctx.section("vpc endpoints", _read_endpoints, ctx)
+    trails = ctx.section("cloudtrail", _read_trails, ctx)
     service = to_service(
         partition=ctx.partition,
         account=ctx.account,
@@ -505,7 +659,31 @@ def collect(ctx: ScopeContext) -> None:
         guardrails_ready=ready,
         enforced=enforced,
         raw={"loggingConfig": logging_raw, "enforcedGuardrailsConfiguration": items_raw},
+        agents_in_use=agents,
+        vpc_endpoints=endpoints,
+        trails=trails,
     )
     ctx.add(service)
     for bucket in buckets:
         ctx.use_bucket(service.id, f"s3://{bucket}", RelationType.WRITES_DATA_TO)
+
+
+def _read_endpoints(ctx: ScopeContext) -> list[dict[str, Any]]:
+    suffix = "cn.com.amazonaws" if ctx.partition == "aws-cn" else "com.amazonaws"
+    found = describe_vpc_endpoints(ctx.client("ec2"), ctx.region, suffix)
+    return [vpc_endpoint_entry(dict(e)) for e in found]
+
+
+def _read_trails(ctx: ScopeContext) -> list[dict[str, Any]]:
+    """The trails applying to this region; one trail's unreadable status or selectors is noted
+    for the scope and leaves that trail's entry undecided (logging null, selectors_read false)."""
+    out = []
+    for trail in describe_trails(ctx.client("cloudtrail")):
+        arn = str(trail.get("TrailARN") or "")
+        home = str(trail.get("HomeRegion") or ctx.region)
+        client = ctx.client("cloudtrail", home)
+        label = f"trail {trail.get('Name')}"
+        status = ctx.section(label, get_trail_status, client, arn)
+        selectors = ctx.section(label, get_event_selectors, client, arn)
+        out.append(trail_entry(trail, status, selectors))
+    return out

@@ -26,6 +26,7 @@ Service-specific attributes:
 | `managed_policies` | list of str | ARNs of the attached managed policies |
 | `permissions_boundary` | str or null | ARN of the permissions boundary |
 | `last_used_at` | str or null | ISO time the role was last used (RoleLastUsed) |
+| `service_wide_grants` | list of str | services whose `svc:*` an Allow grants on `Resource: *` |
 | `policy_statements` | list | every statement of the read policies (below) |
 | `policy_statements_truncated` | bool | statements or patterns were dropped (bounds, malformed) |
 
@@ -35,6 +36,15 @@ it) and `has_condition`; bounded to 500 statements and 200 patterns of 2,048 cha
 
 `policy_statements` is what the security graph matches (docs/graph-edges.md): unlike the
 summary above it keeps Deny statements, NotAction / NotResource and whether a Condition applies.
+
+Bedrock API keys (``AWS::IAM::ServiceSpecificCredential``, kind ``identity``): one asset per
+long-term Bedrock API key of the account, from ``ListServiceSpecificCredentials`` with
+``ServiceName=bedrock.amazonaws.com`` and ``AllUsers=true`` (metadata only: the secret is never
+returned by a List call). Attributes: ``status`` (``Active`` / ``Inactive`` / ``Expired``),
+``service``, ``user`` the IAM user it belongs to, ``created_at`` and ``expires_at`` (ISO text;
+null: the key never expires). Its id is ``arn:{partition}:iam::{account}:user/{user}/
+service-specific-credential/{id}``, aiscan's synthetic id (the credential has no ARN). The listing
+is read once per account, even when no AI asset refers to a role.
 """
 
 from __future__ import annotations
@@ -59,7 +69,12 @@ PERMISSIONS: tuple[str, ...] = (
     "iam:GetRolePolicy",
     "iam:GetPolicy",
     "iam:GetPolicyVersion",
+    "iam:ListServiceSpecificCredentials",
 )
+
+BEDROCK_SERVICE = "bedrock.amazonaws.com"
+#: Bound on the API keys read from one account (a hostile account cannot exhaust memory).
+MAX_CREDENTIALS = 10_000
 
 #: Roles read at once. IAM is one global endpoint whose request quota is shared by every caller in
 #: the account (deploy pipelines, other scanners), so a scan keeps a small footprint there.
@@ -159,6 +174,7 @@ class PolicySummary:
     wildcard_resources: bool = False
     full_access_policies: list[str] = field(default_factory=list)
     s3_write_resources: list[str] = field(default_factory=list)
+    service_wide_grants: list[str] = field(default_factory=list)
 
     def attributes(self) -> dict[str, Any]:
         return {
@@ -167,6 +183,7 @@ class PolicySummary:
             "wildcard_resources": self.wildcard_resources,
             "full_access_policies": sorted(set(self.full_access_policies)),
             "s3_write_resources": sorted(set(self.s3_write_resources)),
+            "service_wide_grants": sorted(set(self.service_wide_grants)),
         }
 
 
@@ -199,6 +216,12 @@ def summarize_policies(
                 summary.wildcard_actions.extend(a for a in acts if "*" in a or "?" in a)
                 if "*" in res and any(a in ("*", "*:*") for a in acts):
                     summary.administrator = True
+                if "*" in res:
+                    summary.service_wide_grants.extend(
+                        a.split(":", 1)[0].lower()
+                        for a in acts
+                        if a.count(":") == 1 and a.endswith(":*") and a != "*:*"
+                    )
             if any(allows(st, a) for a in S3_WRITE_ACTIONS):
                 summary.s3_write_resources.extend(r for r in res if _could_be_s3(r))
     return summary
@@ -336,7 +359,52 @@ def get_managed_policy(client: Any, arn: str) -> dict[str, Any]:
     }
 
 
+def list_bedrock_credentials(client: Any) -> list[dict[str, Any]]:
+    """Every Bedrock API key of the account (ListServiceSpecificCredentials has no paginator:
+    it pages through Marker / IsTruncated)."""
+    out: list[dict[str, Any]] = []
+    marker: str | None = None
+    seen: set[str] = set()
+    while True:
+        kwargs: dict[str, Any] = {"ServiceName": BEDROCK_SERVICE, "AllUsers": True}
+        if marker:
+            kwargs["Marker"] = marker
+        page = client.list_service_specific_credentials(**kwargs)
+        out.extend(dict(c) for c in page.get("ServiceSpecificCredentials") or [])
+        if len(out) > MAX_CREDENTIALS:
+            raise OverflowError(f"more than {MAX_CREDENTIALS} Bedrock API keys")
+        marker = page.get("Marker") if page.get("IsTruncated") else None
+        if not marker or marker in seen:
+            return out
+        seen.add(marker)
+
+
 # -- transform -----------------------------------------------------------------------------------
+
+
+def to_service_credential(payload: Mapping[str, Any], partition: str, account: str) -> Asset:
+    """An API-key asset from one ServiceSpecificCredentialMetadata entry."""
+    user = clean_text(str(payload.get("UserName") or ""), 64)
+    cred_id = clean_text(str(payload["ServiceSpecificCredentialId"]), 128)
+    return Asset(
+        id=f"arn:{partition}:iam::{account}:user/{user}/service-specific-credential/{cred_id}",
+        cloud=Cloud.AWS,
+        account=account,
+        region=None,
+        kind=AssetKind.IDENTITY,
+        service="iam",
+        type="AWS::IAM::ServiceSpecificCredential",
+        name=clean_text(str(payload.get("ServiceCredentialAlias") or cred_id), 128),
+        created_at=as_datetime(payload.get("CreateDate")),
+        attributes={
+            "status": payload.get("Status"),
+            "service": payload.get("ServiceName"),
+            "user": user or None,
+            "created_at": as_iso(payload.get("CreateDate")),
+            "expires_at": as_iso(payload.get("ExpirationDate")),
+        },
+        raw=bounded(dict(payload)),
+    )
 
 
 def is_aws_managed(policy_arn: str) -> bool:
@@ -423,6 +491,11 @@ def error_code(exc: BaseException) -> str:
 
 
 def collect(ctx: ScopeContext) -> None:
+    client = ctx.client("iam", _home_region(ctx.partition))
+    if "ListServiceSpecificCredentials" in client.meta.service_model.operation_names:
+        keys = ctx.section("bedrock api keys", list_bedrock_credentials, client)
+        for payload in keys or []:
+            ctx.add(to_service_credential(payload, ctx.partition, ctx.account))
     names = set()
     for arn in sorted(ctx.refs.roles):
         m = _ROLE_ARN.match(arn)
@@ -430,7 +503,6 @@ def collect(ctx: ScopeContext) -> None:
             names.add(m.group(3))
     if not names:
         return
-    client = ctx.client("iam", _home_region(ctx.partition))
     ctx.item_workers = ITEM_WORKERS
     ctx.each("role", _collect_role, sorted(names), ctx, client)
 

@@ -313,12 +313,53 @@ class EnforcedGuardrail(Nested):
     owner: str | None = None
 
 
+class VpcEndpoint(Nested):
+    id: str
+    service: str = Field(description="the endpoint service's last name, e.g. bedrock-runtime")
+    vpc_id: str | None = None
+    state: str | None = None
+    endpoint_type: str | None = Field(default=None, description="Interface, Gateway, ...")
+    private_dns: bool | None = None
+    open_policy: bool = Field(
+        default=False, description="some Allow statement lets any principal do any action"
+    )
+
+
+class Trail(Nested):
+    arn: str
+    name: str | None = None
+    home_region: str | None = None
+    multi_region: bool = False
+    organization: bool = False
+    logging: bool | None = Field(default=None, description="None: GetTrailStatus not read")
+    selectors_read: bool = False
+    management_events: bool = False
+    data_resource_types: tuple[str, ...] = Field(
+        default=(), description="resources.type of the data events it records"
+    )
+    s3_data_prefixes: tuple[str, ...] = Field(
+        default=(), description="S3 object ARN prefixes recorded as data events (* = all)"
+    )
+    s3_data_excluded: tuple[str, ...] = Field(
+        default=(), description="S3 object ARN prefixes excluded by NotStartsWith / NotEquals"
+    )
+
+
 @facts_for("AWS::Bedrock::Service")
 class BedrockServiceFacts(Facts):
     endpoint_url: str | None | Unread = UNREAD
     invocation_logging: InvocationLogging | Unread = UNREAD
     guardrails_ready: int | Unread = UNREAD
     enforced_guardrails: tuple[EnforcedGuardrail, ...] | Unread = UNREAD
+    agents_in_use: bool | Unread = Field(
+        default=UNREAD, description="an agent or knowledge base exists in the region"
+    )
+    vpc_endpoints: tuple[VpcEndpoint, ...] | Unread = Field(
+        default=UNREAD, description="the region's interface endpoints to Bedrock services"
+    )
+    trails: tuple[Trail, ...] | Unread = Field(
+        default=UNREAD, description="the CloudTrail trails that apply to the region"
+    )
 
 
 class ActionGroup(Nested):
@@ -470,6 +511,10 @@ class PolicyStatement(Nested):
 @facts_for("AWS::IAM::Role")
 class IamRoleFacts(IdentityFacts):
     wildcard_resources: bool | Unread = UNREAD
+    service_wide_grants: tuple[str, ...] | Unread = Field(
+        default=UNREAD,
+        description="services of which every action is allowed on every resource (svc:* on *)",
+    )
     s3_write_resources: tuple[str, ...] | Unread = Field(
         default=UNREAD, description="resource patterns on which it may put/delete objects"
     )
@@ -489,6 +534,14 @@ class IamRoleFacts(IdentityFacts):
     policy_statements_truncated: bool | Unread = Field(
         default=UNREAD, description="statements or patterns were dropped to stay bounded"
     )
+
+
+@facts_for("AWS::IAM::ServiceSpecificCredential")
+class ServiceCredentialFacts(StatusFacts):
+    service: str | None | Unread = UNREAD
+    user: str | None | Unread = UNREAD
+    created_at: str | None | Unread = UNREAD
+    expires_at: str | None | Unread = Field(default=UNREAD, description="None: never expires")
 
 
 class PublicAccessBlock(Nested):

@@ -61,6 +61,7 @@ def test_least_privilege_policy_has_no_wildcards_and_no_s3_write():
         "wildcard_resources": False,
         "full_access_policies": [],
         "s3_write_resources": [],
+        "service_wide_grants": [],
     }
 
 
