@@ -28,6 +28,15 @@ TWINS = [
     ("guardrail", "internal-chat-basic", "customer-support-strict"),
     ("agent", "ops-automation", "support-assistant"),
     ("identity", "SageMakerAdminExecutionRole", "SageMakerLeastPrivilegeRole"),
+    # twins of the planted attack chains (docs/demo-estate.md)
+    ("bucket", "acme-ml-feedback-inbox", "acme-ml-training-data"),
+    ("model", "llama31-8b-support-ft", "llama31-8b-chat-pinned"),
+    ("training-job", "llama31-8b-support-finetune-2025-09", "support-assistant-ft-2025-10"),
+    ("endpoint", "fraud-llm/blue", "secure-scoring/green"),
+    ("notebook", "ci-alice", "ci-bob"),
+    ("notebook", "research-wb", "secure-wb"),
+    ("model", "llama-chat", "llama-chat-secure"),
+    ("pipeline", "nightly-eval", "nightly-eval-secure"),
 ]
 
 
@@ -48,6 +57,12 @@ def test_demo_is_complete_and_secrets_are_redacted(demo_doc: dict) -> None:
     assert all(c["status"] in ("ok", "skipped") for c in demo_doc["coverage"])
     text = json.dumps(demo_doc)
     assert "hf_aiscanDemoFakeToken" not in text  # the estate's planted token
+    planted = (
+        "5f0c3a9e7b2d4c1e8a6f0b3d5c7e9a1b",
+        "9a1d7c3e5b0f2a4c6e8d0b1f3a5c7e9d",
+        "3e5b0f2a4c6e8d0b1f3a5c7e9d9a1d7c",
+    )  # Azure OpenAI keys in AWS/Azure/GCP envs
+    assert not [k for k in planted if k in text]
     secret = [f for f in demo_doc["findings"] if f["rule_id"] in ("XC-SC-010", "AWS-SM-007")]
     assert secret and all(f["evidence"].get("location") or f["evidence"] for f in secret)
     kinds = {a["kind"] for a in demo_doc["assets"]}

@@ -65,7 +65,7 @@ def test_seeding_creates_every_kind(seeded: tuple[AwsEmulator, SeedReport]) -> N
     _, report = seeded
     counts = {kind: len(ids) for kind, ids in report.resources.items()}
     assert counts["sagemaker-notebook"] == 2
-    assert counts["sagemaker-endpoint"] == 3
+    assert counts["sagemaker-endpoint"] == 4
     assert counts["sagemaker-model-package"] == 2
     assert counts["bedrock-guardrail"] == 2
     assert counts["bedrock-agent"] == 2
@@ -98,7 +98,9 @@ def test_notebooks_bad_and_locked_down(read: Any) -> None:
 def test_llm_endpoints_and_their_models(read: Any) -> None:
     sm = read("sagemaker")
     names = sorted(e["EndpointName"] for e in sm.list_endpoints()["Endpoints"])
-    assert names == ["llama31-8b-chat", "llama31-8b-chat-pinned", "mistral-7b-vllm"]
+    assert names == [
+        "llama31-8b-chat", "llama31-8b-chat-pinned", "llama31-8b-support", "mistral-7b-vllm"
+    ]  # fmt: skip
 
     unpinned = sm.describe_model(ModelName="llama31-8b-chat")["PrimaryContainer"]
     assert unpinned["Environment"]["HF_MODEL_ID"] == "meta-llama/Llama-3.1-8B-Instruct"

@@ -199,9 +199,16 @@ def test_posture_attributes(scan):
     assert env["HF_TOKEN"] == "<redacted>"
     assert blue.attributes["containers"][0]["image"].startswith("ghcr.io/huggingface/")
     assert blue.attributes["secrets"] == [
-        {"location": "environmentVariables", "name": "HF_TOKEN", "kind": "huggingface-token"}
+        {"location": "environmentVariables", "name": "HF_TOKEN", "kind": "huggingface-token"},
+        {
+            "location": "environmentVariables",
+            "name": "AZURE_OPENAI_API_KEY",
+            "kind": "secret-named-variable",
+        },
     ]
-    assert "hf_QQQQ" not in json.dumps([a.model_dump(mode="json") for a in inv.assets])
+    assert env["AZURE_OPENAI_API_KEY"] == "<redacted>"
+    text = json.dumps([a.model_dump(mode="json") for a in inv.assets])
+    assert "hf_QQQQ" not in text and "9a1d7c3e5b0f2a4c6e8d0b1f3a5c7e9d" not in text
 
     training = by_name(inv, "containers/training").attributes
     assert training["public"] is True
