@@ -25,6 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from aiscan.core.engine import evaluate  # noqa: E402
 from aiscan.core.graph.build import build_graph  # noqa: E402
 from aiscan.core.inventory import Inventory  # noqa: E402
 from aiscan.core.model import Asset, AssetKind, Cloud, Relation, RelationType  # noqa: E402
@@ -142,6 +143,19 @@ def main() -> None:
     print("derived     " + ", ".join(f"{k} {v:,}" for k, v in sorted(kinds.items())))
     print(f"build       {wall:.2f} s wall, {cpu:.2f} s CPU")
     print(f"peak        {peak / 2**20:.1f} MiB (tracemalloc, second build)")
+    # path search: the XC-PATH graph rules on the built graph (risk scoring included)
+    from aiscan.rules.paths import RULES as PATH_RULES
+
+    start, cpu = time.perf_counter(), time.process_time()
+    out = evaluate(inv, list(PATH_RULES), graph=graph)
+    wall, cpu = time.perf_counter() - start, time.process_time() - cpu
+    tracemalloc.start()
+    evaluate(inv, list(PATH_RULES), graph=graph)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    found = Counter(f.rule_id for f in out.findings)
+    print("paths       " + (", ".join(f"{k} {v:,}" for k, v in sorted(found.items())) or "none"))
+    print(f"search      {wall:.2f} s wall, {cpu:.2f} s CPU, peak {peak / 2**20:.1f} MiB")
 
 
 if __name__ == "__main__":

@@ -181,8 +181,15 @@ def is_live(graph: EstateGraph, node: str) -> bool:
     """An endpoint / deployment serves traffic unless its status says otherwise (an unread
     status is not proof that it is down)."""
     facts = _facts(graph, node)
-    status = getattr(facts, "status", None) or getattr(facts, "state", None)
-    if not isinstance(status, str):
+    status = next(
+        (
+            v
+            for v in (getattr(facts, "status", None), getattr(facts, "state", None))
+            if isinstance(v, str)
+        ),
+        None,
+    )
+    if status is None:  # not read, or not a status this asset type has
         return True
     flat = status.lower().replace("_", "").replace(" ", "")
     return not any(word in flat for word in NOT_LIVE)

@@ -9,7 +9,6 @@ the graph contract says the derivers add them, with their evidence.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -172,6 +171,32 @@ def tampering(grant: EdgeType = EdgeType.CAN_WRITE, status: str = "InService") -
             (ROLE, ARTIFACTS, grant, WRITE_GRANT if grant is EdgeType.CAN_WRITE else READ_GRANT),
         ],
     )
+
+
+def test_an_unread_endpoint_status_is_not_proof_that_it_is_down() -> None:
+    # typed SageMaker endpoint whose status the collector could not read (UNREAD, which refuses
+    # a truth value): the chain is still reported, never a rule error
+    inv, graph = estate(
+        [
+            asset("notebook", NB),
+            asset("identity", ROLE, service="iam"),
+            asset("bucket", ARTIFACTS, service="s3"),
+            asset("model", MODEL),
+            asset("endpoint", ENDPOINT, type="AWS::SageMaker::Endpoint"),
+        ],
+        [
+            rel(NB, "runs-as", ROLE),
+            rel(MODEL, "stores-artifact-in", ARTIFACTS),
+            rel(ENDPOINT, "serves", MODEL),
+        ],
+        [
+            (INTERNET, NB, EdgeType.EXPOSED_TO, EXPOSED),
+            (ROLE, ARTIFACTS, EdgeType.CAN_WRITE, WRITE_GRANT),
+        ],
+    )
+    out = evaluate(inv, [paths.exposed_compute_tampers_served_model], graph=graph)
+    assert not [e for e in out.evaluations if e.status.value == "manual"], out.evaluations
+    assert [f.asset_id for f in out.findings] == [ENDPOINT]
 
 
 def test_xc_path_001_exposed_notebook_can_overwrite_a_served_model() -> None:
@@ -662,11 +687,14 @@ def test_the_fingerprint_is_stable_and_keyed_on_entry_and_jewel() -> None:
     assert first[0].fingerprint == fingerprint("XC-PATH-001", ENDPOINT, key=NB)
 
 
-def test_path_search_on_ten_thousand_assets_stays_fast() -> None:
+def test_path_search_on_a_large_cyclic_estate_finds_every_chain_once() -> None:
+    # the timing at 10,000 assets is in benchmarks/bench_graph.py; this is the correctness
+    # of the bounded search on a long fine-tune cycle and shared buckets
     assets = []
     relations = []
     derived: list[Derived] = []
-    for i in range(2000):
+    teams = 300
+    for i in range(teams):
         nb, role, bucket = f"{NB}-{i}", f"{ROLE}-{i}", f"arn:aws:s3:::b-{i}"
         model, endpoint = f"{MODEL}-{i}", f"{ENDPOINT}-{i}"
         assets += [
@@ -680,19 +708,17 @@ def test_path_search_on_ten_thousand_assets_stays_fast() -> None:
             rel(nb, "runs-as", role),
             rel(model, "stores-artifact-in", bucket),
             rel(endpoint, "serves", model),
-            rel(model, "fine-tuned-from", f"{MODEL}-{(i + 1) % 2000}"),  # one long cycle
+            rel(model, "fine-tuned-from", f"{MODEL}-{(i + 1) % teams}"),  # one long cycle
         ]
         derived += [
             (INTERNET, nb, EdgeType.EXPOSED_TO, EXPOSED),
             (role, bucket, EdgeType.CAN_WRITE, WRITE_GRANT),
-            (role, f"arn:aws:s3:::b-{(i + 1) % 2000}", EdgeType.CAN_WRITE, WRITE_GRANT),
+            (role, f"arn:aws:s3:::b-{(i + 1) % teams}", EdgeType.CAN_WRITE, WRITE_GRANT),
         ]
     inv, graph = estate(assets, relations, derived)
-    started = time.monotonic()
     out = evaluate(inv, list(paths.RULES), graph=graph)
-    elapsed = time.monotonic() - started
-    assert len([f for f in out.findings if f.rule_id == "XC-PATH-001"]) == 4000
-    assert elapsed < 20, elapsed
+    # each notebook reaches two buckets, each holding one served model: two chains apiece
+    assert len([f for f in out.findings if f.rule_id == "XC-PATH-001"]) == 2 * teams
 
 
 @pytest.mark.parametrize("chain", paths.RULES, ids=lambda r: r.meta.id)
@@ -804,3 +830,29 @@ def test_xc_path_008_on_a_gke_gpu_pool_with_legacy_metadata_endpoints() -> None:
     )
     assert f.hops[1].evidence == {"legacy_metadata_endpoints": True}
     never_fires(paths.exposed_gpu_metadata_to_data, *gcp_credential_theft(legacy=False))
+
+
+def test_no_chain_errors_on_assets_whose_facts_were_not_read() -> None:
+    """Every registered resource type with nothing read (every fact UNREAD, which refuses a
+    truth value) joined by every edge type: the chains answer, none ends as a rule error."""
+    from aiscan.core.facts.base import registry
+
+    kinds = list(AssetKind)
+    assets = [
+        asset(kinds[i % len(kinds)], f"arn:aws:test:us-east-1:{ACC}:r/{i}", type=t)
+        for i, t in enumerate(sorted(registry()) * 2)
+    ]
+    ids = [a.id for a in assets]
+    relations = [
+        rel(a, t.value, b) for a, b in zip(ids, ids[1:], strict=False) for t in RelationType
+    ]
+    derived: list[Derived] = [(INTERNET, i, EdgeType.EXPOSED_TO, EXPOSED) for i in ids[::3]]
+    derived += [
+        (a, b, e, WRITE_GRANT)
+        for a, b in zip(ids, ids[2:], strict=False)
+        for e in (EdgeType.CAN_WRITE, EdgeType.CAN_READ, EdgeType.CAN_DEPLOY)
+    ]
+    inv, graph = estate(assets, relations, derived)
+    out = evaluate(inv, list(paths.RULES), graph=graph)
+    errors = [e.reason for e in out.evaluations if "rule error" in e.reason]
+    assert not errors, errors[:3]
