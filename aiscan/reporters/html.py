@@ -331,7 +331,10 @@ def paths_section(doc: GraphDoc) -> str:
             f"{waived}</h3>"
             f"<div>{chain}</div>"
             f'<div class="muted">{esc(p["message"], 600)}</div>'
-            f'<ol class="hops">{hops}</ol></div>'
+            # the hops and their evidence fold away so the chains (and the graph below them)
+            # stay on the first screen; they are in the page either way (search, print)
+            f'<details><summary class="muted">{len(p["hops"])} hops and their evidence</summary>'
+            f'<ol class="hops">{hops}</ol></details></div>'
         )
     if not items:
         items.append('<p class="muted">No attack path was found in this graph.</p>')
@@ -347,7 +350,7 @@ def graph_section(doc: GraphDoc, *, note: str = "") -> str:
     return (
         '<section id="graph-section"><h2>Graph</h2>'
         f'<p class="muted">{esc(note, 300)} Red: attack-path nodes and hops; dashed: derived '
-        "edges. Click a node for its neighbours, a path above to trace it.</p>"
+        "edges. Click a node for its neighbours, an attack path to trace it.</p>"
         '<div class="toolbar"><input type="search" id="search" placeholder="search names and ids">'
         f'<select id="kind"><option value="">every kind</option>{options}</select>'
         '<label><input type="checkbox" id="only-paths"> attack paths only</label>'
@@ -363,8 +366,8 @@ def graph_page(doc: GraphDoc, *, title: str = "aiscan estate graph") -> str:
         + _count("nodes", len(doc.nodes), "node-count")
         + _count("edges", len(doc.edges), "edge-count")
         + "</div></section>"
-        + paths_section(doc)
         + graph_section(doc)
+        + paths_section(doc)
     )
     subtitle = f"{len(doc.nodes)} nodes, {len(doc.edges)} edges, {len(doc.paths)} attack paths"
     return page(title, subtitle, body, _data(doc))

@@ -18,7 +18,7 @@ ALLOWED_TAGS = {
     "html", "head", "meta", "title", "style", "body", "header", "h1", "h2", "h3", "p", "main",
     "section", "div", "span", "b", "ol", "li", "table", "tr", "th", "td", "input", "select",
     "option", "label", "button", "svg", "defs", "marker", "path", "g", "rect", "text",
-    "script",
+    "script", "details", "summary",
 }  # fmt: skip
 EXTERNAL = re.compile(
     r"""(?:src|href)\s*=\s*["']?\s*(?:https?:)?//|url\(\s*["']?\s*(?:https?:)?//""", re.I
