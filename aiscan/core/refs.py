@@ -6,8 +6,9 @@ Pure functions over attacker-controlled strings; nothing here resolves anything 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import unquote
 
 #: huggingface_hub decides "this is a commit" with exactly this (lowercase, full length).
@@ -108,6 +109,26 @@ def trusts_remote_code(env: Mapping[str, str]) -> str | None:
         if (env.get(var) or "").strip().lower() in ("1", "true", "yes", "on"):
             return var
     return None
+
+
+def hub_facts(envs: Iterable[Mapping[str, str]]) -> dict[str, Any]:
+    """The cloud-neutral ``HubFacts`` attributes of a workload from its container environments
+    (unredacted or redacted: neither the repository id nor the switch is a secret):
+    ``hub_model`` ({repo_id, revision, pinned, variable} of the first Hub reference, or None)
+    and ``trust_remote_code`` (the first variable that enables remote code, or None)."""
+    hub: dict[str, Any] | None = None
+    trust: str | None = None
+    for env in envs:
+        ref = hub_reference(env)
+        if ref is not None and hub is None:
+            hub = {
+                "repo_id": ref.repo_id,
+                "revision": ref.revision,
+                "pinned": ref.pinned,
+                "variable": ref.variable,
+            }
+        trust = trust or trusts_remote_code(env)
+    return {"hub_model": hub, "trust_remote_code": trust}
 
 
 @dataclass(frozen=True)

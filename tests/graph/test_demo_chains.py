@@ -18,9 +18,10 @@ from typing import Any
 
 import pytest
 
-from aiscan.core.graph import ANONYMOUS, INTERNET, EdgeType, EstateGraph
+from aiscan.core.graph import ANONYMOUS, INTERNET, EdgeType, EstateGraph, hub_node
 from aiscan.core.inventory import Inventory
 from aiscan.core.model import Asset, RelationType
+from aiscan.rules import paths
 from tests.graph.test_demo_estates_graph import azure, gcp
 
 AZ_OPENAI = "https://oai-chat-prod.openai.azure.com/"
@@ -111,19 +112,34 @@ def test_azure_7_notebook_identity_can_redeploy_the_endpoint_twin_has_no_identit
     assert not targets(g, node(g, AZ_CI_BOB), EdgeType.RUNS_AS)
 
 
+def hub_load(graph: EstateGraph, workload: str) -> dict[str, Any]:
+    """The evidence of the workload's one loads-from-hub edge (derived from its HubFacts)."""
+    ((target, edge),) = graph.out_edges(workload, EdgeType.LOADS_FROM_HUB)
+    assert target == hub_node("huggingface.co") and edge["derived"] is True
+    return dict(edge["evidence"])
+
+
+def hub_chains(graph: EstateGraph) -> dict[str, str]:
+    """XC-PATH-005 over the demo graph: workload -> the identity it runs as, per path found."""
+    return {r.path[1]: r.path[2] for r in paths.floating_hub_model_powerful_identity(graph)}
+
+
 def test_azure_5_hub_model_by_floating_ref_with_remote_code_as_a_powerful_identity():
     g = azure()
     blue, green = node(g, AZ_BLUE), node(g, AZ_GREEN)
-    # Azure ML deployments carry no HubFacts yet: the hub reference is read from the env
-    bad = env(g.asset(blue))
-    assert (
-        bad["HF_MODEL_ID"] == "meta-llama/Llama-3.1-8B-Instruct" and "HF_MODEL_REVISION" not in bad
-    )
-    assert bad["HF_MODEL_TRUST_REMOTE_CODE"] == "true"
+    facts = g.asset(blue).facts  # type: ignore[union-attr]
+    assert facts.hub_model.repo_id == "meta-llama/Llama-3.1-8B-Instruct"
+    assert facts.trust_remote_code == "HF_MODEL_TRUST_REMOTE_CODE"
+    loads = hub_load(g, blue)
+    assert loads["repo_id"] == "meta-llama/Llama-3.1-8B-Instruct" and loads["pinned"] is False
+    assert loads["trust_remote_code"] is True
     ident = identity_of(g, blue)
     assert targets(g, ident, EdgeType.CAN_WRITE) and targets(g, ident, EdgeType.CAN_DEPLOY)
-    twin = env(g.asset(green))  # twin: the same hub load, pinned, without remote code
-    assert len(twin["HF_MODEL_REVISION"]) == 40 and "HF_MODEL_TRUST_REMOTE_CODE" not in twin
+    # twin: it loads from the hub too, but pinned to a commit and without remote code
+    twin = hub_load(g, green)
+    assert twin["pinned"] is True and len(twin["revision"]) == 40
+    assert twin["trust_remote_code"] is False
+    assert hub_chains(g) == {blue: ident}
 
 
 def test_azure_6_secret_in_deployment_env_names_an_openai_account_of_the_estate():
@@ -188,15 +204,20 @@ def test_gcp_2_public_data_tunes_a_deployed_model_twin_trains_on_a_private_bucke
 def test_gcp_5_hub_model_floating_with_remote_code_served_as_the_editor_account():
     g = gcp()
     model, twin = node(g, UC + "models/1202"), node(g, UC + "models/1203")
-    bad = env(g.asset(model))  # Vertex models carry no HubFacts yet: read from the env
-    assert "HF_MODEL_ID" in bad and "HF_MODEL_REVISION" not in bad
-    assert bad["TRUST_REMOTE_CODE"] == "true"
+    facts = g.asset(model).facts  # type: ignore[union-attr]
+    assert facts.hub_model.pinned is False and facts.trust_remote_code == "TRUST_REMOTE_CODE"
+    loads = hub_load(g, model)
+    assert loads["repo_id"] == "meta-llama/Llama-3.1-8B-Instruct" and loads["pinned"] is False
+    assert loads["trust_remote_code"] is True
     endpoint = node(g, UC + "endpoints/3002")
     assert model in targets(g, endpoint, EdgeType.SERVES)
     ident = identity_of(g, endpoint)
     assert targets(g, ident, EdgeType.CAN_WRITE) and targets(g, ident, EdgeType.CAN_DEPLOY)
-    pinned = env(g.asset(twin))
-    assert len(pinned["HF_MODEL_REVISION"]) == 40 and "TRUST_REMOTE_CODE" not in pinned
+    assert identity_of(g, model) == ident  # the model runs as the account that serves it
+    pinned = hub_load(g, twin)  # twin: same hub model, pinned to a commit, no remote code
+    assert pinned["pinned"] is True and len(pinned["revision"]) == 40
+    assert pinned["trust_remote_code"] is False
+    assert hub_chains(g) == {model: ident}
 
 
 def test_gcp_6_secret_in_pipeline_env_names_an_openai_account_of_the_estate():

@@ -16,10 +16,12 @@ from pydantic import ValidationError
 from aiscan.collectors.azure import acr, cognitive, compute, ml, search
 from aiscan.collectors.azure.monitor import diagnostics_facts, plan_enabled, policy_assignments
 from aiscan.core.engine import evaluate
+from aiscan.core.graph import hub_node
+from aiscan.core.graph.build import build_graph
 from aiscan.core.model import AssetKind, Cloud, ResultStatus, Severity
-from aiscan.rules import azure
+from aiscan.rules import azure, paths, supply_chain
 from aiscan.rules.azure import RULES
-from tests.factories import asset, failing_ids, inventory, run, statuses
+from tests.factories import asset, failing_ids, inventory, rel, run, statuses
 
 K = AssetKind
 ACCOUNT = "Microsoft.CognitiveServices/accounts"
@@ -843,6 +845,50 @@ def test_rule_on_recorded_payloads(rule_id):
     rule_fn = BY_ID[rule_id]
     assert failing_ids(rule_fn, inventory([bad])) == {bad.id}
     assert statuses(rule_fn, inventory([good])) == {good.id: ResultStatus.PASS}
+
+
+# -- cross-cloud supply-chain rules on recorded Azure ML deployments ----------------------------
+# The floating deployment (HF_MODEL_ID at its default branch, HF_MODEL_TRUST_REMOTE_CODE=true) and
+# its recorded twin pinned to a commit without remote code, through the real transform.
+
+
+def _hub_deployment(name: str) -> Any:
+    return ml.to_online_deployment(
+        load(name),
+        region="eastus",
+        environment=load("ml_environment_version"),
+        workspace=ml.to_workspace(load("ml_workspace__hub")),
+        artifact_uri=None,
+        gpus=None,
+    )
+
+
+@pytest.mark.parametrize(
+    ("rule_fn", "message"),
+    [
+        (supply_chain.hub_model_unpinned, "meta-llama/Llama-3.1-8B-Instruct at its default branch"),
+        (supply_chain.trust_remote_code, "HF_MODEL_TRUST_REMOTE_CODE=true on an unpinned Hub"),
+    ],
+)
+def test_hub_rules_fail_the_floating_deployment_and_pass_its_pinned_twin(rule_fn, message):
+    bad = _hub_deployment("ml_online_deployment")
+    good = _hub_deployment("ml_online_deployment__pinned")
+    (finding,) = run(rule_fn, inventory([bad]))
+    assert finding.asset_id == bad.id and message in finding.message
+    assert statuses(rule_fn, inventory([good]))[good.id] is ResultStatus.PASS
+
+
+def test_xc_path_005_floating_deployment_as_an_administrator_pinned_twin_is_no_path():
+    admin = az(K.IDENTITY, "/subscriptions/s/mi/admin", IDENTITY, "identity", administrator=True)
+    bad = _hub_deployment("ml_online_deployment")
+    good = _hub_deployment("ml_online_deployment__pinned")
+    inv = inventory(
+        [admin, bad, good], [rel(bad.id, "runs-as", admin.id), rel(good.id, "runs-as", admin.id)]
+    )
+    out = evaluate(inv, [paths.floating_hub_model_powerful_identity], graph=build_graph(inv))
+    assert [(f.rule_id, f.path) for f in out.findings] == [
+        ("XC-PATH-005", (hub_node("huggingface.co"), bad.id, admin.id))
+    ]
 
 
 # -- Azure Policy assignments: the transform and the guardrail they settle ----------------------

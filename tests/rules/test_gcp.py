@@ -17,8 +17,10 @@ from aiscan.collectors.gcp import vertex as vertex_ai
 from aiscan.collectors.gcp.context import Project, References
 from aiscan.collectors.gcp.names import RepositoryRef
 from aiscan.core.engine import evaluate
+from aiscan.core.graph import hub_node
+from aiscan.core.graph.build import build_graph
 from aiscan.core.model import AssetKind, Category, Cloud, ResultStatus, Severity
-from aiscan.rules import exposure, gcp
+from aiscan.rules import exposure, gcp, paths, supply_chain
 from aiscan.rules import gcp_compute as ce
 from tests.factories import asset, failing_ids, inventory, rel, run, statuses
 
@@ -711,3 +713,37 @@ def test_the_os_login_constraint_of_another_project_or_unenforced_settles_nothin
 def test_posture_reads_the_compute_guardrail_constraints():
     for constraint in (*ORG_BOOLEANS.values(), "compute.vmExternalIpAccess"):
         assert constraint in posture.CONSTRAINTS
+
+
+# -- cross-cloud supply-chain rules on recorded Vertex AI models --------------------------------
+# llama-chat loads its Hub model at the default branch with TRUST_REMOTE_CODE=true; its recorded
+# twin llama-chat-secure pins a commit and enables no remote code.
+
+_llama = _vertex(vertex_ai.to_model, "aiplatform_models", "models", "llama-chat")
+_llama_secure = _vertex(vertex_ai.to_model, "aiplatform_models", "models", "llama-chat-secure")
+
+
+@pytest.mark.parametrize(
+    ("rule_fn", "message"),
+    [
+        (supply_chain.hub_model_unpinned, "meta-llama/Llama-3.1-8B-Instruct at its default branch"),
+        (supply_chain.trust_remote_code, "TRUST_REMOTE_CODE=true on an unpinned Hub"),
+    ],
+)
+def test_hub_rules_fail_the_floating_vertex_model_and_pass_its_pinned_twin(rule_fn, message):
+    bad, good = _llama(), _llama_secure()
+    (finding,) = run(rule_fn, inventory([bad]))
+    assert finding.asset_id == bad.id and message in finding.message
+    assert statuses(rule_fn, inventory([good]))[good.id] is ResultStatus.PASS
+
+
+def test_xc_path_005_floating_vertex_model_as_an_editor_pinned_twin_is_no_path():
+    editor = account("editor", administrator=True)
+    bad, good = _llama(), _llama_secure()
+    inv = inventory(
+        [editor, bad, good], [rel(bad.id, "runs-as", editor.id), rel(good.id, "runs-as", editor.id)]
+    )
+    out = evaluate(inv, [paths.floating_hub_model_powerful_identity], graph=build_graph(inv))
+    assert [(f.rule_id, f.path) for f in out.findings] == [
+        ("XC-PATH-005", (hub_node("huggingface.co"), bad.id, editor.id))
+    ]

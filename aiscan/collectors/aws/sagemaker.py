@@ -100,7 +100,7 @@ from aiscan.collectors.aws.iam import as_datetime
 from aiscan.collectors.aws.spec import AwsSpec, read
 from aiscan.collectors.spec import listed
 from aiscan.core.model import Asset, AssetKind, Cloud, RelationType
-from aiscan.core.refs import hub_reference, trusts_remote_code
+from aiscan.core.refs import hub_facts
 from aiscan.core.sanitize import bounded, decode_b64
 from aiscan.core.secrets import redact_env, redact_text, scan_text
 
@@ -295,23 +295,6 @@ def _env(
     clean, hits = redact_env(original, location)
     secrets.extend(hits)
     return clean, original
-
-
-def _hub_facts(envs: list[Mapping[str, str]]) -> dict[str, Any]:
-    """hub_model and trust_remote_code over the (unredacted) environments of an asset."""
-    hub: dict[str, Any] | None = None
-    trust: str | None = None
-    for env in envs:
-        ref = hub_reference(env)
-        if ref is not None and hub is None:
-            hub = {
-                "repo_id": ref.repo_id,
-                "revision": ref.revision,
-                "pinned": ref.pinned,
-                "variable": ref.variable,
-            }
-        trust = trust or trusts_remote_code(env)
-    return {"hub_model": hub, "trust_remote_code": trust}
 
 
 def _artifact_uri(container: Mapping[str, Any]) -> str | None:
@@ -549,7 +532,7 @@ def to_model(
         "vpc": _vpc(payload),
         "role_arn": _opt(payload, "ExecutionRoleArn"),
         "secrets": secrets,
-        **_hub_facts(envs),
+        **hub_facts(envs),
     }
     isolation = _bool(payload, "EnableNetworkIsolation")
     # The API omits the flag when it is off; a successful describe therefore means False.
@@ -584,7 +567,7 @@ def to_model_package(
         "containers": containers,
         "secrets": secrets,
         "status": _opt(payload, "ModelPackageStatus"),
-        **_hub_facts(envs),
+        **hub_facts(envs),
     }
     approval = _opt(payload, "ModelApprovalStatus")
     if approval is not None:
@@ -754,7 +737,7 @@ def to_training_job(payload: Mapping[str, Any], *, account: str, region: str) ->
         "status": _opt(payload, "TrainingJobStatus"),
         "containers": [container],
         "secrets": secrets,
-        **_hub_facts([env]),
+        **hub_facts([env]),
         "input_uris": _s3_uris(
             _list(payload, "InputDataConfig"), "DataSource", "S3DataSource", "S3Uri"
         ),
@@ -807,7 +790,7 @@ def to_processing_job(payload: Mapping[str, Any], *, account: str, region: str) 
         "status": _opt(payload, "ProcessingJobStatus"),
         "containers": [container],
         "secrets": secrets,
-        **_hub_facts([env]),
+        **hub_facts([env]),
         "input_uris": _s3_uris(_list(payload, "ProcessingInputs"), "S3Input", "S3Uri"),
         "output_uri": outputs[0] if outputs else None,
         "output_uris": outputs,
@@ -840,7 +823,7 @@ def to_transform_job(payload: Mapping[str, Any], *, account: str, region: str) -
         "model_name": _opt(payload, "ModelName"),
         "environment": clean,
         "secrets": secrets,
-        **_hub_facts([original]),
+        **hub_facts([original]),
         "input_uris": [u for u in (_opt(source, "S3Uri"),) if u],
         "output_uri": _opt(output, "S3OutputPath"),
         "instance_type": _opt(resources, "InstanceType"),
@@ -935,7 +918,7 @@ def to_pipeline(payload: Mapping[str, Any], *, account: str, region: str) -> Ass
                 for image in step["images"]
             ]
         attrs.update(
-            {"steps": steps, "containers": containers, "secrets": secrets, **_hub_facts(originals)}
+            {"steps": steps, "containers": containers, "secrets": secrets, **hub_facts(originals)}
         )
     # The definition can carry secrets in step environments; keep only its size in raw.
     definition = payload.get("PipelineDefinition")

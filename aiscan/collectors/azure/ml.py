@@ -57,6 +57,7 @@ from aiscan.collectors.azure.context import (
 )
 from aiscan.collectors.azure.monitor import diagnostics_facts, list_diagnostic_settings
 from aiscan.core.model import Asset, AssetKind, RelationType
+from aiscan.core.refs import hub_facts
 from aiscan.core.secrets import redact_env
 
 SERVICE = "azureml"
@@ -242,7 +243,8 @@ def to_online_deployment(
     gpus: tuple[list[dict[str, Any]], str] | None,
 ) -> Asset:
     p = props(payload)
-    env, hits = redact_env(as_map(p.get("environmentVariables")), "environmentVariables")
+    original = as_map(p.get("environmentVariables"))
+    env, hits = redact_env(original, "environmentVariables")
     model, registry = model_ref(p.get("model"))
     image = props(environment).get("image") if environment is not None else None
     container: dict[str, Any] = {
@@ -255,6 +257,7 @@ def to_online_deployment(
         "endpoint_kind": "online-deployment",
         "containers": [container],
         "secrets": hits,
+        **hub_facts([{str(k): str(v) for k, v in original.items() if isinstance(v, str)}]),
         "instance_type": p.get("instanceType"),
         "egress_public_network_access": p.get("egressPublicNetworkAccess") or "Enabled",
         "model": model,

@@ -63,6 +63,7 @@ from aiscan.collectors.gcp.context import Project, ScopeContext
 from aiscan.collectors.gcp.http import GcpApiError, GcpHttp
 from aiscan.collectors.gcp.names import AIPLATFORM, gcs_bucket_of, last, vertex_id
 from aiscan.core.model import Asset, AssetKind, Cloud, CoverageStatus, RelationType
+from aiscan.core.refs import hub_facts
 from aiscan.core.sanitize import bounded
 from aiscan.core.secrets import redact_env
 
@@ -229,6 +230,7 @@ def to_model(
     attributes: dict[str, Any] = {
         "containers": containers,
         "secrets": secrets,
+        **hub_facts([env_map((payload.get("containerSpec") or {}).get("env"))]),
         "kms_key": kms_key(payload),
         "version_id": version or None,
         "version_aliases": list(payload.get("versionAliases") or []),

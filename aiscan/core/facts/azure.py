@@ -19,6 +19,7 @@ from aiscan.core.facts.common import (
     ContainerFacts,
     EndpointFacts,
     HostExposureFacts,
+    HubFacts,
     IdentityFacts,
     KmsFacts,
     SecretFacts,
@@ -231,7 +232,7 @@ class _MlModelRefFacts(Facts):
 
 @facts_for("Microsoft.MachineLearningServices/workspaces/onlineEndpoints/deployments")
 class MlOnlineDeploymentFacts(
-    _MlEndpointKindFacts, _MlModelRefFacts, ContainerFacts, SecretFacts, AcceleratorFacts
+    _MlEndpointKindFacts, _MlModelRefFacts, ContainerFacts, SecretFacts, HubFacts, AcceleratorFacts
 ):
     instance_type: str | None | Unread = UNREAD
     egress_public_network_access: str | Unread = UNREAD

@@ -19,6 +19,7 @@ from aiscan.core.facts.common import (
     ContainerFacts,
     EndpointFacts,
     HostExposureFacts,
+    HubFacts,
     IdentityFacts,
     KmsFacts,
     OpenPortsFacts,
@@ -85,7 +86,7 @@ class _WorkloadFacts(ContainerFacts, SecretFacts, KmsFacts, StateFacts):
 
 
 @facts_for("aiplatform.googleapis.com/Model")
-class VertexModelFacts(ContainerFacts, SecretFacts, KmsFacts, ArtifactScanFacts):
+class VertexModelFacts(ContainerFacts, SecretFacts, HubFacts, KmsFacts, ArtifactScanFacts):
     version_id: str | None | Unread = UNREAD
     version_aliases: tuple[str, ...] | Unread = UNREAD
     default_version: bool | Unread = UNREAD

@@ -142,6 +142,43 @@ def test_online_deployment_redacts_secrets_and_describes_its_container():
     )
 
 
+def _deployment(name: str) -> Any:
+    return ml.to_online_deployment(
+        load(name),
+        region="eastus",
+        environment=load("ml_environment_version"),
+        workspace=ml.to_workspace(load("ml_workspace__hub")),
+        artifact_uri=None,
+        gpus=None,
+    )
+
+
+def test_online_deployment_hub_model_and_remote_code_from_its_environment():
+    floating = _deployment("ml_online_deployment").facts
+    assert floating.hub_model is not None and floating.hub_model.model_dump() == {
+        "repo_id": "meta-llama/Llama-3.1-8B-Instruct",
+        "revision": None,
+        "pinned": False,
+        "variable": "HF_MODEL_ID",
+    }
+    assert floating.trust_remote_code == "HF_MODEL_TRUST_REMOTE_CODE"
+    pinned = _deployment("ml_online_deployment__pinned").facts
+    assert pinned.hub_model is not None and pinned.hub_model.pinned is True
+    assert pinned.hub_model.revision == "0e9e39f249a16976918f6564b8830bc894c89659"
+    assert pinned.trust_remote_code is None
+    bare = load("ml_online_deployment")
+    bare["properties"]["environmentVariables"] = {"MAX_INPUT_LENGTH": 4096, "HF_MODEL_ID": None}
+    plain = ml.to_online_deployment(
+        bare,
+        region="eastus",
+        environment=None,
+        workspace=ml.to_workspace(load("ml_workspace__hub")),
+        artifact_uri=None,
+        gpus=None,
+    ).facts
+    assert (plain.hub_model, plain.trust_remote_code) == (None, None)
+
+
 def test_endpoints_and_datastores():
     ep = ml.to_online_endpoint(load("ml_online_endpoint"), region="eastus").attributes
     assert (ep["auth_mode"], ep["public_network_access"]) == ("Key", "Enabled")

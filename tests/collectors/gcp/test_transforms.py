@@ -67,6 +67,24 @@ def test_model_secrets_are_redacted_and_references_kept():
     assert ("rel", version.asset.id, RelationType.VERSION_OF, f"{UC}/models/1201") in version.links
 
 
+def test_model_hub_reference_and_remote_code_from_the_serving_container():
+    items = load("aiplatform_models")["models"]
+    floating = vertex.to_model(by_name(items, "llama-chat"), PROD, "us-central1").asset.facts
+    assert floating.hub_model is not None and floating.hub_model.model_dump() == {
+        "repo_id": "meta-llama/Llama-3.1-8B-Instruct",
+        "revision": None,
+        "pinned": False,
+        "variable": "HF_MODEL_ID",
+    }
+    assert floating.trust_remote_code == "TRUST_REMOTE_CODE"
+    secure = vertex.to_model(by_name(items, "llama-chat-secure"), PROD, "us-central1").asset
+    assert secure.facts.hub_model is not None and secure.facts.hub_model.pinned is True
+    assert secure.facts.trust_remote_code is None
+    for plain in ("fraud-xgb", "support-gemini-tuned"):  # no Hub reference, or no container
+        facts = vertex.to_model(by_name(items, plain), PROD, "us-central1").asset.facts
+        assert (facts.hub_model, facts.trust_remote_code) == (None, None)
+
+
 def test_custom_job_network_web_access_and_secrets():
     items = load("aiplatform_customJobs")["customJobs"]
     bad = vertex.to_custom_job(by_name(items, "train-fraud"), PROD, "us-central1").asset.attributes
