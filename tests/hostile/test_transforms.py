@@ -131,6 +131,10 @@ def arguments(fn: Callable[..., Any], keys: list[str]) -> st.SearchStrategy[dict
             strategies[param.name] = st.one_of(st.none(), st.booleans())
         elif ann == "int | None":
             strategies[param.name] = st.one_of(st.none(), st.integers(-5, 10**12))
+        elif ann == "Collection[tuple[str, str]]":
+            strategies[param.name] = st.frozensets(
+                st.tuples(hostile_text, hostile_text), max_size=3
+            )
         elif ann == "list[str]" or ann == "list[str] | None":
             strategies[param.name] = st.lists(hostile_text, max_size=3)
         elif ann.startswith(("Mapping[", "dict[")):
