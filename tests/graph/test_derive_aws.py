@@ -259,7 +259,7 @@ def test_internet_exposure_of_an_instance_needs_a_public_ip_and_an_open_port():
     port = [{"protocol": "tcp", "from": 8888, "to": 8888}]
     g = graph_of(instance(public_ip="203.0.113.9", internet_open_ports=port))
     ((target, data),) = g.out_edges(INTERNET, EdgeType.EXPOSED_TO)
-    assert data["evidence"]["ports"] == port and data["evidence"]["auth"] is None
+    assert data["evidence"]["ports"] == ["tcp/8888"] and data["evidence"]["auth"] is None
     assert g.node(INTERNET)["synthetic"] is True
     for facts in (
         {"public_ip": None, "internet_open_ports": port},

@@ -43,7 +43,7 @@ from aiscan.core.facts.aws import (
 )
 from aiscan.core.facts.base import Facts, unread
 from aiscan.core.facts.common import EndpointFacts
-from aiscan.core.graph.derive.common import typed_facts
+from aiscan.core.graph.derive.common import port_labels, typed_facts
 from aiscan.core.graph.model import ANONYMOUS, INTERNET, EdgeType, EstateGraph
 from aiscan.core.model import Asset, Cloud
 from aiscan.core.sanitize import clean_text
@@ -519,10 +519,6 @@ def derive_grants(graph: EstateGraph) -> None:
 # -- exposure -------------------------------------------------------------------------------------
 
 
-def _ports(ranges: Iterable[Any]) -> list[dict[str, Any]]:
-    return [{"protocol": r.protocol, "from": r.from_, "to": r.to} for r in ranges]
-
-
 def exposure(asset: Asset) -> dict[str, Any] | None:
     """Why the internet reaches this (non-bucket) asset, or None."""
     facts = typed_facts(asset)
@@ -533,7 +529,7 @@ def exposure(asset: Asset) -> dict[str, Any] | None:
         return {
             "reason": "public IP and security group rules open to 0.0.0.0/0 or ::/0",
             "auth": None,
-            "ports": _ports(ports),
+            "ports": port_labels(ports),
             "public_ip": ip,
         }
     if isinstance(facts, EksNodegroupFacts):
@@ -543,7 +539,7 @@ def exposure(asset: Asset) -> dict[str, Any] | None:
             "reason": "remote access with an SSH key and no source security group opens port "
             "22 on the nodes to 0.0.0.0/0",
             "auth": "key",
-            "ports": [{"protocol": "tcp", "from": 22, "to": 22}],
+            "ports": ["tcp/22"],
         }
     if isinstance(facts, SageMakerNotebookFacts):
         if unread(facts.direct_internet_access) or facts.direct_internet_access is not True:

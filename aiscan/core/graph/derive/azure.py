@@ -27,13 +27,14 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
 from aiscan.core.facts import unread
-from aiscan.core.facts.common import HostExposureFacts, PortRange
+from aiscan.core.facts.common import HostExposureFacts
+from aiscan.core.graph.derive.common import port_labels
 from aiscan.core.graph.model import ANONYMOUS, INTERNET, EdgeType, EstateGraph
 from aiscan.core.model import Asset, Cloud
 
@@ -429,18 +430,6 @@ def _evidence(role: Role, assignment: Any, actions: tuple[str, ...]) -> dict[str
 # -- exposure -------------------------------------------------------------------------------------
 
 
-def _ports(ranges: Iterable[PortRange]) -> list[str]:
-    out = []
-    for r in ranges:
-        if r.from_ == 0 and r.to >= 65535:
-            out.append(f"{r.protocol}/all")
-        elif r.from_ == r.to:
-            out.append(f"{r.protocol}/{r.from_}")
-        else:
-            out.append(f"{r.protocol}/{r.from_}-{r.to}")
-    return sorted(set(out))[:50]
-
-
 def _known(value: Any) -> Any:
     return None if unread(value) else value
 
@@ -470,7 +459,7 @@ def _exposure(asset: Asset) -> dict[str, Any] | None:
             return {
                 "reason": "public IP and a network security group rule open to the internet",
                 "auth": None,
-                "ports": _ports(ports),
+                "ports": port_labels(ports),
             }
         return None
     if rtype in (

@@ -19,14 +19,14 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
 from pydantic import ValidationError
 
 from aiscan.core.facts.base import Facts, GenericFacts, unread
-from aiscan.core.facts.common import ContainerFacts, HubFacts, SecretFacts, SecretHit
+from aiscan.core.facts.common import ContainerFacts, HubFacts, PortRange, SecretFacts, SecretHit
 from aiscan.core.graph.model import EdgeType, EstateGraph, hub_node, registry_node
 from aiscan.core.model import Asset, AssetKind, Cloud
 from aiscan.core.refs import is_public_registry, parse_image, s3_bucket_of
@@ -285,3 +285,17 @@ def derive_authenticates_to(graph: EstateGraph) -> None:
                         "paired_by": why,
                     },
                 )
+
+
+def port_labels(ranges: Iterable[PortRange]) -> list[str]:
+    """Open port ranges as the exposed-to evidence of every cloud shows them: tcp/22,
+    tcp/8000-8100, tcp/all (sorted, at most 50)."""
+    out = []
+    for r in ranges:
+        if r.from_ == 0 and r.to >= 65535:
+            out.append(f"{r.protocol}/all")
+        elif r.from_ == r.to:
+            out.append(f"{r.protocol}/{r.from_}")
+        else:
+            out.append(f"{r.protocol}/{r.from_}-{r.to}")
+    return sorted(set(out))[:50]

@@ -28,11 +28,11 @@ writable by the public. A service reachable from the internet that needs a Googl
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from aiscan.core.facts import unread
-from aiscan.core.facts.common import PortRange
+from aiscan.core.graph.derive.common import port_labels
 from aiscan.core.graph.model import ANONYMOUS, INTERNET, EdgeType, EstateGraph
 from aiscan.core.model import Asset, Cloud
 
@@ -260,18 +260,6 @@ def derive_bucket_grants(graph: EstateGraph, edges: _Edges) -> None:
 # -- exposure -------------------------------------------------------------------------------------
 
 
-def _ports(ranges: Iterable[PortRange]) -> list[str]:
-    out = []
-    for r in ranges:
-        if r.from_ == 0 and r.to >= 65535:
-            out.append(f"{r.protocol}/all")
-        elif r.from_ == r.to:
-            out.append(f"{r.protocol}/{r.from_}")
-        else:
-            out.append(f"{r.protocol}/{r.from_}-{r.to}")
-    return sorted(set(out))[:50]
-
-
 def _exposure(asset: Asset) -> dict[str, Any] | None:
     facts: Any = asset.facts
     if asset.type == "compute.googleapis.com/Instance":
@@ -281,7 +269,7 @@ def _exposure(asset: Asset) -> dict[str, Any] | None:
             return {
                 "reason": "external IP and a VPC firewall rule open to 0.0.0.0/0",
                 "auth": None,
-                "ports": _ports(ports),
+                "ports": port_labels(ports),
             }
         return None
     if asset.type == "container.googleapis.com/NodePool":
@@ -290,7 +278,7 @@ def _exposure(asset: Asset) -> dict[str, Any] | None:
             return {
                 "reason": "public nodes and a firewall rule open to 0.0.0.0/0",
                 "auth": None,
-                "ports": _ports(ports),
+                "ports": port_labels(ports),
             }
         return None
     if asset.type == "aiplatform.googleapis.com/Endpoint":
