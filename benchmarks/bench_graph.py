@@ -17,6 +17,7 @@ printed so a change in what is derived shows.
 from __future__ import annotations
 
 import argparse
+import resource
 import sys
 import time
 import tracemalloc
@@ -156,6 +157,8 @@ def main() -> None:
     found = Counter(f.rule_id for f in out.findings)
     print("paths       " + (", ".join(f"{k} {v:,}" for k, v in sorted(found.items())) or "none"))
     print(f"search      {wall:.2f} s wall, {cpu:.2f} s CPU, peak {peak / 2**20:.1f} MiB")
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+    print(f"process     {rss:.0f} MiB peak resident (estate, graph and findings together)")
 
 
 if __name__ == "__main__":

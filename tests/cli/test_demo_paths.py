@@ -32,6 +32,8 @@ PLANTED = [
         "SageMakerAdminExecutionRole",
         "llama31-8b-chat-pinned",
     ),
+    ("XC-PATH-005", "azure", "fraud-llm/blue", None, "secure-scoring/green"),
+    ("XC-PATH-005", "gcp", "llama-chat", None, "llama-chat-secure"),
     ("XC-PATH-006", "aws", "llama31-8b-support-ft", "oai-chat-prod", "llama31-8b-chat-pinned"),
     ("XC-PATH-006", "azure", "fraud-llm/blue", "oai-chat-prod", "secure-scoring/green"),
     ("XC-PATH-006", "gcp", "nightly-eval", "oai-chat-prod", "nightly-eval-secure"),
