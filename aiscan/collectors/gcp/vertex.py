@@ -3,10 +3,10 @@ feature stores, vector search, tuning jobs and Colab Enterprise runtimes.
 
 The locations come from the API (``projects.locations.list``), never from a hard-coded list; each
 location is read through its regional host (``{location}-aiplatform.googleapis.com``). Every
-resource family is a row of `SPECS` (collection, list key, pure transform) read by one generic
-loop, each in its own section, so a denied or unsupported family is recorded in coverage without
-losing the others. A family the location does not offer (HTTP 400/404/501 on its collection) is
-noted as skipped.
+resource family is a `ResourceSpec` row of `SPECS` (collection, pure transform) read by the
+framework's `run_spec` through the GCP binding (aiscan/collectors/gcp/spec.py), each in its own
+section, so a denied or unsupported family is recorded in coverage without losing the others. A
+family the location does not offer (HTTP 400/404/501 on its collection) is noted as skipped.
 
 Transforms are pure: ``to_*(payload, project, location)`` returns the `Asset` and the links it
 carries (buckets, images, service accounts, relations), which `apply_links` turns into relations
@@ -56,36 +56,18 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from typing import Any
 
 from aiscan.collectors.gcp.context import Project, ScopeContext
-from aiscan.collectors.gcp.http import GcpApiError, GcpHttp
+from aiscan.collectors.gcp.http import GcpHttp
 from aiscan.collectors.gcp.names import AIPLATFORM, gcs_bucket_of, last, vertex_id
-from aiscan.core.model import Asset, AssetKind, Cloud, CoverageStatus, RelationType
+from aiscan.collectors.gcp.spec import Collected, GcpReader, GcpSpec, Link
+from aiscan.collectors.spec import run_spec
+from aiscan.core.model import Asset, AssetKind, Cloud, RelationType
 from aiscan.core.sanitize import bounded
 from aiscan.core.secrets import redact_env
 
 SERVICE = "aiplatform"
-
-#: Links a transform returns: ("bucket", uri, relation) | ("image", uri) | ("sa", email)
-#: | ("sa_for", source, email) | ("rel", source, relation, target).
-Link = tuple[Any, ...]
-
-
-@dataclass(frozen=True)
-class Collected:
-    asset: Asset
-    links: tuple[Link, ...] = ()
-
-
-Transform = Callable[[dict[str, Any], Project, str], Collected]
-
-
-@dataclass(frozen=True)
-class Spec:
-    collection: str  # the REST collection under projects/P/locations/L, also its list key
-    transform: Transform
 
 
 # -- SDK-level calls (plain REST) ---------------------------------------------------------------
@@ -100,11 +82,6 @@ def list_locations(http: GcpHttp, project: str) -> list[str]:
         str(loc.get("locationId") or last(str(loc["name"])))
         for loc in http.items(AIPLATFORM, f"/v1/projects/{project}/locations", "locations")
     )
-
-
-def list_collection(http: GcpHttp, project: str, location: str, spec: Spec) -> list[dict[str, Any]]:
-    path = f"/v1/projects/{project}/locations/{location}/{spec.collection}"
-    return list(http.items(host(location), path, spec.collection))
 
 
 def list_versions(http: GcpHttp, location: str, model_name: str) -> list[dict[str, Any]]:
@@ -777,80 +754,68 @@ def to_runtime(payload: dict[str, Any], project: Project, location: str) -> Coll
     )
 
 
-#: Every family read per location after MODELS (endpoints refer to models), in order.
-SPECS: tuple[Spec, ...] = (
-    Spec("endpoints", to_endpoint),
-    Spec("customJobs", to_custom_job),
-    Spec("trainingPipelines", to_training_pipeline),
-    Spec("pipelineJobs", to_pipeline_job),
-    Spec("datasets", to_dataset),
-    Spec("featureOnlineStores", to_feature_online_store),
-    Spec("featurestores", to_featurestore),
-    Spec("indexes", to_index),
-    Spec("indexEndpoints", to_index_endpoint),
-    Spec("tuningJobs", to_tuning_job),
-    Spec("notebookRuntimeTemplates", to_runtime_template),
-    Spec("notebookRuntimes", to_runtime),
+def _versions(ctx: ScopeContext, model: Asset) -> None:
+    """A model's versions other than its default, each its own asset ``version-of`` the model."""
+    default = str(model.attributes.get("version_id") or "")
+    name = model.id.removeprefix(f"//{AIPLATFORM}/")
+    for version in list_versions(ctx.http, ctx.region, name):
+        if str(version.get("versionId") or "") != default:
+            collected = to_model(version, ctx.project, ctx.region, default_version=False)
+            ctx.add(collected.asset)
+            READER.apply(ctx, collected.asset, collected.links)
+
+
+def row(
+    collection: str,
+    type_: str,
+    transform: Callable[..., Collected],
+    relate: Callable[[ScopeContext, Asset], None] | None = None,
+) -> GcpSpec:
+    """A Vertex AI family: the collection under ``projects/P/locations/L`` (also its list key
+    and its coverage label), the asset type its transform makes."""
+    return GcpSpec(
+        family=collection,
+        item=collection,
+        service=SERVICE,
+        resource_type=f"aiplatform.googleapis.com/{type_}",
+        list_operation="list",
+        result_key=collection,
+        id_key="name",
+        transform=transform,
+        label=lambda name, _: last(name),
+        relate=relate,
+    )
+
+
+READER = GcpReader(
+    host=lambda ctx: host(ctx.region),
+    parent=lambda ctx: f"projects/{ctx.project.id}/locations/{ctx.region}",
 )
-MODELS = Spec("models", to_model)
+
+#: Every family read per location, in order (endpoints refer to models, read first).
+SPECS: tuple[GcpSpec, ...] = (
+    row("models", "Model", to_model, relate=_versions),
+    row("endpoints", "Endpoint", to_endpoint),
+    row("customJobs", "CustomJob", to_custom_job),
+    row("trainingPipelines", "TrainingPipeline", to_training_pipeline),
+    row("pipelineJobs", "PipelineJob", to_pipeline_job),
+    row("datasets", "Dataset", to_dataset),
+    row("featureOnlineStores", "FeatureOnlineStore", to_feature_online_store),
+    row("featurestores", "Featurestore", to_featurestore),
+    row("indexes", "Index", to_index),
+    row("indexEndpoints", "IndexEndpoint", to_index_endpoint),
+    row("tuningJobs", "TuningJob", to_tuning_job),
+    row("notebookRuntimeTemplates", "NotebookRuntimeTemplate", to_runtime_template),
+    row("notebookRuntimes", "NotebookRuntime", to_runtime),
+)
 
 PERMISSIONS: tuple[str, ...] = (
     "aiplatform.locations.list",
-    *(f"aiplatform.{spec.collection}.list" for spec in (MODELS, *SPECS)),
+    *(f"aiplatform.{spec.result_key}.list" for spec in SPECS),
 )
-
-
-# -- the scope ---------------------------------------------------------------------------------
-
-
-def apply_links(ctx: ScopeContext, asset_id: str, links: Iterable[Link]) -> None:
-    for link in links:
-        if link[0] == "bucket":
-            ctx.use_bucket(asset_id, link[1], link[2])
-        elif link[0] == "image":
-            ctx.use_image(asset_id, link[1])
-        elif link[0] == "sa":
-            ctx.use_service_account(asset_id, link[1])
-        elif link[0] == "sa_for":
-            ctx.use_service_account(link[1], link[2])
-        elif link[0] == "rel":
-            ctx.relate(link[1], link[2], link[3])
-
-
-def _add(ctx: ScopeContext, collected: Collected) -> None:
-    ctx.add(collected.asset)
-    apply_links(ctx, collected.asset.id, collected.links)
-
-
-def _read_family(ctx: ScopeContext, spec: Spec) -> list[dict[str, Any]] | None:
-    try:
-        return list_collection(ctx.http, ctx.project.id, ctx.region, spec)
-    except GcpApiError as exc:
-        if exc.status in (400, 404, 501) and not exc.reason.startswith("SERVICE_DISABLED"):
-            ctx.note(CoverageStatus.SKIPPED, f"{spec.collection}: not offered in {ctx.region}")
-            return None
-        raise
-
-
-def _model_with_versions(ctx: ScopeContext, payload: dict[str, Any]) -> None:
-    _add(ctx, to_model(payload, ctx.project, ctx.region))
-    default = str(payload.get("versionId") or "")
-    versions = list_versions(ctx.http, ctx.region, str(payload["name"]))
-    for version in versions:
-        if str(version.get("versionId") or "") != default:
-            _add(ctx, to_model(version, ctx.project, ctx.region, default_version=False))
 
 
 def collect_location(ctx: ScopeContext) -> None:
     """Read every Vertex AI family of one (project, location)."""
-    models = ctx.section("models", _read_family, ctx, MODELS)
-    if models:
-        ctx.each("model versions", _model_with_versions, models, ctx)
     for spec in SPECS:
-        items = ctx.section(spec.collection, _read_family, ctx, spec)
-        for payload in items or []:
-            ctx.section(
-                f"{spec.collection} {last(str(payload.get('name', '?')))}",
-                lambda p, s=spec: _add(ctx, s.transform(p, ctx.project, ctx.region)),
-                payload,
-            )
+        run_spec(ctx, spec, READER)
