@@ -91,19 +91,20 @@ def list_versions(http: GcpHttp, location: str, model_name: str) -> list[dict[st
 # -- transforms ---------------------------------------------------------------------------------
 
 
-def _asset(
+def _collected(
     payload: dict[str, Any],
     project: Project,
     location: str,
-    *,
     kind: AssetKind,
     type_: str,
     attributes: dict[str, Any],
+    *,
     name: str | None = None,
     id_: str | None = None,
-) -> Asset:
+    links: Iterable[Link] = (),
+) -> Collected:
     labels = payload.get("labels") or {}
-    return Asset(
+    asset = Asset(
         id=id_ or vertex_id(str(payload["name"])),
         cloud=Cloud.GCP,
         account=project.id,
@@ -117,6 +118,7 @@ def _asset(
         attributes=attributes,
         raw=bounded(payload),
     )
+    return Collected(asset, tuple(links))
 
 
 def kms_key(payload: dict[str, Any]) -> str | None:
@@ -214,18 +216,16 @@ def to_model(
         "deployed": len(payload.get("deployedModels") or []),
     }
     display = str(payload.get("displayName") or last(name))
-    return Collected(
-        _asset(
-            body,
-            project,
-            location,
-            kind=AssetKind.MODEL,
-            type_="Model",
-            attributes=attributes,
-            id_=asset_id,
-            name=display if default_version else f"{display}:{version}",
-        ),
-        tuple(links),
+    return _collected(
+        body,
+        project,
+        location,
+        AssetKind.MODEL,
+        "Model",
+        attributes,
+        id_=asset_id,
+        name=display if default_version else f"{display}:{version}",
+        links=links,
     )
 
 
@@ -279,16 +279,8 @@ def to_endpoint(payload: dict[str, Any], project: Project, location: str) -> Col
         "request_response_logging": bool(logging.get("enabled")),
         "deployed_models": deployed,
     }
-    return Collected(
-        _asset(
-            payload,
-            project,
-            location,
-            kind=AssetKind.ENDPOINT,
-            type_="Endpoint",
-            attributes=attributes,
-        ),
-        tuple(links),
+    return _collected(
+        payload, project, location, AssetKind.ENDPOINT, "Endpoint", attributes, links=links
     )
 
 
@@ -347,16 +339,8 @@ def to_custom_job(payload: dict[str, Any], project: Project, location: str) -> C
         "machines": machines,
         "output_uri": output,
     }
-    return Collected(
-        _asset(
-            body,
-            project,
-            location,
-            kind=AssetKind.TRAINING_JOB,
-            type_="CustomJob",
-            attributes=attributes,
-        ),
-        tuple(links),
+    return _collected(
+        body, project, location, AssetKind.TRAINING_JOB, "CustomJob", attributes, links=links
     )
 
 
@@ -410,16 +394,8 @@ def to_training_pipeline(payload: dict[str, Any], project: Project, location: st
         attributes["network"] = inputs.get("network") or None
         attributes["vpc"] = bool(inputs.get("network"))
         attributes["web_access"] = bool(inputs.get("enableWebAccess"))
-    return Collected(
-        _asset(
-            body,
-            project,
-            location,
-            kind=AssetKind.TRAINING_JOB,
-            type_="TrainingPipeline",
-            attributes=attributes,
-        ),
-        tuple(links),
+    return _collected(
+        body, project, location, AssetKind.TRAINING_JOB, "TrainingPipeline", attributes, links=links
     )
 
 
@@ -476,16 +452,8 @@ def to_pipeline_job(payload: dict[str, Any], project: Project, location: str) ->
         "secrets": secrets,
         "output_uri": output,
     }
-    return Collected(
-        _asset(
-            body,
-            project,
-            location,
-            kind=AssetKind.PIPELINE,
-            type_="PipelineJob",
-            attributes=attributes,
-        ),
-        tuple(links),
+    return _collected(
+        body, project, location, AssetKind.PIPELINE, "PipelineJob", attributes, links=links
     )
 
 
@@ -513,16 +481,8 @@ def to_dataset(payload: dict[str, Any], project: Project, location: str) -> Coll
         "sources": sources,
     }
     links = [("bucket", s, RelationType.READS_DATA_FROM) for s in sources if gcs_bucket_of(s)]
-    return Collected(
-        _asset(
-            payload,
-            project,
-            location,
-            kind=AssetKind.DATASET,
-            type_="Dataset",
-            attributes=attributes,
-        ),
-        tuple(links),
+    return _collected(
+        payload, project, location, AssetKind.DATASET, "Dataset", attributes, links=links
     )
 
 
@@ -546,16 +506,14 @@ def to_feature_online_store(payload: dict[str, Any], project: Project, location:
         ),
         "state": payload.get("state"),
     }
-    return Collected(
-        _asset(
-            payload,
-            project,
-            location,
-            kind=AssetKind.DATASET,
-            type_="FeatureOnlineStore",
-            attributes=attributes,
-            name=last(str(payload["name"])),
-        )
+    return _collected(
+        payload,
+        project,
+        location,
+        AssetKind.DATASET,
+        "FeatureOnlineStore",
+        attributes,
+        name=last(str(payload["name"])),
     )
 
 
@@ -568,16 +526,14 @@ def to_featurestore(payload: dict[str, Any], project: Project, location: str) ->
         ),
         "state": payload.get("state"),
     }
-    return Collected(
-        _asset(
-            payload,
-            project,
-            location,
-            kind=AssetKind.DATASET,
-            type_="Featurestore",
-            attributes=attributes,
-            name=last(str(payload["name"])),
-        )
+    return _collected(
+        payload,
+        project,
+        location,
+        AssetKind.DATASET,
+        "Featurestore",
+        attributes,
+        name=last(str(payload["name"])),
     )
 
 
@@ -594,16 +550,8 @@ def to_index(payload: dict[str, Any], project: Project, location: str) -> Collec
     links: list[Link] = []
     if contents:
         links.append(("bucket", contents, RelationType.READS_DATA_FROM))
-    return Collected(
-        _asset(
-            payload,
-            project,
-            location,
-            kind=AssetKind.KNOWLEDGE_BASE,
-            type_="Index",
-            attributes=attributes,
-        ),
-        tuple(links),
+    return _collected(
+        payload, project, location, AssetKind.KNOWLEDGE_BASE, "Index", attributes, links=links
     )
 
 
@@ -632,16 +580,14 @@ def to_index_endpoint(payload: dict[str, Any], project: Project, location: str) 
         "kms_key": kms_key(payload),
         "deployed_indexes": deployed,
     }
-    return Collected(
-        _asset(
-            payload,
-            project,
-            location,
-            kind=AssetKind.KNOWLEDGE_BASE,
-            type_="IndexEndpoint",
-            attributes=attributes,
-        ),
-        tuple(links),
+    return _collected(
+        payload,
+        project,
+        location,
+        AssetKind.KNOWLEDGE_BASE,
+        "IndexEndpoint",
+        attributes,
+        links=links,
     )
 
 
@@ -675,17 +621,15 @@ def to_tuning_job(payload: dict[str, Any], project: Project, location: str) -> C
         "containers": [],
         "secrets": [],
     }
-    return Collected(
-        _asset(
-            payload,
-            project,
-            location,
-            kind=AssetKind.TRAINING_JOB,
-            type_="TuningJob",
-            attributes=attributes,
-            name=str(payload.get("tunedModelDisplayName") or last(asset_id)),
-        ),
-        tuple(links),
+    return _collected(
+        payload,
+        project,
+        location,
+        AssetKind.TRAINING_JOB,
+        "TuningJob",
+        attributes,
+        name=str(payload.get("tunedModelDisplayName") or last(asset_id)),
+        links=links,
     )
 
 
@@ -719,16 +663,14 @@ def to_runtime_template(payload: dict[str, Any], project: Project, location: str
     links: list[Link] = []
     if attributes.get("service_account"):
         links.append(("sa", attributes["service_account"]))
-    return Collected(
-        _asset(
-            payload,
-            project,
-            location,
-            kind=AssetKind.NOTEBOOK,
-            type_="NotebookRuntimeTemplate",
-            attributes=attributes,
-        ),
-        tuple(links),
+    return _collected(
+        payload,
+        project,
+        location,
+        AssetKind.NOTEBOOK,
+        "NotebookRuntimeTemplate",
+        attributes,
+        links=links,
     )
 
 
@@ -741,16 +683,8 @@ def to_runtime(payload: dict[str, Any], project: Project, location: str) -> Coll
     links: list[Link] = []
     if attributes.get("service_account"):
         links.append(("sa", attributes["service_account"]))
-    return Collected(
-        _asset(
-            payload,
-            project,
-            location,
-            kind=AssetKind.NOTEBOOK,
-            type_="NotebookRuntime",
-            attributes=attributes,
-        ),
-        tuple(links),
+    return _collected(
+        payload, project, location, AssetKind.NOTEBOOK, "NotebookRuntime", attributes, links=links
     )
 
 
