@@ -61,8 +61,9 @@ class ResourceSpec(Generic[C]):
     list_operation: str
     result_key: str
     id_key: str
-    #: pure: (describe payload, **where, **inputs) -> Asset | Collected
-    transform: Callable[..., Asset | Collected]
+    #: pure: (describe payload, **where, **inputs) -> Asset | Collected (None: not an asset of
+    #: this family, e.g. a CPU cluster among GPU ones)
+    transform: Callable[..., Asset | Collected | None]
     #: the describe operation and the parameter the id is passed as ("": the list entry is the
     #: payload)
     describe_operation: str = ""
@@ -157,11 +158,13 @@ def listed(
         yield value, entry
 
 
-def read_one(ctx: C, spec: ResourceSpec[C], reader: SpecReader[C], item: Listed) -> Asset:
+def read_one(ctx: C, spec: ResourceSpec[C], reader: SpecReader[C], item: Listed) -> Asset | None:
     described = spec.describe_operation
     payload = reader.describe(ctx, spec, item.id) if described else item.entry
     extra = spec.inputs(ctx, item.id, payload) if spec.inputs is not None else {}
     made = spec.transform(payload, **reader.where(ctx), **extra)
+    if made is None:
+        return None
     collected = made if isinstance(made, Collected) else Collected(made)
     asset = collected.asset
     if asset.type != spec.resource_type:
