@@ -396,55 +396,43 @@ def _datastore(
     payload: Mapping[str, Any], *, parent: Asset, storage_by_name: Mapping[str, str], **_: Any
 ) -> Collected:
     account_id, container = datastore_account(payload, storage_by_name)
-    links = (
-        ("member", parent.id),
-        ("storage", account_id, RelationType.READS_DATA_FROM, container),
-    )
-    return Collected(to_datastore(payload, region=parent.region), links)
+    link = ("storage", account_id, RelationType.READS_DATA_FROM, container)
+    return Collected(to_datastore(payload, region=parent.region), (link,))
 
 
 def _model_version(
     payload: Mapping[str, Any],
     *,
     parent: Asset,
-    datastores: Mapping[str, tuple[str | None, str | None]] | None = None,
+    datastores: Mapping[str, tuple[str | None, str | None]],
     storage_by_name: Mapping[str, str],
     **_: Any,
 ) -> Collected:
-    if datastores is None:  # a registry's model
-        model = to_model_version(payload, region=parent.region, type_=f"{REGISTRY_TYPE}/models")
-        return Collected(model, (("member", parent.id),))
-    model = to_model_version(
-        payload, region=parent.region, type_=f"{WORKSPACE_TYPE}/models/versions"
-    )
-    account, container = blob_target(
-        model.attributes.get("artifact_uri"), datastores, storage_by_name
-    )
-    links = (
-        ("member", parent.id),
-        ("storage", account, RelationType.STORES_ARTIFACT_IN, container),
-    )
-    return Collected(model, links)
+    type_ = f"{WORKSPACE_TYPE}/models/versions"
+    model = to_model_version(payload, region=parent.region, type_=type_)
+    uri = model.attributes.get("artifact_uri")
+    account, container = blob_target(uri, datastores, storage_by_name)
+    return Collected(model, (("storage", account, RelationType.STORES_ARTIFACT_IN, container),))
+
+
+def _registry_model(payload: Mapping[str, Any], *, parent: Asset, **_: Any) -> Asset:
+    return to_model_version(payload, region=parent.region, type_=f"{REGISTRY_TYPE}/models")
 
 
 def _compute(
     payload: Mapping[str, Any], *, parent: Asset, sizes: Callable[[str | None], Any], **_: Any
 ) -> Collected | None:
-    inner = as_map(props(payload).get("properties"))
-    size = inner.get("vmSize") if isinstance(inner.get("vmSize"), str) else None
-    loc = (
-        location(props(payload).get("computeLocation") or payload.get("location")) or parent.region
-    )
-    asset = to_compute(payload, workspace=parent, gpus=accelerators(size, sizes(loc)))
-    if asset is None:
-        return None
-    return Collected(asset, (("member", parent.id), ("identities", payload)))
+    p = props(payload)
+    size = as_map(p.get("properties")).get("vmSize")
+    loc = location(p.get("computeLocation") or payload.get("location")) or parent.region
+    gpus = accelerators(size if isinstance(size, str) else None, sizes(loc))
+    asset = to_compute(payload, workspace=parent, gpus=gpus)
+    return Collected(asset, (("identities", payload),)) if asset is not None else None
 
 
 def _serverless(payload: Mapping[str, Any], *, parent: Asset, **_: Any) -> Collected:
     region = location(payload.get("location")) or parent.region
-    endpoint = to_serverless_endpoint(payload, region=region)
-    return Collected(endpoint, (("member", parent.id), ("identities", payload)))
+    return Collected(to_serverless_endpoint(payload, region=region), (("identities", payload),))
 
 
 def _serves(ctx: AzureContext, endpoint: Asset) -> None:
@@ -452,15 +440,8 @@ def _serves(ctx: AzureContext, endpoint: Asset) -> None:
     ctx.relate(endpoint.id, RelationType.SERVES, model)
 
 
-def row(
-    child: str,
-    item: str,
-    type_: str,
-    transform: Callable[..., Collected | None],
-    relate: Callable[[AzureContext, Asset], None] | None = None,
-) -> ArmSpec:
-    """A family of ARM children `child` of a workspace or registry (list-only: ARM lists answer
-    with whole resources)."""
+def row(child: str, item: str, type_: str, transform: Callable[..., Any], **more: Any) -> ArmSpec:
+    """A family of ARM children `child` (list-only: ARM lists answer with whole resources)."""
     return ArmSpec(
         family=child,
         item=item,
@@ -471,15 +452,13 @@ def row(
         id_key="id",
         transform=transform,
         label=arm_label,
-        relate=relate,
+        **more,
     )
 
 
 DATASTORES = row("datastores", "datastore", f"{WORKSPACE_TYPE}/datastores", _datastore)
-MODEL_VERSIONS = row(
-    "versions", "model version", f"{WORKSPACE_TYPE}/models/versions", _model_version
-)
-REGISTRY_MODELS = row("models", "registry model", f"{REGISTRY_TYPE}/models", _model_version)
+VERSIONS = row("versions", "model version", f"{WORKSPACE_TYPE}/models/versions", _model_version)
+REGISTRY_MODELS = row("models", "registry model", f"{REGISTRY_TYPE}/models", _registry_model)
 COMPUTES = row("computes", "compute", f"{WORKSPACE_TYPE}/computes", _compute)
 SERVERLESS = row(
     "serverlessEndpoints",
@@ -547,7 +526,7 @@ def _models(
             str(container["id"]), API, parent=ws, datastores=datastores, storage_by_name=storage
         )
         section = f"model versions {ctx.label(container)}"
-        return run_spec(ctx, MODEL_VERSIONS, reader, section=section)
+        return run_spec(ctx, VERSIONS, reader, section=section)
 
     found: dict[str, Asset] = {}
     for batch in ctx.each("model versions", versions, containers or []):
@@ -621,5 +600,5 @@ def _one_registry(ctx: AzureContext, payload: dict[str, Any]) -> None:
     reg = to_registry(payload)
     ctx.add(reg)
     ctx.use_identities(reg.id, payload, region=reg.region)
-    reader = ArmReader(str(payload["id"]), API, parent=reg, storage_by_name={})
+    reader = ArmReader(str(payload["id"]), API, parent=reg)
     run_spec(ctx, REGISTRY_MODELS, reader, section=f"models of registry {reg.name}")

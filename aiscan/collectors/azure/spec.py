@@ -2,10 +2,10 @@
 ARM collection ``{parent}/{result_key}`` followed through ``nextLink`` by `ArmClient.list`
 (bounded), its describe a GET of the item's resource id; both at the reader's api-version.
 
-A reader is made per parent resource (a workspace, a registry, a model container); its `where`
-is what the rows' transforms are given besides the payload. Transforms return a `Collected`
-whose links this reader applies: ``("member", parent id)``, ``("identities", payload)`` (the
-managed identities the resource runs as), ``("storage", account id, relation, container)``.
+A reader is made per listed parent (a workspace, a registry, a model container); every asset it
+reads is ``member-of`` its `parent` asset, which the transforms are given (``parent=``) with the
+rest of its `where`. Links a transform returns: ``("identities", payload)`` (the managed
+identities the resource runs as), ``("storage", account id, relation, container)``.
 """
 
 from __future__ import annotations
@@ -26,10 +26,11 @@ def arm_label(item_id: str, entry: Mapping[str, Any]) -> str:
 
 
 class ArmReader(SpecReader[AzureContext]):
-    def __init__(self, parent_id: str, api_version: str, **where: Any) -> None:
+    def __init__(self, parent_id: str, api_version: str, *, parent: Asset, **where: Any) -> None:
         self.parent_id = parent_id
         self.api_version = api_version
-        self._where = where
+        self.parent = parent
+        self._where = {"parent": parent, **where}
 
     def list(self, ctx: AzureContext, spec: ArmSpec) -> Iterable[Any]:
         params = {k: str(v) for k, v in spec.list_parameters.items()} or None
@@ -46,10 +47,9 @@ class ArmReader(SpecReader[AzureContext]):
         return self._where
 
     def apply(self, ctx: AzureContext, asset: Asset, links: tuple[tuple[Any, ...], ...]) -> None:
+        ctx.relate(asset.id, RelationType.MEMBER_OF, self.parent.id)
         for link in links:
-            if link[0] == "member":
-                ctx.relate(asset.id, RelationType.MEMBER_OF, link[1])
-            elif link[0] == "identities":
+            if link[0] == "identities":
                 ctx.use_identities(asset.id, link[1], region=asset.region)
             elif link[0] == "storage":
                 ctx.use_storage(asset.id, link[1], link[2], link[3])
