@@ -26,6 +26,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import Any, Generic, TypeVar
 
 from aiscan.collectors.base import ScopeRecorder
@@ -134,9 +135,10 @@ def run_spec(
 
 def read_family(ctx: C, spec: ResourceSpec[C], reader: SpecReader[C]) -> dict[str, Asset]:
     """List, then describe every item on the scope's item pool; the assets read, by id."""
+    items = reader.list(ctx, spec)
     entries = [
         Listed(i, entry, spec.label(i, entry) if spec.label is not None else i)
-        for i, entry in listed(ctx, spec.item, reader.list(ctx, spec), spec.id_key)
+        for i, entry in listed(ctx, spec.item, islice(items, spec.limit), spec.id_key)
     ]
     ids = [e.id for e in entries]
     if spec.listed is not None:

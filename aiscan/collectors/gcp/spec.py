@@ -50,20 +50,13 @@ class GcpReader(SpecReader[ScopeContext]):
         self.host = host
         self.parent = parent
 
-    def list(self, ctx: ScopeContext, spec: GcpSpec) -> Iterable[Any]:
+    def list(self, ctx: ScopeContext, spec: GcpSpec) -> Iterator[dict[str, Any]]:
         path = f"/v1/{self.parent(ctx)}/{spec.result_key}"
         params = {**spec.list_parameters}
         if spec.page_size is not None:
             params["pageSize"] = spec.page_size
-        return self._offered(
-            ctx, spec, ctx.http.items(self.host(ctx), path, spec.result_key, params)
-        )
-
-    def _offered(
-        self, ctx: ScopeContext, spec: GcpSpec, items: Iterator[dict[str, Any]]
-    ) -> Iterator[dict[str, Any]]:
         try:
-            yield from items
+            yield from ctx.http.items(self.host(ctx), path, spec.result_key, params)
         except GcpApiError as exc:
             if exc.status in (400, 404, 501) and not exc.reason.startswith("SERVICE_DISABLED"):
                 ctx.note(CoverageStatus.SKIPPED, f"{spec.family}: not offered in {ctx.region}")
