@@ -13,6 +13,10 @@ e.g. aiscan/collectors/aws/spec.py), with the scope's usual bookkeeping:
   the row declares is an error for that item alone;
 * a list entry without a usable id is an error (``<item>: a <item> summary has no <id_key>``).
 
+A row without a describe operation takes each list entry as the payload (Google's and ARM's
+lists answer with whole resources). A transform may return the `Asset` alone or a `Collected`
+(the asset and the links it carries, which the reader's `apply` turns into relations).
+
 Families that read more than one thing per item (a notebook and its lifecycle config, an
 endpoint and its config) stay hand-written in their service module.
 """
@@ -22,6 +26,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import Any, Generic, TypeVar
 
 from aiscan.collectors.base import ScopeRecorder
@@ -34,6 +39,15 @@ READ_PREFIXES = ("list", "describe", "get")
 
 
 @dataclass(frozen=True)
+class Collected:
+    """A transform's asset and the cloud-specific links it carries (buckets, images, identities,
+    relations), for the reader's `apply`."""
+
+    asset: Asset
+    links: tuple[tuple[Any, ...], ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
 class ResourceSpec(Generic[C]):
     """One resource family read by one list and one describe per item."""
 
@@ -48,11 +62,13 @@ class ResourceSpec(Generic[C]):
     list_operation: str
     result_key: str
     id_key: str
-    #: the describe operation and the parameter the id is passed as
-    describe_operation: str
-    id_parameter: str
-    #: pure: (describe payload, **where, **inputs) -> Asset
-    transform: Callable[..., Asset]
+    #: pure: (describe payload, **where, **inputs) -> Asset | Collected (None: not an asset of
+    #: this family, e.g. a CPU cluster among GPU ones)
+    transform: Callable[..., Asset | Collected | None]
+    #: the describe operation and the parameter the id is passed as ("": the list entry is the
+    #: payload)
+    describe_operation: str = ""
+    id_parameter: str = ""
     #: extra arguments of the list operation (sorting, filters)
     list_parameters: Mapping[str, Any] = field(default_factory=dict)
     #: items a page to ask for (None: the service default)
@@ -65,9 +81,12 @@ class ResourceSpec(Generic[C]):
     relate: Callable[[C, Asset], None] | None = None
     #: called once with every listed id before the describes start (e.g. to prefetch tags)
     listed: Callable[[C, list[str]], None] | None = None
+    #: how an item is named in coverage (id, list entry) -> label (default: its id)
+    label: Callable[[str, Mapping[str, Any]], str] | None = None
 
     def __post_init__(self) -> None:
-        for op in (self.list_operation, self.describe_operation):
+        ops = (self.list_operation, self.describe_operation or "describe")
+        for op in ops:
             if not op.lower().startswith(READ_PREFIXES):
                 raise ValueError(f"{self.family}: {op} is not a read operation")
 
@@ -87,25 +106,45 @@ class SpecReader(ABC, Generic[C]):
     def where(self, ctx: C) -> Mapping[str, Any]:
         """The transform's location arguments (account, region ...)."""
 
+    def apply(self, ctx: C, asset: Asset, links: tuple[tuple[Any, ...], ...]) -> None:
+        """Turn the links a transform returned into relations (a cloud whose transforms return
+        links overrides this)."""
+        if links:
+            raise TypeError(f"{type(self).__name__} cannot apply links")
 
-def run_spec(ctx: C, spec: ResourceSpec[C], reader: SpecReader[C]) -> dict[str, Asset] | None:
-    """Read one family into the scope as one coverage section; the assets read, by id (None if
-    the listing itself failed)."""
-    return ctx.section(spec.family, read_family, ctx, spec, reader)
+
+@dataclass(frozen=True)
+class Listed:
+    """One list entry: its id, the entry, and how coverage names it."""
+
+    id: str
+    entry: Mapping[str, Any]
+    label: str
+
+    def __str__(self) -> str:
+        return self.label
+
+
+def run_spec(
+    ctx: C, spec: ResourceSpec[C], reader: SpecReader[C], *, section: str | None = None
+) -> dict[str, Asset] | None:
+    """Read one family into the scope as one coverage section (named `section`, default the
+    row's family); the assets read, by id (None if the listing itself failed)."""
+    return ctx.section(section or spec.family, read_family, ctx, spec, reader)
 
 
 def read_family(ctx: C, spec: ResourceSpec[C], reader: SpecReader[C]) -> dict[str, Asset]:
     """List, then describe every item on the scope's item pool; the assets read, by id."""
-    ids = listed_ids(ctx, spec, reader.list(ctx, spec))
+    items = reader.list(ctx, spec)
+    entries = [
+        Listed(i, entry, spec.label(i, entry) if spec.label is not None else i)
+        for i, entry in listed(ctx, spec.item, islice(items, spec.limit), spec.id_key)
+    ]
+    ids = [e.id for e in entries]
     if spec.listed is not None:
         spec.listed(ctx, ids)
-    read = ctx.each(spec.item, read_one, ids, ctx, spec, reader)
+    read = ctx.each(spec.item, read_one, entries, ctx, spec, reader)
     return {i: asset for i, asset in zip(ids, read, strict=True) if asset is not None}
-
-
-def listed_ids(ctx: ScopeRecorder, spec: ResourceSpec[Any], items: Iterable[Any]) -> list[str]:
-    """The id of each list entry of a row's family."""
-    return [i for i, _ in listed(ctx, spec.item, items, spec.id_key)]
 
 
 def listed(
@@ -121,13 +160,19 @@ def listed(
         yield value, entry
 
 
-def read_one(ctx: C, spec: ResourceSpec[C], reader: SpecReader[C], item_id: str) -> Asset:
-    payload = reader.describe(ctx, spec, item_id)
-    extra = spec.inputs(ctx, item_id, payload) if spec.inputs is not None else {}
-    asset = spec.transform(payload, **reader.where(ctx), **extra)
+def read_one(ctx: C, spec: ResourceSpec[C], reader: SpecReader[C], item: Listed) -> Asset | None:
+    described = spec.describe_operation
+    payload = reader.describe(ctx, spec, item.id) if described else item.entry
+    extra = spec.inputs(ctx, item.id, payload) if spec.inputs is not None else {}
+    made = spec.transform(payload, **reader.where(ctx), **extra)
+    if made is None:
+        return None
+    collected = made if isinstance(made, Collected) else Collected(made)
+    asset = collected.asset
     if asset.type != spec.resource_type:
         raise TypeError(f"the transform made a {asset.type[:100]}, not a {spec.resource_type}")
     ctx.add(asset)
+    reader.apply(ctx, asset, collected.links)
     if spec.relate is not None:
         spec.relate(ctx, asset)
     return asset

@@ -9,7 +9,7 @@ from typing import Any, ClassVar
 import pytest
 
 from aiscan.collectors.base import ScopeRecorder
-from aiscan.collectors.spec import ResourceSpec, SpecReader, run_spec
+from aiscan.collectors.spec import Collected, ResourceSpec, SpecReader, run_spec
 from aiscan.core.inventory import InventoryBuilder
 from aiscan.core.model import Asset, AssetKind, Cloud, CoverageStatus
 
@@ -111,3 +111,57 @@ def test_a_failed_listing_is_the_family_coverage_record():
 def test_a_row_can_only_name_read_operations():
     with pytest.raises(ValueError, match="put_thing is not a read operation"):
         spec(describe_operation="put_thing")
+
+
+class Linking(Reader):
+    """A reader whose rows take the list entry as the payload and return links."""
+
+    def __init__(self, items: Iterable[Any]) -> None:
+        super().__init__(items, {})
+        self.applied: list[tuple[str, tuple[Any, ...]]] = []
+
+    def apply(self, ctx: Ctx, asset: Asset, links: tuple[tuple[Any, ...], ...]) -> None:
+        self.applied.append((asset.id, links))
+
+
+def to_linked(payload: Mapping[str, Any], *, account: str, region: str) -> Collected | None:
+    if payload.get("Skip"):
+        return None  # not an asset of this family
+    return Collected(to_thing(payload, account=account, region=region), (("uses", "x"),))
+
+
+def test_a_list_only_row_reads_entries_applies_links_and_skips_what_it_declines():
+    ctx = scope()
+    reader = Linking([{"Name": "a"}, {"Name": "b", "Skip": True}, {"Name": "c", "Type": "Bad"}])
+    row = spec(
+        describe_operation="",
+        transform=to_linked,
+        label=lambda i, entry: f"<{i}>",
+        limit=3,
+    )
+    got = run_spec(ctx, row, reader, section="things of parent")
+
+    assert got is not None and list(got) == ["a"]
+    assert reader.applied == [("thing/a", (("uses", "x"),))]
+    cov = ctx.coverage()
+    assert (cov.status, cov.assets) == (CoverageStatus.ERROR, 1)
+    assert cov.message == "thing <c>: TypeError: the transform made a Bad, not a Test::Thing"
+    assert run_spec(ctx, row, Linking([]), section="x") == {}
+    limited = scope()  # "b" is never described (its describe would fail)
+    reader2 = Reader([{"Name": "a"}, {"Name": "b"}], {"a": {"Name": "a"}})
+    only = run_spec(limited, spec(limit=1), reader2)
+    assert only is not None and list(only) == ["a"] and limited.coverage().message == ""
+
+
+def test_a_failed_list_only_listing_is_named_after_its_section():
+    ctx = scope()
+    row = spec(describe_operation="", transform=to_linked)
+    assert run_spec(ctx, row, Reader(PermissionError("x"), {}), section="things of p") is None
+    assert ctx.coverage().message == "things of p: denied: x"
+
+
+def test_a_reader_without_apply_refuses_links():
+    ctx = scope()
+    row = spec(describe_operation="", transform=to_linked)
+    run_spec(ctx, row, Reader([{"Name": "a"}], {}))
+    assert "thing a: TypeError: Reader cannot apply links" in ctx.coverage().message

@@ -41,7 +41,8 @@ reads-data-from its key vault; computes, endpoints and deployments run-as their 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from functools import partial
 from typing import Any
 
 from aiscan.collectors.azure.cognitive import approved_private_endpoints
@@ -56,6 +57,8 @@ from aiscan.collectors.azure.context import (
     to_asset,
 )
 from aiscan.collectors.azure.monitor import diagnostics_facts, list_diagnostic_settings
+from aiscan.collectors.azure.spec import ArmReader, ArmSpec, arm_label
+from aiscan.collectors.spec import Collected, run_spec
 from aiscan.core.model import Asset, AssetKind, RelationType
 from aiscan.core.refs import hub_facts
 from aiscan.core.secrets import redact_env
@@ -108,6 +111,12 @@ def get_resource(arm: Any, resource_id: str) -> dict[str, Any]:
 # -- pure transforms ------------------------------------------------------------------------------
 
 
+def _asset(
+    payload: Mapping[str, Any], kind: AssetKind, type_: str, attrs: dict[str, Any], **rest: Any
+) -> Asset:
+    return to_asset(payload, kind=kind, service=SERVICE, type_=type_, attributes=attrs, **rest)
+
+
 def to_workspace(payload: Mapping[str, Any]) -> Asset:
     p = props(payload)
     encryption = as_map(p.get("encryption"))
@@ -130,9 +139,7 @@ def to_workspace(payload: Mapping[str, Any]) -> Asset:
         ),
         "key_vault": norm(str(p["keyVault"])) if p.get("keyVault") else None,
     }
-    return to_asset(
-        payload, kind=AssetKind.WORKSPACE, service=SERVICE, type_=WORKSPACE_TYPE, attributes=attrs
-    )
+    return _asset(payload, AssetKind.WORKSPACE, WORKSPACE_TYPE, attrs)
 
 
 def to_compute(
@@ -209,13 +216,8 @@ def to_online_endpoint(payload: Mapping[str, Any], *, region: str | None) -> Ass
         "endpoint_url": p.get("scoringUri"),
         "traffic": dict(as_map(p.get("traffic"))),
     }
-    return to_asset(
-        payload,
-        kind=AssetKind.ENDPOINT,
-        service=SERVICE,
-        type_=f"{WORKSPACE_TYPE}/onlineEndpoints",
-        attributes=attrs,
-        region=region,
+    return _asset(
+        payload, AssetKind.ENDPOINT, f"{WORKSPACE_TYPE}/onlineEndpoints", attrs, region=region
     )
 
 
@@ -268,12 +270,11 @@ def to_online_deployment(
     if gpus is not None:
         attrs["accelerators"] = gpus[0]
     clean = {**payload, "properties": {**p, "environmentVariables": env}}
-    return to_asset(
+    return _asset(
         payload,
-        kind=AssetKind.ENDPOINT,
-        service=SERVICE,
-        type_=f"{WORKSPACE_TYPE}/onlineEndpoints/deployments",
-        attributes=attrs,
+        AssetKind.ENDPOINT,
+        f"{WORKSPACE_TYPE}/onlineEndpoints/deployments",
+        attrs,
         raw=clean,
         region=region,
         name=child_name(payload),
@@ -292,13 +293,8 @@ def to_serverless_endpoint(payload: Mapping[str, Any], *, region: str | None) ->
         "content_safety": as_map(p.get("contentSafety")).get("contentSafetyStatus"),
         "endpoint_url": as_map(p.get("inferenceEndpoint")).get("uri"),
     }
-    return to_asset(
-        payload,
-        kind=AssetKind.ENDPOINT,
-        service=SERVICE,
-        type_=f"{WORKSPACE_TYPE}/serverlessEndpoints",
-        attributes=attrs,
-        region=region,
+    return _asset(
+        payload, AssetKind.ENDPOINT, f"{WORKSPACE_TYPE}/serverlessEndpoints", attrs, region=region
     )
 
 
@@ -334,12 +330,11 @@ def to_datastore(payload: Mapping[str, Any], *, region: str | None) -> Asset:
     }
     # GET never returns datastore secrets, but drop the credentials block in case it does.
     clean = {**payload, "properties": {k: v for k, v in p.items() if k != "credentials"}}
-    return to_asset(
+    return _asset(
         payload,
-        kind=AssetKind.DATASET,
-        service=SERVICE,
-        type_=f"{WORKSPACE_TYPE}/datastores",
-        attributes=attrs,
+        AssetKind.DATASET,
+        f"{WORKSPACE_TYPE}/datastores",
+        attrs,
         raw=clean,
         region=region,
         name=child_name(payload),
@@ -353,14 +348,8 @@ def to_model_version(payload: Mapping[str, Any], *, region: str | None, type_: s
         "artifact_uri": p.get("modelUri"),
         "stage": p.get("stage"),
     }
-    return to_asset(
-        payload,
-        kind=AssetKind.MODEL,
-        service=SERVICE,
-        type_=type_,
-        attributes=attrs,
-        region=region,
-        name=child_name(payload, sep=":"),
+    return _asset(
+        payload, AssetKind.MODEL, type_, attrs, region=region, name=child_name(payload, sep=":")
     )
 
 
@@ -372,13 +361,7 @@ def to_registry(payload: Mapping[str, Any]) -> Asset:
             str(r.get("location")) for r in p.get("regionDetails") or [] if isinstance(r, Mapping)
         ],
     }
-    return to_asset(
-        payload,
-        kind=AssetKind.MODEL_REGISTRY,
-        service=SERVICE,
-        type_=REGISTRY_TYPE,
-        attributes=attrs,
-    )
+    return _asset(payload, AssetKind.MODEL_REGISTRY, REGISTRY_TYPE, attrs)
 
 
 def blob_target(
@@ -396,6 +379,97 @@ def blob_target(
     if m:
         return storage_by_name.get(m.group(1).lower()), m.group(2)
     return None, None
+
+
+# -- the families below a workspace or registry: rows and their link-drawing transforms ------
+
+
+def datastore_account(
+    payload: Mapping[str, Any], storage_by_name: Mapping[str, str]
+) -> tuple[str | None, str | None]:
+    """`datastore_target`, the account found by name when the datastore does not say where."""
+    account_id, container = datastore_target(payload)
+    if account_id is None:
+        name = props(payload).get("accountName")
+        account_id = storage_by_name.get(str(name).lower()) if name else None
+    return account_id, container
+
+
+def _datastore(
+    payload: Mapping[str, Any], *, parent: Asset, storage_by_name: Mapping[str, str], **_: Any
+) -> Collected:
+    account_id, container = datastore_account(payload, storage_by_name)
+    link = ("storage", account_id, RelationType.READS_DATA_FROM, container)
+    return Collected(to_datastore(payload, region=parent.region), (link,))
+
+
+def _model_version(
+    payload: Mapping[str, Any],
+    *,
+    parent: Asset,
+    datastores: Mapping[str, tuple[str | None, str | None]],
+    storage_by_name: Mapping[str, str],
+    **_: Any,
+) -> Collected:
+    type_ = f"{WORKSPACE_TYPE}/models/versions"
+    model = to_model_version(payload, region=parent.region, type_=type_)
+    uri = model.attributes.get("artifact_uri")
+    account, container = blob_target(uri, datastores, storage_by_name)
+    return Collected(model, (("storage", account, RelationType.STORES_ARTIFACT_IN, container),))
+
+
+def _registry_model(payload: Mapping[str, Any], *, parent: Asset, **_: Any) -> Asset:
+    return to_model_version(payload, region=parent.region, type_=f"{REGISTRY_TYPE}/models")
+
+
+def _compute(
+    payload: Mapping[str, Any], *, parent: Asset, sizes: Callable[[str | None], Any], **_: Any
+) -> Collected | None:
+    p = props(payload)
+    size = as_map(p.get("properties")).get("vmSize")
+    loc = location(p.get("computeLocation") or payload.get("location")) or parent.region
+    gpus = accelerators(size if isinstance(size, str) else None, sizes(loc))
+    asset = to_compute(payload, workspace=parent, gpus=gpus)
+    return Collected(asset, (("identities", payload),)) if asset is not None else None
+
+
+def _serverless(payload: Mapping[str, Any], *, parent: Asset, **_: Any) -> Collected:
+    region = location(payload.get("location")) or parent.region
+    return Collected(to_serverless_endpoint(payload, region=region), (("identities", payload),))
+
+
+def _serves(ctx: AzureContext, endpoint: Asset) -> None:
+    model = resolve_registry_model(ctx, endpoint.attributes.get("model"))
+    ctx.relate(endpoint.id, RelationType.SERVES, model)
+
+
+def row(child: str, item: str, type_: str, transform: Callable[..., Any], **more: Any) -> ArmSpec:
+    """A family of ARM children `child` (list-only: ARM lists answer with whole resources)."""
+    return ArmSpec(
+        family=child,
+        item=item,
+        service=SERVICE,
+        resource_type=type_,
+        list_operation="list",
+        result_key=child,
+        id_key="id",
+        transform=transform,
+        label=arm_label,
+        **more,
+    )
+
+
+DATASTORES = row("datastores", "datastore", f"{WORKSPACE_TYPE}/datastores", _datastore)
+VERSIONS = row("versions", "model version", f"{WORKSPACE_TYPE}/models/versions", _model_version)
+REGISTRY_MODELS = row("models", "registry model", f"{REGISTRY_TYPE}/models", _registry_model)
+COMPUTES = row("computes", "compute", f"{WORKSPACE_TYPE}/computes", _compute)
+SERVERLESS = row(
+    "serverlessEndpoints",
+    "serverless endpoint",
+    f"{WORKSPACE_TYPE}/serverlessEndpoints",
+    _serverless,
+    relate=_serves,
+)
 
 
 # -- collection -----------------------------------------------------------------------------------
@@ -422,42 +496,22 @@ def _one_workspace(ctx: AzureContext, payload: dict[str, Any]) -> None:
     ctx.use_registry(ws.id, ws.attributes.get("container_registry"))
     ctx.relate(ws.id, RelationType.READS_DATA_FROM, ws.attributes.get("key_vault"))
 
-    datastores = _datastores(ctx, ws, rid)
+    storage = ctx.refs.storage_by_name
+    reader = ArmReader(
+        rid, API, parent=ws, storage_by_name=storage, sizes=partial(size_catalog, ctx)
+    )
+    stores = run_spec(ctx, DATASTORES, reader, section=f"datastores of {ws.name}") or {}
+    datastores = {
+        str(a.raw.get("name", "")).lower(): datastore_account(a.raw, storage)
+        for a in stores.values()
+    }
     models = _models(ctx, ws, rid, datastores)
-    computes = ctx.section(f"computes of {ws.name}", list_children, ctx.arm, rid, "computes")
-    for item in computes or []:
-        _one_compute(ctx, ws, item)
+    run_spec(ctx, COMPUTES, reader, section=f"computes of {ws.name}")
     endpoints = ctx.section(
         f"online endpoints of {ws.name}", list_children, ctx.arm, rid, "onlineEndpoints"
     )
     ctx.each("online endpoint", _one_endpoint, endpoints or [], ctx, ws, datastores, models)
-    serverless = ctx.section(
-        f"serverless endpoints of {ws.name}", list_children, ctx.arm, rid, "serverlessEndpoints"
-    )
-    for item in serverless or []:
-        ep = to_serverless_endpoint(item, region=location(item.get("location")) or ws.region)
-        ctx.add(ep)
-        ctx.relate(ep.id, RelationType.MEMBER_OF, ws.id)
-        ctx.relate(
-            ep.id, RelationType.SERVES, resolve_registry_model(ctx, ep.attributes.get("model"))
-        )
-        ctx.use_identities(ep.id, item, region=ep.region)
-
-
-def _datastores(ctx: AzureContext, ws: Asset, rid: str) -> dict[str, tuple[str | None, str | None]]:
-    found: dict[str, tuple[str | None, str | None]] = {}
-    items = ctx.section(f"datastores of {ws.name}", list_children, ctx.arm, rid, "datastores")
-    for item in items or []:
-        account_id, container = datastore_target(item)
-        if account_id is None:
-            name = props(item).get("accountName")
-            account_id = ctx.refs.storage_by_name.get(str(name).lower()) if name else None
-        found[str(item.get("name", "")).lower()] = (account_id, container)
-        ds = to_datastore(item, region=ws.region)
-        ctx.add(ds)
-        ctx.relate(ds.id, RelationType.MEMBER_OF, ws.id)
-        ctx.use_storage(ds.id, account_id, RelationType.READS_DATA_FROM, container)
-    return found
+    run_spec(ctx, SERVERLESS, reader, section=f"serverless endpoints of {ws.name}")
 
 
 def _models(
@@ -467,39 +521,20 @@ def _models(
     datastores: Mapping[str, tuple[str | None, str | None]],
 ) -> dict[str, Asset]:
     """Model versions by inventory id."""
-    found: dict[str, Asset] = {}
     containers = ctx.section(f"models of {ws.name}", list_children, ctx.arm, rid, "models")
-    versions = ctx.each(
-        "model versions",
-        lambda c: list_children(ctx.arm, str(c["id"]), "versions"),
-        containers or [],
-    )
-    for batch in versions:
-        for item in batch or []:
-            model = to_model_version(
-                item, region=ws.region, type_=f"{WORKSPACE_TYPE}/models/versions"
-            )
-            ctx.add(model)
-            ctx.relate(model.id, RelationType.MEMBER_OF, ws.id)
-            account, container = blob_target(
-                model.attributes.get("artifact_uri"), datastores, ctx.refs.storage_by_name
-            )
-            ctx.use_storage(model.id, account, RelationType.STORES_ARTIFACT_IN, container)
-            found[model.id] = model
+    storage = ctx.refs.storage_by_name
+
+    def versions(container: Mapping[str, Any]) -> dict[str, Asset] | None:
+        reader = ArmReader(
+            str(container["id"]), API, parent=ws, datastores=datastores, storage_by_name=storage
+        )
+        section = f"model versions {ctx.label(container)}"
+        return run_spec(ctx, VERSIONS, reader, section=section)
+
+    found: dict[str, Asset] = {}
+    for batch in ctx.each("model versions", versions, containers or []):
+        found.update({model.id: model for model in (batch or {}).values()})
     return found
-
-
-def _one_compute(ctx: AzureContext, ws: Asset, payload: dict[str, Any]) -> None:
-    inner = as_map(props(payload).get("properties"))
-    size = inner.get("vmSize") if isinstance(inner.get("vmSize"), str) else None
-    loc = location(props(payload).get("computeLocation") or payload.get("location")) or ws.region
-    gpus = accelerators(size, size_catalog(ctx, loc))
-    asset = to_compute(payload, workspace=ws, gpus=gpus)
-    if asset is None:
-        return
-    ctx.add(asset)
-    ctx.relate(asset.id, RelationType.MEMBER_OF, ws.id)
-    ctx.use_identities(asset.id, payload, region=asset.region)
 
 
 def _one_endpoint(
@@ -568,10 +603,5 @@ def _one_registry(ctx: AzureContext, payload: dict[str, Any]) -> None:
     reg = to_registry(payload)
     ctx.add(reg)
     ctx.use_identities(reg.id, payload, region=reg.region)
-    items = ctx.section(
-        f"models of registry {reg.name}", list_children, ctx.arm, str(payload["id"]), "models"
-    )
-    for item in items or []:
-        model = to_model_version(item, region=reg.region, type_=f"{REGISTRY_TYPE}/models")
-        ctx.add(model)
-        ctx.relate(model.id, RelationType.MEMBER_OF, reg.id)
+    reader = ArmReader(str(payload["id"]), API, parent=reg)
+    run_spec(ctx, REGISTRY_MODELS, reader, section=f"models of registry {reg.name}")

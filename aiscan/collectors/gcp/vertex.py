@@ -3,10 +3,10 @@ feature stores, vector search, tuning jobs and Colab Enterprise runtimes.
 
 The locations come from the API (``projects.locations.list``), never from a hard-coded list; each
 location is read through its regional host (``{location}-aiplatform.googleapis.com``). Every
-resource family is a row of `SPECS` (collection, list key, pure transform) read by one generic
-loop, each in its own section, so a denied or unsupported family is recorded in coverage without
-losing the others. A family the location does not offer (HTTP 400/404/501 on its collection) is
-noted as skipped.
+resource family is a `ResourceSpec` row of `SPECS` (collection, pure transform) read by the
+framework's `run_spec` through the GCP binding (aiscan/collectors/gcp/spec.py), each in its own
+section, so a denied or unsupported family is recorded in coverage without losing the others. A
+family the location does not offer (HTTP 400/404/501 on its collection) is noted as skipped.
 
 Transforms are pure: ``to_*(payload, project, location)`` returns the `Asset` and the links it
 carries (buckets, images, service accounts, relations), which `apply_links` turns into relations
@@ -56,37 +56,19 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from typing import Any
 
 from aiscan.collectors.gcp.context import Project, ScopeContext
-from aiscan.collectors.gcp.http import GcpApiError, GcpHttp
+from aiscan.collectors.gcp.http import GcpHttp
 from aiscan.collectors.gcp.names import AIPLATFORM, gcs_bucket_of, last, vertex_id
-from aiscan.core.model import Asset, AssetKind, Cloud, CoverageStatus, RelationType
+from aiscan.collectors.gcp.spec import Collected, GcpReader, GcpSpec, Link
+from aiscan.collectors.spec import run_spec
+from aiscan.core.model import Asset, AssetKind, Cloud, RelationType
 from aiscan.core.refs import hub_facts
 from aiscan.core.sanitize import bounded
 from aiscan.core.secrets import redact_env
 
 SERVICE = "aiplatform"
-
-#: Links a transform returns: ("bucket", uri, relation) | ("image", uri) | ("sa", email)
-#: | ("sa_for", source, email) | ("rel", source, relation, target).
-Link = tuple[Any, ...]
-
-
-@dataclass(frozen=True)
-class Collected:
-    asset: Asset
-    links: tuple[Link, ...] = ()
-
-
-Transform = Callable[[dict[str, Any], Project, str], Collected]
-
-
-@dataclass(frozen=True)
-class Spec:
-    collection: str  # the REST collection under projects/P/locations/L, also its list key
-    transform: Transform
 
 
 # -- SDK-level calls (plain REST) ---------------------------------------------------------------
@@ -103,11 +85,6 @@ def list_locations(http: GcpHttp, project: str) -> list[str]:
     )
 
 
-def list_collection(http: GcpHttp, project: str, location: str, spec: Spec) -> list[dict[str, Any]]:
-    path = f"/v1/projects/{project}/locations/{location}/{spec.collection}"
-    return list(http.items(host(location), path, spec.collection))
-
-
 def list_versions(http: GcpHttp, location: str, model_name: str) -> list[dict[str, Any]]:
     return list(http.items(host(location), f"/v1/{model_name}:listVersions", "models"))
 
@@ -115,19 +92,20 @@ def list_versions(http: GcpHttp, location: str, model_name: str) -> list[dict[st
 # -- transforms ---------------------------------------------------------------------------------
 
 
-def _asset(
+def _collected(
     payload: dict[str, Any],
     project: Project,
     location: str,
-    *,
     kind: AssetKind,
     type_: str,
     attributes: dict[str, Any],
+    *,
     name: str | None = None,
     id_: str | None = None,
-) -> Asset:
+    links: Iterable[Link] = (),
+) -> Collected:
     labels = payload.get("labels") or {}
-    return Asset(
+    asset = Asset(
         id=id_ or vertex_id(str(payload["name"])),
         cloud=Cloud.GCP,
         account=project.id,
@@ -141,6 +119,7 @@ def _asset(
         attributes=attributes,
         raw=bounded(payload),
     )
+    return Collected(asset, tuple(links))
 
 
 def kms_key(payload: dict[str, Any]) -> str | None:
@@ -239,18 +218,16 @@ def to_model(
         "deployed": len(payload.get("deployedModels") or []),
     }
     display = str(payload.get("displayName") or last(name))
-    return Collected(
-        _asset(
-            body,
-            project,
-            location,
-            kind=AssetKind.MODEL,
-            type_="Model",
-            attributes=attributes,
-            id_=asset_id,
-            name=display if default_version else f"{display}:{version}",
-        ),
-        tuple(links),
+    return _collected(
+        body,
+        project,
+        location,
+        AssetKind.MODEL,
+        "Model",
+        attributes,
+        id_=asset_id,
+        name=display if default_version else f"{display}:{version}",
+        links=links,
     )
 
 
@@ -304,16 +281,8 @@ def to_endpoint(payload: dict[str, Any], project: Project, location: str) -> Col
         "request_response_logging": bool(logging.get("enabled")),
         "deployed_models": deployed,
     }
-    return Collected(
-        _asset(
-            payload,
-            project,
-            location,
-            kind=AssetKind.ENDPOINT,
-            type_="Endpoint",
-            attributes=attributes,
-        ),
-        tuple(links),
+    return _collected(
+        payload, project, location, AssetKind.ENDPOINT, "Endpoint", attributes, links=links
     )
 
 
@@ -372,16 +341,8 @@ def to_custom_job(payload: dict[str, Any], project: Project, location: str) -> C
         "machines": machines,
         "output_uri": output,
     }
-    return Collected(
-        _asset(
-            body,
-            project,
-            location,
-            kind=AssetKind.TRAINING_JOB,
-            type_="CustomJob",
-            attributes=attributes,
-        ),
-        tuple(links),
+    return _collected(
+        body, project, location, AssetKind.TRAINING_JOB, "CustomJob", attributes, links=links
     )
 
 
@@ -435,16 +396,8 @@ def to_training_pipeline(payload: dict[str, Any], project: Project, location: st
         attributes["network"] = inputs.get("network") or None
         attributes["vpc"] = bool(inputs.get("network"))
         attributes["web_access"] = bool(inputs.get("enableWebAccess"))
-    return Collected(
-        _asset(
-            body,
-            project,
-            location,
-            kind=AssetKind.TRAINING_JOB,
-            type_="TrainingPipeline",
-            attributes=attributes,
-        ),
-        tuple(links),
+    return _collected(
+        body, project, location, AssetKind.TRAINING_JOB, "TrainingPipeline", attributes, links=links
     )
 
 
@@ -501,16 +454,8 @@ def to_pipeline_job(payload: dict[str, Any], project: Project, location: str) ->
         "secrets": secrets,
         "output_uri": output,
     }
-    return Collected(
-        _asset(
-            body,
-            project,
-            location,
-            kind=AssetKind.PIPELINE,
-            type_="PipelineJob",
-            attributes=attributes,
-        ),
-        tuple(links),
+    return _collected(
+        body, project, location, AssetKind.PIPELINE, "PipelineJob", attributes, links=links
     )
 
 
@@ -538,16 +483,8 @@ def to_dataset(payload: dict[str, Any], project: Project, location: str) -> Coll
         "sources": sources,
     }
     links = [("bucket", s, RelationType.READS_DATA_FROM) for s in sources if gcs_bucket_of(s)]
-    return Collected(
-        _asset(
-            payload,
-            project,
-            location,
-            kind=AssetKind.DATASET,
-            type_="Dataset",
-            attributes=attributes,
-        ),
-        tuple(links),
+    return _collected(
+        payload, project, location, AssetKind.DATASET, "Dataset", attributes, links=links
     )
 
 
@@ -571,16 +508,14 @@ def to_feature_online_store(payload: dict[str, Any], project: Project, location:
         ),
         "state": payload.get("state"),
     }
-    return Collected(
-        _asset(
-            payload,
-            project,
-            location,
-            kind=AssetKind.DATASET,
-            type_="FeatureOnlineStore",
-            attributes=attributes,
-            name=last(str(payload["name"])),
-        )
+    return _collected(
+        payload,
+        project,
+        location,
+        AssetKind.DATASET,
+        "FeatureOnlineStore",
+        attributes,
+        name=last(str(payload["name"])),
     )
 
 
@@ -593,16 +528,14 @@ def to_featurestore(payload: dict[str, Any], project: Project, location: str) ->
         ),
         "state": payload.get("state"),
     }
-    return Collected(
-        _asset(
-            payload,
-            project,
-            location,
-            kind=AssetKind.DATASET,
-            type_="Featurestore",
-            attributes=attributes,
-            name=last(str(payload["name"])),
-        )
+    return _collected(
+        payload,
+        project,
+        location,
+        AssetKind.DATASET,
+        "Featurestore",
+        attributes,
+        name=last(str(payload["name"])),
     )
 
 
@@ -619,16 +552,8 @@ def to_index(payload: dict[str, Any], project: Project, location: str) -> Collec
     links: list[Link] = []
     if contents:
         links.append(("bucket", contents, RelationType.READS_DATA_FROM))
-    return Collected(
-        _asset(
-            payload,
-            project,
-            location,
-            kind=AssetKind.KNOWLEDGE_BASE,
-            type_="Index",
-            attributes=attributes,
-        ),
-        tuple(links),
+    return _collected(
+        payload, project, location, AssetKind.KNOWLEDGE_BASE, "Index", attributes, links=links
     )
 
 
@@ -657,16 +582,14 @@ def to_index_endpoint(payload: dict[str, Any], project: Project, location: str) 
         "kms_key": kms_key(payload),
         "deployed_indexes": deployed,
     }
-    return Collected(
-        _asset(
-            payload,
-            project,
-            location,
-            kind=AssetKind.KNOWLEDGE_BASE,
-            type_="IndexEndpoint",
-            attributes=attributes,
-        ),
-        tuple(links),
+    return _collected(
+        payload,
+        project,
+        location,
+        AssetKind.KNOWLEDGE_BASE,
+        "IndexEndpoint",
+        attributes,
+        links=links,
     )
 
 
@@ -700,17 +623,15 @@ def to_tuning_job(payload: dict[str, Any], project: Project, location: str) -> C
         "containers": [],
         "secrets": [],
     }
-    return Collected(
-        _asset(
-            payload,
-            project,
-            location,
-            kind=AssetKind.TRAINING_JOB,
-            type_="TuningJob",
-            attributes=attributes,
-            name=str(payload.get("tunedModelDisplayName") or last(asset_id)),
-        ),
-        tuple(links),
+    return _collected(
+        payload,
+        project,
+        location,
+        AssetKind.TRAINING_JOB,
+        "TuningJob",
+        attributes,
+        name=str(payload.get("tunedModelDisplayName") or last(asset_id)),
+        links=links,
     )
 
 
@@ -744,16 +665,14 @@ def to_runtime_template(payload: dict[str, Any], project: Project, location: str
     links: list[Link] = []
     if attributes.get("service_account"):
         links.append(("sa", attributes["service_account"]))
-    return Collected(
-        _asset(
-            payload,
-            project,
-            location,
-            kind=AssetKind.NOTEBOOK,
-            type_="NotebookRuntimeTemplate",
-            attributes=attributes,
-        ),
-        tuple(links),
+    return _collected(
+        payload,
+        project,
+        location,
+        AssetKind.NOTEBOOK,
+        "NotebookRuntimeTemplate",
+        attributes,
+        links=links,
     )
 
 
@@ -766,93 +685,73 @@ def to_runtime(payload: dict[str, Any], project: Project, location: str) -> Coll
     links: list[Link] = []
     if attributes.get("service_account"):
         links.append(("sa", attributes["service_account"]))
-    return Collected(
-        _asset(
-            payload,
-            project,
-            location,
-            kind=AssetKind.NOTEBOOK,
-            type_="NotebookRuntime",
-            attributes=attributes,
-        ),
-        tuple(links),
+    return _collected(
+        payload, project, location, AssetKind.NOTEBOOK, "NotebookRuntime", attributes, links=links
     )
 
 
-#: Every family read per location after MODELS (endpoints refer to models), in order.
-SPECS: tuple[Spec, ...] = (
-    Spec("endpoints", to_endpoint),
-    Spec("customJobs", to_custom_job),
-    Spec("trainingPipelines", to_training_pipeline),
-    Spec("pipelineJobs", to_pipeline_job),
-    Spec("datasets", to_dataset),
-    Spec("featureOnlineStores", to_feature_online_store),
-    Spec("featurestores", to_featurestore),
-    Spec("indexes", to_index),
-    Spec("indexEndpoints", to_index_endpoint),
-    Spec("tuningJobs", to_tuning_job),
-    Spec("notebookRuntimeTemplates", to_runtime_template),
-    Spec("notebookRuntimes", to_runtime),
+def _versions(ctx: ScopeContext, model: Asset) -> None:
+    """A model's versions other than its default, each its own asset ``version-of`` the model."""
+    default = str(model.attributes.get("version_id") or "")
+    name = model.id.removeprefix(f"//{AIPLATFORM}/")
+    for version in list_versions(ctx.http, ctx.region, name):
+        if str(version.get("versionId") or "") != default:
+            collected = to_model(version, ctx.project, ctx.region, default_version=False)
+            ctx.add(collected.asset)
+            READER.apply(ctx, collected.asset, collected.links)
+
+
+def row(
+    collection: str,
+    type_: str,
+    transform: Callable[..., Collected],
+    relate: Callable[[ScopeContext, Asset], None] | None = None,
+) -> GcpSpec:
+    """A Vertex AI family: the collection under ``projects/P/locations/L`` (also its list key
+    and its coverage label), the asset type its transform makes."""
+    return GcpSpec(
+        family=collection,
+        item=collection,
+        service=SERVICE,
+        resource_type=f"aiplatform.googleapis.com/{type_}",
+        list_operation="list",
+        result_key=collection,
+        id_key="name",
+        transform=transform,
+        label=lambda name, _: last(name),
+        relate=relate,
+    )
+
+
+READER = GcpReader(
+    host=lambda ctx: host(ctx.region),
+    parent=lambda ctx: f"projects/{ctx.project.id}/locations/{ctx.region}",
 )
-MODELS = Spec("models", to_model)
+
+#: Every family read per location, in order (endpoints refer to models, read first).
+SPECS: tuple[GcpSpec, ...] = (
+    row("models", "Model", to_model, relate=_versions),
+    row("endpoints", "Endpoint", to_endpoint),
+    row("customJobs", "CustomJob", to_custom_job),
+    row("trainingPipelines", "TrainingPipeline", to_training_pipeline),
+    row("pipelineJobs", "PipelineJob", to_pipeline_job),
+    row("datasets", "Dataset", to_dataset),
+    row("featureOnlineStores", "FeatureOnlineStore", to_feature_online_store),
+    row("featurestores", "Featurestore", to_featurestore),
+    row("indexes", "Index", to_index),
+    row("indexEndpoints", "IndexEndpoint", to_index_endpoint),
+    row("tuningJobs", "TuningJob", to_tuning_job),
+    row("notebookRuntimeTemplates", "NotebookRuntimeTemplate", to_runtime_template),
+    row("notebookRuntimes", "NotebookRuntime", to_runtime),
+)
 
 PERMISSIONS: tuple[str, ...] = (
     "aiplatform.locations.list",
-    *(f"aiplatform.{spec.collection}.list" for spec in (MODELS, *SPECS)),
+    *(f"aiplatform.{spec.result_key}.list" for spec in SPECS),
 )
-
-
-# -- the scope ---------------------------------------------------------------------------------
-
-
-def apply_links(ctx: ScopeContext, asset_id: str, links: Iterable[Link]) -> None:
-    for link in links:
-        if link[0] == "bucket":
-            ctx.use_bucket(asset_id, link[1], link[2])
-        elif link[0] == "image":
-            ctx.use_image(asset_id, link[1])
-        elif link[0] == "sa":
-            ctx.use_service_account(asset_id, link[1])
-        elif link[0] == "sa_for":
-            ctx.use_service_account(link[1], link[2])
-        elif link[0] == "rel":
-            ctx.relate(link[1], link[2], link[3])
-
-
-def _add(ctx: ScopeContext, collected: Collected) -> None:
-    ctx.add(collected.asset)
-    apply_links(ctx, collected.asset.id, collected.links)
-
-
-def _read_family(ctx: ScopeContext, spec: Spec) -> list[dict[str, Any]] | None:
-    try:
-        return list_collection(ctx.http, ctx.project.id, ctx.region, spec)
-    except GcpApiError as exc:
-        if exc.status in (400, 404, 501) and not exc.reason.startswith("SERVICE_DISABLED"):
-            ctx.note(CoverageStatus.SKIPPED, f"{spec.collection}: not offered in {ctx.region}")
-            return None
-        raise
-
-
-def _model_with_versions(ctx: ScopeContext, payload: dict[str, Any]) -> None:
-    _add(ctx, to_model(payload, ctx.project, ctx.region))
-    default = str(payload.get("versionId") or "")
-    versions = list_versions(ctx.http, ctx.region, str(payload["name"]))
-    for version in versions:
-        if str(version.get("versionId") or "") != default:
-            _add(ctx, to_model(version, ctx.project, ctx.region, default_version=False))
 
 
 def collect_location(ctx: ScopeContext) -> None:
     """Read every Vertex AI family of one (project, location)."""
-    models = ctx.section("models", _read_family, ctx, MODELS)
-    if models:
-        ctx.each("model versions", _model_with_versions, models, ctx)
     for spec in SPECS:
-        items = ctx.section(spec.collection, _read_family, ctx, spec)
-        for payload in items or []:
-            ctx.section(
-                f"{spec.collection} {last(str(payload.get('name', '?')))}",
-                lambda p, s=spec: _add(ctx, s.transform(p, ctx.project, ctx.region)),
-                payload,
-            )
+        run_spec(ctx, spec, READER)

@@ -22,7 +22,7 @@ from typing import Any
 from aiscan.collectors.gcp.context import Project, ScopeContext
 from aiscan.collectors.gcp.http import GcpHttp
 from aiscan.collectors.gcp.names import NOTEBOOKS, full_name, is_default_compute_sa, last
-from aiscan.collectors.gcp.vertex import Collected, Link, apply_links
+from aiscan.collectors.gcp.spec import Collected, Link, apply_links
 from aiscan.core.model import Asset, AssetKind, Cloud, CoverageStatus
 from aiscan.core.sanitize import bounded, clean_text
 from aiscan.core.secrets import redact_env
