@@ -65,6 +65,11 @@ class ResourceSpec(Generic[C]):
     relate: Callable[[C, Asset], None] | None = None
     #: called once with every listed id before the describes start (e.g. to prefetch tags)
     listed: Callable[[C, list[str]], None] | None = None
+    #: the key the item sits under in the describe answer (None: the answer is the item)
+    describe_key: str | None = None
+    #: relations read from the describe payload itself (what the asset's bounded `raw` may have
+    #: cut); runs after `relate`
+    relate_payload: Callable[[C, Asset, Mapping[str, Any]], None] | None = None
 
     def __post_init__(self) -> None:
         for op in (self.list_operation, self.describe_operation):
@@ -123,6 +128,8 @@ def listed(
 
 def read_one(ctx: C, spec: ResourceSpec[C], reader: SpecReader[C], item_id: str) -> Asset:
     payload = reader.describe(ctx, spec, item_id)
+    if spec.describe_key is not None:
+        payload = dict(payload[spec.describe_key])
     extra = spec.inputs(ctx, item_id, payload) if spec.inputs is not None else {}
     asset = spec.transform(payload, **reader.where(ctx), **extra)
     if asset.type != spec.resource_type:
@@ -130,6 +137,8 @@ def read_one(ctx: C, spec: ResourceSpec[C], reader: SpecReader[C], item_id: str)
     ctx.add(asset)
     if spec.relate is not None:
         spec.relate(ctx, asset)
+    if spec.relate_payload is not None:
+        spec.relate_payload(ctx, asset, payload)
     return asset
 
 
