@@ -27,10 +27,11 @@ customer configuration.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from aiscan.collectors.aws.context import ScopeContext
-from aiscan.collectors.aws.spec import AwsSpec, read
+from aiscan.collectors.aws.spec import read, row
 from aiscan.core.model import Asset, AssetKind, Cloud, RelationType
 from aiscan.core.sanitize import bounded
 from aiscan.core.secrets import redact_env
@@ -237,23 +238,11 @@ def _relate_browser(ctx: ScopeContext, asset: Asset) -> None:
         ctx.use_bucket(asset.id, f"s3://{bucket}", RelationType.WRITES_DATA_TO)
 
 
-def _row(family: str, item: str, type_: str, op: str, list_key: str, **row: Any) -> AwsSpec:
-    """An AgentCore row: ``list_<op>s`` (or `list_operation`) / ``get_<op>``, the page's items
-    under `list_key`."""
-    return AwsSpec(
-        family=family,
-        item=item,
-        service=CLIENT,
-        resource_type=f"AWS::BedrockAgentCore::{type_}",
-        list_operation=row.pop("list_operation", f"list_{op}s"),
-        result_key=list_key,
-        describe_operation=f"get_{op}",
-        **row,
-    )
-
+#: A row of this module: ``list_<noun>s`` / ``get_<noun>``, ``AWS::BedrockAgentCore::<type>``.
+_row = partial(row, service=CLIENT, namespace="AWS::BedrockAgentCore")
 
 #: Only custom code interpreters and browsers: the AWS-managed ones carry no customer settings.
-_CUSTOM = {"list_parameters": {"type": "CUSTOM"}}
+_CUSTOM: dict[str, Any] = {"list_parameters": {"type": "CUSTOM"}}
 
 # fmt: off
 RUNTIMES = _row("agent runtimes", "runtime", "Runtime", "agent_runtime", "agentRuntimes",

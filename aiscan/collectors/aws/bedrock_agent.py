@@ -27,10 +27,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from functools import partial
 from typing import Any
 
 from aiscan.collectors.aws.context import ScopeContext, paginate
-from aiscan.collectors.aws.spec import AwsSpec, read
+from aiscan.collectors.aws.spec import read, row
 from aiscan.core.model import Asset, AssetKind, Cloud, RelationType
 from aiscan.core.sanitize import bounded
 from aiscan.core.secrets import redact_text, scan_text
@@ -396,20 +397,8 @@ def _relate_flow(ctx: ScopeContext, asset: Asset, payload: Mapping[str, Any]) ->
         ctx.relate(asset.id, RelationType.USES_KNOWLEDGE_BASE, kb)
 
 
-def _row(family: str, item: str, type_: str, op: str, list_key: str, **row: Any) -> AwsSpec:
-    """An Agents-for-Bedrock row: ``list_<op>s`` / ``get_<op>``, the page's items under
-    `list_key`."""
-    return AwsSpec(
-        family=family,
-        item=item,
-        service=SERVICE,
-        resource_type=f"AWS::Bedrock::{type_}",
-        list_operation=f"list_{op}s",
-        result_key=list_key,
-        describe_operation=f"get_{op}",
-        **row,
-    )
-
+#: A row of this module (``list_<noun>s`` / ``get_<noun>``, assets ``AWS::Bedrock::<type>``).
+_row = partial(row, service=SERVICE, namespace="AWS::Bedrock")
 
 # fmt: off
 AGENTS = _row("agents", "agent", "Agent", "agent", "agentSummaries", id_key="agentId",
