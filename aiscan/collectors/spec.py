@@ -13,8 +13,10 @@ e.g. aiscan/collectors/aws/spec.py), with the scope's usual bookkeeping:
   the row declares is an error for that item alone;
 * a list entry without a usable id is an error (``<item>: a <item> summary has no <id_key>``).
 
-Families that read more than one thing per item (a notebook and its lifecycle config, an
-endpoint and its config) stay hand-written in their service module.
+A second read per item (an agent's action groups, a knowledge base's data sources) goes in
+`inputs`: it runs inside the item's section, so its failure is that item's. Families whose
+items need more than that (a notebook and its lifecycle config, an endpoint and its config)
+stay hand-written in their service module.
 """
 
 from __future__ import annotations
