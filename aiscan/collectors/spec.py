@@ -17,8 +17,10 @@ A row without a describe operation takes each list entry as the payload (Google'
 lists answer with whole resources). A transform may return the `Asset` alone or a `Collected`
 (the asset and the links it carries, which the reader's `apply` turns into relations).
 
-Families that read more than one thing per item (a notebook and its lifecycle config, an
-endpoint and its config) stay hand-written in their service module.
+A second read per item (an agent's action groups, a knowledge base's data sources) goes in
+`inputs`: it runs inside the item's section, so its failure is that item's. Families whose
+items need more than that (a notebook and its lifecycle config, an endpoint and its config)
+stay hand-written in their service module.
 """
 
 from __future__ import annotations
@@ -83,6 +85,11 @@ class ResourceSpec(Generic[C]):
     listed: Callable[[C, list[str]], None] | None = None
     #: how an item is named in coverage (id, list entry) -> label (default: its id)
     label: Callable[[str, Mapping[str, Any]], str] | None = None
+    #: the key the item sits under in the describe answer (None: the answer is the item)
+    describe_key: str | None = None
+    #: relations read from the describe payload itself (what the asset's bounded `raw` may have
+    #: cut); runs after `relate`
+    relate_payload: Callable[[C, Asset, Mapping[str, Any]], None] | None = None
 
     def __post_init__(self) -> None:
         ops = (self.list_operation, self.describe_operation or "describe")
@@ -163,6 +170,8 @@ def listed(
 def read_one(ctx: C, spec: ResourceSpec[C], reader: SpecReader[C], item: Listed) -> Asset | None:
     described = spec.describe_operation
     payload = reader.describe(ctx, spec, item.id) if described else item.entry
+    if spec.describe_key is not None:
+        payload = dict(payload[spec.describe_key])
     extra = spec.inputs(ctx, item.id, payload) if spec.inputs is not None else {}
     made = spec.transform(payload, **reader.where(ctx), **extra)
     if made is None:
@@ -175,6 +184,8 @@ def read_one(ctx: C, spec: ResourceSpec[C], reader: SpecReader[C], item: Listed)
     reader.apply(ctx, asset, collected.links)
     if spec.relate is not None:
         spec.relate(ctx, asset)
+    if spec.relate_payload is not None:
+        spec.relate_payload(ctx, asset, payload)
     return asset
 
 

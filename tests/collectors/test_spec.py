@@ -165,3 +165,23 @@ def test_a_reader_without_apply_refuses_links():
     row = spec(describe_operation="", transform=to_linked)
     run_spec(ctx, row, Reader([{"Name": "a"}], {}))
     assert "thing a: TypeError: Reader cannot apply links" in ctx.coverage().message
+
+
+def test_describe_key_unwraps_the_item_and_relate_payload_sees_the_whole_describe():
+    ctx, related = scope(), []
+    long_list = list(range(500))  # more than `bounded` keeps in an asset's raw
+    reader = Reader(
+        [{"Name": "a"}, {"Name": "b"}],
+        {"a": {"thing": {"Name": "a", "Links": long_list}}, "b": {"Name": "b"}},
+    )
+    row = spec(
+        describe_key="thing",
+        relate_payload=lambda c, a, p: related.append((a.id, len(p["Links"]))),
+    )
+    got = run_spec(ctx, row, reader)
+
+    assert got is not None and list(got) == ["a"]
+    assert related == [("thing/a", 500)]
+    cov = ctx.coverage()
+    assert (cov.status, cov.assets) == (CoverageStatus.ERROR, 1)
+    assert "thing b: KeyError: 'thing'" in cov.message

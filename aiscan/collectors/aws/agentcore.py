@@ -27,9 +27,11 @@ customer configuration.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
-from aiscan.collectors.aws.context import ScopeContext, paginate
+from aiscan.collectors.aws.context import ScopeContext
+from aiscan.collectors.aws.spec import read, row
 from aiscan.core.model import Asset, AssetKind, Cloud, RelationType
 from aiscan.core.sanitize import bounded
 from aiscan.core.secrets import redact_env
@@ -59,48 +61,6 @@ def available() -> bool:
     import botocore.session
 
     return CLIENT in botocore.session.get_session().get_available_services()
-
-
-def list_runtimes(client: Any) -> list[dict[str, Any]]:
-    return list(paginate(client, "list_agent_runtimes", "agentRuntimes"))
-
-
-def get_runtime(client: Any, runtime_id: str) -> dict[str, Any]:
-    return dict(client.get_agent_runtime(agentRuntimeId=runtime_id))
-
-
-def list_gateways(client: Any) -> list[dict[str, Any]]:
-    return list(paginate(client, "list_gateways", "items"))
-
-
-def get_gateway(client: Any, gateway_id: str) -> dict[str, Any]:
-    return dict(client.get_gateway(gatewayIdentifier=gateway_id))
-
-
-def list_code_interpreters(client: Any) -> list[dict[str, Any]]:
-    return list(
-        paginate(client, "list_code_interpreters", "codeInterpreterSummaries", type="CUSTOM")
-    )
-
-
-def get_code_interpreter(client: Any, ci_id: str) -> dict[str, Any]:
-    return dict(client.get_code_interpreter(codeInterpreterId=ci_id))
-
-
-def list_browsers(client: Any) -> list[dict[str, Any]]:
-    return list(paginate(client, "list_browsers", "browserSummaries", type="CUSTOM"))
-
-
-def get_browser(client: Any, browser_id: str) -> dict[str, Any]:
-    return dict(client.get_browser(browserId=browser_id))
-
-
-def list_memories(client: Any) -> list[dict[str, Any]]:
-    return list(paginate(client, "list_memories", "memories"))
-
-
-def get_memory(client: Any, memory_id: str) -> dict[str, Any]:
-    return dict(client.get_memory(memoryId=memory_id)["memory"])
 
 
 # -- transforms -----------------------------------------------------------------------------------
@@ -261,70 +221,53 @@ def to_memory(payload: dict[str, Any], account: str, region: str) -> Asset:
 # -- the scope ------------------------------------------------------------------------------------
 
 
-def _each(
-    ctx: ScopeContext,
-    what: str,
-    items: list[dict[str, Any]],
-    key: str,
-    get: Any,
-    client: Any,
-    transform: Any,
-) -> list[Asset]:
-    """Describe and add every listed item; one that fails to describe does not lose the others."""
-    ids = [summary[key] for summary in items if summary.get(key)]
-    added = []
-    for payload in ctx.each(what, get, ids, client):
-        if payload is None:
-            continue
-        asset: Asset = transform(payload, ctx.account, ctx.region)
-        ctx.add(asset)
-        ctx.use_role(asset.id, asset.attributes.get("role_arn"))
-        added.append(asset)
-    return added
+def _relate_runtime(ctx: ScopeContext, asset: Asset) -> None:
+    ctx.use_role(asset.id, asset.attributes.get("role_arn"))
+    for container in asset.attributes["containers"]:
+        ctx.use_image(asset.id, container["image"])
 
 
-def _collect_runtimes(ctx: ScopeContext, client: Any) -> None:
-    items = list_runtimes(client)
-    for asset in _each(ctx, "runtime", items, "agentRuntimeId", get_runtime, client, to_runtime):
-        for container in asset.attributes["containers"]:
-            ctx.use_image(asset.id, container["image"])
+def _relate_role(ctx: ScopeContext, asset: Asset) -> None:
+    ctx.use_role(asset.id, asset.attributes.get("role_arn"))
 
 
-def _collect_gateways(ctx: ScopeContext, client: Any) -> None:
-    _each(ctx, "gateway", list_gateways(client), "gatewayId", get_gateway, client, to_gateway)
+def _relate_browser(ctx: ScopeContext, asset: Asset) -> None:
+    ctx.use_role(asset.id, asset.attributes.get("role_arn"))
+    bucket = asset.attributes["recording"]["bucket"]
+    if bucket:
+        ctx.use_bucket(asset.id, f"s3://{bucket}", RelationType.WRITES_DATA_TO)
 
 
-def _collect_code_interpreters(ctx: ScopeContext, client: Any) -> None:
-    items = list_code_interpreters(client)
-    _each(
-        ctx,
-        "code interpreter",
-        items,
-        "codeInterpreterId",
-        get_code_interpreter,
-        client,
-        to_code_interpreter,
-    )
+#: A row of this module: ``list_<noun>s`` / ``get_<noun>``, ``AWS::BedrockAgentCore::<type>``.
+_row = partial(row, service=CLIENT, namespace="AWS::BedrockAgentCore")
 
+#: Only custom code interpreters and browsers: the AWS-managed ones carry no customer settings.
+_CUSTOM: dict[str, Any] = {"list_parameters": {"type": "CUSTOM"}}
 
-def _collect_browsers(ctx: ScopeContext, client: Any) -> None:
-    items = list_browsers(client)
-    for asset in _each(ctx, "browser", items, "browserId", get_browser, client, to_browser):
-        bucket = asset.attributes["recording"]["bucket"]
-        if bucket:
-            ctx.use_bucket(asset.id, f"s3://{bucket}", RelationType.WRITES_DATA_TO)
+# fmt: off
+RUNTIMES = _row("agent runtimes", "runtime", "Runtime", "agent_runtime", "agentRuntimes",
+                id_key="agentRuntimeId", id_parameter="agentRuntimeId", transform=to_runtime,
+                relate=_relate_runtime)
+GATEWAYS = _row("gateways", "gateway", "Gateway", "gateway", "items", id_key="gatewayId",
+                id_parameter="gatewayIdentifier", transform=to_gateway, relate=_relate_role)
+CODE_INTERPRETERS = _row("code interpreters", "code interpreter", "CodeInterpreterCustom",
+                         "code_interpreter", "codeInterpreterSummaries",
+                         id_key="codeInterpreterId", id_parameter="codeInterpreterId",
+                         transform=to_code_interpreter, relate=_relate_role, **_CUSTOM)
+BROWSERS = _row("browsers", "browser", "BrowserCustom", "browser", "browserSummaries",
+                id_key="browserId", id_parameter="browserId", transform=to_browser,
+                relate=_relate_browser, **_CUSTOM)
+MEMORIES = _row("memories", "memory", "Memory", "memory", "memories",
+                list_operation="list_memories", id_key="id", id_parameter="memoryId",
+                describe_key="memory", transform=to_memory, relate=_relate_role)
+# fmt: on
 
-
-def _collect_memories(ctx: ScopeContext, client: Any) -> None:
-    _each(ctx, "memory", list_memories(client), "id", get_memory, client, to_memory)
+#: Every table row of the module (the permissions test checks their operations are declared).
+SPECS = (RUNTIMES, GATEWAYS, CODE_INTERPRETERS, BROWSERS, MEMORIES)
 
 
 def collect(ctx: ScopeContext) -> None:
     if not available():
         return
-    client = ctx.client(CLIENT)
-    ctx.section("agent runtimes", _collect_runtimes, ctx, client)
-    ctx.section("gateways", _collect_gateways, ctx, client)
-    ctx.section("code interpreters", _collect_code_interpreters, ctx, client)
-    ctx.section("browsers", _collect_browsers, ctx, client)
-    ctx.section("memories", _collect_memories, ctx, client)
+    for spec in SPECS:
+        read(ctx, spec)

@@ -54,9 +54,12 @@ Assets (service ``bedrock``):
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from functools import partial
 from typing import Any
 
 from aiscan.collectors.aws.context import ScopeContext, paginate
+from aiscan.collectors.aws.spec import read, row
 from aiscan.core.model import Asset, AssetKind, Cloud, RelationType
 from aiscan.core.sanitize import bounded
 from aiscan.core.secrets import redact_env
@@ -96,41 +99,8 @@ def get_logging(client: Any) -> dict[str, Any]:
     return dict(client.get_model_invocation_logging_configuration())
 
 
-def list_guardrails(client: Any) -> list[dict[str, Any]]:
-    return list(paginate(client, "list_guardrails", "guardrails"))
-
-
-def get_guardrail(client: Any, guardrail_id: str) -> dict[str, Any]:
-    return dict(client.get_guardrail(guardrailIdentifier=guardrail_id))
-
-
-def list_custom_models(client: Any) -> list[dict[str, Any]]:
-    return list(paginate(client, "list_custom_models", "modelSummaries"))
-
-
-def get_custom_model(client: Any, model_arn: str) -> dict[str, Any]:
-    return dict(client.get_custom_model(modelIdentifier=model_arn))
-
-
-def list_imported_models(client: Any) -> list[dict[str, Any]]:
-    return list(paginate(client, "list_imported_models", "modelSummaries"))
-
-
-def get_imported_model(client: Any, model_arn: str) -> dict[str, Any]:
-    return dict(client.get_imported_model(modelIdentifier=model_arn))
-
-
 def list_provisioned_throughputs(client: Any) -> list[dict[str, Any]]:
     return list(paginate(client, "list_provisioned_model_throughputs", "provisionedModelSummaries"))
-
-
-def list_customization_jobs(client: Any) -> list[dict[str, Any]]:
-    return list(paginate(client, "list_model_customization_jobs", "modelCustomizationJobSummaries"))
-
-
-def get_customization_job(client: Any, job_name: str) -> dict[str, Any]:
-    # the job name, not the ARN: both are accepted and the name needs no escaping in the path
-    return dict(client.get_model_customization_job(jobIdentifier=job_name))
 
 
 def has_enforced_guardrails_api(client: Any) -> bool:
@@ -549,71 +519,63 @@ def to_service(
 # -- the scope ------------------------------------------------------------------------------------
 
 
-def _collect_guardrails(ctx: ScopeContext, client: Any) -> int:
-    ids = [summary["id"] for summary in list_guardrails(client)]
-    read = ctx.each("guardrail", get_guardrail, ids, client)
-    ready = 0
-    for payload in read:
-        if payload is None:
-            continue
-        asset = to_guardrail(payload, ctx.account, ctx.region)
-        ctx.add(asset)
-        if asset.attributes.get("status") == "READY":
-            ready += 1
-    return ready
+def _relate_custom_model(ctx: ScopeContext, asset: Asset, payload: Mapping[str, Any]) -> None:
+    ctx.relate(asset.id, RelationType.FINE_TUNED_FROM, payload.get("baseModelArn"))
+    ctx.relate(asset.id, RelationType.PRODUCED_BY, payload.get("jobArn"))
+    _relate_job_data(ctx, asset, payload)
 
 
-def _collect_custom_models(ctx: ScopeContext, client: Any) -> None:
-    arns = [summary["modelArn"] for summary in list_custom_models(client)]
-    for payload in ctx.each("custom model", get_custom_model, arns, client):
-        if payload is None:
-            continue
-        asset = to_custom_model(payload, ctx.account, ctx.region)
-        ctx.add(asset)
-        ctx.relate(asset.id, RelationType.FINE_TUNED_FROM, payload.get("baseModelArn"))
-        ctx.relate(asset.id, RelationType.PRODUCED_BY, payload.get("jobArn"))
-        _relate_job_data(ctx, asset.id, payload)
+def _relate_imported_model(ctx: ScopeContext, asset: Asset, payload: Mapping[str, Any]) -> None:
+    ctx.relate(asset.id, RelationType.PRODUCED_BY, payload.get("jobArn"))
+    source = (payload.get("modelDataSource") or {}).get("s3DataSource") or {}
+    ctx.use_bucket(asset.id, source.get("s3Uri"), RelationType.STORES_ARTIFACT_IN)
 
 
-def _relate_job_data(ctx: ScopeContext, asset_id: str, payload: dict[str, Any]) -> None:
+def _relate_job(ctx: ScopeContext, asset: Asset, payload: Mapping[str, Any]) -> None:
+    ctx.use_role(asset.id, payload.get("roleArn"))
+    _relate_job_data(ctx, asset, payload)
+
+
+def _relate_job_data(ctx: ScopeContext, asset: Asset, payload: Mapping[str, Any]) -> None:
     training = payload.get("trainingDataConfig") or {}
-    ctx.use_bucket(asset_id, training.get("s3Uri"), RelationType.READS_DATA_FROM)
+    ctx.use_bucket(asset.id, training.get("s3Uri"), RelationType.READS_DATA_FROM)
     logs = (training.get("invocationLogsConfig") or {}).get("invocationLogSource") or {}
-    ctx.use_bucket(asset_id, logs.get("s3Uri"), RelationType.READS_DATA_FROM)
+    ctx.use_bucket(asset.id, logs.get("s3Uri"), RelationType.READS_DATA_FROM)
     for validator in (payload.get("validationDataConfig") or {}).get("validators") or []:
-        ctx.use_bucket(asset_id, validator.get("s3Uri"), RelationType.READS_DATA_FROM)
+        ctx.use_bucket(asset.id, validator.get("s3Uri"), RelationType.READS_DATA_FROM)
     output = payload.get("outputDataConfig") or {}
-    ctx.use_bucket(asset_id, output.get("s3Uri"), RelationType.WRITES_DATA_TO)
-
-
-def _collect_imported_models(ctx: ScopeContext, client: Any) -> None:
-    arns = [summary["modelArn"] for summary in list_imported_models(client)]
-    for payload in ctx.each("imported model", get_imported_model, arns, client):
-        if payload is None:
-            continue
-        asset = to_imported_model(payload, ctx.account, ctx.region)
-        ctx.add(asset)
-        ctx.relate(asset.id, RelationType.PRODUCED_BY, payload.get("jobArn"))
-        source = (payload.get("modelDataSource") or {}).get("s3DataSource") or {}
-        ctx.use_bucket(asset.id, source.get("s3Uri"), RelationType.STORES_ARTIFACT_IN)
+    ctx.use_bucket(asset.id, output.get("s3Uri"), RelationType.WRITES_DATA_TO)
 
 
 def _collect_provisioned(ctx: ScopeContext, client: Any) -> None:
+    # list-only: the summary is the whole record, there is nothing to describe
     for summary in list_provisioned_throughputs(client):
         asset = to_provisioned_throughput(summary, ctx.account, ctx.region)
         ctx.add(asset)
         ctx.relate(asset.id, RelationType.USES_MODEL, summary.get("modelArn"))
 
 
-def _collect_jobs(ctx: ScopeContext, client: Any) -> None:
-    names = [s.get("jobName") or s["jobArn"] for s in list_customization_jobs(client)]
-    for payload in ctx.each("customization job", get_customization_job, names, client):
-        if payload is None:
-            continue
-        asset = to_customization_job(payload, ctx.account, ctx.region)
-        ctx.add(asset)
-        ctx.use_role(asset.id, payload.get("roleArn"))
-        _relate_job_data(ctx, asset.id, payload)
+#: A row of this module (``list_<noun>s`` / ``get_<noun>``, assets ``AWS::Bedrock::<type>``).
+_row = partial(row, service=SERVICE, namespace="AWS::Bedrock")
+
+# fmt: off
+GUARDRAILS = _row("guardrails", "guardrail", "Guardrail", "guardrail", "guardrails",
+                  id_key="id", id_parameter="guardrailIdentifier", transform=to_guardrail)
+CUSTOM_MODELS = _row("custom models", "custom model", "CustomModel", "custom_model",
+                     "modelSummaries", id_key="modelArn", id_parameter="modelIdentifier",
+                     transform=to_custom_model, relate_payload=_relate_custom_model)
+IMPORTED_MODELS = _row("imported models", "imported model", "ImportedModel", "imported_model",
+                       "modelSummaries", id_key="modelArn", id_parameter="modelIdentifier",
+                       transform=to_imported_model, relate_payload=_relate_imported_model)
+#: by job name, not ARN: both are accepted and the name needs no escaping in the path
+CUSTOMIZATION_JOBS = _row("customization jobs", "customization job", "ModelCustomizationJob",
+                          "model_customization_job", "modelCustomizationJobSummaries",
+                          id_key="jobName", id_parameter="jobIdentifier",
+                          transform=to_customization_job, relate_payload=_relate_job)
+# fmt: on
+
+#: Every table row of the module (the permissions test checks their operations are declared).
+SPECS = (GUARDRAILS, CUSTOM_MODELS, IMPORTED_MODELS, CUSTOMIZATION_JOBS)
 
 
 def _read_logging(
@@ -632,18 +594,21 @@ def _read_logging(
 def collect(ctx: ScopeContext) -> None:
     client = ctx.client("bedrock")
     assets_before = ctx.assets
-    read = ctx.section("invocation logging", _read_logging, ctx, client)
-    ready = ctx.section("guardrails", _collect_guardrails, ctx, client)
-    ctx.section("custom models", _collect_custom_models, ctx, client)
-    ctx.section("imported models", _collect_imported_models, ctx, client)
+    read_logging = ctx.section("invocation logging", _read_logging, ctx, client)
+    guardrails = read(ctx, GUARDRAILS)
+    read(ctx, CUSTOM_MODELS)
+    read(ctx, IMPORTED_MODELS)
     ctx.section("provisioned throughput", _collect_provisioned, ctx, client)
-    ctx.section("customization jobs", _collect_jobs, ctx, client)
+    read(ctx, CUSTOMIZATION_JOBS)
+    ready = None
+    if guardrails is not None:
+        ready = sum(a.attributes.get("status") == "READY" for a in guardrails.values())
     enforced = items_raw = None
     if has_enforced_guardrails_api(client):
         items_raw = ctx.section("enforced guardrails", list_enforced_guardrails, client)
         enforced = enforced_attribute(items_raw) if items_raw is not None else None
 
-    logging, buckets, logging_raw = read if read is not None else (None, [], None)
+    logging, buckets, logging_raw = read_logging if read_logging is not None else (None, [], None)
     in_use = ctx.assets > assets_before or bool(logging and logging["enabled"]) or bool(enforced)
     # agents and knowledge bases are Bedrock use too; they are read by the bedrock-agent scope
     agents = ctx.section("bedrock use", any_agent_or_knowledge_base, ctx.client("bedrock-agent"))

@@ -26,9 +26,12 @@ Assets (service ``bedrock-agent``):
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from functools import partial
 from typing import Any
 
 from aiscan.collectors.aws.context import ScopeContext, paginate
+from aiscan.collectors.aws.spec import read, row
 from aiscan.core.model import Asset, AssetKind, Cloud, RelationType
 from aiscan.core.sanitize import bounded
 from aiscan.core.secrets import redact_text, scan_text
@@ -51,73 +54,6 @@ SERVICE = "bedrock-agent"
 DRAFT = "DRAFT"
 #: Cross-region inference profile ids start with a geography prefix (us.anthropic.claude-...).
 _PROFILE_ID = re.compile(r"^(?:us|eu|apac|us-gov|ca|jp|au|global)\.[a-z0-9-]+\.")
-
-
-# -- SDK calls ------------------------------------------------------------------------------------
-
-
-def list_agents(client: Any) -> list[dict[str, Any]]:
-    return list(paginate(client, "list_agents", "agentSummaries"))
-
-
-def get_agent(client: Any, agent_id: str) -> dict[str, Any]:
-    return dict(client.get_agent(agentId=agent_id)["agent"])
-
-
-def list_action_groups(client: Any, agent_id: str) -> list[dict[str, Any]]:
-    return list(
-        paginate(
-            client,
-            "list_agent_action_groups",
-            "actionGroupSummaries",
-            agentId=agent_id,
-            agentVersion=DRAFT,
-        )
-    )
-
-
-def get_action_group(client: Any, agent_id: str, group_id: str) -> dict[str, Any]:
-    resp = client.get_agent_action_group(
-        agentId=agent_id, agentVersion=DRAFT, actionGroupId=group_id
-    )
-    return dict(resp["agentActionGroup"])
-
-
-def list_agent_knowledge_bases(client: Any, agent_id: str) -> list[dict[str, Any]]:
-    return list(
-        paginate(
-            client,
-            "list_agent_knowledge_bases",
-            "agentKnowledgeBaseSummaries",
-            agentId=agent_id,
-            agentVersion=DRAFT,
-        )
-    )
-
-
-def list_knowledge_bases(client: Any) -> list[dict[str, Any]]:
-    return list(paginate(client, "list_knowledge_bases", "knowledgeBaseSummaries"))
-
-
-def get_knowledge_base(client: Any, kb_id: str) -> dict[str, Any]:
-    return dict(client.get_knowledge_base(knowledgeBaseId=kb_id)["knowledgeBase"])
-
-
-def list_data_sources(client: Any, kb_id: str) -> list[dict[str, Any]]:
-    return list(paginate(client, "list_data_sources", "dataSourceSummaries", knowledgeBaseId=kb_id))
-
-
-def get_data_source(client: Any, kb_id: str, ds_id: str) -> dict[str, Any]:
-    resp = client.get_data_source(knowledgeBaseId=kb_id, dataSourceId=ds_id)
-    return dict(resp["dataSource"])
-
-
-def list_flows(client: Any) -> list[dict[str, Any]]:
-    return list(paginate(client, "list_flows", "flowSummaries"))
-
-
-def get_flow(client: Any, flow_id: str) -> dict[str, Any]:
-    return dict(client.get_flow(flowIdentifier=flow_id))
 
 
 # -- transforms -----------------------------------------------------------------------------------
@@ -355,34 +291,49 @@ def to_flow(payload: dict[str, Any], *, partition: str, account: str, region: st
 # -- the scope ------------------------------------------------------------------------------------
 
 
-def _read_action_groups(ctx: ScopeContext, client: Any, agent_id: str) -> list[dict[str, Any]]:
+def _action_groups(ctx: ScopeContext, agent_id: str) -> list[dict[str, Any]]:
+    """The DRAFT action groups of an agent, each described on its own."""
+    client = ctx.client(SERVICE)
+    draft = {"agentId": agent_id, "agentVersion": DRAFT}
     groups = []
-    for summary in list_action_groups(client, agent_id):
+    for summary in paginate(client, "list_agent_action_groups", "actionGroupSummaries", **draft):
         gid = summary["actionGroupId"]
-        group = ctx.section(f"action group {gid}", get_action_group, client, agent_id, gid)
+        group = ctx.section(f"action group {gid}", _action_group, client, draft, gid)
         # a group that could not be described still counts, without its executor
         groups.append(group if group is not None else summary)
     return groups
 
 
-def _collect_agent(ctx: ScopeContext, client: Any, agent_id: str) -> None:
-    payload = get_agent(client, agent_id)
-    groups = ctx.section(
-        f"agent {agent_id} action groups", _read_action_groups, ctx, client, agent_id
+def _action_group(client: Any, draft: dict[str, str], group_id: str) -> dict[str, Any]:
+    return dict(client.get_agent_action_group(**draft, actionGroupId=group_id)["agentActionGroup"])
+
+
+def _agent_knowledge_bases(ctx: ScopeContext, agent_id: str) -> list[str]:
+    summaries = paginate(
+        ctx.client(SERVICE),
+        "list_agent_knowledge_bases",
+        "agentKnowledgeBaseSummaries",
+        agentId=agent_id,
+        agentVersion=DRAFT,
     )
-    kbs = ctx.section(
-        f"agent {agent_id} knowledge bases", list_agent_knowledge_bases, client, agent_id
-    )
-    kb_ids = [str(k["knowledgeBaseId"]) for k in kbs] if kbs is not None else None
-    asset = to_agent(
-        payload,
-        partition=ctx.partition,
-        account=ctx.account,
-        region=ctx.region,
-        action_groups=groups,
-        knowledge_bases=kb_ids,
-    )
-    ctx.add(asset)
+    return [str(k["knowledgeBaseId"]) for k in summaries]
+
+
+def _agent_inputs(ctx: ScopeContext, agent_id: str, _payload: Mapping[str, Any]) -> dict[str, Any]:
+    # One agent (describe, then its action groups and knowledge bases one after another) is one
+    # item: agents run concurrently, and no pool is started inside another.
+    return {
+        "partition": ctx.partition,
+        "action_groups": ctx.section(
+            f"agent {agent_id} action groups", _action_groups, ctx, agent_id
+        ),
+        "knowledge_bases": ctx.section(
+            f"agent {agent_id} knowledge bases", _agent_knowledge_bases, ctx, agent_id
+        ),
+    }
+
+
+def _relate_agent(ctx: ScopeContext, asset: Asset, payload: Mapping[str, Any]) -> None:
     attrs = asset.attributes
     ctx.relate(asset.id, RelationType.GUARDED_BY, attrs["guardrail"])
     ctx.use_role(asset.id, attrs["role_arn"])
@@ -393,35 +344,37 @@ def _collect_agent(ctx: ScopeContext, client: Any, agent_id: str) -> None:
     lambdas.append((payload.get("promptOverrideConfiguration") or {}).get("overrideLambda"))
     for fn in lambdas:
         ctx.relate(asset.id, RelationType.INVOKES, fn)
-    for kb_id in kb_ids or []:
+    for kb_id in attrs.get("knowledge_bases") or []:
         kb = knowledge_base_arn(kb_id, ctx.partition, ctx.region, ctx.account)
         ctx.relate(asset.id, RelationType.USES_KNOWLEDGE_BASE, kb)
 
 
-def _collect_agents(ctx: ScopeContext, client: Any) -> None:
-    # One agent (describe, then its action groups and knowledge bases one after another) is one
-    # item: agents run concurrently, and no pool is started inside another.
-    ids = [summary["agentId"] for summary in list_agents(client)]
-    ctx.each("agent", _collect_agent, ids, ctx, client)
-
-
-def _read_data_sources(ctx: ScopeContext, client: Any, kb_id: str) -> list[dict[str, Any]]:
+def _data_sources(ctx: ScopeContext, kb_id: str) -> list[dict[str, Any]]:
+    """The data sources of a knowledge base; one that cannot be described is left out."""
+    client = ctx.client(SERVICE)
     sources = []
-    for summary in list_data_sources(client, kb_id):
+    for summary in paginate(
+        client, "list_data_sources", "dataSourceSummaries", knowledgeBaseId=kb_id
+    ):
         ds_id = summary["dataSourceId"]
-        source = ctx.section(f"data source {ds_id}", get_data_source, client, kb_id, ds_id)
+        source = ctx.section(f"data source {ds_id}", _data_source, client, kb_id, ds_id)
         if source is not None:
             sources.append(source)
     return sources
 
 
-def _collect_knowledge_base(ctx: ScopeContext, client: Any, kb_id: str) -> None:
-    payload = get_knowledge_base(client, kb_id)
-    sources = ctx.section(
-        f"knowledge base {kb_id} data sources", _read_data_sources, ctx, client, kb_id
-    )
-    asset = to_knowledge_base(payload, account=ctx.account, region=ctx.region, data_sources=sources)
-    ctx.add(asset)
+def _data_source(client: Any, kb_id: str, ds_id: str) -> dict[str, Any]:
+    return dict(client.get_data_source(knowledgeBaseId=kb_id, dataSourceId=ds_id)["dataSource"])
+
+
+def _knowledge_base_inputs(
+    ctx: ScopeContext, kb_id: str, _payload: Mapping[str, Any]
+) -> dict[str, Any]:
+    label = f"knowledge base {kb_id} data sources"
+    return {"data_sources": ctx.section(label, _data_sources, ctx, kb_id)}
+
+
+def _relate_knowledge_base(ctx: ScopeContext, asset: Asset) -> None:
     ctx.use_role(asset.id, asset.attributes["role_arn"])
     ctx.relate(asset.id, RelationType.USES_MODEL, asset.attributes["embedding_model"])
     for source in asset.attributes.get("data_sources") or []:
@@ -429,30 +382,42 @@ def _collect_knowledge_base(ctx: ScopeContext, client: Any, kb_id: str) -> None:
             ctx.use_bucket(asset.id, f"s3://{source['bucket']}", RelationType.READS_DATA_FROM)
 
 
-def _collect_knowledge_bases(ctx: ScopeContext, client: Any) -> None:
-    ids = [summary["knowledgeBaseId"] for summary in list_knowledge_bases(client)]
-    ctx.each("knowledge base", _collect_knowledge_base, ids, ctx, client)
+def _partition(ctx: ScopeContext, _id: str, _payload: Mapping[str, Any]) -> dict[str, Any]:
+    return {"partition": ctx.partition}
 
 
-def _collect_flows(ctx: ScopeContext, client: Any) -> None:
-    ids = [summary["id"] for summary in list_flows(client)]
-    for payload in ctx.each("flow", get_flow, ids, client):
-        if payload is None:
-            continue
-        asset = to_flow(payload, partition=ctx.partition, account=ctx.account, region=ctx.region)
-        ctx.add(asset)
-        ctx.use_role(asset.id, asset.attributes["role_arn"])
-        links = flow_links(payload, ctx.partition, ctx.region, ctx.account)
-        for guardrail in links["guardrails"]:
-            ctx.relate(asset.id, RelationType.GUARDED_BY, guardrail)
-        for fn in links["lambdas"]:
-            ctx.relate(asset.id, RelationType.INVOKES, fn)
-        for kb in links["knowledge_bases"]:
-            ctx.relate(asset.id, RelationType.USES_KNOWLEDGE_BASE, kb)
+def _relate_flow(ctx: ScopeContext, asset: Asset, payload: Mapping[str, Any]) -> None:
+    ctx.use_role(asset.id, asset.attributes["role_arn"])
+    links = flow_links(dict(payload), ctx.partition, ctx.region, ctx.account)
+    for guardrail in links["guardrails"]:
+        ctx.relate(asset.id, RelationType.GUARDED_BY, guardrail)
+    for fn in links["lambdas"]:
+        ctx.relate(asset.id, RelationType.INVOKES, fn)
+    for kb in links["knowledge_bases"]:
+        ctx.relate(asset.id, RelationType.USES_KNOWLEDGE_BASE, kb)
+
+
+#: A row of this module (``list_<noun>s`` / ``get_<noun>``, assets ``AWS::Bedrock::<type>``).
+_row = partial(row, service=SERVICE, namespace="AWS::Bedrock")
+
+# fmt: off
+AGENTS = _row("agents", "agent", "Agent", "agent", "agentSummaries", id_key="agentId",
+              id_parameter="agentId", describe_key="agent", transform=to_agent,
+              inputs=_agent_inputs, relate_payload=_relate_agent)
+KNOWLEDGE_BASES = _row("knowledge bases", "knowledge base", "KnowledgeBase", "knowledge_base",
+                       "knowledgeBaseSummaries", id_key="knowledgeBaseId",
+                       id_parameter="knowledgeBaseId", describe_key="knowledgeBase",
+                       transform=to_knowledge_base, inputs=_knowledge_base_inputs,
+                       relate=_relate_knowledge_base)
+FLOWS = _row("flows", "flow", "Flow", "flow", "flowSummaries", id_key="id",
+             id_parameter="flowIdentifier", transform=to_flow, inputs=_partition,
+             relate_payload=_relate_flow)
+# fmt: on
+
+#: Every table row of the module (the permissions test checks their operations are declared).
+SPECS = (AGENTS, KNOWLEDGE_BASES, FLOWS)
 
 
 def collect(ctx: ScopeContext) -> None:
-    client = ctx.client("bedrock-agent")
-    ctx.section("agents", _collect_agents, ctx, client)
-    ctx.section("knowledge bases", _collect_knowledge_bases, ctx, client)
-    ctx.section("flows", _collect_flows, ctx, client)
+    for spec in SPECS:
+        read(ctx, spec)

@@ -11,7 +11,7 @@ from typing import Any
 from aiscan.collectors.aws.context import ScopeContext, paginate
 from aiscan.collectors.spec import ResourceSpec, SpecReader, run_spec
 
-__all__ = ["READER", "AwsReader", "AwsSpec", "read"]
+__all__ = ["READER", "AwsReader", "AwsSpec", "read", "row"]
 
 AwsSpec = ResourceSpec[ScopeContext]
 
@@ -39,3 +39,30 @@ READER = AwsReader()
 def read(ctx: ScopeContext, spec: AwsSpec) -> dict[str, Any] | None:
     """`run_spec` with the AWS reader: the family's assets by id (None if its listing failed)."""
     return run_spec(ctx, spec, READER)
+
+
+def row(
+    family: str,
+    item: str,
+    type_: str,
+    noun: str,
+    result_key: str,
+    *,
+    service: str,
+    namespace: str,
+    **fields: Any,
+) -> AwsSpec:
+    """A row whose operations are named after one noun, ``list_<noun>s`` and ``get_<noun>``
+    (`list_operation` / `describe_operation` in `fields` name others), reading assets of type
+    ``<namespace>::<type_>``. Service modules bind `service` and `namespace` once with
+    `functools.partial`."""
+    fields.setdefault("list_operation", f"list_{noun}s")
+    fields.setdefault("describe_operation", f"get_{noun}")
+    return AwsSpec(
+        family=family,
+        item=item,
+        service=service,
+        resource_type=f"{namespace}::{type_}",
+        result_key=result_key,
+        **fields,
+    )

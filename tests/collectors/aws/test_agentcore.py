@@ -9,9 +9,11 @@ from pathlib import Path
 from typing import Any
 
 import boto3
+import botocore.session
+import pytest
 from moto import mock_aws
 
-from aiscan.collectors.aws import agentcore
+from aiscan.collectors.aws import agentcore, bedrock, bedrock_agent
 from aiscan.collectors.aws.permissions import iam_action
 from aiscan.core.inventory import Inventory
 from aiscan.core.model import AssetKind, CoverageStatus, RelationType
@@ -196,3 +198,27 @@ def test_every_call_of_a_scan_is_in_the_documented_permissions() -> None:
     called = {iam_action(prefix, op) for prefix, op in calls if prefix not in ("sts", "ec2")}
     assert called <= set(agentcore.PERMISSIONS), called - set(agentcore.PERMISSIONS)
     assert "bedrock-agentcore:GetMemory" in called
+
+
+@pytest.mark.parametrize(
+    ("module", "client_name", "prefix"),
+    [
+        (agentcore, agentcore.CLIENT, "bedrock-agentcore"),
+        (bedrock, "bedrock", "bedrock"),
+        (bedrock_agent, "bedrock-agent", "bedrock"),
+    ],
+)
+def test_every_bedrock_table_row_reads_only_and_declares_its_permissions(
+    module: Any, client_name: str, prefix: str
+) -> None:
+    if not agentcore.available():
+        pytest.skip("botocore has no AgentCore model")
+    client = botocore.session.get_session().create_client(
+        client_name, region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="x"
+    )
+    api = client.meta.method_to_api_mapping
+    for spec in module.SPECS:
+        assert spec.service == client_name
+        for op in (spec.list_operation, spec.describe_operation):
+            assert f"{prefix}:{api[op]}" in module.PERMISSIONS, op
+        assert client.can_paginate(spec.list_operation), spec.list_operation
