@@ -984,6 +984,17 @@ def _available(facts: BedrockServiceFacts, service: str) -> list[VpcEndpoint] | 
     ]
 
 
+def _needs_endpoint(facts: BedrockServiceFacts, service: str, *, missing: str) -> Result:
+    """Manual when the region's endpoints were not read, fail (`missing`) when none is an available
+    interface endpoint for `service`, else ok."""
+    found = _available(facts, service)
+    if unread(found):
+        return Result.manual("the region's VPC endpoints could not be read")
+    if not found:
+        return Result.fail(missing, evidence={"service": service, "endpoints": []})
+    return Result.ok()
+
+
 @rule(
     id="AWS-BR-041",
     title="No VPC interface endpoint for the Bedrock runtime in a region where Bedrock is used",
@@ -1013,15 +1024,11 @@ def _available(facts: BedrockServiceFacts, service: str) -> list[VpcEndpoint] | 
     ),
 )
 def runtime_endpoint(asset: Asset, facts: BedrockServiceFacts, ctx: RuleContext) -> Result:
-    found = _available(facts, "bedrock-runtime")
-    if unread(found):
-        return Result.manual("the region's VPC endpoints could not be read")
-    if not found:
-        return Result.fail(
-            "no available interface endpoint for bedrock-runtime in this region",
-            evidence={"service": "bedrock-runtime", "endpoints": []},
-        )
-    return Result.ok()
+    return _needs_endpoint(
+        facts,
+        "bedrock-runtime",
+        missing="no available interface endpoint for bedrock-runtime in this region",
+    )
 
 
 @rule(
@@ -1056,15 +1063,13 @@ def agent_runtime_endpoint(asset: Asset, facts: BedrockServiceFacts, ctx: RuleCo
         return Result.manual("whether agents or knowledge bases exist could not be read")
     if not facts.agents_in_use:
         return Result.not_applicable("no agent or knowledge base in this region")
-    found = _available(facts, "bedrock-agent-runtime")
-    if unread(found):
-        return Result.manual("the region's VPC endpoints could not be read")
-    if not found:
-        return Result.fail(
-            "agents or knowledge bases exist but no interface endpoint for bedrock-agent-runtime",
-            evidence={"service": "bedrock-agent-runtime", "endpoints": []},
-        )
-    return Result.ok()
+    return _needs_endpoint(
+        facts,
+        "bedrock-agent-runtime",
+        missing=(
+            "agents or knowledge bases exist but no interface endpoint for bedrock-agent-runtime"
+        ),
+    )
 
 
 @rule(
