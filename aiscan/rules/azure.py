@@ -366,14 +366,16 @@ def ais_outbound(asset: Asset, facts: CognitiveAccountFacts, ctx: RuleContext) -
     ),
 )
 def ais_diagnostic_logs(asset: Asset, facts: DiagnosticsFacts, ctx: RuleContext) -> Result:
-    return judge(
-        facts.diagnostic_logs_enabled,
-        "diagnostic_logs_enabled",
-        not_,
-        fail="no resource log category is enabled",
-        ok="resource logs are sent to "
-        + ", ".join(known(facts.log_destinations) or ["a destination"]),
-        evidence={"diagnostic_logs_enabled": False},
+    enabled = facts.diagnostic_logs_enabled
+    if unread(enabled):
+        return _not_read(diagnostic_logs_enabled=enabled)
+    if enabled:
+        return Result.ok(
+            "resource logs are sent to "
+            + ", ".join(known(facts.log_destinations) or ["a destination"])
+        )
+    return Result.fail(
+        "no resource log category is enabled", evidence={"diagnostic_logs_enabled": False}
     )
 
 

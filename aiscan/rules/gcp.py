@@ -1026,14 +1026,15 @@ _AR = (AssetKind.CONTAINER_REGISTRY,)
     ),
 )
 def repository_public(asset: Asset, facts: ArtifactRepositoryFacts, ctx: RuleContext) -> Result:
-    return judge(
-        facts.public,
-        "public",
-        bool,
-        fail="the repository is public",
-        ok="no public member",
-        evidence={"public_reasons": list(known(facts.public_reasons) or ())},
-    )
+    public = facts.public
+    if unread(public):
+        return _not_read(public=public)
+    if public:
+        return Result.fail(
+            "the repository is public",
+            evidence={"public_reasons": list(known(facts.public_reasons) or ())},
+        )
+    return Result.ok("no public member")
 
 
 @rule(
