@@ -984,6 +984,16 @@ def _available(facts: BedrockServiceFacts, service: str) -> list[VpcEndpoint] | 
     ]
 
 
+def _without_agents(facts: BedrockServiceFacts) -> Result | None:
+    """Manual when whether the region has agents or knowledge bases was not read, not applicable
+    when it has none, else None (the rule goes on)."""
+    if unread(facts.agents_in_use):
+        return Result.manual("whether agents or knowledge bases exist could not be read")
+    if not facts.agents_in_use:
+        return Result.not_applicable("no agent or knowledge base in this region")
+    return None
+
+
 def _needs_endpoint(facts: BedrockServiceFacts, service: str, *, missing: str) -> Result:
     """Manual when the region's endpoints were not read, fail (`missing`) when none is an available
     interface endpoint for `service`, else ok."""
@@ -1059,10 +1069,8 @@ def runtime_endpoint(asset: Asset, facts: BedrockServiceFacts, ctx: RuleContext)
     ),
 )
 def agent_runtime_endpoint(asset: Asset, facts: BedrockServiceFacts, ctx: RuleContext) -> Result:
-    if unread(facts.agents_in_use):
-        return Result.manual("whether agents or knowledge bases exist could not be read")
-    if not facts.agents_in_use:
-        return Result.not_applicable("no agent or knowledge base in this region")
+    if (no_agents := _without_agents(facts)) is not None:
+        return no_agents
     return _needs_endpoint(
         facts,
         "bedrock-agent-runtime",
@@ -1386,10 +1394,8 @@ def multi_region_trail(asset: Asset, facts: BedrockServiceFacts, ctx: RuleContex
     ),
 )
 def agent_data_events(asset: Asset, facts: BedrockServiceFacts, ctx: RuleContext) -> Result:
-    if unread(facts.agents_in_use):
-        return Result.manual("whether agents or knowledge bases exist could not be read")
-    if not facts.agents_in_use:
-        return Result.not_applicable("no agent or knowledge base in this region")
+    if (no_agents := _without_agents(facts)) is not None:
+        return no_agents
     trails = _trails(facts)
     if unread(trails):
         return Result.manual("the region's CloudTrail trails could not be read")
