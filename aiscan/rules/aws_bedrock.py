@@ -984,6 +984,27 @@ def _available(facts: BedrockServiceFacts, service: str) -> list[VpcEndpoint] | 
     ]
 
 
+def _without_agents(facts: BedrockServiceFacts) -> Result | None:
+    """Manual when whether the region has agents or knowledge bases was not read, not applicable
+    when it has none, else None (the rule goes on)."""
+    if unread(facts.agents_in_use):
+        return Result.manual("whether agents or knowledge bases exist could not be read")
+    if not facts.agents_in_use:
+        return Result.not_applicable("no agent or knowledge base in this region")
+    return None
+
+
+def _needs_endpoint(facts: BedrockServiceFacts, service: str, *, missing: str) -> Result:
+    """Manual when the region's endpoints were not read, fail (`missing`) when none is an available
+    interface endpoint for `service`, else ok."""
+    found = _available(facts, service)
+    if unread(found):
+        return Result.manual("the region's VPC endpoints could not be read")
+    if not found:
+        return Result.fail(missing, evidence={"service": service, "endpoints": []})
+    return Result.ok()
+
+
 @rule(
     id="AWS-BR-041",
     title="No VPC interface endpoint for the Bedrock runtime in a region where Bedrock is used",
@@ -1013,15 +1034,11 @@ def _available(facts: BedrockServiceFacts, service: str) -> list[VpcEndpoint] | 
     ),
 )
 def runtime_endpoint(asset: Asset, facts: BedrockServiceFacts, ctx: RuleContext) -> Result:
-    found = _available(facts, "bedrock-runtime")
-    if unread(found):
-        return Result.manual("the region's VPC endpoints could not be read")
-    if not found:
-        return Result.fail(
-            "no available interface endpoint for bedrock-runtime in this region",
-            evidence={"service": "bedrock-runtime", "endpoints": []},
-        )
-    return Result.ok()
+    return _needs_endpoint(
+        facts,
+        "bedrock-runtime",
+        missing="no available interface endpoint for bedrock-runtime in this region",
+    )
 
 
 @rule(
@@ -1052,19 +1069,15 @@ def runtime_endpoint(asset: Asset, facts: BedrockServiceFacts, ctx: RuleContext)
     ),
 )
 def agent_runtime_endpoint(asset: Asset, facts: BedrockServiceFacts, ctx: RuleContext) -> Result:
-    if unread(facts.agents_in_use):
-        return Result.manual("whether agents or knowledge bases exist could not be read")
-    if not facts.agents_in_use:
-        return Result.not_applicable("no agent or knowledge base in this region")
-    found = _available(facts, "bedrock-agent-runtime")
-    if unread(found):
-        return Result.manual("the region's VPC endpoints could not be read")
-    if not found:
-        return Result.fail(
-            "agents or knowledge bases exist but no interface endpoint for bedrock-agent-runtime",
-            evidence={"service": "bedrock-agent-runtime", "endpoints": []},
-        )
-    return Result.ok()
+    if (no_agents := _without_agents(facts)) is not None:
+        return no_agents
+    return _needs_endpoint(
+        facts,
+        "bedrock-agent-runtime",
+        missing=(
+            "agents or knowledge bases exist but no interface endpoint for bedrock-agent-runtime"
+        ),
+    )
 
 
 @rule(
@@ -1381,10 +1394,8 @@ def multi_region_trail(asset: Asset, facts: BedrockServiceFacts, ctx: RuleContex
     ),
 )
 def agent_data_events(asset: Asset, facts: BedrockServiceFacts, ctx: RuleContext) -> Result:
-    if unread(facts.agents_in_use):
-        return Result.manual("whether agents or knowledge bases exist could not be read")
-    if not facts.agents_in_use:
-        return Result.not_applicable("no agent or knowledge base in this region")
+    if (no_agents := _without_agents(facts)) is not None:
+        return no_agents
     trails = _trails(facts)
     if unread(trails):
         return Result.manual("the region's CloudTrail trails could not be read")

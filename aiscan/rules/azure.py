@@ -10,6 +10,7 @@ managed identities.
 
 from __future__ import annotations
 
+from operator import not_
 from typing import TypeVar
 
 from aiscan.core.facts import Unread, known, unread
@@ -29,7 +30,17 @@ from aiscan.core.facts.azure import (
     SearchServiceFacts,
 )
 from aiscan.core.facts.azure import ContainerRegistryFacts as RegistryFacts
-from aiscan.rules.base import Asset, AssetKind, Category, Cloud, Result, RuleContext, Severity, rule
+from aiscan.rules.base import (
+    Asset,
+    AssetKind,
+    Category,
+    Cloud,
+    Result,
+    RuleContext,
+    Severity,
+    judge,
+    rule,
+)
 
 T = TypeVar("T")
 
@@ -150,12 +161,12 @@ def _is_project(facts: MlWorkspaceFacts) -> bool:
 )
 def ais_public_network(asset: Asset, facts: CognitiveAccountFacts, ctx: RuleContext) -> Result:
     access = facts.public_network_access
-    if unread(access):
-        return _not_read(public_network_access=access)
-    if access == "Disabled":
-        return Result.ok("public network access disabled")
-    return Result.fail(
-        "public network access is enabled",
+    return judge(
+        access,
+        "public_network_access",
+        lambda a: a != "Disabled",
+        fail="public network access is enabled",
+        ok="public network access disabled",
         evidence={
             "public_network_access": access,
             "network_default_action": known(facts.network_default_action),
@@ -502,13 +513,12 @@ def ais_approved_models(asset: Asset, facts: CognitiveDeploymentFacts, ctx: Rule
     ),
 )
 def ais_defender(asset: Asset, facts: CognitiveAccountFacts, ctx: RuleContext) -> Result:
-    defender = facts.defender_for_ai
-    if unread(defender):
-        return _not_read(defender_for_ai=defender)
-    if defender:
-        return Result.ok("Defender for AI Services is on")
-    return Result.fail(
-        f"Defender for AI Services is off in subscription {asset.account}",
+    return judge(
+        facts.defender_for_ai,
+        "defender_for_ai",
+        not_,
+        fail=f"Defender for AI Services is off in subscription {asset.account}",
+        ok="Defender for AI Services is on",
         evidence={"subscription": asset.account, "defender_for_ai": False},
     )
 
@@ -594,12 +604,12 @@ def ml_public_workspace(asset: Asset, facts: MlWorkspaceFacts, ctx: RuleContext)
     if _is_project(facts):
         return Result.not_applicable("a project inherits its hub's network settings")
     access = facts.public_network_access
-    if unread(access):
-        return _not_read(public_network_access=access)
-    if access == "Disabled":
-        return Result.ok("public network access disabled")
-    return Result.fail(
-        "public network access is enabled",
+    return judge(
+        access,
+        "public_network_access",
+        lambda a: a != "Disabled",
+        fail="public network access is enabled",
+        ok="public network access disabled",
         evidence={
             "public_network_access": access,
             "approved_private_endpoints": known(facts.approved_private_endpoints),
@@ -631,11 +641,14 @@ def ml_cmk(asset: Asset, facts: MlWorkspaceFacts, ctx: RuleContext) -> Result:
     if _is_project(facts):
         return Result.not_applicable("a project uses its hub's encryption")
     status = facts.encryption_status
-    if unread(status):
-        return _not_read(encryption_status=status)
-    if status == "Enabled":
-        return Result.ok("customer-managed key")
-    return Result.fail("no customer-managed key", evidence={"encryption_status": status})
+    return judge(
+        status,
+        "encryption_status",
+        lambda s: s != "Enabled",
+        fail="no customer-managed key",
+        ok="customer-managed key",
+        evidence={"encryption_status": status},
+    )
 
 
 @rule(
@@ -700,12 +713,14 @@ _ML_COMPUTE = (AssetKind.NOTEBOOK, AssetKind.GPU_COMPUTE)
     ),
 )
 def ml_compute_local_auth(asset: Asset, facts: MlComputeFacts, ctx: RuleContext) -> Result:
-    disabled = facts.local_auth_disabled
-    if unread(disabled):
-        return _not_read(local_auth_disabled=disabled)
-    if disabled:
-        return Result.ok("local authentication disabled")
-    return Result.fail("local authentication enabled", evidence={"local_auth_disabled": False})
+    return judge(
+        facts.local_auth_disabled,
+        "local_auth_disabled",
+        not_,
+        fail="local authentication enabled",
+        ok="local authentication disabled",
+        evidence={"local_auth_disabled": False},
+    )
 
 
 @rule(
@@ -736,13 +751,12 @@ def ml_compute_local_auth(asset: Asset, facts: MlComputeFacts, ctx: RuleContext)
     ),
 )
 def ml_compute_exposed(asset: Asset, facts: MlComputeFacts, ctx: RuleContext) -> Result:
-    in_vnet = facts.in_vnet
-    if unread(in_vnet):
-        return _not_read(in_vnet=in_vnet)
-    if in_vnet:
-        return Result.ok("in a virtual network")
-    return Result.fail(
-        "not in a virtual network",
+    return judge(
+        facts.in_vnet,
+        "in_vnet",
+        not_,
+        fail="not in a virtual network",
+        ok="in a virtual network",
         evidence={
             "subnet": known(facts.subnet),
             "workspace_managed_network": known(facts.workspace_managed_network),
@@ -776,15 +790,14 @@ def ml_compute_exposed(asset: Asset, facts: MlComputeFacts, ctx: RuleContext) ->
     ),
 )
 def ml_compute_public_ip(asset: Asset, facts: MlComputeFacts, ctx: RuleContext) -> Result:
-    node_ip = facts.node_public_ip
-    if unread(node_ip):
-        return _not_read(node_public_ip=node_ip)
-    if node_ip:
-        return Result.fail(
-            "nodes have public IPs",
-            evidence={"node_public_ip": True, "public_ip": known(facts.public_ip)},
-        )
-    return Result.ok("no node public IPs")
+    return judge(
+        facts.node_public_ip,
+        "node_public_ip",
+        bool,
+        fail="nodes have public IPs",
+        ok="no node public IPs",
+        evidence={"node_public_ip": True, "public_ip": known(facts.public_ip)},
+    )
 
 
 @rule(
@@ -847,12 +860,14 @@ def ml_compute_ssh(asset: Asset, facts: MlComputeFacts, ctx: RuleContext) -> Res
 )
 def ml_instance_image(asset: Asset, facts: MlComputeFacts, ctx: RuleContext) -> Result:
     # kinds=(NOTEBOOK,): the computes that are compute instances, not clusters.
-    latest = facts.os_image_latest
-    if unread(latest):
-        return _not_read(os_image_latest=latest)
-    if latest:
-        return Result.ok("latest OS image")
-    return Result.fail("not on the latest OS image", evidence={"os_image_latest": False})
+    return judge(
+        facts.os_image_latest,
+        "os_image_latest",
+        not_,
+        fail="not on the latest OS image",
+        ok="latest OS image",
+        evidence={"os_image_latest": False},
+    )
 
 
 @rule(
@@ -1112,12 +1127,14 @@ _ACR = (AssetKind.CONTAINER_REGISTRY,)
     services=("containerregistry",),
 )
 def acr_admin_user(asset: Asset, facts: RegistryFacts, ctx: RuleContext) -> Result:
-    admin = facts.admin_user_enabled
-    if unread(admin):
-        return _not_read(admin_user_enabled=admin)
-    if admin:
-        return Result.fail("the admin user is enabled", evidence={"admin_user_enabled": True})
-    return Result.ok("admin user disabled")
+    return judge(
+        facts.admin_user_enabled,
+        "admin_user_enabled",
+        bool,
+        fail="the admin user is enabled",
+        ok="admin user disabled",
+        evidence={"admin_user_enabled": True},
+    )
 
 
 @rule(
@@ -1141,12 +1158,14 @@ def acr_admin_user(asset: Asset, facts: RegistryFacts, ctx: RuleContext) -> Resu
     services=("containerregistry",),
 )
 def acr_anonymous_pull(asset: Asset, facts: RegistryFacts, ctx: RuleContext) -> Result:
-    anonymous = facts.anonymous_pull_enabled
-    if unread(anonymous):
-        return _not_read(anonymous_pull_enabled=anonymous)
-    if anonymous:
-        return Result.fail("anonymous pull is enabled", evidence={"anonymous_pull_enabled": True})
-    return Result.ok("anonymous pull disabled")
+    return judge(
+        facts.anonymous_pull_enabled,
+        "anonymous_pull_enabled",
+        bool,
+        fail="anonymous pull is enabled",
+        ok="anonymous pull disabled",
+        evidence={"anonymous_pull_enabled": True},
+    )
 
 
 @rule(
@@ -1177,12 +1196,12 @@ def acr_anonymous_pull(asset: Asset, facts: RegistryFacts, ctx: RuleContext) -> 
 )
 def acr_public_network(asset: Asset, facts: RegistryFacts, ctx: RuleContext) -> Result:
     access = facts.public_network_access
-    if unread(access):
-        return _not_read(public_network_access=access)
-    if access.lower() == "disabled":
-        return Result.ok("public network access disabled")
-    return Result.fail(
-        "public network access is enabled",
+    return judge(
+        access,
+        "public_network_access",
+        lambda a: a.lower() != "disabled",
+        fail="public network access is enabled",
+        ok="public network access disabled",
         evidence={
             "public_network_access": access,
             "network_default_action": known(facts.network_default_action),
@@ -1211,12 +1230,14 @@ def acr_public_network(asset: Asset, facts: RegistryFacts, ctx: RuleContext) -> 
     services=("containerregistry",),
 )
 def acr_cmk(asset: Asset, facts: RegistryFacts, ctx: RuleContext) -> Result:
-    key = facts.kms_key
-    if unread(key):
-        return _not_read(kms_key=key)
-    if key:
-        return Result.ok("encrypted with a customer-managed key")
-    return Result.fail("encrypted with a Microsoft-managed key", evidence={"kms_key": None})
+    return judge(
+        facts.kms_key,
+        "kms_key",
+        not_,
+        fail="encrypted with a Microsoft-managed key",
+        ok="encrypted with a customer-managed key",
+        evidence={"kms_key": None},
+    )
 
 
 # -- AKS GPU node pools ------------------------------------------------------------------------
@@ -1247,15 +1268,14 @@ _AKS = (AssetKind.GPU_COMPUTE,)
     services=("aks",),
 )
 def aks_node_public_ip(asset: Asset, facts: AksAgentPoolFacts, ctx: RuleContext) -> Result:
-    public = facts.node_public_ip
-    if unread(public):
-        return _not_read(node_public_ip=public)
-    if public:
-        return Result.fail(
-            "nodes have public IP addresses",
-            evidence={"node_public_ip": True, "cluster": known(facts.cluster)},
-        )
-    return Result.ok("no node public IPs")
+    return judge(
+        facts.node_public_ip,
+        "node_public_ip",
+        bool,
+        fail="nodes have public IP addresses",
+        ok="no node public IPs",
+        evidence={"node_public_ip": True, "cluster": known(facts.cluster)},
+    )
 
 
 @rule(
@@ -1284,13 +1304,12 @@ def aks_node_public_ip(asset: Asset, facts: AksAgentPoolFacts, ctx: RuleContext)
     services=("aks",),
 )
 def aks_local_accounts(asset: Asset, facts: AksAgentPoolFacts, ctx: RuleContext) -> Result:
-    disabled = facts.local_accounts_disabled
-    if unread(disabled):
-        return _not_read(local_accounts_disabled=disabled)
-    if disabled:
-        return Result.ok("local accounts disabled")
-    return Result.fail(
-        "local accounts are enabled",
+    return judge(
+        facts.local_accounts_disabled,
+        "local_accounts_disabled",
+        not_,
+        fail="local accounts are enabled",
+        ok="local accounts disabled",
         evidence={"local_accounts_disabled": False, "cluster": known(facts.cluster)},
     )
 

@@ -5,6 +5,9 @@ annotation of `facts` is the rule's scope (the engine calls it only for assets w
 instances), and `unread(facts.x)` tells a fact the collector could not read (answer manual).
 """
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from aiscan.core.facts import UNREAD, Facts, Unread, known, unread
 from aiscan.core.graph.model import ANONYMOUS, INTERNET, EdgeType, EstateGraph
 from aiscan.core.inventory import Inventory
@@ -43,7 +46,29 @@ __all__ = [
     "Severity",
     "Unread",
     "graph_rule",
+    "judge",
     "known",
     "rule",
     "unread",
 ]
+
+V = TypeVar("V")
+
+
+def judge(
+    value: V | Unread,
+    fact: str,
+    failing: Callable[[V], bool],
+    *,
+    fail: str,
+    ok: str,
+    evidence: dict[str, object],
+) -> Result:
+    """One fact decides the rule: manual naming `fact` when it was not read, fail with `evidence`
+    when `failing(value)`, else ok. `evidence` is built before the value is judged, so it may hold
+    the value and other facts (`known(...)`); it is only kept on a failure."""
+    if unread(value):
+        return Result.manual(f"not read: {fact}")
+    if failing(value):
+        return Result.fail(fail, evidence=evidence)
+    return Result.ok(ok)

@@ -13,6 +13,7 @@ thing, besides OWASP and MITRE ATLAS. Cloud-neutral supply-chain, exposure and i
 from __future__ import annotations
 
 from collections.abc import Iterator
+from operator import not_
 from typing import Any
 
 from aiscan.core.facts import known, unread
@@ -41,6 +42,7 @@ from aiscan.rules.base import (
     Result,
     RuleContext,
     Severity,
+    judge,
     rule,
 )
 from aiscan.rules.gcp_compute import RULES as COMPUTE_RULES
@@ -88,15 +90,14 @@ def _not_read(**facts: object) -> Result:
     ),
 )
 def workbench_public_ip(asset: Asset, facts: WorkbenchInstanceFacts, ctx: RuleContext) -> Result:
-    external = facts.external_ip
-    if unread(external):
-        return _not_read(external_ip=external)
-    if external:
-        return Result.fail(
-            "the instance has an external IP (disablePublicIp is not set)",
-            evidence={"external_ip": True, "network": known(facts.network)},
-        )
-    return Result.ok("no external IP")
+    return judge(
+        facts.external_ip,
+        "external_ip",
+        bool,
+        fail="the instance has an external IP (disablePublicIp is not set)",
+        ok="no external IP",
+        evidence={"external_ip": True, "network": known(facts.network)},
+    )
 
 
 @rule(
@@ -127,12 +128,14 @@ def workbench_public_ip(asset: Asset, facts: WorkbenchInstanceFacts, ctx: RuleCo
     ),
 )
 def workbench_root(asset: Asset, facts: WorkbenchInstanceFacts, ctx: RuleContext) -> Result:
-    root = facts.root_access
-    if unread(root):
-        return _not_read(root_access=root)
-    if root:
-        return Result.fail("root access is enabled", evidence={"root_access": True})
-    return Result.ok("root access disabled")
+    return judge(
+        facts.root_access,
+        "root_access",
+        bool,
+        fail="root access is enabled",
+        ok="root access disabled",
+        evidence={"root_access": True},
+    )
 
 
 @rule(
@@ -219,13 +222,15 @@ def workbench_downloads_terminal(
     ),
 )
 def workbench_default_sa(asset: Asset, facts: WorkbenchInstanceFacts, ctx: RuleContext) -> Result:
-    default = facts.default_service_account
-    if unread(default):
-        return _not_read(default_service_account=default)
-    if default:
-        account = known(facts.service_account)
-        return Result.fail(f"runs as {account}", evidence={"service_account": account})
-    return Result.ok("dedicated service account")
+    account = known(facts.service_account)
+    return judge(
+        facts.default_service_account,
+        "default_service_account",
+        bool,
+        fail=f"runs as {account}",
+        ok="dedicated service account",
+        evidence={"service_account": account},
+    )
 
 
 @rule(
@@ -729,15 +734,14 @@ def job_network(
 def runtime_template_internet(
     asset: Asset, facts: NotebookRuntimeTemplateFacts, ctx: RuleContext
 ) -> Result:
-    internet = facts.internet_access
-    if unread(internet):
-        return _not_read(internet_access=internet)
-    if internet:
-        return Result.fail(
-            "internet access enabled",
-            evidence={"internet_access": True, "network": known(facts.network)},
-        )
-    return Result.ok("no direct internet access")
+    return judge(
+        facts.internet_access,
+        "internet_access",
+        bool,
+        fail="internet access enabled",
+        ok="no direct internet access",
+        evidence={"internet_access": True, "network": known(facts.network)},
+    )
 
 
 @rule(
@@ -766,12 +770,14 @@ def runtime_template_internet(
 def runtime_template_cmek(
     asset: Asset, facts: NotebookRuntimeTemplateFacts, ctx: RuleContext
 ) -> Result:
-    key = facts.kms_key
-    if unread(key):
-        return _not_read(kms_key=key)
-    if not key:
-        return Result.fail("no CMEK", evidence={"kms_key": None})
-    return Result.ok("CMEK")
+    return judge(
+        facts.kms_key,
+        "kms_key",
+        not_,
+        fail="no CMEK",
+        ok="CMEK",
+        evidence={"kms_key": None},
+    )
 
 
 @rule(
@@ -794,12 +800,14 @@ def runtime_template_cmek(
 def runtime_template_secure_boot(
     asset: Asset, facts: NotebookRuntimeTemplateFacts, ctx: RuleContext
 ) -> Result:
-    boot = facts.secure_boot
-    if unread(boot):
-        return _not_read(secure_boot=boot)
-    if not boot:
-        return Result.fail("Secure Boot off", evidence={"secure_boot": False})
-    return Result.ok("Secure Boot on")
+    return judge(
+        facts.secure_boot,
+        "secure_boot",
+        not_,
+        fail="Secure Boot off",
+        ok="Secure Boot on",
+        evidence={"secure_boot": False},
+    )
 
 
 @rule(
@@ -821,12 +829,14 @@ def runtime_template_secure_boot(
 def runtime_template_idle_shutdown(
     asset: Asset, facts: NotebookRuntimeTemplateFacts, ctx: RuleContext
 ) -> Result:
-    idle = facts.idle_shutdown
-    if unread(idle):
-        return _not_read(idle_shutdown=idle)
-    if not idle:
-        return Result.fail("idle shutdown disabled", evidence={"idle_shutdown": False})
-    return Result.ok(f"idle shutdown after {known(facts.idle_timeout) or 'the default timeout'}")
+    return judge(
+        facts.idle_shutdown,
+        "idle_shutdown",
+        not_,
+        fail="idle shutdown disabled",
+        ok=f"idle shutdown after {known(facts.idle_timeout) or 'the default timeout'}",
+        evidence={"idle_shutdown": False},
+    )
 
 
 @rule(
@@ -1048,12 +1058,14 @@ def repository_public(asset: Asset, facts: ArtifactRepositoryFacts, ctx: RuleCon
     ),
 )
 def repository_cmek(asset: Asset, facts: ArtifactRepositoryFacts, ctx: RuleContext) -> Result:
-    key = facts.kms_key
-    if unread(key):
-        return _not_read(kms_key=key)
-    if key:
-        return Result.ok("CMEK")
-    return Result.fail("no CMEK", evidence={"kms_key": None})
+    return judge(
+        facts.kms_key,
+        "kms_key",
+        not_,
+        fail="no CMEK",
+        ok="CMEK",
+        evidence={"kms_key": None},
+    )
 
 
 @rule(
@@ -1086,12 +1098,14 @@ def repository_scanning(asset: Asset, facts: ArtifactRepositoryFacts, ctx: RuleC
     fmt = known(facts.format)
     if fmt is not None and fmt.upper() != "DOCKER":
         return Result.not_applicable(f"{fmt} repository (automatic scanning covers Docker images)")
-    scanning = facts.vulnerability_scanning
-    if unread(scanning):
-        return _not_read(vulnerability_scanning=scanning)
-    if scanning:
-        return Result.ok("vulnerability scanning active")
-    return Result.fail("vulnerability scanning is off", evidence={"vulnerability_scanning": False})
+    return judge(
+        facts.vulnerability_scanning,
+        "vulnerability_scanning",
+        not_,
+        fail="vulnerability scanning is off",
+        ok="vulnerability scanning active",
+        evidence={"vulnerability_scanning": False},
+    )
 
 
 # -- organization-policy guardrails (the project's effective policy) ------------------------------

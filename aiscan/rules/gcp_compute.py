@@ -11,6 +11,8 @@ running as it (XC-ID-002); the rules here judge how the VM or pool is configured
 
 from __future__ import annotations
 
+from operator import not_
+
 from aiscan.core.facts import Unread, known, unread
 from aiscan.core.facts.gcp import ComputeInstanceFacts, NodePoolFacts, OrgPolicy, VertexServiceFacts
 from aiscan.rules.base import (
@@ -21,6 +23,7 @@ from aiscan.rules.base import (
     Result,
     RuleContext,
     Severity,
+    judge,
     rule,
 )
 
@@ -48,11 +51,7 @@ def project_policy(asset: Asset, ctx: RuleContext, constraint: str) -> OrgPolicy
 
 def _must_be_on(value: bool | Unread, fact: str, *, off: str, on: str) -> Result:
     """A hardening switch that must be on: manual when not read, fail when off."""
-    if unread(value):
-        return _not_read(fact)
-    if not value:
-        return Result.fail(off, evidence={fact: False})
-    return Result.ok(on)
+    return judge(value, fact, not_, fail=off, ok=on, evidence={fact: False})
 
 
 #: Shielded VM controls (secure boot, vTPM, integrity monitoring) share their references.
@@ -110,14 +109,14 @@ def _default_full_access(facts: ComputeInstanceFacts | NodePoolFacts) -> Result:
     ),
 )
 def vm_serial_port(asset: Asset, facts: ComputeInstanceFacts, ctx: RuleContext) -> Result:
-    serial = facts.serial_port
-    if unread(serial):
-        return _not_read("serial_port")
-    if serial:
-        return Result.fail(
-            "interactive serial port access is enabled", evidence={"serial-port-enable": True}
-        )
-    return Result.ok("serial port access disabled")
+    return judge(
+        facts.serial_port,
+        "serial_port",
+        bool,
+        fail="interactive serial port access is enabled",
+        ok="serial port access disabled",
+        evidence={"serial-port-enable": True},
+    )
 
 
 @rule(
@@ -280,13 +279,15 @@ def vm_os_login(asset: Asset, facts: ComputeInstanceFacts, ctx: RuleContext) -> 
     ),
 )
 def vm_default_sa(asset: Asset, facts: ComputeInstanceFacts, ctx: RuleContext) -> Result:
-    default = facts.default_service_account
-    if unread(default):
-        return _not_read("default_service_account")
-    if default:
-        account = known(facts.service_account)
-        return Result.fail(f"runs as {account}", evidence={"service_account": account})
-    return Result.ok("not the default service account")
+    account = known(facts.service_account)
+    return judge(
+        facts.default_service_account,
+        "default_service_account",
+        bool,
+        fail=f"runs as {account}",
+        ok="not the default service account",
+        evidence={"service_account": account},
+    )
 
 
 @rule(
@@ -434,15 +435,14 @@ def pool_integrity(asset: Asset, facts: NodePoolFacts, ctx: RuleContext) -> Resu
     references=("CIS-GKE:5.5.5", "OWASP-ML:ML06"),
 )
 def pool_shielded_nodes(asset: Asset, facts: NodePoolFacts, ctx: RuleContext) -> Result:
-    shielded = facts.shielded_nodes
-    if unread(shielded):
-        return _not_read("shielded_nodes")
-    if not shielded:
-        return Result.fail(
-            "the cluster does not use Shielded GKE nodes",
-            evidence={"cluster": known(facts.cluster), "shielded_nodes": False},
-        )
-    return Result.ok("Shielded GKE nodes")
+    return judge(
+        facts.shielded_nodes,
+        "shielded_nodes",
+        not_,
+        fail="the cluster does not use Shielded GKE nodes",
+        ok="Shielded GKE nodes",
+        evidence={"cluster": known(facts.cluster), "shielded_nodes": False},
+    )
 
 
 @rule(
@@ -474,15 +474,14 @@ def pool_shielded_nodes(asset: Asset, facts: NodePoolFacts, ctx: RuleContext) ->
     ),
 )
 def pool_workload_identity(asset: Asset, facts: NodePoolFacts, ctx: RuleContext) -> Result:
-    wi = facts.workload_identity
-    if unread(wi):
-        return _not_read("workload_identity")
-    if not wi:
-        return Result.fail(
-            "pods reach the node's metadata server (no GKE_METADATA mode)",
-            evidence={"workload_identity": False, "service_account": known(facts.service_account)},
-        )
-    return Result.ok("GKE metadata server (Workload Identity)")
+    return judge(
+        facts.workload_identity,
+        "workload_identity",
+        not_,
+        fail="pods reach the node's metadata server (no GKE_METADATA mode)",
+        ok="GKE metadata server (Workload Identity)",
+        evidence={"workload_identity": False, "service_account": known(facts.service_account)},
+    )
 
 
 @rule(
@@ -509,15 +508,14 @@ def pool_workload_identity(asset: Asset, facts: NodePoolFacts, ctx: RuleContext)
     references=("CIS-GKE:5.4.1", "MITRE-ATLAS:AML.T0049"),
 )
 def pool_legacy_metadata(asset: Asset, facts: NodePoolFacts, ctx: RuleContext) -> Result:
-    legacy = facts.legacy_metadata_endpoints
-    if unread(legacy):
-        return _not_read("legacy_metadata_endpoints")
-    if legacy:
-        return Result.fail(
-            "legacy metadata endpoints are enabled",
-            evidence={"disable-legacy-endpoints": False},
-        )
-    return Result.ok("legacy metadata endpoints disabled")
+    return judge(
+        facts.legacy_metadata_endpoints,
+        "legacy_metadata_endpoints",
+        bool,
+        fail="legacy metadata endpoints are enabled",
+        ok="legacy metadata endpoints disabled",
+        evidence={"disable-legacy-endpoints": False},
+    )
 
 
 @rule(
@@ -547,13 +545,15 @@ def pool_legacy_metadata(asset: Asset, facts: NodePoolFacts, ctx: RuleContext) -
     ),
 )
 def pool_default_sa(asset: Asset, facts: NodePoolFacts, ctx: RuleContext) -> Result:
-    default = facts.default_service_account
-    if unread(default):
-        return _not_read("default_service_account")
-    if default:
-        account = known(facts.service_account)
-        return Result.fail(f"nodes run as {account}", evidence={"service_account": account})
-    return Result.ok("dedicated node service account")
+    account = known(facts.service_account)
+    return judge(
+        facts.default_service_account,
+        "default_service_account",
+        bool,
+        fail=f"nodes run as {account}",
+        ok="dedicated node service account",
+        evidence={"service_account": account},
+    )
 
 
 @rule(
@@ -609,15 +609,14 @@ def pool_default_sa_full_access(asset: Asset, facts: NodePoolFacts, ctx: RuleCon
     ),
 )
 def pool_private_nodes(asset: Asset, facts: NodePoolFacts, ctx: RuleContext) -> Result:
-    private = facts.private_nodes
-    if unread(private):
-        return _not_read("private_nodes")
-    if not private:
-        return Result.fail(
-            "nodes have public IP addresses",
-            evidence={"cluster": known(facts.cluster), "private_nodes": False},
-        )
-    return Result.ok("private nodes")
+    return judge(
+        facts.private_nodes,
+        "private_nodes",
+        not_,
+        fail="nodes have public IP addresses",
+        ok="private nodes",
+        evidence={"cluster": known(facts.cluster), "private_nodes": False},
+    )
 
 
 RULES = (
