@@ -64,11 +64,13 @@ def test_events_carry_the_finding(demo: tuple[dict[str, Any], list[dict[str, Any
         assert (event["status_id"], event["status"]) == (1, "New")
         # the finding's own asset first; an attack path adds the other assets on its route
         resource = event["resources"][0]
-        assert (
-            len(event["resources"])
-            == (len({*finding["path"]} - {finding["asset_id"]}) + 1 if finding["path"] else 1)
-            or finding["path"]
-        )
+        on_route = {
+            *finding["path"],
+            *(n for h in finding["hops"] for n in (h["source"], h["target"])),
+        }
+        # (an attack path's route, by its hops; a single-asset finding names only its asset)
+        others = (on_route & assets.keys()) - {finding["asset_id"]} if finding["hops"] else set()
+        assert sorted(r["uid"] for r in event["resources"][1:]) == sorted(others)
         assert resource["uid"] == finding["asset_id"]
         assert resource["type"] == assets[finding["asset_id"]]["type"]
         provider = {"aws": "AWS", "azure": "Azure", "gcp": "GCP"}[finding["cloud"]]
