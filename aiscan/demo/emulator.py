@@ -155,17 +155,6 @@ def by_label(label: str, table: Mapping[str, CannedBody]) -> Callable[[CannedReq
     return answer
 
 
-def by_path(table: Mapping[str, CannedBody]) -> Callable[[CannedRequest], CannedBody]:
-    """A canned answer chosen by the request path (as sent, decoded). Unknown paths answer 404."""
-
-    def answer(request: CannedRequest) -> CannedBody:
-        if request.path in table:
-            return table[request.path]
-        raise not_found(f"{request.path} not found")
-
-    return answer
-
-
 # -- recognising operations -------------------------------------------------------------------
 
 

@@ -59,7 +59,7 @@ from typing import Any
 
 from aiscan.collectors.aws.context import ScopeContext, paginate
 from aiscan.collectors.aws.errors import classify
-from aiscan.collectors.aws.iam import as_datetime
+from aiscan.collectors.aws.iam import as_datetime, home_region
 from aiscan.core.model import Asset, AssetKind, Cloud, CoverageStatus, RelationType
 from aiscan.core.sanitize import bounded, clean_text
 
@@ -436,7 +436,7 @@ def _resolve_profile(ctx: ScopeContext, profile: str | None) -> list[str] | None
     name = profile_name(profile, ctx.account)
     if name is None:
         return None
-    iam = ctx.client("iam", _IAM_HOME.get(ctx.partition, "us-east-1"))
+    iam = ctx.client("iam", home_region(ctx.partition))
     found = ctx.section(
         f"instance profile {clean_text(name, 64)}",
         ctx.once,
@@ -446,9 +446,6 @@ def _resolve_profile(ctx: ScopeContext, profile: str | None) -> list[str] | None
         name,
     )
     return None if found is None else profile_roles(found)
-
-
-_IAM_HOME = {"aws-cn": "cn-north-1", "aws-us-gov": "us-gov-west-1"}
 
 
 # These two note their own failures (under the cluster's printable name), so ctx.each never

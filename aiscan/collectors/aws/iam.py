@@ -491,7 +491,7 @@ def error_code(exc: BaseException) -> str:
 
 
 def collect(ctx: ScopeContext) -> None:
-    client = ctx.client("iam", _home_region(ctx.partition))
+    client = ctx.client("iam", home_region(ctx.partition))
     if "ListServiceSpecificCredentials" in client.meta.service_model.operation_names:
         keys = ctx.section("bedrock api keys", list_bedrock_credentials, client)
         for payload in keys or []:
@@ -507,7 +507,8 @@ def collect(ctx: ScopeContext) -> None:
     ctx.each("role", _collect_role, sorted(names), ctx, client)
 
 
-def _home_region(partition: str) -> str:
+def home_region(partition: str) -> str:
+    """The region IAM (a global service) is called in for `partition`."""
     return {"aws-cn": "cn-north-1", "aws-us-gov": "us-gov-west-1"}.get(partition, "us-east-1")
 
 

@@ -21,10 +21,6 @@ from typing import Any
 from aiscan.collectors.network import check_ca_variables, fallback_ca_bundle
 from aiscan.collectors.settings import AwsSettings
 
-RETRY_MODE_ENV = "AISCAN_AWS_RETRY_MODE"
-MAX_ATTEMPTS_ENV = "AISCAN_AWS_MAX_ATTEMPTS"
-MAX_BACKOFF_ENV = "AISCAN_AWS_MAX_BACKOFF"
-
 _UNPARSEABLE = "HTTP {status} with a body that is not the service's protocol"
 
 

@@ -36,8 +36,6 @@ ENDPOINTS = {
 }
 ENDPOINT_ENV = "AISCAN_AZURE_ENDPOINT"
 TOKEN_ENV = "AISCAN_AZURE_TOKEN"
-RETRIES_ENV = "AISCAN_AZURE_MAX_RETRIES"
-BACKOFF_ENV = "AISCAN_AZURE_BACKOFF"
 #: A Retry-After longer than this is not waited for in full (a hostile or broken answer).
 MAX_RETRY_AFTER = 60.0
 

@@ -33,8 +33,6 @@ from aiscan.collectors.azure.guard import ReadOnlyPolicy
 from aiscan.collectors.azure.permissions import DEEP_DATA_ACTIONS
 from aiscan.collectors.settings import AzureSettings
 
-BLOB_ENDPOINT_ENV = "AISCAN_AZURE_BLOB_ENDPOINT"
-STORAGE_TOKEN_ENV = "AISCAN_AZURE_STORAGE_TOKEN"
 STORAGE_SCOPE = "https://storage.azure.com/.default"
 API_VERSION = "2023-11-03"
 PERMISSIONS = DEEP_DATA_ACTIONS
