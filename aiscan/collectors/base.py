@@ -104,6 +104,30 @@ R = TypeVar("R")
 _worker = threading.local()
 
 
+class Once:
+    """`fn(*args)` the first time `key` is asked for; every later or concurrent caller gets the
+    same result (or the same exception). A scope holds one (reads shared by its items); a cloud
+    may hold one per account for reads shared by its regions (a multi-region trail's status)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._futures: dict[Hashable, Future[Any]] = {}
+
+    def __call__(self, key: Hashable, fn: Callable[..., R], *args: Any) -> R:
+        with self._lock:
+            future = self._futures.get(key)
+            owner = future is None
+            if future is None:
+                future = self._futures[key] = Future()
+        if owner:
+            try:
+                future.set_result(fn(*args))
+            except BaseException as exc:  # even an interrupt, or the other callers wait forever
+                future.set_exception(exc)
+        result: R = future.result()
+        return result
+
+
 class ScopeRecorder(ABC):
     """The cloud-neutral bookkeeping of reading one (cloud, account, region, service) scope.
 
@@ -132,7 +156,7 @@ class ScopeRecorder(ABC):
         self.problems: list[tuple[CoverageStatus, str]] = list(problems)
         self.item_workers = ITEM_WORKERS
         self._lock = threading.Lock()
-        self._once: dict[Hashable, Future[Any]] = {}
+        self._once = Once()
         self._pool: ThreadPoolExecutor | None = None
 
     @abstractmethod
@@ -201,21 +225,9 @@ class ScopeRecorder(ABC):
         _worker.scope = self
 
     def once(self, key: Hashable, fn: Callable[..., R], *args: Any) -> R:
-        """`fn(*args)` the first time `key` is asked for in this scope; every later or concurrent
-        caller gets the same result (or the same exception), so a resource shared by many items
-        (an endpoint config, a job definition, a managed policy) is read once per scan."""
-        with self._lock:
-            future = self._once.get(key)
-            owner = future is None
-            if future is None:
-                future = self._once[key] = Future()
-        if owner:
-            try:
-                future.set_result(fn(*args))
-            except BaseException as exc:  # even an interrupt, or the other callers wait forever
-                future.set_exception(exc)
-        result: R = future.result()
-        return result
+        """`fn(*args)` the first time `key` is asked for in this scope (see `Once`): a resource
+        shared by many items (an endpoint config, a job definition) is read once per scope."""
+        return self._once(key, fn, *args)
 
     def add(self, asset: Asset) -> None:
         self.sink.add_asset(asset)

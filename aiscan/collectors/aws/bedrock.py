@@ -648,7 +648,12 @@ def _read_trails(ctx: ScopeContext) -> list[dict[str, Any]]:
         home = str(trail.get("HomeRegion") or ctx.region)
         client = ctx.client("cloudtrail", home)
         label = f"trail {trail.get('Name')}"
-        status = ctx.section(label, get_trail_status, client, arn)
-        selectors = ctx.section(label, get_event_selectors, client, arn)
+        # a multi-region trail is the same in every region: its state is read once per account
+        status = ctx.section(
+            label, ctx.refs.once, ("trail status", arn), get_trail_status, client, arn
+        )
+        selectors = ctx.section(
+            label, ctx.refs.once, ("trail selectors", arn), get_event_selectors, client, arn
+        )
         out.append(trail_entry(trail, status, selectors))
     return out

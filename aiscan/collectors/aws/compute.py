@@ -439,7 +439,7 @@ def _resolve_profile(ctx: ScopeContext, profile: str | None) -> list[str] | None
     iam = ctx.client("iam", home_region(ctx.partition))
     found = ctx.section(
         f"instance profile {clean_text(name, 64)}",
-        ctx.once,
+        ctx.refs.once,
         ("instance-profile", name),
         get_instance_profile,
         iam,

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from aiscan.collectors.aws.errors import classify
-from aiscan.collectors.base import ITEM_WORKERS, ScopeRecorder
+from aiscan.collectors.base import ITEM_WORKERS, Once, ScopeRecorder
 from aiscan.core.inventory import InventoryBuilder
 from aiscan.core.model import Cloud, CoverageStatus, RelationType
 from aiscan.core.refs import parse_image, s3_bucket_of
@@ -35,6 +35,9 @@ class References:
     buckets: dict[str, set[str]] = field(default_factory=dict)
     images: dict[str, set[str]] = field(default_factory=dict)
     roles: dict[str, set[str]] = field(default_factory=dict)
+    #: reads shared by the account's regions: a multi-region trail's status and selectors, an
+    #: instance profile (IAM is global)
+    once: Once = field(default_factory=Once, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def add(self, kind: str, key: str, by: str) -> None:
