@@ -1220,8 +1220,7 @@ def api_key_lifetime(asset: Asset, facts: ServiceCredentialFacts, ctx: RuleConte
     return Result.ok()
 
 
-def _trails(facts: BedrockServiceFacts) -> tuple[Trail, ...] | Unread:
-    return facts.trails
+_TRAILS_UNREAD = "the region's CloudTrail trails could not be read"
 
 
 def _recording(trails: Iterable[Trail]) -> list[Trail]:
@@ -1264,9 +1263,9 @@ def _undecided(trails: Iterable[Trail]) -> list[str]:
     ),
 )
 def management_events(asset: Asset, facts: BedrockServiceFacts, ctx: RuleContext) -> Result:
-    trails = _trails(facts)
+    trails = facts.trails
     if unread(trails):
-        return Result.manual("the region's CloudTrail trails could not be read")
+        return Result.manual(_TRAILS_UNREAD)
     if any(t.management_events for t in _recording(trails)):
         return Result.ok()
     if undecided := _undecided(trails):
@@ -1299,9 +1298,9 @@ def management_events(asset: Asset, facts: BedrockServiceFacts, ctx: RuleContext
     ),
 )
 def trail_logging(asset: Asset, facts: BedrockServiceFacts, ctx: RuleContext) -> list[Result]:
-    trails = _trails(facts)
+    trails = facts.trails
     if unread(trails):
-        return [Result.manual("the region's CloudTrail trails could not be read")]
+        return [Result.manual(_TRAILS_UNREAD)]
     if not trails:
         return [Result.not_applicable("no trail applies to this region (AWS-CT-001)")]
     out = [
@@ -1349,9 +1348,9 @@ def trail_logging(asset: Asset, facts: BedrockServiceFacts, ctx: RuleContext) ->
     ),
 )
 def multi_region_trail(asset: Asset, facts: BedrockServiceFacts, ctx: RuleContext) -> Result:
-    trails = _trails(facts)
+    trails = facts.trails
     if unread(trails):
-        return Result.manual("the region's CloudTrail trails could not be read")
+        return Result.manual(_TRAILS_UNREAD)
     multi = [t for t in trails if t.multi_region]
     if any(t.logging is True for t in multi):
         return Result.ok()
@@ -1396,9 +1395,9 @@ def multi_region_trail(asset: Asset, facts: BedrockServiceFacts, ctx: RuleContex
 def agent_data_events(asset: Asset, facts: BedrockServiceFacts, ctx: RuleContext) -> Result:
     if (no_agents := _without_agents(facts)) is not None:
         return no_agents
-    trails = _trails(facts)
+    trails = facts.trails
     if unread(trails):
-        return Result.manual("the region's CloudTrail trails could not be read")
+        return Result.manual(_TRAILS_UNREAD)
     recorded = {k for t in _recording(trails) for k in t.data_resource_types}
     missing = [k for k in AGENT_DATA_EVENTS if k not in recorded]
     if not missing:
@@ -1468,9 +1467,9 @@ def ai_bucket_data_events(
     buckets = _ai_buckets(asset, ctx)
     if not buckets:
         return [Result.not_applicable("no AI asset of this region reads or stores S3 data")]
-    trails = _trails(facts)
+    trails = facts.trails
     if unread(trails):
-        return [Result.manual("the region's CloudTrail trails could not be read")]
+        return [Result.manual(_TRAILS_UNREAD)]
     recording = _recording(trails)
     uncovered = sorted(
         name for name, b in buckets.items() if not any(_covers(t, b.id) for t in recording)

@@ -24,7 +24,7 @@ from collections.abc import Iterator
 from functools import partial
 from typing import Any
 
-from aiscan.core.facts import Unread, unread
+from aiscan.core.facts import Unread, known, unread
 from aiscan.core.facts.aws import (
     IamRoleFacts,
     SageMakerAutoMLJobFacts,
@@ -772,7 +772,7 @@ def job_cmk(
     if not output:
         gaps.append("output")
     if gaps:
-        job_type = None if unread(facts.job_type) else facts.job_type
+        job_type = known(facts.job_type)
         return Result.fail(
             f"No customer-managed key for: {', '.join(gaps)}",
             evidence={"unencrypted": gaps, "job_type": job_type},
@@ -994,7 +994,7 @@ def tuning_network_isolation(
     if (gap := _off(facts.network_isolation, "network isolation")) is not None:
         return gap
     if not facts.network_isolation:
-        definitions = None if unread(facts.definitions) else facts.definitions
+        definitions = known(facts.definitions)
         return Result.fail(
             "Network isolation is disabled for the tuner's training jobs",
             evidence={"network_isolation": False, "definitions": definitions},
@@ -1067,7 +1067,7 @@ def automl_inter_container_encryption(
 
 
 def _tuning_evidence(facts: SageMakerTuningJobFacts | SageMakerAutoMLJobFacts) -> dict[str, Any]:
-    return {"job_type": None if unread(facts.job_type) else facts.job_type}
+    return {"job_type": known(facts.job_type)}
 
 
 @_job_rule(

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from aiscan.collectors.aws import bedrock, iam
+from aiscan.core.engine import evaluate
 from aiscan.core.model import Asset, AssetKind, RelationType, ResultStatus
 from aiscan.rules import aws_bedrock as br
 from tests.factories import asset, inventory, rel, statuses
@@ -63,6 +64,24 @@ def test_no_trail_at_all_fails_management_and_multi_region_but_nothing_is_stoppe
     assert one(br.management_events, bare) is FAIL
     assert one(br.multi_region_trail, bare) is FAIL
     assert one(br.trail_logging, bare) is NA
+
+
+def test_unread_trails_are_manual_for_every_cloudtrail_rule() -> None:
+    # no `trails` attribute: the region's trails were not read, so no rule may pass or fail
+    svc, others, relations = _weights(["*"])
+    blind = svc.model_copy(update={"attributes": {"agents_in_use": True}})
+    for check in (
+        br.management_events,
+        br.trail_logging,
+        br.multi_region_trail,
+        br.agent_data_events,
+        br.ai_bucket_data_events,
+    ):
+        out = evaluate(inventory([blind, *others], relations), [check])
+        assert not out.findings, check
+        assert [(e.asset_id, e.status, e.reason) for e in out.evaluations] == [
+            (SVC, MANUAL, "the region's CloudTrail trails could not be read")
+        ], check
 
 
 def test_data_events_split_across_trails_count_and_a_stopped_trail_does_not() -> None:

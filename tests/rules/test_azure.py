@@ -677,7 +677,10 @@ def _pool(cluster_edits: dict[str, Any] | None = None, **pool_edits: Any) -> Any
 
 def _assignments(*, drop: str | None = None, deny: str | None = None) -> list[dict[str, Any]]:
     """The recorded assignments (tests/data/azure), one dropped or set to Deny by name."""
-    items = [a for a in load("authorization_policy_assignments")["value"] if a["name"] != drop]
+    recorded = load("authorization_policy_assignments")["value"]
+    # a misspelt name would silently leave the recording as it is and the test vacuous
+    assert {drop, deny} - {None} <= {a["name"] for a in recorded}, (drop, deny)
+    items = [a for a in recorded if a["name"] != drop]
     for a in items:
         if a["name"] == deny:
             a["properties"]["parameters"] = {"effect": {"value": "Deny"}}
