@@ -123,7 +123,10 @@ def _gcp_assets(graph: EstateGraph) -> Iterator[tuple[str, Asset]]:
             yield node_id, asset
 
 
-def _accounts(graph: EstateGraph) -> dict[str, tuple[str, Mapping[str, tuple[str, ...]]]]:
+_Accounts = dict[str, tuple[str, Mapping[str, tuple[str, ...]]]]
+
+
+def _accounts(graph: EstateGraph) -> _Accounts:
     """email -> (node id, project_roles) of every service account in the graph."""
     out = {}
     for node_id, asset in _gcp_assets(graph):
@@ -170,8 +173,19 @@ def _members(
     return []  # users, groups, domains, principal sets: not nodes of the graph
 
 
-def derive_project_grants(graph: EstateGraph, edges: _Edges) -> None:
-    accounts = _accounts(graph)
+def _binding(role: str, perms: list[str], resource: str, member: str) -> dict[str, Any]:
+    """The evidence of a grant from an IAM binding on a project or a bucket."""
+    return {
+        "source": "iam-binding",
+        "policy": role,
+        "actions": perms,
+        "resource": resource,
+        "level": "project" if resource.startswith("projects/") else "bucket",
+        "member": member,
+    }
+
+
+def derive_project_grants(graph: EstateGraph, edges: _Edges, accounts: _Accounts) -> None:
     by_project: dict[str, list[tuple[str, Asset]]] = {}
     for node_id, asset in _gcp_assets(graph):
         if asset.type in WANTS:
@@ -187,19 +201,11 @@ def derive_project_grants(graph: EstateGraph, edges: _Edges) -> None:
                             identity,
                             target,
                             edge,
-                            {
-                                "source": "iam-binding",
-                                "policy": role,
-                                "actions": perms,
-                                "resource": f"projects/{project}",
-                                "level": "project",
-                                "member": f"serviceAccount:{email}",
-                            },
+                            _binding(role, perms, f"projects/{project}", f"serviceAccount:{email}"),
                         )
 
 
-def derive_bucket_grants(graph: EstateGraph, edges: _Edges) -> None:
-    accounts = _accounts(graph)
+def derive_bucket_grants(graph: EstateGraph, edges: _Edges, accounts: _Accounts) -> None:
     for node_id, asset in _gcp_assets(graph):
         if asset.type != "storage.googleapis.com/Bucket":
             continue
@@ -220,14 +226,7 @@ def derive_bucket_grants(graph: EstateGraph, edges: _Edges) -> None:
                             source,
                             node_id,
                             edge,
-                            {
-                                "source": "iam-binding",
-                                "policy": role,
-                                "actions": perms,
-                                "resource": f"b/{asset.name}",
-                                "level": "bucket",
-                                "member": how[:400],
-                            },
+                            _binding(role, perms, f"b/{asset.name}", how[:400]),
                         )
         if enforced or known(facts.uniform_access) is not False:
             continue
@@ -316,7 +315,7 @@ def derive_exposure(graph: EstateGraph) -> None:
 
 def derive(graph: EstateGraph) -> None:
     """Add this module's derived edges to `graph`."""
-    edges = _Edges(graph)
-    derive_project_grants(graph, edges)
-    derive_bucket_grants(graph, edges)
+    edges, accounts = _Edges(graph), _accounts(graph)
+    derive_project_grants(graph, edges, accounts)
+    derive_bucket_grants(graph, edges, accounts)
     derive_exposure(graph)
