@@ -144,12 +144,12 @@ def to_finding(
     rule_fn: RuleFunc,
     asset: Asset,
     res: Result,
-    graph: EstateGraph | None = None,
+    graph: EstateGraph,
     reach: Reach | None = None,
 ) -> Finding:
     meta = rule_fn.meta
     severity: Severity = res.severity or meta.severity
-    risk = assess(graph if graph is not None else _lone(asset), severity, (asset.id,), cache=reach)
+    risk = assess(graph, severity, (asset.id,), cache=reach)
     return Finding(
         rule_id=meta.id,
         asset_id=asset.id,
@@ -205,7 +205,3 @@ def to_path_finding(
         account=jewel.account,
         region=jewel.region,
     )
-
-
-def _lone(asset: Asset) -> EstateGraph:
-    return build_graph(Inventory.of([asset], []))

@@ -80,7 +80,7 @@ def reach(
 
 
 def _reach(graph: EstateGraph, node_id: str) -> tuple[frozenset[str], bool]:
-    sources = {node_id} | _targets(graph, node_id, _RUNS_AS)
+    sources = {node_id} | {t for t, _ in graph.out_edges(node_id, EdgeType.RUNS_AS)}
     touched: set[str] = set()
     admin = False
     for source in sources:
@@ -89,21 +89,9 @@ def _reach(graph: EstateGraph, node_id: str) -> tuple[frozenset[str], bool]:
         asset = graph.asset(source)
         if asset is not None and asset.kind is AssetKind.IDENTITY:
             admin = admin or is_administrator(graph, source)
-        touched |= _targets(graph, source, _REACH)
+        touched.update(t for t, _ in graph.out_edges(source, *REACH))
     touched.discard(node_id)
     return frozenset(touched), admin
-
-
-_RUNS_AS = frozenset({EdgeType.RUNS_AS.value})
-_REACH = frozenset(t.value for t in REACH)
-
-
-def _targets(graph: EstateGraph, node_id: str, types: frozenset[str]) -> set[str]:
-    return {
-        target
-        for target, keyed in graph.g.succ[node_id].items()
-        if any(data["type"] in types for data in keyed.values())
-    }
 
 
 def is_administrator(graph: EstateGraph, node_id: str) -> bool:

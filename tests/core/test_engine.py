@@ -15,34 +15,29 @@ from aiscan.core.rules import Result, rule
 from tests.factories import asset, inventory
 
 
-@rule(
-    id="T-1",
-    title="t",
-    severity=Severity.MEDIUM,
-    category=Category.ENCRYPTION,
-    kinds=(AssetKind.BUCKET,),
-    description="d",
-    risk="r",
-    remediation="fix",
-    references=("x",),
-)
+def _rule(id_, severity, category, kind, *, title="t", references=("x",)):
+    """A test rule on one asset kind (the metadata the engine does not read is filler)."""
+    return rule(
+        id=id_,
+        title=title,
+        severity=severity,
+        category=category,
+        kinds=(kind,),
+        description="d",
+        risk="r",
+        remediation="fix",
+        references=references,
+    )
+
+
+@_rule("T-1", Severity.MEDIUM, Category.ENCRYPTION, AssetKind.BUCKET)
 def needs_kms(a, ctx):
     if "kms_key" not in a.attributes:
         return Result.manual("not read")
     return Result.ok() if a.attributes["kms_key"] else Result.fail("no key", evidence={"k": None})
 
 
-@rule(
-    id="T-2",
-    title="boom",
-    severity=Severity.HIGH,
-    category=Category.ENCRYPTION,
-    kinds=(AssetKind.BUCKET,),
-    description="d",
-    risk="r",
-    remediation="fix",
-    references=(),
-)
+@_rule("T-2", Severity.HIGH, Category.ENCRYPTION, AssetKind.BUCKET, title="boom", references=())
 def broken(a, ctx):
     raise KeyError("surprise")
 
@@ -146,17 +141,7 @@ def test_exposure_is_decided_from_the_graph_and_ranks_findings():
     assert "allUsers" in why
 
 
-@rule(
-    id="T-3",
-    title="t",
-    severity=Severity.HIGH,
-    category=Category.IDENTITY,
-    kinds=(AssetKind.NOTEBOOK,),
-    description="d",
-    risk="r",
-    remediation="fix",
-    references=("x",),
-)
+@_rule("T-3", Severity.HIGH, Category.IDENTITY, AssetKind.NOTEBOOK)
 def notebook_rule(a, ctx):
     return Result.fail("n")
 

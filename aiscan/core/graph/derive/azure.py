@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from aiscan.core.facts import unread
+from aiscan.core.facts import known, unread
 from aiscan.core.facts.common import HostExposureFacts
 from aiscan.core.graph.derive.common import port_labels
 from aiscan.core.graph.model import ANONYMOUS, INTERNET, EdgeType, EstateGraph
@@ -430,16 +430,12 @@ def _evidence(role: Role, assignment: Any, actions: tuple[str, ...]) -> dict[str
 # -- exposure -------------------------------------------------------------------------------------
 
 
-def _known(value: Any) -> Any:
-    return None if unread(value) else value
-
-
 def _network_open(facts: Any) -> str | None:
     """Why a service answers any network (None: it does not, or that was not read)."""
-    access = _known(getattr(facts, "public_network_access", None))
+    access = known(getattr(facts, "public_network_access", None))
     if access is None or str(access).lower() != "enabled":
         return None
-    rules = _known(getattr(facts, "ip_rules", ()))
+    rules = known(getattr(facts, "ip_rules", ()))
     if rules is None or rules:
         return None
     if hasattr(facts, "network_default_action"):
@@ -453,8 +449,8 @@ def _exposure(asset: Asset) -> dict[str, Any] | None:
     facts = asset.facts
     rtype = asset.type.lower()
     if isinstance(facts, HostExposureFacts):
-        ip = _known(facts.public_ip)
-        ports = _known(facts.internet_open_ports)
+        ip = known(facts.public_ip)
+        ports = known(facts.internet_open_ports)
         if ip and ports:
             return {
                 "reason": "public IP and a network security group rule open to the internet",
@@ -475,8 +471,8 @@ def _exposure(asset: Asset) -> dict[str, Any] | None:
         "microsoft.machinelearningservices/workspaces/onlineendpoints",
         "microsoft.machinelearningservices/workspaces/serverlessendpoints",
     ):
-        mode = _known(getattr(facts, "auth_mode", None))
-        access = _known(getattr(facts, "public_network_access", "Enabled"))
+        mode = known(getattr(facts, "auth_mode", None))
+        access = known(getattr(facts, "public_network_access", "Enabled"))
         if mode is None or access is None or str(access).lower() != "enabled":
             return None
         if str(mode).lower() == "key":
@@ -489,12 +485,12 @@ def _public_container(asset: Asset) -> str | None:
     if asset.type.lower() != "microsoft.storage/storageaccounts/blobservices/containers":
         return None
     facts: Any = asset.facts
-    level = _known(facts.public_access)
+    level = known(facts.public_access)
     if level is None or str(level).lower() not in ("blob", "container"):
         return None
-    if _known(facts.allow_blob_public_access) is False:
+    if known(facts.allow_blob_public_access) is False:
         return None
-    access = _known(facts.public_network_access)
+    access = known(facts.public_network_access)
     if access is not None and str(access).lower() == "disabled":
         return None
     return str(level)

@@ -31,7 +31,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from aiscan.core.facts import unread
+from aiscan.core.facts import known
 from aiscan.core.graph.derive.common import port_labels
 from aiscan.core.graph.model import ANONYMOUS, INTERNET, EdgeType, EstateGraph
 from aiscan.core.model import Asset, Cloud
@@ -116,10 +116,6 @@ def grants(role: str, rtype: str) -> Iterator[tuple[EdgeType, list[str]]]:
             yield edge, found
 
 
-def _known(value: Any) -> Any:
-    return None if unread(value) else value
-
-
 def _gcp_assets(graph: EstateGraph) -> Iterator[tuple[str, Asset]]:
     for node_id in list(graph.g.nodes):
         asset = graph.asset(node_id)
@@ -127,15 +123,18 @@ def _gcp_assets(graph: EstateGraph) -> Iterator[tuple[str, Asset]]:
             yield node_id, asset
 
 
-def _accounts(graph: EstateGraph) -> dict[str, tuple[str, Mapping[str, tuple[str, ...]]]]:
+_Accounts = dict[str, tuple[str, Mapping[str, tuple[str, ...]]]]
+
+
+def _accounts(graph: EstateGraph) -> _Accounts:
     """email -> (node id, project_roles) of every service account in the graph."""
     out = {}
     for node_id, asset in _gcp_assets(graph):
         if asset.type != "iam.googleapis.com/ServiceAccount":
             continue
         facts: Any = asset.facts
-        email = _known(facts.email) or asset.name
-        roles = _known(facts.project_roles) or {}
+        email = known(facts.email) or asset.name
+        roles = known(facts.project_roles) or {}
         out[str(email)] = (node_id, roles)
     return out
 
@@ -174,8 +173,19 @@ def _members(
     return []  # users, groups, domains, principal sets: not nodes of the graph
 
 
-def derive_project_grants(graph: EstateGraph, edges: _Edges) -> None:
-    accounts = _accounts(graph)
+def _binding(role: str, perms: list[str], resource: str, member: str) -> dict[str, Any]:
+    """The evidence of a grant from an IAM binding on a project or a bucket."""
+    return {
+        "source": "iam-binding",
+        "policy": role,
+        "actions": perms,
+        "resource": resource,
+        "level": "project" if resource.startswith("projects/") else "bucket",
+        "member": member,
+    }
+
+
+def derive_project_grants(graph: EstateGraph, edges: _Edges, accounts: _Accounts) -> None:
     by_project: dict[str, list[tuple[str, Asset]]] = {}
     for node_id, asset in _gcp_assets(graph):
         if asset.type in WANTS:
@@ -191,25 +201,17 @@ def derive_project_grants(graph: EstateGraph, edges: _Edges) -> None:
                             identity,
                             target,
                             edge,
-                            {
-                                "source": "iam-binding",
-                                "policy": role,
-                                "actions": perms,
-                                "resource": f"projects/{project}",
-                                "level": "project",
-                                "member": f"serviceAccount:{email}",
-                            },
+                            _binding(role, perms, f"projects/{project}", f"serviceAccount:{email}"),
                         )
 
 
-def derive_bucket_grants(graph: EstateGraph, edges: _Edges) -> None:
-    accounts = _accounts(graph)
+def derive_bucket_grants(graph: EstateGraph, edges: _Edges, accounts: _Accounts) -> None:
     for node_id, asset in _gcp_assets(graph):
         if asset.type != "storage.googleapis.com/Bucket":
             continue
         facts: Any = asset.facts
-        enforced = _known(facts.public_access_prevention) == "enforced"
-        bindings = _known(facts.iam_bindings) or {}
+        enforced = known(facts.public_access_prevention) == "enforced"
+        bindings = known(facts.iam_bindings) or {}
         for role, members in sorted(bindings.items()):
             if role not in PREDEFINED_ROLES:
                 continue
@@ -224,18 +226,11 @@ def derive_bucket_grants(graph: EstateGraph, edges: _Edges) -> None:
                             source,
                             node_id,
                             edge,
-                            {
-                                "source": "iam-binding",
-                                "policy": role,
-                                "actions": perms,
-                                "resource": f"b/{asset.name}",
-                                "level": "bucket",
-                                "member": how[:400],
-                            },
+                            _binding(role, perms, f"b/{asset.name}", how[:400]),
                         )
-        if enforced or _known(facts.uniform_access) is not False:
+        if enforced or known(facts.uniform_access) is not False:
             continue
-        for reason in _known(facts.public_members) or ():
+        for reason in known(facts.public_members) or ():
             where, _, rest = str(reason).partition(": ")
             if where not in ("acl", "defaultObjectAcl"):
                 continue
@@ -263,8 +258,8 @@ def derive_bucket_grants(graph: EstateGraph, edges: _Edges) -> None:
 def _exposure(asset: Asset) -> dict[str, Any] | None:
     facts: Any = asset.facts
     if asset.type == "compute.googleapis.com/Instance":
-        ip = _known(facts.public_ip)
-        ports = _known(facts.internet_open_ports)
+        ip = known(facts.public_ip)
+        ports = known(facts.internet_open_ports)
         if ip and ports:
             return {
                 "reason": "external IP and a VPC firewall rule open to 0.0.0.0/0",
@@ -273,8 +268,8 @@ def _exposure(asset: Asset) -> dict[str, Any] | None:
             }
         return None
     if asset.type == "container.googleapis.com/NodePool":
-        ports = _known(facts.internet_open_ports)
-        if ports and _known(facts.private_nodes) is False:
+        ports = known(facts.internet_open_ports)
+        if ports and known(facts.private_nodes) is False:
             return {
                 "reason": "public nodes and a firewall rule open to 0.0.0.0/0",
                 "auth": None,
@@ -282,7 +277,7 @@ def _exposure(asset: Asset) -> dict[str, Any] | None:
             }
         return None
     if asset.type == "aiplatform.googleapis.com/Endpoint":
-        if _known(facts.public_network) is True and _known(facts.authenticated) is False:
+        if known(facts.public_network) is True and known(facts.authenticated) is False:
             return {"reason": "public endpoint without authentication", "auth": "none"}
         return None
     return None
@@ -320,7 +315,7 @@ def derive_exposure(graph: EstateGraph) -> None:
 
 def derive(graph: EstateGraph) -> None:
     """Add this module's derived edges to `graph`."""
-    edges = _Edges(graph)
-    derive_project_grants(graph, edges)
-    derive_bucket_grants(graph, edges)
+    edges, accounts = _Edges(graph), _accounts(graph)
+    derive_project_grants(graph, edges, accounts)
+    derive_bucket_grants(graph, edges, accounts)
     derive_exposure(graph)
