@@ -3,10 +3,10 @@
 Every chain of issue 9 is planted in each cloud where its parts exist (table in
 docs/demo-estate.md); its twin is the same shape with one link broken. Azure and Google Cloud are
 read through the real collectors and the graph: the derived edges of each chain are asserted, and
-the twin's broken edge is asserted absent. AWS edges are derived on another branch, so for AWS the
-collected relations and facts each chain needs are asserted, plus the IAM policy that grants the
-step, read from the emulator the way IAM evaluates it (these hold whether or not the deriver has
-landed, and whether `runs-as` names the instance profile or its resolved role).
+the twin's broken edge is asserted absent. For AWS the collected relations and facts each chain
+needs are asserted, plus the IAM policy that grants the step, read back from the emulator (an
+independent check of what derive/aws.py decides; tests/cli/test_demo_paths.py checks the AWS
+paths themselves end to end).
 """
 
 from __future__ import annotations
