@@ -116,8 +116,7 @@ def graph_doc(
     """The graph of `result` (its inventory, plus every attack-path hop), optionally cut to the
     neighbourhood of `around` (`depth` hops either way) or to the nodes and edges of attack
     paths. Raises KeyError when `around` is not a node."""
-    graph = graph or result_graph(result)
-    g = graph.g.copy()
+    g = (graph if graph is not None else result_graph(result)).g.copy()
     findings = attack_paths(result)
     on_path_nodes: set[str] = set()
     on_path_edges: set[tuple[str, str, str]] = set()
