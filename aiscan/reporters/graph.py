@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -398,9 +397,3 @@ def render(doc: GraphDoc, fmt: str, *, title: str = "aiscan estate graph") -> st
 
         return graph_page(doc, title=title)
     raise ValueError(f"unknown graph format {fmt!r} (known: {', '.join(FORMATS)})")
-
-
-def path_nodes(paths: Iterable[dict[str, Any]]) -> set[str]:
-    return {n for p in paths for n in p["path"]} | {
-        e for p in paths for h in p["hops"] for e in (h["source"], h["target"])
-    }
