@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from aiscan.cli.app import App
-from aiscan.core.model import ScanResult
+from aiscan.core.model import Asset, ScanResult
 from aiscan.core.sanitize import clean_text
 
 GRAPH_FORMATS = ("graphml", "dot", "mermaid", "cytoscape", "html")
@@ -126,12 +126,19 @@ def load_result(app: App, path: Path) -> ScanResult:
 
 def resolve_node(app: App, nodes: Collection[str], result: ScanResult, wanted: str) -> str:
     """A node id from a full id, or (like `aiscan show`) an asset's unique id suffix or name."""
-    if wanted in nodes:
-        return wanted
-    matches = sorted({a.id for a in result.assets if a.id.endswith(wanted) or a.name == wanted})
+    return wanted if wanted in nodes else find_asset(app, result, wanted, what="node").id
+
+
+def find_asset(app: App, result: ScanResult, wanted: str, *, what: str = "asset") -> Asset:
+    """The asset whose id is `wanted`, else the one whose id ends with it or whose name it is;
+    none or several abort with the candidates (`aiscan show`, `aiscan graph --around`)."""
+    matches = [a for a in result.assets if a.id == wanted] or sorted(
+        (a for a in result.assets if a.id.endswith(wanted) or a.name == wanted),
+        key=lambda a: a.id,
+    )
     if not matches:
-        app.abort(f"no node matches {wanted!r}", code=1)
+        app.abort(f"no {what} matches {wanted!r}", code=1)
     if len(matches) > 1:
-        ids = "\n  ".join(clean_text(m, 200) for m in matches[:20])
+        ids = "\n  ".join(clean_text(a.id, 200) for a in matches[:20])
         app.abort(f"{wanted!r} matches {len(matches)} assets; give more of the id:\n  {ids}")
     return matches[0]

@@ -11,8 +11,9 @@ from rich.table import Table
 from rich.text import Text
 
 from aiscan.cli.app import App
+from aiscan.cli.graph import find_asset, load_result
 from aiscan.cli.scan import collection_options, run_scan
-from aiscan.core.model import Category, Finding, ScanResult
+from aiscan.core.model import Category, Finding
 from aiscan.core.sanitize import clean_text
 from aiscan.reporters.summary import chain_text, node_name
 
@@ -35,21 +36,10 @@ def show(app: App, /, asset_id: str, input_path: Path | None, **kw: Any) -> None
     for unused in ("fmt", "outputs", "allow_partial", "bom_spec"):
         kw.pop(unused, None)
     if input_path is not None:
-        try:
-            result = ScanResult.model_validate_json(input_path.read_text(encoding="utf-8"))
-        except ValueError as exc:
-            app.abort(f"{input_path} is not an aiscan JSON result: {clean_text(exc, 300)}")
+        result = load_result(app, input_path)
     else:
         result = run_scan(app, evaluate_rules=True, **kw)
-    matches = [a for a in result.assets if a.id == asset_id] or [
-        a for a in result.assets if a.id.endswith(asset_id) or a.name == asset_id
-    ]
-    if not matches:
-        app.abort(f"no asset matches {asset_id!r}", code=1)
-    if len(matches) > 1:
-        ids = "\n  ".join(clean_text(a.id, 200) for a in matches[:20])
-        app.abort(f"{asset_id!r} matches {len(matches)} assets; give more of the id:\n  {ids}")
-    asset = matches[0]
+    asset = find_asset(app, result, asset_id)
     out = app.out
     out.print(Text(clean_text(asset.id, 1000), style="bold"))
     head = Table.grid(padding=(0, 2))

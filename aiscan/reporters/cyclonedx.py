@@ -304,13 +304,12 @@ def _graph_dependencies(result: ScanResult) -> dict[str, set[str]]:
     paths that are relations (a hop may walk a relation backwards: it is kept as the relation
     reads)."""
     from aiscan.core.graph import EdgeType
-    from aiscan.core.graph.build import build_graph
-    from aiscan.core.inventory import Inventory
+    from aiscan.reporters.graph import result_graph
 
     relation_types = {t.value for t in RelationType}
     known = {(r.source, r.target) for r in result.relations}
     deps: dict[str, set[str]] = defaultdict(set)
-    graph = build_graph(Inventory.of(result.assets, result.relations))
+    graph = result_graph(result)
     for source, target, data in graph.edges():
         if data.get("type") == EdgeType.TRAINED_ON.value:
             deps[source].add(target)

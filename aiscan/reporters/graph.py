@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -116,8 +115,7 @@ def graph_doc(
     """The graph of `result` (its inventory, plus every attack-path hop), optionally cut to the
     neighbourhood of `around` (`depth` hops either way) or to the nodes and edges of attack
     paths. Raises KeyError when `around` is not a node."""
-    graph = graph or result_graph(result)
-    g = graph.g.copy()
+    g = (graph if graph is not None else result_graph(result)).g.copy()
     findings = attack_paths(result)
     on_path_nodes: set[str] = set()
     on_path_edges: set[tuple[str, str, str]] = set()
@@ -399,9 +397,3 @@ def render(doc: GraphDoc, fmt: str, *, title: str = "aiscan estate graph") -> st
 
         return graph_page(doc, title=title)
     raise ValueError(f"unknown graph format {fmt!r} (known: {', '.join(FORMATS)})")
-
-
-def path_nodes(paths: Iterable[dict[str, Any]]) -> set[str]:
-    return {n for p in paths for n in p["path"]} | {
-        e for p in paths for h in p["hops"] for e in (h["source"], h["target"])
-    }

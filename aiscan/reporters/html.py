@@ -23,7 +23,7 @@ from typing import Any, ClassVar
 from aiscan.core.model import ScanResult, Severity
 from aiscan.core.sanitize import clean_text
 from aiscan.reporters.base import Reporter
-from aiscan.reporters.graph import GraphDoc, attack_paths, graph_doc
+from aiscan.reporters.graph import GraphDoc, attack_paths, graph_doc, result_graph
 
 #: Past this many nodes the report draws only the attack-path graph (the full graph is one
 #: `aiscan graph --format html` away).
@@ -393,10 +393,11 @@ class HtmlReporter(Reporter):
     def render(self, result: ScanResult, *, command: str = "scan") -> str:
         findings = [] if command == "inventory" else list(result.findings)
         shown = result.model_copy(update={"findings": tuple(findings)})
-        doc = graph_doc(shown)
+        estate = result_graph(shown)  # built once: the paths-only cut below reuses it
+        doc = graph_doc(shown, graph=estate)
         note = "The whole estate."
         if len(doc.nodes) > REPORT_GRAPH_LIMIT:
-            doc = graph_doc(shown, paths_only=True)
+            doc = graph_doc(shown, paths_only=True, graph=estate)
             note = (
                 f"Only the attack paths (the estate has more than {REPORT_GRAPH_LIMIT} nodes; "
                 "`aiscan graph --format html` draws all of it)."

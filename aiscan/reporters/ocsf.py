@@ -87,10 +87,15 @@ def _node_name(node_id: str, assets: dict[str, Asset]) -> str:
     return asset.name if asset is not None else node_id.removeprefix("aiscan:")
 
 
+def _path_nodes(f: Finding) -> list[str]:
+    """An attack path's nodes once each: the path in order, then any hop end it does not name."""
+    return list(dict.fromkeys([*f.path, *(n for h in f.hops for n in (h.source, h.target))]))
+
+
 def _attack_graph(f: Finding, assets: dict[str, Asset]) -> dict[str, Any]:
     """The attack path as an OCSF graph (the crown jewel's `resource_relationship`): the path's
     nodes in order, one directed edge per hop with its type and evidence."""
-    order = list(dict.fromkeys([*f.path, *(n for h in f.hops for n in (h.source, h.target))]))
+    order = _path_nodes(f)
     nodes = []
     for step, node_id in enumerate(order):
         asset = assets.get(node_id)
@@ -132,7 +137,7 @@ def _attack_graph(f: Finding, assets: dict[str, Asset]) -> dict[str, Any]:
 def _path_resources(f: Finding, assets: dict[str, Asset]) -> list[dict[str, Any]]:
     """The other inventory assets on an attack path, so a SIEM finds the event by any of them."""
     out = []
-    for node_id in dict.fromkeys([*f.path, *(n for h in f.hops for n in (h.source, h.target))]):
+    for node_id in _path_nodes(f):
         asset = assets.get(node_id)
         if asset is None or node_id == f.asset_id:
             continue

@@ -57,18 +57,6 @@ ATLAS_ACCESS = "MITRE ATLAS AML.T0012 (Valid Accounts)"
 ATLAS_PUBLIC = "MITRE ATLAS AML.T0049 (Exploit Public-Facing Application)"
 
 COMPUTE = frozenset({AssetKind.NOTEBOOK, AssetKind.GPU_COMPUTE})
-WORKLOADS = frozenset(
-    {
-        AssetKind.NOTEBOOK,
-        AssetKind.GPU_COMPUTE,
-        AssetKind.TRAINING_JOB,
-        AssetKind.PIPELINE,
-        AssetKind.ENDPOINT,
-        AssetKind.AGENT,
-        AssetKind.MODEL,
-        AssetKind.LLM_DEPLOYMENT,
-    }
-)
 DATA = frozenset({AssetKind.BUCKET, AssetKind.DATASET, AssetKind.KNOWLEDGE_BASE})
 AI_DATA = DATA | {AssetKind.MODEL, AssetKind.MODEL_REGISTRY, AssetKind.CONTAINER_REGISTRY}
 DEPLOYED_BY = frozenset(

@@ -91,6 +91,24 @@ def test_show_lists_the_paths_through_an_asset_with_hop_evidence(tmp_path: Path)
     assert "risk: severity 9.5 (critical" in res.output and "x exposure" in res.output
 
 
+def test_show_and_graph_around_refuse_an_unknown_name_and_a_file_that_is_not_a_result(
+    tmp_path: Path,
+) -> None:
+    doc = tmp_path / "result.json"
+    doc.write_text(result_with_a_path().model_dump_json(), encoding="utf-8")
+    res = CliRunner().invoke(cli, ["show", "--input", str(doc), "nothing-like-it"])
+    assert res.exit_code == 1 and "no asset matches 'nothing-like-it'" in res.output
+    res = CliRunner().invoke(cli, ["graph", str(doc), "--around", "nothing-like-it"])
+    assert res.exit_code == 1 and "no node matches 'nothing-like-it'" in res.output
+    res = CliRunner().invoke(cli, ["graph", str(doc), "--around", "chat-prod", "--format", "dot"])
+    assert res.exit_code == 0 and "chat-prod" in res.output
+    junk = tmp_path / "junk.json"
+    junk.write_bytes(b"\xff\xfe not json")
+    for args in (["show", "--input", str(junk), "chat-prod"], ["graph", str(junk)]):
+        res = CliRunner().invoke(cli, args)
+        assert res.exit_code == 2 and "is not an aiscan JSON result" in res.output, args
+
+
 def test_json_sarif_and_ocsf_carry_path_findings() -> None:
     result = result_with_a_path()
     again = ScanResult.model_validate_json(result.model_dump_json())

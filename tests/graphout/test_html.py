@@ -108,6 +108,28 @@ def test_report_has_summary_paths_graph_findings_by_risk_inventory_and_coverage(
     assert HtmlReporter().render(result, command="inventory").count('class="chain"') == 0
 
 
+def test_a_large_estate_report_draws_only_the_paths_from_one_graph_build(
+    monkeypatch: pytest.MonkeyPatch,
+):
+    from aiscan.reporters import graph as graph_module
+    from aiscan.reporters import html as html_module
+
+    builds: list[int] = []
+    real_build = graph_module.build_graph
+
+    def counting_build(inventory):  # type: ignore[no-untyped-def]
+        builds.append(1)
+        return real_build(inventory)
+
+    monkeypatch.setattr(graph_module, "build_graph", counting_build)
+    monkeypatch.setattr(html_module, "REPORT_GRAPH_LIMIT", 2)
+    page = HtmlReporter().render(estate())
+    assert "Only the attack paths (the estate has more than 2 nodes" in page
+    data = json.loads(parsed(page).scripts[0])
+    assert data["nodes"] and all(n["on_path"] for n in data["nodes"])
+    assert len(builds) == 1  # the paths-only cut reuses the graph built for the full view
+
+
 def test_report_of_an_estate_without_paths_says_so():
     page = HtmlReporter().render(estate(paths=0))
     assert path_count(page) == 0 and "No attack path was found" in page
