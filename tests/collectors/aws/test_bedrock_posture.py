@@ -222,3 +222,31 @@ def test_denied_api_key_listing_is_coverage_and_no_green() -> None:
     (cov,) = [c for c in inv.coverage if c.service == "iam"]
     assert cov.status is CoverageStatus.DENIED and "ListServiceSpecificCredentials" in cov.message
     assert not [a for a in inv.assets if a.type == "AWS::IAM::ServiceSpecificCredential"]
+
+
+@mock_aws
+def test_a_multi_region_trail_is_read_once_per_account_not_once_per_region() -> None:
+    for region in (REGION, "us-west-2"):
+        boto3.client("bedrock-agent", region_name=region).create_agent(
+            agentName="support", agentResourceRoleArn=f"arn:aws:iam::{ACCOUNT}:role/agent-role"
+        )
+    _trail(logging=True, advanced=AGENT_EVENTS)
+    calls: list[str] = []
+
+    def count(**kwargs: Any) -> None:
+        calls.append(kwargs["model"].name)  # and let the real call through
+
+    inv = awsfake.collect(
+        regions=(REGION, "us-west-2"),
+        services=("bedrock",),
+        handlers={
+            **EMPTY_BEDROCK,
+            "before-call.cloudtrail.GetTrailStatus": count,
+            "before-call.cloudtrail.GetEventSelectors": count,
+        },
+    )
+    # both regions judge the trail, from one status and one selector read
+    for region in (REGION, "us-west-2"):
+        svc = inv.get(f"arn:aws:bedrock:{region}:{ACCOUNT}:llm-service")
+        assert svc is not None and svc.attributes["trails"][0]["logging"] is True, region
+    assert sorted(calls) == ["GetEventSelectors", "GetTrailStatus"]
