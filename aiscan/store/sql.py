@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import sqlite3
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -103,7 +104,7 @@ def _sqlite_transactions(engine: Engine) -> None:
         dbapi_conn.isolation_level = None
         cursor = dbapi_conn.cursor()
         cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT * 1000}")
-        cursor.execute("PRAGMA journal_mode = WAL")  # readers are not blocked by a writer
+        _wal(cursor)
         cursor.execute("PRAGMA foreign_keys = ON")
         cursor.close()
 
@@ -111,6 +112,23 @@ def _sqlite_transactions(engine: Engine) -> None:
     def _begin(conn: Connection) -> None:
         write = conn.get_execution_options().get("aiscan_write")
         conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+
+def _wal(cursor: Any) -> None:
+    """Switch to WAL so readers are not blocked by a writer. Two processes switching a fresh file
+    at once make one fail with "database is locked" at once: SQLite does not call the busy
+    handler for that lock, so we wait for it ourselves, within the busy timeout."""
+    deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT
+    delay = 0.005
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() + delay > deadline:
+                raise
+        time.sleep(delay)
+        delay = min(delay * 2, 0.5)
 
 
 def _reason(exc: SQLAlchemyError) -> str:

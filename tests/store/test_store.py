@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -163,6 +165,26 @@ def test_two_processes_saving_at_once_on_a_fresh_store_both_land(
         for scan_id, original, f in zip(ids, results, files, strict=True):
             assert store.load(scan_id) == original
             assert stored[scan_id].shard == f.stem
+
+
+def test_opening_a_fresh_sqlite_store_while_another_process_holds_its_lock_waits(
+    tmp_path: Path,
+) -> None:
+    """Switching a fresh file to WAL fails at once when another connection holds the lock
+    (SQLite calls no busy handler for it): two shards opening a new store together lost one."""
+    path = tmp_path / "fresh.db"
+    holder = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    holder.execute("BEGIN IMMEDIATE")
+    holder.execute("CREATE TABLE other_tool (x)")
+    timer = threading.Timer(0.5, holder.execute, ("COMMIT",))
+    timer.start()
+    try:
+        with open_store(str(path)) as store:
+            assert store.scans() == []
+    finally:
+        timer.join()
+        holder.close()
+    assert sqlite3.connect(path).execute("PRAGMA journal_mode").fetchone() == ("wal",)
 
 
 def test_a_writer_that_meets_an_open_save_transaction_waits_or_proceeds_and_both_land(
