@@ -29,6 +29,9 @@ EDGE_FIELDS = ("type", "derived", "evidence", "on_path")
 FORMATS = ("graphml", "dot", "mermaid", "cytoscape", "html")
 #: Bounds: a hostile payload cannot make one label or one evidence blob huge.
 LABEL_LIMIT = 300
+#: Bidi embedding/override/isolate controls: a label carrying one can reorder what a graph viewer
+#: shows (a name that reads as another); ids keep every character, labels are display text.
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
 EVIDENCE_LIMIT = 4000
 
 
@@ -147,7 +150,7 @@ def graph_doc(
         doc.nodes.append(
             {
                 "id": node_id,
-                "label": _bounded(data.get("label") or node_id, LABEL_LIMIT),
+                "label": _BIDI.sub("\ufffd", _bounded(data.get("label") or node_id, LABEL_LIMIT)),
                 "kind": str(data.get("kind", "")),
                 "cloud": str(data.get("cloud", "")),
                 "account": str(data.get("account", "")),
