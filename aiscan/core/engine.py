@@ -178,7 +178,7 @@ def to_path_finding(
     reach: Reach | None = None,
 ) -> Finding | None:
     meta = rule_fn.meta
-    jewel = graph.asset(res.crown_jewel) if res.crown_jewel in graph.g else None
+    jewel = graph.asset(res.crown_jewel)
     if jewel is None:  # a crown jewel outside the inventory has nowhere to be reported
         log.warning("graph rule %s: crown jewel %s is not an asset", meta.id, res.crown_jewel)
         return None

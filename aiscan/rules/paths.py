@@ -92,13 +92,13 @@ WEAK_STRENGTHS = (None, "", "NONE", "LOW")
 
 
 def _kind(graph: EstateGraph, node_id: str) -> AssetKind | None:
-    asset = graph.asset(node_id) if node_id in graph.g else None
+    asset = graph.asset(node_id)
     return asset.kind if asset is not None else None
 
 
 def _facts(graph: EstateGraph, node_id: str) -> Facts | None:
     """The node's typed facts; None for synthetic / external nodes and malformed payloads."""
-    asset = graph.asset(node_id) if node_id in graph.g else None
+    asset = graph.asset(node_id)
     if asset is None:
         return None
     try:

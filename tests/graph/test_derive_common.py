@@ -87,6 +87,10 @@ def test_a_cycle_of_relations_terminates_and_externals_are_kept():
     )
     assert g.node("arn:aws:iam::999999999999:role/elsewhere")["external"] is True
     assert MODEL not in out(g, MODEL, EdgeType.TRAINED_ON)  # never an edge to itself
+    # an external node and an id the graph never saw have no asset behind them (no KeyError)
+    assert g.asset("arn:aws:iam::999999999999:role/elsewhere") is None
+    assert g.asset("arn:aws:iam::999999999999:role/never-seen") is None
+    assert g.asset(MODEL) is not None
 
 
 def test_loads_from_hub_and_public_images():

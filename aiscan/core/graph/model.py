@@ -67,9 +67,10 @@ class EstateGraph:
         return data
 
     def asset(self, node_id: str) -> Asset | None:
-        """The inventory asset behind a node (None for synthetic and external nodes): graph
-        rules read its typed facts, never string keys."""
-        found: Asset | None = self.g.nodes[node_id].get("asset")
+        """The inventory asset behind a node (None for synthetic, external and unknown nodes):
+        graph rules read its typed facts, never string keys."""
+        data = self.g.nodes.get(node_id)
+        found: Asset | None = data.get("asset") if data is not None else None
         return found
 
     def add_synthetic(self, node_id: str, kind: str, label: str) -> None:
