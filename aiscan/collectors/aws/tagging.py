@@ -29,9 +29,11 @@ MAX_TAGS = 50
 
 
 def bounded_tags(tags: Any) -> dict[str, str]:
-    """``[{Key, Value}]`` as a dict, at most MAX_TAGS entries, keys and values cut to the AWS
-    limits (128 / 256); malformed entries are dropped."""
+    """``[{Key, Value}]`` (or the ``{key: value}`` map EKS answers) as a dict, at most MAX_TAGS
+    entries, keys and values cut to the AWS limits (128 / 256); malformed entries are dropped."""
     out: dict[str, str] = {}
+    if isinstance(tags, Mapping):
+        tags = [{"Key": k, "Value": v} for k, v in tags.items()]
     if not isinstance(tags, list):
         return out
     for tag in tags[:MAX_TAGS]:
