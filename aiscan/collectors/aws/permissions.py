@@ -37,8 +37,6 @@ IAM_ACTION_OVERRIDES = {
     "s3:ListBuckets": "s3:ListAllMyBuckets",
     "s3:GetBucketEncryption": "s3:GetEncryptionConfiguration",
     "s3:GetPublicAccessBlock": "s3:GetBucketPublicAccessBlock",
-    "s3:GetBucketLogging": "s3:GetBucketLogging",
-    "s3:GetBucketOwnershipControls": "s3:GetBucketOwnershipControls",
     "s3:HeadBucket": "s3:ListBucket",
     "s3:HeadObject": "s3:GetObject",
     "s3:ListObjectsV2": "s3:ListBucket",

@@ -90,15 +90,16 @@ NOT_CONFIGURED = {
     "GetBucketEncryption": "ServerSideEncryptionConfigurationNotFoundError",
     "GetBucketTagging": "NoSuchTagSet",
 }
+#: The settings read per bucket, by API operation name.
 BUCKET_READS = (
-    ("GetPublicAccessBlock", "get_public_access_block"),
-    ("GetBucketPolicyStatus", "get_bucket_policy_status"),
-    ("GetBucketPolicy", "get_bucket_policy"),
-    ("GetBucketAcl", "get_bucket_acl"),
-    ("GetBucketEncryption", "get_bucket_encryption"),
-    ("GetBucketVersioning", "get_bucket_versioning"),
-    ("GetBucketLogging", "get_bucket_logging"),
-    ("GetBucketTagging", "get_bucket_tagging"),
+    "GetPublicAccessBlock",
+    "GetBucketPolicyStatus",
+    "GetBucketPolicy",
+    "GetBucketAcl",
+    "GetBucketEncryption",
+    "GetBucketVersioning",
+    "GetBucketLogging",
+    "GetBucketTagging",
 )
 
 
@@ -120,11 +121,13 @@ def bucket_region(location: Mapping[str, Any]) -> str:
     return "eu-west-1" if constraint == "EU" else constraint
 
 
-def read_config(client: Any, operation: str, method: str, **kwargs: Any) -> dict[str, Any]:
-    """One configuration read: the response, or `{"Error": {"Code": ...}}` for "not
-    configured"."""
+def read_config(client: Any, operation: str, **kwargs: Any) -> dict[str, Any]:
+    """One configuration read (`operation` by its API name): the response, or
+    `{"Error": {"Code": ...}}` for "not configured"."""
+    from botocore import xform_name
+
     try:
-        return without_metadata(getattr(client, method)(**kwargs))
+        return without_metadata(getattr(client, xform_name(operation))(**kwargs))
     except Exception as exc:
         code = error_code(exc)
         if code and code == NOT_CONFIGURED.get(operation):
@@ -326,7 +329,6 @@ def collect(ctx: ScopeContext) -> None:
         read_config,
         ctx.client("s3control", home),
         "GetPublicAccessBlock",
-        "get_public_access_block",
         AccountId=ctx.account,
     )
     ctx.each("bucket", _one_bucket, referenced, ctx, owned, account_block)
@@ -364,11 +366,11 @@ def _collect_bucket(
     foreign = owned is not None and listed is None
     refused: list[str] = []
 
-    def read(region: str, operation: str, method: str) -> dict[str, Any] | None:
+    def read(region: str, operation: str) -> dict[str, Any] | None:
         """ctx.section for one bucket read, except that a vanished bucket stops the whole
         bucket and a foreign bucket's refusals are collected in `refused`."""
         try:
-            return read_config(ctx.client("s3", region), operation, method, Bucket=name)
+            return read_config(ctx.client("s3", region), operation, Bucket=name)
         except Exception as exc:
             if error_code(exc) == "NoSuchBucket":
                 raise BucketGone(name) from exc
@@ -387,12 +389,12 @@ def _collect_bucket(
         payload["AccountPublicAccessBlock"] = account_block
     region = (listed or {}).get("BucketRegion")
     if not region:
-        location = read(home, "GetBucketLocation", "get_bucket_location")
+        location = read(home, "GetBucketLocation")
         region = None if location is None else bucket_region(location)
     if region:
         payload["Region"] = region
-    for operation, method in BUCKET_READS:
-        resp = read(str(region or home), operation, method)
+    for operation in BUCKET_READS:
+        resp = read(str(region or home), operation)
         if resp is not None:
             payload[operation] = resp
     if refused:

@@ -95,14 +95,8 @@ def read_index(ctx: ScopeContext, resource_types: Iterable[str]) -> TagIndex | N
         return _UNKNOWN
 
 
-class _Unknown(TagIndex):
-    """After a failed (not denied) GetResources: every asset's tags are unknown, shown empty."""
-
-    def __init__(self) -> None:
-        super().__init__(())
-
-
-_UNKNOWN = _Unknown()
+#: After a failed (not denied) GetResources: every asset's tags are unknown, shown empty.
+_UNKNOWN = TagIndex(())
 
 
 def tags_of(
