@@ -31,6 +31,9 @@ PERMISSIONS: tuple[str, ...] = ("ecr:DescribeRepositories", "ecr:DescribeImages"
 
 BATCH = 100
 
+#: Each requested image id with its ImageDetail (None: the repository does not hold it).
+Images = list[tuple[dict[str, str], dict[str, Any] | None]]
+
 
 # -- SDK calls -----------------------------------------------------------------------------------
 
@@ -40,10 +43,18 @@ def describe_repositories(client: Any, names: list[str]) -> list[dict[str, Any]]
     return [dict(r) for r in client.describe_repositories(repositoryNames=names)["repositories"]]
 
 
-def describe_image(client: Any, repository: str, image_id: Mapping[str, str]) -> dict[str, Any]:
-    resp = client.describe_images(repositoryName=repository, imageIds=[dict(image_id)])
+def describe_image(
+    client: Any, repository: str, image_id: Mapping[str, str]
+) -> dict[str, Any] | None:
+    """The ImageDetail of one image (None: the repository does not hold it)."""
+    try:
+        resp = client.describe_images(repositoryName=repository, imageIds=[dict(image_id)])
+    except Exception as exc:
+        if error_code(exc) == "ImageNotFoundException":
+            return None
+        raise
     details = items(resp, "imageDetails")
-    return dict(details[0]) if details else {}
+    return dict(details[0]) if details and details[0] else None
 
 
 # -- transform -----------------------------------------------------------------------------------
@@ -79,10 +90,9 @@ def to_repository(
     repo: Mapping[str, Any],
     account: str,
     region: str,
-    images: list[tuple[dict[str, str], dict[str, Any] | None]] | None = None,
+    images: Images | None = None,
 ) -> Asset:
-    """A container-registry asset; `images` pairs each requested image id with its ImageDetail
-    (None when the image is missing; the pair is left out when it could not be read)."""
+    """A container-registry asset with its referenced `images` (None: they could not be read)."""
     encryption = mapping(repo, "encryptionConfiguration")
     attributes: dict[str, Any] = {
         "image_tag_mutability": repo.get("imageTagMutability"),
@@ -163,16 +173,6 @@ def _one_repository(ctx: ScopeContext, client: Any, region: str, name: str) -> l
         return []
 
 
-def _images(
-    client: Any, repos: Mapping[str, list[str]], repository: str
-) -> list[tuple[dict[str, str], dict[str, Any] | None]]:
-    """Each referenced image of `repository` with its ImageDetail (None: it does not exist)."""
-    out: list[tuple[dict[str, str], dict[str, Any] | None]] = []
-    for image_id in image_ids(repos.get(repository, [])):
-        try:
-            out.append((image_id, describe_image(client, repository, image_id) or None))
-        except Exception as exc:
-            if error_code(exc) != "ImageNotFoundException":
-                raise
-            out.append((image_id, None))
-    return out
+def _images(client: Any, repos: Mapping[str, list[str]], repository: str) -> Images:
+    ids = image_ids(repos.get(repository, []))
+    return [(i, describe_image(client, repository, i)) for i in ids]
