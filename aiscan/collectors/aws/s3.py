@@ -37,7 +37,6 @@ Facts: aiscan/core/facts/aws.py `S3BucketFacts`; docs/attributes.md.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -49,6 +48,7 @@ from aiscan.collectors.aws.iam import (
     as_datetime,
     error_code,
     home_region,
+    parse_document,
     principals,
     statement_facts,
     statements,
@@ -258,7 +258,7 @@ def to_bucket(payload: Mapping[str, Any], partition: str, account: str) -> Asset
     raw: dict[str, Any] = dict(payload)
     policy = payload.get("GetBucketPolicy")
     if policy is not None:
-        document = None if _not_configured(policy) else _json(policy.get("Policy"))
+        document = None if _not_configured(policy) else parse_document(policy.get("Policy"))
         writers, conditional = write_principals(document)
         attributes["write_principals"] = writers
         attributes["write_principals_conditional"] = conditional
@@ -303,15 +303,6 @@ def _flag(
     if bucket is None or account is None:
         return None
     return False
-
-
-def _json(text: Any) -> Any:
-    if not isinstance(text, str):
-        return text
-    try:
-        return json.loads(text)
-    except ValueError:
-        return None
 
 
 # -- collection ----------------------------------------------------------------------------------
