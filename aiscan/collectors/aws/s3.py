@@ -82,25 +82,18 @@ FLAGS = {
     "BlockPublicPolicy": "block_public_policy",
     "RestrictPublicBuckets": "restrict_public_buckets",
 }
-#: Error codes that mean "this is not configured", per operation: an answer, not a failure.
-NOT_CONFIGURED = {
+#: The settings read per bucket (API operation names), each with the error code that means "not
+#: configured" (an answer, not a failure; None: there is no such answer).
+BUCKET_READS: dict[str, str | None] = {
     "GetPublicAccessBlock": "NoSuchPublicAccessBlockConfiguration",
     "GetBucketPolicyStatus": "NoSuchBucketPolicy",
     "GetBucketPolicy": "NoSuchBucketPolicy",
+    "GetBucketAcl": None,
     "GetBucketEncryption": "ServerSideEncryptionConfigurationNotFoundError",
+    "GetBucketVersioning": None,
+    "GetBucketLogging": None,
     "GetBucketTagging": "NoSuchTagSet",
 }
-#: The settings read per bucket, by API operation name.
-BUCKET_READS = (
-    "GetPublicAccessBlock",
-    "GetBucketPolicyStatus",
-    "GetBucketPolicy",
-    "GetBucketAcl",
-    "GetBucketEncryption",
-    "GetBucketVersioning",
-    "GetBucketLogging",
-    "GetBucketTagging",
-)
 
 
 class BucketGone(Exception):
@@ -122,15 +115,15 @@ def bucket_region(location: Mapping[str, Any]) -> str:
 
 
 def read_config(client: Any, operation: str, **kwargs: Any) -> dict[str, Any]:
-    """One configuration read (`operation` by its API name): the response, or
-    `{"Error": {"Code": ...}}` for "not configured"."""
+    """One configuration read (`operation` by its API name; the account's GetPublicAccessBlock
+    too): the response, or `{"Error": {"Code": ...}}` for BUCKET_READS' "not configured"."""
     from botocore import xform_name
 
     try:
         return without_metadata(getattr(client, xform_name(operation))(**kwargs))
     except Exception as exc:
         code = error_code(exc)
-        if code and code == NOT_CONFIGURED.get(operation):
+        if code and code == BUCKET_READS.get(operation):
             return {"Error": {"Code": code}}
         raise
 
@@ -289,9 +282,7 @@ def _exposure(exposed: bool | None, blocked: bool | None) -> bool | None:
     """Public through one path (policy or ACL)? None when a deciding fact is unknown."""
     if blocked is True or exposed is False:
         return False
-    if exposed is True and blocked is False:
-        return True
-    return None
+    return True if exposed is True and blocked is False else None
 
 
 def _flag(
@@ -300,9 +291,7 @@ def _flag(
     """Whether a block flag is in effect: True if either level sets it, None if undecidable."""
     if (bucket and bucket[flag]) or (account and account[flag]):
         return True
-    if bucket is None or account is None:
-        return None
-    return False
+    return None if bucket is None or account is None else False
 
 
 # -- collection ----------------------------------------------------------------------------------
