@@ -62,15 +62,11 @@ def describe_image(
 
 def image_ids(uris: Iterable[str]) -> list[dict[str, str]]:
     """ECR image identifiers for image URIs of one repository (a digest wins over a tag)."""
-    seen: dict[tuple[str, str], dict[str, str]] = {}
+    seen: set[tuple[str, str]] = set()
     for uri in uris:
         ref = parse_image(uri)
-        if ref.digest:
-            seen[("imageDigest", ref.digest)] = {"imageDigest": ref.digest}
-        else:
-            tag = ref.tag or "latest"
-            seen[("imageTag", tag)] = {"imageTag": tag}
-    return [seen[k] for k in sorted(seen)]
+        seen.add(("imageDigest", ref.digest) if ref.digest else ("imageTag", ref.tag or "latest"))
+    return [{key: value} for key, value in sorted(seen)]
 
 
 def to_image(requested: Mapping[str, str], detail: Mapping[str, Any]) -> dict[str, Any]:
