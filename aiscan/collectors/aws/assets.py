@@ -25,7 +25,7 @@ def aws_asset(
     type: str,  # noqa: A002
     name: str,
     account: str,
-    region: str,
+    region: str | None,
     payload: Mapping[str, Any],
     attributes: dict[str, Any],
     created_at: Any = None,

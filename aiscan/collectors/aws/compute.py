@@ -3,52 +3,22 @@ instances (service key `ec2`) and EKS managed node groups of such instances (ser
 
 Whether an instance type is an accelerator type is decided from DescribeInstanceTypes (GpuInfo,
 InferenceAcceleratorInfo or NeuronInfo present), not from a list of names: names drift with every
-new family. Only when DescribeInstanceTypes is denied does a name-prefix guess
-(`p*`, `g*`, `gr*`, `trn*`, `inf*`, `dl*` followed by a digit) stand in; the attribute
-`accelerator_source` then says `instance-type-name` instead of `describe-instance-types`, and
-`accelerators` is absent because the devices are unknown. CPU-only instances and node groups
-produce nothing; terminated instances are skipped.
+new family. Only when DescribeInstanceTypes is denied does a name-prefix guess (`p`, `g`, `gr`,
+`trn`, `inf`, `dl` followed by a digit) stand in (`accelerator_source`). CPU-only instances and
+node groups produce nothing; terminated instances are skipped.
 
-An instance's identity is its instance profile: the `instance_profile` attribute holds its ARN,
-and the profile is resolved to its role with IAM GetInstanceProfile (once per profile and region
-scope): `instance_profile_roles` lists the role ARNs and each gets a `runs-as` relation (and is
-queued for the IAM collector), so the instance's permissions are the role's. When the profile
-cannot be read (denied, gone) the `runs-as` relation points at the profile ARN instead and the
-failure is noted in coverage; `instance_profile_roles` is then absent.
-A node group's node role is related with `runs-as` and queued for the IAM collector.
+An instance's identity is its instance profile, resolved to its role with IAM GetInstanceProfile
+(once per profile and account): each role gets a `runs-as` relation and is queued for the IAM
+collector, so the instance's permissions are the role's. When the profile cannot be read (denied,
+gone) the `runs-as` relation points at the profile ARN instead and the failure is noted in
+coverage. A node group's node role is related with `runs-as` and queued for the IAM collector.
 
-`internet_open_ports` lists the inbound rules of the instance's security groups that are open to
-0.0.0.0/0 or ::/0, always as `{"protocol", "from", "to"}` with inclusive port bounds: protocol
-`tcp`/`udp` (other numbered protocols as their number) and `all` for "all traffic", which is
-written as `{"protocol": "all", "from": 0, "to": 65535}`. ICMP rules are left out (no ports).
-A port p is open when some entry with protocol `tcp`/`udp`/`all` has from <= p <= to.
+`internet_open_ports` lists the inbound rules of the instance's security groups open to 0.0.0.0/0
+or ::/0 as `{"protocol", "from", "to"}` with inclusive bounds: `tcp`/`udp` (other numbered
+protocols as their number) or `all` ("all traffic", written 0-65535); ICMP rules have no ports and
+are left out.
 
-Service-specific attributes:
-
-| attribute | type | on | meaning |
-|---|---|---|---|
-| `instance_type` | str | ec2 | the instance type |
-| `state` | str | ec2 | running, stopped, ... |
-| `imds_enabled` | bool | ec2 | MetadataOptions.HttpEndpoint == "enabled" |
-| `imds_hop_limit` | int | ec2 | PUT response hop limit (>1 lets containers reach IMDS) |
-| `instance_profile` | str or null | ec2 | instance profile ARN |
-| `instance_profile_roles` | list of str | ec2 | the profile's role ARNs (absent: not read) |
-| `subnet_id`, `vpc_id` | str or null | ec2 | placement |
-| `security_groups` | list of str | ec2 | security group ids |
-| `internet_open_ports` | list of `{protocol, from, to}` | ec2 | see above |
-| `accelerator_source` | str | both | `describe-instance-types` or `instance-type-name` |
-| `instance_types` | list of str | eks | node instance types |
-| `ami_type` | str | eks | e.g. AL2023_x86_64_NVIDIA |
-| `scaling` | `{min, max, desired}` | eks | scaling config |
-| `node_role` / `role_arn` | str | eks | node IAM role |
-| `remote_access` | `{ec2_ssh_key, source_security_groups}` or null | eks | SSH access config |
-| `ssh_open_to_world` | bool | eks | an SSH key is set and no source security group limits it |
-| `cluster` | str | eks | cluster name |
-
-`ssh_open_to_world` follows the EKS API reference for RemoteAccessConfig: with `ec2SshKey` and no
-`sourceSecurityGroups`, port 22 on the nodes is opened to the internet (0.0.0.0/0). Node groups
-built from a launch template cannot use remoteAccess; their SSH exposure lives in the template's
-security groups and is reported as false here.
+Facts: aiscan/core/facts/aws.py `Ec2InstanceFacts`, `EksNodegroupFacts`; docs/attributes.md.
 """
 
 from __future__ import annotations
@@ -57,11 +27,14 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from aiscan.collectors.aws.assets import aws_asset
 from aiscan.collectors.aws.context import ScopeContext, paginate
 from aiscan.collectors.aws.errors import classify
 from aiscan.collectors.aws.iam import as_datetime, home_region
-from aiscan.core.model import Asset, AssetKind, Cloud, CoverageStatus, RelationType
-from aiscan.core.sanitize import bounded, clean_text
+from aiscan.collectors.aws.tagging import bounded_tags
+from aiscan.collectors.payload import items, mapping, opt
+from aiscan.core.model import Asset, AssetKind, CoverageStatus, RelationType
+from aiscan.core.sanitize import clean_text
 
 PERMISSIONS: tuple[str, ...] = (
     "ec2:DescribeInstances",
@@ -94,25 +67,21 @@ def describe_instances(client: Any) -> list[dict[str, Any]]:
     ]
 
 
-def describe_instance_types(client: Any, types: Iterable[str]) -> dict[str, dict[str, Any]]:
-    names = sorted(set(types))
+#: The describes read for a set of ids: (operation, result key, id key, id list parameter).
+INSTANCE_TYPES = ("describe_instance_types", "InstanceTypes", "InstanceType", "InstanceTypes")
+SECURITY_GROUPS = ("describe_security_groups", "SecurityGroups", "GroupId", "GroupIds")
+
+
+def describe_by_ids(
+    client: Any, read: tuple[str, str, str, str], ids: Iterable[str]
+) -> dict[str, dict[str, Any]]:
+    """One of the describes above for `ids`, BATCH ids a call: each answer by its id."""
+    operation, key, id_key, parameter = read
+    names = sorted(set(ids))
     out: dict[str, dict[str, Any]] = {}
     for start in range(0, len(names), BATCH):
-        batch = names[start : start + BATCH]
-        for info in paginate(
-            client, "describe_instance_types", "InstanceTypes", InstanceTypes=batch
-        ):
-            out[str(info["InstanceType"])] = dict(info)
-    return out
-
-
-def describe_security_groups(client: Any, group_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
-    ids = sorted(set(group_ids))
-    out: dict[str, dict[str, Any]] = {}
-    for start in range(0, len(ids), BATCH):
-        batch = ids[start : start + BATCH]
-        for group in paginate(client, "describe_security_groups", "SecurityGroups", GroupIds=batch):
-            out[str(group["GroupId"])] = dict(group)
+        batch = {parameter: names[start : start + BATCH]}
+        out.update((str(v[id_key]), dict(v)) for v in paginate(client, operation, key, **batch))
     return out
 
 
@@ -138,9 +107,9 @@ def describe_nodegroup(client: Any, cluster: str, nodegroup: str) -> dict[str, A
 
 def accelerators(type_info: Mapping[str, Any]) -> list[dict[str, Any]]:
     """The accelerator devices of an instance type (DescribeInstanceTypes entry)."""
-    gpus = (type_info.get("GpuInfo") or {}).get("Gpus") or []
-    neuron = (type_info.get("NeuronInfo") or {}).get("NeuronDevices") or []
-    inference = (type_info.get("InferenceAcceleratorInfo") or {}).get("Accelerators") or []
+    gpus = items(mapping(type_info, "GpuInfo"), "Gpus")
+    neuron = items(mapping(type_info, "NeuronInfo"), "NeuronDevices")
+    inference = items(mapping(type_info, "InferenceAcceleratorInfo"), "Accelerators")
     out = [_device("gpu", d, d.get("Manufacturer")) for d in gpus]
     out += [_device("neuron", d, "AWS") for d in neuron]
     # Inferentia appears both as a Neuron device and an inference accelerator: count it once.
@@ -154,12 +123,11 @@ def accelerators(type_info: Mapping[str, Any]) -> list[dict[str, Any]]:
 
 
 def _device(kind: str, dev: Mapping[str, Any], manufacturer: Any) -> dict[str, Any]:
-    memory = (dev.get("MemoryInfo") or {}).get("SizeInMiB")
     return {
         "type": dev.get("Name"),
         "manufacturer": manufacturer,
         "count": dev.get("Count"),
-        "memory_mib": memory,
+        "memory_mib": mapping(dev, "MemoryInfo").get("SizeInMiB"),
         "class": kind,
     }
 
@@ -172,18 +140,17 @@ def internet_open_ports(groups: Iterable[Mapping[str, Any]]) -> list[dict[str, A
     """Inbound rules open to the internet, as {protocol, from, to} (see the module docstring)."""
     found: set[tuple[str, int, int]] = set()
     for group in groups:
-        for perm in group.get("IpPermissions") or []:
-            cidrs = [r.get("CidrIp") for r in perm.get("IpRanges") or []]
-            cidrs += [r.get("CidrIpv6") for r in perm.get("Ipv6Ranges") or []]
+        for perm in items(group, "IpPermissions"):
+            cidrs = [r.get("CidrIp") for r in items(perm, "IpRanges")]
+            cidrs += [r.get("CidrIpv6") for r in items(perm, "Ipv6Ranges")]
             if not any(c in INTERNET for c in cidrs):
                 continue
             raw_proto = str(perm.get("IpProtocol", "")).lower()
             if raw_proto in ("icmp", "icmpv6", "1", "58"):
                 continue
             protocol = _PROTOCOLS.get(raw_proto, raw_proto)
-            if protocol == "all" or perm.get("FromPort") is None:
-                low, high = 0, 65535
-            else:
+            low, high = 0, 65535
+            if protocol != "all" and perm.get("FromPort") is not None:
                 low, high = int(perm["FromPort"]), int(perm.get("ToPort", perm["FromPort"]))
                 if low == -1:
                     low, high = 0, 65535
@@ -193,26 +160,17 @@ def internet_open_ports(groups: Iterable[Mapping[str, Any]]) -> list[dict[str, A
 
 def security_group_ids(instance: Mapping[str, Any]) -> list[str]:
     """The instance's groups and those of every attached network interface, in order."""
-    groups = list(instance.get("SecurityGroups") or [])
-    for eni in instance.get("NetworkInterfaces") or []:
-        groups.extend(eni.get("Groups") or [])
+    groups = list(items(instance, "SecurityGroups"))
+    for eni in items(instance, "NetworkInterfaces"):
+        groups.extend(items(eni, "Groups"))
     return list(dict.fromkeys(str(g["GroupId"]) for g in groups if g.get("GroupId")))
 
 
 def public_ip(instance: Mapping[str, Any]) -> str | None:
-    if instance.get("PublicIpAddress"):
-        return str(instance["PublicIpAddress"])
-    for eni in instance.get("NetworkInterfaces") or []:
-        ip = (eni.get("Association") or {}).get("PublicIp")
-        if ip:
-            return str(ip)
-    return None
-
-
-def _tags(tags: Any) -> dict[str, str]:
-    if isinstance(tags, dict):
-        return {str(k): str(v) for k, v in tags.items()}
-    return {str(t["Key"]): str(t.get("Value", "")) for t in tags or [] if "Key" in t}
+    addresses = [
+        opt(mapping(eni, "Association"), "PublicIp") for eni in items(instance, "NetworkInterfaces")
+    ]
+    return next(filter(None, [opt(instance, "PublicIpAddress"), *addresses]), None)
 
 
 def to_instance(
@@ -227,14 +185,14 @@ def to_instance(
     """A gpu-compute asset from a DescribeInstances entry. `type_info` None means the type was
     judged by name only; `groups` None means the security groups could not be read."""
     instance_id = str(instance["InstanceId"])
-    tags = _tags(instance.get("Tags"))
-    metadata = instance.get("MetadataOptions") or {}
+    tags = bounded_tags(instance.get("Tags"))
+    metadata = mapping(instance, "MetadataOptions")
     group_ids = security_group_ids(instance)
     attributes: dict[str, Any] = {
         "instance_type": instance.get("InstanceType"),
-        "state": (instance.get("State") or {}).get("Name"),
+        "state": mapping(instance, "State").get("Name"),
         "public_ip": public_ip(instance),
-        "instance_profile": (instance.get("IamInstanceProfile") or {}).get("Arn"),
+        "instance_profile": mapping(instance, "IamInstanceProfile").get("Arn"),
         "subnet_id": instance.get("SubnetId"),
         "vpc_id": instance.get("VpcId"),
         "security_groups": group_ids,
@@ -250,19 +208,18 @@ def to_instance(
         attributes["imds_hop_limit"] = metadata["HttpPutResponseHopLimit"]
     if groups is not None and all(g in groups for g in group_ids):
         attributes["internet_open_ports"] = internet_open_ports(groups[g] for g in group_ids)
-    return Asset(
+    return aws_asset(
         id=f"arn:{partition}:ec2:{region}:{account}:instance/{instance_id}",
-        cloud=Cloud.AWS,
-        account=account,
-        region=region,
         kind=AssetKind.GPU_COMPUTE,
         service="ec2",
         type="AWS::EC2::Instance",
         name=clean_text(tags.get("Name") or instance_id, 256),
+        account=account,
+        region=region,
+        payload=instance,
+        attributes=attributes,
         created_at=as_datetime(instance.get("LaunchTime")),
         tags=tags,
-        attributes=attributes,
-        raw=bounded(instance),
     )
 
 
@@ -279,13 +236,7 @@ def profile_name(arn: str | None, account: str) -> str | None:
 
 def profile_roles(profile: Mapping[str, Any]) -> list[str]:
     """The role ARNs of a GetInstanceProfile answer (an instance profile holds at most one)."""
-    return sorted({str(r["Arn"]) for r in profile.get("Roles") or [] if r.get("Arn")})
-
-
-def with_profile_roles(asset: Asset, roles: list[str]) -> Asset:
-    return asset.model_copy(
-        update={"attributes": {**asset.attributes, "instance_profile_roles": roles}}
-    )
+    return sorted({str(r["Arn"]) for r in items(profile, "Roles") if r.get("Arn")})
 
 
 def nodegroup_accelerator_source(
@@ -295,7 +246,7 @@ def nodegroup_accelerator_source(
 
     `types` holds DescribeInstanceTypes answers (None: unavailable); `by_name` allows the
     name-prefix guess (only when DescribeInstanceTypes was denied)."""
-    names = [str(t) for t in nodegroup.get("instanceTypes") or []]
+    names = [str(t) for t in items(nodegroup, "instanceTypes")]
     if types is not None and any(accelerators(types.get(n) or {}) for n in names):
         return SOURCE_API
     if by_name and any(is_accelerator_name(n) for n in names):
@@ -315,11 +266,13 @@ def to_nodegroup(
 ) -> Asset:
     """A gpu-compute asset from a DescribeNodegroup answer; `types` holds DescribeInstanceTypes
     answers (None: unavailable) and `source` how the node group was recognised as accelerated."""
-    instance_types = [str(t) for t in nodegroup.get("instanceTypes") or []]
-    scaling = nodegroup.get("scalingConfig") or {}
-    remote = nodegroup.get("remoteAccess")
+    instance_types = [str(t) for t in items(nodegroup, "instanceTypes")]
+    scaling = mapping(nodegroup, "scalingConfig")
+    remote = mapping(nodegroup, "remoteAccess")
+    sources = [str(s) for s in items(remote, "sourceSecurityGroups")]
+    cluster = nodegroup.get("clusterName")
     attributes: dict[str, Any] = {
-        "cluster": nodegroup.get("clusterName"),
+        "cluster": cluster,
         "instance_types": instance_types,
         "ami_type": nodegroup.get("amiType"),
         "scaling": {
@@ -329,41 +282,29 @@ def to_nodegroup(
         },
         "node_role": nodegroup.get("nodeRole"),
         "role_arn": nodegroup.get("nodeRole"),
-        "remote_access": None,
-        "ssh_open_to_world": False,
+        "remote_access": {"ec2_ssh_key": remote.get("ec2SshKey"), "source_security_groups": sources}
+        if remote
+        else None,
+        "ssh_open_to_world": bool(remote.get("ec2SshKey")) and not sources,
         "accelerator_source": source,
     }
-    if remote:
-        sources = [str(s) for s in remote.get("sourceSecurityGroups") or []]
-        attributes["remote_access"] = {
-            "ec2_ssh_key": remote.get("ec2SshKey"),
-            "source_security_groups": sources,
-        }
-        attributes["ssh_open_to_world"] = bool(remote.get("ec2SshKey")) and not sources
     if types is not None and instance_types and all(t in types for t in instance_types):
-        devices: list[dict[str, Any]] = []
-        for name in instance_types:
-            devices.extend(accelerators(types[name]))
-        attributes["accelerators"] = devices
-    return Asset(
+        attributes["accelerators"] = [d for t in instance_types for d in accelerators(types[t])]
+    return aws_asset(
         id=str(nodegroup["nodegroupArn"]),
-        cloud=Cloud.AWS,
-        account=account,
-        region=region,
         kind=AssetKind.GPU_COMPUTE,
         service="eks",
         type="AWS::EKS::Nodegroup",
         # A node group is named within its cluster, as GKE and AKS node pools are.
         name=clean_text(
-            "/".join(
-                str(n) for n in (nodegroup.get("clusterName"), nodegroup.get("nodegroupName")) if n
-            ),
-            256,
+            "/".join(str(n) for n in (cluster, nodegroup.get("nodegroupName")) if n), 256
         ),
-        created_at=as_datetime(nodegroup.get("createdAt")),
-        tags=_tags(nodegroup.get("tags")),
+        account=account,
+        region=region,
+        payload=nodegroup,
         attributes=attributes,
-        raw=bounded(nodegroup),
+        created_at=as_datetime(nodegroup.get("createdAt")),
+        tags=bounded_tags(nodegroup.get("tags")),
     )
 
 
@@ -379,15 +320,21 @@ def _type_infos(
     if not wanted:
         return {}, True
     try:
-        return describe_instance_types(ec2, wanted), True
+        return describe_by_ids(ec2, INSTANCE_TYPES, wanted), True
     except Exception as exc:
         status, message = classify(exc)
-        if status is CoverageStatus.DENIED:
-            note = f"{message}; accelerator types guessed from instance type names"
-            ctx.note(status, f"DescribeInstanceTypes: {note}")
-            return None, True
+        denied = status is CoverageStatus.DENIED
+        if denied:
+            message += "; accelerator types guessed from instance type names"
         ctx.note(status, f"DescribeInstanceTypes: {message}")
-        return None, False
+        return None, denied
+
+
+def _transform(
+    ctx: ScopeContext, label: str, fn: Any, payload: Mapping[str, Any], **kwargs: Any
+) -> Asset | None:
+    """`fn(payload, account, region, **kwargs)` as the item's section `label`."""
+    return ctx.section(label, fn, payload, account=ctx.account, region=ctx.region, **kwargs)
 
 
 def collect_instances(ctx: ScopeContext) -> None:
@@ -406,15 +353,14 @@ def collect_instances(ctx: ScopeContext) -> None:
     if not gpu:
         return
     group_ids = [g for i in gpu for g in security_group_ids(i)]
-    groups = ctx.section("DescribeSecurityGroups", describe_security_groups, ec2, group_ids)
+    groups = ctx.section("DescribeSecurityGroups", describe_by_ids, ec2, SECURITY_GROUPS, group_ids)
     for instance in gpu:
-        asset = ctx.section(
+        asset = _transform(
+            ctx,
             f"instance {clean_text(instance.get('InstanceId'), 32)}",
             to_instance,
             instance,
             partition=ctx.partition,
-            account=ctx.account,
-            region=ctx.region,
             type_info=None if infos is None else infos.get(str(instance.get("InstanceType"))),
             groups=groups,
         )
@@ -422,12 +368,13 @@ def collect_instances(ctx: ScopeContext) -> None:
             continue
         profile = asset.attributes.get("instance_profile")
         roles = _resolve_profile(ctx, profile)
-        if roles is not None:
-            asset = with_profile_roles(asset, roles)
-        ctx.add(asset)
         if roles is None:
+            ctx.add(asset)
             ctx.relate(asset.id, RelationType.RUNS_AS, profile)
-        for role in roles or []:
+            continue
+        attributes = {**asset.attributes, "instance_profile_roles": roles}
+        ctx.add(asset.model_copy(update={"attributes": attributes}))
+        for role in roles:
             ctx.use_role(asset.id, role)
 
 
@@ -448,26 +395,18 @@ def _resolve_profile(ctx: ScopeContext, profile: str | None) -> list[str] | None
     return None if found is None else profile_roles(found)
 
 
-# These two note their own failures (under the cluster's printable name), so ctx.each never
-# sees one: its label only names the item for a failure it catches.
-def _nodegroups_of(ctx: ScopeContext, eks: Any, cluster: str) -> list[str] | None:
-    return ctx.section(f"cluster {clean_text(cluster, 100)}", list_nodegroups, eks, cluster)
-
-
-def _describe_nodegroup(
-    ctx: ScopeContext, eks: Any, pair: tuple[str, str]
-) -> dict[str, Any] | None:
-    cluster, nodegroup = pair
-    where = f"cluster {clean_text(cluster, 100)}"
-    return ctx.section(where, describe_nodegroup, eks, cluster, nodegroup)
+def _in_cluster(ctx: ScopeContext, fn: Any, eks: Any, args: tuple[str, ...]) -> Any:
+    """`fn(eks, cluster, ...)`, its failure noted under the cluster's printable name (so ctx.each,
+    whose label only names the item for a failure it catches, never sees one)."""
+    return ctx.section(f"cluster {clean_text(args[0], 100)}", fn, eks, *args)
 
 
 def collect_nodegroups(ctx: ScopeContext) -> None:
     eks = ctx.client("eks")
     clusters = ctx.section("ListClusters", list_clusters, eks) or []
-    listed = ctx.each("cluster", _nodegroups_of, clusters, ctx, eks)
+    listed = ctx.each("cluster", _in_cluster, [(c,) for c in clusters], ctx, list_nodegroups, eks)
     pairs = [(c, ng) for c, names in zip(clusters, listed, strict=True) for ng in names or []]
-    found = ctx.each("nodegroup", _describe_nodegroup, pairs, ctx, eks)
+    found = ctx.each("nodegroup", _in_cluster, pairs, ctx, describe_nodegroup, eks)
     nodegroups = [ng for ng in found if ng is not None]
     if not nodegroups:
         return
@@ -478,15 +417,8 @@ def collect_nodegroups(ctx: ScopeContext) -> None:
         source = nodegroup_accelerator_source(ng, infos, by_name=ok and infos is None)
         if source is None:
             continue
-        asset = ctx.section(
-            f"nodegroup {clean_text(ng.get('nodegroupName'), 63)}",
-            to_nodegroup,
-            ng,
-            account=ctx.account,
-            region=ctx.region,
-            types=infos,
-            source=source,
-        )
+        label = f"nodegroup {clean_text(ng.get('nodegroupName'), 63)}"
+        asset = _transform(ctx, label, to_nodegroup, ng, types=infos, source=source)
         if asset is None:
             continue
         ctx.add(asset)

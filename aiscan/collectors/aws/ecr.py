@@ -9,15 +9,7 @@ Per region: DescribeRepositories(repositoryNames=[...]) in batches of 100 (one n
 batch names a missing repository), then DescribeImages for each referenced tag or digest, so one
 missing image does not hide the others.
 
-Service-specific attributes:
-
-| attribute | type | meaning |
-|---|---|---|
-| `image_tag_mutability` | str | `MUTABLE`, `IMMUTABLE` or the `*_WITH_EXCLUSION` variants |
-| `scan_on_push` | bool | basic scanning on push is on |
-| `encryption` | `{type, kms_key}` | `AES256` or `KMS`/`KMS_DSSE`; kms_key the key ARN if any |
-| `images` | list of `{tag, digest, pushed_at, scan_status, finding_counts}` | referenced, found |
-| `missing_images` | list of str | referenced tags/digests the repository does not hold |
+Facts: aiscan/core/facts/aws.py `EcrRepositoryFacts`; docs/attributes.md.
 """
 
 from __future__ import annotations
@@ -26,16 +18,21 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from aiscan.collectors.aws.assets import aws_asset
 from aiscan.collectors.aws.context import ScopeContext
 from aiscan.collectors.aws.errors import classify
 from aiscan.collectors.aws.iam import as_datetime, as_iso, error_code
-from aiscan.core.model import Asset, AssetKind, Cloud, CoverageStatus
+from aiscan.collectors.payload import items, mapping
+from aiscan.core.model import Asset, AssetKind, CoverageStatus
 from aiscan.core.refs import parse_image
-from aiscan.core.sanitize import bounded, clean_text
+from aiscan.core.sanitize import clean_text
 
 PERMISSIONS: tuple[str, ...] = ("ecr:DescribeRepositories", "ecr:DescribeImages")
 
 BATCH = 100
+
+#: Each requested image id with its ImageDetail (None: the repository does not hold it).
+Images = list[tuple[dict[str, str], dict[str, Any] | None]]
 
 
 # -- SDK calls -----------------------------------------------------------------------------------
@@ -46,10 +43,18 @@ def describe_repositories(client: Any, names: list[str]) -> list[dict[str, Any]]
     return [dict(r) for r in client.describe_repositories(repositoryNames=names)["repositories"]]
 
 
-def describe_image(client: Any, repository: str, image_id: Mapping[str, str]) -> dict[str, Any]:
-    resp = client.describe_images(repositoryName=repository, imageIds=[dict(image_id)])
-    details = resp.get("imageDetails") or []
-    return dict(details[0]) if details else {}
+def describe_image(
+    client: Any, repository: str, image_id: Mapping[str, str]
+) -> dict[str, Any] | None:
+    """The ImageDetail of one image (None: the repository does not hold it)."""
+    try:
+        resp = client.describe_images(repositoryName=repository, imageIds=[dict(image_id)])
+    except Exception as exc:
+        if error_code(exc) == "ImageNotFoundException":
+            return None
+        raise
+    details = items(resp, "imageDetails")
+    return dict(details[0]) if details and details[0] else None
 
 
 # -- transform -----------------------------------------------------------------------------------
@@ -57,27 +62,23 @@ def describe_image(client: Any, repository: str, image_id: Mapping[str, str]) ->
 
 def image_ids(uris: Iterable[str]) -> list[dict[str, str]]:
     """ECR image identifiers for image URIs of one repository (a digest wins over a tag)."""
-    seen: dict[tuple[str, str], dict[str, str]] = {}
+    seen: set[tuple[str, str]] = set()
     for uri in uris:
         ref = parse_image(uri)
-        if ref.digest:
-            seen[("imageDigest", ref.digest)] = {"imageDigest": ref.digest}
-        else:
-            tag = ref.tag or "latest"
-            seen[("imageTag", tag)] = {"imageTag": tag}
-    return [seen[k] for k in sorted(seen)]
+        seen.add(("imageDigest", ref.digest) if ref.digest else ("imageTag", ref.tag or "latest"))
+    return [{key: value} for key, value in sorted(seen)]
 
 
 def to_image(requested: Mapping[str, str], detail: Mapping[str, Any]) -> dict[str, Any]:
-    summary = detail.get("imageScanFindingsSummary") or {}
-    tags = [str(t) for t in detail.get("imageTags") or []]
+    summary = mapping(detail, "imageScanFindingsSummary")
+    tags = [str(t) for t in items(detail, "imageTags")]
     tag = requested.get("imageTag") or (tags[0] if tags else None)
     return {
         "tag": tag,
         "digest": detail.get("imageDigest"),
         "pushed_at": as_iso(detail.get("imagePushedAt")),
-        "scan_status": (detail.get("imageScanStatus") or {}).get("status"),
-        "finding_counts": dict(summary.get("findingSeverityCounts") or {}),
+        "scan_status": mapping(detail, "imageScanStatus").get("status"),
+        "finding_counts": dict(mapping(summary, "findingSeverityCounts")),
     }
 
 
@@ -85,14 +86,13 @@ def to_repository(
     repo: Mapping[str, Any],
     account: str,
     region: str,
-    images: list[tuple[dict[str, str], dict[str, Any] | None]] | None = None,
+    images: Images | None = None,
 ) -> Asset:
-    """A container-registry asset; `images` pairs each requested image id with its ImageDetail
-    (None when the image is missing; the pair is left out when it could not be read)."""
-    encryption = repo.get("encryptionConfiguration") or {}
+    """A container-registry asset with its referenced `images` (None: they could not be read)."""
+    encryption = mapping(repo, "encryptionConfiguration")
     attributes: dict[str, Any] = {
         "image_tag_mutability": repo.get("imageTagMutability"),
-        "scan_on_push": bool((repo.get("imageScanningConfiguration") or {}).get("scanOnPush")),
+        "scan_on_push": bool(mapping(repo, "imageScanningConfiguration").get("scanOnPush")),
         "encryption": {
             "type": encryption.get("encryptionType"),
             "kms_key": encryption.get("kmsKey"),
@@ -106,18 +106,18 @@ def to_repository(
             req.get("imageDigest") or req.get("imageTag") or "" for req, d in images if d is None
         )
         raw["imageDetails"] = [d for _, d in images if d is not None]
-    return Asset(
+    return aws_asset(
         id=str(repo["repositoryArn"]),
-        cloud=Cloud.AWS,
-        account=account,
-        region=region,
         kind=AssetKind.CONTAINER_REGISTRY,
         service="ecr",
         type="AWS::ECR::Repository",
         name=clean_text(repo.get("repositoryName", ""), 256),
-        created_at=as_datetime(repo.get("createdAt")),
+        account=account,
+        region=region,
+        payload=repo,
         attributes=attributes,
-        raw=bounded(raw),
+        created_at=as_datetime(repo.get("createdAt")),
+        raw=raw,
     )
 
 
@@ -149,7 +149,7 @@ def _collect_region(ctx: ScopeContext, region: str, repos: Mapping[str, list[str
             for one in ctx.each("repository", _one_repository, batch, ctx, client, region):
                 found.extend(one or [])
     found_names = [str(repo["repositoryName"]) for repo in found]
-    read = ctx.each(f"ecr {region}", _images_of, found_names, client, repos)
+    read = ctx.each(f"ecr {region}", _images, found_names, client, repos)
     for repo, images in zip(found, read, strict=True):
         ctx.add(to_repository(repo, ctx.account, region, images))
 
@@ -169,21 +169,6 @@ def _one_repository(ctx: ScopeContext, client: Any, region: str, name: str) -> l
         return []
 
 
-def _images_of(
-    client: Any, repos: Mapping[str, list[str]], name: str
-) -> list[tuple[dict[str, str], dict[str, Any] | None]]:
-    return _images(client, name, image_ids(repos.get(name, [])))
-
-
-def _images(
-    client: Any, repository: str, ids: list[dict[str, str]]
-) -> list[tuple[dict[str, str], dict[str, Any] | None]]:
-    out: list[tuple[dict[str, str], dict[str, Any] | None]] = []
-    for image_id in ids:
-        try:
-            out.append((image_id, describe_image(client, repository, image_id) or None))
-        except Exception as exc:
-            if error_code(exc) != "ImageNotFoundException":
-                raise
-            out.append((image_id, None))
-    return out
+def _images(client: Any, repos: Mapping[str, list[str]], repository: str) -> Images:
+    ids = image_ids(repos.get(repository, []))
+    return [(i, describe_image(client, repository, i)) for i in ids]

@@ -6,17 +6,8 @@ operation a full scan calls maps to an action listed here.
 
 from __future__ import annotations
 
-from aiscan.collectors.aws import (
-    agentcore,
-    bedrock,
-    bedrock_agent,
-    compute,
-    ecr,
-    iam,
-    s3,
-    sagemaker,
-    tagging,
-)
+from aiscan.collectors.aws import tagging
+from aiscan.collectors.aws.services import MODULES
 
 #: Calls the collector makes outside the service modules.
 CORE_PERMISSIONS = (
@@ -27,18 +18,7 @@ CORE_PERMISSIONS = (
 )
 
 PERMISSIONS: tuple[str, ...] = tuple(
-    sorted(
-        set(CORE_PERMISSIONS)
-        | set(sagemaker.PERMISSIONS)
-        | set(bedrock.PERMISSIONS)
-        | set(bedrock_agent.PERMISSIONS)
-        | set(agentcore.PERMISSIONS)
-        | set(compute.PERMISSIONS)
-        | set(ecr.PERMISSIONS)
-        | set(iam.PERMISSIONS)
-        | set(s3.PERMISSIONS)
-        | set(tagging.PERMISSIONS)
-    )
+    sorted(set(CORE_PERMISSIONS).union(*(m.PERMISSIONS for m in (*MODULES, tagging))))
 )
 
 #: What --deep adds: object contents of model artifacts (the guard allows GetObject only then).
@@ -57,8 +37,6 @@ IAM_ACTION_OVERRIDES = {
     "s3:ListBuckets": "s3:ListAllMyBuckets",
     "s3:GetBucketEncryption": "s3:GetEncryptionConfiguration",
     "s3:GetPublicAccessBlock": "s3:GetBucketPublicAccessBlock",
-    "s3:GetBucketLogging": "s3:GetBucketLogging",
-    "s3:GetBucketOwnershipControls": "s3:GetBucketOwnershipControls",
     "s3:HeadBucket": "s3:ListBucket",
     "s3:HeadObject": "s3:GetObject",
     "s3:ListObjectsV2": "s3:ListBucket",

@@ -32,39 +32,31 @@ Decisions worth knowing:
   evaluated: principals granted only under a Condition are also listed in
   `write_principals_conditional`, so a rule can weigh `aws:PrincipalOrgID`-style restrictions.
 
-Service-specific attributes:
-
-| attribute | type | meaning |
-|---|---|---|
-| `owned` | bool | the bucket is in this account's ListBuckets (absent if ListBuckets was denied) |
-| `bucket_block_public_access` | dict or absent | the bucket's own four flags |
-| `account_block_public_access` | dict or absent | the account's four flags (absent if unreadable) |
-| `policy_public` | bool | GetBucketPolicyStatus.IsPublic (false when there is no policy) |
-| `acl_public_grants` | list of `{grantee, permission}` | grants to AllUsers/AuthenticatedUsers |
-| `write_principals_conditional` | list of str | write principals granted only under a Condition |
-| `public_statements` | list | policy statements for anyone (`*`, NotPrincipal), as IAM's |
-| `bucket_key_enabled` | bool | S3 Bucket Key for SSE-KMS |
-| `mfa_delete` | bool | versioning MFA delete |
+Facts: aiscan/core/facts/aws.py `S3BucketFacts`; docs/attributes.md.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Any
 
+from aiscan.collectors.aws.assets import aws_asset, without_metadata
 from aiscan.collectors.aws.context import ScopeContext, paginate
 from aiscan.collectors.aws.errors import classify
 from aiscan.collectors.aws.iam import (
     allows,
     as_datetime,
     error_code,
+    home_region,
+    parse_document,
     principals,
     statement_facts,
     statements,
 )
-from aiscan.core.model import Asset, AssetKind, Cloud, CoverageStatus
-from aiscan.core.sanitize import bounded, clean_text
+from aiscan.collectors.aws.tagging import bounded_tags
+from aiscan.collectors.payload import items, mapping, opt
+from aiscan.core.model import Asset, AssetKind, CoverageStatus
+from aiscan.core.sanitize import clean_text
 
 PERMISSIONS: tuple[str, ...] = (
     "s3:ListAllMyBuckets",
@@ -80,7 +72,6 @@ PERMISSIONS: tuple[str, ...] = (
     "s3:GetAccountPublicAccessBlock",
 )
 
-HOME_REGION = {"aws": "us-east-1", "aws-cn": "cn-north-1", "aws-us-gov": "us-gov-west-1"}
 PUBLIC_GROUPS = {
     "http://acs.amazonaws.com/groups/global/AllUsers": "AllUsers",
     "http://acs.amazonaws.com/groups/global/AuthenticatedUsers": "AuthenticatedUsers",
@@ -91,24 +82,18 @@ FLAGS = {
     "BlockPublicPolicy": "block_public_policy",
     "RestrictPublicBuckets": "restrict_public_buckets",
 }
-#: Error codes that mean "this is not configured", per operation: an answer, not a failure.
-NOT_CONFIGURED = {
+#: The settings read per bucket (API operation names), each with the error code that means "not
+#: configured" (an answer, not a failure; None: there is no such answer).
+BUCKET_READS: dict[str, str | None] = {
     "GetPublicAccessBlock": "NoSuchPublicAccessBlockConfiguration",
     "GetBucketPolicyStatus": "NoSuchBucketPolicy",
     "GetBucketPolicy": "NoSuchBucketPolicy",
+    "GetBucketAcl": None,
     "GetBucketEncryption": "ServerSideEncryptionConfigurationNotFoundError",
+    "GetBucketVersioning": None,
+    "GetBucketLogging": None,
     "GetBucketTagging": "NoSuchTagSet",
 }
-BUCKET_READS = (
-    ("GetPublicAccessBlock", "get_public_access_block"),
-    ("GetBucketPolicyStatus", "get_bucket_policy_status"),
-    ("GetBucketPolicy", "get_bucket_policy"),
-    ("GetBucketAcl", "get_bucket_acl"),
-    ("GetBucketEncryption", "get_bucket_encryption"),
-    ("GetBucketVersioning", "get_bucket_versioning"),
-    ("GetBucketLogging", "get_bucket_logging"),
-    ("GetBucketTagging", "get_bucket_tagging"),
-)
 
 
 class BucketGone(Exception):
@@ -122,36 +107,25 @@ def list_buckets(client: Any) -> list[dict[str, Any]]:
     return [dict(b) for b in paginate(client, "list_buckets", "Buckets")]
 
 
-def get_bucket_location(client: Any, bucket: str) -> str:
-    constraint = client.get_bucket_location(Bucket=bucket).get("LocationConstraint")
-    # Legacy answers: no constraint is us-east-1, "EU" is eu-west-1.
-    return str({None: "us-east-1", "": "us-east-1", "EU": "eu-west-1"}.get(constraint, constraint))
+def bucket_region(location: Mapping[str, Any]) -> str:
+    """The region of a GetBucketLocation answer (legacy answers: no constraint is us-east-1, "EU"
+    is eu-west-1)."""
+    constraint = opt(location, "LocationConstraint") or "us-east-1"
+    return "eu-west-1" if constraint == "EU" else constraint
 
 
-def read_bucket(client: Any, operation: str, method: str, bucket: str) -> dict[str, Any]:
-    """One bucket read: the response, or `{"Error": {"Code": ...}}` for "not configured"."""
+def read_config(client: Any, operation: str, **kwargs: Any) -> dict[str, Any]:
+    """One configuration read (`operation` by its API name; the account's GetPublicAccessBlock
+    too): the response, or `{"Error": {"Code": ...}}` for BUCKET_READS' "not configured"."""
+    from botocore import xform_name
+
     try:
-        resp = dict(getattr(client, method)(Bucket=bucket))
+        return without_metadata(getattr(client, xform_name(operation))(**kwargs))
     except Exception as exc:
         code = error_code(exc)
-        if code == "NoSuchBucket":
-            raise BucketGone(bucket) from exc
-        if code and code == NOT_CONFIGURED.get(operation):
+        if code and code == BUCKET_READS.get(operation):
             return {"Error": {"Code": code}}
         raise
-    resp.pop("ResponseMetadata", None)
-    return resp
-
-
-def get_account_public_access_block(client: Any, account: str) -> dict[str, Any]:
-    try:
-        resp = dict(client.get_public_access_block(AccountId=account))
-    except Exception as exc:
-        if error_code(exc) == "NoSuchPublicAccessBlockConfiguration":
-            return {"Error": {"Code": "NoSuchPublicAccessBlockConfiguration"}}
-        raise
-    resp.pop("ResponseMetadata", None)
-    return resp
 
 
 # -- transform -----------------------------------------------------------------------------------
@@ -165,7 +139,7 @@ def block_flags(resp: Mapping[str, Any] | None) -> dict[str, bool] | None:
     """Four snake_case flags from a GetPublicAccessBlock answer; None if it was not read."""
     if resp is None:
         return None
-    config = {} if _not_configured(resp) else resp.get("PublicAccessBlockConfiguration") or {}
+    config = {} if _not_configured(resp) else mapping(resp, "PublicAccessBlockConfiguration")
     return {snake: bool(config.get(key, False)) for key, snake in FLAGS.items()}
 
 
@@ -192,13 +166,17 @@ def public_statements(policy: Any) -> list[dict[str, Any]]:
 def encryption(resp: Mapping[str, Any]) -> dict[str, Any]:
     if _not_configured(resp):
         return {"algorithm": "AES256", "kms_key": None, "default": True}
-    rules = (resp.get("ServerSideEncryptionConfiguration") or {}).get("Rules") or [{}]
-    default = rules[0].get("ApplyServerSideEncryptionByDefault") or {}
+    default = mapping(_first_rule(resp), "ApplyServerSideEncryptionByDefault")
     algorithm = default.get("SSEAlgorithm")
     key = default.get("KMSMasterKeyID") if str(algorithm).startswith("aws:kms") else None
     if key and str(key).endswith("alias/aws/s3"):
         key = None  # the AWS-managed key: not a customer-managed one
     return {"algorithm": algorithm, "kms_key": key, "default": False}
+
+
+def _first_rule(encryption: Mapping[str, Any]) -> Mapping[str, Any]:
+    rules = items(mapping(encryption, "ServerSideEncryptionConfiguration"), "Rules")
+    return rules[0] if rules else {}
 
 
 def to_bucket(payload: Mapping[str, Any], partition: str, account: str) -> Asset:
@@ -215,18 +193,16 @@ def to_bucket(payload: Mapping[str, Any], partition: str, account: str) -> Asset
         attributes["bucket_block_public_access"] = bucket_flags
     if account_flags is not None:
         attributes["account_block_public_access"] = account_flags
-    effective: dict[str, bool] | None = None
     if bucket_flags is not None:
-        effective = {
+        attributes["block_public_access"] = {
             k: v or bool(account_flags and account_flags[k]) for k, v in bucket_flags.items()
         }
-        attributes["block_public_access"] = effective
 
     reasons: list[str] = []
     status = payload.get("GetBucketPolicyStatus")
     if status is not None:
         policy_public = not _not_configured(status) and bool(
-            (status.get("PolicyStatus") or {}).get("IsPublic")
+            mapping(status, "PolicyStatus").get("IsPublic")
         )
         attributes["policy_public"] = policy_public
         if policy_public:
@@ -235,8 +211,8 @@ def to_bucket(payload: Mapping[str, Any], partition: str, account: str) -> Asset
     if acl is not None:
         grants = [
             {"grantee": PUBLIC_GROUPS[g["Grantee"]["URI"]], "permission": str(g.get("Permission"))}
-            for g in acl.get("Grants") or []
-            if (g.get("Grantee") or {}).get("URI") in PUBLIC_GROUPS
+            for g in items(acl, "Grants")
+            if mapping(g, "Grantee").get("URI") in PUBLIC_GROUPS
         ]
         attributes["acl_public_grants"] = grants
         reasons.extend(f"ACL grants {g['permission']} to {g['grantee']}" for g in grants)
@@ -263,8 +239,7 @@ def to_bucket(payload: Mapping[str, Any], partition: str, account: str) -> Asset
     if enc is not None:
         attributes["encryption"] = encryption(enc)
         attributes["kms_key"] = attributes["encryption"]["kms_key"]
-        rules = (enc.get("ServerSideEncryptionConfiguration") or {}).get("Rules") or [{}]
-        attributes["bucket_key_enabled"] = bool(rules[0].get("BucketKeyEnabled", False))
+        attributes["bucket_key_enabled"] = bool(_first_rule(enc).get("BucketKeyEnabled", False))
     versioning = payload.get("GetBucketVersioning")
     if versioning is not None:
         attributes["versioning"] = str(versioning.get("Status") or "Disabled")
@@ -276,32 +251,30 @@ def to_bucket(payload: Mapping[str, Any], partition: str, account: str) -> Asset
     raw: dict[str, Any] = dict(payload)
     policy = payload.get("GetBucketPolicy")
     if policy is not None:
-        document = None if _not_configured(policy) else _json(policy.get("Policy"))
+        document = None if _not_configured(policy) else parse_document(policy.get("Policy"))
         writers, conditional = write_principals(document)
         attributes["write_principals"] = writers
         attributes["write_principals_conditional"] = conditional
         attributes["public_statements"] = public_statements(document)
         raw["GetBucketPolicy"] = {"Policy": document} if document is not None else policy
 
-    tags: dict[str, str] = {}
     tagging = payload.get("GetBucketTagging")
-    if tagging is not None and not _not_configured(tagging):
-        tags = {str(t["Key"]): str(t.get("Value", "")) for t in tagging.get("TagSet") or []}
+    tags = {} if _not_configured(tagging) else bounded_tags(items(tagging, "TagSet"))
 
     region = payload.get("Region")
-    return Asset(
+    return aws_asset(
         id=f"arn:{partition}:s3:::{name}",
-        cloud=Cloud.AWS,
-        account=account,
-        region=str(region) if region else None,
         kind=AssetKind.BUCKET,
         service="s3",
         type="AWS::S3::Bucket",
         name=name,
+        account=account,
+        region=str(region) if region else None,
+        payload=payload,
+        attributes=attributes,
         created_at=as_datetime(payload.get("CreationDate")),
         tags=tags,
-        attributes=attributes,
-        raw=bounded(raw),
+        raw=raw,
     )
 
 
@@ -309,9 +282,7 @@ def _exposure(exposed: bool | None, blocked: bool | None) -> bool | None:
     """Public through one path (policy or ACL)? None when a deciding fact is unknown."""
     if blocked is True or exposed is False:
         return False
-    if exposed is True and blocked is False:
-        return True
-    return None
+    return True if exposed is True and blocked is False else None
 
 
 def _flag(
@@ -320,18 +291,7 @@ def _flag(
     """Whether a block flag is in effect: True if either level sets it, None if undecidable."""
     if (bucket and bucket[flag]) or (account and account[flag]):
         return True
-    if bucket is None or account is None:
-        return None
-    return False
-
-
-def _json(text: Any) -> Any:
-    if not isinstance(text, str):
-        return text
-    try:
-        return json.loads(text)
-    except ValueError:
-        return None
+    return None if bucket is None or account is None else False
 
 
 # -- collection ----------------------------------------------------------------------------------
@@ -341,15 +301,15 @@ def collect(ctx: ScopeContext) -> None:
     referenced = sorted(ctx.refs.buckets)
     if not referenced:
         return
-    home = HOME_REGION.get(ctx.partition, "us-east-1")
-    client = ctx.client("s3", home)
-    listed = ctx.section("ListBuckets", list_buckets, client)
+    home = home_region(ctx.partition)
+    listed = ctx.section("ListBuckets", list_buckets, ctx.client("s3", home))
     owned = {str(b["Name"]): b for b in listed} if listed is not None else None
     account_block = ctx.section(
         "account public access block",
-        get_account_public_access_block,
+        read_config,
         ctx.client("s3control", home),
-        ctx.account,
+        "GetPublicAccessBlock",
+        AccountId=ctx.account,
     )
     ctx.each("bucket", _one_bucket, referenced, ctx, owned, account_block)
 
@@ -377,7 +337,7 @@ def _collect_bucket(
     owned: Mapping[str, Mapping[str, Any]] | None,
     account_block: Mapping[str, Any] | None,
 ) -> None:
-    home = HOME_REGION.get(ctx.partition, "us-east-1")
+    home = home_region(ctx.partition)
     payload: dict[str, Any] = {"Name": name}
     listed = (owned or {}).get(name)
     # Another account's bucket (JumpStart caches, vendor datasets): being refused is expected
@@ -385,6 +345,22 @@ def _collect_bucket(
     # its attributes stay absent and rules answer manual.
     foreign = owned is not None and listed is None
     refused: list[str] = []
+
+    def read(region: str, operation: str) -> dict[str, Any] | None:
+        """ctx.section for one bucket read, except that a vanished bucket stops the whole
+        bucket and a foreign bucket's refusals are collected in `refused`."""
+        try:
+            return read_config(ctx.client("s3", region), operation, Bucket=name)
+        except Exception as exc:
+            if error_code(exc) == "NoSuchBucket":
+                raise BucketGone(name) from exc
+            status, message = classify(exc)
+            if foreign and status is CoverageStatus.DENIED:
+                refused.append(str(getattr(exc, "operation_name", "") or type(exc).__name__))
+            else:
+                ctx.note(status, f"bucket {clean_text(name, 64)}: {message}")
+            return None
+
     if owned is not None:
         payload["Owned"] = listed is not None
     if listed is not None:
@@ -393,14 +369,12 @@ def _collect_bucket(
         payload["AccountPublicAccessBlock"] = account_block
     region = (listed or {}).get("BucketRegion")
     if not region:
-        region = _read(
-            ctx, name, foreign, refused, get_bucket_location, ctx.client("s3", home), name
-        )
+        location = read(home, "GetBucketLocation")
+        region = None if location is None else bucket_region(location)
     if region:
         payload["Region"] = region
-    client = ctx.client("s3", str(region or home))
-    for operation, method in BUCKET_READS:
-        resp = _read(ctx, name, foreign, refused, read_bucket, client, operation, method, name)
+    for operation in BUCKET_READS:
+        resp = read(str(region or home), operation)
         if resp is not None:
             payload[operation] = resp
     if refused:
@@ -410,23 +384,3 @@ def _collect_bucket(
             + ", ".join(refused),
         )
     ctx.add(to_bucket(payload, ctx.partition, ctx.account))
-
-
-def _read(
-    ctx: ScopeContext, bucket: str, foreign: bool, refused: list[str], fn: Any, *args: Any
-) -> Any:
-    """ctx.section for one bucket read, except that a vanished bucket stops the whole bucket and
-    a foreign bucket's refusals are collected in `refused`."""
-    try:
-        return fn(*args)
-    except BucketGone:
-        raise
-    except Exception as exc:
-        if error_code(exc) == "NoSuchBucket":
-            raise BucketGone(bucket) from exc
-        status, message = classify(exc)
-        if foreign and status is CoverageStatus.DENIED:
-            refused.append(str(getattr(exc, "operation_name", "") or type(exc).__name__))
-            return None
-        ctx.note(status, f"bucket {clean_text(bucket, 64)}: {message}")
-        return None

@@ -35,5 +35,8 @@ GLOBAL_SERVICES: dict[str, ServiceFn] = {
     "iam": iam.collect,
 }
 
+#: Every module that reads a service (each lists the IAM actions it calls in `PERMISSIONS`).
+MODULES = (agentcore, bedrock, bedrock_agent, compute, ecr, iam, s3, sagemaker)
+
 #: botocore endpoint names where they differ from the service key (for region availability).
 SERVICE_ENDPOINTS = {"bedrock-agentcore": "bedrock-agentcore-control"}

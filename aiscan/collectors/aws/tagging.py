@@ -29,9 +29,11 @@ MAX_TAGS = 50
 
 
 def bounded_tags(tags: Any) -> dict[str, str]:
-    """``[{Key, Value}]`` as a dict, at most MAX_TAGS entries, keys and values cut to the AWS
-    limits (128 / 256); malformed entries are dropped."""
+    """``[{Key, Value}]`` (or the ``{key: value}`` map EKS answers) as a dict, at most MAX_TAGS
+    entries, keys and values cut to the AWS limits (128 / 256); malformed entries are dropped."""
     out: dict[str, str] = {}
+    if isinstance(tags, Mapping):
+        tags = [{"Key": k, "Value": v} for k, v in tags.items()]
     if not isinstance(tags, list):
         return out
     for tag in tags[:MAX_TAGS]:
@@ -93,14 +95,8 @@ def read_index(ctx: ScopeContext, resource_types: Iterable[str]) -> TagIndex | N
         return _UNKNOWN
 
 
-class _Unknown(TagIndex):
-    """After a failed (not denied) GetResources: every asset's tags are unknown, shown empty."""
-
-    def __init__(self) -> None:
-        super().__init__(())
-
-
-_UNKNOWN = _Unknown()
+#: After a failed (not denied) GetResources: every asset's tags are unknown, shown empty.
+_UNKNOWN = TagIndex(())
 
 
 def tags_of(

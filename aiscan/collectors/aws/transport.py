@@ -104,22 +104,21 @@ def tune_retries(client: Any, settings: AwsSettings) -> None:
 # -- error bodies that are not the protocol's --------------------------------------------------
 
 
+#: A throttling error in each protocol's own shape, by botocore protocol name.
+_THROTTLING = {
+    "query": "<ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code>"
+    "<Message>{message}</Message></Error></ErrorResponse>",
+    "ec2": "<Response><Errors><Error><Code>RequestLimitExceeded</Code>"
+    "<Message>{message}</Message></Error></Errors></Response>",
+    "rest-xml": "<Error><Code>SlowDown</Code><Message>{message}</Message></Error>",
+}
+
+
 def _throttling_body(protocol: str, message: str) -> bytes | None:
-    if protocol == "query":
-        return (
-            "<ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code>"
-            f"<Message>{message}</Message></Error></ErrorResponse>"
-        ).encode()
-    if protocol == "ec2":
-        return (
-            "<Response><Errors><Error><Code>RequestLimitExceeded</Code>"
-            f"<Message>{message}</Message></Error></Errors></Response>"
-        ).encode()
-    if protocol == "rest-xml":
-        return f"<Error><Code>SlowDown</Code><Message>{message}</Message></Error>".encode()
     if protocol in ("json", "rest-json"):
         return json.dumps({"__type": "ThrottlingException", "message": message}).encode()
-    return None
+    body = _THROTTLING.get(protocol)
+    return None if body is None else body.format(message=message).encode()
 
 
 def _error_code(protocol: str, response_dict: dict[str, Any], shape: Any) -> str | None:

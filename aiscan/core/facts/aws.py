@@ -448,20 +448,37 @@ class AgentCoreMemoryFacts(RunsAsFacts, KmsFacts, StatusFacts):
 # -- compute, identity, storage, registries -------------------------------------------------------
 
 
+_SOURCE = (
+    "how it was recognised as accelerated: describe-instance-types (GpuInfo, NeuronInfo or "
+    "InferenceAcceleratorInfo), or instance-type-name (DescribeInstanceTypes denied: a name-prefix "
+    "guess, accelerators absent)"
+)
+
+
 @facts_for("AWS::EC2::Instance")
 class Ec2InstanceFacts(AcceleratorFacts, HostExposureFacts, MetadataFacts):
-    accelerator_source: str | None | Unread = UNREAD
+    accelerator_source: str | None | Unread = Field(default=UNREAD, description=_SOURCE)
     instance_type: str | None | Unread = UNREAD
-    instance_profile: str | None | Unread = UNREAD
-    instance_profile_roles: tuple[str, ...] | Unread = Field(
-        default=UNREAD, description="role ARNs of the instance profile (GetInstanceProfile)"
+    instance_profile: str | None | Unread = Field(
+        default=UNREAD, description="instance profile ARN"
     )
-    imds_enabled: bool | Unread = UNREAD
-    imds_hop_limit: int | None | Unread = UNREAD
-    security_groups: tuple[str, ...] | Unread = UNREAD
+    instance_profile_roles: tuple[str, ...] | Unread = Field(
+        default=UNREAD,
+        description="role ARNs of the instance profile (GetInstanceProfile); absent when the "
+        "profile could not be read",
+    )
+    imds_enabled: bool | Unread = Field(
+        default=UNREAD, description='MetadataOptions.HttpEndpoint == "enabled"'
+    )
+    imds_hop_limit: int | None | Unread = Field(
+        default=UNREAD, description="PUT response hop limit (>1 lets containers reach IMDS)"
+    )
+    security_groups: tuple[str, ...] | Unread = Field(
+        default=UNREAD, description="security group ids of the instance and its interfaces"
+    )
     subnet_id: str | None | Unread = UNREAD
     vpc_id: str | None | Unread = UNREAD
-    state: str | None | Unread = UNREAD
+    state: str | None | Unread = Field(default=UNREAD, description="running, stopped, ...")
 
 
 class RemoteAccess(Nested):
@@ -477,14 +494,25 @@ class Scaling(Nested):
 
 @facts_for("AWS::EKS::Nodegroup")
 class EksNodegroupFacts(AcceleratorFacts, RunsAsFacts):
-    accelerator_source: str | None | Unread = UNREAD
-    ami_type: str | None | Unread = UNREAD
-    cluster: str | None | Unread = UNREAD
-    instance_types: tuple[str, ...] | Unread = UNREAD
-    node_role: str | None | Unread = UNREAD
-    remote_access: RemoteAccess | None | Unread = UNREAD
+    accelerator_source: str | None | Unread = Field(
+        default=UNREAD, description=_SOURCE + ", or ami-type (a GPU/Neuron AMI type)"
+    )
+    ami_type: str | None | Unread = Field(default=UNREAD, description="e.g. AL2023_x86_64_NVIDIA")
+    cluster: str | None | Unread = Field(default=UNREAD, description="cluster name")
+    instance_types: tuple[str, ...] | Unread = Field(
+        default=UNREAD, description="node instance types"
+    )
+    node_role: str | None | Unread = Field(default=UNREAD, description="node IAM role (= role_arn)")
+    remote_access: RemoteAccess | None | Unread = Field(
+        default=UNREAD, description="SSH access config (None: none)"
+    )
     scaling: Scaling | None | Unread = UNREAD
-    ssh_open_to_world: bool | Unread = UNREAD
+    ssh_open_to_world: bool | Unread = Field(
+        default=UNREAD,
+        description="an SSH key is set and no source security group limits it, so port 22 is "
+        "open to 0.0.0.0/0 (EKS RemoteAccessConfig); false for launch-template node groups, "
+        "whose SSH exposure lives in the template's security groups",
+    )
 
 
 class PolicyStatement(Nested):
@@ -558,29 +586,42 @@ class AclGrant(Nested):
 
 @facts_for("AWS::S3::Bucket")
 class S3BucketFacts(BucketFacts):
-    owned: bool | Unread = Field(default=UNREAD, description="in an account the scan reads")
+    owned: bool | Unread = Field(
+        default=UNREAD,
+        description="in this account's ListBuckets (absent if ListBuckets was denied)",
+    )
     block_public_access: PublicAccessBlock | None | Unread = Field(
         default=UNREAD, description="effective bucket-level block (account and bucket)"
     )
-    account_block_public_access: PublicAccessBlock | None | Unread = UNREAD
-    bucket_block_public_access: PublicAccessBlock | None | Unread = UNREAD
-    policy_public: bool | Unread = UNREAD
+    account_block_public_access: PublicAccessBlock | None | Unread = Field(
+        default=UNREAD, description="the account's four flags (absent if unreadable)"
+    )
+    bucket_block_public_access: PublicAccessBlock | None | Unread = Field(
+        default=UNREAD, description="the bucket's own four flags"
+    )
+    policy_public: bool | Unread = Field(
+        default=UNREAD, description="GetBucketPolicyStatus.IsPublic (false when there is no policy)"
+    )
     acl_public_grants: tuple[AclGrant, ...] | Unread = Field(
         default=UNREAD, description="grants to AllUsers / AuthenticatedUsers"
     )
-    write_principals_conditional: tuple[str, ...] | Unread = UNREAD
+    write_principals_conditional: tuple[str, ...] | Unread = Field(
+        default=UNREAD, description="write principals granted only under a Condition"
+    )
     public_statements: tuple[PolicyStatement, ...] | Unread = Field(
         default=UNREAD,
         description="bucket policy statements whose principal is anyone (* or NotPrincipal)",
     )
     logging_enabled: bool | Unread = UNREAD
-    mfa_delete: bool | Unread = UNREAD
-    bucket_key_enabled: bool | Unread = UNREAD
+    mfa_delete: bool | Unread = Field(default=UNREAD, description="versioning MFA delete")
+    bucket_key_enabled: bool | Unread = Field(
+        default=UNREAD, description="S3 Bucket Key for SSE-KMS"
+    )
 
 
 class EcrEncryption(Nested):
-    type: str | None = None
-    kms_key: str | None = None
+    type: str | None = Field(default=None, description="AES256, KMS or KMS_DSSE")
+    kms_key: str | None = Field(default=None, description="the key ARN, if any")
 
 
 class EcrImage(Nested):
@@ -594,10 +635,16 @@ class EcrImage(Nested):
 @facts_for("AWS::ECR::Repository")
 class EcrRepositoryFacts(KmsFacts):
     encryption: EcrEncryption | None | Unread = UNREAD
-    image_tag_mutability: str | None | Unread = UNREAD
-    scan_on_push: bool | Unread = UNREAD
-    images: tuple[EcrImage, ...] | Unread = UNREAD
-    missing_images: tuple[str, ...] | Unread = UNREAD
+    image_tag_mutability: str | None | Unread = Field(
+        default=UNREAD, description="MUTABLE, IMMUTABLE or the *_WITH_EXCLUSION variants"
+    )
+    scan_on_push: bool | Unread = Field(default=UNREAD, description="basic scanning on push")
+    images: tuple[EcrImage, ...] | Unread = Field(
+        default=UNREAD, description="the referenced images the repository holds"
+    )
+    missing_images: tuple[str, ...] | Unread = Field(
+        default=UNREAD, description="referenced tags/digests the repository does not hold"
+    )
 
 
 __all__: list[Any] = []  # the models register themselves; import them by name
