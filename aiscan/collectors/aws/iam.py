@@ -15,36 +15,12 @@ for the same reason. An Allow with `NotAction` grants every action it does not l
 the wildcard `*` in `wildcard_actions` (unless it excludes `*` itself); `NotResource` counts as
 `Resource: *`.
 
-Service-specific attributes:
+Facts: `IamRoleFacts` and `PolicyStatement` in aiscan/core/facts/aws.py (docs/attributes.md).
 
-| attribute | type | meaning |
-|---|---|---|
-| `trust_principals` | list of str | who the trust policy lets assume the role (`*`: anyone) |
-| `trusted_services` | list of str | the `Service` principals among them |
-| `trust_external_accounts` | list of str | other accounts' ids named in the trust policy |
-| `inline_policies` | list of str | names of the inline policies |
-| `managed_policies` | list of str | ARNs of the attached managed policies |
-| `permissions_boundary` | str or null | ARN of the permissions boundary |
-| `last_used_at` | str or null | ISO time the role was last used (RoleLastUsed) |
-| `service_wide_grants` | list of str | services whose `svc:*` an Allow grants on `Resource: *` |
-| `policy_statements` | list | every statement of the read policies (below) |
-| `policy_statements_truncated` | bool | statements or patterns were dropped (bounds, malformed) |
-
-Each statement: `policy`, `policy_arn` (null: inline), `sid`, `effect`, `actions` /
-`not_actions`, `resources` / `not_resources` (a `not_` list is null unless the statement uses
-it) and `has_condition`; bounded to 500 statements and 200 patterns of 2,048 characters each.
-
-`policy_statements` is what the security graph matches (docs/graph-edges.md): unlike the
-summary above it keeps Deny statements, NotAction / NotResource and whether a Condition applies.
-
-Bedrock API keys (``AWS::IAM::ServiceSpecificCredential``, kind ``identity``): one asset per
-long-term Bedrock API key of the account, from ``ListServiceSpecificCredentials`` with
-``ServiceName=bedrock.amazonaws.com`` and ``AllUsers=true`` (metadata only: the secret is never
-returned by a List call). Attributes: ``status`` (``Active`` / ``Inactive`` / ``Expired``),
-``service``, ``user`` the IAM user it belongs to, ``created_at`` and ``expires_at`` (ISO text;
-null: the key never expires). Its id is ``arn:{partition}:iam::{account}:user/{user}/
-service-specific-credential/{id}``, aiscan's synthetic id (the credential has no ARN). The listing
-is read once per account, even when no AI asset refers to a role.
+Bedrock API keys (``AWS::IAM::ServiceSpecificCredential``, `ServiceCredentialFacts`): one asset
+per long-term key of the account, from one ``ListServiceSpecificCredentials`` with
+``ServiceName=bedrock.amazonaws.com`` and ``AllUsers=true``, read once per account even when no AI
+asset refers to a role.
 """
 
 from __future__ import annotations

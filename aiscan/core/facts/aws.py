@@ -1,7 +1,7 @@
 """Facts of AWS resource types (SageMaker, Bedrock, AgentCore, EC2/EKS, IAM, S3, ECR).
 
-What each fact means in the cloud's terms is documented beside the transform that produces it
-(the module docstrings of aiscan/collectors/aws/*); the types here are what rules may rely on.
+A fact's meaning is its description here (docs/attributes.md is generated from these models); how
+it is read is in the docstring of the collector module that produces it (aiscan/collectors/aws/*).
 """
 
 from __future__ import annotations
@@ -546,18 +546,34 @@ class IamRoleFacts(IdentityFacts):
     s3_write_resources: tuple[str, ...] | Unread = Field(
         default=UNREAD, description="resource patterns on which it may put/delete objects"
     )
-    managed_policies: tuple[str, ...] | Unread = UNREAD
-    inline_policies: tuple[str, ...] | Unread = UNREAD
+    managed_policies: tuple[str, ...] | Unread = Field(
+        default=UNREAD, description="ARNs of the attached managed policies"
+    )
+    inline_policies: tuple[str, ...] | Unread = Field(
+        default=UNREAD, description="names of the inline policies"
+    )
     policies: tuple[str, ...] | Unread = UNREAD
-    permissions_boundary: str | None | Unread = UNREAD
-    trust_principals: tuple[str, ...] | Unread = UNREAD
-    trusted_services: tuple[str, ...] | Unread = UNREAD
-    trust_external_accounts: tuple[str, ...] | Unread = UNREAD
-    last_used_at: str | None | Unread = UNREAD
+    permissions_boundary: str | None | Unread = Field(
+        default=UNREAD, description="ARN of the permissions boundary"
+    )
+    trust_principals: tuple[str, ...] | Unread = Field(
+        default=UNREAD, description="who the trust policy lets assume the role (*: anyone)"
+    )
+    trusted_services: tuple[str, ...] | Unread = Field(
+        default=UNREAD, description="the Service principals among the trust principals"
+    )
+    trust_external_accounts: tuple[str, ...] | Unread = Field(
+        default=UNREAD, description="other accounts' ids named in the trust policy"
+    )
+    last_used_at: str | None | Unread = Field(
+        default=UNREAD, description="ISO time the role was last used (RoleLastUsed)"
+    )
     policy_statements: tuple[PolicyStatement, ...] | Unread = Field(
         default=UNREAD,
         description="the statements of every policy that could be read (inline and attached "
-        "managed), bounded; see policy_statements_truncated",
+        "managed), at most 500, each pattern list at most 200 patterns of 2,048 characters; "
+        "unlike the summary facts it keeps Deny, NotAction/NotResource and conditions: it is "
+        "what the security graph matches (docs/graph-edges.md)",
     )
     policy_statements_truncated: bool | Unread = Field(
         default=UNREAD, description="statements or patterns were dropped to stay bounded"
@@ -566,8 +582,12 @@ class IamRoleFacts(IdentityFacts):
 
 @facts_for("AWS::IAM::ServiceSpecificCredential")
 class ServiceCredentialFacts(StatusFacts):
+    """A long-term Bedrock API key (metadata only: a List call never returns the secret). Its id
+    is aiscan's synthetic ``arn:{partition}:iam::{account}:user/{user}/
+    service-specific-credential/{id}`` (the credential has no ARN)."""
+
     service: str | None | Unread = UNREAD
-    user: str | None | Unread = UNREAD
+    user: str | None | Unread = Field(default=UNREAD, description="the IAM user it belongs to")
     created_at: str | None | Unread = UNREAD
     expires_at: str | None | Unread = Field(default=UNREAD, description="None: never expires")
 

@@ -24,8 +24,8 @@ declares and a rule cannot read one that does not exist. A fact that could not b
 silent pass. `null` keeps the cloud's meaning (no customer-managed key, no public address).
 
 `raw` keeps the bounded, secret-redacted API payload for humans; rules never read it. What a
-service-specific fact means in the cloud's own terms is documented beside the transform that
-produces it (the docstring of each module in `aiscan/collectors/`).
+fact means is its description below (from the facts model); how it is read (calls, bounds, request
+floor) is in the docstring of the module in `aiscan/collectors/` that produces it.
 """
 
 
@@ -120,6 +120,9 @@ def render() -> str:
                 and base is not Facts
             ):
                 fields.update(_own_fields(base))
+        own_doc = cls.__dict__.get("__doc__")
+        if own_doc:
+            lines += ["", " ".join(own_doc.split())]
         if fields:
             lines += [""] + _table(fields, nested)
         lines.append("")
