@@ -1,26 +1,9 @@
 """Agents for Amazon Bedrock (``bedrock-agent``): agents with their action groups and knowledge
-bases, and knowledge bases with their data sources.
+bases, knowledge bases with their data sources, and flows.
 
-Assets (service ``bedrock-agent``):
-
-* ``agent`` (``AWS::Bedrock::Agent``, the DRAFT working copy): ``status``, ``role_arn``,
-  ``kms_key`` (``customerEncryptionKeyArn``), ``idle_session_ttl`` (seconds),
-  ``foundation_model`` (as configured), ``guardrail`` (the guardrail ARN, null when none is
-  configured), ``guardrail_version``, ``orchestration``, ``collaboration``, ``action_groups``
-  ``[{name, lambda, state, signature}]`` (absent when they could not be read), ``knowledge_bases``
-  (ids), ``secrets`` (found in the instruction, which is stored redacted). Relations:
-  ``guarded-by`` the guardrail, ``runs-as`` the role, ``uses-model`` the foundation model or
-  inference profile, ``invokes`` the action-group / orchestration Lambdas, ``uses-knowledge-base``.
-* ``knowledge-base`` (``AWS::Bedrock::KnowledgeBase``): ``status``, ``role_arn``, ``type``
-  (VECTOR/KENDRA/SQL/MANAGED), ``storage_type``, ``embedding_model``, ``data_sources``
-  ``[{name, type, bucket, kms_key}]`` (absent when they could not be read; ``kms_key`` is the data
-  source's ``serverSideEncryptionConfiguration.kmsKeyArn`` or null). Relations: ``runs-as``,
-  ``uses-model`` the embedding model, ``reads-data-from`` each S3 data-source bucket.
-* ``pipeline`` (``AWS::Bedrock::Flow``, the DRAFT definition): ``status``, ``role_arn``,
-  ``kms_key``, ``node_types`` (sorted, unique), ``unguarded_nodes`` (names of Prompt and
-  KnowledgeBase nodes, loops included, without a guardrail), ``guardrails`` (ARNs), ``secrets``
-  (found in inline code nodes, which are stored redacted). Relations: ``runs-as``,
-  ``guarded-by``, ``invokes`` the Lambda nodes, ``uses-knowledge-base``.
+Facts: aiscan/core/facts/aws.py ``BedrockAgentFacts``, ``BedrockKnowledgeBaseFacts``,
+``BedrockFlowFacts`` (docs/attributes.md). Agents and flows are read as their DRAFT working copy;
+an agent's instruction and a flow's inline code nodes are stored redacted.
 """
 
 from __future__ import annotations
@@ -30,10 +13,11 @@ from collections.abc import Mapping
 from functools import partial
 from typing import Any
 
+from aiscan.collectors.aws.assets import Shape, without_metadata
 from aiscan.collectors.aws.context import ScopeContext, paginate
 from aiscan.collectors.aws.spec import read, row
-from aiscan.core.model import Asset, AssetKind, Cloud, RelationType
-from aiscan.core.sanitize import bounded
+from aiscan.collectors.payload import integer, mapping, opt, req
+from aiscan.core.model import Asset, AssetKind, RelationType
 from aiscan.core.secrets import redact_text, scan_text
 
 PERMISSIONS: tuple[str, ...] = (
@@ -93,6 +77,19 @@ def action_group_entry(group: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+AGENT = Shape(AssetKind.AGENT, SERVICE, "AWS::Bedrock::Agent", "agentArn", "agentName", "createdAt")
+KNOWLEDGE_BASE = Shape(
+    AssetKind.KNOWLEDGE_BASE,
+    SERVICE,
+    "AWS::Bedrock::KnowledgeBase",
+    "knowledgeBaseArn",
+    "name",
+    "createdAt",
+)
+#: flows report no creation time (as before the shared builder)
+FLOW = Shape(AssetKind.PIPELINE, SERVICE, "AWS::Bedrock::Flow", "arn", "name", None)
+
+
 def to_agent(
     payload: dict[str, Any],
     *,
@@ -102,44 +99,30 @@ def to_agent(
     action_groups: list[dict[str, Any]] | None = None,
     knowledge_bases: list[str] | None = None,
 ) -> Asset:
-    arn = str(payload["agentArn"])
-    guardrail = payload.get("guardrailConfiguration") or {}
-    raw = dict(payload)
-    secrets: list[dict[str, str]] = []
-    if isinstance(payload.get("instruction"), str):
-        secrets = scan_text(payload["instruction"], f"{arn}:instruction")
-        raw["instruction"] = redact_text(payload["instruction"])
+    arn = req(payload, "agentArn")
+    guardrail = mapping(payload, "guardrailConfiguration")
+    instruction = opt(payload, "instruction")
+    secrets = scan_text(instruction, f"{arn}:instruction") if instruction else []
     attrs: dict[str, Any] = {
-        "status": payload.get("agentStatus"),
-        "role_arn": payload.get("agentResourceRoleArn"),
-        "kms_key": payload.get("customerEncryptionKeyArn"),
-        "idle_session_ttl": payload.get("idleSessionTTLInSeconds"),
-        "foundation_model": payload.get("foundationModel"),
+        "status": opt(payload, "agentStatus"),
+        "role_arn": opt(payload, "agentResourceRoleArn"),
+        "kms_key": opt(payload, "customerEncryptionKeyArn"),
+        "idle_session_ttl": integer(payload, "idleSessionTTLInSeconds"),
+        "foundation_model": opt(payload, "foundationModel"),
         "guardrail": guardrail_arn(
-            guardrail.get("guardrailIdentifier"), partition, region, account
+            opt(guardrail, "guardrailIdentifier"), partition, region, account
         ),
-        "guardrail_version": guardrail.get("guardrailVersion"),
-        "orchestration": payload.get("orchestrationType"),
-        "collaboration": payload.get("agentCollaboration"),
+        "guardrail_version": opt(guardrail, "guardrailVersion"),
+        "orchestration": opt(payload, "orchestrationType"),
+        "collaboration": opt(payload, "agentCollaboration"),
         "secrets": secrets,
     }
     if action_groups is not None:
         attrs["action_groups"] = [action_group_entry(g) for g in action_groups]
     if knowledge_bases is not None:
         attrs["knowledge_bases"] = knowledge_bases
-    return Asset(
-        id=arn,
-        cloud=Cloud.AWS,
-        account=account,
-        region=region,
-        kind=AssetKind.AGENT,
-        service=SERVICE,
-        type="AWS::Bedrock::Agent",
-        name=str(payload.get("agentName") or payload["agentId"]),
-        created_at=payload.get("createdAt"),
-        attributes=attrs,
-        raw=bounded(raw),
-    )
+    redacted = {"instruction": redact_text(instruction)} if instruction else {}
+    return AGENT.asset(payload, account, region, attrs, without_metadata(payload, **redacted))
 
 
 def bucket_of_arn(bucket_arn: str | None) -> str | None:
@@ -149,13 +132,12 @@ def bucket_of_arn(bucket_arn: str | None) -> str | None:
 
 
 def data_source_entry(source: dict[str, Any]) -> dict[str, Any]:
-    config = source.get("dataSourceConfiguration") or {}
-    s3 = config.get("s3Configuration") or {}
+    config = mapping(source, "dataSourceConfiguration")
     return {
-        "name": source.get("name"),
-        "type": config.get("type"),
-        "bucket": bucket_of_arn(s3.get("bucketArn")),
-        "kms_key": (source.get("serverSideEncryptionConfiguration") or {}).get("kmsKeyArn"),
+        "name": opt(source, "name"),
+        "type": opt(config, "type"),
+        "bucket": bucket_of_arn(opt(mapping(config, "s3Configuration"), "bucketArn")),
+        "kms_key": opt(mapping(source, "serverSideEncryptionConfiguration"), "kmsKeyArn"),
     }
 
 
@@ -166,32 +148,20 @@ def to_knowledge_base(
     region: str,
     data_sources: list[dict[str, Any]] | None = None,
 ) -> Asset:
-    config = payload.get("knowledgeBaseConfiguration") or {}
-    vector = config.get("vectorKnowledgeBaseConfiguration") or {}
+    config = mapping(payload, "knowledgeBaseConfiguration")
+    vector = mapping(config, "vectorKnowledgeBaseConfiguration")
     attrs: dict[str, Any] = {
-        "status": payload.get("status"),
-        "role_arn": payload.get("roleArn"),
-        "type": config.get("type"),
-        "storage_type": (payload.get("storageConfiguration") or {}).get("type"),
-        "embedding_model": vector.get("embeddingModelArn"),
+        "status": opt(payload, "status"),
+        "role_arn": opt(payload, "roleArn"),
+        "type": opt(config, "type"),
+        "storage_type": opt(mapping(payload, "storageConfiguration"), "type"),
+        "embedding_model": opt(vector, "embeddingModelArn"),
     }
-    raw = dict(payload)
+    raw = None
     if data_sources is not None:
         attrs["data_sources"] = [data_source_entry(d) for d in data_sources]
-        raw["dataSources"] = data_sources
-    return Asset(
-        id=str(payload["knowledgeBaseArn"]),
-        cloud=Cloud.AWS,
-        account=account,
-        region=region,
-        kind=AssetKind.KNOWLEDGE_BASE,
-        service=SERVICE,
-        type="AWS::Bedrock::KnowledgeBase",
-        name=str(payload.get("name") or payload["knowledgeBaseId"]),
-        created_at=payload.get("createdAt"),
-        attributes=attrs,
-        raw=bounded(raw),
-    )
+        raw = {**without_metadata(payload), "dataSources": data_sources}
+    return KNOWLEDGE_BASE.asset(payload, account, region, attrs, raw)
 
 
 #: Flow node types that send text to a model and can carry a guardrail.
@@ -259,33 +229,21 @@ def _redact_inline_code(definition: Any, location: str, hits: list[dict[str, str
 
 
 def to_flow(payload: dict[str, Any], *, partition: str, account: str, region: str) -> Asset:
-    arn = str(payload["arn"])
+    arn = req(payload, "arn")
     links = flow_links(payload, partition, region, account)
     hits: list[dict[str, str]] = []
-    raw = dict(payload)
-    raw["definition"] = _redact_inline_code(payload.get("definition"), arn, hits)
-    nodes = _flow_nodes(payload.get("definition"))
-    return Asset(
-        id=arn,
-        cloud=Cloud.AWS,
-        account=account,
-        region=region,
-        kind=AssetKind.PIPELINE,
-        service=SERVICE,
-        type="AWS::Bedrock::Flow",
-        name=str(payload.get("name") or payload["id"]),
-        created_at=payload.get("createdAt"),
-        attributes={
-            "status": payload.get("status"),
-            "role_arn": payload.get("executionRoleArn"),
-            "kms_key": payload.get("customerEncryptionKeyArn"),
-            "node_types": sorted({str(n.get("type")) for n in nodes}),
-            "unguarded_nodes": links["unguarded_nodes"],
-            "guardrails": links["guardrails"],
-            "secrets": hits,
-        },
-        raw=bounded(raw),
-    )
+    definition = _redact_inline_code(payload.get("definition"), arn, hits)
+    attrs = {
+        "status": opt(payload, "status"),
+        "role_arn": opt(payload, "executionRoleArn"),
+        "kms_key": opt(payload, "customerEncryptionKeyArn"),
+        "node_types": sorted({str(n.get("type")) for n in _flow_nodes(payload.get("definition"))}),
+        "unguarded_nodes": links["unguarded_nodes"],
+        "guardrails": links["guardrails"],
+        "secrets": hits,
+    }
+    raw = {**without_metadata(payload), "definition": definition}
+    return FLOW.asset(payload, account, region, attrs, raw)
 
 
 # -- the scope ------------------------------------------------------------------------------------
