@@ -75,14 +75,6 @@ def describe_vpc_endpoints(client: Any, region: str, suffix: str = "com.amazonaw
     return list(paginate(client, "describe_vpc_endpoints", "VpcEndpoints", Filters=filters))
 
 
-def get_trail_status(client: Any, arn: str) -> dict[str, Any]:
-    return dict(client.get_trail_status(Name=arn))
-
-
-def get_event_selectors(client: Any, arn: str) -> dict[str, Any]:
-    return dict(client.get_event_selectors(TrailName=arn))
-
-
 def any_agent_or_knowledge_base(client: Any) -> bool:
     """One short page of each listing: the bedrock-agent scope reads them in full, but this scope
     must know without it (it may be scanned alone), and it stops at the first agent."""
@@ -94,22 +86,20 @@ def any_agent_or_knowledge_base(client: Any) -> bool:
 # -- transforms -----------------------------------------------------------------------------------
 
 
-def _shape(kind: AssetKind, type_: str, arn_key: str, name_key: str, **more: str) -> Shape:
-    return Shape(kind, SERVICE, f"AWS::Bedrock::{type_}", arn_key, name_key, **more)
+def _shape(
+    kind: AssetKind, type_: str, keys: tuple[str, str], created: str = "creationTime"
+) -> Shape:
+    return Shape(kind, SERVICE, f"AWS::Bedrock::{type_}", *keys, created)
 
 
-GUARDRAIL = _shape(
-    AssetKind.GUARDRAIL, "Guardrail", "guardrailArn", "name", created_key="createdAt"
-)
-CUSTOM_MODEL = _shape(AssetKind.MODEL, "CustomModel", "modelArn", "modelName")
-IMPORTED_MODEL = _shape(AssetKind.MODEL, "ImportedModel", "modelArn", "modelName")
-THROUGHPUT = _shape(
-    AssetKind.LLM_DEPLOYMENT,
-    "ProvisionedModelThroughput",
-    "provisionedModelArn",
-    "provisionedModelName",
-)
-JOB = _shape(AssetKind.TRAINING_JOB, "ModelCustomizationJob", "jobArn", "jobName")
+# fmt: off
+GUARDRAIL = _shape(AssetKind.GUARDRAIL, "Guardrail", ("guardrailArn", "name"), "createdAt")
+CUSTOM_MODEL = _shape(AssetKind.MODEL, "CustomModel", ("modelArn", "modelName"))
+IMPORTED_MODEL = _shape(AssetKind.MODEL, "ImportedModel", ("modelArn", "modelName"))
+THROUGHPUT = _shape(AssetKind.LLM_DEPLOYMENT, "ProvisionedModelThroughput",
+                    ("provisionedModelArn", "provisionedModelName"))
+JOB = _shape(AssetKind.TRAINING_JOB, "ModelCustomizationJob", ("jobArn", "jobName"))
+# fmt: on
 
 
 def _side(filt: dict[str, Any], side: str) -> str:
@@ -239,15 +229,13 @@ def logging_buckets(payload: Mapping[str, Any]) -> list[str]:
     return [n for n in names if n]
 
 
-def enforced_attribute(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [
-        {
-            "guardrail_arn": item.get("guardrailArn"),
-            "guardrail_version": item.get("guardrailVersion"),
-            "owner": item.get("owner"),
-        }
-        for item in items
-    ]
+def enforced_attribute(configs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    fields = {
+        "guardrail_arn": "guardrailArn",
+        "guardrail_version": "guardrailVersion",
+        "owner": "owner",
+    }
+    return [{fact: opt(c, field) for fact, field in fields.items()} for c in configs]
 
 
 def _policy_open(document: Any) -> bool:
@@ -280,11 +268,8 @@ def vpc_endpoint_entry(payload: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _field(selector: dict[str, Any], name: str) -> dict[str, Any] | None:
-    for fs in selector.get("FieldSelectors") or []:
-        if fs.get("Field") == name:
-            return dict(fs)
-    return None
+def _field(selector: Mapping[str, Any], name: str) -> Mapping[str, Any] | None:
+    return next((f for f in items(selector, "FieldSelectors") if f.get("Field") == name), None)
 
 
 def selector_attributes(payload: dict[str, Any]) -> dict[str, Any]:
@@ -293,25 +278,24 @@ def selector_attributes(payload: dict[str, Any]) -> dict[str, Any]:
     types: set[str] = set()
     prefixes: set[str] = set()
     excluded: set[str] = set()
-    for sel in payload.get("EventSelectors") or []:
+    for sel in items(payload, "EventSelectors"):
         if sel.get("IncludeManagementEvents", True):
             management = True
-        for res in sel.get("DataResources") or []:
+        for res in items(sel, "DataResources"):
             kind = str(res.get("Type") or "")
-            values = [str(v) for v in res.get("Values") or []]
+            values = [str(v) for v in items(res, "Values")]
             if not kind or not values:
                 continue
             types.add(kind)
             if kind == "AWS::S3::Object":
                 prefixes.update(values)
-    for sel in payload.get("AdvancedEventSelectors") or []:
-        category = (_field(sel, "eventCategory") or {}).get("Equals") or []
+    for sel in items(payload, "AdvancedEventSelectors"):
+        category = items(_field(sel, "eventCategory"), "Equals")
         if "Management" in category:
             management = True
         if "Data" not in category:
             continue
-        res_type = _field(sel, "resources.type") or {}
-        kinds = [str(k) for k in res_type.get("Equals") or []]
+        kinds = [str(k) for k in items(_field(sel, "resources.type"), "Equals")]
         types.update(kinds)
         if "AWS::S3::Object" not in kinds:
             continue
@@ -319,10 +303,9 @@ def selector_attributes(payload: dict[str, Any]) -> dict[str, Any]:
         if arn is None:
             prefixes.add("*")
             continue
-        wanted = [str(v) for v in (arn.get("StartsWith") or []) + (arn.get("Equals") or [])]
-        unwanted = [str(v) for v in (arn.get("NotStartsWith") or []) + (arn.get("NotEquals") or [])]
+        wanted = [str(v) for key in ("StartsWith", "Equals") for v in items(arn, key)]
         prefixes.update(wanted if wanted else ["*"])
-        excluded.update(unwanted)
+        excluded.update(str(v) for key in ("NotStartsWith", "NotEquals") for v in items(arn, key))
     return {
         "selectors_read": True,
         "management_events": management,
@@ -522,13 +505,11 @@ def _read_trails(ctx: ScopeContext) -> list[dict[str, Any]]:
         arn = str(trail.get("TrailARN") or "")
         home = str(trail.get("HomeRegion") or ctx.region)
         client = ctx.client("cloudtrail", home)
-        label = f"trail {trail.get('Name')}"
         # a multi-region trail is the same in every region: its state is read once per account
-        status = ctx.section(
-            label, ctx.refs.once, ("trail status", arn), get_trail_status, client, arn
-        )
-        selectors = ctx.section(
-            label, ctx.refs.once, ("trail selectors", arn), get_event_selectors, client, arn
+        once = partial(ctx.section, f"trail {trail.get('Name')}", ctx.refs.once)
+        status = once(("trail status", arn), partial(client.get_trail_status, Name=arn))
+        selectors = once(
+            ("trail selectors", arn), partial(client.get_event_selectors, TrailName=arn)
         )
         out.append(trail_entry(dict(trail), status, selectors))
     return out

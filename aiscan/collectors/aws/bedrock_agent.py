@@ -16,7 +16,7 @@ from typing import Any
 from aiscan.collectors.aws.assets import Shape, without_metadata
 from aiscan.collectors.aws.context import ScopeContext, paginate
 from aiscan.collectors.aws.spec import read, row
-from aiscan.collectors.payload import integer, mapping, opt, req
+from aiscan.collectors.payload import integer, items, mapping, opt, req
 from aiscan.core.model import Asset, AssetKind, RelationType
 from aiscan.core.secrets import redact_text, scan_text
 
@@ -68,26 +68,24 @@ def knowledge_base_arn(kb_id: str, partition: str, region: str, account: str) ->
 
 
 def action_group_entry(group: dict[str, Any]) -> dict[str, Any]:
-    executor = group.get("actionGroupExecutor") or {}
     return {
-        "name": group.get("actionGroupName"),
-        "lambda": executor.get("lambda"),
-        "state": group.get("actionGroupState"),
-        "signature": group.get("parentActionSignature"),
+        "name": opt(group, "actionGroupName"),
+        "lambda": opt(mapping(group, "actionGroupExecutor"), "lambda"),
+        "state": opt(group, "actionGroupState"),
+        "signature": opt(group, "parentActionSignature"),
     }
 
 
-AGENT = Shape(AssetKind.AGENT, SERVICE, "AWS::Bedrock::Agent", "agentArn", "agentName", "createdAt")
-KNOWLEDGE_BASE = Shape(
-    AssetKind.KNOWLEDGE_BASE,
-    SERVICE,
-    "AWS::Bedrock::KnowledgeBase",
-    "knowledgeBaseArn",
-    "name",
-    "createdAt",
+def _shape(kind: AssetKind, type_: str, keys: tuple[str, str], created: str | None) -> Shape:
+    return Shape(kind, SERVICE, f"AWS::Bedrock::{type_}", *keys, created)
+
+
+AGENT = _shape(AssetKind.AGENT, "Agent", ("agentArn", "agentName"), "createdAt")
+KNOWLEDGE_BASE = _shape(
+    AssetKind.KNOWLEDGE_BASE, "KnowledgeBase", ("knowledgeBaseArn", "name"), "createdAt"
 )
-#: flows report no creation time (as before the shared builder)
-FLOW = Shape(AssetKind.PIPELINE, SERVICE, "AWS::Bedrock::Flow", "arn", "name", None)
+#: a flow's creation time is not reported
+FLOW = _shape(AssetKind.PIPELINE, "Flow", ("arn", "name"), None)
 
 
 def to_agent(
@@ -171,9 +169,9 @@ GUARDED_NODE_TYPES = {"Prompt": "prompt", "KnowledgeBase": "knowledgeBase"}
 def _flow_nodes(definition: dict[str, Any] | None, depth: int = 0) -> list[dict[str, Any]]:
     """Every node of a flow definition, descending into loop bodies (bounded)."""
     nodes: list[dict[str, Any]] = []
-    for node in (definition or {}).get("nodes") or []:
+    for node in items(definition, "nodes"):
         nodes.append(node)
-        inner = ((node.get("configuration") or {}).get("loop") or {}).get("definition")
+        inner = mapping(mapping(node, "configuration"), "loop").get("definition")
         if inner and depth < 8:
             nodes.extend(_flow_nodes(inner, depth + 1))
     return nodes
@@ -188,23 +186,21 @@ def flow_links(
     kbs: set[str] = set()
     unguarded: list[str] = []
     for node in _flow_nodes(payload.get("definition")):
-        config = node.get("configuration") or {}
+        config = mapping(node, "configuration")
         key = GUARDED_NODE_TYPES.get(str(node.get("type")))
         if key is not None:
-            ident = ((config.get(key) or {}).get("guardrailConfiguration") or {}).get(
-                "guardrailIdentifier"
-            )
-            arn = guardrail_arn(ident, partition, region, account)
+            guard = mapping(mapping(config, key), "guardrailConfiguration")
+            arn = guardrail_arn(opt(guard, "guardrailIdentifier"), partition, region, account)
             if arn:
                 guardrails.add(arn)
             else:
                 unguarded.append(str(node.get("name")))
-        fn = (config.get("lambdaFunction") or {}).get("lambdaArn")
+        fn = opt(mapping(config, "lambdaFunction"), "lambdaArn")
         if fn:
-            lambdas.add(str(fn))
-        kb_id = (config.get("knowledgeBase") or {}).get("knowledgeBaseId")
+            lambdas.add(fn)
+        kb_id = opt(mapping(config, "knowledgeBase"), "knowledgeBaseId")
         if kb_id:
-            kbs.add(knowledge_base_arn(str(kb_id), partition, region, account))
+            kbs.add(knowledge_base_arn(kb_id, partition, region, account))
     return {
         "guardrails": sorted(guardrails),
         "lambdas": sorted(lambdas),
@@ -298,8 +294,8 @@ def _relate_agent(ctx: ScopeContext, asset: Asset, payload: Mapping[str, Any]) -
     model = model_arn(attrs["foundation_model"], ctx.partition, ctx.region, ctx.account)
     ctx.relate(asset.id, RelationType.USES_MODEL, model)
     lambdas = [g["lambda"] for g in attrs.get("action_groups") or []]
-    lambdas.append(((payload.get("customOrchestration") or {}).get("executor") or {}).get("lambda"))
-    lambdas.append((payload.get("promptOverrideConfiguration") or {}).get("overrideLambda"))
+    lambdas.append(opt(mapping(mapping(payload, "customOrchestration"), "executor"), "lambda"))
+    lambdas.append(opt(mapping(payload, "promptOverrideConfiguration"), "overrideLambda"))
     for fn in lambdas:
         ctx.relate(asset.id, RelationType.INVOKES, fn)
     for kb_id in attrs.get("knowledge_bases") or []:
