@@ -52,7 +52,6 @@ PERMISSIONS: tuple[str, ...] = (
 ENDPOINT_SERVICES = ("bedrock", "bedrock-runtime", "bedrock-agent", "bedrock-agent-runtime")
 
 SERVICE = "bedrock"
-_HARMFUL_NONE = "NONE"
 
 
 # -- SDK calls ------------------------------------------------------------------------------------
@@ -67,12 +66,6 @@ def describe_log_group(client: Any, name: str) -> dict[str, Any] | None:
         if group.get("logGroupName") == name:
             return dict(group)
     return None
-
-
-def describe_vpc_endpoints(client: Any, region: str, suffix: str = "com.amazonaws") -> list[Any]:
-    names = [f"{suffix}.{region}.{name}" for name in ENDPOINT_SERVICES]
-    filters = [{"Name": "service-name", "Values": names}]
-    return list(paginate(client, "describe_vpc_endpoints", "VpcEndpoints", Filters=filters))
 
 
 def any_agent_or_knowledge_base(client: Any) -> bool:
@@ -105,8 +98,8 @@ JOB = _shape(AssetKind.TRAINING_JOB, "ModelCustomizationJob", ("jobArn", "jobNam
 def _side(filt: dict[str, Any], side: str) -> str:
     """The strength a content filter really applies on one side (input/output)."""
     if filt.get(f"{side}Enabled") is False or filt.get(f"{side}Action") == "NONE":
-        return _HARMFUL_NONE
-    return str(filt.get(f"{side}Strength") or _HARMFUL_NONE)
+        return "NONE"
+    return str(filt.get(f"{side}Strength") or "NONE")
 
 
 def _pii_action(entry: dict[str, Any]) -> str:
@@ -166,8 +159,9 @@ def _customized(
         "base_model": opt(payload, "baseModelArn"),
         "secrets": hits,
     }
-    raw = without_metadata(payload, hyperParameters=params)
-    return shape.asset(payload, account, region, attrs, raw)
+    return shape.asset(
+        payload, account, region, attrs, without_metadata(payload, hyperParameters=params)
+    )
 
 
 def to_custom_model(payload: dict[str, Any], account: str, region: str) -> Asset:
@@ -256,14 +250,13 @@ def _policy_open(document: Any) -> bool:
 
 
 def vpc_endpoint_entry(payload: dict[str, Any]) -> dict[str, Any]:
-    service = str(payload.get("ServiceName") or "")
     return {
-        "id": str(payload.get("VpcEndpointId") or ""),
-        "service": service.rsplit(".", 1)[-1],
-        "vpc_id": payload.get("VpcId"),
-        "state": payload.get("State"),
-        "endpoint_type": payload.get("VpcEndpointType"),
-        "private_dns": payload.get("PrivateDnsEnabled"),
+        "id": opt(payload, "VpcEndpointId") or "",
+        "service": (opt(payload, "ServiceName") or "").rsplit(".", 1)[-1],
+        "vpc_id": opt(payload, "VpcId"),
+        "state": opt(payload, "State"),
+        "endpoint_type": opt(payload, "VpcEndpointType"),
+        "private_dns": flag(payload, "PrivateDnsEnabled"),
         "open_policy": _policy_open(payload.get("PolicyDocument")),
     }
 
@@ -320,19 +313,15 @@ def trail_entry(
 ) -> dict[str, Any]:
     entry: dict[str, Any] = {
         "arn": str(trail.get("TrailARN") or trail.get("Name") or ""),
-        "name": trail.get("Name"),
-        "home_region": trail.get("HomeRegion"),
+        "name": opt(trail, "Name"),
+        "home_region": opt(trail, "HomeRegion"),
         "multi_region": bool(trail.get("IsMultiRegionTrail")),
         "organization": bool(trail.get("IsOrganizationTrail")),
-        "logging": status.get("IsLogging") if status is not None else None,
+        "logging": flag(status, "IsLogging"),
     }
     if selectors is not None:
         entry.update(selector_attributes(selectors))
     return entry
-
-
-def service_arn(partition: str, region: str, account: str) -> str:
-    return f"arn:{partition}:bedrock:{region}:{account}:llm-service"
 
 
 def to_service(
@@ -360,7 +349,7 @@ def to_service(
     }
     attrs = {"endpoint_url": f"https://bedrock-runtime.{region}.{suffix}"}
     return aws_asset(
-        id=service_arn(partition, region, account),
+        id=f"arn:{partition}:bedrock:{region}:{account}:llm-service",  # aiscan's, not AWS's
         kind=AssetKind.LLM_SERVICE,
         service=SERVICE,
         type="AWS::Bedrock::Service",
@@ -492,7 +481,9 @@ def collect(ctx: ScopeContext) -> None:
 
 def _read_endpoints(ctx: ScopeContext) -> list[dict[str, Any]]:
     suffix = "cn.com.amazonaws" if ctx.partition == "aws-cn" else "com.amazonaws"
-    found = describe_vpc_endpoints(ctx.client("ec2"), ctx.region, suffix)
+    names = [f"{suffix}.{ctx.region}.{name}" for name in ENDPOINT_SERVICES]
+    filters = [{"Name": "service-name", "Values": names}]
+    found = paginate(ctx.client("ec2"), "describe_vpc_endpoints", "VpcEndpoints", Filters=filters)
     return [vpc_endpoint_entry(dict(e)) for e in found]
 
 

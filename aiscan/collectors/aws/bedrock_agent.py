@@ -263,14 +263,9 @@ def _action_group(client: Any, draft: dict[str, str], group_id: str) -> dict[str
 
 
 def _agent_knowledge_bases(ctx: ScopeContext, agent_id: str) -> list[str]:
-    summaries = paginate(
-        ctx.client(SERVICE),
-        "list_agent_knowledge_bases",
-        "agentKnowledgeBaseSummaries",
-        agentId=agent_id,
-        agentVersion=DRAFT,
-    )
-    return [str(k["knowledgeBaseId"]) for k in summaries]
+    draft = {"agentId": agent_id, "agentVersion": DRAFT}
+    listing = ("list_agent_knowledge_bases", "agentKnowledgeBaseSummaries")
+    return [str(k["knowledgeBaseId"]) for k in paginate(ctx.client(SERVICE), *listing, **draft)]
 
 
 def _agent_inputs(ctx: ScopeContext, agent_id: str, _payload: Mapping[str, Any]) -> dict[str, Any]:
