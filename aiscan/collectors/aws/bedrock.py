@@ -2,8 +2,7 @@
 throughput, model-customization jobs, invocation logging and the account's enforced guardrails.
 
 Facts: aiscan/core/facts/aws.py ``Bedrock*Facts`` (docs/attributes.md). A guardrail is its DRAFT
-version (what ``GetGuardrail`` returns); provisioned throughput is list-only (the summary is the
-whole record).
+version (what ``GetGuardrail`` returns).
 
 One ``llm-service`` asset (``AWS::Bedrock::Service``) stands for each region where Bedrock is in
 use (an asset above exists, invocation logging is configured, or an agent / knowledge base
@@ -62,10 +61,8 @@ def list_enforced_guardrails(client: Any) -> list[dict[str, Any]]:
 
 
 def describe_log_group(client: Any, name: str) -> dict[str, Any] | None:
-    for group in paginate(client, "describe_log_groups", "logGroups", logGroupNamePrefix=name):
-        if group.get("logGroupName") == name:
-            return dict(group)
-    return None
+    groups = paginate(client, "describe_log_groups", "logGroups", logGroupNamePrefix=name)
+    return next((dict(g) for g in groups if g.get("logGroupName") == name), None)
 
 
 def any_agent_or_knowledge_base(client: Any) -> bool:
@@ -159,9 +156,8 @@ def _customized(
         "base_model": opt(payload, "baseModelArn"),
         "secrets": hits,
     }
-    return shape.asset(
-        payload, account, region, attrs, without_metadata(payload, hyperParameters=params)
-    )
+    raw = without_metadata(payload, hyperParameters=params)
+    return shape.asset(payload, account, region, attrs, raw)
 
 
 def to_custom_model(payload: dict[str, Any], account: str, region: str) -> Asset:
@@ -420,8 +416,7 @@ CUSTOMIZATION_JOBS = _row("customization jobs", "customization job", "ModelCusto
                           transform=to_customization_job, relate_payload=_relate_job)
 # fmt: on
 
-#: Every table row of the module, in reading order (the permissions test checks their
-#: operations are declared).
+#: Every table row, in reading order (the permissions test checks their operations are declared).
 SPECS = (GUARDRAILS, CUSTOM_MODELS, IMPORTED_MODELS, PROVISIONED, CUSTOMIZATION_JOBS)
 
 
