@@ -61,7 +61,7 @@ class Shape:
     type: str
     arn_key: str
     name_key: str
-    #: the creation-time field (None: the payload has none worth reporting)
+    #: the creation-time field (None: created_at stays unset)
     created_key: str | None = "creationTime"
 
     def asset(

@@ -84,7 +84,7 @@ AGENT = _shape(AssetKind.AGENT, "Agent", ("agentArn", "agentName"), "createdAt")
 KNOWLEDGE_BASE = _shape(
     AssetKind.KNOWLEDGE_BASE, "KnowledgeBase", ("knowledgeBaseArn", "name"), "createdAt"
 )
-#: a flow's creation time is not reported
+#: no created_at for flows, as before (GetFlow does answer createdAt: a gap left for now)
 FLOW = _shape(AssetKind.PIPELINE, "Flow", ("arn", "name"), None)
 
 
