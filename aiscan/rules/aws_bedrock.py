@@ -1,8 +1,8 @@
 """Posture rules for Amazon Bedrock, Agents for Bedrock and Bedrock AgentCore.
 
-They read the attributes documented in ``aiscan/collectors/aws/bedrock.py``,
-``bedrock_agent.py`` and ``agentcore.py`` and, for roles and buckets, the shared attributes in
-docs/attributes.md. An attribute that is absent (could not be read) gives ``manual``.
+They read the facts of aiscan/core/facts/aws.py (``Bedrock*Facts``, ``AgentCore*Facts``) and,
+for roles and buckets, the shared ones; docs/attributes.md lists them all. An attribute that is
+absent (could not be read) gives ``manual``.
 """
 
 from __future__ import annotations

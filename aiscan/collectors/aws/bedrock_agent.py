@@ -1,26 +1,9 @@
 """Agents for Amazon Bedrock (``bedrock-agent``): agents with their action groups and knowledge
-bases, and knowledge bases with their data sources.
+bases, knowledge bases with their data sources, and flows.
 
-Assets (service ``bedrock-agent``):
-
-* ``agent`` (``AWS::Bedrock::Agent``, the DRAFT working copy): ``status``, ``role_arn``,
-  ``kms_key`` (``customerEncryptionKeyArn``), ``idle_session_ttl`` (seconds),
-  ``foundation_model`` (as configured), ``guardrail`` (the guardrail ARN, null when none is
-  configured), ``guardrail_version``, ``orchestration``, ``collaboration``, ``action_groups``
-  ``[{name, lambda, state, signature}]`` (absent when they could not be read), ``knowledge_bases``
-  (ids), ``secrets`` (found in the instruction, which is stored redacted). Relations:
-  ``guarded-by`` the guardrail, ``runs-as`` the role, ``uses-model`` the foundation model or
-  inference profile, ``invokes`` the action-group / orchestration Lambdas, ``uses-knowledge-base``.
-* ``knowledge-base`` (``AWS::Bedrock::KnowledgeBase``): ``status``, ``role_arn``, ``type``
-  (VECTOR/KENDRA/SQL/MANAGED), ``storage_type``, ``embedding_model``, ``data_sources``
-  ``[{name, type, bucket, kms_key}]`` (absent when they could not be read; ``kms_key`` is the data
-  source's ``serverSideEncryptionConfiguration.kmsKeyArn`` or null). Relations: ``runs-as``,
-  ``uses-model`` the embedding model, ``reads-data-from`` each S3 data-source bucket.
-* ``pipeline`` (``AWS::Bedrock::Flow``, the DRAFT definition): ``status``, ``role_arn``,
-  ``kms_key``, ``node_types`` (sorted, unique), ``unguarded_nodes`` (names of Prompt and
-  KnowledgeBase nodes, loops included, without a guardrail), ``guardrails`` (ARNs), ``secrets``
-  (found in inline code nodes, which are stored redacted). Relations: ``runs-as``,
-  ``guarded-by``, ``invokes`` the Lambda nodes, ``uses-knowledge-base``.
+Facts: aiscan/core/facts/aws.py ``BedrockAgentFacts``, ``BedrockKnowledgeBaseFacts``,
+``BedrockFlowFacts`` (docs/attributes.md). Agents and flows are read as their DRAFT working copy;
+an agent's instruction and a flow's inline code nodes are stored redacted.
 """
 
 from __future__ import annotations
@@ -30,10 +13,11 @@ from collections.abc import Mapping
 from functools import partial
 from typing import Any
 
+from aiscan.collectors.aws.assets import Shape, without_metadata
 from aiscan.collectors.aws.context import ScopeContext, paginate
 from aiscan.collectors.aws.spec import read, row
-from aiscan.core.model import Asset, AssetKind, Cloud, RelationType
-from aiscan.core.sanitize import bounded
+from aiscan.collectors.payload import integer, items, mapping, opt, req
+from aiscan.core.model import Asset, AssetKind, RelationType
 from aiscan.core.secrets import redact_text, scan_text
 
 PERMISSIONS: tuple[str, ...] = (
@@ -84,13 +68,24 @@ def knowledge_base_arn(kb_id: str, partition: str, region: str, account: str) ->
 
 
 def action_group_entry(group: dict[str, Any]) -> dict[str, Any]:
-    executor = group.get("actionGroupExecutor") or {}
     return {
-        "name": group.get("actionGroupName"),
-        "lambda": executor.get("lambda"),
-        "state": group.get("actionGroupState"),
-        "signature": group.get("parentActionSignature"),
+        "name": opt(group, "actionGroupName"),
+        "lambda": opt(mapping(group, "actionGroupExecutor"), "lambda"),
+        "state": opt(group, "actionGroupState"),
+        "signature": opt(group, "parentActionSignature"),
     }
+
+
+def _shape(kind: AssetKind, type_: str, keys: tuple[str, str], created: str | None) -> Shape:
+    return Shape(kind, SERVICE, f"AWS::Bedrock::{type_}", *keys, created)
+
+
+AGENT = _shape(AssetKind.AGENT, "Agent", ("agentArn", "agentName"), "createdAt")
+KNOWLEDGE_BASE = _shape(
+    AssetKind.KNOWLEDGE_BASE, "KnowledgeBase", ("knowledgeBaseArn", "name"), "createdAt"
+)
+#: no created_at for flows, as before (GetFlow does answer createdAt: a gap left for now)
+FLOW = _shape(AssetKind.PIPELINE, "Flow", ("arn", "name"), None)
 
 
 def to_agent(
@@ -102,44 +97,30 @@ def to_agent(
     action_groups: list[dict[str, Any]] | None = None,
     knowledge_bases: list[str] | None = None,
 ) -> Asset:
-    arn = str(payload["agentArn"])
-    guardrail = payload.get("guardrailConfiguration") or {}
-    raw = dict(payload)
-    secrets: list[dict[str, str]] = []
-    if isinstance(payload.get("instruction"), str):
-        secrets = scan_text(payload["instruction"], f"{arn}:instruction")
-        raw["instruction"] = redact_text(payload["instruction"])
+    arn = req(payload, "agentArn")
+    guardrail = mapping(payload, "guardrailConfiguration")
+    instruction = opt(payload, "instruction")
+    secrets = scan_text(instruction, f"{arn}:instruction") if instruction else []
     attrs: dict[str, Any] = {
-        "status": payload.get("agentStatus"),
-        "role_arn": payload.get("agentResourceRoleArn"),
-        "kms_key": payload.get("customerEncryptionKeyArn"),
-        "idle_session_ttl": payload.get("idleSessionTTLInSeconds"),
-        "foundation_model": payload.get("foundationModel"),
+        "status": opt(payload, "agentStatus"),
+        "role_arn": opt(payload, "agentResourceRoleArn"),
+        "kms_key": opt(payload, "customerEncryptionKeyArn"),
+        "idle_session_ttl": integer(payload, "idleSessionTTLInSeconds"),
+        "foundation_model": opt(payload, "foundationModel"),
         "guardrail": guardrail_arn(
-            guardrail.get("guardrailIdentifier"), partition, region, account
+            opt(guardrail, "guardrailIdentifier"), partition, region, account
         ),
-        "guardrail_version": guardrail.get("guardrailVersion"),
-        "orchestration": payload.get("orchestrationType"),
-        "collaboration": payload.get("agentCollaboration"),
+        "guardrail_version": opt(guardrail, "guardrailVersion"),
+        "orchestration": opt(payload, "orchestrationType"),
+        "collaboration": opt(payload, "agentCollaboration"),
         "secrets": secrets,
     }
     if action_groups is not None:
         attrs["action_groups"] = [action_group_entry(g) for g in action_groups]
     if knowledge_bases is not None:
         attrs["knowledge_bases"] = knowledge_bases
-    return Asset(
-        id=arn,
-        cloud=Cloud.AWS,
-        account=account,
-        region=region,
-        kind=AssetKind.AGENT,
-        service=SERVICE,
-        type="AWS::Bedrock::Agent",
-        name=str(payload.get("agentName") or payload["agentId"]),
-        created_at=payload.get("createdAt"),
-        attributes=attrs,
-        raw=bounded(raw),
-    )
+    redacted = {"instruction": redact_text(instruction)} if instruction else {}
+    return AGENT.asset(payload, account, region, attrs, without_metadata(payload, **redacted))
 
 
 def bucket_of_arn(bucket_arn: str | None) -> str | None:
@@ -149,13 +130,12 @@ def bucket_of_arn(bucket_arn: str | None) -> str | None:
 
 
 def data_source_entry(source: dict[str, Any]) -> dict[str, Any]:
-    config = source.get("dataSourceConfiguration") or {}
-    s3 = config.get("s3Configuration") or {}
+    config = mapping(source, "dataSourceConfiguration")
     return {
-        "name": source.get("name"),
-        "type": config.get("type"),
-        "bucket": bucket_of_arn(s3.get("bucketArn")),
-        "kms_key": (source.get("serverSideEncryptionConfiguration") or {}).get("kmsKeyArn"),
+        "name": opt(source, "name"),
+        "type": opt(config, "type"),
+        "bucket": bucket_of_arn(opt(mapping(config, "s3Configuration"), "bucketArn")),
+        "kms_key": opt(mapping(source, "serverSideEncryptionConfiguration"), "kmsKeyArn"),
     }
 
 
@@ -166,32 +146,20 @@ def to_knowledge_base(
     region: str,
     data_sources: list[dict[str, Any]] | None = None,
 ) -> Asset:
-    config = payload.get("knowledgeBaseConfiguration") or {}
-    vector = config.get("vectorKnowledgeBaseConfiguration") or {}
+    config = mapping(payload, "knowledgeBaseConfiguration")
+    vector = mapping(config, "vectorKnowledgeBaseConfiguration")
     attrs: dict[str, Any] = {
-        "status": payload.get("status"),
-        "role_arn": payload.get("roleArn"),
-        "type": config.get("type"),
-        "storage_type": (payload.get("storageConfiguration") or {}).get("type"),
-        "embedding_model": vector.get("embeddingModelArn"),
+        "status": opt(payload, "status"),
+        "role_arn": opt(payload, "roleArn"),
+        "type": opt(config, "type"),
+        "storage_type": opt(mapping(payload, "storageConfiguration"), "type"),
+        "embedding_model": opt(vector, "embeddingModelArn"),
     }
-    raw = dict(payload)
+    raw = None
     if data_sources is not None:
         attrs["data_sources"] = [data_source_entry(d) for d in data_sources]
-        raw["dataSources"] = data_sources
-    return Asset(
-        id=str(payload["knowledgeBaseArn"]),
-        cloud=Cloud.AWS,
-        account=account,
-        region=region,
-        kind=AssetKind.KNOWLEDGE_BASE,
-        service=SERVICE,
-        type="AWS::Bedrock::KnowledgeBase",
-        name=str(payload.get("name") or payload["knowledgeBaseId"]),
-        created_at=payload.get("createdAt"),
-        attributes=attrs,
-        raw=bounded(raw),
-    )
+        raw = {**without_metadata(payload), "dataSources": data_sources}
+    return KNOWLEDGE_BASE.asset(payload, account, region, attrs, raw)
 
 
 #: Flow node types that send text to a model and can carry a guardrail.
@@ -201,9 +169,9 @@ GUARDED_NODE_TYPES = {"Prompt": "prompt", "KnowledgeBase": "knowledgeBase"}
 def _flow_nodes(definition: dict[str, Any] | None, depth: int = 0) -> list[dict[str, Any]]:
     """Every node of a flow definition, descending into loop bodies (bounded)."""
     nodes: list[dict[str, Any]] = []
-    for node in (definition or {}).get("nodes") or []:
+    for node in items(definition, "nodes"):
         nodes.append(node)
-        inner = ((node.get("configuration") or {}).get("loop") or {}).get("definition")
+        inner = mapping(mapping(node, "configuration"), "loop").get("definition")
         if inner and depth < 8:
             nodes.extend(_flow_nodes(inner, depth + 1))
     return nodes
@@ -218,23 +186,21 @@ def flow_links(
     kbs: set[str] = set()
     unguarded: list[str] = []
     for node in _flow_nodes(payload.get("definition")):
-        config = node.get("configuration") or {}
+        config = mapping(node, "configuration")
         key = GUARDED_NODE_TYPES.get(str(node.get("type")))
         if key is not None:
-            ident = ((config.get(key) or {}).get("guardrailConfiguration") or {}).get(
-                "guardrailIdentifier"
-            )
-            arn = guardrail_arn(ident, partition, region, account)
+            guard = mapping(mapping(config, key), "guardrailConfiguration")
+            arn = guardrail_arn(opt(guard, "guardrailIdentifier"), partition, region, account)
             if arn:
                 guardrails.add(arn)
             else:
                 unguarded.append(str(node.get("name")))
-        fn = (config.get("lambdaFunction") or {}).get("lambdaArn")
+        fn = opt(mapping(config, "lambdaFunction"), "lambdaArn")
         if fn:
-            lambdas.add(str(fn))
-        kb_id = (config.get("knowledgeBase") or {}).get("knowledgeBaseId")
+            lambdas.add(fn)
+        kb_id = opt(mapping(config, "knowledgeBase"), "knowledgeBaseId")
         if kb_id:
-            kbs.add(knowledge_base_arn(str(kb_id), partition, region, account))
+            kbs.add(knowledge_base_arn(kb_id, partition, region, account))
     return {
         "guardrails": sorted(guardrails),
         "lambdas": sorted(lambdas),
@@ -259,33 +225,21 @@ def _redact_inline_code(definition: Any, location: str, hits: list[dict[str, str
 
 
 def to_flow(payload: dict[str, Any], *, partition: str, account: str, region: str) -> Asset:
-    arn = str(payload["arn"])
+    arn = req(payload, "arn")
     links = flow_links(payload, partition, region, account)
     hits: list[dict[str, str]] = []
-    raw = dict(payload)
-    raw["definition"] = _redact_inline_code(payload.get("definition"), arn, hits)
-    nodes = _flow_nodes(payload.get("definition"))
-    return Asset(
-        id=arn,
-        cloud=Cloud.AWS,
-        account=account,
-        region=region,
-        kind=AssetKind.PIPELINE,
-        service=SERVICE,
-        type="AWS::Bedrock::Flow",
-        name=str(payload.get("name") or payload["id"]),
-        created_at=payload.get("createdAt"),
-        attributes={
-            "status": payload.get("status"),
-            "role_arn": payload.get("executionRoleArn"),
-            "kms_key": payload.get("customerEncryptionKeyArn"),
-            "node_types": sorted({str(n.get("type")) for n in nodes}),
-            "unguarded_nodes": links["unguarded_nodes"],
-            "guardrails": links["guardrails"],
-            "secrets": hits,
-        },
-        raw=bounded(raw),
-    )
+    definition = _redact_inline_code(payload.get("definition"), arn, hits)
+    attrs = {
+        "status": opt(payload, "status"),
+        "role_arn": opt(payload, "executionRoleArn"),
+        "kms_key": opt(payload, "customerEncryptionKeyArn"),
+        "node_types": sorted({str(n.get("type")) for n in _flow_nodes(payload.get("definition"))}),
+        "unguarded_nodes": links["unguarded_nodes"],
+        "guardrails": links["guardrails"],
+        "secrets": hits,
+    }
+    raw = {**without_metadata(payload), "definition": definition}
+    return FLOW.asset(payload, account, region, attrs, raw)
 
 
 # -- the scope ------------------------------------------------------------------------------------
@@ -309,14 +263,9 @@ def _action_group(client: Any, draft: dict[str, str], group_id: str) -> dict[str
 
 
 def _agent_knowledge_bases(ctx: ScopeContext, agent_id: str) -> list[str]:
-    summaries = paginate(
-        ctx.client(SERVICE),
-        "list_agent_knowledge_bases",
-        "agentKnowledgeBaseSummaries",
-        agentId=agent_id,
-        agentVersion=DRAFT,
-    )
-    return [str(k["knowledgeBaseId"]) for k in summaries]
+    draft = {"agentId": agent_id, "agentVersion": DRAFT}
+    listing = ("list_agent_knowledge_bases", "agentKnowledgeBaseSummaries")
+    return [str(k["knowledgeBaseId"]) for k in paginate(ctx.client(SERVICE), *listing, **draft)]
 
 
 def _agent_inputs(ctx: ScopeContext, agent_id: str, _payload: Mapping[str, Any]) -> dict[str, Any]:
@@ -340,8 +289,8 @@ def _relate_agent(ctx: ScopeContext, asset: Asset, payload: Mapping[str, Any]) -
     model = model_arn(attrs["foundation_model"], ctx.partition, ctx.region, ctx.account)
     ctx.relate(asset.id, RelationType.USES_MODEL, model)
     lambdas = [g["lambda"] for g in attrs.get("action_groups") or []]
-    lambdas.append(((payload.get("customOrchestration") or {}).get("executor") or {}).get("lambda"))
-    lambdas.append((payload.get("promptOverrideConfiguration") or {}).get("overrideLambda"))
+    lambdas.append(opt(mapping(mapping(payload, "customOrchestration"), "executor"), "lambda"))
+    lambdas.append(opt(mapping(payload, "promptOverrideConfiguration"), "overrideLambda"))
     for fn in lambdas:
         ctx.relate(asset.id, RelationType.INVOKES, fn)
     for kb_id in attrs.get("knowledge_bases") or []:

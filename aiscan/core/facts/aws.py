@@ -257,14 +257,29 @@ class FilterStrength(Nested):
 @facts_for("AWS::Bedrock::Guardrail")
 class BedrockGuardrailFacts(KmsFacts, StatusFacts):
     content_filters: dict[str, FilterStrength] | Unread = Field(
-        default=UNREAD, description="effective strength per filter type ({} = no content policy)"
+        default=UNREAD,
+        description="effective strength per filter type and side: NONE where that side is "
+        "disabled or only detects ({} = no content policy)",
     )
-    prompt_attack_strength: str | None | Unread = UNREAD
-    pii_actions: tuple[str, ...] | Unread = UNREAD
-    regex_actions: tuple[str, ...] | Unread = UNREAD
+    prompt_attack_strength: str | None | Unread = Field(
+        default=UNREAD,
+        description="effective input strength of the PROMPT_ATTACK filter (unread when there is "
+        "no such filter: content_filters tells that from not read)",
+    )
+    pii_actions: tuple[str, ...] | Unread = Field(
+        default=UNREAD,
+        description="effective action per PII entity: BLOCK, ANONYMIZE or NONE (detect-only)",
+    )
+    regex_actions: tuple[str, ...] | Unread = Field(
+        default=UNREAD, description="the same per regex"
+    )
     regexes: int | Unread = UNREAD
-    contextual_grounding: bool | Unread = UNREAD
-    tier: str | None | Unread = UNREAD
+    contextual_grounding: bool | Unread = Field(
+        default=UNREAD, description="some grounding or relevance filter is enabled"
+    )
+    tier: str | None | Unread = Field(
+        default=UNREAD, description="content-filter tier, CLASSIC or STANDARD (None: not reported)"
+    )
 
 
 @facts_for("AWS::Bedrock::CustomModel")
@@ -283,10 +298,14 @@ class BedrockImportedModelFacts(KmsFacts, ArtifactScanFacts):
 
 @facts_for("AWS::Bedrock::ProvisionedModelThroughput")
 class BedrockProvisionedThroughputFacts(StatusFacts):
-    authenticated: bool | Unread = UNREAD
+    authenticated: bool | Unread = Field(
+        default=UNREAD, description="always true: the Bedrock runtime accepts only SigV4 calls"
+    )
     model_units: int | None | Unread = UNREAD
     commitment: str | None | Unread = UNREAD
-    model: str | None | Unread = UNREAD
+    model: str | None | Unread = Field(
+        default=UNREAD, description="the custom or foundation model it serves"
+    )
 
 
 @facts_for("AWS::Bedrock::ModelCustomizationJob")
@@ -296,8 +315,8 @@ class BedrockCustomizationJobFacts(RunsAsFacts, KmsFacts, VpcFacts, SecretFacts,
 
 
 class InvocationLogging(Nested):
-    enabled: bool = False
-    text: bool | None = None
+    enabled: bool = Field(default=False, description="an S3 bucket or CloudWatch log group is set")
+    text: bool | None = Field(default=None, description="None: the API left it out")
     image: bool | None = None
     embedding: bool | None = None
     s3_bucket: str | None = None
@@ -321,7 +340,9 @@ class VpcEndpoint(Nested):
     endpoint_type: str | None = Field(default=None, description="Interface, Gateway, ...")
     private_dns: bool | None = None
     open_policy: bool = Field(
-        default=False, description="some Allow statement lets any principal do any action"
+        default=False,
+        description="some unconditional Allow statement lets any principal do any action (no "
+        "policy: the default full-access one)",
     )
 
 
@@ -332,10 +353,12 @@ class Trail(Nested):
     multi_region: bool = False
     organization: bool = False
     logging: bool | None = Field(default=None, description="None: GetTrailStatus not read")
-    selectors_read: bool = False
+    selectors_read: bool = Field(default=False, description="False: GetEventSelectors not read")
     management_events: bool = False
     data_resource_types: tuple[str, ...] = Field(
-        default=(), description="resources.type of the data events it records"
+        default=(),
+        description="resources.type of the data events it records (basic selectors' "
+        "DataResources[].Type, advanced selectors with eventCategory = Data)",
     )
     s3_data_prefixes: tuple[str, ...] = Field(
         default=(), description="S3 object ARN prefixes recorded as data events (* = all)"
@@ -347,15 +370,23 @@ class Trail(Nested):
 
 @facts_for("AWS::Bedrock::Service")
 class BedrockServiceFacts(Facts):
-    endpoint_url: str | None | Unread = UNREAD
+    endpoint_url: str | None | Unread = Field(
+        default=UNREAD, description="the regional runtime endpoint"
+    )
     invocation_logging: InvocationLogging | Unread = UNREAD
-    guardrails_ready: int | Unread = UNREAD
-    enforced_guardrails: tuple[EnforcedGuardrail, ...] | Unread = UNREAD
+    guardrails_ready: int | Unread = Field(default=UNREAD, description="READY guardrails")
+    enforced_guardrails: tuple[EnforcedGuardrail, ...] | Unread = Field(
+        default=UNREAD,
+        description="the account's enforced guardrail configurations (unread also when "
+        "botocore lacks the operation)",
+    )
     agents_in_use: bool | Unread = Field(
         default=UNREAD, description="an agent or knowledge base exists in the region"
     )
     vpc_endpoints: tuple[VpcEndpoint, ...] | Unread = Field(
-        default=UNREAD, description="the region's interface endpoints to Bedrock services"
+        default=UNREAD,
+        description="the region's VPC endpoints to bedrock, bedrock-runtime, bedrock-agent and "
+        "bedrock-agent-runtime",
     )
     trails: tuple[Trail, ...] | Unread = Field(
         default=UNREAD, description="the CloudTrail trails that apply to the region"
@@ -371,12 +402,18 @@ class ActionGroup(Nested):
 
 @facts_for("AWS::Bedrock::Agent")
 class BedrockAgentFacts(RunsAsFacts, KmsFacts, SecretFacts, StatusFacts):
-    foundation_model: str | None | Unread = UNREAD
-    guardrail: str | None | Unread = Field(default=UNREAD, description="None: no guardrail")
+    foundation_model: str | None | Unread = Field(
+        default=UNREAD, description="as configured: model id, inference-profile id or ARN"
+    )
+    guardrail: str | None | Unread = Field(
+        default=UNREAD, description="the guardrail's ARN (None: no guardrail)"
+    )
     guardrail_version: str | None | Unread = UNREAD
-    idle_session_ttl: int | None | Unread = UNREAD
-    action_groups: tuple[ActionGroup, ...] | Unread = UNREAD
-    knowledge_bases: tuple[str, ...] | Unread = UNREAD
+    idle_session_ttl: int | None | Unread = Field(default=UNREAD, description="seconds")
+    action_groups: tuple[ActionGroup, ...] | Unread = Field(
+        default=UNREAD, description="of the DRAFT version"
+    )
+    knowledge_bases: tuple[str, ...] | Unread = Field(default=UNREAD, description="their ids")
     collaboration: str | None | Unread = UNREAD
     orchestration: str | None | Unread = UNREAD
 
@@ -385,12 +422,14 @@ class KnowledgeBaseSource(Nested):
     name: str | None = None
     type: str | None = None
     bucket: str | None = None
-    kms_key: str | None = None
+    kms_key: str | None = Field(
+        default=None, description="serverSideEncryptionConfiguration.kmsKeyArn"
+    )
 
 
 @facts_for("AWS::Bedrock::KnowledgeBase")
 class BedrockKnowledgeBaseFacts(RunsAsFacts, StatusFacts):
-    type: str | None | Unread = UNREAD
+    type: str | None | Unread = Field(default=UNREAD, description="VECTOR, KENDRA, SQL, MANAGED")
     storage_type: str | None | Unread = UNREAD
     embedding_model: str | None | Unread = UNREAD
     data_sources: tuple[KnowledgeBaseSource, ...] | Unread = UNREAD
@@ -398,21 +437,31 @@ class BedrockKnowledgeBaseFacts(RunsAsFacts, StatusFacts):
 
 @facts_for("AWS::Bedrock::Flow")
 class BedrockFlowFacts(RunsAsFacts, KmsFacts, SecretFacts, StatusFacts):
-    node_types: tuple[str, ...] | Unread = UNREAD
-    guardrails: tuple[str, ...] | Unread = UNREAD
-    unguarded_nodes: tuple[str, ...] | Unread = UNREAD
+    node_types: tuple[str, ...] | Unread = Field(default=UNREAD, description="sorted, unique")
+    guardrails: tuple[str, ...] | Unread = Field(default=UNREAD, description="their ARNs")
+    unguarded_nodes: tuple[str, ...] | Unread = Field(
+        default=UNREAD,
+        description="names of the Prompt and KnowledgeBase nodes (loops included) without a "
+        "guardrail",
+    )
 
 
 # -- Bedrock AgentCore ----------------------------------------------------------------------------
 
 
 class _AgentCoreFacts(RunsAsFacts, StatusFacts):
-    network_mode: str | None | Unread = UNREAD
+    network_mode: str | None | Unread = Field(
+        default=UNREAD, description="PUBLIC, VPC or (code interpreters) SANDBOX"
+    )
 
 
 @facts_for("AWS::BedrockAgentCore::Runtime")
 class AgentCoreRuntimeFacts(_AgentCoreFacts, WorkloadFacts):
-    authorizer_type: str | None | Unread = UNREAD
+    authorizer_type: str | None | Unread = Field(
+        default=UNREAD,
+        description="CUSTOM_JWT when a JWT authorizer is configured, else AWS_IAM (SigV4, the "
+        "default)",
+    )
     protocol: str | None | Unread = UNREAD
 
 
@@ -434,9 +483,13 @@ class AgentCoreBrowserFacts(_AgentCoreFacts):
 @facts_for("AWS::BedrockAgentCore::Gateway")
 class AgentCoreGatewayFacts(RunsAsFacts, KmsFacts, StatusFacts):
     endpoint_url: str | None | Unread = UNREAD
-    authorizer_type: str | None | Unread = UNREAD
-    exception_level: str | None | Unread = UNREAD
-    policy_engine_mode: str | None | Unread = UNREAD
+    authorizer_type: str | None | Unread = Field(
+        default=UNREAD, description="CUSTOM_JWT, AWS_IAM, NONE, ..."
+    )
+    exception_level: str | None | Unread = Field(default=UNREAD, description="DEBUG or None")
+    policy_engine_mode: str | None | Unread = Field(
+        default=UNREAD, description="ENFORCE or LOG_ONLY (None: no policy engine)"
+    )
 
 
 @facts_for("AWS::BedrockAgentCore::Memory")

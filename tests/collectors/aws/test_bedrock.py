@@ -609,3 +609,33 @@ def test_every_call_of_a_scan_is_in_the_documented_permissions() -> None:
     called = {iam_action(prefix, op) for prefix, op in calls if prefix not in ("sts", "ec2")}
     assert called <= allowed, called - allowed
     assert "bedrock:GetDataSource" in called and "logs:DescribeLogGroups" in called
+
+
+@mock_aws
+def test_a_malformed_provisioned_throughput_is_an_error_for_that_item_alone() -> None:
+    good = load("bedrock_ListProvisionedModelThroughputs.json")["provisionedModelSummaries"][0]
+    bad = {**good, "provisionedModelArn": good["provisionedModelArn"] + "-bad", "modelUnits": "1"}
+    handlers = _bedrock_handlers(
+        {
+            "before-call.bedrock.ListProvisionedModelThroughputs": awsfake.canned(
+                {"provisionedModelSummaries": [bad, {"status": "InService"}, good]}
+            ),
+        }
+    )
+    inv = awsfake.collect(services=("bedrock",), handlers=handlers)
+    (pt,) = inv.of_kind(AssetKind.LLM_DEPLOYMENT)
+    assert (pt.id, pt.attributes["model_units"]) == (good["provisionedModelArn"], 1)
+    assert _targets(inv, pt.id, RelationType.USES_MODEL) == {good["modelArn"]}
+    cov = _coverage(inv, REGION, "bedrock")
+    assert cov.status is CoverageStatus.ERROR
+    assert f"provisioned throughput {bad['provisionedModelArn']}" in cov.message
+    assert "provisioned throughput summary has no provisionedModelArn" in cov.message
+    assert inv.get(SERVICE_ID) is not None  # the rest of the region is still read
+
+
+def test_an_unnamed_item_is_named_by_its_id_and_a_mistyped_field_is_refused() -> None:
+    summary = load("bedrock_ListProvisionedModelThroughputs.json")["provisionedModelSummaries"][0]
+    unnamed = {k: v for k, v in summary.items() if k != "provisionedModelName"}
+    assert bedrock.to_provisioned_throughput(unnamed, ACCOUNT, REGION).name == "pt0abc123def"
+    with pytest.raises(TypeError, match="provisionedModelArn"):
+        bedrock.to_provisioned_throughput({**summary, "provisionedModelArn": 7}, ACCOUNT, REGION)
