@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import threading
 from collections.abc import Callable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import replace
@@ -109,24 +108,25 @@ _KINDS = {
 
 def _asset(
     type_: str,
-    arn: str,
-    name: str,
     payload: Mapping[str, Any],
     attributes: dict[str, Any],
     account: str,
     region: str,
     *,
+    arn: str | None = None,
+    name: str | None = None,
     raw: Mapping[str, Any] | None = None,
     tags: Mapping[str, str] | None = None,
 ) -> Asset:
-    """The asset of type ``AWS::SageMaker::<type_>``; raw is the payload (without its response
-    metadata) unless given."""
+    """The asset of type ``AWS::SageMaker::<type_>``, the payload's ``<type_>Arn`` named
+    ``<type_>Name`` unless given; raw is the payload (without its response metadata) unless
+    given."""
     return aws_asset(
-        id=arn,
+        id=arn or req(payload, f"{type_}Arn"),
         kind=_KINDS[type_],
         service=SERVICE,
         type=f"AWS::SageMaker::{type_}",
-        name=name,
+        name=name or req(payload, f"{type_}Name"),
         account=account,
         region=region,
         payload=payload,
@@ -220,8 +220,6 @@ def to_notebook(
     lifecycle: Mapping[str, Any] | None = None,
     tags: Mapping[str, str] | None = None,
 ) -> Asset:
-    arn = req(payload, "NotebookInstanceArn")
-    name = req(payload, "NotebookInstanceName")
     imds = mapping(payload, "InstanceMetadataServiceConfiguration")
     attrs: dict[str, Any] = {
         "vpc": opt(payload, "SubnetId") is not None,
@@ -249,7 +247,7 @@ def to_notebook(
     elif lifecycle is not None:
         attrs["lifecycle_config"] = {"name": lifecycle["name"], "scripts": lifecycle["scripts"]}
         attrs["secrets"] = list(lifecycle["secrets"])
-    return _asset("NotebookInstance", arn, name, payload, attrs, account, region, tags=tags)
+    return _asset("NotebookInstance", payload, attrs, account, region, tags=tags)
 
 
 def _model_containers(
@@ -295,8 +293,6 @@ def to_model(
     partition: str = "aws",
     tags: Mapping[str, str] | None = None,
 ) -> Asset:
-    arn = req(payload, "ModelArn")
-    name = req(payload, "ModelName")
     secrets: list[dict[str, str]] = []
     envs: list[Mapping[str, str]] = []
     where = {"account": account, "region": region, "partition": partition}
@@ -322,7 +318,7 @@ def to_model(
     # The API omits the flag when it is off; a successful describe therefore means False.
     attrs["network_isolation"] = bool(flag(payload, "EnableNetworkIsolation"))
     redacted = without_metadata(payload, **replace)
-    return _asset("Model", arn, name, payload, attrs, account, region, raw=redacted, tags=tags)
+    return _asset("Model", payload, attrs, account, region, raw=redacted, tags=tags)
 
 
 def to_model_package(
@@ -358,14 +354,12 @@ def to_model_package(
         attrs["approval_status"] = approval
     replace = {"InferenceSpecification": {**spec, "Containers": raw_containers}} if spec else {}
     raw = without_metadata(payload, **replace)
-    return _asset("ModelPackage", arn, name, payload, attrs, account, region, raw=raw)
+    return _asset("ModelPackage", payload, attrs, account, region, arn=arn, name=name, raw=raw)
 
 
 def to_model_package_group(payload: Mapping[str, Any], *, account: str, region: str) -> Asset:
-    arn = req(payload, "ModelPackageGroupArn")
-    name = req(payload, "ModelPackageGroupName")
     attrs = {"status": opt(payload, "ModelPackageGroupStatus")}
-    return _asset("ModelPackageGroup", arn, name, payload, attrs, account, region)
+    return _asset("ModelPackageGroup", payload, attrs, account, region)
 
 
 def _variants(config: Mapping[str, Any]) -> list[dict[str, Any]]:
@@ -401,7 +395,6 @@ def to_endpoint(
 ) -> Asset:
     """An endpoint with its endpoint config (None if it could not be read) and its schedules
     (None if they could not be listed)."""
-    arn = req(payload, "EndpointArn")
     name = req(payload, "EndpointName")
     suffix = "amazonaws.com.cn" if region.startswith("cn-") else "amazonaws.com"
     attrs: dict[str, Any] = {
@@ -438,7 +431,7 @@ def to_endpoint(
     raw = without_metadata(payload)
     if config is not None:
         raw["EndpointConfig"] = without_metadata(config)
-    return _asset("Endpoint", arn, name, payload, attrs, account, region, raw=raw, tags=tags)
+    return _asset("Endpoint", payload, attrs, account, region, name=name, raw=raw, tags=tags)
 
 
 def monitoring_entry(
@@ -481,8 +474,6 @@ def _s3_uris(entries: list[Any], *path: str) -> list[str]:
 
 
 def to_training_job(payload: Mapping[str, Any], *, account: str, region: str) -> Asset:
-    arn = req(payload, "TrainingJobArn")
-    name = req(payload, "TrainingJobName")
     secrets: list[dict[str, str]] = []
     algo = mapping(payload, "AlgorithmSpecification")
     artifacts = opt(mapping(payload, "ModelArtifacts"), "S3ModelArtifacts")
@@ -515,7 +506,7 @@ def to_training_job(payload: Mapping[str, Any], *, account: str, region: str) ->
         # Heterogeneous clusters describe instances in InstanceGroups instead.
         attrs.pop("instance_count")
     raw = without_metadata(payload, Environment=clean, HyperParameters=hyper)
-    return _asset("TrainingJob", arn, name, payload, attrs, account, region, raw=raw)
+    return _asset("TrainingJob", payload, attrs, account, region, raw=raw)
 
 
 def _redact_args(app: Mapping[str, Any]) -> dict[str, Any]:
@@ -527,8 +518,6 @@ def _redact_args(app: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def to_processing_job(payload: Mapping[str, Any], *, account: str, region: str) -> Asset:
-    arn = req(payload, "ProcessingJobArn")
-    name = req(payload, "ProcessingJobName")
     secrets: list[dict[str, str]] = []
     app = mapping(payload, "AppSpecification")
     clean, env = _env(payload.get("Environment"), "Environment", secrets)
@@ -558,12 +547,10 @@ def to_processing_job(payload: Mapping[str, Any], *, account: str, region: str) 
         "role_arn": opt(payload, "RoleArn"),
     }
     raw = without_metadata(payload, Environment=clean, AppSpecification=_redact_args(app))
-    return _asset("ProcessingJob", arn, name, payload, attrs, account, region, raw=raw)
+    return _asset("ProcessingJob", payload, attrs, account, region, raw=raw)
 
 
 def to_transform_job(payload: Mapping[str, Any], *, account: str, region: str) -> Asset:
-    arn = req(payload, "TransformJobArn")
-    name = req(payload, "TransformJobName")
     secrets: list[dict[str, str]] = []
     clean, original = _env(payload.get("Environment"), "Environment", secrets)
     resources = mapping(payload, "TransformResources")
@@ -584,7 +571,7 @@ def to_transform_job(payload: Mapping[str, Any], *, account: str, region: str) -
         "output_kms_key": opt(output, "KmsKeyId"),
     }
     raw = without_metadata(payload, Environment=clean)
-    return _asset("TransformJob", arn, name, payload, attrs, account, region, raw=raw)
+    return _asset("TransformJob", payload, attrs, account, region, raw=raw)
 
 
 _IMAGE_KEYS = ("TrainingImage", "ImageUri", "Image")
@@ -643,8 +630,6 @@ def pipeline_steps(definition: Any) -> tuple[list[dict[str, Any]], list[Mapping[
 
 
 def to_pipeline(payload: Mapping[str, Any], *, account: str, region: str) -> Asset:
-    arn = req(payload, "PipelineArn")
-    name = req(payload, "PipelineName")
     attrs: dict[str, Any] = {
         "role_arn": opt(payload, "RoleArn"),
         "status": opt(payload, "PipelineStatus"),
@@ -668,11 +653,10 @@ def to_pipeline(payload: Mapping[str, Any], *, account: str, region: str) -> Ass
         payload,
         PipelineDefinition=f"<{len(definition) if isinstance(definition, str) else 0} chars>",
     )
-    return _asset("Pipeline", arn, name, payload, attrs, account, region, raw=raw)
+    return _asset("Pipeline", payload, attrs, account, region, raw=raw)
 
 
 def to_domain(payload: Mapping[str, Any], *, account: str, region: str) -> Asset:
-    arn = req(payload, "DomainArn")
     attrs: dict[str, Any] = {
         "kms_key": opt(payload, "KmsKeyId"),
         "vpc_id": opt(payload, "VpcId"),
@@ -687,11 +671,10 @@ def to_domain(payload: Mapping[str, Any], *, account: str, region: str) -> Asset
     if access is not None:
         attrs["app_network_access_type"] = access
     name = opt(payload, "DomainName") or req(payload, "DomainId")
-    return _asset("Domain", arn, name, payload, attrs, account, region)
+    return _asset("Domain", payload, attrs, account, region, name=name)
 
 
 def to_feature_group(payload: Mapping[str, Any], *, account: str, region: str) -> Asset:
-    arn = req(payload, "FeatureGroupArn")
     offline = mapping(payload, "OfflineStoreConfig")
     s3 = mapping(offline, "S3StorageConfig")
     online = mapping(payload, "OnlineStoreConfig")
@@ -709,8 +692,7 @@ def to_feature_group(payload: Mapping[str, Any], *, account: str, region: str) -
         "role_arn": opt(payload, "RoleArn"),
         "status": opt(payload, "FeatureGroupStatus"),
     }
-    name = req(payload, "FeatureGroupName")
-    return _asset("FeatureGroup", arn, name, payload, attrs, account, region)
+    return _asset("FeatureGroup", payload, attrs, account, region)
 
 
 def _redacted_definition(definition: Mapping[str, Any]) -> dict[str, Any]:
@@ -745,7 +727,6 @@ def _all_keys(
 def to_tuning_job(payload: Mapping[str, Any], *, account: str, region: str) -> Asset:
     """A hyper-parameter tuning job: the settings of its training job definition(s); where a job
     has several, a setting holds only if every definition has it."""
-    arn = req(payload, "HyperParameterTuningJobArn")
     defs = _definitions(payload)
 
     def resources(d: Mapping[str, Any]) -> Mapping[str, Any]:
@@ -798,14 +779,12 @@ def to_tuning_job(payload: Mapping[str, Any], *, account: str, region: str) -> A
         replace["TrainingJobDefinitions"] = [
             _redacted_definition(d) for d in items(payload, "TrainingJobDefinitions")
         ]
-    name = req(payload, "HyperParameterTuningJobName")
     raw = without_metadata(payload, **replace)
-    return _asset("HyperParameterTuningJob", arn, name, payload, attrs, account, region, raw=raw)
+    return _asset("HyperParameterTuningJob", payload, attrs, account, region, raw=raw)
 
 
 def to_automl_job(payload: Mapping[str, Any], *, account: str, region: str) -> Asset:
     """An AutoML job (DescribeAutoMLJobV2): the security settings of the jobs it launches."""
-    arn = req(payload, "AutoMLJobArn")
     security = mapping(payload, "SecurityConfig")
     output = mapping(payload, "OutputDataConfig")
     attrs: dict[str, Any] = {
@@ -822,14 +801,12 @@ def to_automl_job(payload: Mapping[str, Any], *, account: str, region: str) -> A
         "output_kms_key": opt(output, "KmsKeyId"),
         "role_arn": opt(payload, "RoleArn"),
     }
-    name = req(payload, "AutoMLJobName")
-    return _asset("AutoMLJob", arn, name, payload, attrs, account, region)
+    return _asset("AutoMLJob", payload, attrs, account, region)
 
 
 def to_inference_experiment(payload: Mapping[str, Any], *, account: str, region: str) -> Asset:
     """An inference experiment (a shadow test on an endpoint); kind training-job, since it is a
     time-boxed run, not a place that answers requests."""
-    arn = req(payload, "Arn")
     storage = mapping(payload, "DataStorageConfig")
     variants = items(payload, "ModelVariants")
     for index, v in enumerate(variants):
@@ -850,8 +827,8 @@ def to_inference_experiment(payload: Mapping[str, Any], *, account: str, region:
         ),
         "role_arn": opt(payload, "RoleArn"),
     }
-    name = req(payload, "Name")
-    return _asset("InferenceExperiment", arn, name, payload, attrs, account, region)
+    arn, name = req(payload, "Arn"), req(payload, "Name")
+    return _asset("InferenceExperiment", payload, attrs, account, region, arn=arn, name=name)
 
 
 # -- collection: list, describe, transform, relate ------------------------------------------------
@@ -920,41 +897,16 @@ def _relate_feature_group(ctx: ScopeContext, asset: Asset) -> None:
     ctx.use_bucket(asset.id, offline.get("s3_uri"), RelationType.WRITES_DATA_TO)
 
 
-def _prefetch_tags(type_: str, ctx: ScopeContext, names: list[str]) -> None:
-    """Once a listing shows the region has resources of `type_`, read their tags in the
-    background: the index's pages overlap the describes instead of stalling the first asset that
-    needs tags, and one index per type splits the sequential page chain three ways (same number
-    of requests). A region without such resources never sends GetResources."""
-    if names:
-        ctx.once(("tag prefetch", type_), _start_prefetch, ctx, type_)
-
-
-def _start_prefetch(ctx: ScopeContext, type_: str) -> threading.Thread:
-    thread = threading.Thread(
-        target=_tag_index, args=(ctx, type_), name=f"aiscan-tags-{type_}", daemon=True
-    )
-    thread.start()
-    return thread
-
-
-def _no_prefetch() -> threading.Thread | None:
-    return None
-
-
-def _tag_index(ctx: ScopeContext, type_: str) -> tagging.TagIndex | None:
-    return ctx.once(("tag index", type_), tagging.read_index, ctx, (type_,))
-
-
 def _tags(ctx: ScopeContext, type_: str, arn: str) -> dict[str, str]:
-    """Tags of an endpoint, model or notebook: from the region's index of its type, read once,
-    or per resource where GetResources is denied."""
+    """Tags of an endpoint, model or notebook (see tagging.py), per resource only where the
+    region's index is denied."""
     client = ctx.client(SERVICE)
 
     def per_resource(one: str) -> dict[str, str]:
         answer = client.list_tags(ResourceArn=one, MaxResults=MAX_TAGS)
         return tagging.bounded_tags(answer.get("Tags"))
 
-    return tagging.tags_of(ctx, _tag_index(ctx, type_), arn, per_resource)
+    return tagging.tags_of(ctx, type_, arn, per_resource)
 
 
 def _shared(
@@ -1060,10 +1012,10 @@ _RECENT: dict[str, Any] = {
 NOTEBOOKS = _family("notebook instances", "notebook instance", "NotebookInstance",
                     "NotebookInstances", "NotebookInstanceName", "notebook_instance",
                     transform=to_notebook, inputs=_notebook_inputs, relate=_relate_notebook,
-                    listed=partial(_prefetch_tags, "sagemaker:notebook-instance"))
+                    listed=partial(tagging.prefetch, "sagemaker:notebook-instance"))
 MODELS = _family("models", "model", "Model", "Models", "ModelName", "model",
                  transform=to_model, inputs=_model_inputs, relate=_relate_model,
-                 listed=partial(_prefetch_tags, "sagemaker:model"))
+                 listed=partial(tagging.prefetch, "sagemaker:model"))
 #: ListModelPackages without a group answers the unversioned packages
 UNVERSIONED_PACKAGES = _family("unversioned model packages", "model package", "ModelPackage",
                                "ModelPackageSummaryList", "ModelPackageArn", "model_package",
@@ -1079,7 +1031,7 @@ PACKAGE_GROUPS = _family("model package groups", "model package group", "ModelPa
                          child_parameter="ModelPackageGroupName")
 #: inputs and relate are bound to the region's schedules and models when the scope is read
 ENDPOINTS = _family("endpoints", "endpoint", "Endpoint", "Endpoints", "EndpointName", "endpoint",
-                    transform=to_endpoint, listed=partial(_prefetch_tags, "sagemaker:endpoint"))
+                    transform=to_endpoint, listed=partial(tagging.prefetch, "sagemaker:endpoint"))
 TRAINING_JOBS = _family("training jobs", "training job", "TrainingJob", "TrainingJobSummaries",
                         "TrainingJobName", "training_job", transform=to_training_job,
                         relate=_relate_job, **_RECENT)
@@ -1165,12 +1117,7 @@ def collect(ctx: ScopeContext) -> None:
         _link_produced_by(ctx, models, artifacts)
         for done in independent:
             done.result()
-    # A prefetch still running (no asset needed its tags, e.g. every describe failed) must finish
-    # before the scope's coverage is taken, since it may record a remark.
-    for type_ in TAGGED_TYPES:
-        prefetch = ctx.once(("tag prefetch", type_), _no_prefetch)
-        if prefetch is not None:
-            prefetch.join()
+    tagging.settle(ctx, TAGGED_TYPES)
 
 
 def _relate_runtime(ctx: ScopeContext, asset: Asset) -> None:
