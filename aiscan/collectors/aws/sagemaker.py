@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Callable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import replace
@@ -83,27 +84,14 @@ SERVICE = "sagemaker"
 
 #: Asset kind of each SageMaker resource type (``AWS::SageMaker::<key>``).
 _KINDS = {
-    "NotebookInstance": AssetKind.NOTEBOOK,
-    "Model": AssetKind.MODEL,
-    "ModelPackage": AssetKind.MODEL,
-    "ModelPackageGroup": AssetKind.MODEL_REGISTRY,
-    "Endpoint": AssetKind.ENDPOINT,
-    "Pipeline": AssetKind.PIPELINE,
-    "Domain": AssetKind.WORKSPACE,
+    "NotebookInstance": AssetKind.NOTEBOOK, "Model": AssetKind.MODEL,
+    "ModelPackage": AssetKind.MODEL, "ModelPackageGroup": AssetKind.MODEL_REGISTRY,
+    "Endpoint": AssetKind.ENDPOINT, "Pipeline": AssetKind.PIPELINE, "Domain": AssetKind.WORKSPACE,
     "FeatureGroup": AssetKind.DATASET,
     # job-like: training-job kind (an inference experiment is a time-boxed run, not a service)
-    **dict.fromkeys(
-        (
-            "TrainingJob",
-            "ProcessingJob",
-            "TransformJob",
-            "HyperParameterTuningJob",
-            "AutoMLJob",
-            "InferenceExperiment",
-        ),
-        AssetKind.TRAINING_JOB,
-    ),  # fmt: skip
-}
+    **dict.fromkeys(("TrainingJob", "ProcessingJob", "TransformJob", "HyperParameterTuningJob",
+                     "AutoMLJob", "InferenceExperiment"), AssetKind.TRAINING_JOB),
+}  # fmt: skip
 
 
 def _asset(
@@ -834,67 +822,66 @@ def to_inference_experiment(payload: Mapping[str, Any], *, account: str, region:
 # -- collection: list, describe, transform, relate ------------------------------------------------
 
 
-def _relate_model(ctx: ScopeContext, asset: Asset) -> None:
-    _relate_runtime(ctx, asset)
-    for c in asset.attributes["containers"]:
-        ctx.use_bucket(asset.id, c.get("artifact_uri"), RelationType.STORES_ARTIFACT_IN)
-        if c.get("model_package"):
-            ctx.relate(asset.id, RelationType.MEMBER_OF, group_of_package(c["model_package"]))
+def _relate(ctx: ScopeContext, asset: Asset, models: Mapping[str, Asset] | None = None) -> None:
+    """The relations an asset's facts name: the roles it runs as (``role_arn``, a tuning job's
+    ``role_arns``, a domain's space role, a pipeline's step roles), the images it pulls, the
+    buckets it reads (``input_uris``) and writes (outputs, offline store, captured data), a model's
+    artifacts and registry group, and the models (`models`, by name) it serves or uses."""
+    a, id_ = asset.attributes, asset.id
+    containers = a.get("containers") or []
+    roles = a.get("role_arns") or [a.get("role_arn")]
+    for role in [*roles, a.get("space_role_arn"), *(s["role_arn"] for s in a.get("steps") or [])]:
+        ctx.use_role(id_, role)
+    for image in a.get("images") or [c.get("image") for c in containers]:
+        ctx.use_image(id_, image)
+    if asset.kind is AssetKind.MODEL:  # a job's container artifact is its output, not its model
+        ctx.relate(id_, RelationType.MEMBER_OF, group_of_package(id_))
+        for c in containers:
+            ctx.use_bucket(id_, c.get("artifact_uri"), RelationType.STORES_ARTIFACT_IN)
+            ctx.relate(id_, RelationType.MEMBER_OF, group_of_package(c.get("model_package") or ""))
+    for uri in a.get("input_uris") or []:
+        ctx.use_bucket(id_, uri, RelationType.READS_DATA_FROM)
+    capture = a.get("data_capture") or {}
+    writes = [
+        *(a.get("output_uris") or [a.get("output_uri")]),
+        (a.get("offline_store") or {}).get("s3_uri"),
+        (a.get("data_storage") or {}).get("destination"),
+        (a.get("async_output") or {}).get("destination"),
+        capture.get("destination") if capture.get("enabled") else None,
+    ]
+    for uri in writes:
+        ctx.use_bucket(id_, uri, RelationType.WRITES_DATA_TO)
+    if models is None:
+        return
+    for variant in a.get("variants") or []:
+        for name in variant["model_names"]:
+            ctx.relate(id_, RelationType.SERVES, _model_arn(ctx, models, name))
+    used = a.get("model_names") or [a.get("model_name")]
+    for name in (n for n in used if n):
+        ctx.relate(id_, RelationType.USES_MODEL, _model_arn(ctx, models, name))
 
 
-def _relate_job(ctx: ScopeContext, asset: Asset) -> None:
-    _relate_runtime(ctx, asset)
-    _relate_job_data(ctx, asset)
+def _model_arn(ctx: ScopeContext, models: Mapping[str, Asset], name: str) -> str:
+    known = models.get(name)
+    # SageMaker lowercases resource names in ARNs.
+    return known.id if known is not None else ctx.arn("sagemaker", f"model/{name.lower()}")
 
 
-def _relate_tuning_job(ctx: ScopeContext, asset: Asset) -> None:
-    for role in asset.attributes["role_arns"]:
-        ctx.use_role(asset.id, role)
-    for image in asset.attributes["images"]:
-        ctx.use_image(asset.id, image)
-    _relate_job_data(ctx, asset)
-
-
-def _relate_automl_job(ctx: ScopeContext, asset: Asset) -> None:
-    ctx.use_role(asset.id, asset.attributes.get("role_arn"))
-    _relate_job_data(ctx, asset)
-
-
-def _relate_uses_models(
-    models: Mapping[str, Asset], ctx: ScopeContext, asset: Asset, names: list[str]
+def _link_produced_by(
+    ctx: ScopeContext, models: Mapping[str, Asset], training: Mapping[str, Asset]
 ) -> None:
-    for name in names:
-        ctx.relate(asset.id, RelationType.USES_MODEL, _model_arn(ctx, models, name))
-
-
-def _relate_transform_job(models: Mapping[str, Asset], ctx: ScopeContext, asset: Asset) -> None:
-    _relate_job_data(ctx, asset)
-    model_name = asset.attributes.get("model_name")
-    _relate_uses_models(models, ctx, asset, [model_name] if model_name else [])
-
-
-def _relate_experiment(models: Mapping[str, Asset], ctx: ScopeContext, asset: Asset) -> None:
-    ctx.use_role(asset.id, asset.attributes.get("role_arn"))
-    storage = asset.attributes.get("data_storage") or {}
-    ctx.use_bucket(asset.id, storage.get("destination"), RelationType.WRITES_DATA_TO)
-    _relate_uses_models(models, ctx, asset, asset.attributes["model_names"])
-
-
-def _relate_pipeline(ctx: ScopeContext, asset: Asset) -> None:
-    _relate_runtime(ctx, asset)
-    for step in asset.attributes.get("steps") or []:
-        ctx.use_role(asset.id, step.get("role_arn"))
-
-
-def _relate_domain(ctx: ScopeContext, asset: Asset) -> None:
-    ctx.use_role(asset.id, asset.attributes.get("role_arn"))
-    ctx.use_role(asset.id, asset.attributes.get("space_role_arn"))
-
-
-def _relate_feature_group(ctx: ScopeContext, asset: Asset) -> None:
-    ctx.use_role(asset.id, asset.attributes.get("role_arn"))
-    offline = asset.attributes["offline_store"]
-    ctx.use_bucket(asset.id, offline.get("s3_uri"), RelationType.WRITES_DATA_TO)
+    """A model whose artifact lies under a training job's output was produced by that job."""
+    artifacts = {
+        a.attributes["model_artifacts"]: a.id
+        for a in training.values()
+        if a.attributes.get("model_artifacts")
+    }
+    for model in models.values() if artifacts else ():
+        for c in model.attributes.get("containers") or []:
+            uri = c.get("artifact_uri")
+            for prefix, job_arn in artifacts.items():
+                if uri and uri.startswith(prefix):
+                    ctx.relate(model.id, RelationType.PRODUCED_BY, job_arn)
 
 
 def _tags(ctx: ScopeContext, type_: str, arn: str) -> dict[str, str]:
@@ -939,17 +926,6 @@ def _job_definition(client: Any, monitoring_type: str, name: str) -> dict[str, A
     return dict(getattr(client, _JOB_DEFINITION_CALLS[monitoring_type])(JobDefinitionName=name))
 
 
-def _relate_notebook(ctx: ScopeContext, asset: Asset) -> None:
-    ctx.use_role(asset.id, asset.attributes.get("role_arn"))
-
-
-def _relate_package(ctx: ScopeContext, asset: Asset) -> None:
-    ctx.relate(asset.id, RelationType.MEMBER_OF, group_of_package(asset.id))
-    _relate_runtime(ctx, asset)
-    for c in asset.attributes["containers"]:
-        ctx.use_bucket(asset.id, c.get("artifact_uri"), RelationType.STORES_ARTIFACT_IN)
-
-
 def _model_inputs(ctx: ScopeContext, name: str, payload: Mapping[str, Any]) -> dict[str, Any]:
     tags = _tags(ctx, "sagemaker:model", req(payload, "ModelArn"))
     return {"partition": ctx.partition, "tags": tags}
@@ -983,13 +959,14 @@ def _endpoint_inputs(
     return {"config": config, "monitoring": monitoring, "tags": tags}
 
 
-def _family(
-    family: str, item: str, type_: str, list_key: str, id_key: str, noun: str, **row: Any
-) -> AwsSpec:
-    """A SageMaker row: ``list_<noun>s`` / ``describe_<noun>`` with ``<IdKey>=`` as the id."""
+def _family(family: str, type_: str, list_key: str, **row: Any) -> AwsSpec:
+    """A SageMaker row of ``AWS::SageMaker::<type_>``: ``list_<type>s`` / ``describe_<type>``
+    (snake case) with the item's ``<type_>Name`` as the id; `row` names any other."""
+    noun = re.sub(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "_", type_).lower()
+    id_key = row.pop("id_key", f"{type_}Name")
     return AwsSpec(
         family=family,
-        item=item,
+        item=row.pop("item", family.removesuffix("s")),
         service=SERVICE,
         resource_type=f"AWS::SageMaker::{type_}",
         list_operation=row.pop("list_operation", f"list_{noun}s"),
@@ -1003,63 +980,54 @@ def _family(
 
 
 #: Newest first, at most MAX_RECENT_JOBS: jobs are immutable history (see the module docstring).
-_RECENT: dict[str, Any] = {
-    "list_parameters": {"SortBy": "CreationTime", "SortOrder": "Descending"},
-    "limit": MAX_RECENT_JOBS,
-}
+_NEWEST = {"SortBy": "CreationTime", "SortOrder": "Descending"}
+_RECENT: dict[str, Any] = {"list_parameters": _NEWEST, "limit": MAX_RECENT_JOBS}
 
 # fmt: off
-NOTEBOOKS = _family("notebook instances", "notebook instance", "NotebookInstance",
-                    "NotebookInstances", "NotebookInstanceName", "notebook_instance",
-                    transform=to_notebook, inputs=_notebook_inputs, relate=_relate_notebook,
+NOTEBOOKS = _family("notebook instances", "NotebookInstance", "NotebookInstances",
+                    transform=to_notebook, inputs=_notebook_inputs, relate=_relate,
                     listed=partial(tagging.prefetch, "sagemaker:notebook-instance"))
-MODELS = _family("models", "model", "Model", "Models", "ModelName", "model",
-                 transform=to_model, inputs=_model_inputs, relate=_relate_model,
-                 listed=partial(tagging.prefetch, "sagemaker:model"))
+MODELS = _family("models", "Model", "Models", transform=to_model, inputs=_model_inputs,
+                 relate=_relate, listed=partial(tagging.prefetch, "sagemaker:model"))
 #: ListModelPackages without a group answers the unversioned packages
-UNVERSIONED_PACKAGES = _family("unversioned model packages", "model package", "ModelPackage",
-                               "ModelPackageSummaryList", "ModelPackageArn", "model_package",
-                               id_parameter="ModelPackageName", transform=to_model_package,
-                               inputs=_package_inputs, relate=_relate_package)
+UNVERSIONED_PACKAGES = _family("unversioned model packages", "ModelPackage",
+                               "ModelPackageSummaryList", item="model package",
+                               id_key="ModelPackageArn", id_parameter="ModelPackageName",
+                               transform=to_model_package, inputs=_package_inputs,
+                               relate=_relate)
 #: a group's packages, newest first, at most MAX_PACKAGES_PER_GROUP (listed per group)
-GROUP_PACKAGES = replace(UNVERSIONED_PACKAGES, family="model packages",
-                         limit=MAX_PACKAGES_PER_GROUP, list_parameters=_RECENT["list_parameters"])
-PACKAGE_GROUPS = _family("model package groups", "model package group", "ModelPackageGroup",
-                         "ModelPackageGroupSummaryList", "ModelPackageGroupName",
-                         "model_package_group", describe_operation="",
+GROUP_PACKAGES = replace(UNVERSIONED_PACKAGES, family="model packages", list_parameters=_NEWEST,
+                         limit=MAX_PACKAGES_PER_GROUP)
+#: the group listing is the whole group (nothing to describe)
+PACKAGE_GROUPS = _family("model package groups", "ModelPackageGroup",
+                         "ModelPackageGroupSummaryList", describe_operation="",
                          transform=to_model_package_group, children=GROUP_PACKAGES,
                          child_parameter="ModelPackageGroupName")
-#: inputs and relate are bound to the region's schedules and models when the scope is read
-ENDPOINTS = _family("endpoints", "endpoint", "Endpoint", "Endpoints", "EndpointName", "endpoint",
-                    transform=to_endpoint, listed=partial(tagging.prefetch, "sagemaker:endpoint"))
-TRAINING_JOBS = _family("training jobs", "training job", "TrainingJob", "TrainingJobSummaries",
-                        "TrainingJobName", "training_job", transform=to_training_job,
-                        relate=_relate_job, **_RECENT)
-PROCESSING_JOBS = _family("processing jobs", "processing job", "ProcessingJob",
-                          "ProcessingJobSummaries", "ProcessingJobName", "processing_job",
-                          transform=to_processing_job, relate=_relate_job, **_RECENT)
-#: relate is bound to the region's models when the scope is read (see `collect`)
-TRANSFORM_JOBS = _family("transform jobs", "transform job", "TransformJob",
-                         "TransformJobSummaries", "TransformJobName", "transform_job",
-                         transform=to_transform_job, **_RECENT)
-TUNING_JOBS = _family("hyper-parameter tuning jobs", "hyper-parameter tuning job",
-                      "HyperParameterTuningJob", "HyperParameterTuningJobSummaries",
-                      "HyperParameterTuningJobName", "hyper_parameter_tuning_job",
-                      transform=to_tuning_job, relate=_relate_tuning_job, **_RECENT)
-AUTOML_JOBS = _family("AutoML jobs", "AutoML job", "AutoMLJob", "AutoMLJobSummaries",
-                      "AutoMLJobName", "auto_ml_job", describe_operation="describe_auto_ml_job_v2",
-                      transform=to_automl_job, relate=_relate_automl_job, **_RECENT)
-INFERENCE_EXPERIMENTS = _family("inference experiments", "inference experiment",
-                                "InferenceExperiment", "InferenceExperiments", "Name",
-                                "inference_experiment", transform=to_inference_experiment,
-                                **_RECENT)
-PIPELINES = _family("pipelines", "pipeline", "Pipeline", "PipelineSummaries", "PipelineName",
-                    "pipeline", transform=to_pipeline, relate=_relate_pipeline)
-DOMAINS = _family("domains", "domain", "Domain", "Domains", "DomainId", "domain",
-                  transform=to_domain, relate=_relate_domain)
-FEATURE_GROUPS = _family("feature groups", "feature group", "FeatureGroup",
-                         "FeatureGroupSummaries", "FeatureGroupName", "feature_group",
-                         transform=to_feature_group, relate=_relate_feature_group)
+#: inputs and relate are bound to the region's schedules and models when the scope is read (see
+#: `collect`), as are the relations of transform jobs and inference experiments
+ENDPOINTS = _family("endpoints", "Endpoint", "Endpoints", transform=to_endpoint, relate=_relate,
+                    listed=partial(tagging.prefetch, "sagemaker:endpoint"))
+TRAINING_JOBS = _family("training jobs", "TrainingJob", "TrainingJobSummaries",
+                        transform=to_training_job, relate=_relate, **_RECENT)
+PROCESSING_JOBS = _family("processing jobs", "ProcessingJob", "ProcessingJobSummaries",
+                          transform=to_processing_job, relate=_relate, **_RECENT)
+TRANSFORM_JOBS = _family("transform jobs", "TransformJob", "TransformJobSummaries",
+                         transform=to_transform_job, relate=_relate, **_RECENT)
+TUNING_JOBS = _family("hyper-parameter tuning jobs", "HyperParameterTuningJob",
+                      "HyperParameterTuningJobSummaries", transform=to_tuning_job,
+                      relate=_relate, **_RECENT)
+AUTOML_JOBS = _family("AutoML jobs", "AutoMLJob", "AutoMLJobSummaries",
+                      describe_operation="describe_auto_ml_job_v2", transform=to_automl_job,
+                      relate=_relate, **_RECENT)
+INFERENCE_EXPERIMENTS = _family("inference experiments", "InferenceExperiment",
+                                "InferenceExperiments", id_key="Name",
+                                transform=to_inference_experiment, relate=_relate, **_RECENT)
+PIPELINES = _family("pipelines", "Pipeline", "PipelineSummaries", transform=to_pipeline,
+                    relate=_relate)
+DOMAINS = _family("domains", "Domain", "Domains", id_key="DomainId", transform=to_domain,
+                  relate=_relate)
+FEATURE_GROUPS = _family("feature groups", "FeatureGroup", "FeatureGroupSummaries",
+                         transform=to_feature_group, relate=_relate)
 # fmt: on
 
 #: Every table row of the module (the permissions test checks their operations are declared).
@@ -1068,7 +1036,7 @@ SPECS = (
     TRAINING_JOBS, PROCESSING_JOBS, TRANSFORM_JOBS, TUNING_JOBS, AUTOML_JOBS,
     INFERENCE_EXPERIMENTS, PIPELINES, DOMAINS, FEATURE_GROUPS,
 )  # fmt: skip
-#: Rows no other family waits for.
+#: Rows whose relations name no model (no other family waits for them).
 INDEPENDENT = (
     NOTEBOOKS, PACKAGE_GROUPS, UNVERSIONED_PACKAGES, PIPELINES, DOMAINS, FEATURE_GROUPS,
     TUNING_JOBS, AUTOML_JOBS,
@@ -1093,44 +1061,20 @@ def collect(ctx: ScopeContext) -> None:
         schedules_read = pool.submit(ctx.section, "monitoring schedules", _schedules, ctx)
         independent = [table(spec) for spec in INDEPENDENT]
         models: dict[str, Asset] = models_read.result() or {}
-        endpoints = replace(
-            ENDPOINTS,
-            inputs=partial(_endpoint_inputs, schedules_read.result()),
-            relate=partial(_relate_endpoint, models),
-        )
-        independent.append(table(endpoints))
-        uses_models = partial(_relate_transform_job, models)
+        naming = partial(_relate, models=models)
+        inputs = partial(_endpoint_inputs, schedules_read.result())
+        independent.append(table(replace(ENDPOINTS, inputs=inputs, relate=naming)))
         jobs = [
             table(TRAINING_JOBS),
             table(PROCESSING_JOBS),
-            table(replace(TRANSFORM_JOBS, relate=uses_models)),
-            table(replace(INFERENCE_EXPERIMENTS, relate=partial(_relate_experiment, models))),
+            table(replace(TRANSFORM_JOBS, relate=naming)),
+            table(replace(INFERENCE_EXPERIMENTS, relate=naming)),
         ]
         training = jobs[0].result() or {}
-        for done in jobs:
+        for done in jobs + independent:
             done.result()
-        artifacts = {
-            a.attributes["model_artifacts"]: a.id
-            for a in training.values()
-            if a.attributes.get("model_artifacts")
-        }
-        _link_produced_by(ctx, models, artifacts)
-        for done in independent:
-            done.result()
+        _link_produced_by(ctx, models, training)
     tagging.settle(ctx, TAGGED_TYPES)
-
-
-def _relate_runtime(ctx: ScopeContext, asset: Asset) -> None:
-    """Role and images of anything that runs containers."""
-    ctx.use_role(asset.id, asset.attributes.get("role_arn"))
-    for c in asset.attributes.get("containers") or []:
-        ctx.use_image(asset.id, c.get("image"))
-
-
-def _model_arn(ctx: ScopeContext, models: Mapping[str, Asset], name: str) -> str:
-    known = models.get(name)
-    # SageMaker lowercases resource names in ARNs.
-    return known.id if known is not None else ctx.arn("sagemaker", f"model/{name.lower()}")
 
 
 def _schedules(ctx: ScopeContext) -> dict[str, list[dict[str, Any]]] | None:
@@ -1177,37 +1121,3 @@ def _one_schedule(
         definition = _shared(ctx, "monitoring job definition", _job_definition, def_type, def_name)
     endpoint = opt(summary, "EndpointName") or opt(schedule, "EndpointName")
     return endpoint, ctx.section(label, monitoring_entry, summary, schedule, definition)
-
-
-def _relate_endpoint(models: Mapping[str, Asset], ctx: ScopeContext, asset: Asset) -> None:
-    for variant in asset.attributes.get("variants") or []:
-        for model_name in variant["model_names"]:
-            ctx.relate(asset.id, RelationType.SERVES, _model_arn(ctx, models, model_name))
-    capture = asset.attributes.get("data_capture") or {}
-    if capture.get("enabled"):
-        ctx.use_bucket(asset.id, capture.get("destination"), RelationType.WRITES_DATA_TO)
-    async_out = asset.attributes.get("async_output") or {}
-    ctx.use_bucket(asset.id, async_out.get("destination"), RelationType.WRITES_DATA_TO)
-
-
-def _relate_job_data(ctx: ScopeContext, asset: Asset) -> None:
-    for uri in asset.attributes.get("input_uris") or []:
-        ctx.use_bucket(asset.id, uri, RelationType.READS_DATA_FROM)
-    outputs = asset.attributes.get("output_uris") or [asset.attributes.get("output_uri")]
-    for uri in outputs:
-        ctx.use_bucket(asset.id, uri, RelationType.WRITES_DATA_TO)
-
-
-def _link_produced_by(
-    ctx: ScopeContext, models: Mapping[str, Asset], artifacts: Mapping[str, str]
-) -> None:
-    if not artifacts:
-        return
-    for model in models.values():
-        for c in model.attributes.get("containers") or []:
-            uri = c.get("artifact_uri")
-            if not uri:
-                continue
-            for prefix, job_arn in artifacts.items():
-                if uri.startswith(prefix):
-                    ctx.relate(model.id, RelationType.PRODUCED_BY, job_arn)
