@@ -220,14 +220,14 @@ def to_notebook(
         "status": opt(payload, "NotebookInstanceStatus"),
         "role_arn": opt(payload, "RoleArn"),
     }
-    direct = opt(payload, "DirectInternetAccess")
-    if direct is not None:
-        attrs["direct_internet_access"] = direct == "Enabled"
-    root = opt(payload, "RootAccess")
-    if root is not None:
-        attrs["root_access"] = root == "Enabled"
-    platform = opt(payload, "PlatformIdentifier")
-    if platform is not None:
+    # absent when the API leaves them out (not guessed)
+    for attr, key in (
+        ("direct_internet_access", "DirectInternetAccess"),
+        ("root_access", "RootAccess"),
+    ):
+        if (value := opt(payload, key)) is not None:
+            attrs[attr] = value == "Enabled"
+    if (platform := opt(payload, "PlatformIdentifier")) is not None:
         attrs["platform_identifier"] = platform
     config_name = opt(payload, "NotebookInstanceLifecycleConfigName")
     if config_name is None:
@@ -243,19 +243,17 @@ def _model_containers(
     location: str,
     secrets: list[dict[str, str]],
     envs: list[Mapping[str, str]],
-    *,
-    account: str,
-    region: str,
-    partition: str,
+    where: Mapping[str, str],
 ) -> tuple[list[dict[str, Any]], list[Any]]:
-    """(container attributes, containers with redacted env for raw)."""
+    """(container attributes, containers with redacted env for raw); `where` is the account,
+    region and partition a bare package name is in."""
     out: list[dict[str, Any]] = []
     raw: list[Any] = []
     for index, c in enumerate(containers):
         if not isinstance(c, Mapping):
             raise TypeError(f"{location}[{index}] is not an object")
-        where = f"{location}[{index}]" if len(containers) > 1 else location
-        clean, original = _env(c.get("Environment"), f"{where}.Environment", secrets)
+        at = f"{location}[{index}]" if len(containers) > 1 else location
+        clean, original = _env(c.get("Environment"), f"{at}.Environment", secrets)
         envs.append(original)
         source = mapping(mapping(c, "ModelDataSource"), "S3DataSource")
         package = opt(c, "ModelPackageName")
@@ -266,7 +264,7 @@ def _model_containers(
                 clean,
                 opt(c, "ModelDataUrl") or opt(source, "S3Uri"),
                 opt(mapping(c, "ImageConfig"), "RepositoryAccessMode"),
-                _package_arn(package, account=account, region=region, partition=partition),
+                _package_arn(package, **where),
             )
         )
         raw.append({**c, "Environment": clean} if "Environment" in c else dict(c))
@@ -288,12 +286,12 @@ def to_model(
     replace: dict[str, Any] = {}
     containers: list[dict[str, Any]] = []
     if primary:
-        got, raw = _model_containers([primary], "PrimaryContainer", secrets, envs, **where)
+        got, raw = _model_containers([primary], "PrimaryContainer", secrets, envs, where)
         containers += got
         replace["PrimaryContainer"] = raw[0]
     multi = items(payload, "Containers")
     if multi:
-        got, raw = _model_containers(multi, "Containers", secrets, envs, **where)
+        got, raw = _model_containers(multi, "Containers", secrets, envs, where)
         containers += got
         replace["Containers"] = raw
     attrs: dict[str, Any] = {
@@ -320,14 +318,10 @@ def to_model_package(
     secrets: list[dict[str, str]] = []
     envs: list[Mapping[str, str]] = []
     spec = mapping(payload, "InferenceSpecification")
+    where = {"account": account, "region": region, "partition": partition}
+    location = "InferenceSpecification.Containers"
     containers, raw_containers = _model_containers(
-        items(spec, "Containers"),
-        "InferenceSpecification.Containers",
-        secrets,
-        envs,
-        account=account,
-        region=region,
-        partition=partition,
+        items(spec, "Containers"), location, secrets, envs, where
     )
     attrs: dict[str, Any] = {
         "group": opt(payload, "ModelPackageGroupName"),
@@ -449,6 +443,10 @@ def monitoring_entry(
     return entry
 
 
+#: Where a channel of a training job's input data names its S3 location.
+_S3_DATA = ("DataSource", "S3DataSource", "S3Uri")
+
+
 def _s3_uris(entries: list[Any], *path: str) -> list[str]:
     out: list[str] = []
     for entry in entries:
@@ -476,9 +474,7 @@ def to_training_job(payload: Mapping[str, Any], *, account: str, region: str) ->
         "containers": [container],
         "secrets": secrets,
         **hub_facts([env]),
-        "input_uris": _s3_uris(
-            items(payload, "InputDataConfig"), "DataSource", "S3DataSource", "S3Uri"
-        ),
+        "input_uris": _s3_uris(items(payload, "InputDataConfig"), *_S3_DATA),
         "output_uri": opt(output, "S3OutputPath"),
         "model_artifacts": artifacts,
         "network_isolation": bool(flag(payload, "EnableNetworkIsolation")),
@@ -722,27 +718,15 @@ def to_tuning_job(payload: Mapping[str, Any], *, account: str, region: str) -> A
 
     counts = [c for c in (integer(resources(d), "InstanceCount") for d in defs) if c is not None]
     roles = [r for r in (opt(d, "RoleArn") for d in defs) if r]
+    images = {opt(mapping(d, "AlgorithmSpecification"), "TrainingImage") for d in defs}
+    inputs = {u for d in defs for u in _s3_uris(items(d, "InputDataConfig"), *_S3_DATA)}
     attrs: dict[str, Any] = {
         "job_type": "tuning",
         "status": opt(payload, "HyperParameterTuningJobStatus"),
         "strategy": opt(mapping(payload, "HyperParameterTuningJobConfig"), "Strategy"),
         "definitions": len(defs),
-        "images": sorted(
-            {
-                i
-                for i in (opt(mapping(d, "AlgorithmSpecification"), "TrainingImage") for d in defs)
-                if i
-            }
-        ),
-        "input_uris": sorted(
-            {
-                u
-                for d in defs
-                for u in _s3_uris(
-                    items(d, "InputDataConfig"), "DataSource", "S3DataSource", "S3Uri"
-                )
-            }
-        ),
+        "images": sorted(i for i in images if i),
+        "input_uris": sorted(inputs),
         "output_uri": opt(mapping(defs[0], "OutputDataConfig"), "S3OutputPath"),
         "network_isolation": all(bool(flag(d, "EnableNetworkIsolation")) for d in defs),
         "vpc": all(_vpc(d) for d in defs),
@@ -758,16 +742,10 @@ def to_tuning_job(payload: Mapping[str, Any], *, account: str, region: str) -> A
         "role_arn": roles[0] if roles else None,
         "role_arns": sorted(set(roles)),
     }
-    replace: dict[str, Any] = {}
-    if "TrainingJobDefinition" in payload:
-        replace["TrainingJobDefinition"] = _redacted_definition(
-            mapping(payload, "TrainingJobDefinition")
-        )
-    if "TrainingJobDefinitions" in payload:
-        replace["TrainingJobDefinitions"] = [
-            _redacted_definition(d) for d in items(payload, "TrainingJobDefinitions")
-        ]
-    raw = without_metadata(payload, **replace)
+    # (without_metadata replaces only what the payload has)
+    single = _redacted_definition(mapping(payload, "TrainingJobDefinition"))
+    many = [_redacted_definition(d) for d in items(payload, "TrainingJobDefinitions")]
+    raw = without_metadata(payload, TrainingJobDefinition=single, TrainingJobDefinitions=many)
     return _asset("HyperParameterTuningJob", payload, attrs, account, region, raw=raw)
 
 
@@ -779,9 +757,7 @@ def to_automl_job(payload: Mapping[str, Any], *, account: str, region: str) -> A
         "job_type": "automl",
         "status": opt(payload, "AutoMLJobStatus"),
         "problem_type": opt(payload, "AutoMLProblemTypeConfigName"),
-        "input_uris": _s3_uris(
-            items(payload, "AutoMLJobInputDataConfig"), "DataSource", "S3DataSource", "S3Uri"
-        ),
+        "input_uris": _s3_uris(items(payload, "AutoMLJobInputDataConfig"), *_S3_DATA),
         "output_uri": opt(output, "S3OutputPath"),
         "vpc": _vpc(security),
         "inter_container_encryption": bool(flag(security, "EnableInterContainerTrafficEncryption")),
@@ -897,33 +873,33 @@ def _tags(ctx: ScopeContext, type_: str, arn: str) -> dict[str, str]:
 
 
 def _shared(
-    ctx: ScopeContext, label: str, read_one: Callable[..., dict[str, Any]], *names: str
+    ctx: ScopeContext,
+    label: str,
+    operation: str,
+    parameter: str,
+    name: str | None,
+    then: Callable[[Mapping[str, Any]], dict[str, Any]] = dict,
 ) -> dict[str, Any] | None:
-    """A read shared by several items (a lifecycle config, an endpoint config, a monitoring job
-    definition): done once per scope, as its own coverage section (None if it failed)."""
-    key = (label, *names)
-    return ctx.once(key, ctx.section, f"{label} {names[-1]}", read_one, ctx.client(SERVICE), *names)
+    """A describe shared by several items (a lifecycle config, an endpoint config, a monitoring
+    job definition), read once per scope as its own coverage section: `then` of the answer (None
+    if `name` is unset or the read failed)."""
+    if not name:
+        return None
+    call = getattr(ctx.client(SERVICE), operation)
+
+    def describe() -> dict[str, Any]:
+        return then(call(**{parameter: name}))
+
+    return ctx.once((operation, name), ctx.section, f"{label} {name}", describe)
 
 
-def _lifecycle(client: Any, name: str) -> dict[str, Any]:
-    call = client.describe_notebook_instance_lifecycle_config
-    return lifecycle_facts(call(NotebookInstanceLifecycleConfigName=name))
-
-
-def _endpoint_config(client: Any, name: str) -> dict[str, Any]:
-    return dict(client.describe_endpoint_config(EndpointConfigName=name))
-
-
+#: The describe of each monitoring type's job definition.
 _JOB_DEFINITION_CALLS = {
     "DataQuality": "describe_data_quality_job_definition",
     "ModelQuality": "describe_model_quality_job_definition",
     "ModelBias": "describe_model_bias_job_definition",
     "ModelExplainability": "describe_model_explainability_job_definition",
 }
-
-
-def _job_definition(client: Any, monitoring_type: str, name: str) -> dict[str, Any]:
-    return dict(getattr(client, _JOB_DEFINITION_CALLS[monitoring_type])(JobDefinitionName=name))
 
 
 def _model_inputs(ctx: ScopeContext, name: str, payload: Mapping[str, Any]) -> dict[str, Any]:
@@ -934,8 +910,9 @@ def _model_inputs(ctx: ScopeContext, name: str, payload: Mapping[str, Any]) -> d
 def _notebook_inputs(ctx: ScopeContext, name: str, payload: Mapping[str, Any]) -> dict[str, Any]:
     """Its tags and its lifecycle config (read once per config, None if unreadable)."""
     tags = _tags(ctx, "sagemaker:notebook-instance", req(payload, "NotebookInstanceArn"))
-    config = opt(payload, "NotebookInstanceLifecycleConfigName")
-    lifecycle = _shared(ctx, "lifecycle config", _lifecycle, config) if config else None
+    key = "NotebookInstanceLifecycleConfigName"  # the describe's parameter too
+    describe = "describe_notebook_instance_lifecycle_config"
+    lifecycle = _shared(ctx, "lifecycle config", describe, key, opt(payload, key), lifecycle_facts)
     return {"lifecycle": lifecycle, "tags": tags}
 
 
@@ -951,8 +928,8 @@ def _endpoint_inputs(
 ) -> dict[str, Any]:
     """The endpoint config (read once per config, None if unreadable), the schedules watching
     the endpoint (None if they could not be listed) and its tags."""
-    config_name = opt(payload, "EndpointConfigName")
-    config = _shared(ctx, "endpoint config", _endpoint_config, config_name) if config_name else None
+    key = "EndpointConfigName"  # the describe's parameter too
+    config = _shared(ctx, "endpoint config", "describe_endpoint_config", key, opt(payload, key))
     arn = req(payload, "EndpointArn")
     monitoring = None if schedules is None else list(schedules.get(name, []))
     tags = _tags(ctx, "sagemaker:endpoint", arn)
@@ -1093,9 +1070,9 @@ def _schedules(ctx: ScopeContext) -> dict[str, list[dict[str, Any]]] | None:
         # failure of the whole listing would, rather than silently undercounted.
         return None
     by_endpoint: dict[str, list[dict[str, Any]]] = {}
-    for one in read:
-        if one is not None and one[0] and one[1] is not None:
-            by_endpoint.setdefault(one[0], []).append(one[1])
+    for endpoint, entry in (one for one in read if one is not None):
+        if endpoint and entry is not None:
+            by_endpoint.setdefault(endpoint, []).append(entry)
     return by_endpoint
 
 
@@ -1113,11 +1090,9 @@ def _one_schedule(
     )
     def_type = opt(cfg, "MonitoringType") or opt(summary, "MonitoringType")
     definition = None
-    if (
-        not mapping(cfg, "MonitoringJobDefinition")
-        and def_name
-        and def_type in _JOB_DEFINITION_CALLS
-    ):
-        definition = _shared(ctx, "monitoring job definition", _job_definition, def_type, def_name)
+    if not mapping(cfg, "MonitoringJobDefinition") and def_type in _JOB_DEFINITION_CALLS:
+        describe = _JOB_DEFINITION_CALLS[def_type]
+        kind = "monitoring job definition"
+        definition = _shared(ctx, kind, describe, "JobDefinitionName", def_name)
     endpoint = opt(summary, "EndpointName") or opt(schedule, "EndpointName")
     return endpoint, ctx.section(label, monitoring_entry, summary, schedule, definition)
