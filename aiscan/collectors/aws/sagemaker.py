@@ -385,34 +385,27 @@ def to_endpoint(
         "status": opt(payload, "EndpointStatus"),
         "endpoint_config": opt(payload, "EndpointConfigName"),
     }
+    raw = without_metadata(payload)
     if config is not None:
+        raw["EndpointConfig"] = without_metadata(config)
         capture = mapping(config, "DataCaptureConfig")
-        asynccfg = mapping(mapping(config, "AsyncInferenceConfig"), "OutputConfig")
-        attrs.update(
-            {
-                "variants": _variants(config),
-                "kms_key": opt(config, "KmsKeyId"),
-                "data_capture": {
-                    "enabled": bool(flag(capture, "EnableCapture")),
-                    "kms_key": opt(capture, "KmsKeyId"),
-                    "destination": opt(capture, "DestinationS3Uri"),
-                },
-                "async_output": (
-                    {
-                        "kms_key": opt(asynccfg, "KmsKeyId"),
-                        "destination": opt(asynccfg, "S3OutputPath"),
-                    }
-                    if mapping(config, "AsyncInferenceConfig")
-                    else None
-                ),
-            }
+        asynchronous = mapping(config, "AsyncInferenceConfig")
+        out = mapping(asynchronous, "OutputConfig")
+        attrs["variants"] = _variants(config)
+        attrs["kms_key"] = opt(config, "KmsKeyId")
+        attrs["data_capture"] = {
+            "enabled": bool(flag(capture, "EnableCapture")),
+            "kms_key": opt(capture, "KmsKeyId"),
+            "destination": opt(capture, "DestinationS3Uri"),
+        }
+        attrs["async_output"] = (
+            {"kms_key": opt(out, "KmsKeyId"), "destination": opt(out, "S3OutputPath")}
+            if asynchronous
+            else None
         )
     if monitoring is not None:
         attrs["monitoring_schedules"] = len(monitoring)
         attrs["monitoring"] = monitoring
-    raw = without_metadata(payload)
-    if config is not None:
-        raw["EndpointConfig"] = without_metadata(config)
     return _asset("Endpoint", payload, attrs, account, region, name=name, raw=raw, tags=tags)
 
 
@@ -1057,11 +1050,9 @@ def collect(ctx: ScopeContext) -> None:
 def _schedules(ctx: ScopeContext) -> dict[str, list[dict[str, Any]]] | None:
     """Monitoring schedules by endpoint name (one listing for the region)."""
     client = ctx.client(SERVICE)
+    page = {"PageSize": PAGE_SIZE}
     pages = paginate(
-        client,
-        "list_monitoring_schedules",
-        "MonitoringScheduleSummaries",
-        PaginationConfig={"PageSize": PAGE_SIZE},
+        client, "list_monitoring_schedules", "MonitoringScheduleSummaries", PaginationConfig=page
     )
     summaries = dict(listed(ctx, "monitoring schedule", pages, "MonitoringScheduleName"))
     read = ctx.each("monitoring schedule", _one_schedule, summaries, ctx, client, summaries)
