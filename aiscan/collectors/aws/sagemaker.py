@@ -415,18 +415,15 @@ def monitoring_entry(
     definition: Mapping[str, Any] | None,
 ) -> dict[str, Any]:
     """One schedule on an endpoint; network facts only where a job definition was read."""
+    listed = opt(summary, "MonitoringType")  # checked even where the schedule names the type
+    cfg = mapping(schedule, "MonitoringScheduleConfig")
     entry: dict[str, Any] = {
         "name": req(summary, "MonitoringScheduleName"),
-        "type": opt(summary, "MonitoringType"),
+        "type": opt(cfg, "MonitoringType") or listed,
         "status": opt(summary, "MonitoringScheduleStatus"),
     }
-    job: Mapping[str, Any] = {}
-    if schedule is not None:
-        cfg = mapping(schedule, "MonitoringScheduleConfig")
-        entry["type"] = opt(cfg, "MonitoringType") or entry["type"]
-        job = mapping(cfg, "MonitoringJobDefinition")
-    if not job and definition is not None:
-        job = definition
+    # a definition inline in the schedule, or the named one the caller read
+    job = mapping(cfg, "MonitoringJobDefinition") or definition or {}
     if job:
         network = mapping(job, "NetworkConfig")
         entry["network_isolation"] = bool(flag(network, "EnableNetworkIsolation"))
@@ -441,15 +438,13 @@ _S3_DATA = ("DataSource", "S3DataSource", "S3Uri")
 
 
 def _s3_uris(entries: list[Any], *path: str) -> list[str]:
-    out: list[str] = []
-    for entry in entries:
-        node: Any = entry
+    """The S3 URI at `path` in each entry that names one."""
+    uris = []
+    for node in entries:
         for key in path[:-1]:
             node = mapping(node, key)
-        uri = opt(node, path[-1])
-        if uri:
-            out.append(uri)
-    return out
+        uris.append(opt(node, path[-1]))
+    return [u for u in uris if u]
 
 
 def to_training_job(payload: Mapping[str, Any], *, account: str, region: str) -> Asset:
