@@ -32,7 +32,6 @@ notebooks and a job definition shared by monitoring schedules are each described
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from collections.abc import Callable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -44,6 +43,7 @@ from aiscan.collectors.aws import tagging
 from aiscan.collectors.aws.assets import aws_asset, without_metadata
 from aiscan.collectors.aws.context import ScopeContext, paginate
 from aiscan.collectors.aws.iam import as_datetime
+from aiscan.collectors.aws.pipeline_definition import pipeline_steps
 from aiscan.collectors.aws.spec import AwsSpec, read
 from aiscan.collectors.payload import flag, integer, items, mapping, opt, req
 from aiscan.collectors.spec import listed
@@ -544,61 +544,6 @@ def to_transform_job(payload: Mapping[str, Any], *, account: str, region: str) -
     }
     raw = without_metadata(payload, Environment=clean)
     return _asset("TransformJob", payload, attrs, account, region, raw=raw)
-
-
-_IMAGE_KEYS = ("TrainingImage", "ImageUri", "Image")
-_ROLE_KEYS = ("RoleArn", "ExecutionRoleArn")
-
-
-def _walk_step(node: Any, found: dict[str, Any], depth: int = 0) -> None:
-    """Collect images, roles and environments anywhere in a step's arguments (bounded)."""
-    if depth > 12:
-        return
-    if isinstance(node, Mapping):
-        for key, value in list(node.items())[:200]:
-            if key in _IMAGE_KEYS and isinstance(value, str):
-                found["images"].append(value)
-            elif key in _ROLE_KEYS and isinstance(value, str):
-                found["roles"].append(value)
-            elif key == "Environment" and isinstance(value, Mapping):
-                found["envs"].append(value)
-            else:
-                _walk_step(value, found, depth + 1)
-    elif isinstance(node, list):
-        for item in node[:200]:
-            _walk_step(item, found, depth + 1)
-
-
-def pipeline_steps(definition: Any) -> tuple[list[dict[str, Any]], list[Mapping[str, Any]]] | None:
-    """(steps, their environments) from a PipelineDefinition JSON string; None if unparseable.
-
-    Values that are pipeline expressions (``{"Get": ...}``) instead of strings are skipped.
-    """
-    if not isinstance(definition, str):
-        return None
-    try:
-        doc = json.loads(definition[: 4 << 20])
-    except (ValueError, RecursionError):
-        return None
-    if not isinstance(doc, Mapping) or not isinstance(doc.get("Steps"), list):
-        return None
-    steps: list[dict[str, Any]] = []
-    envs: list[Mapping[str, Any]] = []
-    for step in doc["Steps"][:500]:
-        if not isinstance(step, Mapping):
-            continue
-        found: dict[str, Any] = {"images": [], "roles": [], "envs": []}
-        _walk_step(step.get("Arguments"), found)
-        steps.append(
-            {
-                "name": str(step.get("Name", ""))[:256],
-                "type": str(step.get("Type", ""))[:64],
-                "images": sorted(set(found["images"])),
-                "role_arn": found["roles"][0] if found["roles"] else None,
-            }
-        )
-        envs.append({k: v for env in found["envs"] for k, v in env.items()})
-    return steps, envs
 
 
 def to_pipeline(payload: Mapping[str, Any], *, account: str, region: str) -> Asset:
