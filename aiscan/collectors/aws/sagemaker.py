@@ -447,6 +447,26 @@ def _s3_uris(entries: list[Any], *path: str) -> list[str]:
     return [u for u in uris if u]
 
 
+def _job_setup(
+    payload: Mapping[str, Any],
+    network: Mapping[str, Any],
+    resources: Mapping[str, Any],
+    output: Mapping[str, Any],
+) -> dict[str, Any]:
+    """The network, instance, key and role facts of a training or processing job, from the
+    parts of its payload that hold its network flags (and VpcConfig), instances and output."""
+    return {
+        "network_isolation": bool(flag(network, "EnableNetworkIsolation")),
+        "vpc": _vpc(network),
+        "inter_container_encryption": bool(flag(network, "EnableInterContainerTrafficEncryption")),
+        "instance_type": opt(resources, "InstanceType"),
+        "instance_count": integer(resources, "InstanceCount"),
+        "volume_kms_key": opt(resources, "VolumeKmsKeyId"),
+        "output_kms_key": opt(output, "KmsKeyId"),
+        "role_arn": opt(payload, "RoleArn"),
+    }
+
+
 def to_training_job(payload: Mapping[str, Any], *, account: str, region: str) -> Asset:
     secrets: list[dict[str, str]] = []
     algo = mapping(payload, "AlgorithmSpecification")
@@ -465,14 +485,7 @@ def to_training_job(payload: Mapping[str, Any], *, account: str, region: str) ->
         "input_uris": _s3_uris(items(payload, "InputDataConfig"), *_S3_DATA),
         "output_uri": opt(output, "S3OutputPath"),
         "model_artifacts": artifacts,
-        "network_isolation": bool(flag(payload, "EnableNetworkIsolation")),
-        "vpc": _vpc(payload),
-        "inter_container_encryption": bool(flag(payload, "EnableInterContainerTrafficEncryption")),
-        "instance_type": opt(resources, "InstanceType"),
-        "instance_count": integer(resources, "InstanceCount"),
-        "volume_kms_key": opt(resources, "VolumeKmsKeyId"),
-        "output_kms_key": opt(output, "KmsKeyId"),
-        "role_arn": opt(payload, "RoleArn"),
+        **_job_setup(payload, payload, resources, output),
     }
     if not resources:
         # Heterogeneous clusters describe instances in InstanceGroups instead.
@@ -509,14 +522,7 @@ def to_processing_job(payload: Mapping[str, Any], *, account: str, region: str) 
         "input_uris": _s3_uris(items(payload, "ProcessingInputs"), "S3Input", "S3Uri"),
         "output_uri": outputs[0] if outputs else None,
         "output_uris": outputs,
-        "network_isolation": bool(flag(network, "EnableNetworkIsolation")),
-        "vpc": _vpc(network),
-        "inter_container_encryption": bool(flag(network, "EnableInterContainerTrafficEncryption")),
-        "instance_type": opt(cluster, "InstanceType"),
-        "instance_count": integer(cluster, "InstanceCount"),
-        "volume_kms_key": opt(cluster, "VolumeKmsKeyId"),
-        "output_kms_key": opt(output, "KmsKeyId"),
-        "role_arn": opt(payload, "RoleArn"),
+        **_job_setup(payload, network, cluster, output),
     }
     raw = without_metadata(payload, Environment=clean, AppSpecification=_redact_args(app))
     return _asset("ProcessingJob", payload, attrs, account, region, raw=raw)
