@@ -791,7 +791,9 @@ def _link_produced_by(
         for a in training.values()
         if a.attributes.get("model_artifacts")
     }
-    for model in models.values() if artifacts else ():
+    if not artifacts:
+        return
+    for model in models.values():
         for c in model.attributes.get("containers") or []:
             uri = c.get("artifact_uri")
             for prefix, job_arn in artifacts.items():
