@@ -18,16 +18,17 @@ lists answer with whole resources). A transform may return the `Asset` alone or 
 (the asset and the links it carries, which the reader's `apply` turns into relations).
 
 A second read per item (an agent's action groups, a knowledge base's data sources) goes in
-`inputs`: it runs inside the item's section, so its failure is that item's. Families whose
-items need more than that (a notebook and its lifecycle config, an endpoint and its config)
-stay hand-written in their service module.
+`inputs`: it runs inside the item's section, so its failure is that item's (a read shared by
+several items, an endpoint's config, goes through the scope's `once`). A family listed per item
+of another (a model registry group's packages) is that row's `children`: each parent's listing
+is part of the parent's section, and the children of all parents are described together.
 """
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import islice
 from typing import Any, Generic, TypeVar
 
@@ -90,6 +91,10 @@ class ResourceSpec(Generic[C]):
     #: relations read from the describe payload itself (what the asset's bounded `raw` may have
     #: cut); runs after `relate`
     relate_payload: Callable[[C, Asset, Mapping[str, Any]], None] | None = None
+    #: a row listed once per item read, with the item's id as the `child_parameter` of its list
+    #: operation (each listing bounded by the child's `limit`)
+    children: ResourceSpec[C] | None = None
+    child_parameter: str = ""
 
     def __post_init__(self) -> None:
         ops = (self.list_operation, self.describe_operation or "describe")
@@ -142,16 +147,29 @@ def run_spec(
 
 def read_family(ctx: C, spec: ResourceSpec[C], reader: SpecReader[C]) -> dict[str, Asset]:
     """List, then describe every item on the scope's item pool; the assets read, by id."""
-    items = reader.list(ctx, spec)
+    return read_entries(ctx, spec, reader, islice(reader.list(ctx, spec), spec.limit))
+
+
+def read_entries(
+    ctx: C, spec: ResourceSpec[C], reader: SpecReader[C], items: Iterable[Any]
+) -> dict[str, Asset]:
+    """Describe every list entry of `items` (then the `children` listed by all of them); the
+    assets read, by id."""
     entries = [
         Listed(i, entry, spec.label(i, entry) if spec.label is not None else i)
-        for i, entry in listed(ctx, spec.item, islice(items, spec.limit), spec.id_key)
+        for i, entry in listed(ctx, spec.item, items, spec.id_key)
     ]
     ids = [e.id for e in entries]
     if spec.listed is not None:
         spec.listed(ctx, ids)
-    read = ctx.each(spec.item, read_one, entries, ctx, spec, reader)
-    return {i: asset for i, asset in zip(ids, read, strict=True) if asset is not None}
+    # each item's children, by its id (written from the pool's threads, read in listing order)
+    children: dict[str, list[Any]] = {}
+    read = ctx.each(spec.item, read_one, entries, ctx, spec, reader, children)
+    assets = {i: asset for i, asset in zip(ids, read, strict=True) if asset is not None}
+    if spec.children is not None:
+        kids = [kid for i in ids for kid in children.get(i, ())]
+        assets.update(read_entries(ctx, spec.children, reader, kids))
+    return assets
 
 
 def listed(
@@ -167,7 +185,13 @@ def listed(
         yield value, entry
 
 
-def read_one(ctx: C, spec: ResourceSpec[C], reader: SpecReader[C], item: Listed) -> Asset | None:
+def read_one(
+    ctx: C,
+    spec: ResourceSpec[C],
+    reader: SpecReader[C],
+    children: dict[str, list[Any]],
+    item: Listed,
+) -> Asset | None:
     described = spec.describe_operation
     payload = reader.describe(ctx, spec, item.id) if described else item.entry
     if spec.describe_key is not None:
@@ -186,7 +210,21 @@ def read_one(ctx: C, spec: ResourceSpec[C], reader: SpecReader[C], item: Listed)
         spec.relate(ctx, asset)
     if spec.relate_payload is not None:
         spec.relate_payload(ctx, asset, payload)
+    child = spec.children
+    if child is not None:
+        # a failed listing is the parent's error, but the parent itself was read
+        parent = {spec.child_parameter: item.id}
+        label = f"{spec.item} {ctx.label(item)}"
+        children[item.id] = ctx.section(label, list_children, ctx, child, reader, parent) or []
     return asset
+
+
+def list_children(
+    ctx: C, child: ResourceSpec[C], reader: SpecReader[C], parent: Mapping[str, Any]
+) -> list[Any]:
+    """The list entries of a child row under one parent (bounded by the child's limit)."""
+    row = replace(child, list_parameters={**child.list_parameters, **parent})
+    return list(islice(reader.list(ctx, row), child.limit))
 
 
 def _raise(message: str) -> None:

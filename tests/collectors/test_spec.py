@@ -4,6 +4,7 @@ row's listing, describes and transform turn into (assets, coverage), independent
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from typing import Any, ClassVar
 
 import pytest
@@ -185,3 +186,42 @@ def test_describe_key_unwraps_the_item_and_relate_payload_sees_the_whole_describ
     cov = ctx.coverage()
     assert (cov.status, cov.assets) == (CoverageStatus.ERROR, 1)
     assert "thing b: KeyError: 'thing'" in cov.message
+
+
+class Nested(Reader):
+    """A reader whose child listing depends on the parent id it is asked with."""
+
+    def __init__(self, items: Iterable[Any], kids: Mapping[str, Any], payloads: Any) -> None:
+        super().__init__(items, payloads)
+        self.kids, self.asked = kids, []  # type: ignore[var-annotated]
+
+    def list(self, ctx: Ctx, spec: ResourceSpec[Ctx]) -> Iterable[Any]:
+        parent = spec.list_parameters.get("Parent")
+        if parent is None:
+            return super().list(ctx, spec)
+        self.asked.append((parent, spec.list_parameters.get("Sort")))
+        kids = self.kids[parent]
+        if isinstance(kids, Exception):
+            raise kids
+        return iter(kids)
+
+
+def test_children_are_listed_per_parent_in_its_section_and_described_together():
+    ctx, seen = scope(), []
+    kid = spec(family="parts", item="part", list_parameters={"Sort": "new"}, limit=2)
+    kid = replace(kid, listed=lambda c, ids: seen.extend(ids))
+    reader = Nested(
+        [{"Name": "p1"}, {"Name": "p2"}, {"Name": "p3"}],
+        {"p1": [{"Name": "k1"}, {"Name": "k2"}, {"Name": "k3"}], "p2": PermissionError("kids")},
+        {"p1": {"Name": "p1"}, "p2": {"Name": "p2"}, "p3": {}, "k1": {"Name": "k1"}},
+    )
+    got = run_spec(ctx, spec(children=kid, child_parameter="Parent"), reader)
+
+    # p3 was not read, so never listed; p1's listing is bounded by the child's limit
+    assert sorted(reader.asked) == [("p1", "new"), ("p2", "new")]
+    assert seen == ["k1", "k2"]
+    assert got is not None and sorted(got) == ["k1", "p1", "p2"]
+    cov = ctx.coverage()
+    assert (cov.status, cov.assets) == (CoverageStatus.DENIED, 3)
+    assert "thing p2: denied: kids" in cov.message  # the parent's section
+    assert "part k2: KeyError" in cov.message

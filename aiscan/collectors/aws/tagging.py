@@ -15,6 +15,7 @@ assets are then unknown.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
@@ -99,14 +100,51 @@ def read_index(ctx: ScopeContext, resource_types: Iterable[str]) -> TagIndex | N
 _UNKNOWN = TagIndex(())
 
 
+def prefetch(resource_type: str, ctx: ScopeContext, listed: list[str]) -> None:
+    """A row's `listed` hook (bound to a type with `functools.partial`): once a listing shows the
+    scope has resources of `resource_type`, read their index in the background. Its pages then
+    overlap the describes instead of stalling the first asset that needs tags, and one index per
+    type splits the sequential page chain (same number of requests). A scope without such
+    resources never sends GetResources."""
+    if listed:
+        ctx.once(("tag prefetch", resource_type), _start_prefetch, ctx, resource_type)
+
+
+def _start_prefetch(ctx: ScopeContext, resource_type: str) -> threading.Thread:
+    thread = threading.Thread(
+        target=index_of, args=(ctx, resource_type), name=f"aiscan-tags-{resource_type}", daemon=True
+    )
+    thread.start()
+    return thread
+
+
+def settle(ctx: ScopeContext, resource_types: Iterable[str]) -> None:
+    """Wait for the prefetches still running (no asset needed their tags, e.g. every describe
+    failed): they may record a remark, so they finish before the scope's coverage is taken."""
+    for resource_type in resource_types:
+        running = ctx.once(("tag prefetch", resource_type), _no_prefetch)
+        if running is not None:
+            running.join()
+
+
+def _no_prefetch() -> threading.Thread | None:
+    return None
+
+
+def index_of(ctx: ScopeContext, resource_type: str) -> TagIndex | None:
+    """The scope's index of one resource type, read once (None where GetResources is denied)."""
+    return ctx.once(("tag index", resource_type), read_index, ctx, (resource_type,))
+
+
 def tags_of(
     ctx: ScopeContext,
-    index: TagIndex | None,
+    resource_type: str,
     arn: str,
     per_resource: Callable[[str], dict[str, str]],
 ) -> dict[str, str]:
-    """Tags of one resource: from the index, or (where GetResources was denied) by the service's
-    own per-resource call, whose failure is recorded for the scope."""
+    """Tags of one resource: from the scope's index of its type, or (where GetResources was
+    denied) by the service's own per-resource call, whose failure is recorded for the scope."""
+    index = index_of(ctx, resource_type)
     if index is not None:
         return index.get(arn)
     return ctx.section(f"tags of {arn}", per_resource, arn) or {}

@@ -15,6 +15,7 @@ from aiscan.core.facts.common import (
     AcceleratorFacts,
     ArtifactScanFacts,
     BucketFacts,
+    Container,
     EndpointFacts,
     HostExposureFacts,
     IdentityFacts,
@@ -23,6 +24,7 @@ from aiscan.core.facts.common import (
     NetworkIsolationFacts,
     RunsAsFacts,
     SecretFacts,
+    SecretHit,
     VpcFacts,
     WorkloadFacts,
 )
@@ -56,8 +58,18 @@ class SageMakerNotebookFacts(
     security_groups: tuple[str, ...] | Unread = UNREAD
     platform_identifier: str | None | Unread = UNREAD
     instance_type: str | None | Unread = UNREAD
+    imds_v2_required: bool | Unread = Field(
+        default=UNREAD,
+        description="instance metadata requires session tokens (an absent "
+        "InstanceMetadataServiceConfiguration is the API default, version 1: False)",
+    )
     lifecycle_config: LifecycleConfig | None | Unread = Field(
-        default=UNREAD, description="hashes of the lifecycle scripts, never their text"
+        default=UNREAD,
+        description="hashes of the lifecycle scripts, never their text (absent, as are "
+        "`secrets`, if the config could not be read)",
+    )
+    secrets: tuple[SecretHit, ...] | Unread = Field(
+        default=UNREAD, description="secrets in the lifecycle scripts; never the value"
     )
 
 
@@ -70,7 +82,9 @@ class SageMakerModelFacts(
 
 @facts_for("AWS::SageMaker::ModelPackage")
 class SageMakerModelPackageFacts(WorkloadFacts, StatusFacts, ArtifactScanFacts):
-    approval_status: str | None | Unread = UNREAD
+    approval_status: str | None | Unread = Field(
+        default=UNREAD, description="Approved, Rejected or PendingManualApproval"
+    )
     group: str | None | Unread = UNREAD
     version: int | None | Unread = UNREAD
 
@@ -105,17 +119,29 @@ class MonitoringSchedule(Nested):
     name: str | None = None
     type: str | None = None
     status: str | None = None
-    network_isolation: bool | None = None
-    inter_container_encryption: bool | None = None
+    network_isolation: bool | None = Field(
+        default=None, description="None where the schedule's job definition could not be read"
+    )
+    inter_container_encryption: bool | None = Field(
+        default=None, description="None where the schedule's job definition could not be read"
+    )
 
 
 @facts_for("AWS::SageMaker::Endpoint")
 class SageMakerEndpointFacts(EndpointFacts, KmsFacts, StatusFacts):
+    """The config's facts (variants, key, capture, async output) are absent if the endpoint
+    config could not be read; the monitoring ones if the region's schedules could not be."""
+
+    authenticated: bool | Unread = Field(default=UNREAD, description="always True: SigV4")
     endpoint_config: str | None | Unread = UNREAD
     variants: tuple[EndpointVariant, ...] | Unread = UNREAD
     data_capture: DataCapture | None | Unread = UNREAD
-    async_output: AsyncOutput | None | Unread = UNREAD
-    monitoring_schedules: int | Unread = UNREAD
+    async_output: AsyncOutput | None | Unread = Field(
+        default=UNREAD, description="where asynchronous results go (None: not asynchronous)"
+    )
+    monitoring_schedules: int | Unread = Field(
+        default=UNREAD, description="how many monitoring schedules watch the endpoint"
+    )
     monitoring: tuple[MonitoringSchedule, ...] | Unread = UNREAD
 
 
@@ -151,7 +177,7 @@ class SageMakerProcessingJobFacts(SageMakerJobFacts):
 
 @facts_for("AWS::SageMaker::TransformJob")
 class SageMakerTransformJobFacts(_SageMakerJobFacts):
-    model_name: str | None | Unread = UNREAD
+    model_name: str | None | Unread = Field(default=UNREAD, description="the model it runs")
     environment: dict[str, str] | Unread = UNREAD
 
 
@@ -164,6 +190,9 @@ class PipelineStep(Nested):
 
 @facts_for("AWS::SageMaker::Pipeline")
 class SageMakerPipelineFacts(WorkloadFacts, RunsAsFacts, StatusFacts):
+    containers: tuple[Container, ...] | Unread = Field(
+        default=UNREAD, description="one per image a step runs"
+    )
     steps: tuple[PipelineStep, ...] | Unread = Field(
         default=UNREAD, description="absent if the definition did not parse"
     )
@@ -174,7 +203,12 @@ class SageMakerDomainFacts(RunsAsFacts, KmsFacts, VpcFacts, StatusFacts):
     app_network_access_type: str | None | Unread = UNREAD
     vpc_id: str | None | Unread = UNREAD
     auth_mode: str | None | Unread = UNREAD
-    space_role_arn: str | None | Unread = UNREAD
+    role_arn: str | None | Unread = Field(
+        default=UNREAD, description="the default execution role of its users"
+    )
+    space_role_arn: str | None | Unread = Field(
+        default=UNREAD, description="the default execution role of its shared spaces"
+    )
 
 
 class OfflineStore(Nested):
@@ -211,7 +245,9 @@ class _SageMakerRunFacts(RunsAsFacts, StatusFacts):
 
 @facts_for("AWS::SageMaker::HyperParameterTuningJob")
 class SageMakerTuningJobFacts(_SageMakerRunFacts, NetworkIsolationFacts):
-    """With several training job definitions, a setting holds only if every one has it."""
+    """With several training job definitions, a setting holds only if every one has it (a KMS
+    key is None if one definition has none). Environments and static hyper-parameters are
+    redacted in raw."""
 
     strategy: str | None | Unread = UNREAD
     definitions: int | Unread = Field(default=UNREAD, description="training job definitions")
@@ -237,6 +273,10 @@ class DataStorage(Nested):
 
 @facts_for("AWS::SageMaker::InferenceExperiment")
 class SageMakerInferenceExperimentFacts(RunsAsFacts, KmsFacts, StatusFacts):
+    kms_key: str | None | Unread = Field(
+        default=UNREAD,
+        description="customer-managed key of its instance storage; None = service-managed key",
+    )
     experiment_type: str | None | Unread = UNREAD
     endpoint_name: str | None | Unread = UNREAD
     model_names: tuple[str, ...] | Unread = UNREAD

@@ -49,12 +49,10 @@ def _type_name(annotation: Any, nested: set[type[BaseModel]]) -> str:
 
 
 def _own_fields(cls: type[BaseModel]) -> dict[str, FieldInfo]:
-    """Fields declared by `cls` itself, not inherited from a base class."""
-    inherited: set[str] = set()
-    for base in cls.__mro__[1:]:
-        if isinstance(base, type) and issubclass(base, BaseModel):
-            inherited |= set(base.model_fields)
-    return {n: f for n, f in cls.model_fields.items() if n not in inherited}
+    """Fields declared by `cls` itself: its new ones, and shared ones it redeclares to say what
+    they mean for its resource type."""
+    declared = cls.__dict__.get("__annotations__", {})
+    return {n: f for n, f in cls.model_fields.items() if n in declared}
 
 
 def _table(fields: dict[str, FieldInfo], nested: set[type[BaseModel]]) -> list[str]:

@@ -880,7 +880,7 @@ def test_every_table_row_reads_only_and_declares_its_permissions():
     api = client.meta.method_to_api_mapping
     for spec in sagemaker.SPECS:
         for op in (spec.list_operation, spec.describe_operation):
-            assert f"sagemaker:{api[op]}" in sagemaker.PERMISSIONS, op
+            assert not op or f"sagemaker:{api[op]}" in sagemaker.PERMISSIONS, op
         assert client.can_paginate(spec.list_operation), spec.list_operation
     with pytest.raises(ValueError, match="not a read operation"):
         replace(sagemaker.MODELS, describe_operation="delete_model")
