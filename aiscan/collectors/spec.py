@@ -18,8 +18,9 @@ lists answer with whole resources). A transform may return the `Asset` alone or 
 (the asset and the links it carries, which the reader's `apply` turns into relations).
 
 A second read per item (an agent's action groups, a knowledge base's data sources) goes in
-`inputs`: it runs inside the item's section, so its failure is that item's. Families whose
-items need more than that (a notebook and its lifecycle config, an endpoint and its config)
+`inputs`: it runs inside the item's section, so its failure is that item's. Rows listed below
+each item (an endpoint's deployments) go in `children`, read through the reader's `below`. Families
+whose items need more than that (a notebook and its lifecycle config, an endpoint and its config)
 stay hand-written in their service module.
 """
 
@@ -90,6 +91,9 @@ class ResourceSpec(Generic[C]):
     #: relations read from the describe payload itself (what the asset's bounded `raw` may have
     #: cut); runs after `relate`
     relate_payload: Callable[[C, Asset, Mapping[str, Any]], None] | None = None
+    #: rows listed below each item (an endpoint's deployments), inside the item's section, through
+    #: `reader.below`; each listing is the section ``<child family> of <asset name>``
+    children: tuple[ResourceSpec[C], ...] = ()
 
     def __post_init__(self) -> None:
         ops = (self.list_operation, self.describe_operation or "describe")
@@ -118,6 +122,10 @@ class SpecReader(ABC, Generic[C]):
         links overrides this)."""
         if links:
             raise TypeError(f"{type(self).__name__} cannot apply links")
+
+    def below(self, ctx: C, asset: Asset, payload: Mapping[str, Any]) -> SpecReader[C]:
+        """The reader of a row's `children` below one item (its asset and payload)."""
+        raise TypeError(f"{type(self).__name__} cannot read children")
 
 
 @dataclass(frozen=True)
@@ -186,6 +194,10 @@ def read_one(ctx: C, spec: ResourceSpec[C], reader: SpecReader[C], item: Listed)
         spec.relate(ctx, asset)
     if spec.relate_payload is not None:
         spec.relate_payload(ctx, asset, payload)
+    for child in spec.children:
+        run_spec(
+            ctx, child, reader.below(ctx, asset, payload), section=f"{child.family} of {asset.name}"
+        )
     return asset
 
 
