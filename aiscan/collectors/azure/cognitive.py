@@ -5,25 +5,11 @@ Accounts come from Resource Graph; deployments and RAI policies are ARM children
 (api-version 2024-10-01); diagnostic settings per account; the Defender for AI plan once per
 subscription. Keys are never listed (`listKeys` is a POST action the read-only guard refuses).
 
-Attributes, `llm-service` (account):
-  `account_kind` (OpenAI, AIServices, ...), `sku`, `endpoint_url`,
-  `public_network_access` ("Enabled"/"Disabled"; ARM's documented default Enabled when the
-  property is missing), `approved_private_endpoints` (int), `network_default_action`
-  ("Allow"/"Deny"/None when no ACL), `ip_rules`, `local_auth_disabled` (bool),
-  `cmk_supported` (the account offers customer-managed keys), `kms_key` (Key Vault key URI or
-  None), `outbound_restricted` (bool), `allowed_fqdns`, `diagnostic_logs_enabled`,
-  `log_destinations`, `defender_for_ai` (the subscription's Defender "AI" plan is Standard),
-  `identity_type` (the account's managed identity type, None when it has none),
-  `policy_assignments` (the Azure Policy assignments that apply to the subscription, read once
-  per subscription with `$filter=atScope()` so management-group assignments count: see
-  monitor.policy_assignments).
-`llm-deployment`:
-  `model_format`, `model_name`, `model_version`, `model_publisher`, `sku`, `capacity`,
-  `rai_policy_name`, `version_upgrade_option`, `content_filter` ({policy, mode, jailbreak:
-  {enabled, blocking}, indirect_attack: {enabled, blocking}}; absent when the deployment names no
-  policy or the policy could not be read).
-`guardrail` (RAI policy): `mode`, `base_policy`, `policy_type`, `jailbreak`, `indirect_attack`,
-  `filters` ([{name, source, enabled, blocking, severity_threshold}]).
+`policy_assignments` are read once per subscription with `$filter=atScope()`, so
+management-group assignments count (see monitor.policy_assignments).
+
+Facts: aiscan/core/facts/azure.py `CognitiveAccountFacts`, `CognitiveDeploymentFacts`,
+`RaiPolicyFacts`; docs/attributes.md.
 Relations: deployment member-of account, deployment guarded-by policy, policy member-of account,
 account runs-as its managed identities.
 """
@@ -42,17 +28,20 @@ from aiscan.collectors.azure.context import (
     to_asset,
 )
 from aiscan.collectors.azure.monitor import (
-    diagnostics_facts,
     get_pricing,
-    list_diagnostic_settings,
     list_policy_assignments,
     plan_enabled,
     policy_assignments,
+    with_diagnostics,
 )
+from aiscan.collectors.azure.spec import ArmReader, arm_row
+from aiscan.collectors.spec import Collected, run_spec
 from aiscan.core.model import Asset, AssetKind, RelationType
 
 SERVICE = "cognitiveservices"
 ACCOUNT_TYPE = "Microsoft.CognitiveServices/accounts"
+POLICY_TYPE = f"{ACCOUNT_TYPE}/raiPolicies"
+DEPLOYMENT_TYPE = f"{ACCOUNT_TYPE}/deployments"
 API = "2024-10-01"
 
 PERMISSIONS = (
@@ -60,14 +49,6 @@ PERMISSIONS = (
     "Microsoft.CognitiveServices/accounts/deployments/read",
     "Microsoft.CognitiveServices/accounts/raiPolicies/read",
 )
-
-
-def list_deployments(arm: Any, account_id: str) -> list[dict[str, Any]]:
-    return list(arm.list(f"{account_id}/deployments", API))
-
-
-def list_rai_policies(arm: Any, account_id: str) -> list[dict[str, Any]]:
-    return list(arm.list(f"{account_id}/raiPolicies", API))
 
 
 def approved_private_endpoints(p: Mapping[str, Any]) -> int:
@@ -121,13 +102,7 @@ def to_account(payload: Mapping[str, Any]) -> Asset:
         "allowed_fqdns": [str(f) for f in p.get("allowedFqdnList") or []],
         "identity_type": identity_type(payload),
     }
-    return to_asset(
-        payload,
-        kind=AssetKind.LLM_SERVICE,
-        service=SERVICE,
-        type_=ACCOUNT_TYPE,
-        attributes=attrs,
-    )
+    return to_asset(payload, AssetKind.LLM_SERVICE, SERVICE, ACCOUNT_TYPE, attrs)
 
 
 def _shield(filters: list[Mapping[str, Any]], name: str) -> dict[str, bool]:
@@ -157,14 +132,9 @@ def to_rai_policy(payload: Mapping[str, Any], *, region: str | None) -> Asset:
             for f in filters[:50]
         ],
     }
+    kind = AssetKind.GUARDRAIL
     return to_asset(
-        payload,
-        kind=AssetKind.GUARDRAIL,
-        service=SERVICE,
-        type_="Microsoft.CognitiveServices/accounts/raiPolicies",
-        attributes=attrs,
-        region=region,
-        name=child_name(payload),
+        payload, kind, SERVICE, POLICY_TYPE, attrs, region=region, name=child_name(payload)
     )
 
 
@@ -193,15 +163,8 @@ def to_deployment(
             "jailbreak": policy.attributes.get("jailbreak"),
             "indirect_attack": policy.attributes.get("indirect_attack"),
         }
-    return to_asset(
-        payload,
-        kind=AssetKind.LLM_DEPLOYMENT,
-        service=SERVICE,
-        type_="Microsoft.CognitiveServices/accounts/deployments",
-        attributes=attrs,
-        region=region,
-        name=child_name(payload),
-    )
+    kind, name = AssetKind.LLM_DEPLOYMENT, child_name(payload)
+    return to_asset(payload, kind, SERVICE, DEPLOYMENT_TYPE, attrs, region=region, name=name)
 
 
 def collect(ctx: AzureContext) -> None:
@@ -217,42 +180,42 @@ def collect(ctx: AzureContext) -> None:
     ctx.each("account", _one_account, accounts, ctx, defender, guardrails)
 
 
+def _policy(payload: Mapping[str, Any], *, parent: Asset, **_: Any) -> Asset:
+    return to_rai_policy(payload, region=parent.region)
+
+
+def _deployment(
+    payload: Mapping[str, Any], *, parent: Asset, policies: Mapping[str, Asset] | None, **_: Any
+) -> Collected:
+    """A deployment, guarded-by the RAI policy it names (read or not)."""
+    dep = to_deployment(payload, region=parent.region, policies=policies)
+    name = dep.attributes.get("rai_policy_name")
+    if not name:
+        return Collected(dep)
+    policy = (policies or {}).get(name.lower())
+    target = policy.id if policy is not None else norm(f"{parent.id}/raiPolicies/{name}")
+    return Collected(dep, (("relation", dep.id, RelationType.GUARDED_BY, target),))
+
+
+POLICIES = arm_row(SERVICE, "raiPolicies", "RAI policy", POLICY_TYPE, _policy)
+DEPLOYMENTS = arm_row(SERVICE, "deployments", "deployment", DEPLOYMENT_TYPE, _deployment)
+
+
 def _one_account(
     ctx: AzureContext,
     defender: bool | None,
     guardrails: list[dict[str, Any]] | None,
     payload: dict[str, Any],
 ) -> None:
-    account = to_account(payload)
+    extra: dict[str, Any] = {"defender_for_ai": defender, "policy_assignments": guardrails}
     rid = str(payload["id"])
-    settings = ctx.section(
-        f"diagnostic settings of {account.name}", list_diagnostic_settings, ctx.arm, rid
-    )
-    extra = diagnostics_facts(settings)
-    if defender is not None:
-        extra["defender_for_ai"] = defender
-    if guardrails is not None:
-        extra["policy_assignments"] = guardrails
-    account = account.model_copy(update={"attributes": {**account.attributes, **extra}})
+    facts = {k: v for k, v in extra.items() if v is not None}
+    account = with_diagnostics(ctx, to_account(payload), rid, **facts)
     ctx.add(account)
     ctx.use_identities(account.id, payload, region=account.region)
 
-    policies: dict[str, Asset] | None = None
-    raw_policies = ctx.section(f"RAI policies of {account.name}", list_rai_policies, ctx.arm, rid)
-    if raw_policies is not None:
-        policies = {}
-        for item in raw_policies:
-            policy = to_rai_policy(item, region=account.region)
-            policies[str(item.get("name", "")).lower()] = policy
-            ctx.add(policy)
-            ctx.relate(policy.id, RelationType.MEMBER_OF, account.id)
-    deployments = ctx.section(f"deployments of {account.name}", list_deployments, ctx.arm, rid)
-    for item in deployments or []:
-        dep = to_deployment(item, region=account.region, policies=policies)
-        ctx.add(dep)
-        ctx.relate(dep.id, RelationType.MEMBER_OF, account.id)
-        name = dep.attributes.get("rai_policy_name")
-        if name and policies is not None and name.lower() in policies:
-            ctx.relate(dep.id, RelationType.GUARDED_BY, policies[name.lower()].id)
-        elif name:
-            ctx.relate(dep.id, RelationType.GUARDED_BY, norm(f"{rid}/raiPolicies/{name}"))
+    reader = ArmReader(rid, API, parent=account)
+    read = run_spec(ctx, POLICIES, reader, section=f"RAI policies of {account.name}")
+    policies = None if read is None else {str(p.raw["name"]).lower(): p for p in read.values()}
+    reader = ArmReader(rid, API, parent=account, policies=policies)
+    run_spec(ctx, DEPLOYMENTS, reader, section=f"deployments of {account.name}")

@@ -10,7 +10,7 @@ original spelling.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, ClassVar
@@ -88,11 +88,11 @@ def tags_of(payload: Mapping[str, Any]) -> dict[str, str]:
 
 def to_asset(
     payload: Mapping[str, Any],
-    *,
     kind: AssetKind,
     service: str,
     type_: str,
     attributes: dict[str, Any],
+    *,
     raw: Mapping[str, Any] | None = None,
     region: str | None = None,
     name: str | None = None,
@@ -273,6 +273,32 @@ class AzureContext(ScopeRecorder):
         return str(item)[:200]
 
     # -- reading --------------------------------------------------------------------------------
+
+    def listing(
+        self, label: str, path: str, api: str, params: Mapping[str, str] | None = None
+    ) -> list[dict[str, Any]] | None:
+        """Every item of the ARM collection `path`, read as the section `label` (None: failed)."""
+        pages = self.arm.list(path, api, params)
+        items: list[dict[str, Any]] | None = self.section(label, list, pages)
+        return items
+
+    def referenced(
+        self, table: str, item: str, api: str, read: Callable[[str, Mapping[str, Any]], None]
+    ) -> None:
+        """`read(id, payload)` of every resource of this subscription that AI assets referred to
+        (`refs.<table>`), each as an `item` section: its Resource Graph row, else an ARM GET (the
+        section `item`, so a resource Resource Graph did not return is still read)."""
+
+        def one(resource_id: str) -> None:
+            payload = self.refs.lookup(resource_id)
+            if payload is None:
+                payload = self.section(item, self.arm.get, resource_id, api)
+            if payload is not None:
+                read(resource_id, payload)
+
+        table_ids: Iterable[str] = getattr(self.refs, table)
+        mine = sorted(r for r in table_ids if subscription_of(r) == self.subscription)
+        self.each(item, one, mine)
 
     def resources(self, rtype: str) -> list[dict[str, Any]]:
         """Top-level resources of `rtype` in this subscription (Resource Graph rows, or ARM lists

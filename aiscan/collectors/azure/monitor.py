@@ -14,7 +14,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from aiscan.collectors.azure.context import props
+from aiscan.collectors.azure.context import AzureContext, props
+from aiscan.core.model import Asset
 
 DIAGNOSTICS_API = "2021-05-01-preview"
 SECURITY_API = "2024-01-01"
@@ -27,11 +28,6 @@ PERMISSIONS = (
     "Microsoft.Security/pricings/read",
     "Microsoft.Authorization/policyAssignments/read",
 )
-
-
-def list_diagnostic_settings(arm: Any, resource_id: str) -> list[dict[str, Any]]:
-    path = f"{resource_id}/providers/Microsoft.Insights/diagnosticSettings"
-    return list(arm.list(path, DIAGNOSTICS_API))
 
 
 def get_pricing(arm: Any, subscription: str, plan: str) -> dict[str, Any]:
@@ -62,6 +58,15 @@ def diagnostics_facts(settings: Sequence[Mapping[str, Any]] | None) -> dict[str,
         }
     )
     return {"diagnostic_logs_enabled": logs_enabled(settings), "log_destinations": destinations}
+
+
+def with_diagnostics(ctx: AzureContext, asset: Asset, resource_id: str, **extra: Any) -> Asset:
+    """`asset` with the facts of its diagnostic settings (read as the section ``diagnostic
+    settings of <name>``) and `extra` facts."""
+    path = f"{resource_id}/providers/Microsoft.Insights/diagnosticSettings"
+    settings = ctx.listing(f"diagnostic settings of {asset.name}", path, DIAGNOSTICS_API)
+    facts = {**diagnostics_facts(settings), **extra}
+    return asset.model_copy(update={"attributes": {**asset.attributes, **facts}})
 
 
 def plan_enabled(pricing: Mapping[str, Any]) -> bool:

@@ -1,13 +1,9 @@
 """Azure AI Search services (`Microsoft.Search/searchServices`): the RAG indexes of AI apps.
 
 Services come from Resource Graph; diagnostic settings are read per service. Admin and query keys
-are never listed.
+are never listed. Search spells `publicNetworkAccess` in lower case; it is capitalised here.
 
-Attributes, `knowledge-base`:
-  `sku`, `endpoint_url`, `public_network_access` ("Enabled"/"Disabled"; Search spells it in lower
-  case, normalised here), `ip_rules`, `approved_private_endpoints`, `local_auth_disabled`
-  (`disableLocalAuth`), `auth_options` (apiKeyOnly / aadOrApiKey), `cmk_enforcement`,
-  `diagnostic_logs_enabled`, `log_destinations`.
+Facts: aiscan/core/facts/azure.py `SearchServiceFacts`; docs/attributes.md.
 """
 
 from __future__ import annotations
@@ -17,7 +13,7 @@ from typing import Any
 
 from aiscan.collectors.azure.cognitive import approved_private_endpoints
 from aiscan.collectors.azure.context import AzureContext, as_map, props, to_asset
-from aiscan.collectors.azure.monitor import diagnostics_facts, list_diagnostic_settings
+from aiscan.collectors.azure.monitor import with_diagnostics
 from aiscan.core.model import Asset, AssetKind
 
 SERVICE = "search"
@@ -45,13 +41,7 @@ def to_search_service(payload: Mapping[str, Any]) -> Asset:
         "auth_options": sorted(auth) if auth else [],
         "cmk_enforcement": cmk.get("enforcement"),
     }
-    return to_asset(
-        payload,
-        kind=AssetKind.KNOWLEDGE_BASE,
-        service=SERVICE,
-        type_=SEARCH_TYPE,
-        attributes=attrs,
-    )
+    return to_asset(payload, AssetKind.KNOWLEDGE_BASE, SERVICE, SEARCH_TYPE, attrs)
 
 
 def collect(ctx: AzureContext) -> None:
@@ -59,15 +49,6 @@ def collect(ctx: AzureContext) -> None:
 
 
 def _one(ctx: AzureContext, payload: dict[str, Any]) -> None:
-    asset = to_search_service(payload)
-    settings = ctx.section(
-        f"diagnostic settings of {asset.name}",
-        list_diagnostic_settings,
-        ctx.arm,
-        str(payload["id"]),
-    )
-    asset = asset.model_copy(
-        update={"attributes": {**asset.attributes, **diagnostics_facts(settings)}}
-    )
+    asset = with_diagnostics(ctx, to_search_service(payload), str(payload["id"]))
     ctx.add(asset)
     ctx.use_identities(asset.id, payload, region=asset.region)
