@@ -312,6 +312,30 @@ class FailedScope:
         )
 
 
+@dataclass(frozen=True)
+class CoverageLog:
+    """Where a collector records the coverage of scopes it decides without reading them: one it
+    skips (`skipped`), one a failed read left unreadable (`failed`, as `FailedScope` words it)."""
+
+    cloud: Cloud
+    classify: Callable[[BaseException], tuple[CoverageStatus, str]]
+    sink: InventoryBuilder
+    progress: Progress
+
+    def skipped(
+        self, account: str, service: str, status: CoverageStatus, why: str, region: str = "global"
+    ) -> None:
+        cov = status_of(self.cloud, account, service, status, why, region)
+        record(self.sink, self.progress, cov)
+
+    def failed(
+        self, exc: BaseException, what: str, *, account: str, service: str, region: str = "global"
+    ) -> None:
+        failed = FailedScope(self.cloud, self.classify)
+        cov = failed.coverage(exc, what, account=account, service=service, region=region)
+        record(self.sink, self.progress, cov)
+
+
 class FanOut:
     """Scopes read in ordered passes on one bounded pool.
 
