@@ -17,16 +17,14 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any, ClassVar
 
+from aiscan.collectors.azure.errors import classify
 from aiscan.collectors.base import (
     Collector,
     CollectorConfigError,
-    FailedScope,
+    CoverageLog,
     FanOut,
     Progress,
-    Read,
     Scope,
-    record,
-    status_of,
 )
 from aiscan.collectors.settings import AzureSettings
 from aiscan.core.inventory import InventoryBuilder
@@ -122,7 +120,6 @@ class AzureCollector(Collector):
 
     def _deep(self, sink: InventoryBuilder, progress: Progress, deep: Any) -> None:
         """--deep: scan the blobs of every Azure ML model through the object-read pipeline."""
-        from aiscan.collectors.azure.errors import classify
         from aiscan.collectors.azure.objects import SERVICE, BlobStore
         from aiscan.collectors.deep import deep_scan
 
@@ -186,7 +183,8 @@ class AzureCollector(Collector):
     def _scan(self, arm: Any, scope: Scope, sink: InventoryBuilder, progress: Progress) -> None:
         from aiscan.collectors.azure.context import AzureContext, References
 
-        subscriptions = self._subscriptions(arm, scope, sink, progress)
+        log = CoverageLog(Cloud.AZURE, classify, sink, progress)
+        subscriptions = self._subscriptions(arm, scope, log)
         if not subscriptions:
             return
         wanted = [s for s in ALL_SERVICES if scope.wants(s)]
@@ -198,8 +196,9 @@ class AzureCollector(Collector):
                     readable.append(sub)
                     continue
                 for service in wanted:
-                    why = f"cannot read the subscription: {problem[1]}"
-                    record(sink, progress, status_of(Cloud.AZURE, sub, service, problem[0], why))
+                    log.failed(
+                        problem, "cannot read the subscription", account=sub, service=service
+                    )
             if not readable:
                 return
             refs = References()
@@ -217,7 +216,7 @@ class AzureCollector(Collector):
                     problems=problems.get((sub, service)),
                 )
 
-            def task(sub: str, service: str, read: Read) -> Callable[[], None]:
+            def task(sub: str, service: str, read: Callable[[Any], None]) -> Callable[[], None]:
                 return fan.scope(f"azure {sub} {service}", lambda: context(sub, service), read)
 
             from aiscan.collectors.azure.identity import build_identities, collect_authorization
@@ -251,60 +250,40 @@ class AzureCollector(Collector):
                 if svc in wanted
             )
 
-    def _subscriptions(
-        self, arm: Any, scope: Scope, sink: InventoryBuilder, progress: Progress
-    ) -> list[str]:
-        from aiscan.collectors.azure.errors import classify
-
+    def _subscriptions(self, arm: Any, scope: Scope, log: CoverageLog) -> list[str]:
         requested = [str(s).strip().lower() for s in scope.options.get("subscriptions") or ()]
         try:
             visible = list(arm.list("/subscriptions", SUBSCRIPTIONS_API))
         except Exception as exc:
-            failed = FailedScope(Cloud.AZURE, classify)
-            what = "cannot list subscriptions"
-            record(
-                sink,
-                progress,
-                failed.coverage(exc, what, account="unknown", service="subscriptions"),
-            )
+            log.failed(exc, "cannot list subscriptions", account="unknown", service="subscriptions")
             # An explicit list can still be read even if listing is not allowed.
             return requested
         states = {
             str(s.get("subscriptionId", "")).lower(): str(s.get("state") or "Enabled")
             for s in visible
         }
-        chosen = requested or sorted(states)
         out = []
-        for sub in chosen:
+        for sub in requested or sorted(states):
             state = states.get(sub, "Enabled")
             if state in ("Disabled", "Deleted"):
-                why = f"subscription is {state}"
-                cov = status_of(Cloud.AZURE, sub, "subscription", CoverageStatus.SKIPPED, why)
-                record(sink, progress, cov)
-                continue
-            out.append(sub)
+                log.skipped(sub, "subscription", CoverageStatus.SKIPPED, f"subscription is {state}")
+            else:
+                out.append(sub)
         if scope.shard is not None:
             # Subscriptions are this cloud's unit of work: each is read whole by one shard.
             out = accounts_of(scope.shard, out)
         if not out and not requested and scope.shard is None:
             why = "no subscription is visible to this identity"
-            cov = status_of(Cloud.AZURE, "none", "subscriptions", CoverageStatus.OK, why)
-            record(sink, progress, cov)
+            log.skipped("none", "subscriptions", CoverageStatus.OK, why)
         return out
 
-    def _probe(self, arm: Any, subscription: str) -> tuple[CoverageStatus, str] | None:
-        """None when the subscription can be read, else (status, why)."""
-        from aiscan.collectors.azure.errors import classify
-
+    def _probe(self, arm: Any, subscription: str) -> Exception | None:
+        """None when the subscription can be read, else what reading it raised."""
         try:
-            arm.get(
-                f"/subscriptions/{subscription}/resourcegroups",
-                RESOURCE_GROUPS_API,
-                {"$top": "1"},
-            )
+            path = f"/subscriptions/{subscription}/resourcegroups"
+            arm.get(path, RESOURCE_GROUPS_API, {"$top": "1"})
         except Exception as exc:
-            status, message = classify(exc)
-            return (status if status.incomplete else CoverageStatus.ERROR), message
+            return exc
         return None
 
     def _enumerate(
@@ -314,8 +293,6 @@ class AzureCollector(Collector):
         dict[tuple[str, str], list[tuple[CoverageStatus, str]]],
     ]:
         """Top-level resources by subscription and type (lower case), and problems by scope."""
-        from aiscan.collectors.azure.errors import classify
-
         services = [
             s for s in RESOURCE_TYPES if s in wanted or s in ("storage", "containerregistry")
         ]

@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from aiscan.collectors.azure.context import AzureContext, as_map, props, to_asset
+from aiscan.collectors.azure.context import AzureContext, props, to_asset
+from aiscan.collectors.payload import mapping, opt
 from aiscan.core.model import Asset, AssetKind
 
 SERVICE = "containerregistry"
@@ -21,18 +22,16 @@ PERMISSIONS = ("Microsoft.ContainerRegistry/registries/read",)
 
 def to_registry(payload: Mapping[str, Any]) -> Asset:
     p = props(payload)
-    rules = as_map(p.get("networkRuleSet"))
-    enc = as_map(p.get("encryption"))
-    kv = as_map(enc.get("keyVaultProperties"))
-    sku = as_map(payload.get("sku"))
+    encryption = mapping(p, "encryption")
+    key = opt(mapping(encryption, "keyVaultProperties"), "keyIdentifier")
     attrs: dict[str, Any] = {
-        "sku": sku.get("name"),
-        "login_server": p.get("loginServer"),
+        "sku": opt(mapping(payload, "sku"), "name"),
+        "login_server": opt(p, "loginServer"),
         "admin_user_enabled": p.get("adminUserEnabled") is True,
         "anonymous_pull_enabled": p.get("anonymousPullEnabled") is True,
         "public_network_access": str(p.get("publicNetworkAccess") or "Enabled"),
-        "network_default_action": rules.get("defaultAction"),
-        "kms_key": kv.get("keyIdentifier") if str(enc.get("status")) == "enabled" else None,
+        "network_default_action": opt(mapping(p, "networkRuleSet"), "defaultAction"),
+        "kms_key": key if opt(encryption, "status") == "enabled" else None,
     }
     return to_asset(payload, AssetKind.CONTAINER_REGISTRY, SERVICE, REGISTRY_TYPE, attrs)
 

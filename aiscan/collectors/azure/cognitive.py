@@ -21,8 +21,8 @@ from typing import Any
 
 from aiscan.collectors.azure.context import (
     AzureContext,
-    as_map,
     child_name,
+    ip_rules,
     norm,
     props,
     to_asset,
@@ -35,6 +35,7 @@ from aiscan.collectors.azure.monitor import (
     with_diagnostics,
 )
 from aiscan.collectors.azure.spec import ArmReader, arm_row
+from aiscan.collectors.payload import mapping, opt
 from aiscan.collectors.spec import Collected, run_spec
 from aiscan.core.model import Asset, AssetKind, RelationType
 
@@ -66,35 +67,32 @@ def approved_private_endpoints(p: Mapping[str, Any]) -> int:
 
 def identity_type(payload: Mapping[str, Any]) -> str | None:
     """The managed identity type ("SystemAssigned", "UserAssigned", ...); None: it has none."""
-    kind = as_map(payload.get("identity")).get("type")
-    if not isinstance(kind, str) or kind.strip().lower() in ("", "none"):
+    kind = opt(mapping(payload, "identity"), "type")
+    if kind is None or kind.strip().lower() in ("", "none"):
         return None
     return kind.strip()[:64]
 
 
 def to_account(payload: Mapping[str, Any]) -> Asset:
     p = props(payload)
-    acls = p.get("networkAcls") if isinstance(p.get("networkAcls"), Mapping) else None
-    encryption = as_map(p.get("encryption"))
-    key_source = str(encryption.get("keySource") or "Microsoft.CognitiveServices")
-    kv = encryption.get("keyVaultProperties") if isinstance(encryption, Mapping) else None
+    acls = mapping(p, "networkAcls")
+    encryption = mapping(p, "encryption")
+    key_source = opt(encryption, "keySource") or "Microsoft.CognitiveServices"
+    kv = mapping(encryption, "keyVaultProperties")
     kms_key = None
-    if key_source.lower() == "microsoft.keyvault" and isinstance(kv, Mapping):
-        kms_key = f"{str(kv.get('keyVaultUri') or '').rstrip('/')}/keys/{kv.get('keyName', '')}"
+    if key_source.lower() == "microsoft.keyvault" and encryption.get("keyVaultProperties"):
+        kms_key = f"{(opt(kv, 'keyVaultUri') or '').rstrip('/')}/keys/{kv.get('keyName', '')}"
     capabilities = {
         str(c.get("name")) for c in p.get("capabilities") or [] if isinstance(c, Mapping)
     }
-    sku = as_map(payload.get("sku"))
     attrs: dict[str, Any] = {
         "account_kind": payload.get("kind"),
-        "sku": sku.get("name"),
+        "sku": opt(mapping(payload, "sku"), "name"),
         "endpoint_url": p.get("endpoint"),
         "public_network_access": str(p.get("publicNetworkAccess") or "Enabled").capitalize(),
         "approved_private_endpoints": approved_private_endpoints(p),
-        "network_default_action": acls.get("defaultAction") if acls else None,
-        "ip_rules": [
-            str(r.get("value")) for r in (acls or {}).get("ipRules") or [] if isinstance(r, Mapping)
-        ],
+        "network_default_action": opt(acls, "defaultAction"),
+        "ip_rules": ip_rules(acls),
         "local_auth_disabled": p.get("disableLocalAuth") is True,
         "cmk_supported": "CustomerManagedKey" in capabilities,
         "kms_key": kms_key,
@@ -142,9 +140,9 @@ def to_deployment(
     payload: Mapping[str, Any], *, region: str | None, policies: Mapping[str, Asset] | None
 ) -> Asset:
     p = props(payload)
-    model = as_map(p.get("model"))
-    sku = as_map(payload.get("sku"))
-    policy_name = p.get("raiPolicyName") if isinstance(p.get("raiPolicyName"), str) else None
+    model = mapping(p, "model")
+    sku = mapping(payload, "sku")
+    policy_name = opt(p, "raiPolicyName")
     attrs: dict[str, Any] = {
         "model_format": model.get("format"),
         "model_name": model.get("name"),

@@ -17,6 +17,7 @@ from typing import Any, ClassVar
 
 from aiscan.collectors.azure.errors import classify
 from aiscan.collectors.base import ScopeRecorder
+from aiscan.collectors.payload import items
 from aiscan.core.inventory import InventoryBuilder
 from aiscan.core.model import Asset, AssetKind, Cloud, CoverageStatus, RelationType
 from aiscan.core.refs import parse_image
@@ -66,6 +67,11 @@ def as_map(value: Any) -> Mapping[str, Any]:
 
 def props(payload: Mapping[str, Any]) -> Mapping[str, Any]:
     return as_map(payload.get("properties"))
+
+
+def ip_rules(rules: Mapping[str, Any]) -> list[str]:
+    """The addresses of a network rule set's `ipRules` ([{value}])."""
+    return [str(r.get("value")) for r in items(rules, "ipRules") if isinstance(r, Mapping)]
 
 
 def created(payload: Mapping[str, Any]) -> datetime | None:

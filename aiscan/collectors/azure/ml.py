@@ -48,6 +48,13 @@ SERVICE = "azureml"
 WORKSPACE_TYPE = "Microsoft.MachineLearningServices/workspaces"
 REGISTRY_TYPE = "Microsoft.MachineLearningServices/registries"
 API = "2024-10-01"
+COMPUTE_TYPE = f"{WORKSPACE_TYPE}/computes"
+ENDPOINT_TYPE = f"{WORKSPACE_TYPE}/onlineEndpoints"
+DEPLOYMENT_TYPE = f"{ENDPOINT_TYPE}/deployments"
+SERVERLESS_TYPE = f"{WORKSPACE_TYPE}/serverlessEndpoints"
+DATASTORE_TYPE = f"{WORKSPACE_TYPE}/datastores"
+VERSION_TYPE = f"{WORKSPACE_TYPE}/models/versions"
+REGISTRY_MODEL_TYPE = f"{REGISTRY_TYPE}/models"
 
 PERMISSIONS = (
     "Microsoft.MachineLearningServices/workspaces/read",
@@ -83,7 +90,7 @@ _REGISTRY_MODEL = re.compile(r"^azureml://registries/([^/]+)/models/([^/]+)", re
 def _asset(
     payload: Mapping[str, Any], kind: AssetKind, type_: str, attrs: dict[str, Any], **rest: Any
 ) -> Asset:
-    return to_asset(payload, kind=kind, service=SERVICE, type_=type_, attributes=attrs, **rest)
+    return to_asset(payload, kind, SERVICE, type_, attrs, **rest)
 
 
 def to_workspace(payload: Mapping[str, Any]) -> Asset:
@@ -165,14 +172,8 @@ def to_compute(
         kind = AssetKind.NOTEBOOK
     else:
         kind = AssetKind.GPU_COMPUTE
-    return to_asset(
-        payload,
-        kind=kind,
-        service=SERVICE,
-        type_=f"{WORKSPACE_TYPE}/computes",
-        attributes=attrs,
-        region=location(p.get("computeLocation") or payload.get("location")) or workspace.region,
-    )
+    region = location(p.get("computeLocation") or payload.get("location")) or workspace.region
+    return _asset(payload, kind, COMPUTE_TYPE, attrs, region=region)
 
 
 def to_online_endpoint(payload: Mapping[str, Any], *, region: str | None) -> Asset:
@@ -185,9 +186,7 @@ def to_online_endpoint(payload: Mapping[str, Any], *, region: str | None) -> Ass
         "endpoint_url": p.get("scoringUri"),
         "traffic": dict(as_map(p.get("traffic"))),
     }
-    return _asset(
-        payload, AssetKind.ENDPOINT, f"{WORKSPACE_TYPE}/onlineEndpoints", attrs, region=region
-    )
+    return _asset(payload, AssetKind.ENDPOINT, ENDPOINT_TYPE, attrs, region=region)
 
 
 def model_ref(value: Any) -> tuple[str | None, str | None]:
@@ -239,14 +238,9 @@ def to_online_deployment(
     if gpus is not None:
         attrs["accelerators"] = gpus[0]
     clean = {**payload, "properties": {**p, "environmentVariables": env}}
+    name = child_name(payload)
     return _asset(
-        payload,
-        AssetKind.ENDPOINT,
-        f"{WORKSPACE_TYPE}/onlineEndpoints/deployments",
-        attrs,
-        raw=clean,
-        region=region,
-        name=child_name(payload),
+        payload, AssetKind.ENDPOINT, DEPLOYMENT_TYPE, attrs, raw=clean, region=region, name=name
     )
 
 
@@ -262,9 +256,7 @@ def to_serverless_endpoint(payload: Mapping[str, Any], *, region: str | None) ->
         "content_safety": as_map(p.get("contentSafety")).get("contentSafetyStatus"),
         "endpoint_url": as_map(p.get("inferenceEndpoint")).get("uri"),
     }
-    return _asset(
-        payload, AssetKind.ENDPOINT, f"{WORKSPACE_TYPE}/serverlessEndpoints", attrs, region=region
-    )
+    return _asset(payload, AssetKind.ENDPOINT, SERVERLESS_TYPE, attrs, region=region)
 
 
 def datastore_target(payload: Mapping[str, Any]) -> tuple[str | None, str | None]:
@@ -299,14 +291,9 @@ def to_datastore(payload: Mapping[str, Any], *, region: str | None) -> Asset:
     }
     # GET never returns datastore secrets, but drop the credentials block in case it does.
     clean = {**payload, "properties": {k: v for k, v in p.items() if k != "credentials"}}
+    name = child_name(payload)
     return _asset(
-        payload,
-        AssetKind.DATASET,
-        f"{WORKSPACE_TYPE}/datastores",
-        attrs,
-        raw=clean,
-        region=region,
-        name=child_name(payload),
+        payload, AssetKind.DATASET, DATASTORE_TYPE, attrs, raw=clean, region=region, name=name
     )
 
 
@@ -380,15 +367,14 @@ def _model_version(
     storage_by_name: Mapping[str, str],
     **_: Any,
 ) -> Collected:
-    type_ = f"{WORKSPACE_TYPE}/models/versions"
-    model = to_model_version(payload, region=parent.region, type_=type_)
+    model = to_model_version(payload, region=parent.region, type_=VERSION_TYPE)
     uri = model.attributes.get("artifact_uri")
     account, container = blob_target(uri, datastores, storage_by_name)
     return Collected(model, (("storage", account, RelationType.STORES_ARTIFACT_IN, container),))
 
 
 def _registry_model(payload: Mapping[str, Any], *, parent: Asset, **_: Any) -> Asset:
-    return to_model_version(payload, region=parent.region, type_=f"{REGISTRY_TYPE}/models")
+    return to_model_version(payload, region=parent.region, type_=REGISTRY_MODEL_TYPE)
 
 
 def _compute(
@@ -468,23 +454,16 @@ def _serves(ctx: AzureContext, endpoint: Asset) -> None:
 row = partial(arm_row, SERVICE)
 
 
-ENDPOINT_TYPE = f"{WORKSPACE_TYPE}/onlineEndpoints"
-DATASTORES = row("datastores", "datastore", f"{WORKSPACE_TYPE}/datastores", _datastore)
-VERSIONS = row("versions", "model version", f"{WORKSPACE_TYPE}/models/versions", _model_version)
-REGISTRY_MODELS = row("models", "registry model", f"{REGISTRY_TYPE}/models", _registry_model)
-COMPUTES = row("computes", "compute", f"{WORKSPACE_TYPE}/computes", _compute)
-DEPLOYMENTS = row(
-    "deployments", "deployment", f"{ENDPOINT_TYPE}/deployments", _deployment, inputs=_environment
-)
+DATASTORES = row("datastores", "datastore", DATASTORE_TYPE, _datastore)
+VERSIONS = row("versions", "model version", VERSION_TYPE, _model_version)
+REGISTRY_MODELS = row("models", "registry model", REGISTRY_MODEL_TYPE, _registry_model)
+COMPUTES = row("computes", "compute", COMPUTE_TYPE, _compute)
+DEPLOYMENTS = row("deployments", "deployment", DEPLOYMENT_TYPE, _deployment, inputs=_environment)
 ONLINE_ENDPOINTS = row(
     "onlineEndpoints", "online endpoint", ENDPOINT_TYPE, _online_endpoint, children=(DEPLOYMENTS,)
 )
 SERVERLESS = row(
-    "serverlessEndpoints",
-    "serverless endpoint",
-    f"{WORKSPACE_TYPE}/serverlessEndpoints",
-    _serverless,
-    relate=_serves,
+    "serverlessEndpoints", "serverless endpoint", SERVERLESS_TYPE, _serverless, relate=_serves
 )
 
 

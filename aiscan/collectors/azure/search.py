@@ -12,8 +12,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from aiscan.collectors.azure.cognitive import approved_private_endpoints
-from aiscan.collectors.azure.context import AzureContext, as_map, props, to_asset
+from aiscan.collectors.azure.context import AzureContext, ip_rules, props, to_asset
 from aiscan.collectors.azure.monitor import with_diagnostics
+from aiscan.collectors.payload import mapping, opt
 from aiscan.core.model import Asset, AssetKind
 
 SERVICE = "search"
@@ -24,22 +25,16 @@ PERMISSIONS = ("Microsoft.Search/searchServices/read",)
 
 def to_search_service(payload: Mapping[str, Any]) -> Asset:
     p = props(payload)
-    rules = as_map(p.get("networkRuleSet"))
-    auth = as_map(p.get("authOptions"))
-    cmk = as_map(p.get("encryptionWithCmk"))
-    sku = as_map(payload.get("sku"))
     name = str(payload.get("name", ""))
     attrs: dict[str, Any] = {
-        "sku": sku.get("name"),
+        "sku": opt(mapping(payload, "sku"), "name"),
         "endpoint_url": f"https://{name}.search.windows.net",
         "public_network_access": str(p.get("publicNetworkAccess") or "Enabled").capitalize(),
-        "ip_rules": [
-            str(r.get("value")) for r in rules.get("ipRules") or [] if isinstance(r, Mapping)
-        ],
+        "ip_rules": ip_rules(mapping(p, "networkRuleSet")),
         "approved_private_endpoints": approved_private_endpoints(p),
         "local_auth_disabled": p.get("disableLocalAuth") is True,
-        "auth_options": sorted(auth) if auth else [],
-        "cmk_enforcement": cmk.get("enforcement"),
+        "auth_options": sorted(mapping(p, "authOptions")),
+        "cmk_enforcement": opt(mapping(p, "encryptionWithCmk"), "enforcement"),
     }
     return to_asset(payload, AssetKind.KNOWLEDGE_BASE, SERVICE, SEARCH_TYPE, attrs)
 
