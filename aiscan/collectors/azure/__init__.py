@@ -15,9 +15,13 @@ AISCAN_AZURE_ENDPOINT. The Azure SDK is imported only inside `collect`.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any, ClassVar
+from typing import Any
 
+from aiscan.collectors.azure.context import AzureContext, References, subscription_of
 from aiscan.collectors.azure.errors import classify
+from aiscan.collectors.azure.identity import build_identities, collect_authorization
+from aiscan.collectors.azure.permissions import PERMISSIONS
+from aiscan.collectors.azure.services import AI_PASS, REFERENCE_PASS
 from aiscan.collectors.base import (
     Collector,
     CollectorConfigError,
@@ -31,11 +35,8 @@ from aiscan.core.inventory import InventoryBuilder
 from aiscan.core.model import Cloud, CoverageStatus
 from aiscan.core.shard import accounts_of
 
-#: Services read per subscription in the first pass: the AI resources themselves.
-AI_SERVICES = ("cognitiveservices", "search", "azureml", "compute", "aks")
-#: Read after the AI pass, because they hold what AI assets referred to.
-REFERENCE_SERVICES = ("identity", "storage", "containerregistry")
-ALL_SERVICES = AI_SERVICES + REFERENCE_SERVICES
+#: The AI resources first; after them (and the role assignments, `identity`) what they referred to.
+ALL_SERVICES = (*AI_PASS, "identity", *REFERENCE_PASS)
 
 #: Top-level resource types enumerated per service, and the api-version of their ARM list.
 RESOURCE_TYPES: dict[str, dict[str, str]] = {
@@ -53,19 +54,6 @@ RESOURCE_TYPES: dict[str, dict[str, str]] = {
 SUBSCRIPTIONS_API = "2022-12-01"
 RESOURCE_GROUPS_API = "2021-04-01"
 
-#: Permissions outside the service modules: subscriptions, the probe, Resource Graph.
-CORE_PERMISSIONS = (
-    "Microsoft.Resources/subscriptions/read",
-    "Microsoft.Resources/subscriptions/resourceGroups/read",
-    "Microsoft.ResourceGraph/resources/read",
-)
-
-
-def _permissions() -> tuple[str, ...]:
-    from aiscan.collectors.azure import permissions
-
-    return permissions.PERMISSIONS
-
 
 def graph_query(types: list[str]) -> str:
     listed = ", ".join(f"'{t.lower()}'" for t in types)
@@ -78,13 +66,13 @@ def graph_query(types: list[str]) -> str:
 
 
 class AzureCollector(Collector):
-    name: ClassVar[str] = "azure"
-    cloud: ClassVar[Cloud] = Cloud.AZURE
-    extra: ClassVar[str] = "azure"
-    services: ClassVar[tuple[str, ...]] = ALL_SERVICES
-    permissions: ClassVar[tuple[str, ...]] = ()  # filled below from the service modules
-
-    title: ClassVar[str] = "Azure"
+    # the class attributes `Collector` declares
+    name = "azure"
+    cloud = Cloud.AZURE
+    extra = "azure"
+    title = "Azure"
+    services = ALL_SERVICES
+    permissions = PERMISSIONS
     settings: AzureSettings = AzureSettings()
 
     @classmethod
@@ -157,32 +145,23 @@ class AzureCollector(Collector):
             raise CollectorConfigError(str(exc)) from exc
         identity = {"cloud": "azure", "endpoint": endpoint}
         token = self.settings.token.get_secret_value() if self.settings.token else ""
-        workers = max(1, scope.max_workers)
+        auth: dict[str, Any] = {"token": token}
         if token:
             identity.update(token_claims(token))
             identity["credential"] = TOKEN_ENV
-            arm = ArmClient(endpoint, token=token, pool_size=workers * 8, settings=self.settings)
-            return arm, identity
-        try:
-            from azure.identity import DefaultAzureCredential
-        except ImportError as exc:  # pragma: no cover - depends on the installed extras
-            raise CollectorConfigError(
-                f"the Azure collector needs azure-identity: pip install 'aiscan[azure]' ({exc})"
-            ) from exc
-        credential = DefaultAzureCredential()
-        identity["credential"] = "DefaultAzureCredential"
-        arm = ArmClient(
-            endpoint,
-            credential=credential,
-            scope=token_scope(cloud),
-            pool_size=workers * 8,
-            settings=self.settings,
-        )
-        return arm, identity
+        else:
+            try:
+                from azure.identity import DefaultAzureCredential
+            except ImportError as exc:  # pragma: no cover - depends on the installed extras
+                raise CollectorConfigError(
+                    f"the Azure collector needs azure-identity: pip install 'aiscan[azure]' ({exc})"
+                ) from exc
+            identity["credential"] = "DefaultAzureCredential"
+            auth = {"credential": DefaultAzureCredential(), "scope": token_scope(cloud)}
+        pool_size = max(1, scope.max_workers) * 8
+        return ArmClient(endpoint, pool_size=pool_size, settings=self.settings, **auth), identity
 
     def _scan(self, arm: Any, scope: Scope, sink: InventoryBuilder, progress: Progress) -> None:
-        from aiscan.collectors.azure.context import AzureContext, References
-
         log = CoverageLog(Cloud.AZURE, classify, sink, progress)
         subscriptions = self._subscriptions(arm, scope, log)
         if not subscriptions:
@@ -219,13 +198,10 @@ class AzureCollector(Collector):
             def task(sub: str, service: str, read: Callable[[Any], None]) -> Callable[[], None]:
                 return fan.scope(f"azure {sub} {service}", lambda: context(sub, service), read)
 
-            from aiscan.collectors.azure.identity import build_identities, collect_authorization
-            from aiscan.collectors.azure.services import AI_PASS, REFERENCE_PASS
-
             fan.run(
-                task(sub, svc, AI_PASS[svc])
+                task(sub, svc, read)
                 for sub in readable
-                for svc in AI_SERVICES
+                for svc, read in AI_PASS.items()
                 if svc in wanted
             )
             if "identity" in wanted:
@@ -244,9 +220,9 @@ class AzureCollector(Collector):
                     ctx.section("identities", build_identities, ctx, set(readable))
                     fan.finish(ctx)
             fan.run(
-                task(sub, svc, REFERENCE_PASS[svc])
+                task(sub, svc, read)
                 for sub in readable
-                for svc in REFERENCE_PASS
+                for svc, read in REFERENCE_PASS.items()
                 if svc in wanted
             )
 
@@ -317,14 +293,9 @@ class AzureCollector(Collector):
         for row in rows:
             sub = str(row.get("subscriptionId") or "").lower()
             if not sub:
-                from aiscan.collectors.azure.context import subscription_of
-
                 sub = subscription_of(str(row.get("id", "")))
             rtype = str(row.get("type", "")).lower()
             if sub in graph:
                 graph[sub].setdefault(rtype, []).append(row)
         refs.index(rows)
         return graph, problems
-
-
-AzureCollector.permissions = _permissions()

@@ -31,7 +31,6 @@ from aiscan.collectors.azure.context import (
     name_of,
     norm,
     props,
-    subscription_of,
     to_asset,
 )
 from aiscan.core.model import Asset, AssetKind, RelationType
@@ -334,16 +333,9 @@ def kubelet_identity(cluster: Mapping[str, Any]) -> IdentityRef | None:
     kubelet = profile.get("kubeletidentity") if isinstance(profile, Mapping) else None
     if not isinstance(kubelet, Mapping) or not isinstance(kubelet.get("resourceId"), str):
         return None
-    rid = str(kubelet["resourceId"])
-    return IdentityRef(
-        asset_id=norm(rid),
-        principal_id=kubelet.get("objectId"),
-        client_id=kubelet.get("clientId"),
-        assigned="user",
-        name=name_of(rid),
-        subscription=subscription_of(rid),
-        region=location(cluster.get("location")),
-        source=norm(rid),
+    region = location(cluster.get("location"))
+    return IdentityRef.user(
+        kubelet["resourceId"], kubelet.get("objectId"), kubelet.get("clientId"), region
     )
 
 

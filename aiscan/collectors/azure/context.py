@@ -135,6 +135,12 @@ class IdentityRef:
     region: str | None
     source: str  # the resource it is attached to (system) or its own id (user)
 
+    @classmethod
+    def user(cls, uid: str, principal: Any, client: Any, region: str | None) -> IdentityRef:
+        """A user-assigned identity (its own resource)."""
+        rid, sub = norm(uid), subscription_of(uid)
+        return cls(rid, _str(principal), _str(client), "user", name_of(uid), sub, region, rid)
+
 
 @dataclass
 class References:
@@ -219,21 +225,11 @@ def identity_refs(
             )
         )
     users = ident.get("userAssignedIdentities")
-    if isinstance(users, Mapping):
-        for uid, info in list(users.items())[:50]:
-            info = info if isinstance(info, Mapping) else {}
-            out.append(
-                IdentityRef(
-                    asset_id=norm(str(uid)),
-                    principal_id=_str(info.get("principalId")),
-                    client_id=_str(info.get("clientId")),
-                    assigned="user",
-                    name=name_of(str(uid)),
-                    subscription=subscription_of(str(uid)),
-                    region=region,
-                    source=norm(str(uid)),
-                )
-            )
+    for uid, info in list(users.items() if isinstance(users, Mapping) else ())[:50]:
+        info = as_map(info)
+        out.append(
+            IdentityRef.user(str(uid), info.get("principalId"), info.get("clientId"), region)
+        )
     return out
 
 
