@@ -27,13 +27,7 @@ from aiscan.collectors.azure.context import (
     props,
     to_asset,
 )
-from aiscan.collectors.azure.monitor import (
-    get_pricing,
-    list_policy_assignments,
-    plan_enabled,
-    policy_assignments,
-    with_diagnostics,
-)
+from aiscan.collectors.azure.monitor import subscription_guardrails, with_diagnostics
 from aiscan.collectors.azure.spec import ArmReader, arm_row
 from aiscan.collectors.payload import mapping, opt
 from aiscan.collectors.spec import Collected, run_spec
@@ -169,12 +163,7 @@ def collect(ctx: AzureContext) -> None:
     accounts = ctx.resources(ACCOUNT_TYPE)
     if not accounts:
         return
-    pricing = ctx.section("Defender for AI plan", get_pricing, ctx.arm, ctx.subscription, "AI")
-    defender = plan_enabled(pricing) if pricing is not None else None
-    raw = ctx.section(
-        "Azure Policy assignments", list_policy_assignments, ctx.arm, ctx.subscription
-    )
-    guardrails = policy_assignments(raw) if raw is not None else None
+    defender, guardrails = subscription_guardrails(ctx)
     ctx.each("account", _one_account, accounts, ctx, defender, guardrails)
 
 

@@ -37,6 +37,11 @@ def subscription_of(resource_id: str) -> str:
     return parts[1].lower() if len(parts) > 1 and parts[0].lower() == "subscriptions" else ""
 
 
+def ref_id(value: Any) -> str | None:
+    """A resource id a payload refers to, as the inventory spells it (None when unset)."""
+    return norm(str(value)) if value else None
+
+
 def name_of(resource_id: str) -> str:
     return resource_id.rstrip("/").rsplit("/", 1)[-1]
 

@@ -35,6 +35,7 @@ from aiscan.collectors.azure.context import (
     location,
     norm,
     props,
+    ref_id,
     to_asset,
 )
 from aiscan.collectors.azure.monitor import with_diagnostics
@@ -88,9 +89,17 @@ _REGISTRY_MODEL = re.compile(r"^azureml://registries/([^/]+)/models/([^/]+)", re
 
 
 def _asset(
-    payload: Mapping[str, Any], kind: AssetKind, type_: str, attrs: dict[str, Any], **rest: Any
+    payload: Mapping[str, Any],
+    kind: AssetKind,
+    type_: str,
+    attrs: dict[str, Any],
+    *,
+    child: str = "",
+    **rest: Any,
 ) -> Asset:
-    return to_asset(payload, kind, SERVICE, type_, attrs, **rest)
+    """An ML asset; `child` (a separator) names a resource below a workspace after its parent."""
+    name = child_name(payload, sep=child) if child else None
+    return to_asset(payload, kind, SERVICE, type_, attrs, name=name, **rest)
 
 
 def to_workspace(payload: Mapping[str, Any]) -> Asset:
@@ -106,14 +115,12 @@ def to_workspace(payload: Mapping[str, Any]) -> Asset:
         "encryption_status": str(encryption.get("status") or "Disabled"),
         "kms_key": kms_key,
         "managed_network_isolation": str(managed.get("isolationMode") or "Disabled"),
-        "hub_id": norm(str(p["hubResourceId"])) if p.get("hubResourceId") else None,
+        "hub_id": ref_id(p.get("hubResourceId")),
         "v1_legacy_mode": p.get("v1LegacyMode") is True,
         "hbi_workspace": p.get("hbiWorkspace") is True,
-        "storage_account": norm(str(p["storageAccount"])) if p.get("storageAccount") else None,
-        "container_registry": (
-            norm(str(p["containerRegistry"])) if p.get("containerRegistry") else None
-        ),
-        "key_vault": norm(str(p["keyVault"])) if p.get("keyVault") else None,
+        "storage_account": ref_id(p.get("storageAccount")),
+        "container_registry": ref_id(p.get("containerRegistry")),
+        "key_vault": ref_id(p.get("keyVault")),
     }
     return _asset(payload, AssetKind.WORKSPACE, WORKSPACE_TYPE, attrs)
 
@@ -150,7 +157,7 @@ def to_compute(
         "compute_type": ctype,
         "vm_size": inner.get("vmSize"),
         "local_auth_disabled": p.get("disableLocalAuth") is True,
-        "subnet": norm(str(subnet)) if subnet else None,
+        "subnet": ref_id(subnet),
         "workspace_managed_network": managed,
         "in_vnet": bool(subnet) or managed != "Disabled",
         "node_public_ip": node_public_ip,
@@ -238,9 +245,8 @@ def to_online_deployment(
     if gpus is not None:
         attrs["accelerators"] = gpus[0]
     clean = {**payload, "properties": {**p, "environmentVariables": env}}
-    name = child_name(payload)
     return _asset(
-        payload, AssetKind.ENDPOINT, DEPLOYMENT_TYPE, attrs, raw=clean, region=region, name=name
+        payload, AssetKind.ENDPOINT, DEPLOYMENT_TYPE, attrs, region=region, raw=clean, child="/"
     )
 
 
@@ -265,17 +271,11 @@ def datastore_target(payload: Mapping[str, Any]) -> tuple[str | None, str | None
     account = p.get("accountName")
     if not isinstance(account, str) or not account:
         return None, None
-    sub = p.get("subscriptionId")
-    rg = p.get("resourceGroup")
-    account_id = (
-        f"/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.Storage/storageAccounts/"
-        f"{account}"
-        if sub and rg
-        else None
-    )
+    sub, rg = p.get("subscriptionId"), p.get("resourceGroup")
+    rid = f"/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.Storage/storageAccounts/"
     container = p.get("containerName") or p.get("filesystem")
-    return (norm(account_id) if account_id else None), (
-        str(container) if isinstance(container, str) else None
+    return ref_id(f"{rid}{account}" if sub and rg else None), (
+        container if isinstance(container, str) else None
     )
 
 
@@ -291,9 +291,8 @@ def to_datastore(payload: Mapping[str, Any], *, region: str | None) -> Asset:
     }
     # GET never returns datastore secrets, but drop the credentials block in case it does.
     clean = {**payload, "properties": {k: v for k, v in p.items() if k != "credentials"}}
-    name = child_name(payload)
     return _asset(
-        payload, AssetKind.DATASET, DATASTORE_TYPE, attrs, raw=clean, region=region, name=name
+        payload, AssetKind.DATASET, DATASTORE_TYPE, attrs, region=region, raw=clean, child="/"
     )
 
 
@@ -304,9 +303,7 @@ def to_model_version(payload: Mapping[str, Any], *, region: str | None, type_: s
         "artifact_uri": p.get("modelUri"),
         "stage": p.get("stage"),
     }
-    return _asset(
-        payload, AssetKind.MODEL, type_, attrs, region=region, name=child_name(payload, sep=":")
-    )
+    return _asset(payload, AssetKind.MODEL, type_, attrs, region=region, child=":")
 
 
 def to_registry(payload: Mapping[str, Any]) -> Asset:

@@ -12,9 +12,10 @@ Audit), `enforced` false for enforcementMode DoNotEnforce. Definitions are not r
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from itertools import islice
 from typing import Any
 
-from aiscan.collectors.azure.context import AzureContext, props
+from aiscan.collectors.azure.context import AzureContext, as_map, props
 from aiscan.core.model import Asset
 
 DIAGNOSTICS_API = "2021-05-01-preview"
@@ -28,12 +29,6 @@ PERMISSIONS = (
     "Microsoft.Security/pricings/read",
     "Microsoft.Authorization/policyAssignments/read",
 )
-
-
-def get_pricing(arm: Any, subscription: str, plan: str) -> dict[str, Any]:
-    path = f"/subscriptions/{subscription}/providers/Microsoft.Security/pricings/{plan}"
-    result: dict[str, Any] = arm.get(path, SECURITY_API)
-    return result
 
 
 def logs_enabled(settings: Sequence[Mapping[str, Any]]) -> bool:
@@ -73,14 +68,16 @@ def plan_enabled(pricing: Mapping[str, Any]) -> bool:
     return str(props(pricing).get("pricingTier", "")).lower() == "standard"
 
 
-def list_policy_assignments(arm: Any, subscription: str) -> list[dict[str, Any]]:
-    path = f"/subscriptions/{subscription}/providers/Microsoft.Authorization/policyAssignments"
-    out: list[dict[str, Any]] = []
-    for item in arm.list(path, POLICY_API, {"$filter": "atScope()"}):
-        out.append(item)
-        if len(out) >= MAX_ASSIGNMENTS:
-            break
-    return out
+def subscription_guardrails(ctx: AzureContext) -> tuple[bool | None, list[dict[str, Any]] | None]:
+    """(the Defender for AI plan is Standard, the policy assignments), each None when unread."""
+    root = f"/subscriptions/{ctx.subscription}/providers"
+    path = f"{root}/Microsoft.Security/pricings/AI"
+    pricing = ctx.section("Defender for AI plan", ctx.arm.get, path, SECURITY_API)
+    path = f"{root}/Microsoft.Authorization/policyAssignments"
+    pages = islice(ctx.arm.list(path, POLICY_API, {"$filter": "atScope()"}), MAX_ASSIGNMENTS)
+    raw: list[Any] | None = ctx.section("Azure Policy assignments", list, pages)
+    defender = plan_enabled(pricing) if pricing is not None else None
+    return defender, policy_assignments(raw) if raw is not None else None
 
 
 def _definition(definition_id: str) -> tuple[str, bool]:
@@ -103,9 +100,7 @@ def policy_assignments(items: Sequence[Any]) -> list[dict[str, Any]]:
         if not isinstance(definition_id, str) or not definition_id:
             continue
         definition, initiative = _definition(definition_id)
-        params = p.get("parameters") if isinstance(p.get("parameters"), Mapping) else {}
-        effect = params.get("effect") if isinstance(params, Mapping) else None
-        value = effect.get("value") if isinstance(effect, Mapping) else None
+        value = as_map(as_map(p.get("parameters")).get("effect")).get("value")
         not_scopes = [str(s).lower()[:500] for s in p.get("notScopes") or [] if isinstance(s, str)]
         out.append(
             {
