@@ -278,8 +278,7 @@ class AzureCollector(Collector):
         try:
             rows = list(arm.query(subscriptions, graph_query(sorted(types))))
         except Exception as exc:
-            status, message = classify(exc)
-            note = f"Resource Graph unavailable ({message}); enumerated with ARM lists"
+            note = f"Resource Graph unavailable ({classify(exc)[1]}); enumerated with ARM lists"
             rows = []
             for sub in subscriptions:
                 for service in services:
@@ -287,14 +286,11 @@ class AzureCollector(Collector):
                         try:
                             rows.extend(arm.list(f"/subscriptions/{sub}/providers/{rtype}", api))
                         except Exception as list_exc:
-                            st, msg = classify(list_exc)
-                            problems.setdefault((sub, service), []).append((st, msg))
+                            problems.setdefault((sub, service), []).append(classify(list_exc))
                     problems.setdefault((sub, service), []).append((CoverageStatus.OK, note))
         for row in rows:
-            sub = str(row.get("subscriptionId") or "").lower()
-            if not sub:
-                sub = subscription_of(str(row.get("id", "")))
-            rtype = str(row.get("type", "")).lower()
+            rid, rtype = str(row.get("id", "")), str(row.get("type", "")).lower()
+            sub = str(row.get("subscriptionId") or "").lower() or subscription_of(rid)
             if sub in graph:
                 graph[sub].setdefault(rtype, []).append(row)
         refs.index(rows)

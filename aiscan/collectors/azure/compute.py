@@ -37,6 +37,7 @@ from aiscan.core.model import Asset, AssetKind, RelationType
 
 VM_TYPE = "Microsoft.Compute/virtualMachines"
 AKS_TYPE = "Microsoft.ContainerService/managedClusters"
+POOL_TYPE = f"{AKS_TYPE}/agentPools"
 SKU_API = "2021-07-01"
 NETWORK_API = "2024-05-01"
 
@@ -205,20 +206,14 @@ def to_vm(
     network: Mapping[str, Any] | None,
 ) -> Asset:
     p = props(payload)
-    hardware = as_map(p.get("hardwareProfile"))
-    storage = as_map(p.get("storageProfile"))
-    os_disk = as_map(storage.get("osDisk"))
     attrs: dict[str, Any] = {
-        "vm_size": hardware.get("vmSize"),
+        "vm_size": as_map(p.get("hardwareProfile")).get("vmSize"),
         "accelerators": gpus[0],
         "accelerators_source": gpus[1],
-        "os_type": os_disk.get("osType"),
+        "os_type": as_map(as_map(p.get("storageProfile")).get("osDisk")).get("osType"),
+        **(network or {}),
     }
-    if network is not None:
-        attrs.update(network)
-    return to_asset(
-        payload, kind=AssetKind.GPU_COMPUTE, service="compute", type_=VM_TYPE, attributes=attrs
-    )
+    return to_asset(payload, AssetKind.GPU_COMPUTE, "compute", VM_TYPE, attrs)
 
 
 def collect_vms(ctx: AzureContext) -> None:
@@ -317,15 +312,9 @@ def to_node_pool(
         "cluster": norm(str(cluster["id"])),
         "local_accounts_disabled": p.get("disableLocalAccounts") is True,
     }
-    return to_asset(
-        payload,
-        kind=AssetKind.GPU_COMPUTE,
-        service="aks",
-        type_="Microsoft.ContainerService/managedClusters/agentPools",
-        attributes=attrs,
-        raw={"cluster": cluster.get("id"), "agentPool": dict(pool)},
-        name=child_name(payload),
-    )
+    raw = {"cluster": cluster.get("id"), "agentPool": dict(pool)}
+    kind, name = AssetKind.GPU_COMPUTE, child_name(payload)
+    return to_asset(payload, kind, "aks", POOL_TYPE, attrs, raw=raw, name=name)
 
 
 def kubelet_identity(cluster: Mapping[str, Any]) -> IdentityRef | None:
