@@ -21,6 +21,7 @@ from typing import Any
 
 from aiscan.collectors.azure.context import (
     AzureContext,
+    as_map,
     child_name,
     ip_rules,
     norm,
@@ -47,16 +48,9 @@ PERMISSIONS = (
 
 
 def approved_private_endpoints(p: Mapping[str, Any]) -> int:
-    count = 0
-    for conn in p.get("privateEndpointConnections") or []:
-        state = (
-            props(conn).get("privateLinkServiceConnectionState")
-            if isinstance(conn, Mapping)
-            else None
-        )
-        if isinstance(state, Mapping) and str(state.get("status", "")).lower() == "approved":
-            count += 1
-    return count
+    conns = [c for c in p.get("privateEndpointConnections") or [] if isinstance(c, Mapping)]
+    states = [as_map(props(c).get("privateLinkServiceConnectionState")) for c in conns]
+    return sum(str(s.get("status", "")).lower() == "approved" for s in states)
 
 
 def identity_type(payload: Mapping[str, Any]) -> str | None:

@@ -29,6 +29,7 @@ from aiscan.core.model import Asset, AssetKind
 
 SERVICE = "storage"
 ACCOUNT_TYPE = "Microsoft.Storage/storageAccounts"
+CONTAINER_TYPE = f"{ACCOUNT_TYPE}/blobServices/containers"
 API = "2023-05-01"
 BLOB_WRITE = "Microsoft.Storage/storageAccounts/blobServices/containers/blobs/write"
 LIST_KEYS = "Microsoft.Storage/storageAccounts/listKeys/action"
@@ -133,15 +134,9 @@ def to_container(
         attrs["versioning"] = account.attributes["versioning"]
     if writers is not None:
         attrs["write_principals"] = writers
-    type_ = f"{ACCOUNT_TYPE}/blobServices/containers"
+    region, name = account.region, child_name(payload)
     return to_asset(
-        payload,
-        AssetKind.BUCKET,
-        SERVICE,
-        type_,
-        attrs,
-        region=account.region,
-        name=child_name(payload),
+        payload, AssetKind.BUCKET, SERVICE, CONTAINER_TYPE, attrs, region=region, name=name
     )
 
 
