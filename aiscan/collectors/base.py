@@ -84,6 +84,29 @@ class Collector(ABC):
                 f"(known: {', '.join(self.services)})"
             )
 
+    def scan_artifacts(
+        self,
+        sink: InventoryBuilder,
+        progress: Progress,
+        options: Any,
+        service: str,
+        classify: Callable[[BaseException], tuple[CoverageStatus, str]],
+        store_for: Callable[[Asset, Any], Any],
+    ) -> None:
+        """`--deep`: the artifacts of this cloud's models in `sink`, read through `store_for`'s
+        object stores and recorded as the coverage `service` (aiscan/collectors/deep.py)."""
+        from aiscan.collectors.deep import deep_scan  # deep.py builds on this module
+
+        deep_scan(
+            cloud=self.cloud,
+            service=service,
+            sink=sink,
+            progress=progress,
+            store_for=store_for,
+            classify=classify,
+            options=options,
+        )
+
     @classmethod
     @abstractmethod
     def detect(cls, environ: Mapping[str, str]) -> str | None:

@@ -15,6 +15,7 @@ AISCAN_AZURE_ENDPOINT. The Azure SDK is imported only inside `collect`.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from contextlib import closing
 from typing import Any
 
 from aiscan.collectors.azure.context import AzureContext, References, subscription_of
@@ -102,28 +103,12 @@ class AzureCollector(Collector):
         from aiscan.collectors.deep import options_of
 
         deep = options_of(scope.options)
-        if deep is not None:
-            self._deep(sink, progress, deep)
+        if deep is not None:  # the blobs of every Azure ML model, through the object-read pipeline
+            from aiscan.collectors.azure.objects import SERVICE, BlobStore
+
+            with closing(BlobStore(self.settings)) as store:
+                self.scan_artifacts(sink, progress, deep, SERVICE, classify, lambda a, r: store)
         return identity
-
-    def _deep(self, sink: InventoryBuilder, progress: Progress, deep: Any) -> None:
-        """--deep: scan the blobs of every Azure ML model through the object-read pipeline."""
-        from aiscan.collectors.azure.objects import SERVICE, BlobStore
-        from aiscan.collectors.deep import deep_scan
-
-        store = BlobStore(self.settings)
-        try:
-            deep_scan(
-                cloud=Cloud.AZURE,
-                service=SERVICE,
-                sink=sink,
-                progress=progress,
-                store_for=lambda asset, ref: store,
-                classify=classify,
-                options=deep,
-            )
-        finally:
-            store.close()
 
     def _client(self, scope: Scope) -> tuple[Any, dict[str, str]]:
         try:
