@@ -197,6 +197,8 @@ def _one_account(
 
     reader = ArmReader(rid, API, parent=account)
     read = run_spec(ctx, POLICIES, reader, section=f"RAI policies of {account.name}")
-    policies = None if read is None else {str(p.raw["name"]).lower(): p for p in read.values()}
+    policies = (
+        None if read is None else {str(p.raw.get("name", "")).lower(): p for p in read.values()}
+    )
     reader = ArmReader(rid, API, parent=account, policies=policies)
     run_spec(ctx, DEPLOYMENTS, reader, section=f"deployments of {account.name}")

@@ -1,7 +1,7 @@
 """What an Azure service module gets while it reads one (subscription, service) scope.
 
-Service modules call ARM only through small `list_*`/`get_*` functions that take the `ArmClient`,
-wrap each independent read in `ctx.section(...)` (one denied read is recorded in coverage without
+Service modules read ARM as resource-family rows (azure/spec.py) or as one `ctx.section(...)` per
+independent read (`ctx.listing` for a collection; one denied read is recorded in coverage without
 hiding the rest), and write assets and relations through `ctx`. Asset ids are ARM resource ids in
 lower case (ARM ids are case-insensitive and services disagree on casing); `raw` keeps the
 original spelling.

@@ -495,16 +495,8 @@ def _one_workspace(ctx: AzureContext, payload: dict[str, Any]) -> None:
     }
     models = _models(ctx, ws, rid, datastores)
     run_spec(ctx, COMPUTES, reader, section=f"computes of {ws.name}")
-    resolve = partial(resolve_registry_model, ctx)
-    endpoints = ArmReader(
-        rid,
-        API,
-        **reader.where(ctx),
-        workspace=ws,
-        models=models,
-        datastores=datastores,
-        resolve=resolve,
-    )
+    where = {**reader.where(ctx), "workspace": ws, "models": models, "datastores": datastores}
+    endpoints = ArmReader(rid, API, **where, resolve=partial(resolve_registry_model, ctx))
     run_spec(ctx, ONLINE_ENDPOINTS, endpoints, section=f"online endpoints of {ws.name}")
     run_spec(ctx, SERVERLESS, reader, section=f"serverless endpoints of {ws.name}")
 
