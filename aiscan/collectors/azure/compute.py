@@ -33,6 +33,7 @@ from aiscan.collectors.azure.context import (
     props,
     to_asset,
 )
+from aiscan.collectors.payload import mapping, opt
 from aiscan.core.model import Asset, AssetKind, RelationType
 
 VM_TYPE = "Microsoft.Compute/virtualMachines"
@@ -221,9 +222,7 @@ def collect_vms(ctx: AzureContext) -> None:
 
 
 def _one_vm(ctx: AzureContext, payload: dict[str, Any]) -> None:
-    p = props(payload)
-    hardware = as_map(p.get("hardwareProfile"))
-    size = hardware.get("vmSize") if isinstance(hardware.get("vmSize"), str) else None
+    size = opt(mapping(props(payload), "hardwareProfile"), "vmSize")
     gpus = accelerators(size, size_catalog(ctx, location(payload.get("location"))))
     if gpus is None or not gpus[0]:
         return  # a CPU-only VM is not an AI asset

@@ -40,6 +40,7 @@ from aiscan.collectors.azure.context import (
 )
 from aiscan.collectors.azure.monitor import with_diagnostics
 from aiscan.collectors.azure.spec import ArmReader, arm_row
+from aiscan.collectors.payload import mapping, opt
 from aiscan.collectors.spec import Collected, run_spec
 from aiscan.core.model import Asset, AssetKind, RelationType
 from aiscan.core.refs import hub_facts
@@ -378,9 +379,9 @@ def _compute(
     payload: Mapping[str, Any], *, parent: Asset, sizes: Callable[[str | None], Any], **_: Any
 ) -> Collected | None:
     p = props(payload)
-    size = as_map(p.get("properties")).get("vmSize")
+    size = opt(mapping(p, "properties"), "vmSize")
     loc = location(p.get("computeLocation") or payload.get("location")) or parent.region
-    gpus = accelerators(size if isinstance(size, str) else None, sizes(loc))
+    gpus = accelerators(size, sizes(loc))
     asset = to_compute(payload, workspace=parent, gpus=gpus)
     return Collected(asset, (("identities", payload),)) if asset is not None else None
 
@@ -423,7 +424,7 @@ def _deployment(
     model_id = resolve(model_ref(p.get("model"))[0])
     model = models.get(model_id or "")
     artifact = model.attributes.get("artifact_uri") if model is not None else None
-    size = p.get("instanceType") if isinstance(p.get("instanceType"), str) else None
+    size = opt(p, "instanceType")
     dep = to_online_deployment(
         payload,
         region=parent.region,
