@@ -84,6 +84,29 @@ class Collector(ABC):
                 f"(known: {', '.join(self.services)})"
             )
 
+    def scan_artifacts(
+        self,
+        sink: InventoryBuilder,
+        progress: Progress,
+        options: Any,
+        service: str,
+        classify: Callable[[BaseException], tuple[CoverageStatus, str]],
+        store_for: Callable[[Asset, Any], Any],
+    ) -> None:
+        """`--deep`: the artifacts of this cloud's models in `sink`, read through `store_for`'s
+        object stores and recorded as the coverage `service` (aiscan/collectors/deep.py)."""
+        from aiscan.collectors.deep import deep_scan  # deep.py builds on this module
+
+        deep_scan(
+            cloud=self.cloud,
+            service=service,
+            sink=sink,
+            progress=progress,
+            store_for=store_for,
+            classify=classify,
+            options=options,
+        )
+
     @classmethod
     @abstractmethod
     def detect(cls, environ: Mapping[str, str]) -> str | None:
@@ -310,6 +333,30 @@ class FailedScope:
             status=status if status.incomplete else CoverageStatus.ERROR,
             message=f"{what}: {message}",
         )
+
+
+@dataclass(frozen=True)
+class CoverageLog:
+    """Where a collector records the coverage of scopes it decides without reading them: one it
+    skips (`skipped`), one a failed read left unreadable (`failed`, as `FailedScope` words it)."""
+
+    cloud: Cloud
+    classify: Callable[[BaseException], tuple[CoverageStatus, str]]
+    sink: InventoryBuilder
+    progress: Progress
+
+    def skipped(
+        self, account: str, service: str, status: CoverageStatus, why: str, region: str = "global"
+    ) -> None:
+        cov = status_of(self.cloud, account, service, status, why, region)
+        record(self.sink, self.progress, cov)
+
+    def failed(
+        self, exc: BaseException, what: str, *, account: str, service: str, region: str = "global"
+    ) -> None:
+        failed = FailedScope(self.cloud, self.classify)
+        cov = failed.coverage(exc, what, account=account, service=service, region=region)
+        record(self.sink, self.progress, cov)
 
 
 class FanOut:

@@ -21,7 +21,9 @@ A second read per item (an agent's action groups, a knowledge base's data source
 `inputs`: it runs inside the item's section, so its failure is that item's (a read shared by
 several items, an endpoint's config, goes through the scope's `once`). A family listed per item
 of another (a model registry group's packages) is that row's `children`: each parent's listing
-is part of the parent's section, and the children of all parents are described together.
+is part of the parent's section, and the children of all parents are described together. Rows
+read below each item through the reader's `below` (an ARM endpoint's deployments, whose list URL
+is the parent's id) go in `nested`: each parent's listing is its own section.
 """
 
 from __future__ import annotations
@@ -95,6 +97,9 @@ class ResourceSpec(Generic[C]):
     #: operation (each listing bounded by the child's `limit`)
     children: ResourceSpec[C] | None = None
     child_parameter: str = ""
+    #: rows listed below each item (an endpoint's deployments), inside the item's section, through
+    #: `reader.below`; each listing is the section ``<child family> of <asset name>``
+    nested: tuple[ResourceSpec[C], ...] = ()
 
     def __post_init__(self) -> None:
         ops = (self.list_operation, self.describe_operation or "describe")
@@ -123,6 +128,10 @@ class SpecReader(ABC, Generic[C]):
         links overrides this)."""
         if links:
             raise TypeError(f"{type(self).__name__} cannot apply links")
+
+    def below(self, ctx: C, asset: Asset, payload: Mapping[str, Any]) -> SpecReader[C]:
+        """The reader of a row's `nested` rows below one item (its asset and payload)."""
+        raise TypeError(f"{type(self).__name__} cannot read nested rows")
 
 
 @dataclass(frozen=True)
@@ -216,6 +225,10 @@ def read_one(
         parent = {spec.child_parameter: item.id}
         label = f"{spec.item} {ctx.label(item)}"
         children[item.id] = ctx.section(label, list_children, ctx, child, reader, parent) or []
+    for child in spec.nested:
+        run_spec(
+            ctx, child, reader.below(ctx, asset, payload), section=f"{child.family} of {asset.name}"
+        )
     return asset
 
 

@@ -225,3 +225,30 @@ def test_children_are_listed_per_parent_in_its_section_and_described_together():
     assert (cov.status, cov.assets) == (CoverageStatus.DENIED, 3)
     assert "thing p2: denied: kids" in cov.message  # the parent's section
     assert "part k2: KeyError" in cov.message
+
+
+class Parent(Reader):
+    """A reader whose items each have children listed below them (a list per parent)."""
+
+    def __init__(self, items: Iterable[Any], below: Mapping[str, Any]) -> None:
+        super().__init__(items, {})
+        self.children = below
+
+    def below(self, ctx: Ctx, asset: Asset, payload: Mapping[str, Any]) -> SpecReader[Ctx]:
+        return Reader(self.children[payload["Name"]], {})
+
+
+def test_nested_rows_are_listed_below_each_item_each_listing_its_own_section():
+    ctx = scope()
+    child = spec(family="parts", item="part", describe_operation="", transform=to_thing)
+    row = spec(describe_operation="", nested=(child,))
+    below = {"a": [{"Name": "a1"}, {"Name": "a2"}], "b": PermissionError("ListParts")}
+    got = run_spec(ctx, row, Parent([{"Name": "a"}, {"Name": "b"}], below))
+
+    assert got is not None and list(got) == ["a", "b"]  # a parent stays when its children fail
+    assert {a.id for a in ctx.sink.build().assets} == {f"thing/{n}" for n in ("a", "a1", "a2", "b")}
+    cov = ctx.coverage()
+    assert (cov.status, cov.message) == (CoverageStatus.DENIED, "parts of b: denied: ListParts")
+    plain = scope()  # a reader that cannot read nested rows makes each parent an error
+    run_spec(plain, row, Reader([{"Name": "a"}], {}))
+    assert "thing a: TypeError: Reader cannot read nested rows" in plain.coverage().message

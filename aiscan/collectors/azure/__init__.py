@@ -15,29 +15,29 @@ AISCAN_AZURE_ENDPOINT. The Azure SDK is imported only inside `collect`.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any, ClassVar
+from contextlib import closing
+from typing import Any
 
+from aiscan.collectors.azure.context import AzureContext, References, subscription_of
+from aiscan.collectors.azure.errors import classify
+from aiscan.collectors.azure.identity import build_identities, collect_authorization
+from aiscan.collectors.azure.permissions import PERMISSIONS
+from aiscan.collectors.azure.services import AI_PASS, REFERENCE_PASS
 from aiscan.collectors.base import (
     Collector,
     CollectorConfigError,
-    FailedScope,
+    CoverageLog,
     FanOut,
     Progress,
-    Read,
     Scope,
-    record,
-    status_of,
 )
 from aiscan.collectors.settings import AzureSettings
 from aiscan.core.inventory import InventoryBuilder
 from aiscan.core.model import Cloud, CoverageStatus
 from aiscan.core.shard import accounts_of
 
-#: Services read per subscription in the first pass: the AI resources themselves.
-AI_SERVICES = ("cognitiveservices", "search", "azureml", "compute", "aks")
-#: Read after the AI pass, because they hold what AI assets referred to.
-REFERENCE_SERVICES = ("identity", "storage", "containerregistry")
-ALL_SERVICES = AI_SERVICES + REFERENCE_SERVICES
+#: The AI resources first; after them (and the role assignments, `identity`) what they referred to.
+ALL_SERVICES = (*AI_PASS, "identity", *REFERENCE_PASS)
 
 #: Top-level resource types enumerated per service, and the api-version of their ARM list.
 RESOURCE_TYPES: dict[str, dict[str, str]] = {
@@ -55,19 +55,6 @@ RESOURCE_TYPES: dict[str, dict[str, str]] = {
 SUBSCRIPTIONS_API = "2022-12-01"
 RESOURCE_GROUPS_API = "2021-04-01"
 
-#: Permissions outside the service modules: subscriptions, the probe, Resource Graph.
-CORE_PERMISSIONS = (
-    "Microsoft.Resources/subscriptions/read",
-    "Microsoft.Resources/subscriptions/resourceGroups/read",
-    "Microsoft.ResourceGraph/resources/read",
-)
-
-
-def _permissions() -> tuple[str, ...]:
-    from aiscan.collectors.azure import permissions
-
-    return permissions.PERMISSIONS
-
 
 def graph_query(types: list[str]) -> str:
     listed = ", ".join(f"'{t.lower()}'" for t in types)
@@ -80,13 +67,13 @@ def graph_query(types: list[str]) -> str:
 
 
 class AzureCollector(Collector):
-    name: ClassVar[str] = "azure"
-    cloud: ClassVar[Cloud] = Cloud.AZURE
-    extra: ClassVar[str] = "azure"
-    services: ClassVar[tuple[str, ...]] = ALL_SERVICES
-    permissions: ClassVar[tuple[str, ...]] = ()  # filled below from the service modules
-
-    title: ClassVar[str] = "Azure"
+    # the class attributes `Collector` declares
+    name = "azure"
+    cloud = Cloud.AZURE
+    extra = "azure"
+    title = "Azure"
+    services = ALL_SERVICES
+    permissions = PERMISSIONS
     settings: AzureSettings = AzureSettings()
 
     @classmethod
@@ -116,29 +103,12 @@ class AzureCollector(Collector):
         from aiscan.collectors.deep import options_of
 
         deep = options_of(scope.options)
-        if deep is not None:
-            self._deep(sink, progress, deep)
+        if deep is not None:  # the blobs of every Azure ML model, through the object-read pipeline
+            from aiscan.collectors.azure.objects import SERVICE, BlobStore
+
+            with closing(BlobStore(self.settings)) as store:
+                self.scan_artifacts(sink, progress, deep, SERVICE, classify, lambda a, r: store)
         return identity
-
-    def _deep(self, sink: InventoryBuilder, progress: Progress, deep: Any) -> None:
-        """--deep: scan the blobs of every Azure ML model through the object-read pipeline."""
-        from aiscan.collectors.azure.errors import classify
-        from aiscan.collectors.azure.objects import SERVICE, BlobStore
-        from aiscan.collectors.deep import deep_scan
-
-        store = BlobStore(self.settings)
-        try:
-            deep_scan(
-                cloud=Cloud.AZURE,
-                service=SERVICE,
-                sink=sink,
-                progress=progress,
-                store_for=lambda asset, ref: store,
-                classify=classify,
-                options=deep,
-            )
-        finally:
-            store.close()
 
     def _client(self, scope: Scope) -> tuple[Any, dict[str, str]]:
         try:
@@ -160,33 +130,25 @@ class AzureCollector(Collector):
             raise CollectorConfigError(str(exc)) from exc
         identity = {"cloud": "azure", "endpoint": endpoint}
         token = self.settings.token.get_secret_value() if self.settings.token else ""
-        workers = max(1, scope.max_workers)
+        auth: dict[str, Any] = {"token": token}
         if token:
             identity.update(token_claims(token))
             identity["credential"] = TOKEN_ENV
-            arm = ArmClient(endpoint, token=token, pool_size=workers * 8, settings=self.settings)
-            return arm, identity
-        try:
-            from azure.identity import DefaultAzureCredential
-        except ImportError as exc:  # pragma: no cover - depends on the installed extras
-            raise CollectorConfigError(
-                f"the Azure collector needs azure-identity: pip install 'aiscan[azure]' ({exc})"
-            ) from exc
-        credential = DefaultAzureCredential()
-        identity["credential"] = "DefaultAzureCredential"
-        arm = ArmClient(
-            endpoint,
-            credential=credential,
-            scope=token_scope(cloud),
-            pool_size=workers * 8,
-            settings=self.settings,
-        )
-        return arm, identity
+        else:
+            try:
+                from azure.identity import DefaultAzureCredential
+            except ImportError as exc:  # pragma: no cover - depends on the installed extras
+                raise CollectorConfigError(
+                    f"the Azure collector needs azure-identity: pip install 'aiscan[azure]' ({exc})"
+                ) from exc
+            identity["credential"] = "DefaultAzureCredential"
+            auth = {"credential": DefaultAzureCredential(), "scope": token_scope(cloud)}
+        pool_size = max(1, scope.max_workers) * 8
+        return ArmClient(endpoint, pool_size=pool_size, settings=self.settings, **auth), identity
 
     def _scan(self, arm: Any, scope: Scope, sink: InventoryBuilder, progress: Progress) -> None:
-        from aiscan.collectors.azure.context import AzureContext, References
-
-        subscriptions = self._subscriptions(arm, scope, sink, progress)
+        log = CoverageLog(Cloud.AZURE, classify, sink, progress)
+        subscriptions = self._subscriptions(arm, scope, log)
         if not subscriptions:
             return
         wanted = [s for s in ALL_SERVICES if scope.wants(s)]
@@ -198,8 +160,9 @@ class AzureCollector(Collector):
                     readable.append(sub)
                     continue
                 for service in wanted:
-                    why = f"cannot read the subscription: {problem[1]}"
-                    record(sink, progress, status_of(Cloud.AZURE, sub, service, problem[0], why))
+                    log.failed(
+                        problem, "cannot read the subscription", account=sub, service=service
+                    )
             if not readable:
                 return
             refs = References()
@@ -217,16 +180,13 @@ class AzureCollector(Collector):
                     problems=problems.get((sub, service)),
                 )
 
-            def task(sub: str, service: str, read: Read) -> Callable[[], None]:
+            def task(sub: str, service: str, read: Callable[[Any], None]) -> Callable[[], None]:
                 return fan.scope(f"azure {sub} {service}", lambda: context(sub, service), read)
 
-            from aiscan.collectors.azure.identity import build_identities, collect_authorization
-            from aiscan.collectors.azure.services import AI_PASS, REFERENCE_PASS
-
             fan.run(
-                task(sub, svc, AI_PASS[svc])
+                task(sub, svc, read)
                 for sub in readable
-                for svc in AI_SERVICES
+                for svc, read in AI_PASS.items()
                 if svc in wanted
             )
             if "identity" in wanted:
@@ -245,66 +205,46 @@ class AzureCollector(Collector):
                     ctx.section("identities", build_identities, ctx, set(readable))
                     fan.finish(ctx)
             fan.run(
-                task(sub, svc, REFERENCE_PASS[svc])
+                task(sub, svc, read)
                 for sub in readable
-                for svc in REFERENCE_PASS
+                for svc, read in REFERENCE_PASS.items()
                 if svc in wanted
             )
 
-    def _subscriptions(
-        self, arm: Any, scope: Scope, sink: InventoryBuilder, progress: Progress
-    ) -> list[str]:
-        from aiscan.collectors.azure.errors import classify
-
+    def _subscriptions(self, arm: Any, scope: Scope, log: CoverageLog) -> list[str]:
         requested = [str(s).strip().lower() for s in scope.options.get("subscriptions") or ()]
         try:
             visible = list(arm.list("/subscriptions", SUBSCRIPTIONS_API))
         except Exception as exc:
-            failed = FailedScope(Cloud.AZURE, classify)
-            what = "cannot list subscriptions"
-            record(
-                sink,
-                progress,
-                failed.coverage(exc, what, account="unknown", service="subscriptions"),
-            )
+            log.failed(exc, "cannot list subscriptions", account="unknown", service="subscriptions")
             # An explicit list can still be read even if listing is not allowed.
             return requested
         states = {
             str(s.get("subscriptionId", "")).lower(): str(s.get("state") or "Enabled")
             for s in visible
         }
-        chosen = requested or sorted(states)
         out = []
-        for sub in chosen:
+        for sub in requested or sorted(states):
             state = states.get(sub, "Enabled")
             if state in ("Disabled", "Deleted"):
-                why = f"subscription is {state}"
-                cov = status_of(Cloud.AZURE, sub, "subscription", CoverageStatus.SKIPPED, why)
-                record(sink, progress, cov)
-                continue
-            out.append(sub)
+                log.skipped(sub, "subscription", CoverageStatus.SKIPPED, f"subscription is {state}")
+            else:
+                out.append(sub)
         if scope.shard is not None:
             # Subscriptions are this cloud's unit of work: each is read whole by one shard.
             out = accounts_of(scope.shard, out)
         if not out and not requested and scope.shard is None:
             why = "no subscription is visible to this identity"
-            cov = status_of(Cloud.AZURE, "none", "subscriptions", CoverageStatus.OK, why)
-            record(sink, progress, cov)
+            log.skipped("none", "subscriptions", CoverageStatus.OK, why)
         return out
 
-    def _probe(self, arm: Any, subscription: str) -> tuple[CoverageStatus, str] | None:
-        """None when the subscription can be read, else (status, why)."""
-        from aiscan.collectors.azure.errors import classify
-
+    def _probe(self, arm: Any, subscription: str) -> Exception | None:
+        """None when the subscription can be read, else what reading it raised."""
         try:
-            arm.get(
-                f"/subscriptions/{subscription}/resourcegroups",
-                RESOURCE_GROUPS_API,
-                {"$top": "1"},
-            )
+            path = f"/subscriptions/{subscription}/resourcegroups"
+            arm.get(path, RESOURCE_GROUPS_API, {"$top": "1"})
         except Exception as exc:
-            status, message = classify(exc)
-            return (status if status.incomplete else CoverageStatus.ERROR), message
+            return exc
         return None
 
     def _enumerate(
@@ -314,8 +254,6 @@ class AzureCollector(Collector):
         dict[tuple[str, str], list[tuple[CoverageStatus, str]]],
     ]:
         """Top-level resources by subscription and type (lower case), and problems by scope."""
-        from aiscan.collectors.azure.errors import classify
-
         services = [
             s for s in RESOURCE_TYPES if s in wanted or s in ("storage", "containerregistry")
         ]
@@ -325,8 +263,7 @@ class AzureCollector(Collector):
         try:
             rows = list(arm.query(subscriptions, graph_query(sorted(types))))
         except Exception as exc:
-            status, message = classify(exc)
-            note = f"Resource Graph unavailable ({message}); enumerated with ARM lists"
+            note = f"Resource Graph unavailable ({classify(exc)[1]}); enumerated with ARM lists"
             rows = []
             for sub in subscriptions:
                 for service in services:
@@ -334,20 +271,12 @@ class AzureCollector(Collector):
                         try:
                             rows.extend(arm.list(f"/subscriptions/{sub}/providers/{rtype}", api))
                         except Exception as list_exc:
-                            st, msg = classify(list_exc)
-                            problems.setdefault((sub, service), []).append((st, msg))
+                            problems.setdefault((sub, service), []).append(classify(list_exc))
                     problems.setdefault((sub, service), []).append((CoverageStatus.OK, note))
         for row in rows:
-            sub = str(row.get("subscriptionId") or "").lower()
-            if not sub:
-                from aiscan.collectors.azure.context import subscription_of
-
-                sub = subscription_of(str(row.get("id", "")))
-            rtype = str(row.get("type", "")).lower()
+            rid, rtype = str(row.get("id", "")), str(row.get("type", "")).lower()
+            sub = str(row.get("subscriptionId") or "").lower() or subscription_of(rid)
             if sub in graph:
                 graph[sub].setdefault(rtype, []).append(row)
         refs.index(rows)
         return graph, problems
-
-
-AzureCollector.permissions = _permissions()

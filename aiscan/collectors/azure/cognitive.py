@@ -5,25 +5,11 @@ Accounts come from Resource Graph; deployments and RAI policies are ARM children
 (api-version 2024-10-01); diagnostic settings per account; the Defender for AI plan once per
 subscription. Keys are never listed (`listKeys` is a POST action the read-only guard refuses).
 
-Attributes, `llm-service` (account):
-  `account_kind` (OpenAI, AIServices, ...), `sku`, `endpoint_url`,
-  `public_network_access` ("Enabled"/"Disabled"; ARM's documented default Enabled when the
-  property is missing), `approved_private_endpoints` (int), `network_default_action`
-  ("Allow"/"Deny"/None when no ACL), `ip_rules`, `local_auth_disabled` (bool),
-  `cmk_supported` (the account offers customer-managed keys), `kms_key` (Key Vault key URI or
-  None), `outbound_restricted` (bool), `allowed_fqdns`, `diagnostic_logs_enabled`,
-  `log_destinations`, `defender_for_ai` (the subscription's Defender "AI" plan is Standard),
-  `identity_type` (the account's managed identity type, None when it has none),
-  `policy_assignments` (the Azure Policy assignments that apply to the subscription, read once
-  per subscription with `$filter=atScope()` so management-group assignments count: see
-  monitor.policy_assignments).
-`llm-deployment`:
-  `model_format`, `model_name`, `model_version`, `model_publisher`, `sku`, `capacity`,
-  `rai_policy_name`, `version_upgrade_option`, `content_filter` ({policy, mode, jailbreak:
-  {enabled, blocking}, indirect_attack: {enabled, blocking}}; absent when the deployment names no
-  policy or the policy could not be read).
-`guardrail` (RAI policy): `mode`, `base_policy`, `policy_type`, `jailbreak`, `indirect_attack`,
-  `filters` ([{name, source, enabled, blocking, severity_threshold}]).
+`policy_assignments` are read once per subscription with `$filter=atScope()`, so
+management-group assignments count (see monitor.policy_assignments).
+
+Facts: aiscan/core/facts/azure.py `CognitiveAccountFacts`, `CognitiveDeploymentFacts`,
+`RaiPolicyFacts`; docs/attributes.md.
 Relations: deployment member-of account, deployment guarded-by policy, policy member-of account,
 account runs-as its managed identities.
 """
@@ -37,22 +23,21 @@ from aiscan.collectors.azure.context import (
     AzureContext,
     as_map,
     child_name,
+    ip_rules,
     norm,
     props,
     to_asset,
 )
-from aiscan.collectors.azure.monitor import (
-    diagnostics_facts,
-    get_pricing,
-    list_diagnostic_settings,
-    list_policy_assignments,
-    plan_enabled,
-    policy_assignments,
-)
+from aiscan.collectors.azure.monitor import subscription_guardrails, with_diagnostics
+from aiscan.collectors.azure.spec import ArmReader, arm_row
+from aiscan.collectors.payload import mapping, opt
+from aiscan.collectors.spec import Collected, run_spec
 from aiscan.core.model import Asset, AssetKind, RelationType
 
 SERVICE = "cognitiveservices"
 ACCOUNT_TYPE = "Microsoft.CognitiveServices/accounts"
+POLICY_TYPE = f"{ACCOUNT_TYPE}/raiPolicies"
+DEPLOYMENT_TYPE = f"{ACCOUNT_TYPE}/deployments"
 API = "2024-10-01"
 
 PERMISSIONS = (
@@ -62,58 +47,40 @@ PERMISSIONS = (
 )
 
 
-def list_deployments(arm: Any, account_id: str) -> list[dict[str, Any]]:
-    return list(arm.list(f"{account_id}/deployments", API))
-
-
-def list_rai_policies(arm: Any, account_id: str) -> list[dict[str, Any]]:
-    return list(arm.list(f"{account_id}/raiPolicies", API))
-
-
 def approved_private_endpoints(p: Mapping[str, Any]) -> int:
-    count = 0
-    for conn in p.get("privateEndpointConnections") or []:
-        state = (
-            props(conn).get("privateLinkServiceConnectionState")
-            if isinstance(conn, Mapping)
-            else None
-        )
-        if isinstance(state, Mapping) and str(state.get("status", "")).lower() == "approved":
-            count += 1
-    return count
+    conns = [c for c in p.get("privateEndpointConnections") or [] if isinstance(c, Mapping)]
+    states = [as_map(props(c).get("privateLinkServiceConnectionState")) for c in conns]
+    return sum(str(s.get("status", "")).lower() == "approved" for s in states)
 
 
 def identity_type(payload: Mapping[str, Any]) -> str | None:
     """The managed identity type ("SystemAssigned", "UserAssigned", ...); None: it has none."""
-    kind = as_map(payload.get("identity")).get("type")
-    if not isinstance(kind, str) or kind.strip().lower() in ("", "none"):
+    kind = opt(mapping(payload, "identity"), "type")
+    if kind is None or kind.strip().lower() in ("", "none"):
         return None
     return kind.strip()[:64]
 
 
 def to_account(payload: Mapping[str, Any]) -> Asset:
     p = props(payload)
-    acls = p.get("networkAcls") if isinstance(p.get("networkAcls"), Mapping) else None
-    encryption = as_map(p.get("encryption"))
-    key_source = str(encryption.get("keySource") or "Microsoft.CognitiveServices")
-    kv = encryption.get("keyVaultProperties") if isinstance(encryption, Mapping) else None
+    acls = mapping(p, "networkAcls")
+    encryption = mapping(p, "encryption")
+    key_source = opt(encryption, "keySource") or "Microsoft.CognitiveServices"
+    kv = mapping(encryption, "keyVaultProperties")
     kms_key = None
-    if key_source.lower() == "microsoft.keyvault" and isinstance(kv, Mapping):
-        kms_key = f"{str(kv.get('keyVaultUri') or '').rstrip('/')}/keys/{kv.get('keyName', '')}"
+    if key_source.lower() == "microsoft.keyvault" and encryption.get("keyVaultProperties"):
+        kms_key = f"{(opt(kv, 'keyVaultUri') or '').rstrip('/')}/keys/{kv.get('keyName', '')}"
     capabilities = {
         str(c.get("name")) for c in p.get("capabilities") or [] if isinstance(c, Mapping)
     }
-    sku = as_map(payload.get("sku"))
     attrs: dict[str, Any] = {
         "account_kind": payload.get("kind"),
-        "sku": sku.get("name"),
+        "sku": opt(mapping(payload, "sku"), "name"),
         "endpoint_url": p.get("endpoint"),
         "public_network_access": str(p.get("publicNetworkAccess") or "Enabled").capitalize(),
         "approved_private_endpoints": approved_private_endpoints(p),
-        "network_default_action": acls.get("defaultAction") if acls else None,
-        "ip_rules": [
-            str(r.get("value")) for r in (acls or {}).get("ipRules") or [] if isinstance(r, Mapping)
-        ],
+        "network_default_action": opt(acls, "defaultAction"),
+        "ip_rules": ip_rules(acls),
         "local_auth_disabled": p.get("disableLocalAuth") is True,
         "cmk_supported": "CustomerManagedKey" in capabilities,
         "kms_key": kms_key,
@@ -121,13 +88,7 @@ def to_account(payload: Mapping[str, Any]) -> Asset:
         "allowed_fqdns": [str(f) for f in p.get("allowedFqdnList") or []],
         "identity_type": identity_type(payload),
     }
-    return to_asset(
-        payload,
-        kind=AssetKind.LLM_SERVICE,
-        service=SERVICE,
-        type_=ACCOUNT_TYPE,
-        attributes=attrs,
-    )
+    return to_asset(payload, AssetKind.LLM_SERVICE, SERVICE, ACCOUNT_TYPE, attrs)
 
 
 def _shield(filters: list[Mapping[str, Any]], name: str) -> dict[str, bool]:
@@ -157,14 +118,9 @@ def to_rai_policy(payload: Mapping[str, Any], *, region: str | None) -> Asset:
             for f in filters[:50]
         ],
     }
+    kind = AssetKind.GUARDRAIL
     return to_asset(
-        payload,
-        kind=AssetKind.GUARDRAIL,
-        service=SERVICE,
-        type_="Microsoft.CognitiveServices/accounts/raiPolicies",
-        attributes=attrs,
-        region=region,
-        name=child_name(payload),
+        payload, kind, SERVICE, POLICY_TYPE, attrs, region=region, name=child_name(payload)
     )
 
 
@@ -172,9 +128,9 @@ def to_deployment(
     payload: Mapping[str, Any], *, region: str | None, policies: Mapping[str, Asset] | None
 ) -> Asset:
     p = props(payload)
-    model = as_map(p.get("model"))
-    sku = as_map(payload.get("sku"))
-    policy_name = p.get("raiPolicyName") if isinstance(p.get("raiPolicyName"), str) else None
+    model = mapping(p, "model")
+    sku = mapping(payload, "sku")
+    policy_name = opt(p, "raiPolicyName")
     attrs: dict[str, Any] = {
         "model_format": model.get("format"),
         "model_name": model.get("name"),
@@ -193,28 +149,37 @@ def to_deployment(
             "jailbreak": policy.attributes.get("jailbreak"),
             "indirect_attack": policy.attributes.get("indirect_attack"),
         }
-    return to_asset(
-        payload,
-        kind=AssetKind.LLM_DEPLOYMENT,
-        service=SERVICE,
-        type_="Microsoft.CognitiveServices/accounts/deployments",
-        attributes=attrs,
-        region=region,
-        name=child_name(payload),
-    )
+    kind, name = AssetKind.LLM_DEPLOYMENT, child_name(payload)
+    return to_asset(payload, kind, SERVICE, DEPLOYMENT_TYPE, attrs, region=region, name=name)
 
 
 def collect(ctx: AzureContext) -> None:
     accounts = ctx.resources(ACCOUNT_TYPE)
     if not accounts:
         return
-    pricing = ctx.section("Defender for AI plan", get_pricing, ctx.arm, ctx.subscription, "AI")
-    defender = plan_enabled(pricing) if pricing is not None else None
-    raw = ctx.section(
-        "Azure Policy assignments", list_policy_assignments, ctx.arm, ctx.subscription
-    )
-    guardrails = policy_assignments(raw) if raw is not None else None
+    defender, guardrails = subscription_guardrails(ctx)
     ctx.each("account", _one_account, accounts, ctx, defender, guardrails)
+
+
+def _policy(payload: Mapping[str, Any], *, parent: Asset, **_: Any) -> Asset:
+    return to_rai_policy(payload, region=parent.region)
+
+
+def _deployment(
+    payload: Mapping[str, Any], *, parent: Asset, policies: Mapping[str, Asset] | None, **_: Any
+) -> Collected:
+    """A deployment, guarded-by the RAI policy it names (read or not)."""
+    dep = to_deployment(payload, region=parent.region, policies=policies)
+    name = dep.attributes.get("rai_policy_name")
+    if not name:
+        return Collected(dep)
+    policy = (policies or {}).get(name.lower())
+    target = policy.id if policy is not None else norm(f"{parent.id}/raiPolicies/{name}")
+    return Collected(dep, (("relation", dep.id, RelationType.GUARDED_BY, target),))
+
+
+POLICIES = arm_row(SERVICE, "raiPolicies", "RAI policy", POLICY_TYPE, _policy)
+DEPLOYMENTS = arm_row(SERVICE, "deployments", "deployment", DEPLOYMENT_TYPE, _deployment)
 
 
 def _one_account(
@@ -223,36 +188,17 @@ def _one_account(
     guardrails: list[dict[str, Any]] | None,
     payload: dict[str, Any],
 ) -> None:
-    account = to_account(payload)
+    extra: dict[str, Any] = {"defender_for_ai": defender, "policy_assignments": guardrails}
     rid = str(payload["id"])
-    settings = ctx.section(
-        f"diagnostic settings of {account.name}", list_diagnostic_settings, ctx.arm, rid
-    )
-    extra = diagnostics_facts(settings)
-    if defender is not None:
-        extra["defender_for_ai"] = defender
-    if guardrails is not None:
-        extra["policy_assignments"] = guardrails
-    account = account.model_copy(update={"attributes": {**account.attributes, **extra}})
+    facts = {k: v for k, v in extra.items() if v is not None}
+    account = with_diagnostics(ctx, to_account(payload), rid, **facts)
     ctx.add(account)
     ctx.use_identities(account.id, payload, region=account.region)
 
-    policies: dict[str, Asset] | None = None
-    raw_policies = ctx.section(f"RAI policies of {account.name}", list_rai_policies, ctx.arm, rid)
-    if raw_policies is not None:
-        policies = {}
-        for item in raw_policies:
-            policy = to_rai_policy(item, region=account.region)
-            policies[str(item.get("name", "")).lower()] = policy
-            ctx.add(policy)
-            ctx.relate(policy.id, RelationType.MEMBER_OF, account.id)
-    deployments = ctx.section(f"deployments of {account.name}", list_deployments, ctx.arm, rid)
-    for item in deployments or []:
-        dep = to_deployment(item, region=account.region, policies=policies)
-        ctx.add(dep)
-        ctx.relate(dep.id, RelationType.MEMBER_OF, account.id)
-        name = dep.attributes.get("rai_policy_name")
-        if name and policies is not None and name.lower() in policies:
-            ctx.relate(dep.id, RelationType.GUARDED_BY, policies[name.lower()].id)
-        elif name:
-            ctx.relate(dep.id, RelationType.GUARDED_BY, norm(f"{rid}/raiPolicies/{name}"))
+    reader = ArmReader(rid, API, parent=account)
+    read = run_spec(ctx, POLICIES, reader, section=f"RAI policies of {account.name}")
+    policies = (
+        None if read is None else {str(p.raw.get("name", "")).lower(): p for p in read.values()}
+    )
+    reader = ArmReader(rid, API, parent=account, policies=policies)
+    run_spec(ctx, DEPLOYMENTS, reader, section=f"deployments of {account.name}")

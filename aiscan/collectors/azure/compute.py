@@ -9,13 +9,10 @@ For a GPU VM the network path to the internet is read: its NICs, their public IP
 network security groups of the NIC and its subnet (a port is open only when every NSG on the
 path lets the internet in, honouring rule priorities).
 
-Attributes, `gpu-compute` (VM): `vm_size`, `accelerators`, `accelerators_source`
-  ("capabilities"/"size-name"), `public_ip` (address or None), `internet_open_ports`
-  ([{protocol, from, to}]; absent when a NIC or NSG could not be read), `os_type`.
-`gpu-compute` (AKS node pool, id `<cluster>/agentPools/<name>`): `vm_size`, `accelerators`,
-  `accelerators_source`, `node_count`, `node_public_ip` (enableNodePublicIP), `mode`,
-  `cluster_private` (private API server), `authorized_ip_ranges`, `cluster` (its id),
-  `local_accounts_disabled` (the cluster's disableLocalAccounts: no static admin kubeconfig).
+A VM's `internet_open_ports` is absent when a NIC or NSG on the path could not be read. A node
+pool's asset id is `<cluster>/agentPools/<name>`.
+
+Facts: aiscan/core/facts/azure.py `VirtualMachineFacts`, `AksAgentPoolFacts`; docs/attributes.md.
 Relations: VM runs-as its managed identities; node pool runs-as the cluster's kubelet identity.
 """
 
@@ -34,13 +31,14 @@ from aiscan.collectors.azure.context import (
     name_of,
     norm,
     props,
-    subscription_of,
     to_asset,
 )
+from aiscan.collectors.payload import mapping, opt
 from aiscan.core.model import Asset, AssetKind, RelationType
 
 VM_TYPE = "Microsoft.Compute/virtualMachines"
 AKS_TYPE = "Microsoft.ContainerService/managedClusters"
+POOL_TYPE = f"{AKS_TYPE}/agentPools"
 SKU_API = "2021-07-01"
 NETWORK_API = "2024-05-01"
 
@@ -73,16 +71,6 @@ _N_SERIES = re.compile(r"^standard_n[cdvg]", re.IGNORECASE)
 _INTERNET_SOURCES = frozenset({"*", "internet", "0.0.0.0/0", "::/0", "any", "0.0.0.0"})
 
 
-def list_skus(arm: Any, subscription: str, loc: str) -> list[dict[str, Any]]:
-    path = f"/subscriptions/{subscription}/providers/Microsoft.Compute/skus"
-    return list(arm.list(path, SKU_API, {"$filter": f"location eq '{loc}'"}))
-
-
-def get_network_resource(arm: Any, resource_id: str) -> dict[str, Any]:
-    result: dict[str, Any] = arm.get(resource_id, NETWORK_API)
-    return result
-
-
 def size_catalog(ctx: AzureContext, loc: str | None) -> dict[str, dict[str, Any]] | None:
     """VM size (lower case) -> resource SKU of a location, read once a scan; None if unreadable."""
     if not loc:
@@ -90,7 +78,8 @@ def size_catalog(ctx: AzureContext, loc: str | None) -> dict[str, dict[str, Any]
     cached = ctx.refs.skus.get(loc)
     if cached is not None:
         return cached
-    rows = ctx.section(f"VM sizes in {loc}", list_skus, ctx.arm, ctx.subscription, loc)
+    path = f"/subscriptions/{ctx.subscription}/providers/Microsoft.Compute/skus"
+    rows = ctx.listing(f"VM sizes in {loc}", path, SKU_API, {"$filter": f"location eq '{loc}'"})
     if rows is None:
         return None
     catalog = {
@@ -218,20 +207,14 @@ def to_vm(
     network: Mapping[str, Any] | None,
 ) -> Asset:
     p = props(payload)
-    hardware = as_map(p.get("hardwareProfile"))
-    storage = as_map(p.get("storageProfile"))
-    os_disk = as_map(storage.get("osDisk"))
     attrs: dict[str, Any] = {
-        "vm_size": hardware.get("vmSize"),
+        "vm_size": as_map(p.get("hardwareProfile")).get("vmSize"),
         "accelerators": gpus[0],
         "accelerators_source": gpus[1],
-        "os_type": os_disk.get("osType"),
+        "os_type": as_map(as_map(p.get("storageProfile")).get("osDisk")).get("osType"),
+        **(network or {}),
     }
-    if network is not None:
-        attrs.update(network)
-    return to_asset(
-        payload, kind=AssetKind.GPU_COMPUTE, service="compute", type_=VM_TYPE, attributes=attrs
-    )
+    return to_asset(payload, AssetKind.GPU_COMPUTE, "compute", VM_TYPE, attrs)
 
 
 def collect_vms(ctx: AzureContext) -> None:
@@ -239,9 +222,7 @@ def collect_vms(ctx: AzureContext) -> None:
 
 
 def _one_vm(ctx: AzureContext, payload: dict[str, Any]) -> None:
-    p = props(payload)
-    hardware = as_map(p.get("hardwareProfile"))
-    size = hardware.get("vmSize") if isinstance(hardware.get("vmSize"), str) else None
+    size = opt(mapping(props(payload), "hardwareProfile"), "vmSize")
     gpus = accelerators(size, size_catalog(ctx, location(payload.get("location"))))
     if gpus is None or not gpus[0]:
         return  # a CPU-only VM is not an AI asset
@@ -261,7 +242,7 @@ def vm_network(ctx: AzureContext, payload: Mapping[str, Any]) -> dict[str, Any] 
         nic_id = ref.get("id") if isinstance(ref, Mapping) else None
         if not isinstance(nic_id, str):
             continue
-        nic = ctx.section(f"NIC {name_of(nic_id)}", get_network_resource, ctx.arm, nic_id)
+        nic = ctx.section(f"NIC {name_of(nic_id)}", ctx.arm.get, nic_id, NETWORK_API)
         if nic is None:
             return None
         nsg_ids = []
@@ -272,13 +253,13 @@ def vm_network(ctx: AzureContext, payload: Mapping[str, Any]) -> dict[str, Any] 
             cp = props(conf) if isinstance(conf, Mapping) else {}
             pip = cp.get("publicIPAddress")
             if isinstance(pip, Mapping) and isinstance(pip.get("id"), str):
-                addr = ctx.section("public IP", get_network_resource, ctx.arm, pip["id"])
+                addr = ctx.section("public IP", ctx.arm.get, pip["id"], NETWORK_API)
                 if addr is None:
                     return None
                 nic_public.append(addr)
             subnet = cp.get("subnet")
             if isinstance(subnet, Mapping) and isinstance(subnet.get("id"), str):
-                sub = ctx.section("subnet", get_network_resource, ctx.arm, subnet["id"])
+                sub = ctx.section("subnet", ctx.arm.get, subnet["id"], NETWORK_API)
                 if sub is None:
                     return None
                 sub_nsg = props(sub).get("networkSecurityGroup")
@@ -289,7 +270,7 @@ def vm_network(ctx: AzureContext, payload: Mapping[str, Any]) -> dict[str, Any] 
         public_ip = public_ip or str(props(nic_public[0]).get("ipAddress") or "") or None
         nsgs = []
         for nsg_id in dict.fromkeys(norm(i) for i in nsg_ids):
-            nsg = ctx.section(f"NSG {name_of(nsg_id)}", get_network_resource, ctx.arm, nsg_id)
+            nsg = ctx.section(f"NSG {name_of(nsg_id)}", ctx.arm.get, nsg_id, NETWORK_API)
             if nsg is None:
                 return None
             nsgs.append(nsg)
@@ -330,15 +311,9 @@ def to_node_pool(
         "cluster": norm(str(cluster["id"])),
         "local_accounts_disabled": p.get("disableLocalAccounts") is True,
     }
-    return to_asset(
-        payload,
-        kind=AssetKind.GPU_COMPUTE,
-        service="aks",
-        type_="Microsoft.ContainerService/managedClusters/agentPools",
-        attributes=attrs,
-        raw={"cluster": cluster.get("id"), "agentPool": dict(pool)},
-        name=child_name(payload),
-    )
+    raw = {"cluster": cluster.get("id"), "agentPool": dict(pool)}
+    kind, name = AssetKind.GPU_COMPUTE, child_name(payload)
+    return to_asset(payload, kind, "aks", POOL_TYPE, attrs, raw=raw, name=name)
 
 
 def kubelet_identity(cluster: Mapping[str, Any]) -> IdentityRef | None:
@@ -346,16 +321,9 @@ def kubelet_identity(cluster: Mapping[str, Any]) -> IdentityRef | None:
     kubelet = profile.get("kubeletidentity") if isinstance(profile, Mapping) else None
     if not isinstance(kubelet, Mapping) or not isinstance(kubelet.get("resourceId"), str):
         return None
-    rid = str(kubelet["resourceId"])
-    return IdentityRef(
-        asset_id=norm(rid),
-        principal_id=kubelet.get("objectId"),
-        client_id=kubelet.get("clientId"),
-        assigned="user",
-        name=name_of(rid),
-        subscription=subscription_of(rid),
-        region=location(cluster.get("location")),
-        source=norm(rid),
+    region = location(cluster.get("location"))
+    return IdentityRef.user(
+        kubelet["resourceId"], kubelet.get("objectId"), kubelet.get("clientId"), region
     )
 
 

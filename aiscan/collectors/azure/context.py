@@ -1,7 +1,7 @@
 """What an Azure service module gets while it reads one (subscription, service) scope.
 
-Service modules call ARM only through small `list_*`/`get_*` functions that take the `ArmClient`,
-wrap each independent read in `ctx.section(...)` (one denied read is recorded in coverage without
+Service modules read ARM as resource-family rows (azure/spec.py) or as one `ctx.section(...)` per
+independent read (`ctx.listing` for a collection; one denied read is recorded in coverage without
 hiding the rest), and write assets and relations through `ctx`. Asset ids are ARM resource ids in
 lower case (ARM ids are case-insensitive and services disagree on casing); `raw` keeps the
 original spelling.
@@ -10,13 +10,14 @@ original spelling.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, ClassVar
 
 from aiscan.collectors.azure.errors import classify
 from aiscan.collectors.base import ScopeRecorder
+from aiscan.collectors.payload import items
 from aiscan.core.inventory import InventoryBuilder
 from aiscan.core.model import Asset, AssetKind, Cloud, CoverageStatus, RelationType
 from aiscan.core.refs import parse_image
@@ -34,6 +35,11 @@ def norm(resource_id: str) -> str:
 def subscription_of(resource_id: str) -> str:
     parts = resource_id.strip("/").split("/")
     return parts[1].lower() if len(parts) > 1 and parts[0].lower() == "subscriptions" else ""
+
+
+def ref_id(value: Any) -> str | None:
+    """A resource id a payload refers to, as the inventory spells it (None when unset)."""
+    return norm(str(value)) if value else None
 
 
 def name_of(resource_id: str) -> str:
@@ -68,6 +74,11 @@ def props(payload: Mapping[str, Any]) -> Mapping[str, Any]:
     return as_map(payload.get("properties"))
 
 
+def ip_rules(rules: Mapping[str, Any]) -> list[str]:
+    """The addresses of a network rule set's `ipRules` ([{value}])."""
+    return [str(r.get("value")) for r in items(rules, "ipRules") if isinstance(r, Mapping)]
+
+
 def created(payload: Mapping[str, Any]) -> datetime | None:
     system = payload.get("systemData")
     value = system.get("createdAt") if isinstance(system, Mapping) else None
@@ -88,11 +99,11 @@ def tags_of(payload: Mapping[str, Any]) -> dict[str, str]:
 
 def to_asset(
     payload: Mapping[str, Any],
-    *,
     kind: AssetKind,
     service: str,
     type_: str,
     attributes: dict[str, Any],
+    *,
     raw: Mapping[str, Any] | None = None,
     region: str | None = None,
     name: str | None = None,
@@ -128,6 +139,12 @@ class IdentityRef:
     subscription: str
     region: str | None
     source: str  # the resource it is attached to (system) or its own id (user)
+
+    @classmethod
+    def user(cls, uid: str, principal: Any, client: Any, region: str | None) -> IdentityRef:
+        """A user-assigned identity (its own resource)."""
+        rid, sub = norm(uid), subscription_of(uid)
+        return cls(rid, _str(principal), _str(client), "user", name_of(uid), sub, region, rid)
 
 
 @dataclass
@@ -213,21 +230,11 @@ def identity_refs(
             )
         )
     users = ident.get("userAssignedIdentities")
-    if isinstance(users, Mapping):
-        for uid, info in list(users.items())[:50]:
-            info = info if isinstance(info, Mapping) else {}
-            out.append(
-                IdentityRef(
-                    asset_id=norm(str(uid)),
-                    principal_id=_str(info.get("principalId")),
-                    client_id=_str(info.get("clientId")),
-                    assigned="user",
-                    name=name_of(str(uid)),
-                    subscription=subscription_of(str(uid)),
-                    region=region,
-                    source=norm(str(uid)),
-                )
-            )
+    for uid, info in list(users.items() if isinstance(users, Mapping) else ())[:50]:
+        info = as_map(info)
+        out.append(
+            IdentityRef.user(str(uid), info.get("principalId"), info.get("clientId"), region)
+        )
     return out
 
 
@@ -273,6 +280,32 @@ class AzureContext(ScopeRecorder):
         return str(item)[:200]
 
     # -- reading --------------------------------------------------------------------------------
+
+    def listing(
+        self, label: str, path: str, api: str, params: Mapping[str, str] | None = None
+    ) -> list[dict[str, Any]] | None:
+        """Every item of the ARM collection `path`, read as the section `label` (None: failed)."""
+        pages = self.arm.list(path, api, params)
+        items: list[dict[str, Any]] | None = self.section(label, list, pages)
+        return items
+
+    def referenced(
+        self, table: str, item: str, api: str, read: Callable[[str, Mapping[str, Any]], None]
+    ) -> None:
+        """`read(id, payload)` of every resource of this subscription that AI assets referred to
+        (`refs.<table>`), each as an `item` section: its Resource Graph row, else an ARM GET (the
+        section `item`, so a resource Resource Graph did not return is still read)."""
+
+        def one(resource_id: str) -> None:
+            payload = self.refs.lookup(resource_id)
+            if payload is None:
+                payload = self.section(item, self.arm.get, resource_id, api)
+            if payload is not None:
+                read(resource_id, payload)
+
+        table_ids: Iterable[str] = getattr(self.refs, table)
+        mine = sorted(r for r in table_ids if subscription_of(r) == self.subscription)
+        self.each(item, one, mine)
 
     def resources(self, rtype: str) -> list[dict[str, Any]]:
         """Top-level resources of `rtype` in this subscription (Resource Graph rows, or ARM lists

@@ -5,15 +5,7 @@ GETs); identity assets are then built for the identities AI assets referred to. 
 counts as broad when its scope is a management group, the subscription or a resource group:
 the issue this answers is "Owner or Contributor at subscription or resource-group scope".
 
-Attributes, `identity`: `assigned` ("system"/"user"), `principal_id`, `client_id`,
-  `attached_to`, `role_assignments` ([{role, scope, scope_level, role_id, actions, not_actions,
-  data_actions, not_data_actions, condition}]: the role definition's permissions are copied into
-  each assignment, bounded, so the graph can decide what the identity can do where; `actions` is
-  absent when the definition was not read), `administrator` (a broad
-  role with `*` actions that may also write role assignments: Owner and its like),
-  `wildcard_actions` (`*` and `<provider>/*` actions of broad roles), `full_access_policies`
-  ("<role> on <scope>" for broad roles with wildcard actions), `policies_complete` (the role
-  assignments of every scanned subscription were read).
+Facts: aiscan/core/facts/azure.py `ManagedIdentityFacts` (`RoleAssignment`); docs/attributes.md.
 """
 
 from __future__ import annotations
@@ -22,8 +14,15 @@ import fnmatch
 from collections.abc import Collection, Iterable, Mapping
 from typing import Any
 
-from aiscan.collectors.azure.context import AzureContext, IdentityRef, References, norm, props
-from aiscan.core.model import Asset, AssetKind, Cloud
+from aiscan.collectors.azure.context import (
+    AzureContext,
+    IdentityRef,
+    References,
+    norm,
+    props,
+    to_asset,
+)
+from aiscan.core.model import Asset, AssetKind
 
 SERVICE = "identity"
 API = "2022-04-01"
@@ -32,16 +31,6 @@ PERMISSIONS = (
     "Microsoft.Authorization/roleAssignments/read",
     "Microsoft.Authorization/roleDefinitions/read",
 )
-
-
-def list_role_definitions(arm: Any, subscription: str) -> list[dict[str, Any]]:
-    path = f"/subscriptions/{subscription}/providers/Microsoft.Authorization/roleDefinitions"
-    return list(arm.list(path, API))
-
-
-def list_role_assignments(arm: Any, subscription: str) -> list[dict[str, Any]]:
-    path = f"/subscriptions/{subscription}/providers/Microsoft.Authorization/roleAssignments"
-    return list(arm.list(path, API))
 
 
 def definition_key(role_definition_id: str) -> str:
@@ -154,33 +143,25 @@ def to_identity(
         "full_access_policies": sorted(full),
         "policies_complete": complete and ref.principal_id is not None,
     }
-    return Asset(
-        id=ref.asset_id,
-        cloud=Cloud.AZURE,
-        account=ref.subscription,
-        region=ref.region,
-        kind=AssetKind.IDENTITY,
-        service=SERVICE,
-        type=(
-            "Microsoft.ManagedIdentity/userAssignedIdentities"
-            if ref.assigned == "user"
-            else "Microsoft.ManagedIdentity/identities"
-        ),
-        name=ref.name[:256],
-        attributes=attrs,
-        raw={
-            "principalId": ref.principal_id,
-            "clientId": ref.client_id,
-            "assigned": ref.assigned,
-            "attachedTo": ref.source,
-        },
+    type_ = "Microsoft.ManagedIdentity/" + (
+        "userAssignedIdentities" if ref.assigned == "user" else "identities"
     )
+    raw = {
+        "principalId": ref.principal_id,
+        "clientId": ref.client_id,
+        "assigned": ref.assigned,
+        "attachedTo": ref.source,
+    }
+    payload = {"id": ref.asset_id}
+    kind = AssetKind.IDENTITY
+    return to_asset(payload, kind, SERVICE, type_, attrs, raw=raw, region=ref.region, name=ref.name)
 
 
 def collect_authorization(ctx: AzureContext) -> None:
     """Read one subscription's role definitions and assignments into the shared references."""
-    definitions = ctx.section("role definitions", list_role_definitions, ctx.arm, ctx.subscription)
-    assignments = ctx.section("role assignments", list_role_assignments, ctx.arm, ctx.subscription)
+    path = f"/subscriptions/{ctx.subscription}/providers/Microsoft.Authorization"
+    definitions = ctx.listing("role definitions", f"{path}/roleDefinitions", API)
+    assignments = ctx.listing("role assignments", f"{path}/roleAssignments", API)
     refs = ctx.refs
     with refs._lock:
         for d in definitions or []:

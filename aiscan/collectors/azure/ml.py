@@ -5,32 +5,13 @@ GETs at api-version 2024-10-01 (the azure-mgmt-machinelearningservices package i
 2020-08-01, which has no online endpoints, serverless endpoints or registries): datastores,
 model containers and versions, computes, online endpoints and their deployments (and the
 environment version each deployment runs), serverless endpoints; registry model containers.
-Datastore secrets (`listSecrets`) and endpoint keys (`listKeys`) are never read.
+Datastore secrets (`listSecrets`) and endpoint keys (`listKeys`) are never read. Computes are
+instances (`notebook`) and AmlCompute clusters with a GPU size (`gpu-compute`); CPU clusters are
+not AI assets. A compute's only open port is its SSH port (public SSH on a node with a public IP).
 
-Attributes, `workspace`: `workspace_kind` (Default/Hub/Project/FeatureStore),
-  `public_network_access` (default Enabled), `approved_private_endpoints`, `encryption_status`
-  ("Enabled"/"Disabled"), `kms_key`, `managed_network_isolation` ("Disabled" when no managed
-  network is configured), `hub_id`, `v1_legacy_mode`, `hbi_workspace`, `storage_account`,
-  `container_registry`, `key_vault`, `diagnostic_logs_enabled`, `log_destinations`.
-`notebook` (compute instance) and `gpu-compute` (AmlCompute cluster with a GPU size; CPU clusters
-  are not AI assets): `compute_type`, `vm_size`, `accelerators`, `accelerators_source`,
-  `local_auth_disabled`, `subnet`, `workspace_managed_network`, `in_vnet` (own subnet or a
-  workspace managed network), `node_public_ip`, `ssh_public_access` ("Enabled"/"Disabled"),
-  `public_ip`, `internet_open_ports` (the compute's SSH port when SSH is public and the node has
-  a public IP; AML computes expose nothing else), `os_image_latest` (instances),
-  `idle_shutdown` (instances).
-`endpoint` (online endpoint): `endpoint_kind` "online", `auth_mode` (Key/AMLToken/AADToken),
-  `authenticated`, `public_network_access`, `endpoint_url`, `traffic`.
-`endpoint` (online deployment): `endpoint_kind` "online-deployment", `containers` ([{name, image,
-  environment (secrets redacted), artifact_uri}]), `secrets`, `instance_type`, `accelerators`,
-  `egress_public_network_access`, `model`, `model_registry`, `environment_id`,
-  `workspace_managed_network`.
-`endpoint` (serverless endpoint): `endpoint_kind` "serverless", `auth_mode`, `model`,
-  `model_registry`, `content_safety`, `endpoint_url`.
-`model` (workspace model version / registry model): `model_type`, `artifact_uri`, `stage`.
-`dataset` (datastore): `datastore_type`, `account_name`, `container`, `credentials_type`,
-  `is_default`.
-`model-registry` (ML registry): `public_network_access`, `regions`.
+Facts: aiscan/core/facts/azure.py `MlWorkspaceFacts`, `MlComputeFacts`, `MlOnlineEndpointFacts`,
+`MlOnlineDeploymentFacts`, `MlServerlessEndpointFacts`, `MlDatastoreFacts`, `MlModelFacts`,
+`MlRegistryFacts`; docs/attributes.md.
 Relations: project member-of hub; compute/endpoint member-of workspace; deployment member-of
 endpoint; endpoint serves and deployment uses-model the model; deployment stores-artifact-in the
 model's blob container; model stores-artifact-in it too; datastore reads-data-from its container;
@@ -54,10 +35,12 @@ from aiscan.collectors.azure.context import (
     location,
     norm,
     props,
+    ref_id,
     to_asset,
 )
-from aiscan.collectors.azure.monitor import diagnostics_facts, list_diagnostic_settings
-from aiscan.collectors.azure.spec import ArmReader, ArmSpec, arm_label
+from aiscan.collectors.azure.monitor import with_diagnostics
+from aiscan.collectors.azure.spec import ArmReader, arm_row
+from aiscan.collectors.payload import mapping, opt
 from aiscan.collectors.spec import Collected, run_spec
 from aiscan.core.model import Asset, AssetKind, RelationType
 from aiscan.core.refs import hub_facts
@@ -67,6 +50,13 @@ SERVICE = "azureml"
 WORKSPACE_TYPE = "Microsoft.MachineLearningServices/workspaces"
 REGISTRY_TYPE = "Microsoft.MachineLearningServices/registries"
 API = "2024-10-01"
+COMPUTE_TYPE = f"{WORKSPACE_TYPE}/computes"
+ENDPOINT_TYPE = f"{WORKSPACE_TYPE}/onlineEndpoints"
+DEPLOYMENT_TYPE = f"{ENDPOINT_TYPE}/deployments"
+SERVERLESS_TYPE = f"{WORKSPACE_TYPE}/serverlessEndpoints"
+DATASTORE_TYPE = f"{WORKSPACE_TYPE}/datastores"
+VERSION_TYPE = f"{WORKSPACE_TYPE}/models/versions"
+REGISTRY_MODEL_TYPE = f"{REGISTRY_TYPE}/models"
 
 PERMISSIONS = (
     "Microsoft.MachineLearningServices/workspaces/read",
@@ -96,25 +86,21 @@ _REGISTRY_REF = re.compile(r"^azureml://registries/([^/]+)/", re.IGNORECASE)
 _REGISTRY_MODEL = re.compile(r"^azureml://registries/([^/]+)/models/([^/]+)", re.IGNORECASE)
 
 
-# -- reads ----------------------------------------------------------------------------------------
-
-
-def list_children(arm: Any, parent_id: str, child: str) -> list[dict[str, Any]]:
-    return list(arm.list(f"{parent_id}/{child}", API))
-
-
-def get_resource(arm: Any, resource_id: str) -> dict[str, Any]:
-    result: dict[str, Any] = arm.get(resource_id, API)
-    return result
-
-
 # -- pure transforms ------------------------------------------------------------------------------
 
 
 def _asset(
-    payload: Mapping[str, Any], kind: AssetKind, type_: str, attrs: dict[str, Any], **rest: Any
+    payload: Mapping[str, Any],
+    kind: AssetKind,
+    type_: str,
+    attrs: dict[str, Any],
+    *,
+    child: str = "",
+    **rest: Any,
 ) -> Asset:
-    return to_asset(payload, kind=kind, service=SERVICE, type_=type_, attributes=attrs, **rest)
+    """An ML asset; `child` (a separator) names a resource below a workspace after its parent."""
+    name = child_name(payload, sep=child) if child else None
+    return to_asset(payload, kind, SERVICE, type_, attrs, name=name, **rest)
 
 
 def to_workspace(payload: Mapping[str, Any]) -> Asset:
@@ -130,14 +116,12 @@ def to_workspace(payload: Mapping[str, Any]) -> Asset:
         "encryption_status": str(encryption.get("status") or "Disabled"),
         "kms_key": kms_key,
         "managed_network_isolation": str(managed.get("isolationMode") or "Disabled"),
-        "hub_id": norm(str(p["hubResourceId"])) if p.get("hubResourceId") else None,
+        "hub_id": ref_id(p.get("hubResourceId")),
         "v1_legacy_mode": p.get("v1LegacyMode") is True,
         "hbi_workspace": p.get("hbiWorkspace") is True,
-        "storage_account": norm(str(p["storageAccount"])) if p.get("storageAccount") else None,
-        "container_registry": (
-            norm(str(p["containerRegistry"])) if p.get("containerRegistry") else None
-        ),
-        "key_vault": norm(str(p["keyVault"])) if p.get("keyVault") else None,
+        "storage_account": ref_id(p.get("storageAccount")),
+        "container_registry": ref_id(p.get("containerRegistry")),
+        "key_vault": ref_id(p.get("keyVault")),
     }
     return _asset(payload, AssetKind.WORKSPACE, WORKSPACE_TYPE, attrs)
 
@@ -174,7 +158,7 @@ def to_compute(
         "compute_type": ctype,
         "vm_size": inner.get("vmSize"),
         "local_auth_disabled": p.get("disableLocalAuth") is True,
-        "subnet": norm(str(subnet)) if subnet else None,
+        "subnet": ref_id(subnet),
         "workspace_managed_network": managed,
         "in_vnet": bool(subnet) or managed != "Disabled",
         "node_public_ip": node_public_ip,
@@ -196,14 +180,8 @@ def to_compute(
         kind = AssetKind.NOTEBOOK
     else:
         kind = AssetKind.GPU_COMPUTE
-    return to_asset(
-        payload,
-        kind=kind,
-        service=SERVICE,
-        type_=f"{WORKSPACE_TYPE}/computes",
-        attributes=attrs,
-        region=location(p.get("computeLocation") or payload.get("location")) or workspace.region,
-    )
+    region = location(p.get("computeLocation") or payload.get("location")) or workspace.region
+    return _asset(payload, kind, COMPUTE_TYPE, attrs, region=region)
 
 
 def to_online_endpoint(payload: Mapping[str, Any], *, region: str | None) -> Asset:
@@ -216,9 +194,7 @@ def to_online_endpoint(payload: Mapping[str, Any], *, region: str | None) -> Ass
         "endpoint_url": p.get("scoringUri"),
         "traffic": dict(as_map(p.get("traffic"))),
     }
-    return _asset(
-        payload, AssetKind.ENDPOINT, f"{WORKSPACE_TYPE}/onlineEndpoints", attrs, region=region
-    )
+    return _asset(payload, AssetKind.ENDPOINT, ENDPOINT_TYPE, attrs, region=region)
 
 
 def model_ref(value: Any) -> tuple[str | None, str | None]:
@@ -271,13 +247,7 @@ def to_online_deployment(
         attrs["accelerators"] = gpus[0]
     clean = {**payload, "properties": {**p, "environmentVariables": env}}
     return _asset(
-        payload,
-        AssetKind.ENDPOINT,
-        f"{WORKSPACE_TYPE}/onlineEndpoints/deployments",
-        attrs,
-        raw=clean,
-        region=region,
-        name=child_name(payload),
+        payload, AssetKind.ENDPOINT, DEPLOYMENT_TYPE, attrs, region=region, raw=clean, child="/"
     )
 
 
@@ -293,9 +263,7 @@ def to_serverless_endpoint(payload: Mapping[str, Any], *, region: str | None) ->
         "content_safety": as_map(p.get("contentSafety")).get("contentSafetyStatus"),
         "endpoint_url": as_map(p.get("inferenceEndpoint")).get("uri"),
     }
-    return _asset(
-        payload, AssetKind.ENDPOINT, f"{WORKSPACE_TYPE}/serverlessEndpoints", attrs, region=region
-    )
+    return _asset(payload, AssetKind.ENDPOINT, SERVERLESS_TYPE, attrs, region=region)
 
 
 def datastore_target(payload: Mapping[str, Any]) -> tuple[str | None, str | None]:
@@ -304,17 +272,11 @@ def datastore_target(payload: Mapping[str, Any]) -> tuple[str | None, str | None
     account = p.get("accountName")
     if not isinstance(account, str) or not account:
         return None, None
-    sub = p.get("subscriptionId")
-    rg = p.get("resourceGroup")
-    account_id = (
-        f"/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.Storage/storageAccounts/"
-        f"{account}"
-        if sub and rg
-        else None
-    )
+    sub, rg = p.get("subscriptionId"), p.get("resourceGroup")
+    rid = f"/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.Storage/storageAccounts/"
     container = p.get("containerName") or p.get("filesystem")
-    return (norm(account_id) if account_id else None), (
-        str(container) if isinstance(container, str) else None
+    return ref_id(f"{rid}{account}" if sub and rg else None), (
+        container if isinstance(container, str) else None
     )
 
 
@@ -331,13 +293,7 @@ def to_datastore(payload: Mapping[str, Any], *, region: str | None) -> Asset:
     # GET never returns datastore secrets, but drop the credentials block in case it does.
     clean = {**payload, "properties": {k: v for k, v in p.items() if k != "credentials"}}
     return _asset(
-        payload,
-        AssetKind.DATASET,
-        f"{WORKSPACE_TYPE}/datastores",
-        attrs,
-        raw=clean,
-        region=region,
-        name=child_name(payload),
+        payload, AssetKind.DATASET, DATASTORE_TYPE, attrs, region=region, raw=clean, child="/"
     )
 
 
@@ -348,9 +304,7 @@ def to_model_version(payload: Mapping[str, Any], *, region: str | None, type_: s
         "artifact_uri": p.get("modelUri"),
         "stage": p.get("stage"),
     }
-    return _asset(
-        payload, AssetKind.MODEL, type_, attrs, region=region, name=child_name(payload, sep=":")
-    )
+    return _asset(payload, AssetKind.MODEL, type_, attrs, region=region, child=":")
 
 
 def to_registry(payload: Mapping[str, Any]) -> Asset:
@@ -411,24 +365,23 @@ def _model_version(
     storage_by_name: Mapping[str, str],
     **_: Any,
 ) -> Collected:
-    type_ = f"{WORKSPACE_TYPE}/models/versions"
-    model = to_model_version(payload, region=parent.region, type_=type_)
+    model = to_model_version(payload, region=parent.region, type_=VERSION_TYPE)
     uri = model.attributes.get("artifact_uri")
     account, container = blob_target(uri, datastores, storage_by_name)
     return Collected(model, (("storage", account, RelationType.STORES_ARTIFACT_IN, container),))
 
 
 def _registry_model(payload: Mapping[str, Any], *, parent: Asset, **_: Any) -> Asset:
-    return to_model_version(payload, region=parent.region, type_=f"{REGISTRY_TYPE}/models")
+    return to_model_version(payload, region=parent.region, type_=REGISTRY_MODEL_TYPE)
 
 
 def _compute(
     payload: Mapping[str, Any], *, parent: Asset, sizes: Callable[[str | None], Any], **_: Any
 ) -> Collected | None:
     p = props(payload)
-    size = as_map(p.get("properties")).get("vmSize")
+    size = opt(mapping(p, "properties"), "vmSize")
     loc = location(p.get("computeLocation") or payload.get("location")) or parent.region
-    gpus = accelerators(size if isinstance(size, str) else None, sizes(loc))
+    gpus = accelerators(size, sizes(loc))
     asset = to_compute(payload, workspace=parent, gpus=gpus)
     return Collected(asset, (("identities", payload),)) if asset is not None else None
 
@@ -438,37 +391,77 @@ def _serverless(payload: Mapping[str, Any], *, parent: Asset, **_: Any) -> Colle
     return Collected(to_serverless_endpoint(payload, region=region), (("identities", payload),))
 
 
+def _online_endpoint(payload: Mapping[str, Any], *, parent: Asset, **_: Any) -> Collected:
+    region = location(payload.get("location")) or parent.region
+    return Collected(to_online_endpoint(payload, region=region), (("identities", payload),))
+
+
+def _environment(ctx: AzureContext, item_id: str, payload: Mapping[str, Any]) -> dict[str, Any]:
+    """The environment version a deployment runs (its image), read in the deployment's section."""
+    env_id = props(payload).get("environmentId")
+    if not isinstance(env_id, str) or not env_id.lower().startswith("azureml:/subscriptions/"):
+        return {"environment": None}
+    label = f"environment of {payload.get('name')}"
+    return {"environment": ctx.section(label, ctx.arm.get, env_id[len("azureml:") :], API)}
+
+
+def _deployment(
+    payload: Mapping[str, Any],
+    *,
+    parent: Asset,
+    parent_payload: Mapping[str, Any],
+    workspace: Asset,
+    environment: Mapping[str, Any] | None,
+    models: Mapping[str, Asset],
+    datastores: Mapping[str, tuple[str | None, str | None]],
+    storage_by_name: Mapping[str, str],
+    sizes: Callable[[str | None], Any],
+    resolve: Callable[[str | None], str | None],
+    **_: Any,
+) -> Collected:
+    """An online deployment; it runs as its endpoint's identities."""
+    p = props(payload)
+    model_id = resolve(model_ref(p.get("model"))[0])
+    model = models.get(model_id or "")
+    artifact = model.attributes.get("artifact_uri") if model is not None else None
+    size = opt(p, "instanceType")
+    dep = to_online_deployment(
+        payload,
+        region=parent.region,
+        environment=environment,
+        workspace=workspace,
+        artifact_uri=artifact,
+        gpus=accelerators(size, sizes(parent.region)) if size else None,
+    )
+    account, container = blob_target(artifact, datastores, storage_by_name)
+    links = (
+        ("identities", parent_payload),
+        ("relation", dep.id, RelationType.USES_MODEL, model_id),
+        ("relation", parent.id, RelationType.SERVES, model_id),
+        ("image", dep.attributes["containers"][0].get("image")),
+        ("storage", account, RelationType.STORES_ARTIFACT_IN, container),
+    )
+    return Collected(dep, links)
+
+
 def _serves(ctx: AzureContext, endpoint: Asset) -> None:
     model = resolve_registry_model(ctx, endpoint.attributes.get("model"))
     ctx.relate(endpoint.id, RelationType.SERVES, model)
 
 
-def row(child: str, item: str, type_: str, transform: Callable[..., Any], **more: Any) -> ArmSpec:
-    """A family of ARM children `child` (list-only: ARM lists answer with whole resources)."""
-    return ArmSpec(
-        family=child,
-        item=item,
-        service=SERVICE,
-        resource_type=type_,
-        list_operation="list",
-        result_key=child,
-        id_key="id",
-        transform=transform,
-        label=arm_label,
-        **more,
-    )
+row = partial(arm_row, SERVICE)
 
 
-DATASTORES = row("datastores", "datastore", f"{WORKSPACE_TYPE}/datastores", _datastore)
-VERSIONS = row("versions", "model version", f"{WORKSPACE_TYPE}/models/versions", _model_version)
-REGISTRY_MODELS = row("models", "registry model", f"{REGISTRY_TYPE}/models", _registry_model)
-COMPUTES = row("computes", "compute", f"{WORKSPACE_TYPE}/computes", _compute)
+DATASTORES = row("datastores", "datastore", DATASTORE_TYPE, _datastore)
+VERSIONS = row("versions", "model version", VERSION_TYPE, _model_version)
+REGISTRY_MODELS = row("models", "registry model", REGISTRY_MODEL_TYPE, _registry_model)
+COMPUTES = row("computes", "compute", COMPUTE_TYPE, _compute)
+DEPLOYMENTS = row("deployments", "deployment", DEPLOYMENT_TYPE, _deployment, inputs=_environment)
+ONLINE_ENDPOINTS = row(
+    "onlineEndpoints", "online endpoint", ENDPOINT_TYPE, _online_endpoint, nested=(DEPLOYMENTS,)
+)
 SERVERLESS = row(
-    "serverlessEndpoints",
-    "serverless endpoint",
-    f"{WORKSPACE_TYPE}/serverlessEndpoints",
-    _serverless,
-    relate=_serves,
+    "serverlessEndpoints", "serverless endpoint", SERVERLESS_TYPE, _serverless, relate=_serves
 )
 
 
@@ -481,12 +474,8 @@ def collect(ctx: AzureContext) -> None:
 
 
 def _one_workspace(ctx: AzureContext, payload: dict[str, Any]) -> None:
-    ws = to_workspace(payload)
     rid = str(payload["id"])
-    settings = ctx.section(
-        f"diagnostic settings of {ws.name}", list_diagnostic_settings, ctx.arm, rid
-    )
-    ws = ws.model_copy(update={"attributes": {**ws.attributes, **diagnostics_facts(settings)}})
+    ws = with_diagnostics(ctx, to_workspace(payload), rid)
     ctx.add(ws)
     ctx.use_identities(ws.id, payload, region=ws.region)
     ctx.relate(ws.id, RelationType.MEMBER_OF, ws.attributes.get("hub_id"))
@@ -507,10 +496,9 @@ def _one_workspace(ctx: AzureContext, payload: dict[str, Any]) -> None:
     }
     models = _models(ctx, ws, rid, datastores)
     run_spec(ctx, COMPUTES, reader, section=f"computes of {ws.name}")
-    endpoints = ctx.section(
-        f"online endpoints of {ws.name}", list_children, ctx.arm, rid, "onlineEndpoints"
-    )
-    ctx.each("online endpoint", _one_endpoint, endpoints or [], ctx, ws, datastores, models)
+    where = {**reader.where(ctx), "workspace": ws, "models": models, "datastores": datastores}
+    endpoints = ArmReader(rid, API, **where, resolve=partial(resolve_registry_model, ctx))
+    run_spec(ctx, ONLINE_ENDPOINTS, endpoints, section=f"online endpoints of {ws.name}")
     run_spec(ctx, SERVERLESS, reader, section=f"serverless endpoints of {ws.name}")
 
 
@@ -521,7 +509,7 @@ def _models(
     datastores: Mapping[str, tuple[str | None, str | None]],
 ) -> dict[str, Asset]:
     """Model versions by inventory id."""
-    containers = ctx.section(f"models of {ws.name}", list_children, ctx.arm, rid, "models")
+    containers = ctx.listing(f"models of {ws.name}", f"{rid}/models", API)
     storage = ctx.refs.storage_by_name
 
     def versions(container: Mapping[str, Any]) -> dict[str, Asset] | None:
@@ -535,56 +523,6 @@ def _models(
     for batch in ctx.each("model versions", versions, containers or []):
         found.update({model.id: model for model in (batch or {}).values()})
     return found
-
-
-def _one_endpoint(
-    ctx: AzureContext,
-    ws: Asset,
-    datastores: Mapping[str, tuple[str | None, str | None]],
-    models: Mapping[str, Asset],
-    payload: dict[str, Any],
-) -> None:
-    region = location(payload.get("location")) or ws.region
-    ep = to_online_endpoint(payload, region=region)
-    ctx.add(ep)
-    ctx.relate(ep.id, RelationType.MEMBER_OF, ws.id)
-    identities = ctx.use_identities(ep.id, payload, region=region)
-    items = ctx.section(
-        f"deployments of {ep.name}", list_children, ctx.arm, str(payload["id"]), "deployments"
-    )
-    for item in items or []:
-        p = props(item)
-        env_id = p.get("environmentId")
-        environment = None
-        if isinstance(env_id, str) and env_id.lower().startswith("azureml:/subscriptions/"):
-            environment = ctx.section(
-                f"environment of {item.get('name')}",
-                get_resource,
-                ctx.arm,
-                env_id[len("azureml:") :],
-            )
-        model_id = resolve_registry_model(ctx, model_ref(p.get("model"))[0])
-        model = models.get(model_id or "")
-        artifact = model.attributes.get("artifact_uri") if model is not None else None
-        size = p.get("instanceType") if isinstance(p.get("instanceType"), str) else None
-        gpus = accelerators(size, size_catalog(ctx, region)) if size else None
-        dep = to_online_deployment(
-            item,
-            region=region,
-            environment=environment,
-            workspace=ws,
-            artifact_uri=artifact,
-            gpus=gpus,
-        )
-        ctx.add(dep)
-        ctx.relate(dep.id, RelationType.MEMBER_OF, ep.id)
-        ctx.relate(dep.id, RelationType.USES_MODEL, model_id)
-        ctx.relate(ep.id, RelationType.SERVES, model_id)
-        for ident in identities:
-            ctx.relate(dep.id, RelationType.RUNS_AS, ident)
-        ctx.use_image(dep.id, dep.attributes["containers"][0].get("image"))
-        account, container = blob_target(artifact, datastores, ctx.refs.storage_by_name)
-        ctx.use_storage(dep.id, account, RelationType.STORES_ARTIFACT_IN, container)
 
 
 def resolve_registry_model(ctx: AzureContext, model: str | None) -> str | None:

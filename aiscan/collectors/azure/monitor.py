@@ -12,9 +12,11 @@ Audit), `enforced` false for enforcementMode DoNotEnforce. Definitions are not r
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from itertools import islice
 from typing import Any
 
-from aiscan.collectors.azure.context import props
+from aiscan.collectors.azure.context import AzureContext, as_map, props
+from aiscan.core.model import Asset
 
 DIAGNOSTICS_API = "2021-05-01-preview"
 SECURITY_API = "2024-01-01"
@@ -27,17 +29,6 @@ PERMISSIONS = (
     "Microsoft.Security/pricings/read",
     "Microsoft.Authorization/policyAssignments/read",
 )
-
-
-def list_diagnostic_settings(arm: Any, resource_id: str) -> list[dict[str, Any]]:
-    path = f"{resource_id}/providers/Microsoft.Insights/diagnosticSettings"
-    return list(arm.list(path, DIAGNOSTICS_API))
-
-
-def get_pricing(arm: Any, subscription: str, plan: str) -> dict[str, Any]:
-    path = f"/subscriptions/{subscription}/providers/Microsoft.Security/pricings/{plan}"
-    result: dict[str, Any] = arm.get(path, SECURITY_API)
-    return result
 
 
 def logs_enabled(settings: Sequence[Mapping[str, Any]]) -> bool:
@@ -64,18 +55,29 @@ def diagnostics_facts(settings: Sequence[Mapping[str, Any]] | None) -> dict[str,
     return {"diagnostic_logs_enabled": logs_enabled(settings), "log_destinations": destinations}
 
 
+def with_diagnostics(ctx: AzureContext, asset: Asset, resource_id: str, **extra: Any) -> Asset:
+    """`asset` with the facts of its diagnostic settings (read as the section ``diagnostic
+    settings of <name>``) and `extra` facts."""
+    path = f"{resource_id}/providers/Microsoft.Insights/diagnosticSettings"
+    settings = ctx.listing(f"diagnostic settings of {asset.name}", path, DIAGNOSTICS_API)
+    facts = {**diagnostics_facts(settings), **extra}
+    return asset.model_copy(update={"attributes": {**asset.attributes, **facts}})
+
+
 def plan_enabled(pricing: Mapping[str, Any]) -> bool:
     return str(props(pricing).get("pricingTier", "")).lower() == "standard"
 
 
-def list_policy_assignments(arm: Any, subscription: str) -> list[dict[str, Any]]:
-    path = f"/subscriptions/{subscription}/providers/Microsoft.Authorization/policyAssignments"
-    out: list[dict[str, Any]] = []
-    for item in arm.list(path, POLICY_API, {"$filter": "atScope()"}):
-        out.append(item)
-        if len(out) >= MAX_ASSIGNMENTS:
-            break
-    return out
+def subscription_guardrails(ctx: AzureContext) -> tuple[bool | None, list[dict[str, Any]] | None]:
+    """(the Defender for AI plan is Standard, the policy assignments), each None when unread."""
+    root = f"/subscriptions/{ctx.subscription}/providers"
+    path = f"{root}/Microsoft.Security/pricings/AI"
+    pricing = ctx.section("Defender for AI plan", ctx.arm.get, path, SECURITY_API)
+    path = f"{root}/Microsoft.Authorization/policyAssignments"
+    pages = islice(ctx.arm.list(path, POLICY_API, {"$filter": "atScope()"}), MAX_ASSIGNMENTS)
+    raw: list[Any] | None = ctx.section("Azure Policy assignments", list, pages)
+    defender = plan_enabled(pricing) if pricing is not None else None
+    return defender, policy_assignments(raw) if raw is not None else None
 
 
 def _definition(definition_id: str) -> tuple[str, bool]:
@@ -98,9 +100,7 @@ def policy_assignments(items: Sequence[Any]) -> list[dict[str, Any]]:
         if not isinstance(definition_id, str) or not definition_id:
             continue
         definition, initiative = _definition(definition_id)
-        params = p.get("parameters") if isinstance(p.get("parameters"), Mapping) else {}
-        effect = params.get("effect") if isinstance(params, Mapping) else None
-        value = effect.get("value") if isinstance(effect, Mapping) else None
+        value = as_map(as_map(p.get("parameters")).get("effect")).get("value")
         not_scopes = [str(s).lower()[:500] for s in p.get("notScopes") or [] if isinstance(s, str)]
         out.append(
             {

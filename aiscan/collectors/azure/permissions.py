@@ -6,30 +6,17 @@ tuple. All are `*/read` actions; no `*/action` (listKeys and the like) is ever n
 
 from __future__ import annotations
 
-from aiscan.collectors.azure import (
-    CORE_PERMISSIONS,
-    acr,
-    cognitive,
-    compute,
-    identity,
-    ml,
-    monitor,
-    search,
-    storage,
+from aiscan.collectors.azure.services import MODULES
+
+#: Permissions outside the service modules: subscriptions, the probe, Resource Graph.
+CORE_PERMISSIONS = (
+    "Microsoft.Resources/subscriptions/read",
+    "Microsoft.Resources/subscriptions/resourceGroups/read",
+    "Microsoft.ResourceGraph/resources/read",
 )
 
 PERMISSIONS: tuple[str, ...] = tuple(
-    sorted(
-        set(CORE_PERMISSIONS)
-        | set(cognitive.PERMISSIONS)
-        | set(search.PERMISSIONS)
-        | set(ml.PERMISSIONS)
-        | set(compute.PERMISSIONS)
-        | set(identity.PERMISSIONS)
-        | set(storage.PERMISSIONS)
-        | set(acr.PERMISSIONS)
-        | set(monitor.PERMISSIONS)
-    )
+    sorted(set(CORE_PERMISSIONS).union(*(m.PERMISSIONS for m in MODULES)))
 )
 
 

@@ -1,13 +1,9 @@
 """Azure AI Search services (`Microsoft.Search/searchServices`): the RAG indexes of AI apps.
 
 Services come from Resource Graph; diagnostic settings are read per service. Admin and query keys
-are never listed.
+are never listed. Search spells `publicNetworkAccess` in lower case; it is capitalised here.
 
-Attributes, `knowledge-base`:
-  `sku`, `endpoint_url`, `public_network_access` ("Enabled"/"Disabled"; Search spells it in lower
-  case, normalised here), `ip_rules`, `approved_private_endpoints`, `local_auth_disabled`
-  (`disableLocalAuth`), `auth_options` (apiKeyOnly / aadOrApiKey), `cmk_enforcement`,
-  `diagnostic_logs_enabled`, `log_destinations`.
+Facts: aiscan/core/facts/azure.py `SearchServiceFacts`; docs/attributes.md.
 """
 
 from __future__ import annotations
@@ -16,8 +12,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from aiscan.collectors.azure.cognitive import approved_private_endpoints
-from aiscan.collectors.azure.context import AzureContext, as_map, props, to_asset
-from aiscan.collectors.azure.monitor import diagnostics_facts, list_diagnostic_settings
+from aiscan.collectors.azure.context import AzureContext, ip_rules, props, to_asset
+from aiscan.collectors.azure.monitor import with_diagnostics
+from aiscan.collectors.payload import mapping, opt
 from aiscan.core.model import Asset, AssetKind
 
 SERVICE = "search"
@@ -28,30 +25,18 @@ PERMISSIONS = ("Microsoft.Search/searchServices/read",)
 
 def to_search_service(payload: Mapping[str, Any]) -> Asset:
     p = props(payload)
-    rules = as_map(p.get("networkRuleSet"))
-    auth = as_map(p.get("authOptions"))
-    cmk = as_map(p.get("encryptionWithCmk"))
-    sku = as_map(payload.get("sku"))
     name = str(payload.get("name", ""))
     attrs: dict[str, Any] = {
-        "sku": sku.get("name"),
+        "sku": opt(mapping(payload, "sku"), "name"),
         "endpoint_url": f"https://{name}.search.windows.net",
         "public_network_access": str(p.get("publicNetworkAccess") or "Enabled").capitalize(),
-        "ip_rules": [
-            str(r.get("value")) for r in rules.get("ipRules") or [] if isinstance(r, Mapping)
-        ],
+        "ip_rules": ip_rules(mapping(p, "networkRuleSet")),
         "approved_private_endpoints": approved_private_endpoints(p),
         "local_auth_disabled": p.get("disableLocalAuth") is True,
-        "auth_options": sorted(auth) if auth else [],
-        "cmk_enforcement": cmk.get("enforcement"),
+        "auth_options": sorted(mapping(p, "authOptions")),
+        "cmk_enforcement": opt(mapping(p, "encryptionWithCmk"), "enforcement"),
     }
-    return to_asset(
-        payload,
-        kind=AssetKind.KNOWLEDGE_BASE,
-        service=SERVICE,
-        type_=SEARCH_TYPE,
-        attributes=attrs,
-    )
+    return to_asset(payload, AssetKind.KNOWLEDGE_BASE, SERVICE, SEARCH_TYPE, attrs)
 
 
 def collect(ctx: AzureContext) -> None:
@@ -59,15 +44,6 @@ def collect(ctx: AzureContext) -> None:
 
 
 def _one(ctx: AzureContext, payload: dict[str, Any]) -> None:
-    asset = to_search_service(payload)
-    settings = ctx.section(
-        f"diagnostic settings of {asset.name}",
-        list_diagnostic_settings,
-        ctx.arm,
-        str(payload["id"]),
-    )
-    asset = asset.model_copy(
-        update={"attributes": {**asset.attributes, **diagnostics_facts(settings)}}
-    )
+    asset = with_diagnostics(ctx, to_search_service(payload), str(payload["id"]))
     ctx.add(asset)
     ctx.use_identities(asset.id, payload, region=asset.region)

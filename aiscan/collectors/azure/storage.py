@@ -7,16 +7,13 @@ listed. `write_principals` names the AI identities that may write blobs: a role 
 write data action, or one that may list the account keys while shared-key access is allowed,
 at a scope covering the account or container.
 
-Attributes, `bucket` (account and container): `public`, `public_reasons`,
-  `allow_blob_public_access` (absent when ARM omits it: older accounts then allow it),
-  `public_network_access`, `network_default_action`, `allow_shared_key_access`, `https_only`,
-  `min_tls_version`, `kms_key`, `encryption`, `versioning`, `write_principals`;
-  container only: `public_access` (None/Blob/Container), `immutable`.
+Facts: aiscan/core/facts/azure.py `StorageAccountFacts`, `BlobContainerFacts`; docs/attributes.md.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from functools import partial
 from typing import Any
 
 from aiscan.collectors.azure.context import (
@@ -25,7 +22,6 @@ from aiscan.collectors.azure.context import (
     child_name,
     norm,
     props,
-    subscription_of,
     to_asset,
 )
 from aiscan.collectors.azure.identity import allows, covers, principal_assignments
@@ -33,6 +29,7 @@ from aiscan.core.model import Asset, AssetKind
 
 SERVICE = "storage"
 ACCOUNT_TYPE = "Microsoft.Storage/storageAccounts"
+CONTAINER_TYPE = f"{ACCOUNT_TYPE}/blobServices/containers"
 API = "2023-05-01"
 BLOB_WRITE = "Microsoft.Storage/storageAccounts/blobServices/containers/blobs/write"
 LIST_KEYS = "Microsoft.Storage/storageAccounts/listKeys/action"
@@ -42,20 +39,6 @@ PERMISSIONS = (
     "Microsoft.Storage/storageAccounts/blobServices/read",
     "Microsoft.Storage/storageAccounts/blobServices/containers/read",
 )
-
-
-def get_account(arm: Any, account_id: str) -> dict[str, Any]:
-    result: dict[str, Any] = arm.get(account_id, API)
-    return result
-
-
-def get_blob_service(arm: Any, account_id: str) -> dict[str, Any]:
-    result: dict[str, Any] = arm.get(f"{account_id}/blobServices/default", API)
-    return result
-
-
-def list_containers(arm: Any, account_id: str) -> list[dict[str, Any]]:
-    return list(arm.list(f"{account_id}/blobServices/default/containers", API))
 
 
 def account_facts(payload: Mapping[str, Any]) -> dict[str, Any]:
@@ -127,9 +110,7 @@ def to_account(
         attrs["versioning"] = versioning
     if writers is not None:
         attrs["write_principals"] = writers
-    return to_asset(
-        payload, kind=AssetKind.BUCKET, service=SERVICE, type_=ACCOUNT_TYPE, attributes=attrs
-    )
+    return to_asset(payload, AssetKind.BUCKET, SERVICE, ACCOUNT_TYPE, attrs)
 
 
 def to_container(
@@ -153,35 +134,26 @@ def to_container(
         attrs["versioning"] = account.attributes["versioning"]
     if writers is not None:
         attrs["write_principals"] = writers
+    region, name = account.region, child_name(payload)
     return to_asset(
-        payload,
-        kind=AssetKind.BUCKET,
-        service=SERVICE,
-        type_=f"{ACCOUNT_TYPE}/blobServices/containers",
-        attributes=attrs,
-        region=account.region,
-        name=child_name(payload),
+        payload, AssetKind.BUCKET, SERVICE, CONTAINER_TYPE, attrs, region=region, name=name
     )
 
 
 def collect(ctx: AzureContext) -> None:
-    wanted = sorted(a for a in ctx.refs.storage if subscription_of(a) == ctx.subscription)
-    ctx.each("storage account", _one_account, wanted, ctx)
+    ctx.referenced("storage", "storage account", API, partial(_one_account, ctx))
 
 
-def _one_account(ctx: AzureContext, account_id: str) -> None:
-    payload = ctx.refs.lookup(account_id)
-    if payload is None:
-        payload = ctx.section("storage account", get_account, ctx.arm, account_id)
-        if payload is None:
-            return
-    rid = str(payload["id"])
+def _one_account(ctx: AzureContext, account_id: str, payload: Mapping[str, Any]) -> None:
+    rid, name = str(payload["id"]), payload.get("name")
     facts = account_facts(payload)
-    service = ctx.section(f"blob service of {payload.get('name')}", get_blob_service, ctx.arm, rid)
+    service = ctx.section(
+        f"blob service of {name}", ctx.arm.get, f"{rid}/blobServices/default", API
+    )
     versioning = None
     if service is not None:
         versioning = "Enabled" if props(service).get("isVersioningEnabled") is True else "Disabled"
-    containers = ctx.section(f"containers of {payload.get('name')}", list_containers, ctx.arm, rid)
+    containers = ctx.listing(f"containers of {name}", f"{rid}/blobServices/default/containers", API)
     complete = ctx.subscription in ctx.refs.authorization_read
     shared = bool(facts.get("allow_shared_key_access"))
     account = to_account(
@@ -196,11 +168,5 @@ def _one_account(ctx: AzureContext, account_id: str) -> None:
     for item in containers or []:
         if str(item.get("name", "")).lower() not in wanted:
             continue
-        ctx.add(
-            to_container(
-                item,
-                account=account,
-                facts=facts,
-                writers=write_principals(ctx, str(item["id"]), shared) if complete else None,
-            )
-        )
+        writers = write_principals(ctx, str(item["id"]), shared) if complete else None
+        ctx.add(to_container(item, account=account, facts=facts, writers=writers))

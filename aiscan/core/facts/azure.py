@@ -1,8 +1,9 @@
 """Facts of Azure resource types (AI services / Azure OpenAI, Azure ML and AI Foundry, AI Search,
 GPU VMs and AKS pools, storage, container registries, managed identities).
 
-What each fact means in Azure's terms is documented beside the transform that produces it (the
-module docstrings of aiscan/collectors/azure/*); the types here are what rules may rely on.
+What each fact means in Azure's terms is in its description here (docs/attributes.md lists them);
+the types are what rules may rely on. How the facts are read (and what is never read) is in the
+module docstrings of aiscan/collectors/azure/*.
 """
 
 from __future__ import annotations
@@ -154,7 +155,8 @@ class CognitiveDeploymentFacts(Facts):
     rai_policy_name: str | None | Unread = UNREAD
     version_upgrade_option: str | None | Unread = UNREAD
     content_filter: ContentFilter | Unread = Field(
-        default=UNREAD, description="the named RAI policy's shields; absent when not read"
+        default=UNREAD,
+        description="the named RAI policy's shields; absent when it names none or was not read",
     )
 
 
@@ -166,8 +168,10 @@ class SearchServiceFacts(PublicNetworkAccessFacts, PrivateEndpointFacts, Diagnos
     sku: str | None | Unread = UNREAD
     endpoint_url: str | None | Unread = UNREAD
     ip_rules: tuple[str, ...] | Unread = UNREAD
-    local_auth_disabled: bool | Unread = UNREAD
-    auth_options: tuple[str, ...] | Unread = UNREAD
+    local_auth_disabled: bool | Unread = Field(default=UNREAD, description="disableLocalAuth")
+    auth_options: tuple[str, ...] | Unread = Field(
+        default=UNREAD, description="apiKeyOnly / aadOrApiKey"
+    )
     cmk_enforcement: str | None | Unread = UNREAD
 
 
@@ -179,9 +183,11 @@ class MlWorkspaceFacts(PublicNetworkAccessFacts, PrivateEndpointFacts, KmsFacts,
     workspace_kind: str | Unread = Field(
         default=UNREAD, description="Default / Hub / Project / FeatureStore"
     )
-    encryption_status: str | Unread = UNREAD
+    encryption_status: str | Unread = Field(default=UNREAD, description="Enabled / Disabled")
     managed_network_isolation: str | Unread = Field(
-        default=UNREAD, description="Disabled / AllowInternetOutbound / AllowOnlyApprovedOutbound"
+        default=UNREAD,
+        description="Disabled (no managed network) / AllowInternetOutbound / "
+        "AllowOnlyApprovedOutbound",
     )
     hub_id: str | None | Unread = UNREAD
     v1_legacy_mode: bool | Unread = UNREAD
@@ -202,7 +208,7 @@ class MlComputeFacts(AzureAcceleratorFacts, HostExposureFacts):
         default=UNREAD, description="own subnet or a workspace managed network"
     )
     node_public_ip: bool | Unread = UNREAD
-    ssh_public_access: str | Unread = UNREAD
+    ssh_public_access: str | Unread = Field(default=UNREAD, description="Enabled / Disabled")
     os_image_latest: bool | Unread = Field(default=UNREAD, description="compute instances only")
     idle_shutdown: str | None | Unread = Field(
         default=UNREAD, description="compute instances: idle time before shutdown (ISO 8601)"
@@ -283,11 +289,11 @@ class VirtualMachineFacts(AzureAcceleratorFacts, HostExposureFacts):
 class AksAgentPoolFacts(AzureAcceleratorFacts):
     vm_size: str | None | Unread = UNREAD
     node_count: int | None | Unread = UNREAD
-    node_public_ip: bool | Unread = UNREAD
+    node_public_ip: bool | Unread = Field(default=UNREAD, description="enableNodePublicIP")
     mode: str | None | Unread = UNREAD
     cluster_private: bool | Unread = Field(default=UNREAD, description="private API server")
     authorized_ip_ranges: tuple[str, ...] | Unread = UNREAD
-    cluster: str | None | Unread = UNREAD
+    cluster: str | None | Unread = Field(default=UNREAD, description="the cluster's id")
     local_accounts_disabled: bool | Unread = Field(
         default=UNREAD, description="the cluster's disableLocalAccounts (no static kubeconfig)"
     )
@@ -350,8 +356,29 @@ class ManagedIdentityFacts(IdentityFacts):
     assigned: str | Unread = Field(default=UNREAD, description='"system" / "user"')
     principal_id: str | None | Unread = UNREAD
     client_id: str | None | Unread = UNREAD
-    attached_to: str | Unread = UNREAD
-    role_assignments: tuple[RoleAssignment, ...] | Unread = UNREAD
+    attached_to: str | Unread = Field(
+        default=UNREAD, description="the resource it is attached to (user-assigned: its own id)"
+    )
+    role_assignments: tuple[RoleAssignment, ...] | Unread = Field(
+        default=UNREAD,
+        description="each with its role definition's permissions copied in (bounded), so the "
+        "graph can decide what the identity can do where",
+    )
+    # The Azure meaning of the cloud-neutral identity facts ("broad": a management-group,
+    # subscription or resource-group scope).
+    administrator: bool | Unread = Field(
+        default=UNREAD,
+        description="a broad role with `*` actions that may also write role assignments (Owner)",
+    )
+    wildcard_actions: tuple[str, ...] | Unread = Field(
+        default=UNREAD, description="`*` and `<provider>/*` actions of broad roles"
+    )
+    full_access_policies: tuple[str, ...] | Unread = Field(
+        default=UNREAD, description='"<role> on <scope>" of broad roles with wildcard actions'
+    )
+    policies_complete: bool | Unread = Field(
+        default=UNREAD, description="the role assignments of every scanned subscription were read"
+    )
 
 
 __all__: list[Any] = []  # the models register themselves; import them by name
