@@ -16,10 +16,10 @@ from typing import Any
 
 from aiscan.collectors.gcp.context import ScopeContext
 from aiscan.collectors.gcp.http import GcpApiError, GcpHttp
-from aiscan.collectors.gcp.iampolicy import PUBLIC_MEMBERS, bindings
+from aiscan.collectors.gcp.iampolicy import public_grants
 from aiscan.collectors.gcp.names import ARTIFACTREGISTRY, RepositoryRef, repository_of
-from aiscan.core.model import Asset, AssetKind, Cloud, CoverageStatus
-from aiscan.core.sanitize import bounded
+from aiscan.collectors.gcp.spec import gcp_asset
+from aiscan.core.model import Asset, AssetKind, CoverageStatus
 
 SERVICE = "artifactregistry"
 PERMISSIONS: tuple[str, ...] = (
@@ -58,34 +58,25 @@ def to_repository(
         "images": sorted(images),
     }
     if policy is not None:
-        reasons = [
-            f"IAM: {m} has {b.get('role')}"
-            for b in bindings(policy)
-            for m in b.get("members") or []
-            if m in PUBLIC_MEMBERS
-        ]
+        reasons = public_grants(policy)
         attributes["public"] = bool(reasons)
         if reasons:
             attributes["public_reasons"] = reasons
-    return Asset(
+    return gcp_asset(
+        payload,
         id=ref.id,
-        cloud=Cloud.GCP,
         account=ref.project,
         region=ref.location,
         kind=AssetKind.CONTAINER_REGISTRY,
         service=SERVICE,
         type="artifactregistry.googleapis.com/Repository",
         name=ref.repository,
-        created_at=payload.get("createTime"),
-        tags={str(k): str(v) for k, v in (payload.get("labels") or {}).items()},
         attributes=attributes,
-        raw=bounded({**payload, "iamPolicy": policy}),
+        raw={**payload, "iamPolicy": policy},
     )
 
 
 def collect_all(contexts: Mapping[str, ScopeContext]) -> None:
-    if not contexts:
-        return
     refs = next(iter(contexts.values())).refs
     wanted: dict[RepositoryRef, list[str]] = {}
     for image in refs.images:

@@ -146,11 +146,19 @@ class GcpHttp:
             args["pageToken"] = token
 
     def items(
-        self, host: str, path: str, key: str, params: Mapping[str, Any] | None = None
+        self,
+        host: str,
+        path: str,
+        key: str,
+        params: Mapping[str, Any] | None = None,
+        unreachable: list[str] | None = None,
     ) -> Iterator[dict[str, Any]]:
-        """Every item under `key` of every page, bounded."""
+        """Every item under `key` of every page, bounded (the locations a page lists as
+        ``unreachable`` are added to `unreachable`)."""
         count = 0
         for page in self.pages(host, path, params):
+            if unreachable is not None:
+                unreachable.extend(str(u) for u in page.get("unreachable") or [])
             for item in page.get(key) or []:
                 count += 1
                 if count > MAX_ITEMS_PER_LIST:

@@ -33,8 +33,9 @@ from aiscan.collectors.gcp.names import (
     service_account_id,
     service_account_project,
 )
-from aiscan.core.model import Asset, AssetKind, Cloud, CoverageStatus
-from aiscan.core.sanitize import bounded, clean_text
+from aiscan.collectors.gcp.spec import gcp_asset
+from aiscan.core.model import Asset, AssetKind, CoverageStatus
+from aiscan.core.sanitize import clean_text
 
 SERVICE = "iam"
 PERMISSIONS: tuple[str, ...] = ("iam.serviceAccounts.get",)
@@ -107,16 +108,16 @@ def to_service_account(
         attributes["policies_complete"] = False
     if payload is not None:
         attributes["disabled"] = bool(payload.get("disabled"))
-    return Asset(
+    return gcp_asset(
+        {},
         id=service_account_id(email),
-        cloud=Cloud.GCP,
         account=account,
         kind=AssetKind.IDENTITY,
         service=SERVICE,
         type="iam.googleapis.com/ServiceAccount",
         name=email,
         attributes=attributes,
-        raw=bounded(payload or {"email": email}),
+        raw=payload or {"email": email},
     )
 
 
@@ -127,8 +128,6 @@ def collect_all(
 ) -> None:
     """`scanned`: the project ids of the scan; unless every one's IAM policy was read (it is not
     when resourcemanager is left out or denied), no account's ``policies_complete`` is true."""
-    if not contexts:
-        return
     any_ctx = next(iter(contexts.values()))
     refs = any_ctx.refs
     policies_read = scanned <= set(refs.project_policies)

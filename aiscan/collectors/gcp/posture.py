@@ -37,8 +37,8 @@ from aiscan.collectors.gcp.names import (
     SERVICEUSAGE,
     full_name,
 )
-from aiscan.core.model import Asset, AssetKind, Cloud, CoverageStatus
-from aiscan.core.sanitize import bounded
+from aiscan.collectors.gcp.spec import gcp_asset
+from aiscan.core.model import Asset, AssetKind, CoverageStatus
 
 SERVICE = "aiplatform"
 CONSTRAINTS = (
@@ -71,9 +71,9 @@ def service_asset_id(project: Project) -> str:
 
 
 def service_asset(project: Project, attributes: dict[str, Any], raw: dict[str, Any]) -> Asset:
-    return Asset(
+    return gcp_asset(
+        {},
         id=service_asset_id(project),
-        cloud=Cloud.GCP,
         account=project.id,
         region="global",
         kind=AssetKind.LLM_SERVICE,
@@ -81,7 +81,7 @@ def service_asset(project: Project, attributes: dict[str, Any], raw: dict[str, A
         type="serviceusage.googleapis.com/Service",
         name=f"Vertex AI ({project.id})",
         attributes=attributes,
-        raw=bounded(raw),
+        raw=raw,
     )
 
 

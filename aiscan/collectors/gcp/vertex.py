@@ -61,11 +61,11 @@ from typing import Any
 from aiscan.collectors.gcp.context import Project, ScopeContext
 from aiscan.collectors.gcp.http import GcpHttp
 from aiscan.collectors.gcp.names import AIPLATFORM, gcs_bucket_of, last, vertex_id
-from aiscan.collectors.gcp.spec import Collected, GcpReader, GcpSpec, Link
+from aiscan.collectors.gcp.spec import Collected, GcpReader, GcpSpec, Link, gcp_asset, row
+from aiscan.collectors.payload import opt
 from aiscan.collectors.spec import run_spec
-from aiscan.core.model import Asset, AssetKind, Cloud, RelationType
+from aiscan.core.model import Asset, AssetKind, RelationType
 from aiscan.core.refs import hub_facts
-from aiscan.core.sanitize import bounded
 from aiscan.core.secrets import redact_env
 
 SERVICE = "aiplatform"
@@ -104,20 +104,16 @@ def _collected(
     id_: str | None = None,
     links: Iterable[Link] = (),
 ) -> Collected:
-    labels = payload.get("labels") or {}
-    asset = Asset(
+    asset = gcp_asset(
+        payload,
         id=id_ or vertex_id(str(payload["name"])),
-        cloud=Cloud.GCP,
         account=project.id,
         region=location,
         kind=kind,
         service=SERVICE,
         type=f"aiplatform.googleapis.com/{type_}",
         name=str(name or payload.get("displayName") or last(str(payload["name"]))),
-        created_at=payload.get("createTime"),
-        tags={str(k): str(v) for k, v in labels.items()},
         attributes=attributes,
-        raw=bounded(payload),
     )
     return Collected(asset, tuple(links))
 
@@ -231,6 +227,10 @@ def to_model(
     )
 
 
+def _https(domain: str | None) -> str | None:
+    return f"https://{domain}" if domain else None
+
+
 def _public_network(payload: dict[str, Any]) -> tuple[bool, bool]:
     """(private service connect, public network) of an endpoint-like resource."""
     psc = bool(
@@ -267,15 +267,14 @@ def to_endpoint(payload: dict[str, Any], project: Project, location: str) -> Col
             links.append(("sa", sa))
             if model:  # the deployed model's container runs as this account
                 links.append(("sa_for", model, sa))
-    dns = payload.get("dedicatedEndpointDns")
-    url = f"https://{dns}" if dns else f"https://{host(location)}/v1/{payload['name']}:predict"
+    dns = opt(payload, "dedicatedEndpointDns") or f"{host(location)}/v1/{payload['name']}:predict"
     logging = payload.get("predictRequestResponseLoggingConfig") or {}
     attributes = {
         "network": payload.get("network") or None,
         "private_service_connect": psc,
         "public_network": public,
         "dedicated_endpoint": bool(payload.get("dedicatedEndpointEnabled")),
-        "endpoint_url": url,
+        "endpoint_url": f"https://{dns}",
         "authenticated": True,  # prediction always needs an OAuth token with aiplatform access
         "kms_key": kms_key(payload),
         "request_response_logging": bool(logging.get("enabled")),
@@ -495,48 +494,33 @@ def to_feature_online_store(payload: dict[str, Any], project: Project, location:
         (serving.get("privateServiceConnectConfig") or {}).get("enablePrivateServiceConnect")
     )
     attributes = {
-        "kms_key": kms_key(payload),
         "serving": "optimized" if optimized else "bigtable",
         "private_service_connect": psc,
         # Bigtable online serving goes through the regional Vertex AI API; Optimized serving
         # has its own public endpoint unless Private Service Connect is configured.
         "public_network": not psc,
-        "endpoint_url": (
-            f"https://{serving['publicEndpointDomainName']}"
-            if serving.get("publicEndpointDomainName")
-            else None
-        ),
-        "state": payload.get("state"),
+        "endpoint_url": _https(opt(serving, "publicEndpointDomainName")),
     }
-    return _collected(
-        payload,
-        project,
-        location,
-        AssetKind.DATASET,
-        "FeatureOnlineStore",
-        attributes,
-        name=last(str(payload["name"])),
-    )
+    return _store(payload, project, location, "FeatureOnlineStore", attributes)
 
 
 def to_featurestore(payload: dict[str, Any], project: Project, location: str) -> Collected:
     online = payload.get("onlineServingConfig") or {}
     attributes = {
-        "kms_key": kms_key(payload),
         "online_nodes": int(
             online.get("fixedNodeCount") or (online.get("scaling") or {}).get("minNodeCount") or 0
         ),
-        "state": payload.get("state"),
     }
-    return _collected(
-        payload,
-        project,
-        location,
-        AssetKind.DATASET,
-        "Featurestore",
-        attributes,
-        name=last(str(payload["name"])),
-    )
+    return _store(payload, project, location, "Featurestore", attributes)
+
+
+def _store(
+    payload: dict[str, Any], project: Project, location: str, type_: str, attrs: dict[str, Any]
+) -> Collected:
+    """A feature store, named by its id (feature stores have no display name)."""
+    attrs = {"kms_key": kms_key(payload), **attrs, "state": payload.get("state")}
+    name = last(str(payload["name"]))
+    return _collected(payload, project, location, AssetKind.DATASET, type_, attrs, name=name)
 
 
 def to_index(payload: dict[str, Any], project: Project, location: str) -> Collected:
@@ -571,11 +555,7 @@ def to_index_endpoint(payload: dict[str, Any], project: Project, location: str) 
     ]
     attributes = {
         "public_network": public,
-        "endpoint_url": (
-            f"https://{payload['publicEndpointDomainName']}"
-            if payload.get("publicEndpointDomainName")
-            else None
-        ),
+        "endpoint_url": _https(opt(payload, "publicEndpointDomainName")),
         "network": payload.get("network") or None,
         "private_service_connect": psc,
         "authenticated": True,
@@ -701,48 +681,32 @@ def _versions(ctx: ScopeContext, model: Asset) -> None:
             READER.apply(ctx, collected.asset, collected.links)
 
 
-def row(
-    collection: str,
-    type_: str,
-    transform: Callable[..., Collected],
-    relate: Callable[[ScopeContext, Asset], None] | None = None,
-) -> GcpSpec:
-    """A Vertex AI family: the collection under ``projects/P/locations/L`` (also its list key
-    and its coverage label), the asset type its transform makes."""
-    return GcpSpec(
-        family=collection,
-        item=collection,
-        service=SERVICE,
-        resource_type=f"aiplatform.googleapis.com/{type_}",
-        list_operation="list",
-        result_key=collection,
-        id_key="name",
-        transform=transform,
-        label=lambda name, _: last(name),
-        relate=relate,
-    )
+def _row(collection: str, type_: str, transform: Callable[..., Collected], **more: Any) -> GcpSpec:
+    """A Vertex AI family: the collection under ``projects/P/locations/L`` (also its coverage
+    label, of the family and of each item), the asset type its transform makes."""
+    return row(collection, collection, f"{AIPLATFORM}/{type_}", transform, **more)
 
 
 READER = GcpReader(
     host=lambda ctx: host(ctx.region),
-    parent=lambda ctx: f"projects/{ctx.project.id}/locations/{ctx.region}",
+    collection=lambda ctx: f"/v1/projects/{ctx.project.id}/locations/{ctx.region}",
 )
 
 #: Every family read per location, in order (endpoints refer to models, read first).
 SPECS: tuple[GcpSpec, ...] = (
-    row("models", "Model", to_model, relate=_versions),
-    row("endpoints", "Endpoint", to_endpoint),
-    row("customJobs", "CustomJob", to_custom_job),
-    row("trainingPipelines", "TrainingPipeline", to_training_pipeline),
-    row("pipelineJobs", "PipelineJob", to_pipeline_job),
-    row("datasets", "Dataset", to_dataset),
-    row("featureOnlineStores", "FeatureOnlineStore", to_feature_online_store),
-    row("featurestores", "Featurestore", to_featurestore),
-    row("indexes", "Index", to_index),
-    row("indexEndpoints", "IndexEndpoint", to_index_endpoint),
-    row("tuningJobs", "TuningJob", to_tuning_job),
-    row("notebookRuntimeTemplates", "NotebookRuntimeTemplate", to_runtime_template),
-    row("notebookRuntimes", "NotebookRuntime", to_runtime),
+    _row("models", "Model", to_model, relate=_versions),
+    _row("endpoints", "Endpoint", to_endpoint),
+    _row("customJobs", "CustomJob", to_custom_job),
+    _row("trainingPipelines", "TrainingPipeline", to_training_pipeline),
+    _row("pipelineJobs", "PipelineJob", to_pipeline_job),
+    _row("datasets", "Dataset", to_dataset),
+    _row("featureOnlineStores", "FeatureOnlineStore", to_feature_online_store),
+    _row("featurestores", "Featurestore", to_featurestore),
+    _row("indexes", "Index", to_index),
+    _row("indexEndpoints", "IndexEndpoint", to_index_endpoint),
+    _row("tuningJobs", "TuningJob", to_tuning_job),
+    _row("notebookRuntimeTemplates", "NotebookRuntimeTemplate", to_runtime_template),
+    _row("notebookRuntimes", "NotebookRuntime", to_runtime),
 )
 
 PERMISSIONS: tuple[str, ...] = (
