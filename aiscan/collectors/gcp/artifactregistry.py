@@ -1,12 +1,8 @@
 """Artifact Registry repositories holding images that AI assets run (gcr.io hosts included).
 
 Only repositories of scanned projects are read (Google's own prebuilt-container projects such as
-``vertex-ai`` are referenced, not read). Attributes of ``container-registry``
-(``artifactregistry.googleapis.com/Repository``): ``format``, ``mode``
-(``STANDARD_REPOSITORY``/``REMOTE_REPOSITORY``/``VIRTUAL_REPOSITORY``), ``remote_upstream``,
-``kms_key``, ``immutable_tags`` bool, ``vulnerability_scanning`` bool (``SCANNING_ACTIVE``),
-``public`` (the IAM policy grants ``allUsers``/``allAuthenticatedUsers``; absent when unread),
-``public_reasons``, ``images`` (the referenced image URIs).
+``vertex-ai`` are referenced, not read). Facts: aiscan/core/facts/gcp.py
+`ArtifactRepositoryFacts`; docs/attributes.md.
 """
 
 from __future__ import annotations

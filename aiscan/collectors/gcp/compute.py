@@ -1,32 +1,19 @@
 """Accelerated compute: Compute Engine VMs with GPUs (or on accelerator machine types) and GKE
 node pools with GPUs/TPUs. CPU-only VMs and node pools are not AI assets and are dropped.
 
-VMs come from one aggregated list per project (every zone at once); the project's VPC firewall
-rules are read once to decide which ports of a VM with an external address are open to the
-internet. Node pools come from ``projects/P/locations/-/clusters`` (every location at once).
+VMs come from one aggregated list per project (every zone at once, a `ResourceSpec` row); the
+project's VPC firewall rules are read once to decide which ports of a VM with an external address
+are open to the internet. Node pools come from ``projects/P/locations/-/clusters`` (every
+location at once; one cluster holds many pools, so they are read by hand).
 
 Limits, deliberately: firewall *policies* (hierarchical / network firewall policies) and deny
 rules are not evaluated, so ``internet_open_ports`` may over-report; node pools get
 ``internet_open_ports`` only when their nodes are private (then it is empty).
 
-Service-specific attributes of ``gpu-compute``:
-
-VM (``compute.googleapis.com/Instance``)
-    ``machine_type``, ``status``, ``external_ip`` bool, ``public_ip`` (the NAT address, or
-    ``"ephemeral"`` when one is attached but not reported, null when none), ``accelerators``,
-    ``internet_open_ports``, ``network_tags``, ``service_account``, ``default_service_account``,
-    ``scopes`` and ``cloud_platform_scope`` (the OAuth scopes of the attached account),
-    ``secure_boot``, ``vtpm``, ``integrity_monitoring`` (``shieldedInstanceConfig``),
-    ``serial_port`` (metadata ``serial-port-enable`` true), ``os_login`` (metadata
-    ``enable-oslogin``; null when the instance does not set it and the project's common metadata,
-    which is not read, decides), ``secrets`` (hits in instance metadata such as startup scripts).
-node pool (``container.googleapis.com/NodePool``)
-    ``machine_type``, ``accelerators``, ``service_account`` (``default`` resolved to the default
-    compute service account), ``default_service_account``, ``scopes``, ``cloud_platform_scope``
-    (``config.oauthScopes``), ``private_nodes``, ``workload_identity`` (``GKE_METADATA``),
-    ``secure_boot``, ``integrity_monitoring``, ``shielded_nodes`` (the cluster's
-    ``shieldedNodes.enabled``), ``legacy_metadata_endpoints`` (node metadata
-    ``disable-legacy-endpoints`` is not ``"true"``), ``cluster``, ``node_count``.
+Facts: aiscan/core/facts/gcp.py `ComputeInstanceFacts`, `NodePoolFacts`; docs/attributes.md.
+A VM's ``public_ip`` is its NAT address (``"ephemeral"`` when one is attached but not reported),
+its ``secrets`` hits in instance metadata such as startup scripts; a node pool's ``default``
+service account is resolved to the project's default compute service account.
 
 GKE answers in proto3 JSON, which omits false booleans: an absent ``enableSecureBoot`` is false.
 """

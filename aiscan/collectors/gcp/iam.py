@@ -5,17 +5,12 @@ read (``iam.serviceAccounts.get``). Roles come from the IAM policies of every sc
 of their folders and organization (read by the collector's resource-manager pass). Roles granted
 on individual resources are not considered.
 
-The shared attributes are set so the cross-cloud identity rule judges GCP accounts too:
-``administrator`` (``roles/owner`` on a project, folder or organization),
-``full_access_policies`` (``roles/editor``, ``roles/aiplatform.admin`` held there),
-``wildcard_actions`` (always empty: GCP roles are not action patterns), ``policies_complete``
-(every policy above was read). Service-specific: ``email``, ``roles``
-``{resource: [roles]}`` (``projects/P``, ``folders/F``, ``organizations/O``),
-``project_roles`` ``{project id: [roles]}`` (per scanned project, its own bindings joined with
-those of its folders and organization: what the account may do there),
-``default_service_account`` (the Compute Engine default ``NUMBER-compute@developer``),
-``service_agent`` (a Google-managed account), ``disabled`` (absent when not read),
-``user_managed`` (the account lives in a scanned project and was read).
+The shared identity facts are set so the cross-cloud identity rule judges GCP accounts too:
+``administrator`` is ``roles/owner`` on a project, folder or organization,
+``full_access_policies`` the ``roles/editor`` / ``roles/aiplatform.admin`` held there,
+``wildcard_actions`` always empty (GCP roles are not action patterns), ``policies_complete``
+whether every policy above was read. Facts: aiscan/core/facts/gcp.py
+`ServiceAccountIdentityFacts`; docs/attributes.md.
 """
 
 from __future__ import annotations

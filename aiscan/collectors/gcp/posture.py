@@ -4,22 +4,10 @@ use (the API answers, or a Vertex AI / Workbench asset was found).
 The asset's id is the Service Usage name of the enabled API,
 ``//serviceusage.googleapis.com/projects/NUMBER/services/aiplatform.googleapis.com``. Each source
 is its own coverage scope (region ``global``) and adds its attributes to that asset:
-
-``org_policies`` (orgpolicy, ``getEffectivePolicy`` per constraint in `CONSTRAINTS`)
-    ``{constraint: {enforced, allow_all, deny_all, allowed_values, denied_values}}`` for every
-    constraint read (a constraint the API does not know is left out). ``allow_all`` is also true
-    for a list constraint with no rules (the default allows everything).
-``vpc_sc`` (accesscontextmanager)
-    ``{organization, perimeters: [{name, title, restricted_services, dry_run}]}``, the perimeters
-    of the organization's access policies whose resources include the project.
-``model_armor`` (modelarmor, the project's floor setting)
-    ``{api_enabled, enforcement, integrated_services, inspect_only, inspect_and_block}``.
-``api_keys`` (apikeys; key strings are never read)
-    ``[{name, display_name, api_targets, application_restricted}]``.
-``audit_log_types`` (from the IAM policies already read)
-    the audit log types configured for ``aiplatform.googleapis.com`` or ``allServices`` on the
-    project and its ancestors; ``audit_config_complete`` whether every one of those policies was
-    read.
+``org_policies`` (orgpolicy, ``getEffectivePolicy`` per constraint in `CONSTRAINTS`), ``vpc_sc``
+(accesscontextmanager), ``model_armor`` (modelarmor), ``api_keys`` (apikeys) and, from the IAM
+policies already read, ``audit_log_types``. Facts: aiscan/core/facts/gcp.py
+`VertexServiceFacts`; docs/attributes.md.
 """
 
 from __future__ import annotations

@@ -8,17 +8,12 @@ an asset (unreadable attributes absent) and the refusal is noted without marking
 since no permission in the scanned projects can fix it. A referenced bucket that does not exist
 is noted as a dangling reference.
 
-Attributes of ``bucket`` (``storage.googleapis.com/Bucket``) beyond the shared ones:
-``public_access_prevention`` (``enforced``/``inherited``), ``uniform_access`` bool,
-``public_members`` (``allUsers``/``allAuthenticatedUsers`` bindings and ACL entries),
-``iam_read`` bool, ``location``, ``owned`` (the bucket is in a scanned project),
-``iam_bindings`` (the bucket's own unconditional bindings ``{role: [members]}``, bounded) and
-``conditional_bindings`` (how many bindings carry an IAM condition: not evaluated).
-``public`` is false when public access prevention is enforced; otherwise it is true when the
-IAM policy or an ACL grants anything to ``allUsers``/``allAuthenticatedUsers``, and absent when
-the IAM policy could not be read. ``write_principals`` joins the bucket's own bindings and the
-owning project's (project-level storage roles apply to every bucket), service accounts spelled as
-their asset ids and ``*`` for the public.
+Facts: aiscan/core/facts/gcp.py `StorageBucketFacts`; docs/attributes.md. ``public`` is false
+when public access prevention is enforced; otherwise it is true when the IAM policy or an ACL
+grants anything to ``allUsers``/``allAuthenticatedUsers``, and absent when the IAM policy could
+not be read. ``write_principals`` joins the bucket's own bindings and the owning project's
+(project-level storage roles apply to every bucket), service accounts spelled as their asset ids
+and ``*`` for the public.
 """
 
 from __future__ import annotations

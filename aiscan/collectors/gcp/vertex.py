@@ -10,46 +10,13 @@ family the location does not offer (HTTP 400/404/501 on its collection) is noted
 
 Transforms are pure: ``to_*(payload, project, location)`` returns the `Asset` and the links it
 carries (buckets, images, service accounts, relations), which `apply_links` turns into relations
-and second-pass references.
+and second-pass references. A model version that is not the default is its own asset
+(``.../models/ID@VERSION``, ``version-of`` the model); a model deployed with a service account
+``runs-as`` it (the endpoint's deployed model says so).
 
-Service-specific attributes (the shared ones are in docs/attributes.md):
-
-model (``aiplatform.googleapis.com/Model``; a version that is not the default is its own asset
-``.../models/ID@VERSION``, ``version-of`` the model)
-    ``containers`` (one, from ``containerSpec``; ``artifact_uri`` from ``artifactUri``); a model
-    deployed with a service account ``runs-as`` it (the endpoint's deployed model says so),
-    ``secrets``, ``kms_key``, ``version_id``, ``version_aliases``, ``default_version`` bool,
-    ``source_type`` (``modelSourceInfo.sourceType``), ``deployed`` int (deployments listed).
-endpoint (``aiplatform.googleapis.com/Endpoint``)
-    ``network`` (VPC peering network or null), ``private_service_connect`` bool,
-    ``public_network`` bool (neither: reachable from the internet, IAM still applies),
-    ``dedicated_endpoint`` bool, ``endpoint_url``, ``authenticated`` (always true: OAuth),
-    ``kms_key``, ``request_response_logging`` bool, ``deployed_models`` ``[{id, model,
-    model_version_id, service_account, machine_type, accelerator_type, accelerator_count,
-    min_replicas, max_replicas}]`` (``service_account`` "" = the Vertex AI service agent).
-training-job (``CustomJob``, ``TrainingPipeline``, ``TuningJob``)
-    ``job_type`` (``custom``/``training-pipeline``/``tuning``), ``state``, ``containers``,
-    ``secrets``, ``service_account`` ("" = service agent; absent when the API does not say),
-    ``network``, ``vpc`` bool, ``web_access`` bool, ``dashboard_access`` bool, ``kms_key``,
-    ``machines`` ``[{machine_type, accelerator_type, accelerator_count, replicas}]``,
-    ``base_model`` (tuning), ``output_uri``.
-pipeline (``aiplatform.googleapis.com/PipelineJob``)
-    ``state``, ``service_account``, ``network``, ``vpc``, ``kms_key``, ``template_uri``,
-    ``containers`` (one per executor image of the compiled pipeline), ``secrets`` (executor
-    environments and runtime parameter values), ``output_uri``.
-dataset (``Dataset``, ``FeatureOnlineStore``, ``Featurestore``)
-    ``kms_key``, ``schema``, ``data_item_count``, ``sources`` (gs:// and bq:// URIs);
-    feature online stores: ``serving`` (``bigtable``/``optimized``), ``public_network``,
-    ``private_service_connect``, ``endpoint_url``; featurestores: ``online_nodes``.
-knowledge-base (``Index``, ``IndexEndpoint``)
-    indexes: ``kms_key``, ``vectors``, ``dimensions``, ``update_method``, ``contents_uri``;
-    index endpoints: ``public_network``, ``endpoint_url``, ``network``,
-    ``private_service_connect``, ``kms_key``, ``deployed_indexes``.
-notebook (``NotebookRuntimeTemplate``, ``NotebookRuntime``: Colab Enterprise)
-    ``internet_access`` bool, ``network``, ``kms_key``, ``secure_boot`` bool, ``idle_shutdown``
-    bool, ``idle_timeout``, ``service_account`` (absent when end-user credentials are used),
-    ``end_user_credentials`` bool, ``machine_type``, ``accelerators``, ``runtime_user``,
-    ``template`` (runtimes).
+Facts: aiscan/core/facts/gcp.py ``Vertex*Facts`` and ``Notebook*Facts``; docs/attributes.md.
+Their ``containers`` come from ``containerSpec`` (models), the worker pools (jobs) or the
+compiled pipeline's executors; a ``service_account`` of "" is the Vertex AI service agent.
 """
 
 from __future__ import annotations

@@ -4,16 +4,9 @@
 ``projects/P/locations/-/instances`` answers for all locations at once; locations the API could
 not reach come back in ``unreachable`` and are recorded as an error for the scope.
 
-Service-specific attributes of ``notebook`` (``notebooks.googleapis.com/Instance``):
-``external_ip`` bool (``gceSetup.disablePublicIp`` is not true), ``root_access``,
-``file_downloads``, ``terminal`` (bool: the ``notebook-disable-root`` / ``-downloads`` /
-``-terminal`` metadata is not ``"true"``), ``upgrade_schedule`` (``notebook-upgrade-schedule``
-metadata or null), ``service_account`` (first of ``gceSetup.serviceAccounts``, "" when none),
-``default_service_account`` bool, ``boot_disk_cmek`` bool, ``data_disks_cmek`` bool (every data
-disk; true when there is none), ``kms_key`` (the boot disk's key), ``secure_boot``, ``vtpm``,
-``integrity_monitoring`` (bool, ``gceSetup.shieldedInstanceConfig``), ``machine_type``,
-``accelerators`` ``[{class, type, count}]``, ``network``, ``proxy_access`` bool, ``state``,
-``secrets`` (hits in instance metadata values, which are redacted in ``raw``).
+Facts: aiscan/core/facts/gcp.py `WorkbenchInstanceFacts`; docs/attributes.md. The instance runs
+as the first of ``gceSetup.serviceAccounts`` ("" when none), ``kms_key`` is the boot disk's key,
+and ``secrets`` are hits in the instance metadata values (redacted in ``raw``).
 """
 
 from __future__ import annotations
