@@ -35,7 +35,16 @@ from aiscan.collectors.base import (
     record,
     status_of,
 )
-from aiscan.collectors.gcp.permissions import PERMISSIONS
+from aiscan.collectors.gcp import (
+    artifactregistry,
+    compute,
+    iam,
+    posture,
+    resourcemanager,
+    storage,
+    vertex,
+    workbench,
+)
 from aiscan.collectors.settings import GcpSettings
 from aiscan.core.inventory import InventoryBuilder
 from aiscan.core.model import Cloud, CoverageStatus
@@ -57,15 +66,16 @@ ALL_SERVICES: tuple[str, ...] = (
     "apikeys",
 )
 CLOUD_PLATFORM = "https://www.googleapis.com/auth/cloud-platform"
+_MODULES = (artifactregistry, compute, iam, posture, resourcemanager, storage, vertex, workbench)
+#: Every IAM permission the collector may use, from what each module's reads need (the custom
+#: role of docs/gcp-permissions.md, `permissions.document`).
+PERMISSIONS: tuple[str, ...] = tuple(sorted({p for m in _MODULES for p in m.PERMISSIONS}))
 
 
 class GcpCollector(Collector):
-    name: ClassVar[str] = "gcp"
-    cloud: ClassVar[Cloud] = Cloud.GCP
-    extra: ClassVar[str] = "gcp"
+    cloud: ClassVar[Cloud] = Cloud.GCP  # also its name and extra ("gcp")
     services: ClassVar[tuple[str, ...]] = ALL_SERVICES
     permissions: ClassVar[tuple[str, ...]] = PERMISSIONS
-
     title: ClassVar[str] = "Google Cloud"
     settings: GcpSettings = GcpSettings()
 
@@ -141,16 +151,6 @@ class GcpCollector(Collector):
     # -- the scan -------------------------------------------------------------------------------
 
     def collect(self, scope: Scope, sink: InventoryBuilder, progress: Progress) -> dict[str, str]:
-        from aiscan.collectors.gcp import (
-            artifactregistry,
-            compute,
-            iam,
-            posture,
-            resourcemanager,
-            storage,
-            vertex,
-            workbench,
-        )
         from aiscan.collectors.gcp.context import References, ScopeContext
 
         self.check_services(scope)
@@ -252,8 +252,6 @@ class GcpCollector(Collector):
         self, project: Any, scope: Scope, ctx_for: Callable[..., Any], fan: FanOut
     ) -> list[str]:
         """The Vertex AI locations to read in a project (asked from the API)."""
-        from aiscan.collectors.gcp import vertex
-
         ctx = ctx_for(project, "global", "aiplatform")
         fan.progress.started(f"gcp {project.id} locations aiplatform")
         offered = ctx.section("locations", vertex.list_locations, ctx.http, project.id)

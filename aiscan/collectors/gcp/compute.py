@@ -32,8 +32,11 @@ from aiscan.collectors.spec import run_spec
 from aiscan.core.model import AssetKind
 from aiscan.core.secrets import redact_env
 
-PERMISSIONS_COMPUTE: tuple[str, ...] = ("compute.instances.list", "compute.firewalls.list")
-PERMISSIONS_CONTAINER: tuple[str, ...] = ("container.clusters.list",)
+PERMISSIONS: tuple[str, ...] = (
+    "compute.instances.list",
+    "compute.firewalls.list",
+    "container.clusters.list",
+)
 
 #: Machine families with built-in accelerators -> (class, accelerator type).
 ACCELERATOR_FAMILIES = {

@@ -45,13 +45,13 @@ CONSTRAINTS = (
     "compute.disableSerialPortAccess",
     "iam.automaticIamGrantsForDefaultServiceAccounts",
 )
-PERMISSIONS_ORGPOLICY: tuple[str, ...] = ("orgpolicy.policy.get",)
-PERMISSIONS_VPCSC: tuple[str, ...] = (
+PERMISSIONS: tuple[str, ...] = (
+    "orgpolicy.policy.get",
     "accesscontextmanager.policies.list",
     "accesscontextmanager.servicePerimeters.list",
+    "modelarmor.floorSettings.get",
+    "apikeys.keys.list",
 )
-PERMISSIONS_MODELARMOR: tuple[str, ...] = ("modelarmor.floorSettings.get",)
-PERMISSIONS_APIKEYS: tuple[str, ...] = ("apikeys.keys.list",)
 
 
 def service_asset_id(project: Project) -> str:

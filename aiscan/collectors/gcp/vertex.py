@@ -36,6 +36,16 @@ from aiscan.core.refs import hub_facts
 from aiscan.core.secrets import redact_env
 
 SERVICE = "aiplatform"
+#: The asset kind of each Vertex AI type.
+KINDS = {
+    "Model": AssetKind.MODEL,
+    "Endpoint": AssetKind.ENDPOINT,
+    **dict.fromkeys(("CustomJob", "TrainingPipeline", "TuningJob"), AssetKind.TRAINING_JOB),
+    "PipelineJob": AssetKind.PIPELINE,
+    **dict.fromkeys(("Dataset", "FeatureOnlineStore", "Featurestore"), AssetKind.DATASET),
+    **dict.fromkeys(("Index", "IndexEndpoint"), AssetKind.KNOWLEDGE_BASE),
+    **dict.fromkeys(("NotebookRuntimeTemplate", "NotebookRuntime"), AssetKind.NOTEBOOK),
+}
 
 
 # -- SDK-level calls (plain REST) ---------------------------------------------------------------
@@ -63,7 +73,6 @@ def _collected(
     payload: dict[str, Any],
     project: Project,
     location: str,
-    kind: AssetKind,
     type_: str,
     attributes: dict[str, Any],
     *,
@@ -76,7 +85,7 @@ def _collected(
         id=id_ or vertex_id(str(payload["name"])),
         account=project.id,
         region=location,
-        kind=kind,
+        kind=KINDS[type_],
         service=SERVICE,
         type=f"aiplatform.googleapis.com/{type_}",
         name=str(name or payload.get("displayName") or last(str(payload["name"]))),
@@ -181,16 +190,9 @@ def to_model(
         "deployed": len(payload.get("deployedModels") or []),
     }
     display = str(payload.get("displayName") or last(name))
+    display = display if default_version else f"{display}:{version}"
     return _collected(
-        body,
-        project,
-        location,
-        AssetKind.MODEL,
-        "Model",
-        attributes,
-        id_=asset_id,
-        name=display if default_version else f"{display}:{version}",
-        links=links,
+        body, project, location, "Model", attributes, name=display, id_=asset_id, links=links
     )
 
 
@@ -247,9 +249,7 @@ def to_endpoint(payload: dict[str, Any], project: Project, location: str) -> Col
         "request_response_logging": bool(logging.get("enabled")),
         "deployed_models": deployed,
     }
-    return _collected(
-        payload, project, location, AssetKind.ENDPOINT, "Endpoint", attributes, links=links
-    )
+    return _collected(payload, project, location, "Endpoint", attributes, links=links)
 
 
 def _worker_pools(
@@ -307,9 +307,7 @@ def to_custom_job(payload: dict[str, Any], project: Project, location: str) -> C
         "machines": machines,
         "output_uri": output,
     }
-    return _collected(
-        body, project, location, AssetKind.TRAINING_JOB, "CustomJob", attributes, links=links
-    )
+    return _collected(body, project, location, "CustomJob", attributes, links=links)
 
 
 def to_training_pipeline(payload: dict[str, Any], project: Project, location: str) -> Collected:
@@ -362,9 +360,7 @@ def to_training_pipeline(payload: dict[str, Any], project: Project, location: st
         attributes["network"] = inputs.get("network") or None
         attributes["vpc"] = bool(inputs.get("network"))
         attributes["web_access"] = bool(inputs.get("enableWebAccess"))
-    return _collected(
-        body, project, location, AssetKind.TRAINING_JOB, "TrainingPipeline", attributes, links=links
-    )
+    return _collected(body, project, location, "TrainingPipeline", attributes, links=links)
 
 
 def _executors(spec: dict[str, Any], asset_id: str) -> tuple[list[dict[str, Any]], list[Any]]:
@@ -420,9 +416,7 @@ def to_pipeline_job(payload: dict[str, Any], project: Project, location: str) ->
         "secrets": secrets,
         "output_uri": output,
     }
-    return _collected(
-        body, project, location, AssetKind.PIPELINE, "PipelineJob", attributes, links=links
-    )
+    return _collected(body, project, location, "PipelineJob", attributes, links=links)
 
 
 def _source_uris(value: Any) -> list[str]:
@@ -449,9 +443,7 @@ def to_dataset(payload: dict[str, Any], project: Project, location: str) -> Coll
         "sources": sources,
     }
     links = [("bucket", s, RelationType.READS_DATA_FROM) for s in sources if gcs_bucket_of(s)]
-    return _collected(
-        payload, project, location, AssetKind.DATASET, "Dataset", attributes, links=links
-    )
+    return _collected(payload, project, location, "Dataset", attributes, links=links)
 
 
 def to_feature_online_store(payload: dict[str, Any], project: Project, location: str) -> Collected:
@@ -487,7 +479,7 @@ def _store(
     """A feature store, named by its id (feature stores have no display name)."""
     attrs = {"kms_key": kms_key(payload), **attrs, "state": payload.get("state")}
     name = last(str(payload["name"]))
-    return _collected(payload, project, location, AssetKind.DATASET, type_, attrs, name=name)
+    return _collected(payload, project, location, type_, attrs, name=name)
 
 
 def to_index(payload: dict[str, Any], project: Project, location: str) -> Collected:
@@ -503,9 +495,7 @@ def to_index(payload: dict[str, Any], project: Project, location: str) -> Collec
     links: list[Link] = []
     if contents:
         links.append(("bucket", contents, RelationType.READS_DATA_FROM))
-    return _collected(
-        payload, project, location, AssetKind.KNOWLEDGE_BASE, "Index", attributes, links=links
-    )
+    return _collected(payload, project, location, "Index", attributes, links=links)
 
 
 def to_index_endpoint(payload: dict[str, Any], project: Project, location: str) -> Collected:
@@ -529,15 +519,7 @@ def to_index_endpoint(payload: dict[str, Any], project: Project, location: str) 
         "kms_key": kms_key(payload),
         "deployed_indexes": deployed,
     }
-    return _collected(
-        payload,
-        project,
-        location,
-        AssetKind.KNOWLEDGE_BASE,
-        "IndexEndpoint",
-        attributes,
-        links=links,
-    )
+    return _collected(payload, project, location, "IndexEndpoint", attributes, links=links)
 
 
 def to_tuning_job(payload: dict[str, Any], project: Project, location: str) -> Collected:
@@ -570,16 +552,8 @@ def to_tuning_job(payload: dict[str, Any], project: Project, location: str) -> C
         "containers": [],
         "secrets": [],
     }
-    return _collected(
-        payload,
-        project,
-        location,
-        AssetKind.TRAINING_JOB,
-        "TuningJob",
-        attributes,
-        name=str(payload.get("tunedModelDisplayName") or last(asset_id)),
-        links=links,
-    )
+    name = str(payload.get("tunedModelDisplayName") or last(asset_id))
+    return _collected(payload, project, location, "TuningJob", attributes, name=name, links=links)
 
 
 def _runtime_attributes(payload: dict[str, Any]) -> dict[str, Any]:
@@ -608,32 +582,27 @@ def _runtime_attributes(payload: dict[str, Any]) -> dict[str, Any]:
 
 
 def to_runtime_template(payload: dict[str, Any], project: Project, location: str) -> Collected:
-    attributes = _runtime_attributes(payload)
-    links: list[Link] = []
-    if attributes.get("service_account"):
-        links.append(("sa", attributes["service_account"]))
-    return _collected(
-        payload,
-        project,
-        location,
-        AssetKind.NOTEBOOK,
-        "NotebookRuntimeTemplate",
-        attributes,
-        links=links,
-    )
+    return _runtime(payload, project, location, "NotebookRuntimeTemplate", {})
 
 
 def to_runtime(payload: dict[str, Any], project: Project, location: str) -> Collected:
-    attributes = _runtime_attributes(payload)
-    template = (payload.get("notebookRuntimeTemplateRef") or {}).get("notebookRuntimeTemplate")
-    attributes["runtime_user"] = payload.get("runtimeUser")
-    attributes["template"] = template
-    attributes["state"] = payload.get("runtimeState")
-    links: list[Link] = []
-    if attributes.get("service_account"):
-        links.append(("sa", attributes["service_account"]))
+    more = {
+        "runtime_user": payload.get("runtimeUser"),
+        "template": (payload.get("notebookRuntimeTemplateRef") or {}).get(
+            "notebookRuntimeTemplate"
+        ),
+        "state": payload.get("runtimeState"),
+    }
+    return _runtime(payload, project, location, "NotebookRuntime", more)
+
+
+def _runtime(
+    payload: dict[str, Any], project: Project, location: str, type_: str, more: dict[str, Any]
+) -> Collected:
+    attributes = {**_runtime_attributes(payload), **more}
+    sa = attributes.get("service_account")
     return _collected(
-        payload, project, location, AssetKind.NOTEBOOK, "NotebookRuntime", attributes, links=links
+        payload, project, location, type_, attributes, links=[("sa", sa)] if sa else []
     )
 
 

@@ -439,3 +439,7 @@ def test_regions_select_vm_zones(monkeypatch):
         inv = run_collector(fake, monkeypatch, regions=("europe-west4",), services=("compute",))
         assert fake.requests["GET /compute/v1/projects/acme-ml-prod/global/firewalls"] == 0
     assert not inv.assets
+
+
+def test_the_collector_is_named_and_installed_after_its_cloud():
+    assert (GcpCollector.name, GcpCollector.extra) == ("gcp", "gcp")
