@@ -273,42 +273,45 @@ class GcpCollector(Collector):
     def _projects(
         self, scope: Scope, http: Any, sink: InventoryBuilder, progress: Progress
     ) -> list[Any]:
-        from aiscan.collectors.gcp import resourcemanager as rm
         from aiscan.collectors.gcp.errors import classify
 
-        def failed(account: str, exc: Exception, what: str) -> None:
-            cov = FailedScope(Cloud.GCP, classify).coverage(
-                exc, what, account=account, service="resourcemanager"
-            )
-            record(sink, progress, cov)
+        rm = resourcemanager
+
+        def read(
+            account: str, what: str, fn: Callable[..., Any], *args: Any, then: Any = None
+        ) -> Any:
+            """`fn(http, *args)`, or when it fails `then(http, *args)`; None when that fails too,
+            recorded as the resource-manager coverage of `account`."""
+            try:
+                try:
+                    return fn(http, *args)
+                except Exception:
+                    if then is None:
+                        raise
+                    return then(http, *args)
+            except Exception as exc:
+                cov = FailedScope(Cloud.GCP, classify).coverage(
+                    exc, what, account=account, service=rm.SERVICE
+                )
+                record(sink, progress, cov)
+                return None
 
         wanted = tuple(scope.options.get("projects") or ())
-        org = scope.options.get("organization")
-        projects: list[Any] = []
+        org = str(scope.options.get("organization") or "").removeprefix("organizations/")
         if org:
-            org = str(org).removeprefix("organizations/")
-            try:
-                projects = rm.organization_projects_from_assets(http, org)
-            except Exception:
-                try:
-                    projects = rm.organization_projects_from_tree(http, org)
-                except Exception as exc:
-                    failed(f"organizations/{org}", exc, "cannot list the organization's projects")
-                    return []
-            if wanted:
-                projects = [p for p in projects if p.id in wanted]
+            found = read(
+                f"organizations/{org}",
+                "cannot list the organization's projects",
+                rm.organization_projects_from_assets,
+                org,
+                then=rm.organization_projects_from_tree,
+            )
+            projects = [p for p in found or [] if not wanted or p.id in wanted]
         elif wanted:
-            for project_id in wanted:
-                try:
-                    projects.append(rm.get_project(http, project_id))
-                except Exception as exc:
-                    failed(project_id, exc, "cannot read the project")
+            found = [read(i, "cannot read the project", rm.get_project, i) for i in wanted]
+            projects = [p for p in found if p is not None]
         else:
-            try:
-                projects = rm.search_projects(http)
-            except Exception as exc:
-                failed("*", exc, "cannot list projects")
-                return []
+            projects = read("*", "cannot list projects", rm.search_projects) or []
         unique = {p.id: p for p in projects}
         # Projects are this cloud's unit of work: each is read whole by one shard.
         return [unique[k] for k in accounts_of(scope.shard, unique)]

@@ -108,16 +108,6 @@ def env_map(env: Any) -> dict[str, str]:
     return out
 
 
-def _redacted_env_list(env: Any, clean: dict[str, str]) -> list[Any]:
-    out = []
-    for item in env or []:
-        if isinstance(item, dict) and item.get("name") in clean and "value" in item:
-            out.append({**item, "value": clean[str(item["name"])]})
-        else:
-            out.append(item)
-    return out
-
-
 def container(
     spec: dict[str, Any], location: str, *, name: str, artifact_uri: str | None = None
 ) -> tuple[dict[str, Any], list[dict[str, str]], dict[str, Any]]:
@@ -125,7 +115,12 @@ def container(
     clean, hits = redact_env(env_map(spec.get("env")), location)
     redacted = dict(spec)
     if "env" in spec:
-        redacted["env"] = _redacted_env_list(spec.get("env"), clean)
+        redacted["env"] = [
+            {**item, "value": clean[item["name"]]}
+            if isinstance(item, dict) and item.get("name") in clean and "value" in item
+            else item
+            for item in spec["env"] or []
+        ]
     entry = {
         "name": name,
         "image": spec.get("imageUri") or spec.get("executorImageUri") or spec.get("image"),
@@ -217,7 +212,7 @@ def to_endpoint(payload: dict[str, Any], project: Project, location: str) -> Col
     for dm in payload.get("deployedModels") or []:
         resources = dm.get("dedicatedResources") or dm.get("automaticResources") or {}
         machine = _machine(resources)
-        sa = str(dm.get("serviceAccount") or "")
+        sa = opt(dm, "serviceAccount") or ""
         deployed.append(
             {
                 "id": dm.get("id"),
@@ -290,9 +285,8 @@ def to_custom_job(payload: dict[str, Any], project: Project, location: str) -> C
         for pool in spec["workerPoolSpecs"]
         for uri in (pool.get("pythonPackageSpec") or {}).get("packageUris") or []
     )
-    sa = str(spec.get("serviceAccount") or "")
-    if sa:
-        links.append(("sa", sa))
+    sa = opt(spec, "serviceAccount") or ""
+    links.append(("sa", sa))  # "" (the service agent) is no relation
     attributes = {
         "job_type": "custom",
         "state": payload.get("state"),
@@ -323,15 +317,8 @@ def to_training_pipeline(payload: dict[str, Any], project: Project, location: st
     links: list[Link] = [("image", c["image"]) for c in containers if c.get("image")]
     data = payload.get("inputDataConfig") or {}
     if data.get("datasetId"):
-        parent = name.split("/trainingPipelines/")[0]
-        links.append(
-            (
-                "rel",
-                asset_id,
-                RelationType.READS_DATA_FROM,
-                vertex_id(f"{parent}/datasets/{data['datasetId']}"),
-            )
-        )
+        dataset = vertex_id(f"{name.split('/trainingPipelines/')[0]}/datasets/{data['datasetId']}")
+        links.append(("rel", asset_id, RelationType.READS_DATA_FROM, dataset))
     output = (inputs.get("baseOutputDirectory") or {}).get("outputUriPrefix") or (
         data.get("gcsDestination") or {}
     ).get("outputUriPrefix")
@@ -353,9 +340,8 @@ def to_training_pipeline(payload: dict[str, Any], project: Project, location: st
         "output_uri": output,
     }
     if "serviceAccount" in inputs or containers:
-        attributes["service_account"] = str(inputs.get("serviceAccount") or "")
-        if inputs.get("serviceAccount"):
-            links.append(("sa", str(inputs["serviceAccount"])))
+        attributes["service_account"] = opt(inputs, "serviceAccount") or ""
+        links.append(("sa", attributes["service_account"]))
     if containers:  # only custom training runs customer code where a network matters
         attributes["network"] = inputs.get("network") or None
         attributes["vpc"] = bool(inputs.get("network"))
@@ -370,15 +356,11 @@ def _executors(spec: dict[str, Any], asset_id: str) -> tuple[list[dict[str, Any]
     deployment = spec.get("deploymentSpec") or {}
     for name, executor in sorted((deployment.get("executors") or {}).items()):
         c = (executor or {}).get("container") or {}
-        if not c.get("image"):
-            continue
-        env = c.get("env")
-        clean, found = redact_env(env_map(env), f"{asset_id}:executors.{name}.env")
-        hits.extend(found)
-        c["env"] = _redacted_env_list(env, clean) if env is not None else env
-        containers.append(
-            {"name": str(name), "image": c["image"], "environment": clean, "artifact_uri": None}
-        )
+        if c.get("image"):
+            where = f"{asset_id}:executors.{name}.env"
+            entry, found, executor["container"] = container(c, where, name=str(name))
+            containers.append(entry)
+            hits.extend(found)
     return containers, hits
 
 
@@ -402,9 +384,8 @@ def to_pipeline_job(payload: dict[str, Any], project: Project, location: str) ->
     links: list[Link] = [("image", c["image"]) for c in containers]
     if output:
         links.append(("bucket", output, RelationType.WRITES_DATA_TO))
-    sa = str(payload.get("serviceAccount") or "")
-    if sa:
-        links.append(("sa", sa))
+    sa = opt(payload, "serviceAccount") or ""
+    links.append(("sa", sa))
     attributes = {
         "state": payload.get("state"),
         "service_account": sa,
@@ -538,9 +519,8 @@ def to_tuning_job(payload: dict[str, Any], project: Project, location: str) -> C
         if base:
             base_id = vertex_id(f"publishers/google/models/{base}")
             links.append(("rel", model, RelationType.FINE_TUNED_FROM, base_id))
-    sa = str(payload.get("serviceAccount") or "")
-    if sa:
-        links.append(("sa", sa))
+    sa = opt(payload, "serviceAccount") or ""
+    links.append(("sa", sa))
     attributes: dict[str, Any] = {
         "job_type": "tuning",
         "state": payload.get("state"),
@@ -577,7 +557,7 @@ def _runtime_attributes(payload: dict[str, Any]) -> dict[str, Any]:
         ),
     }
     if payload.get("serviceAccount"):
-        attributes["service_account"] = str(payload["serviceAccount"])
+        attributes["service_account"] = opt(payload, "serviceAccount")
     return attributes
 
 
@@ -600,10 +580,8 @@ def _runtime(
     payload: dict[str, Any], project: Project, location: str, type_: str, more: dict[str, Any]
 ) -> Collected:
     attributes = {**_runtime_attributes(payload), **more}
-    sa = attributes.get("service_account")
-    return _collected(
-        payload, project, location, type_, attributes, links=[("sa", sa)] if sa else []
-    )
+    links = [("sa", attributes.get("service_account"))]
+    return _collected(payload, project, location, type_, attributes, links=links)
 
 
 def _versions(ctx: ScopeContext, model: Asset) -> None:

@@ -22,6 +22,7 @@ from aiscan.collectors.gcp.names import (
     location_of,
 )
 from aiscan.collectors.gcp.spec import Collected, GcpReader, Link, gcp_asset, row
+from aiscan.collectors.payload import mapping, opt
 from aiscan.collectors.spec import run_spec
 from aiscan.core.model import AssetKind
 from aiscan.core.secrets import redact_env
@@ -74,13 +75,12 @@ def to_instance(payload: dict[str, Any], project: Project, location: str = "") -
         "state": payload.get("state"),
         "secrets": secrets,
     }
-    links: list[Link] = []
-    if sa:
-        links.append(("sa", sa))
-    image = (gce.get("containerImage") or {}).get("repository")
-    if image:
-        tag = (gce.get("containerImage") or {}).get("tag")
-        links.append(("image", f"{image}:{tag}" if tag else image))
+    image = mapping(gce, "containerImage")
+    repository, tag = opt(image, "repository"), opt(image, "tag")
+    links: list[Link] = [
+        ("sa", sa),
+        ("image", f"{repository}:{tag}" if repository and tag else repository),
+    ]
     asset = gcp_asset(
         payload,
         id=asset_id,
