@@ -65,7 +65,6 @@ ALL_SERVICES: tuple[str, ...] = (
     "modelarmor",
     "apikeys",
 )
-CLOUD_PLATFORM = "https://www.googleapis.com/auth/cloud-platform"
 _MODULES = (artifactregistry, compute, iam, posture, resourcemanager, storage, vertex, workbench)
 #: Every IAM permission the collector may use, from what each module's reads need (the custom
 #: role of docs/gcp-permissions.md, `permissions.document`).
@@ -115,20 +114,18 @@ class GcpCollector(Collector):
             from google.oauth2.credentials import Credentials
 
             credentials: Any = Credentials(token=token.strip())  # type: ignore[no-untyped-call]
-            refresh = False
             identity["credentials"] = "AISCAN_GCP_TOKEN"
         else:
             import google.auth
             from google.auth.exceptions import DefaultCredentialsError
 
             try:
-                credentials, _ = google.auth.default(scopes=[CLOUD_PLATFORM])
+                credentials, _ = google.auth.default(scopes=[compute.CLOUD_PLATFORM])
             except DefaultCredentialsError as exc:
                 raise CollectorConfigError(
                     "no Google Cloud credentials: run `gcloud auth application-default login`, "
                     "set GOOGLE_APPLICATION_CREDENTIALS, or set AISCAN_GCP_TOKEN"
                 ) from exc
-            refresh = True
             identity["credentials"] = "application-default"
             email = getattr(credentials, "service_account_email", None)
             if isinstance(email, str) and email and email != "default":
@@ -138,7 +135,7 @@ class GcpCollector(Collector):
         http = GcpHttp(
             authorized_session(
                 credentials,
-                refresh=refresh,
+                refresh=not token,  # a pre-obtained token cannot be refreshed
                 object_reads=object_reads,
                 environ=self.settings.trust.variables,
             ),

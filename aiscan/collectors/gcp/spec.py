@@ -49,7 +49,8 @@ def row(
 
 
 #: Links a transform returns: ("bucket", uri, relation) | ("image", uri) | ("sa", email)
-#: | ("sa_for", source, email) | ("rel", source, relation, target).
+#: | ("sa_for", source, email) | ("rel", source, relation, target). An empty uri, email or
+#: target (none set; "" for the Vertex AI service agent) is no relation.
 Link = tuple[Any, ...]
 
 

@@ -159,8 +159,7 @@ def to_model(
         )
         containers.append(entry)
         links.append(("image", entry["image"]))
-    if artifact:
-        links.append(("bucket", artifact, RelationType.STORES_ARTIFACT_IN))
+    links.append(("bucket", artifact, RelationType.STORES_ARTIFACT_IN))
     if payload.get("trainingPipeline"):
         links.append(
             ("rel", asset_id, RelationType.PRODUCED_BY, vertex_id(payload["trainingPipeline"]))
@@ -277,16 +276,15 @@ def to_custom_job(payload: dict[str, Any], project: Project, location: str) -> C
     )
     body = {**payload, "jobSpec": spec}
     output = (spec.get("baseOutputDirectory") or {}).get("outputUriPrefix")
-    links: list[Link] = [("image", c["image"]) for c in containers if c.get("image")]
-    if output:
-        links.append(("bucket", output, RelationType.WRITES_DATA_TO))
+    links: list[Link] = [("image", c["image"]) for c in containers]
+    links.append(("bucket", output, RelationType.WRITES_DATA_TO))
     links.extend(
         ("bucket", uri, RelationType.READS_DATA_FROM)
         for pool in spec["workerPoolSpecs"]
         for uri in (pool.get("pythonPackageSpec") or {}).get("packageUris") or []
     )
     sa = opt(spec, "serviceAccount") or ""
-    links.append(("sa", sa))  # "" (the service agent) is no relation
+    links.append(("sa", sa))
     attributes = {
         "job_type": "custom",
         "state": payload.get("state"),
@@ -314,7 +312,7 @@ def to_training_pipeline(payload: dict[str, Any], project: Project, location: st
     if "workerPoolSpecs" in inputs:
         inputs["workerPoolSpecs"] = pools
     body = {**payload, "trainingTaskInputs": inputs}
-    links: list[Link] = [("image", c["image"]) for c in containers if c.get("image")]
+    links: list[Link] = [("image", c["image"]) for c in containers]
     data = payload.get("inputDataConfig") or {}
     if data.get("datasetId"):
         dataset = vertex_id(f"{name.split('/trainingPipelines/')[0]}/datasets/{data['datasetId']}")
@@ -322,8 +320,7 @@ def to_training_pipeline(payload: dict[str, Any], project: Project, location: st
     output = (inputs.get("baseOutputDirectory") or {}).get("outputUriPrefix") or (
         data.get("gcsDestination") or {}
     ).get("outputUriPrefix")
-    if output:
-        links.append(("bucket", output, RelationType.WRITES_DATA_TO))
+    links.append(("bucket", output, RelationType.WRITES_DATA_TO))
     if payload.get("modelId") or (payload.get("modelToUpload") or {}).get("name"):
         model = (payload.get("modelToUpload") or {}).get("name") or (
             f"{name.split('/trainingPipelines/')[0]}/models/{payload['modelId']}"
@@ -382,8 +379,7 @@ def to_pipeline_job(payload: dict[str, Any], project: Project, location: str) ->
         }
     output = runtime.get("gcsOutputDirectory")
     links: list[Link] = [("image", c["image"]) for c in containers]
-    if output:
-        links.append(("bucket", output, RelationType.WRITES_DATA_TO))
+    links.append(("bucket", output, RelationType.WRITES_DATA_TO))
     sa = opt(payload, "serviceAccount") or ""
     links.append(("sa", sa))
     attributes = {
@@ -473,9 +469,7 @@ def to_index(payload: dict[str, Any], project: Project, location: str) -> Collec
         "update_method": payload.get("indexUpdateMethod"),
         "contents_uri": contents,
     }
-    links: list[Link] = []
-    if contents:
-        links.append(("bucket", contents, RelationType.READS_DATA_FROM))
+    links: list[Link] = [("bucket", contents, RelationType.READS_DATA_FROM)]
     return _collected(payload, project, location, "Index", attributes, links=links)
 
 
