@@ -235,13 +235,9 @@ def _api_error(resp: Any, path: str) -> GcpApiError:
     if isinstance(err, dict):
         code = str(err.get("status") or "")
         message = str(err.get("message") or message)
-        for detail in err.get("details") or []:
-            if isinstance(detail, dict) and detail.get("reason"):
-                reason = str(detail["reason"])
-                break
-        if not reason:  # Cloud Storage's JSON API: {"errors": [{"reason": "forbidden"}]}
-            for item in err.get("errors") or []:
-                if isinstance(item, dict) and item.get("reason"):
-                    reason = str(item["reason"])
-                    break
+        # ErrorInfo details first, then Cloud Storage's {"errors": [{"reason": "forbidden"}]}
+        found = [*(err.get("details") or []), *(err.get("errors") or [])]
+        reason = next(
+            (str(d["reason"]) for d in found if isinstance(d, dict) and d.get("reason")), ""
+        )
     return GcpApiError(resp.status_code, code, reason, clean_text(message, 300), path)

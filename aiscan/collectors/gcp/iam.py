@@ -51,22 +51,19 @@ def home_project(email: str, projects_by_number: Mapping[str, Project]) -> str |
 
 def role_facts(email: str, refs: References) -> dict[str, Any]:
     member = f"serviceAccount:{email}"
-    roles: dict[str, list[str]] = {}
-    for project, policy in sorted(refs.project_policies.items()):
-        found = roles_of(member, [policy])
-        if found:
-            roles[f"projects/{project}"] = sorted(found)
-    for resource, ancestor in sorted(refs.ancestor_policies.items()):
-        found = roles_of(member, [ancestor])
-        if found:
-            roles[resource] = sorted(found)
+    policies: list[tuple[str, dict[str, Any] | None]] = [
+        (f"projects/{p}", policy) for p, policy in sorted(refs.project_policies.items())
+    ]
+    policies += sorted(refs.ancestor_policies.items())
+    roles = {
+        res: sorted(found) for res, policy in policies if (found := roles_of(member, [policy]))
+    }
     held = {r for rs in roles.values() for r in rs}
     # What applies in each scanned project: its own bindings and its folders' / organization's.
     project_roles: dict[str, list[str]] = {}
     for project in sorted(refs.project_policies):
-        inherited: set[str] = set(roles.get(f"projects/{project}") or [])
-        for parent in refs.ancestors.get(project, []):
-            inherited |= set(roles.get(parent) or [])
+        chain = [f"projects/{project}", *refs.ancestors.get(project, [])]
+        inherited = {r for resource in chain for r in roles.get(resource, [])}
         if inherited:
             project_roles[project] = sorted(inherited)[:MAX_ROLES]
     ancestors = {a for chain in refs.ancestors.values() for a in chain}

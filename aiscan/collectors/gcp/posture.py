@@ -45,6 +45,8 @@ CONSTRAINTS = (
     "compute.disableSerialPortAccess",
     "iam.automaticIamGrantsForDefaultServiceAccounts",
 )
+#: The kinds of application an API key can be restricted to (``<kind>KeyRestrictions``).
+_APPLICATIONS = ("browser", "server", "android", "ios")
 PERMISSIONS: tuple[str, ...] = (
     "orgpolicy.policy.get",
     "accesscontextmanager.policies.list",
@@ -147,15 +149,7 @@ def floor_setting(payload: dict[str, Any]) -> dict[str, Any]:
 
 def api_key(payload: dict[str, Any]) -> dict[str, Any]:
     restrictions = payload.get("restrictions") or {}
-    app = any(
-        restrictions.get(k)
-        for k in (
-            "browserKeyRestrictions",
-            "serverKeyRestrictions",
-            "androidKeyRestrictions",
-            "iosKeyRestrictions",
-        )
-    )
+    app = any(restrictions.get(f"{kind}KeyRestrictions") for kind in _APPLICATIONS)
     return {
         "name": payload.get("name"),
         "display_name": payload.get("displayName"),

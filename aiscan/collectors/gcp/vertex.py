@@ -210,7 +210,6 @@ def to_endpoint(payload: dict[str, Any], project: Project, location: str) -> Col
     links: list[Link] = []
     for dm in payload.get("deployedModels") or []:
         resources = dm.get("dedicatedResources") or dm.get("automaticResources") or {}
-        machine = _machine(resources)
         sa = opt(dm, "serviceAccount") or ""
         deployed.append(
             {
@@ -218,18 +217,15 @@ def to_endpoint(payload: dict[str, Any], project: Project, location: str) -> Col
                 "model": dm.get("model"),
                 "model_version_id": dm.get("modelVersionId"),
                 "service_account": sa,
-                **machine,
+                **_machine(resources),
                 "min_replicas": resources.get("minReplicaCount"),
                 "max_replicas": resources.get("maxReplicaCount"),
             }
         )
         model = vertex_id(str(dm["model"])) if dm.get("model") else None
-        if model:
-            links.append(("rel", asset_id, RelationType.SERVES, model))
-        if sa:
-            links.append(("sa", sa))
-            if model:  # the deployed model's container runs as this account
-                links.append(("sa_for", model, sa))
+        links += [("rel", asset_id, RelationType.SERVES, model), ("sa", sa)]
+        if model:  # the deployed model's container runs as this account
+            links.append(("sa_for", model, sa))
     dns = opt(payload, "dedicatedEndpointDns") or f"{host(location)}/v1/{payload['name']}:predict"
     logging = payload.get("predictRequestResponseLoggingConfig") or {}
     attributes = {
