@@ -64,7 +64,6 @@ def to_repository(
         account=ref.project,
         region=ref.location,
         kind=AssetKind.CONTAINER_REGISTRY,
-        service=SERVICE,
         type="artifactregistry.googleapis.com/Repository",
         name=ref.repository,
         attributes=attributes,

@@ -105,7 +105,6 @@ def to_service_account(
         id=service_account_id(email),
         account=account,
         kind=AssetKind.IDENTITY,
-        service=SERVICE,
         type="iam.googleapis.com/ServiceAccount",
         name=email,
         attributes=attributes,

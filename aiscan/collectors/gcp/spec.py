@@ -63,9 +63,11 @@ def gcp_asset(
     **fields: Any,
 ) -> Asset:
     """The one builder of a GCP asset: `fields` are the `Asset`'s own (id, account, region, kind,
-    service, type, name, attributes); its creation time is the payload's `created` field, its
+    type, name, attributes; its service defaults to its type's API, ``compute`` for
+    ``compute.googleapis.com/Instance``); its creation time is the payload's `created` field, its
     tags the payload's ``labels`` (or `tags`), its bounded `raw` the payload (or `raw`)."""
     labels = mapping(payload, "labels") if tags is None else tags
+    fields.setdefault("service", str(fields["type"]).split(".", 1)[0])
     return Asset(
         cloud=Cloud.GCP,
         created_at=payload.get(created),

@@ -86,7 +86,6 @@ def _collected(
         account=project.id,
         region=location,
         kind=KINDS[type_],
-        service=SERVICE,
         type=f"aiplatform.googleapis.com/{type_}",
         name=str(name or payload.get("displayName") or last(str(payload["name"]))),
         attributes=attributes,

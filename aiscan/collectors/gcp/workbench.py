@@ -87,7 +87,6 @@ def to_instance(payload: dict[str, Any], project: Project, location: str = "") -
         account=project.id,
         region=location_of(name),
         kind=AssetKind.NOTEBOOK,
-        service=SERVICE,
         type="notebooks.googleapis.com/Instance",
         name=last(name),
         attributes=attributes,
