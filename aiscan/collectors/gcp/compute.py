@@ -239,6 +239,7 @@ def to_node_pools(cluster: dict[str, Any], project: Project) -> list[Collected]:
         private = bool((pool.get("networkConfig") or {}).get("enablePrivateNodes", private_cluster))
         shielded = config.get("shieldedInstanceConfig") or {}
         node_metadata = config.get("metadata") or {}
+        legacy = str(node_metadata.get("disable-legacy-endpoints", "")).lower() != "true"
         attributes: dict[str, Any] = {
             "machine_type": machine,
             "accelerators": accs,
@@ -251,10 +252,7 @@ def to_node_pools(cluster: dict[str, Any], project: Project) -> list[Collected]:
             "secure_boot": bool(shielded.get("enableSecureBoot")),
             "integrity_monitoring": bool(shielded.get("enableIntegrityMonitoring")),
             "shielded_nodes": shielded_nodes,
-            "legacy_metadata_endpoints": str(
-                node_metadata.get("disable-legacy-endpoints", "")
-            ).lower()
-            != "true",
+            "legacy_metadata_endpoints": legacy,
             "cluster": cluster.get("name"),
             "node_count": pool.get("initialNodeCount"),
         }

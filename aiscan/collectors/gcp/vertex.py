@@ -29,7 +29,7 @@ from aiscan.collectors.gcp.context import Project, ScopeContext
 from aiscan.collectors.gcp.http import GcpHttp
 from aiscan.collectors.gcp.names import AIPLATFORM, gcs_bucket_of, last, vertex_id
 from aiscan.collectors.gcp.spec import Collected, GcpReader, GcpSpec, Link, gcp_asset, row
-from aiscan.collectors.payload import opt
+from aiscan.collectors.payload import mapping, opt
 from aiscan.collectors.spec import run_spec
 from aiscan.core.model import Asset, AssetKind, RelationType
 from aiscan.core.refs import hub_facts
@@ -94,8 +94,7 @@ def _collected(
 
 
 def kms_key(payload: dict[str, Any]) -> str | None:
-    spec = payload.get("encryptionSpec") or {}
-    return str(spec["kmsKeyName"]) if spec.get("kmsKeyName") else None
+    return opt(mapping(payload, "encryptionSpec"), "kmsKeyName")
 
 
 def env_map(env: Any) -> dict[str, str]:
