@@ -215,7 +215,7 @@ def to_instance(
         attributes=attributes,
         raw={**payload, "metadata": metadata},
     )
-    return Collected(asset, (("sa", sa),) if sa else ())
+    return Collected(asset, (("sa", sa),))
 
 
 def to_node_pools(cluster: dict[str, Any], project: Project) -> list[Collected]:

@@ -1,8 +1,9 @@
 """The GCP binding of resource-family tables (aiscan/collectors/spec.py): a row's list is a
-Google REST collection ``/v1/{parent}/{result_key}`` followed through ``nextPageToken`` by
-`GcpHttp.items` (bounded), its describe a GET of ``/v1/{id}`` (ids are relative resource names);
-both on the scope's authorized session. Transforms take ``(payload, project, location)`` and
-return a `Collected` whose links `apply_links` turns into relations and second-pass references.
+Google REST collection ``{collection}/{result_key}`` (e.g. ``/v1/projects/P/locations/L/models``)
+followed through ``nextPageToken`` by `GcpHttp.items` (bounded), its describe a GET of
+``/v1/{id}`` (ids are relative resource names); both on the scope's authorized session.
+Transforms take ``(payload, project, location)`` and return a `Collected` whose links
+`apply_links` turns into relations and second-pass references; `gcp_asset` builds their assets.
 
 A family the location does not offer (HTTP 400/404/501 on its collection, the API itself
 enabled) is noted as skipped: ``<family>: not offered in <location>``.
@@ -27,24 +28,29 @@ GcpSpec = ResourceSpec[ScopeContext]
 
 
 def row(
-    collection: str, item: str, resource_type: str, transform: Callable[..., Any], **more: Any
+    collection: str,
+    item: str,
+    resource_type: str,
+    transform: Callable[..., Any],
+    *,
+    id_key: str = "name",
+    label: Callable[[str, Mapping[str, Any]], str] | None = None,
+    **more: Any,
 ) -> GcpSpec:
     """A family listed as ``{collection path}/{collection}`` (also its page key and coverage
-    label), read with the service of its type, its items named by the last part of their
-    ``name``; `more` sets or overrides any other field of the row."""
+    label), read with the service of its type, its items named by the last part of their id
+    (or `label`); `more` sets any other field of the row."""
     return GcpSpec(
-        **{
-            "family": collection,
-            "item": item,
-            "service": resource_type.split(".", 1)[0],
-            "resource_type": resource_type,
-            "list_operation": "list",
-            "result_key": collection,
-            "id_key": "name",
-            "transform": transform,
-            "label": lambda name, _: last(name),
-            **more,
-        }
+        family=collection,
+        item=item,
+        service=resource_type.split(".", 1)[0],
+        resource_type=resource_type,
+        list_operation="list",
+        result_key=collection,
+        id_key=id_key,
+        transform=transform,
+        label=label or (lambda name, _: last(name)),
+        **more,
     )
 
 
