@@ -392,17 +392,10 @@ def to_pipeline_job(payload: dict[str, Any], project: Project, location: str) ->
 
 def _source_uris(value: Any) -> list[str]:
     """Every gs:// or bq:// string inside a free-form metadata struct."""
-    found: list[str] = []
     if isinstance(value, str):
-        if value.startswith(("gs://", "bq://")):
-            found.append(value)
-    elif isinstance(value, dict):
-        for v in value.values():
-            found.extend(_source_uris(v))
-    elif isinstance(value, list):
-        for v in value:
-            found.extend(_source_uris(v))
-    return found
+        return [value] if value.startswith(("gs://", "bq://")) else []
+    inner = value.values() if isinstance(value, dict) else value if isinstance(value, list) else []
+    return [uri for v in inner for uri in _source_uris(v)]
 
 
 def to_dataset(payload: dict[str, Any], project: Project, location: str) -> Collected:
