@@ -308,18 +308,18 @@ def to_training_pipeline(payload: dict[str, Any], project: Project, location: st
     body = {**payload, "trainingTaskInputs": inputs}
     links: list[Link] = [("image", c["image"]) for c in containers]
     data = payload.get("inputDataConfig") or {}
+    parent = name.split("/trainingPipelines/")[0]
     if data.get("datasetId"):
-        dataset = vertex_id(f"{name.split('/trainingPipelines/')[0]}/datasets/{data['datasetId']}")
+        dataset = vertex_id(f"{parent}/datasets/{data['datasetId']}")
         links.append(("rel", asset_id, RelationType.READS_DATA_FROM, dataset))
     output = (inputs.get("baseOutputDirectory") or {}).get("outputUriPrefix") or (
         data.get("gcsDestination") or {}
     ).get("outputUriPrefix")
     links.append(("bucket", output, RelationType.WRITES_DATA_TO))
-    if payload.get("modelId") or (payload.get("modelToUpload") or {}).get("name"):
-        model = (payload.get("modelToUpload") or {}).get("name") or (
-            f"{name.split('/trainingPipelines/')[0]}/models/{payload['modelId']}"
-        )
-        links.append(("rel", vertex_id(str(model)), RelationType.PRODUCED_BY, asset_id))
+    uploaded = opt(mapping(payload, "modelToUpload"), "name")
+    if uploaded or payload.get("modelId"):
+        model = uploaded or f"{parent}/models/{payload['modelId']}"
+        links.append(("rel", vertex_id(model), RelationType.PRODUCED_BY, asset_id))
     attributes: dict[str, Any] = {
         "job_type": "training-pipeline",
         "state": payload.get("state"),
