@@ -71,6 +71,15 @@ class Collector(ABC):
     #: The collector's settings (`aiscan.collectors.settings`), given by the scan request.
     settings: Any = None
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        """A cloud's collector is named, and installed as the extra, after its cloud unless it
+        says otherwise."""
+        super().__init_subclass__(**kwargs)
+        cloud = cls.__dict__.get("cloud")
+        for attr in ("name", "extra"):
+            if cloud is not None and not hasattr(cls, attr):
+                setattr(cls, attr, cloud.value)
+
     def __init__(self, *, settings: Any = None) -> None:
         if settings is not None:
             self.settings = settings

@@ -35,7 +35,16 @@ from aiscan.collectors.base import (
     record,
     status_of,
 )
-from aiscan.collectors.gcp.permissions import PERMISSIONS
+from aiscan.collectors.gcp import (
+    artifactregistry,
+    compute,
+    iam,
+    posture,
+    resourcemanager,
+    storage,
+    vertex,
+    workbench,
+)
 from aiscan.collectors.settings import GcpSettings
 from aiscan.core.inventory import InventoryBuilder
 from aiscan.core.model import Cloud, CoverageStatus
@@ -56,16 +65,16 @@ ALL_SERVICES: tuple[str, ...] = (
     "modelarmor",
     "apikeys",
 )
-CLOUD_PLATFORM = "https://www.googleapis.com/auth/cloud-platform"
+_MODULES = (artifactregistry, compute, iam, posture, resourcemanager, storage, vertex, workbench)
+#: Every IAM permission the collector may use, from what each module's reads need (the custom
+#: role of docs/gcp-permissions.md, `permissions.document`).
+PERMISSIONS: tuple[str, ...] = tuple(sorted({p for m in _MODULES for p in m.PERMISSIONS}))
 
 
 class GcpCollector(Collector):
-    name: ClassVar[str] = "gcp"
-    cloud: ClassVar[Cloud] = Cloud.GCP
-    extra: ClassVar[str] = "gcp"
+    cloud: ClassVar[Cloud] = Cloud.GCP  # also its name and extra ("gcp")
     services: ClassVar[tuple[str, ...]] = ALL_SERVICES
     permissions: ClassVar[tuple[str, ...]] = PERMISSIONS
-
     title: ClassVar[str] = "Google Cloud"
     settings: GcpSettings = GcpSettings()
 
@@ -105,20 +114,18 @@ class GcpCollector(Collector):
             from google.oauth2.credentials import Credentials
 
             credentials: Any = Credentials(token=token.strip())  # type: ignore[no-untyped-call]
-            refresh = False
             identity["credentials"] = "AISCAN_GCP_TOKEN"
         else:
             import google.auth
             from google.auth.exceptions import DefaultCredentialsError
 
             try:
-                credentials, _ = google.auth.default(scopes=[CLOUD_PLATFORM])
+                credentials, _ = google.auth.default(scopes=[compute.CLOUD_PLATFORM])
             except DefaultCredentialsError as exc:
                 raise CollectorConfigError(
                     "no Google Cloud credentials: run `gcloud auth application-default login`, "
                     "set GOOGLE_APPLICATION_CREDENTIALS, or set AISCAN_GCP_TOKEN"
                 ) from exc
-            refresh = True
             identity["credentials"] = "application-default"
             email = getattr(credentials, "service_account_email", None)
             if isinstance(email, str) and email and email != "default":
@@ -128,7 +135,7 @@ class GcpCollector(Collector):
         http = GcpHttp(
             authorized_session(
                 credentials,
-                refresh=refresh,
+                refresh=not token,  # a pre-obtained token cannot be refreshed
                 object_reads=object_reads,
                 environ=self.settings.trust.variables,
             ),
@@ -141,16 +148,6 @@ class GcpCollector(Collector):
     # -- the scan -------------------------------------------------------------------------------
 
     def collect(self, scope: Scope, sink: InventoryBuilder, progress: Progress) -> dict[str, str]:
-        from aiscan.collectors.gcp import (
-            artifactregistry,
-            compute,
-            iam,
-            posture,
-            resourcemanager,
-            storage,
-            vertex,
-            workbench,
-        )
         from aiscan.collectors.gcp.context import References, ScopeContext
 
         self.check_services(scope)
@@ -252,8 +249,6 @@ class GcpCollector(Collector):
         self, project: Any, scope: Scope, ctx_for: Callable[..., Any], fan: FanOut
     ) -> list[str]:
         """The Vertex AI locations to read in a project (asked from the API)."""
-        from aiscan.collectors.gcp import vertex
-
         ctx = ctx_for(project, "global", "aiplatform")
         fan.progress.started(f"gcp {project.id} locations aiplatform")
         offered = ctx.section("locations", vertex.list_locations, ctx.http, project.id)
@@ -275,42 +270,45 @@ class GcpCollector(Collector):
     def _projects(
         self, scope: Scope, http: Any, sink: InventoryBuilder, progress: Progress
     ) -> list[Any]:
-        from aiscan.collectors.gcp import resourcemanager as rm
         from aiscan.collectors.gcp.errors import classify
 
-        def failed(account: str, exc: Exception, what: str) -> None:
-            cov = FailedScope(Cloud.GCP, classify).coverage(
-                exc, what, account=account, service="resourcemanager"
-            )
-            record(sink, progress, cov)
+        rm = resourcemanager
+
+        def read(
+            account: str, what: str, fn: Callable[..., Any], *args: Any, then: Any = None
+        ) -> Any:
+            """`fn(http, *args)`, or when it fails `then(http, *args)`; None when that fails too,
+            recorded as the resource-manager coverage of `account`."""
+            try:
+                try:
+                    return fn(http, *args)
+                except Exception:
+                    if then is None:
+                        raise
+                    return then(http, *args)
+            except Exception as exc:
+                cov = FailedScope(Cloud.GCP, classify).coverage(
+                    exc, what, account=account, service=rm.SERVICE
+                )
+                record(sink, progress, cov)
+                return None
 
         wanted = tuple(scope.options.get("projects") or ())
-        org = scope.options.get("organization")
-        projects: list[Any] = []
+        org = str(scope.options.get("organization") or "").removeprefix("organizations/")
         if org:
-            org = str(org).removeprefix("organizations/")
-            try:
-                projects = rm.organization_projects_from_assets(http, org)
-            except Exception:
-                try:
-                    projects = rm.organization_projects_from_tree(http, org)
-                except Exception as exc:
-                    failed(f"organizations/{org}", exc, "cannot list the organization's projects")
-                    return []
-            if wanted:
-                projects = [p for p in projects if p.id in wanted]
+            found = read(
+                f"organizations/{org}",
+                "cannot list the organization's projects",
+                rm.organization_projects_from_assets,
+                org,
+                then=rm.organization_projects_from_tree,
+            )
+            projects = [p for p in found or [] if not wanted or p.id in wanted]
         elif wanted:
-            for project_id in wanted:
-                try:
-                    projects.append(rm.get_project(http, project_id))
-                except Exception as exc:
-                    failed(project_id, exc, "cannot read the project")
+            found = [read(i, "cannot read the project", rm.get_project, i) for i in wanted]
+            projects = [p for p in found if p is not None]
         else:
-            try:
-                projects = rm.search_projects(http)
-            except Exception as exc:
-                failed("*", exc, "cannot list projects")
-                return []
+            projects = read("*", "cannot list projects", rm.search_projects) or []
         unique = {p.id: p for p in projects}
         # Projects are this cloud's unit of work: each is read whole by one shard.
         return [unique[k] for k in accounts_of(scope.shard, unique)]

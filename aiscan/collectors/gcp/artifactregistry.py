@@ -1,12 +1,8 @@
 """Artifact Registry repositories holding images that AI assets run (gcr.io hosts included).
 
 Only repositories of scanned projects are read (Google's own prebuilt-container projects such as
-``vertex-ai`` are referenced, not read). Attributes of ``container-registry``
-(``artifactregistry.googleapis.com/Repository``): ``format``, ``mode``
-(``STANDARD_REPOSITORY``/``REMOTE_REPOSITORY``/``VIRTUAL_REPOSITORY``), ``remote_upstream``,
-``kms_key``, ``immutable_tags`` bool, ``vulnerability_scanning`` bool (``SCANNING_ACTIVE``),
-``public`` (the IAM policy grants ``allUsers``/``allAuthenticatedUsers``; absent when unread),
-``public_reasons``, ``images`` (the referenced image URIs).
+``vertex-ai`` are referenced, not read). Facts: aiscan/core/facts/gcp.py
+`ArtifactRepositoryFacts`; docs/attributes.md.
 """
 
 from __future__ import annotations
@@ -16,10 +12,10 @@ from typing import Any
 
 from aiscan.collectors.gcp.context import ScopeContext
 from aiscan.collectors.gcp.http import GcpApiError, GcpHttp
-from aiscan.collectors.gcp.iampolicy import PUBLIC_MEMBERS, bindings
+from aiscan.collectors.gcp.iampolicy import public_grants
 from aiscan.collectors.gcp.names import ARTIFACTREGISTRY, RepositoryRef, repository_of
-from aiscan.core.model import Asset, AssetKind, Cloud, CoverageStatus
-from aiscan.core.sanitize import bounded
+from aiscan.collectors.gcp.spec import gcp_asset
+from aiscan.core.model import Asset, AssetKind, CoverageStatus
 
 SERVICE = "artifactregistry"
 PERMISSIONS: tuple[str, ...] = (
@@ -58,34 +54,24 @@ def to_repository(
         "images": sorted(images),
     }
     if policy is not None:
-        reasons = [
-            f"IAM: {m} has {b.get('role')}"
-            for b in bindings(policy)
-            for m in b.get("members") or []
-            if m in PUBLIC_MEMBERS
-        ]
+        reasons = public_grants(policy)
         attributes["public"] = bool(reasons)
         if reasons:
             attributes["public_reasons"] = reasons
-    return Asset(
+    return gcp_asset(
+        payload,
         id=ref.id,
-        cloud=Cloud.GCP,
         account=ref.project,
         region=ref.location,
         kind=AssetKind.CONTAINER_REGISTRY,
-        service=SERVICE,
         type="artifactregistry.googleapis.com/Repository",
         name=ref.repository,
-        created_at=payload.get("createTime"),
-        tags={str(k): str(v) for k, v in (payload.get("labels") or {}).items()},
         attributes=attributes,
-        raw=bounded({**payload, "iamPolicy": policy}),
+        raw={**payload, "iamPolicy": policy},
     )
 
 
 def collect_all(contexts: Mapping[str, ScopeContext]) -> None:
-    if not contexts:
-        return
     refs = next(iter(contexts.values())).refs
     wanted: dict[RepositoryRef, list[str]] = {}
     for image in refs.images:

@@ -1,32 +1,19 @@
 """Accelerated compute: Compute Engine VMs with GPUs (or on accelerator machine types) and GKE
 node pools with GPUs/TPUs. CPU-only VMs and node pools are not AI assets and are dropped.
 
-VMs come from one aggregated list per project (every zone at once); the project's VPC firewall
-rules are read once to decide which ports of a VM with an external address are open to the
-internet. Node pools come from ``projects/P/locations/-/clusters`` (every location at once).
+VMs come from one aggregated list per project (every zone at once, a `ResourceSpec` row); the
+project's VPC firewall rules are read once to decide which ports of a VM with an external address
+are open to the internet. Node pools come from ``projects/P/locations/-/clusters`` (every
+location at once; one cluster holds many pools, so they are read by hand).
 
 Limits, deliberately: firewall *policies* (hierarchical / network firewall policies) and deny
 rules are not evaluated, so ``internet_open_ports`` may over-report; node pools get
 ``internet_open_ports`` only when their nodes are private (then it is empty).
 
-Service-specific attributes of ``gpu-compute``:
-
-VM (``compute.googleapis.com/Instance``)
-    ``machine_type``, ``status``, ``external_ip`` bool, ``public_ip`` (the NAT address, or
-    ``"ephemeral"`` when one is attached but not reported, null when none), ``accelerators``,
-    ``internet_open_ports``, ``network_tags``, ``service_account``, ``default_service_account``,
-    ``scopes`` and ``cloud_platform_scope`` (the OAuth scopes of the attached account),
-    ``secure_boot``, ``vtpm``, ``integrity_monitoring`` (``shieldedInstanceConfig``),
-    ``serial_port`` (metadata ``serial-port-enable`` true), ``os_login`` (metadata
-    ``enable-oslogin``; null when the instance does not set it and the project's common metadata,
-    which is not read, decides), ``secrets`` (hits in instance metadata such as startup scripts).
-node pool (``container.googleapis.com/NodePool``)
-    ``machine_type``, ``accelerators``, ``service_account`` (``default`` resolved to the default
-    compute service account), ``default_service_account``, ``scopes``, ``cloud_platform_scope``
-    (``config.oauthScopes``), ``private_nodes``, ``workload_identity`` (``GKE_METADATA``),
-    ``secure_boot``, ``integrity_monitoring``, ``shielded_nodes`` (the cluster's
-    ``shieldedNodes.enabled``), ``legacy_metadata_endpoints`` (node metadata
-    ``disable-legacy-endpoints`` is not ``"true"``), ``cluster``, ``node_count``.
+Facts: aiscan/core/facts/gcp.py `ComputeInstanceFacts`, `NodePoolFacts`; docs/attributes.md.
+A VM's ``public_ip`` is its NAT address (``"ephemeral"`` when one is attached but not reported),
+its ``secrets`` hits in instance metadata such as startup scripts; a node pool's ``default``
+service account is resolved to the project's default compute service account.
 
 GKE answers in proto3 JSON, which omits false booleans: an absent ``enableSecureBoot`` is false.
 """
@@ -34,18 +21,22 @@ GKE answers in proto3 JSON, which omits false booleans: an absent ``enableSecure
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from aiscan.collectors.gcp.context import Project, ScopeContext
 from aiscan.collectors.gcp.http import GcpHttp
 from aiscan.collectors.gcp.names import COMPUTE, CONTAINER, full_name, is_default_compute_sa, last
-from aiscan.collectors.gcp.spec import Collected, Link, apply_links
-from aiscan.core.model import Asset, AssetKind, Cloud
-from aiscan.core.sanitize import bounded
+from aiscan.collectors.gcp.spec import Collected, GcpReader, apply_links, gcp_asset, row
+from aiscan.collectors.spec import run_spec
+from aiscan.core.model import AssetKind
 from aiscan.core.secrets import redact_env
 
-PERMISSIONS_COMPUTE: tuple[str, ...] = ("compute.instances.list", "compute.firewalls.list")
-PERMISSIONS_CONTAINER: tuple[str, ...] = ("container.clusters.list",)
+PERMISSIONS: tuple[str, ...] = (
+    "compute.instances.list",
+    "compute.firewalls.list",
+    "container.clusters.list",
+)
 
 #: Machine families with built-in accelerators -> (class, accelerator type).
 ACCELERATOR_FAMILIES = {
@@ -80,12 +71,6 @@ def metadata_flag(items: dict[str, str], key: str) -> bool | None:
 def scope_facts(scopes: list[Any]) -> dict[str, Any]:
     names = [str(s) for s in scopes]
     return {"scopes": names, "cloud_platform_scope": CLOUD_PLATFORM in names}
-
-
-def list_instances(http: GcpHttp, project: str) -> list[dict[str, Any]]:
-    path = f"/compute/v1/projects/{project}/aggregated/instances"
-    params = {"returnPartialSuccess": "true"}
-    return [item for _, item in http.aggregated(COMPUTE, path, "instances", params)]
 
 
 def list_firewalls(http: GcpHttp, project: str) -> list[dict[str, Any]]:
@@ -162,20 +147,29 @@ def open_ports(instance: dict[str, Any], firewalls: list[dict[str, Any]]) -> lis
     return found
 
 
+def _external(instance: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The access configs (IPv4 and IPv6) that give a VM an external address."""
+    return [
+        ac
+        for nic in instance.get("networkInterfaces") or []
+        for ac in (nic.get("accessConfigs") or []) + (nic.get("ipv6AccessConfigs") or [])
+    ]
+
+
 def to_instance(
-    payload: dict[str, Any], project: Project, firewalls: list[dict[str, Any]] | None
+    payload: dict[str, Any],
+    project: Project,
+    firewalls: list[dict[str, Any]] | None = None,
+    location: str = "",
 ) -> Collected | None:
+    """`firewalls`: the project's rules (None: unread); `location` (the scope's) is unused: a VM's
+    zone is in the payload."""
     machine = last(str(payload.get("machineType") or ""))
     accs = accelerators(machine, payload.get("guestAccelerators") or [])
     if not accs:
         return None  # a CPU-only VM is not an AI asset
     asset_id = full_name(COMPUTE, _relative(str(payload["selfLink"])))
-    zone = last(str(payload.get("zone") or ""))
-    nats = [
-        ac
-        for nic in payload.get("networkInterfaces") or []
-        for ac in (nic.get("accessConfigs") or []) + (nic.get("ipv6AccessConfigs") or [])
-    ]
+    nats = _external(payload)
     public_ip = next((str(a["natIP"]) for a in nats if a.get("natIP")), None)
     if nats and public_ip is None:
         public_ip = "ephemeral"
@@ -209,23 +203,19 @@ def to_instance(
         attributes["internet_open_ports"] = []  # no external address: nothing is reachable
     elif firewalls is not None:
         attributes["internet_open_ports"] = open_ports(payload, firewalls)
-    links: list[Link] = [("sa", sa)] if sa else []
-    labels = payload.get("labels") or {}
-    asset = Asset(
+    asset = gcp_asset(
+        payload,
+        created="creationTimestamp",
         id=asset_id,
-        cloud=Cloud.GCP,
         account=project.id,
-        region=zone,
+        region=last(str(payload.get("zone") or "")),
         kind=AssetKind.GPU_COMPUTE,
-        service="compute",
         type="compute.googleapis.com/Instance",
         name=str(payload.get("name")),
-        created_at=payload.get("creationTimestamp"),
-        tags={str(k): str(v) for k, v in labels.items()},
         attributes=attributes,
-        raw=bounded({**payload, "metadata": metadata}),
+        raw={**payload, "metadata": metadata},
     )
-    return Collected(asset, tuple(links))
+    return Collected(asset, (("sa", sa),))
 
 
 def to_node_pools(cluster: dict[str, Any], project: Project) -> list[Collected]:
@@ -249,6 +239,7 @@ def to_node_pools(cluster: dict[str, Any], project: Project) -> list[Collected]:
         private = bool((pool.get("networkConfig") or {}).get("enablePrivateNodes", private_cluster))
         shielded = config.get("shieldedInstanceConfig") or {}
         node_metadata = config.get("metadata") or {}
+        legacy = str(node_metadata.get("disable-legacy-endpoints", "")).lower() != "true"
         attributes: dict[str, Any] = {
             "machine_type": machine,
             "accelerators": accs,
@@ -261,55 +252,58 @@ def to_node_pools(cluster: dict[str, Any], project: Project) -> list[Collected]:
             "secure_boot": bool(shielded.get("enableSecureBoot")),
             "integrity_monitoring": bool(shielded.get("enableIntegrityMonitoring")),
             "shielded_nodes": shielded_nodes,
-            "legacy_metadata_endpoints": str(
-                node_metadata.get("disable-legacy-endpoints", "")
-            ).lower()
-            != "true",
+            "legacy_metadata_endpoints": legacy,
             "cluster": cluster.get("name"),
             "node_count": pool.get("initialNodeCount"),
         }
         if private:
             attributes["internet_open_ports"] = []
-        labels = config.get("resourceLabels") or config.get("labels") or {}
-        asset = Asset(
+        asset = gcp_asset(
+            pool,
+            tags=config.get("resourceLabels") or config.get("labels") or {},
             id=full_name(CONTAINER, relative),
-            cloud=Cloud.GCP,
             account=project.id,
             region=location,
             kind=AssetKind.GPU_COMPUTE,
-            service="container",
             type="container.googleapis.com/NodePool",
             name=f"{cluster['name']}/{pool['name']}",
-            tags={str(k): str(v) for k, v in labels.items()},
             attributes=attributes,
-            raw=bounded(pool),
         )
         out.append(Collected(asset, (("sa", sa),)))
     return out
 
 
+def _firewalls(ctx: ScopeContext, _: str, vm: Mapping[str, Any]) -> dict[str, Any]:
+    """The project's firewall rules, for a GPU VM with an external address: read once per scope
+    (its own coverage section), by the first such VM."""
+    gpu = accelerators(last(str(vm.get("machineType") or "")), vm.get("guestAccelerators") or [])
+    if not gpu or not _external(vm):
+        return {"firewalls": None}
+    read = ctx.once("firewalls", ctx.section, "firewalls", list_firewalls, ctx.http, ctx.project.id)
+    return {"firewalls": read}
+
+
+#: Every zone in one aggregated list; CPU-only VMs are dropped by the transform.
+INSTANCES = row(
+    "instances",
+    "instance",
+    "compute.googleapis.com/Instance",
+    to_instance,
+    id_key="selfLink",
+    list_parameters={"returnPartialSuccess": "true"},
+    inputs=_firewalls,
+    label=lambda _, vm: str(vm.get("name"))[:200],
+)
+READER = GcpReader(
+    host=lambda ctx: COMPUTE,
+    collection=lambda ctx: f"/compute/v1/projects/{ctx.project.id}/aggregated",
+    located=lambda vm: last(str(vm.get("zone") or "")),
+    aggregated=True,
+)
+
+
 def collect_instances(ctx: ScopeContext) -> None:
-    instances = ctx.section("instances", list_instances, ctx.http, ctx.project.id)
-    if not instances:
-        return
-    candidates = [
-        i
-        for i in instances
-        if accelerators(last(str(i.get("machineType") or "")), i.get("guestAccelerators") or [])
-        and ctx.wants_location(last(str(i.get("zone") or "")))
-    ]
-    firewalls = None
-    if any(n.get("accessConfigs") for i in candidates for n in i.get("networkInterfaces") or []):
-        firewalls = ctx.section("firewalls", list_firewalls, ctx.http, ctx.project.id)
-    for payload in candidates:
-
-        def one(p: dict[str, Any]) -> None:
-            collected = to_instance(p, ctx.project, firewalls)
-            if collected is not None:
-                ctx.add(collected.asset)
-                apply_links(ctx, collected.asset.id, collected.links)
-
-        ctx.section(f"instance {payload.get('name', '?')}", one, payload)
+    run_spec(ctx, INSTANCES, READER)
 
 
 def collect_node_pools(ctx: ScopeContext) -> None:

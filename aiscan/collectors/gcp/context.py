@@ -99,32 +99,22 @@ class ScopeContext(ScopeRecorder):
         if asset.service in ("aiplatform", "notebooks"):  # Vertex AI is in use here
             self.refs.mark_ai(self.project.id)
 
-    def use_bucket(self, asset_id: str, uri: str | None, type_: RelationType) -> str | None:
+    def use_bucket(self, asset_id: str, uri: str | None, type_: RelationType) -> None:
         """Relate an asset to the bucket of a gs:// URI and queue the bucket for reading."""
         name = gcs_bucket_of(uri)
-        if name is None:
-            return None
-        target = bucket_id(name)
-        self.relate(asset_id, type_, target)
-        self.refs.add("buckets", name, asset_id, self.project.id)
-        return target
+        if name is not None:
+            self.relate(asset_id, type_, bucket_id(name))
+            self.refs.add("buckets", name, asset_id, self.project.id)
 
-    def use_image(self, asset_id: str, uri: str | None) -> str | None:
+    def use_image(self, asset_id: str, uri: str | None) -> None:
         """Record an image an asset runs; for Artifact Registry images relate to the repository."""
-        if not uri:
-            return None
-        self.refs.add("images", uri, asset_id, self.project.id)
-        repo = repository_of(uri)
-        if repo is None:
-            return None
-        self.relate(asset_id, RelationType.PULLS_IMAGE, repo.id)
-        return repo.id
+        if uri:
+            self.refs.add("images", uri, asset_id, self.project.id)
+            repo = repository_of(uri)
+            self.relate(asset_id, RelationType.PULLS_IMAGE, repo.id if repo else None)
 
-    def use_service_account(self, asset_id: str, email: str | None) -> str | None:
+    def use_service_account(self, asset_id: str, email: str | None) -> None:
         """Relate an asset to the service account it runs as and queue the account."""
-        if not email:
-            return None
-        target = service_account_id(email)
-        self.relate(asset_id, RelationType.RUNS_AS, target)
-        self.refs.add("service_accounts", email, asset_id, self.project.id)
-        return target
+        if email:
+            self.relate(asset_id, RelationType.RUNS_AS, service_account_id(email))
+            self.refs.add("service_accounts", email, asset_id, self.project.id)

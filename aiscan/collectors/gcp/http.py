@@ -146,11 +146,19 @@ class GcpHttp:
             args["pageToken"] = token
 
     def items(
-        self, host: str, path: str, key: str, params: Mapping[str, Any] | None = None
+        self,
+        host: str,
+        path: str,
+        key: str,
+        params: Mapping[str, Any] | None = None,
+        unreachable: list[str] | None = None,
     ) -> Iterator[dict[str, Any]]:
-        """Every item under `key` of every page, bounded."""
+        """Every item under `key` of every page, bounded (the locations a page lists as
+        ``unreachable`` are added to `unreachable`)."""
         count = 0
         for page in self.pages(host, path, params):
+            if unreachable is not None:
+                unreachable.extend(str(u) for u in page.get("unreachable") or [])
             for item in page.get(key) or []:
                 count += 1
                 if count > MAX_ITEMS_PER_LIST:
@@ -227,13 +235,9 @@ def _api_error(resp: Any, path: str) -> GcpApiError:
     if isinstance(err, dict):
         code = str(err.get("status") or "")
         message = str(err.get("message") or message)
-        for detail in err.get("details") or []:
-            if isinstance(detail, dict) and detail.get("reason"):
-                reason = str(detail["reason"])
-                break
-        if not reason:  # Cloud Storage's JSON API: {"errors": [{"reason": "forbidden"}]}
-            for item in err.get("errors") or []:
-                if isinstance(item, dict) and item.get("reason"):
-                    reason = str(item["reason"])
-                    break
+        # ErrorInfo details first, then Cloud Storage's {"errors": [{"reason": "forbidden"}]}
+        found = [*(err.get("details") or []), *(err.get("errors") or [])]
+        reason = next(
+            (str(d["reason"]) for d in found if isinstance(d, dict) and d.get("reason")), ""
+        )
     return GcpApiError(resp.status_code, code, reason, clean_text(message, 300), path)

@@ -5,17 +5,12 @@ read (``iam.serviceAccounts.get``). Roles come from the IAM policies of every sc
 of their folders and organization (read by the collector's resource-manager pass). Roles granted
 on individual resources are not considered.
 
-The shared attributes are set so the cross-cloud identity rule judges GCP accounts too:
-``administrator`` (``roles/owner`` on a project, folder or organization),
-``full_access_policies`` (``roles/editor``, ``roles/aiplatform.admin`` held there),
-``wildcard_actions`` (always empty: GCP roles are not action patterns), ``policies_complete``
-(every policy above was read). Service-specific: ``email``, ``roles``
-``{resource: [roles]}`` (``projects/P``, ``folders/F``, ``organizations/O``),
-``project_roles`` ``{project id: [roles]}`` (per scanned project, its own bindings joined with
-those of its folders and organization: what the account may do there),
-``default_service_account`` (the Compute Engine default ``NUMBER-compute@developer``),
-``service_agent`` (a Google-managed account), ``disabled`` (absent when not read),
-``user_managed`` (the account lives in a scanned project and was read).
+The shared identity facts are set so the cross-cloud identity rule judges GCP accounts too:
+``administrator`` is ``roles/owner`` on a project, folder or organization,
+``full_access_policies`` the ``roles/editor`` / ``roles/aiplatform.admin`` held there,
+``wildcard_actions`` always empty (GCP roles are not action patterns), ``policies_complete``
+whether every policy above was read. Facts: aiscan/core/facts/gcp.py
+`ServiceAccountIdentityFacts`; docs/attributes.md.
 """
 
 from __future__ import annotations
@@ -33,8 +28,9 @@ from aiscan.collectors.gcp.names import (
     service_account_id,
     service_account_project,
 )
-from aiscan.core.model import Asset, AssetKind, Cloud, CoverageStatus
-from aiscan.core.sanitize import bounded, clean_text
+from aiscan.collectors.gcp.spec import gcp_asset
+from aiscan.core.model import Asset, AssetKind, CoverageStatus
+from aiscan.core.sanitize import clean_text
 
 SERVICE = "iam"
 PERMISSIONS: tuple[str, ...] = ("iam.serviceAccounts.get",)
@@ -55,22 +51,19 @@ def home_project(email: str, projects_by_number: Mapping[str, Project]) -> str |
 
 def role_facts(email: str, refs: References) -> dict[str, Any]:
     member = f"serviceAccount:{email}"
-    roles: dict[str, list[str]] = {}
-    for project, policy in sorted(refs.project_policies.items()):
-        found = roles_of(member, [policy])
-        if found:
-            roles[f"projects/{project}"] = sorted(found)
-    for resource, ancestor in sorted(refs.ancestor_policies.items()):
-        found = roles_of(member, [ancestor])
-        if found:
-            roles[resource] = sorted(found)
+    policies: list[tuple[str, dict[str, Any] | None]] = [
+        (f"projects/{p}", policy) for p, policy in sorted(refs.project_policies.items())
+    ]
+    policies += sorted(refs.ancestor_policies.items())
+    roles = {
+        res: sorted(found) for res, policy in policies if (found := roles_of(member, [policy]))
+    }
     held = {r for rs in roles.values() for r in rs}
     # What applies in each scanned project: its own bindings and its folders' / organization's.
     project_roles: dict[str, list[str]] = {}
     for project in sorted(refs.project_policies):
-        inherited: set[str] = set(roles.get(f"projects/{project}") or [])
-        for parent in refs.ancestors.get(project, []):
-            inherited |= set(roles.get(parent) or [])
+        chain = [f"projects/{project}", *refs.ancestors.get(project, [])]
+        inherited = {r for resource in chain for r in roles.get(resource, [])}
         if inherited:
             project_roles[project] = sorted(inherited)[:MAX_ROLES]
     ancestors = {a for chain in refs.ancestors.values() for a in chain}
@@ -107,16 +100,15 @@ def to_service_account(
         attributes["policies_complete"] = False
     if payload is not None:
         attributes["disabled"] = bool(payload.get("disabled"))
-    return Asset(
+    return gcp_asset(
+        {},
         id=service_account_id(email),
-        cloud=Cloud.GCP,
         account=account,
         kind=AssetKind.IDENTITY,
-        service=SERVICE,
         type="iam.googleapis.com/ServiceAccount",
         name=email,
         attributes=attributes,
-        raw=bounded(payload or {"email": email}),
+        raw=payload or {"email": email},
     )
 
 
@@ -127,8 +119,6 @@ def collect_all(
 ) -> None:
     """`scanned`: the project ids of the scan; unless every one's IAM policy was read (it is not
     when resourcemanager is left out or denied), no account's ``policies_complete`` is true."""
-    if not contexts:
-        return
     any_ctx = next(iter(contexts.values()))
     refs = any_ctx.refs
     policies_read = scanned <= set(refs.project_policies)

@@ -37,6 +37,16 @@ def bindings(policy: dict[str, Any] | None) -> list[dict[str, Any]]:
     ]
 
 
+def public_grants(policy: dict[str, Any] | None) -> list[str]:
+    """``IAM: <member> has <role>`` for every unconditional grant to the public."""
+    return [
+        f"IAM: {m} has {b.get('role')}"
+        for b in bindings(policy)
+        for m in b.get("members") or []
+        if m in PUBLIC_MEMBERS
+    ]
+
+
 def roles_of(member: str, policies: Iterable[dict[str, Any] | None]) -> set[str]:
     return {
         str(b.get("role"))

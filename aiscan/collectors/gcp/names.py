@@ -105,5 +105,10 @@ def repository_of(image: str | None) -> RepositoryRef | None:
     return None
 
 
+def location_of(name: str) -> str | None:
+    """The location of a relative resource name (``.../locations/L/...``; None without one)."""
+    return name.split("/locations/")[1].split("/")[0] if "/locations/" in name else None
+
+
 def last(name: str) -> str:
     return name.rstrip("/").rsplit("/", 1)[-1]

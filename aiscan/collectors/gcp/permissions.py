@@ -1,39 +1,10 @@
-"""Every IAM permission the GCP collector may use, gathered from its modules.
-
-docs/gcp-permissions.md (a custom role with exactly these read permissions) is generated from this
-tuple. Each module lists what its reads need; this module imports no Google library.
+"""docs/gcp-permissions.md: a custom role with exactly the read permissions the GCP collector may
+use (`aiscan.collectors.gcp.PERMISSIONS`, gathered from its modules), and what --deep adds.
 """
 
 from __future__ import annotations
 
-from aiscan.collectors.gcp import (
-    artifactregistry,
-    compute,
-    iam,
-    posture,
-    resourcemanager,
-    storage,
-    vertex,
-    workbench,
-)
-
-PERMISSIONS: tuple[str, ...] = tuple(
-    sorted(
-        set(vertex.PERMISSIONS)
-        | set(workbench.PERMISSIONS)
-        | set(compute.PERMISSIONS_COMPUTE)
-        | set(compute.PERMISSIONS_CONTAINER)
-        | set(resourcemanager.PERMISSIONS)
-        | set(storage.PERMISSIONS)
-        | set(artifactregistry.PERMISSIONS)
-        | set(iam.PERMISSIONS)
-        | set(posture.PERMISSIONS_ORGPOLICY)
-        | set(posture.PERMISSIONS_VPCSC)
-        | set(posture.PERMISSIONS_MODELARMOR)
-        | set(posture.PERMISSIONS_APIKEYS)
-    )
-)
-
+from aiscan.collectors.gcp import PERMISSIONS
 
 #: What --deep adds: listing artifact prefixes and reading object contents (alt=media).
 DEEP_PERMISSIONS: tuple[str, ...] = ("storage.objects.get", "storage.objects.list")
@@ -52,7 +23,7 @@ def document() -> str:
     )
     return f"""# Google Cloud permissions
 
-Generated from `aiscan.collectors.gcp.permissions.PERMISSIONS` by `python -m aiscan.docgen`; do not
+Generated from `aiscan.collectors.gcp.PERMISSIONS` by `python -m aiscan.docgen`; do not
 edit by hand.
 
 aiscan only reads: every request passes a read-only guard in its HTTP layer (GET, plus the

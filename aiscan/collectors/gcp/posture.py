@@ -4,22 +4,10 @@ use (the API answers, or a Vertex AI / Workbench asset was found).
 The asset's id is the Service Usage name of the enabled API,
 ``//serviceusage.googleapis.com/projects/NUMBER/services/aiplatform.googleapis.com``. Each source
 is its own coverage scope (region ``global``) and adds its attributes to that asset:
-
-``org_policies`` (orgpolicy, ``getEffectivePolicy`` per constraint in `CONSTRAINTS`)
-    ``{constraint: {enforced, allow_all, deny_all, allowed_values, denied_values}}`` for every
-    constraint read (a constraint the API does not know is left out). ``allow_all`` is also true
-    for a list constraint with no rules (the default allows everything).
-``vpc_sc`` (accesscontextmanager)
-    ``{organization, perimeters: [{name, title, restricted_services, dry_run}]}``, the perimeters
-    of the organization's access policies whose resources include the project.
-``model_armor`` (modelarmor, the project's floor setting)
-    ``{api_enabled, enforcement, integrated_services, inspect_only, inspect_and_block}``.
-``api_keys`` (apikeys; key strings are never read)
-    ``[{name, display_name, api_targets, application_restricted}]``.
-``audit_log_types`` (from the IAM policies already read)
-    the audit log types configured for ``aiplatform.googleapis.com`` or ``allServices`` on the
-    project and its ancestors; ``audit_config_complete`` whether every one of those policies was
-    read.
+``org_policies`` (orgpolicy, ``getEffectivePolicy`` per constraint in `CONSTRAINTS`), ``vpc_sc``
+(accesscontextmanager), ``model_armor`` (modelarmor), ``api_keys`` (apikeys) and, from the IAM
+policies already read, ``audit_log_types``. Facts: aiscan/core/facts/gcp.py
+`VertexServiceFacts`; docs/attributes.md.
 """
 
 from __future__ import annotations
@@ -37,8 +25,8 @@ from aiscan.collectors.gcp.names import (
     SERVICEUSAGE,
     full_name,
 )
-from aiscan.core.model import Asset, AssetKind, Cloud, CoverageStatus
-from aiscan.core.sanitize import bounded
+from aiscan.collectors.gcp.spec import gcp_asset
+from aiscan.core.model import Asset, AssetKind, CoverageStatus
 
 SERVICE = "aiplatform"
 CONSTRAINTS = (
@@ -57,13 +45,15 @@ CONSTRAINTS = (
     "compute.disableSerialPortAccess",
     "iam.automaticIamGrantsForDefaultServiceAccounts",
 )
-PERMISSIONS_ORGPOLICY: tuple[str, ...] = ("orgpolicy.policy.get",)
-PERMISSIONS_VPCSC: tuple[str, ...] = (
+#: The kinds of application an API key can be restricted to (``<kind>KeyRestrictions``).
+_APPLICATIONS = ("browser", "server", "android", "ios")
+PERMISSIONS: tuple[str, ...] = (
+    "orgpolicy.policy.get",
     "accesscontextmanager.policies.list",
     "accesscontextmanager.servicePerimeters.list",
+    "modelarmor.floorSettings.get",
+    "apikeys.keys.list",
 )
-PERMISSIONS_MODELARMOR: tuple[str, ...] = ("modelarmor.floorSettings.get",)
-PERMISSIONS_APIKEYS: tuple[str, ...] = ("apikeys.keys.list",)
 
 
 def service_asset_id(project: Project) -> str:
@@ -71,9 +61,9 @@ def service_asset_id(project: Project) -> str:
 
 
 def service_asset(project: Project, attributes: dict[str, Any], raw: dict[str, Any]) -> Asset:
-    return Asset(
+    return gcp_asset(
+        {},
         id=service_asset_id(project),
-        cloud=Cloud.GCP,
         account=project.id,
         region="global",
         kind=AssetKind.LLM_SERVICE,
@@ -81,7 +71,7 @@ def service_asset(project: Project, attributes: dict[str, Any], raw: dict[str, A
         type="serviceusage.googleapis.com/Service",
         name=f"Vertex AI ({project.id})",
         attributes=attributes,
-        raw=bounded(raw),
+        raw=raw,
     )
 
 
@@ -159,15 +149,7 @@ def floor_setting(payload: dict[str, Any]) -> dict[str, Any]:
 
 def api_key(payload: dict[str, Any]) -> dict[str, Any]:
     restrictions = payload.get("restrictions") or {}
-    app = any(
-        restrictions.get(k)
-        for k in (
-            "browserKeyRestrictions",
-            "serverKeyRestrictions",
-            "androidKeyRestrictions",
-            "iosKeyRestrictions",
-        )
-    )
+    app = any(restrictions.get(f"{kind}KeyRestrictions") for kind in _APPLICATIONS)
     return {
         "name": payload.get("name"),
         "display_name": payload.get("displayName"),
@@ -280,18 +262,10 @@ def collect_api_keys(ctx: ScopeContext) -> None:
     add_service(ctx, {"api_keys": [api_key(k) for k in keys]}, {})
 
 
-def guarded(fn: Any) -> Any:
-    """Run a posture scope so that any failure lands in its coverage record."""
-
-    def run(ctx: ScopeContext) -> None:
-        ctx.section(ctx.service, fn, ctx)
-
-    return run
-
-
+#: One coverage scope per source; `FanOut.read` records whatever a scope raised.
 SCOPES = {
-    "orgpolicy": guarded(collect_orgpolicy),
-    "accesscontextmanager": guarded(collect_vpc_sc),
-    "modelarmor": guarded(collect_model_armor),
-    "apikeys": guarded(collect_api_keys),
+    "orgpolicy": collect_orgpolicy,
+    "accesscontextmanager": collect_vpc_sc,
+    "modelarmor": collect_model_armor,
+    "apikeys": collect_api_keys,
 }

@@ -8,17 +8,12 @@ an asset (unreadable attributes absent) and the refusal is noted without marking
 since no permission in the scanned projects can fix it. A referenced bucket that does not exist
 is noted as a dangling reference.
 
-Attributes of ``bucket`` (``storage.googleapis.com/Bucket``) beyond the shared ones:
-``public_access_prevention`` (``enforced``/``inherited``), ``uniform_access`` bool,
-``public_members`` (``allUsers``/``allAuthenticatedUsers`` bindings and ACL entries),
-``iam_read`` bool, ``location``, ``owned`` (the bucket is in a scanned project),
-``iam_bindings`` (the bucket's own unconditional bindings ``{role: [members]}``, bounded) and
-``conditional_bindings`` (how many bindings carry an IAM condition: not evaluated).
-``public`` is false when public access prevention is enforced; otherwise it is true when the
-IAM policy or an ACL grants anything to ``allUsers``/``allAuthenticatedUsers``, and absent when
-the IAM policy could not be read. ``write_principals`` joins the bucket's own bindings and the
-owning project's (project-level storage roles apply to every bucket), service accounts spelled as
-their asset ids and ``*`` for the public.
+Facts: aiscan/core/facts/gcp.py `StorageBucketFacts`; docs/attributes.md. ``public`` is false
+when public access prevention is enforced; otherwise it is true when the IAM policy or an ACL
+grants anything to ``allUsers``/``allAuthenticatedUsers``, and absent when the IAM policy could
+not be read. ``write_principals`` joins the bucket's own bindings and the owning project's
+(project-level storage roles apply to every bucket), service accounts spelled as their asset ids
+and ``*`` for the public.
 """
 
 from __future__ import annotations
@@ -35,12 +30,15 @@ from aiscan.collectors.gcp.iampolicy import (
     bindings,
     members_with,
     principal,
+    public_grants,
 )
 from aiscan.collectors.gcp.names import STORAGE, bucket_id
-from aiscan.core.model import Asset, AssetKind, Cloud, CoverageStatus
-from aiscan.core.sanitize import bounded, clean_text
+from aiscan.collectors.gcp.spec import gcp_asset
+from aiscan.core.model import Asset, AssetKind, CoverageStatus
+from aiscan.core.sanitize import clean_text
 
 SERVICE = "storage"
+BUCKET = "storage.googleapis.com/Bucket"
 MAX_MEMBERS = 200
 PERMISSIONS: tuple[str, ...] = (
     "storage.buckets.list",
@@ -91,14 +89,7 @@ def bucket_attributes(
         "location": payload.get("location"),
         "iam_read": policy is not None,
     }
-    public: list[str] = []
-    if policy is not None:
-        public.extend(
-            f"IAM: {m} has {b.get('role')}"
-            for b in bindings(policy)
-            for m in b.get("members") or []
-            if m in PUBLIC_MEMBERS
-        )
+    public = public_grants(policy)
     if not uniform:
         public.extend(
             f"{acl_key}: {entry['entity']} has {entry.get('role')}"
@@ -155,30 +146,28 @@ def to_bucket(
     attributes = bucket_attributes(payload, policy, project_policy, members)
     attributes["owned"] = owned
     name = str(payload.get("name") or payload.get("id"))
-    return Asset(
+    return gcp_asset(
+        payload,
+        created="timeCreated",
         id=bucket_id(name),
-        cloud=Cloud.GCP,
         account=account,
         region=str(payload.get("location") or "").lower() or None,
         kind=AssetKind.BUCKET,
-        service=SERVICE,
-        type="storage.googleapis.com/Bucket",
+        type=BUCKET,
         name=name,
-        created_at=payload.get("timeCreated"),
-        tags={str(k): str(v) for k, v in (payload.get("labels") or {}).items()},
         attributes=attributes,
-        raw=bounded({**payload, "iamPolicy": policy}),
+        raw={**payload, "iamPolicy": policy},
     )
 
 
-def _unreadable(name: str, account: str) -> Asset:
-    return Asset(
+def _unreadable(name: str) -> Asset:
+    """A bucket of another project that could not be read: only its name is known."""
+    return gcp_asset(
+        {},
         id=bucket_id(name),
-        cloud=Cloud.GCP,
-        account=account,
+        account="unknown",
         kind=AssetKind.BUCKET,
-        service=SERVICE,
-        type="storage.googleapis.com/Bucket",
+        type=BUCKET,
         name=name,
         attributes={"owned": False},
     )
@@ -188,8 +177,6 @@ def collect_all(
     contexts: Mapping[str, ScopeContext], projects_by_number: Mapping[str, Project]
 ) -> None:
     """Read every referenced bucket; `contexts` maps each scanned project id to its scope."""
-    if not contexts:
-        return
     any_ctx = next(iter(contexts.values()))
     refs = any_ctx.refs
     referenced = dict(refs.buckets)
@@ -234,7 +221,7 @@ def collect_all(
                 ctx.note(
                     CoverageStatus.OK, f"bucket {clean_text(name, 64)} not readable: {message}"
                 )
-                ctx.add(_unreadable(name, "unknown"))
+                ctx.add(_unreadable(name))
                 return
             raise
         number = str(payload.get("projectNumber") or "")

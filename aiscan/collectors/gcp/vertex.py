@@ -10,46 +10,13 @@ family the location does not offer (HTTP 400/404/501 on its collection) is noted
 
 Transforms are pure: ``to_*(payload, project, location)`` returns the `Asset` and the links it
 carries (buckets, images, service accounts, relations), which `apply_links` turns into relations
-and second-pass references.
+and second-pass references. A model version that is not the default is its own asset
+(``.../models/ID@VERSION``, ``version-of`` the model); a model deployed with a service account
+``runs-as`` it (the endpoint's deployed model says so).
 
-Service-specific attributes (the shared ones are in docs/attributes.md):
-
-model (``aiplatform.googleapis.com/Model``; a version that is not the default is its own asset
-``.../models/ID@VERSION``, ``version-of`` the model)
-    ``containers`` (one, from ``containerSpec``; ``artifact_uri`` from ``artifactUri``); a model
-    deployed with a service account ``runs-as`` it (the endpoint's deployed model says so),
-    ``secrets``, ``kms_key``, ``version_id``, ``version_aliases``, ``default_version`` bool,
-    ``source_type`` (``modelSourceInfo.sourceType``), ``deployed`` int (deployments listed).
-endpoint (``aiplatform.googleapis.com/Endpoint``)
-    ``network`` (VPC peering network or null), ``private_service_connect`` bool,
-    ``public_network`` bool (neither: reachable from the internet, IAM still applies),
-    ``dedicated_endpoint`` bool, ``endpoint_url``, ``authenticated`` (always true: OAuth),
-    ``kms_key``, ``request_response_logging`` bool, ``deployed_models`` ``[{id, model,
-    model_version_id, service_account, machine_type, accelerator_type, accelerator_count,
-    min_replicas, max_replicas}]`` (``service_account`` "" = the Vertex AI service agent).
-training-job (``CustomJob``, ``TrainingPipeline``, ``TuningJob``)
-    ``job_type`` (``custom``/``training-pipeline``/``tuning``), ``state``, ``containers``,
-    ``secrets``, ``service_account`` ("" = service agent; absent when the API does not say),
-    ``network``, ``vpc`` bool, ``web_access`` bool, ``dashboard_access`` bool, ``kms_key``,
-    ``machines`` ``[{machine_type, accelerator_type, accelerator_count, replicas}]``,
-    ``base_model`` (tuning), ``output_uri``.
-pipeline (``aiplatform.googleapis.com/PipelineJob``)
-    ``state``, ``service_account``, ``network``, ``vpc``, ``kms_key``, ``template_uri``,
-    ``containers`` (one per executor image of the compiled pipeline), ``secrets`` (executor
-    environments and runtime parameter values), ``output_uri``.
-dataset (``Dataset``, ``FeatureOnlineStore``, ``Featurestore``)
-    ``kms_key``, ``schema``, ``data_item_count``, ``sources`` (gs:// and bq:// URIs);
-    feature online stores: ``serving`` (``bigtable``/``optimized``), ``public_network``,
-    ``private_service_connect``, ``endpoint_url``; featurestores: ``online_nodes``.
-knowledge-base (``Index``, ``IndexEndpoint``)
-    indexes: ``kms_key``, ``vectors``, ``dimensions``, ``update_method``, ``contents_uri``;
-    index endpoints: ``public_network``, ``endpoint_url``, ``network``,
-    ``private_service_connect``, ``kms_key``, ``deployed_indexes``.
-notebook (``NotebookRuntimeTemplate``, ``NotebookRuntime``: Colab Enterprise)
-    ``internet_access`` bool, ``network``, ``kms_key``, ``secure_boot`` bool, ``idle_shutdown``
-    bool, ``idle_timeout``, ``service_account`` (absent when end-user credentials are used),
-    ``end_user_credentials`` bool, ``machine_type``, ``accelerators``, ``runtime_user``,
-    ``template`` (runtimes).
+Facts: aiscan/core/facts/gcp.py ``Vertex*Facts`` and ``Notebook*Facts``; docs/attributes.md.
+Their ``containers`` come from ``containerSpec`` (models), the worker pools (jobs) or the
+compiled pipeline's executors; a ``service_account`` of "" is the Vertex AI service agent.
 """
 
 from __future__ import annotations
@@ -61,14 +28,24 @@ from typing import Any
 from aiscan.collectors.gcp.context import Project, ScopeContext
 from aiscan.collectors.gcp.http import GcpHttp
 from aiscan.collectors.gcp.names import AIPLATFORM, gcs_bucket_of, last, vertex_id
-from aiscan.collectors.gcp.spec import Collected, GcpReader, GcpSpec, Link
+from aiscan.collectors.gcp.spec import Collected, GcpReader, GcpSpec, Link, gcp_asset, row
+from aiscan.collectors.payload import mapping, opt
 from aiscan.collectors.spec import run_spec
-from aiscan.core.model import Asset, AssetKind, Cloud, RelationType
+from aiscan.core.model import Asset, AssetKind, RelationType
 from aiscan.core.refs import hub_facts
-from aiscan.core.sanitize import bounded
 from aiscan.core.secrets import redact_env
 
 SERVICE = "aiplatform"
+#: The asset kind of each Vertex AI type.
+KINDS = {
+    "Model": AssetKind.MODEL,
+    "Endpoint": AssetKind.ENDPOINT,
+    **dict.fromkeys(("CustomJob", "TrainingPipeline", "TuningJob"), AssetKind.TRAINING_JOB),
+    "PipelineJob": AssetKind.PIPELINE,
+    **dict.fromkeys(("Dataset", "FeatureOnlineStore", "Featurestore"), AssetKind.DATASET),
+    **dict.fromkeys(("Index", "IndexEndpoint"), AssetKind.KNOWLEDGE_BASE),
+    **dict.fromkeys(("NotebookRuntimeTemplate", "NotebookRuntime"), AssetKind.NOTEBOOK),
+}
 
 
 # -- SDK-level calls (plain REST) ---------------------------------------------------------------
@@ -96,7 +73,6 @@ def _collected(
     payload: dict[str, Any],
     project: Project,
     location: str,
-    kind: AssetKind,
     type_: str,
     attributes: dict[str, Any],
     *,
@@ -104,27 +80,21 @@ def _collected(
     id_: str | None = None,
     links: Iterable[Link] = (),
 ) -> Collected:
-    labels = payload.get("labels") or {}
-    asset = Asset(
+    asset = gcp_asset(
+        payload,
         id=id_ or vertex_id(str(payload["name"])),
-        cloud=Cloud.GCP,
         account=project.id,
         region=location,
-        kind=kind,
-        service=SERVICE,
+        kind=KINDS[type_],
         type=f"aiplatform.googleapis.com/{type_}",
         name=str(name or payload.get("displayName") or last(str(payload["name"]))),
-        created_at=payload.get("createTime"),
-        tags={str(k): str(v) for k, v in labels.items()},
         attributes=attributes,
-        raw=bounded(payload),
     )
     return Collected(asset, tuple(links))
 
 
 def kms_key(payload: dict[str, Any]) -> str | None:
-    spec = payload.get("encryptionSpec") or {}
-    return str(spec["kmsKeyName"]) if spec.get("kmsKeyName") else None
+    return opt(mapping(payload, "encryptionSpec"), "kmsKeyName")
 
 
 def env_map(env: Any) -> dict[str, str]:
@@ -136,16 +106,6 @@ def env_map(env: Any) -> dict[str, str]:
     return out
 
 
-def _redacted_env_list(env: Any, clean: dict[str, str]) -> list[Any]:
-    out = []
-    for item in env or []:
-        if isinstance(item, dict) and item.get("name") in clean and "value" in item:
-            out.append({**item, "value": clean[str(item["name"])]})
-        else:
-            out.append(item)
-    return out
-
-
 def container(
     spec: dict[str, Any], location: str, *, name: str, artifact_uri: str | None = None
 ) -> tuple[dict[str, Any], list[dict[str, str]], dict[str, Any]]:
@@ -153,7 +113,12 @@ def container(
     clean, hits = redact_env(env_map(spec.get("env")), location)
     redacted = dict(spec)
     if "env" in spec:
-        redacted["env"] = _redacted_env_list(spec.get("env"), clean)
+        redacted["env"] = [
+            {**item, "value": clean[item["name"]]}
+            if isinstance(item, dict) and item.get("name") in clean and "value" in item
+            else item
+            for item in spec["env"] or []
+        ]
     entry = {
         "name": name,
         "image": spec.get("imageUri") or spec.get("executorImageUri") or spec.get("image"),
@@ -192,8 +157,7 @@ def to_model(
         )
         containers.append(entry)
         links.append(("image", entry["image"]))
-    if artifact:
-        links.append(("bucket", artifact, RelationType.STORES_ARTIFACT_IN))
+    links.append(("bucket", artifact, RelationType.STORES_ARTIFACT_IN))
     if payload.get("trainingPipeline"):
         links.append(
             ("rel", asset_id, RelationType.PRODUCED_BY, vertex_id(payload["trainingPipeline"]))
@@ -218,17 +182,14 @@ def to_model(
         "deployed": len(payload.get("deployedModels") or []),
     }
     display = str(payload.get("displayName") or last(name))
+    display = display if default_version else f"{display}:{version}"
     return _collected(
-        body,
-        project,
-        location,
-        AssetKind.MODEL,
-        "Model",
-        attributes,
-        id_=asset_id,
-        name=display if default_version else f"{display}:{version}",
-        links=links,
+        body, project, location, "Model", attributes, name=display, id_=asset_id, links=links
     )
+
+
+def _https(domain: str | None) -> str | None:
+    return f"https://{domain}" if domain else None
 
 
 def _public_network(payload: dict[str, Any]) -> tuple[bool, bool]:
@@ -247,43 +208,36 @@ def to_endpoint(payload: dict[str, Any], project: Project, location: str) -> Col
     links: list[Link] = []
     for dm in payload.get("deployedModels") or []:
         resources = dm.get("dedicatedResources") or dm.get("automaticResources") or {}
-        machine = _machine(resources)
-        sa = str(dm.get("serviceAccount") or "")
+        sa = opt(dm, "serviceAccount") or ""
         deployed.append(
             {
                 "id": dm.get("id"),
                 "model": dm.get("model"),
                 "model_version_id": dm.get("modelVersionId"),
                 "service_account": sa,
-                **machine,
+                **_machine(resources),
                 "min_replicas": resources.get("minReplicaCount"),
                 "max_replicas": resources.get("maxReplicaCount"),
             }
         )
         model = vertex_id(str(dm["model"])) if dm.get("model") else None
-        if model:
-            links.append(("rel", asset_id, RelationType.SERVES, model))
-        if sa:
-            links.append(("sa", sa))
-            if model:  # the deployed model's container runs as this account
-                links.append(("sa_for", model, sa))
-    dns = payload.get("dedicatedEndpointDns")
-    url = f"https://{dns}" if dns else f"https://{host(location)}/v1/{payload['name']}:predict"
+        links += [("rel", asset_id, RelationType.SERVES, model), ("sa", sa)]
+        if model:  # the deployed model's container runs as this account
+            links.append(("sa_for", model, sa))
+    dns = opt(payload, "dedicatedEndpointDns") or f"{host(location)}/v1/{payload['name']}:predict"
     logging = payload.get("predictRequestResponseLoggingConfig") or {}
     attributes = {
         "network": payload.get("network") or None,
         "private_service_connect": psc,
         "public_network": public,
         "dedicated_endpoint": bool(payload.get("dedicatedEndpointEnabled")),
-        "endpoint_url": url,
+        "endpoint_url": f"https://{dns}",
         "authenticated": True,  # prediction always needs an OAuth token with aiplatform access
         "kms_key": kms_key(payload),
         "request_response_logging": bool(logging.get("enabled")),
         "deployed_models": deployed,
     }
-    return _collected(
-        payload, project, location, AssetKind.ENDPOINT, "Endpoint", attributes, links=links
-    )
+    return _collected(payload, project, location, "Endpoint", attributes, links=links)
 
 
 def _worker_pools(
@@ -316,17 +270,15 @@ def to_custom_job(payload: dict[str, Any], project: Project, location: str) -> C
     )
     body = {**payload, "jobSpec": spec}
     output = (spec.get("baseOutputDirectory") or {}).get("outputUriPrefix")
-    links: list[Link] = [("image", c["image"]) for c in containers if c.get("image")]
-    if output:
-        links.append(("bucket", output, RelationType.WRITES_DATA_TO))
+    links: list[Link] = [("image", c["image"]) for c in containers]
+    links.append(("bucket", output, RelationType.WRITES_DATA_TO))
     links.extend(
         ("bucket", uri, RelationType.READS_DATA_FROM)
         for pool in spec["workerPoolSpecs"]
         for uri in (pool.get("pythonPackageSpec") or {}).get("packageUris") or []
     )
-    sa = str(spec.get("serviceAccount") or "")
-    if sa:
-        links.append(("sa", sa))
+    sa = opt(spec, "serviceAccount") or ""
+    links.append(("sa", sa))
     attributes = {
         "job_type": "custom",
         "state": payload.get("state"),
@@ -341,9 +293,7 @@ def to_custom_job(payload: dict[str, Any], project: Project, location: str) -> C
         "machines": machines,
         "output_uri": output,
     }
-    return _collected(
-        body, project, location, AssetKind.TRAINING_JOB, "CustomJob", attributes, links=links
-    )
+    return _collected(body, project, location, "CustomJob", attributes, links=links)
 
 
 def to_training_pipeline(payload: dict[str, Any], project: Project, location: str) -> Collected:
@@ -356,28 +306,20 @@ def to_training_pipeline(payload: dict[str, Any], project: Project, location: st
     if "workerPoolSpecs" in inputs:
         inputs["workerPoolSpecs"] = pools
     body = {**payload, "trainingTaskInputs": inputs}
-    links: list[Link] = [("image", c["image"]) for c in containers if c.get("image")]
+    links: list[Link] = [("image", c["image"]) for c in containers]
     data = payload.get("inputDataConfig") or {}
+    parent = name.split("/trainingPipelines/")[0]
     if data.get("datasetId"):
-        parent = name.split("/trainingPipelines/")[0]
-        links.append(
-            (
-                "rel",
-                asset_id,
-                RelationType.READS_DATA_FROM,
-                vertex_id(f"{parent}/datasets/{data['datasetId']}"),
-            )
-        )
+        dataset = vertex_id(f"{parent}/datasets/{data['datasetId']}")
+        links.append(("rel", asset_id, RelationType.READS_DATA_FROM, dataset))
     output = (inputs.get("baseOutputDirectory") or {}).get("outputUriPrefix") or (
         data.get("gcsDestination") or {}
     ).get("outputUriPrefix")
-    if output:
-        links.append(("bucket", output, RelationType.WRITES_DATA_TO))
-    if payload.get("modelId") or (payload.get("modelToUpload") or {}).get("name"):
-        model = (payload.get("modelToUpload") or {}).get("name") or (
-            f"{name.split('/trainingPipelines/')[0]}/models/{payload['modelId']}"
-        )
-        links.append(("rel", vertex_id(str(model)), RelationType.PRODUCED_BY, asset_id))
+    links.append(("bucket", output, RelationType.WRITES_DATA_TO))
+    uploaded = opt(mapping(payload, "modelToUpload"), "name")
+    if uploaded or payload.get("modelId"):
+        model = uploaded or f"{parent}/models/{payload['modelId']}"
+        links.append(("rel", vertex_id(model), RelationType.PRODUCED_BY, asset_id))
     attributes: dict[str, Any] = {
         "job_type": "training-pipeline",
         "state": payload.get("state"),
@@ -389,16 +331,13 @@ def to_training_pipeline(payload: dict[str, Any], project: Project, location: st
         "output_uri": output,
     }
     if "serviceAccount" in inputs or containers:
-        attributes["service_account"] = str(inputs.get("serviceAccount") or "")
-        if inputs.get("serviceAccount"):
-            links.append(("sa", str(inputs["serviceAccount"])))
+        attributes["service_account"] = opt(inputs, "serviceAccount") or ""
+        links.append(("sa", attributes["service_account"]))
     if containers:  # only custom training runs customer code where a network matters
         attributes["network"] = inputs.get("network") or None
         attributes["vpc"] = bool(inputs.get("network"))
         attributes["web_access"] = bool(inputs.get("enableWebAccess"))
-    return _collected(
-        body, project, location, AssetKind.TRAINING_JOB, "TrainingPipeline", attributes, links=links
-    )
+    return _collected(body, project, location, "TrainingPipeline", attributes, links=links)
 
 
 def _executors(spec: dict[str, Any], asset_id: str) -> tuple[list[dict[str, Any]], list[Any]]:
@@ -408,15 +347,11 @@ def _executors(spec: dict[str, Any], asset_id: str) -> tuple[list[dict[str, Any]
     deployment = spec.get("deploymentSpec") or {}
     for name, executor in sorted((deployment.get("executors") or {}).items()):
         c = (executor or {}).get("container") or {}
-        if not c.get("image"):
-            continue
-        env = c.get("env")
-        clean, found = redact_env(env_map(env), f"{asset_id}:executors.{name}.env")
-        hits.extend(found)
-        c["env"] = _redacted_env_list(env, clean) if env is not None else env
-        containers.append(
-            {"name": str(name), "image": c["image"], "environment": clean, "artifact_uri": None}
-        )
+        if c.get("image"):
+            where = f"{asset_id}:executors.{name}.env"
+            entry, found, executor["container"] = container(c, where, name=str(name))
+            containers.append(entry)
+            hits.extend(found)
     return containers, hits
 
 
@@ -438,11 +373,9 @@ def to_pipeline_job(payload: dict[str, Any], project: Project, location: str) ->
         }
     output = runtime.get("gcsOutputDirectory")
     links: list[Link] = [("image", c["image"]) for c in containers]
-    if output:
-        links.append(("bucket", output, RelationType.WRITES_DATA_TO))
-    sa = str(payload.get("serviceAccount") or "")
-    if sa:
-        links.append(("sa", sa))
+    links.append(("bucket", output, RelationType.WRITES_DATA_TO))
+    sa = opt(payload, "serviceAccount") or ""
+    links.append(("sa", sa))
     attributes = {
         "state": payload.get("state"),
         "service_account": sa,
@@ -454,24 +387,15 @@ def to_pipeline_job(payload: dict[str, Any], project: Project, location: str) ->
         "secrets": secrets,
         "output_uri": output,
     }
-    return _collected(
-        body, project, location, AssetKind.PIPELINE, "PipelineJob", attributes, links=links
-    )
+    return _collected(body, project, location, "PipelineJob", attributes, links=links)
 
 
 def _source_uris(value: Any) -> list[str]:
     """Every gs:// or bq:// string inside a free-form metadata struct."""
-    found: list[str] = []
     if isinstance(value, str):
-        if value.startswith(("gs://", "bq://")):
-            found.append(value)
-    elif isinstance(value, dict):
-        for v in value.values():
-            found.extend(_source_uris(v))
-    elif isinstance(value, list):
-        for v in value:
-            found.extend(_source_uris(v))
-    return found
+        return [value] if value.startswith(("gs://", "bq://")) else []
+    inner = value.values() if isinstance(value, dict) else value if isinstance(value, list) else []
+    return [uri for v in inner for uri in _source_uris(v)]
 
 
 def to_dataset(payload: dict[str, Any], project: Project, location: str) -> Collected:
@@ -483,9 +407,7 @@ def to_dataset(payload: dict[str, Any], project: Project, location: str) -> Coll
         "sources": sources,
     }
     links = [("bucket", s, RelationType.READS_DATA_FROM) for s in sources if gcs_bucket_of(s)]
-    return _collected(
-        payload, project, location, AssetKind.DATASET, "Dataset", attributes, links=links
-    )
+    return _collected(payload, project, location, "Dataset", attributes, links=links)
 
 
 def to_feature_online_store(payload: dict[str, Any], project: Project, location: str) -> Collected:
@@ -495,48 +417,33 @@ def to_feature_online_store(payload: dict[str, Any], project: Project, location:
         (serving.get("privateServiceConnectConfig") or {}).get("enablePrivateServiceConnect")
     )
     attributes = {
-        "kms_key": kms_key(payload),
         "serving": "optimized" if optimized else "bigtable",
         "private_service_connect": psc,
         # Bigtable online serving goes through the regional Vertex AI API; Optimized serving
         # has its own public endpoint unless Private Service Connect is configured.
         "public_network": not psc,
-        "endpoint_url": (
-            f"https://{serving['publicEndpointDomainName']}"
-            if serving.get("publicEndpointDomainName")
-            else None
-        ),
-        "state": payload.get("state"),
+        "endpoint_url": _https(opt(serving, "publicEndpointDomainName")),
     }
-    return _collected(
-        payload,
-        project,
-        location,
-        AssetKind.DATASET,
-        "FeatureOnlineStore",
-        attributes,
-        name=last(str(payload["name"])),
-    )
+    return _store(payload, project, location, "FeatureOnlineStore", attributes)
 
 
 def to_featurestore(payload: dict[str, Any], project: Project, location: str) -> Collected:
     online = payload.get("onlineServingConfig") or {}
     attributes = {
-        "kms_key": kms_key(payload),
         "online_nodes": int(
             online.get("fixedNodeCount") or (online.get("scaling") or {}).get("minNodeCount") or 0
         ),
-        "state": payload.get("state"),
     }
-    return _collected(
-        payload,
-        project,
-        location,
-        AssetKind.DATASET,
-        "Featurestore",
-        attributes,
-        name=last(str(payload["name"])),
-    )
+    return _store(payload, project, location, "Featurestore", attributes)
+
+
+def _store(
+    payload: dict[str, Any], project: Project, location: str, type_: str, attrs: dict[str, Any]
+) -> Collected:
+    """A feature store, named by its id (feature stores have no display name)."""
+    attrs = {"kms_key": kms_key(payload), **attrs, "state": payload.get("state")}
+    name = last(str(payload["name"]))
+    return _collected(payload, project, location, type_, attrs, name=name)
 
 
 def to_index(payload: dict[str, Any], project: Project, location: str) -> Collected:
@@ -549,12 +456,8 @@ def to_index(payload: dict[str, Any], project: Project, location: str) -> Collec
         "update_method": payload.get("indexUpdateMethod"),
         "contents_uri": contents,
     }
-    links: list[Link] = []
-    if contents:
-        links.append(("bucket", contents, RelationType.READS_DATA_FROM))
-    return _collected(
-        payload, project, location, AssetKind.KNOWLEDGE_BASE, "Index", attributes, links=links
-    )
+    links: list[Link] = [("bucket", contents, RelationType.READS_DATA_FROM)]
+    return _collected(payload, project, location, "Index", attributes, links=links)
 
 
 def to_index_endpoint(payload: dict[str, Any], project: Project, location: str) -> Collected:
@@ -571,26 +474,14 @@ def to_index_endpoint(payload: dict[str, Any], project: Project, location: str) 
     ]
     attributes = {
         "public_network": public,
-        "endpoint_url": (
-            f"https://{payload['publicEndpointDomainName']}"
-            if payload.get("publicEndpointDomainName")
-            else None
-        ),
+        "endpoint_url": _https(opt(payload, "publicEndpointDomainName")),
         "network": payload.get("network") or None,
         "private_service_connect": psc,
         "authenticated": True,
         "kms_key": kms_key(payload),
         "deployed_indexes": deployed,
     }
-    return _collected(
-        payload,
-        project,
-        location,
-        AssetKind.KNOWLEDGE_BASE,
-        "IndexEndpoint",
-        attributes,
-        links=links,
-    )
+    return _collected(payload, project, location, "IndexEndpoint", attributes, links=links)
 
 
 def to_tuning_job(payload: dict[str, Any], project: Project, location: str) -> Collected:
@@ -609,9 +500,8 @@ def to_tuning_job(payload: dict[str, Any], project: Project, location: str) -> C
         if base:
             base_id = vertex_id(f"publishers/google/models/{base}")
             links.append(("rel", model, RelationType.FINE_TUNED_FROM, base_id))
-    sa = str(payload.get("serviceAccount") or "")
-    if sa:
-        links.append(("sa", sa))
+    sa = opt(payload, "serviceAccount") or ""
+    links.append(("sa", sa))
     attributes: dict[str, Any] = {
         "job_type": "tuning",
         "state": payload.get("state"),
@@ -623,16 +513,8 @@ def to_tuning_job(payload: dict[str, Any], project: Project, location: str) -> C
         "containers": [],
         "secrets": [],
     }
-    return _collected(
-        payload,
-        project,
-        location,
-        AssetKind.TRAINING_JOB,
-        "TuningJob",
-        attributes,
-        name=str(payload.get("tunedModelDisplayName") or last(asset_id)),
-        links=links,
-    )
+    name = str(payload.get("tunedModelDisplayName") or last(asset_id))
+    return _collected(payload, project, location, "TuningJob", attributes, name=name, links=links)
 
 
 def _runtime_attributes(payload: dict[str, Any]) -> dict[str, Any]:
@@ -656,38 +538,31 @@ def _runtime_attributes(payload: dict[str, Any]) -> dict[str, Any]:
         ),
     }
     if payload.get("serviceAccount"):
-        attributes["service_account"] = str(payload["serviceAccount"])
+        attributes["service_account"] = opt(payload, "serviceAccount")
     return attributes
 
 
 def to_runtime_template(payload: dict[str, Any], project: Project, location: str) -> Collected:
-    attributes = _runtime_attributes(payload)
-    links: list[Link] = []
-    if attributes.get("service_account"):
-        links.append(("sa", attributes["service_account"]))
-    return _collected(
-        payload,
-        project,
-        location,
-        AssetKind.NOTEBOOK,
-        "NotebookRuntimeTemplate",
-        attributes,
-        links=links,
-    )
+    return _runtime(payload, project, location, "NotebookRuntimeTemplate", {})
 
 
 def to_runtime(payload: dict[str, Any], project: Project, location: str) -> Collected:
-    attributes = _runtime_attributes(payload)
-    template = (payload.get("notebookRuntimeTemplateRef") or {}).get("notebookRuntimeTemplate")
-    attributes["runtime_user"] = payload.get("runtimeUser")
-    attributes["template"] = template
-    attributes["state"] = payload.get("runtimeState")
-    links: list[Link] = []
-    if attributes.get("service_account"):
-        links.append(("sa", attributes["service_account"]))
-    return _collected(
-        payload, project, location, AssetKind.NOTEBOOK, "NotebookRuntime", attributes, links=links
-    )
+    more = {
+        "runtime_user": payload.get("runtimeUser"),
+        "template": (payload.get("notebookRuntimeTemplateRef") or {}).get(
+            "notebookRuntimeTemplate"
+        ),
+        "state": payload.get("runtimeState"),
+    }
+    return _runtime(payload, project, location, "NotebookRuntime", more)
+
+
+def _runtime(
+    payload: dict[str, Any], project: Project, location: str, type_: str, more: dict[str, Any]
+) -> Collected:
+    attributes = {**_runtime_attributes(payload), **more}
+    links = [("sa", attributes.get("service_account"))]
+    return _collected(payload, project, location, type_, attributes, links=links)
 
 
 def _versions(ctx: ScopeContext, model: Asset) -> None:
@@ -701,48 +576,32 @@ def _versions(ctx: ScopeContext, model: Asset) -> None:
             READER.apply(ctx, collected.asset, collected.links)
 
 
-def row(
-    collection: str,
-    type_: str,
-    transform: Callable[..., Collected],
-    relate: Callable[[ScopeContext, Asset], None] | None = None,
-) -> GcpSpec:
-    """A Vertex AI family: the collection under ``projects/P/locations/L`` (also its list key
-    and its coverage label), the asset type its transform makes."""
-    return GcpSpec(
-        family=collection,
-        item=collection,
-        service=SERVICE,
-        resource_type=f"aiplatform.googleapis.com/{type_}",
-        list_operation="list",
-        result_key=collection,
-        id_key="name",
-        transform=transform,
-        label=lambda name, _: last(name),
-        relate=relate,
-    )
+def _row(collection: str, type_: str, transform: Callable[..., Collected], **more: Any) -> GcpSpec:
+    """A Vertex AI family: the collection under ``projects/P/locations/L`` (also its coverage
+    label, of the family and of each item), the asset type its transform makes."""
+    return row(collection, collection, f"{AIPLATFORM}/{type_}", transform, **more)
 
 
 READER = GcpReader(
     host=lambda ctx: host(ctx.region),
-    parent=lambda ctx: f"projects/{ctx.project.id}/locations/{ctx.region}",
+    collection=lambda ctx: f"/v1/projects/{ctx.project.id}/locations/{ctx.region}",
 )
 
 #: Every family read per location, in order (endpoints refer to models, read first).
 SPECS: tuple[GcpSpec, ...] = (
-    row("models", "Model", to_model, relate=_versions),
-    row("endpoints", "Endpoint", to_endpoint),
-    row("customJobs", "CustomJob", to_custom_job),
-    row("trainingPipelines", "TrainingPipeline", to_training_pipeline),
-    row("pipelineJobs", "PipelineJob", to_pipeline_job),
-    row("datasets", "Dataset", to_dataset),
-    row("featureOnlineStores", "FeatureOnlineStore", to_feature_online_store),
-    row("featurestores", "Featurestore", to_featurestore),
-    row("indexes", "Index", to_index),
-    row("indexEndpoints", "IndexEndpoint", to_index_endpoint),
-    row("tuningJobs", "TuningJob", to_tuning_job),
-    row("notebookRuntimeTemplates", "NotebookRuntimeTemplate", to_runtime_template),
-    row("notebookRuntimes", "NotebookRuntime", to_runtime),
+    _row("models", "Model", to_model, relate=_versions),
+    _row("endpoints", "Endpoint", to_endpoint),
+    _row("customJobs", "CustomJob", to_custom_job),
+    _row("trainingPipelines", "TrainingPipeline", to_training_pipeline),
+    _row("pipelineJobs", "PipelineJob", to_pipeline_job),
+    _row("datasets", "Dataset", to_dataset),
+    _row("featureOnlineStores", "FeatureOnlineStore", to_feature_online_store),
+    _row("featurestores", "Featurestore", to_featurestore),
+    _row("indexes", "Index", to_index),
+    _row("indexEndpoints", "IndexEndpoint", to_index_endpoint),
+    _row("tuningJobs", "TuningJob", to_tuning_job),
+    _row("notebookRuntimeTemplates", "NotebookRuntimeTemplate", to_runtime_template),
+    _row("notebookRuntimes", "NotebookRuntime", to_runtime),
 )
 
 PERMISSIONS: tuple[str, ...] = (

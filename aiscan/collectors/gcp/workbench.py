@@ -1,18 +1,12 @@
-"""Vertex AI Workbench instances (Notebooks API v2), every zone of a project in one list.
+"""Vertex AI Workbench instances (Notebooks API v2), every zone of a project in one list: one
+`ResourceSpec` row read through the GCP binding (aiscan/collectors/gcp/spec.py).
 
 ``projects/P/locations/-/instances`` answers for all locations at once; locations the API could
 not reach come back in ``unreachable`` and are recorded as an error for the scope.
 
-Service-specific attributes of ``notebook`` (``notebooks.googleapis.com/Instance``):
-``external_ip`` bool (``gceSetup.disablePublicIp`` is not true), ``root_access``,
-``file_downloads``, ``terminal`` (bool: the ``notebook-disable-root`` / ``-downloads`` /
-``-terminal`` metadata is not ``"true"``), ``upgrade_schedule`` (``notebook-upgrade-schedule``
-metadata or null), ``service_account`` (first of ``gceSetup.serviceAccounts``, "" when none),
-``default_service_account`` bool, ``boot_disk_cmek`` bool, ``data_disks_cmek`` bool (every data
-disk; true when there is none), ``kms_key`` (the boot disk's key), ``secure_boot``, ``vtpm``,
-``integrity_monitoring`` (bool, ``gceSetup.shieldedInstanceConfig``), ``machine_type``,
-``accelerators`` ``[{class, type, count}]``, ``network``, ``proxy_access`` bool, ``state``,
-``secrets`` (hits in instance metadata values, which are redacted in ``raw``).
+Facts: aiscan/core/facts/gcp.py `WorkbenchInstanceFacts`; docs/attributes.md. The instance runs
+as the first of ``gceSetup.serviceAccounts`` ("" when none), ``kms_key`` is the boot disk's key,
+and ``secrets`` are hits in the instance metadata values (redacted in ``raw``).
 """
 
 from __future__ import annotations
@@ -20,25 +14,21 @@ from __future__ import annotations
 from typing import Any
 
 from aiscan.collectors.gcp.context import Project, ScopeContext
-from aiscan.collectors.gcp.http import GcpHttp
-from aiscan.collectors.gcp.names import NOTEBOOKS, full_name, is_default_compute_sa, last
-from aiscan.collectors.gcp.spec import Collected, Link, apply_links
-from aiscan.core.model import Asset, AssetKind, Cloud, CoverageStatus
-from aiscan.core.sanitize import bounded, clean_text
+from aiscan.collectors.gcp.names import (
+    NOTEBOOKS,
+    full_name,
+    is_default_compute_sa,
+    last,
+    location_of,
+)
+from aiscan.collectors.gcp.spec import Collected, GcpReader, Link, gcp_asset, row
+from aiscan.collectors.payload import mapping, opt
+from aiscan.collectors.spec import run_spec
+from aiscan.core.model import AssetKind
 from aiscan.core.secrets import redact_env
 
 SERVICE = "notebooks"
 PERMISSIONS: tuple[str, ...] = ("notebooks.instances.list",)
-
-
-def list_instances(http: GcpHttp, project: str) -> tuple[list[dict[str, Any]], list[str]]:
-    """(instances, unreachable locations) of every location."""
-    instances: list[dict[str, Any]] = []
-    unreachable: list[str] = []
-    for page in http.pages(NOTEBOOKS, f"/v2/projects/{project}/locations/-/instances"):
-        instances.extend(page.get("instances") or [])
-        unreachable.extend(str(u) for u in page.get("unreachable") or [])
-    return instances, unreachable
 
 
 def _flag_off(metadata: dict[str, str], key: str) -> bool:
@@ -46,10 +36,10 @@ def _flag_off(metadata: dict[str, str], key: str) -> bool:
     return str(metadata.get(key, "")).strip().lower() != "true"
 
 
-def to_instance(payload: dict[str, Any], project: Project) -> Collected:
+def to_instance(payload: dict[str, Any], project: Project, location: str = "") -> Collected:
+    """`location` (the scope's, ``global``) is not the instance's: that is in its name."""
     name = str(payload["name"])
     asset_id = full_name(NOTEBOOKS, name)
-    location = name.split("/locations/")[1].split("/")[0] if "/locations/" in name else None
     gce = dict(payload.get("gceSetup") or {})
     metadata = {str(k): str(v) for k, v in (gce.get("metadata") or {}).items()}
     clean, secrets = redact_env(metadata, f"{asset_id}:gceSetup.metadata")
@@ -85,51 +75,34 @@ def to_instance(payload: dict[str, Any], project: Project) -> Collected:
         "state": payload.get("state"),
         "secrets": secrets,
     }
-    links: list[Link] = []
-    if sa:
-        links.append(("sa", sa))
-    image = (gce.get("containerImage") or {}).get("repository")
-    if image:
-        tag = (gce.get("containerImage") or {}).get("tag")
-        links.append(("image", f"{image}:{tag}" if tag else image))
-    body = {**payload, "gceSetup": gce}
-    labels = payload.get("labels") or {}
-    asset = Asset(
+    image = mapping(gce, "containerImage")
+    repository, tag = opt(image, "repository"), opt(image, "tag")
+    links: list[Link] = [
+        ("sa", sa),
+        ("image", f"{repository}:{tag}" if repository and tag else repository),
+    ]
+    asset = gcp_asset(
+        payload,
         id=asset_id,
-        cloud=Cloud.GCP,
         account=project.id,
-        region=location,
+        region=location_of(name),
         kind=AssetKind.NOTEBOOK,
-        service=SERVICE,
         type="notebooks.googleapis.com/Instance",
         name=last(name),
-        created_at=payload.get("createTime"),
-        tags={str(k): str(v) for k, v in labels.items()},
         attributes=attributes,
-        raw=bounded(body),
+        raw={**payload, "gceSetup": gce},
     )
     return Collected(asset, tuple(links))
 
 
+#: Every location in one list (``locations/-``).
+INSTANCES = row("instances", "instance", "notebooks.googleapis.com/Instance", to_instance)
+READER = GcpReader(
+    host=lambda ctx: NOTEBOOKS,
+    collection=lambda ctx: f"/v2/projects/{ctx.project.id}/locations/-",
+    located=lambda entry: location_of(str(entry.get("name") or "")),
+)
+
+
 def collect(ctx: ScopeContext) -> None:
-    listed = ctx.section("instances", list_instances, ctx.http, ctx.project.id)
-    if listed is None:
-        return
-    instances, unreachable = listed
-    if unreachable:
-        ctx.note(
-            CoverageStatus.ERROR,
-            "locations unreachable: " + ", ".join(clean_text(u, 64) for u in unreachable[:20]),
-        )
-    for payload in instances:
-        if not ctx.wants_location(
-            str(payload.get("name", "")).split("/locations/")[-1].split("/")[0]
-        ):
-            continue
-
-        def one(p: dict[str, Any]) -> None:
-            collected = to_instance(p, ctx.project)
-            ctx.add(collected.asset)
-            apply_links(ctx, collected.asset.id, collected.links)
-
-        ctx.section(f"instance {last(str(payload.get('name', '?')))}", one, payload)
+    run_spec(ctx, INSTANCES, READER)

@@ -1,8 +1,8 @@
 """Facts of Google Cloud resource types (Vertex AI, Workbench, Compute Engine GPU VMs, GKE node
 pools, service accounts, Cloud Storage, Artifact Registry, the project-level Vertex AI service).
 
-What each fact means in Google Cloud's terms is documented beside the transform that produces it
-(the module docstrings of aiscan/collectors/gcp/*); the types here are what rules may rely on.
+What each fact means in Google Cloud's terms is in its description here (docs/attributes.md is
+generated from them); the types are what rules may rely on.
 """
 
 from __future__ import annotations
@@ -43,7 +43,8 @@ class NetworkFacts(Facts):
 class PrivateNetworkFacts(Facts):
     private_service_connect: bool | Unread = UNREAD
     public_network: bool | Unread = Field(
-        default=UNREAD, description="reachable from the internet (no VPC network, no PSC)"
+        default=UNREAD,
+        description="reachable from the internet (no VPC network, no PSC; IAM still applies)",
     )
 
 
@@ -89,8 +90,13 @@ class _WorkloadFacts(ContainerFacts, SecretFacts, KmsFacts, StateFacts):
 class VertexModelFacts(ContainerFacts, SecretFacts, HubFacts, KmsFacts, ArtifactScanFacts):
     version_id: str | None | Unread = UNREAD
     version_aliases: tuple[str, ...] | Unread = UNREAD
-    default_version: bool | Unread = UNREAD
-    source_type: str | None | Unread = UNREAD
+    default_version: bool | Unread = Field(
+        default=UNREAD,
+        description="the model's default version (any other is its own asset ID@VERSION)",
+    )
+    source_type: str | None | Unread = Field(
+        default=UNREAD, description="modelSourceInfo.sourceType"
+    )
     deployed: int | Unread = Field(default=UNREAD, description="deployments listed on the model")
 
 
@@ -109,7 +115,9 @@ class DeployedModel(Nested):
 @facts_for("aiplatform.googleapis.com/Endpoint")
 class VertexEndpointFacts(EndpointFacts, PrivateNetworkFacts, NetworkFacts, KmsFacts):
     dedicated_endpoint: bool | Unread = UNREAD
-    request_response_logging: bool | Unread = UNREAD
+    request_response_logging: bool | Unread = Field(
+        default=UNREAD, description="predictRequestResponseLoggingConfig.enabled"
+    )
     deployed_models: tuple[DeployedModel, ...] | Unread = UNREAD
 
 
@@ -148,13 +156,16 @@ class VertexTrainingPipelineFacts(
 
 @facts_for("aiplatform.googleapis.com/TuningJob")
 class VertexTuningJobFacts(_VertexJobFacts, RunsAsServiceAccountFacts):
-    base_model: str | None | Unread = UNREAD
+    base_model: str | None | Unread = Field(default=UNREAD, description="the model tuned")
     tuned_model: str | None | Unread = UNREAD
     tuned_endpoint: str | None | Unread = UNREAD
 
 
 @facts_for("aiplatform.googleapis.com/PipelineJob")
 class VertexPipelineJobFacts(_WorkloadFacts, RunsAsServiceAccountFacts, NetworkFacts, VpcFacts):
+    """`containers`: one per executor image of the compiled pipeline; `secrets`: hits in the
+    executors' environments and the runtime parameter values."""
+
     template_uri: str | None | Unread = UNREAD
     output_uri: str | None | Unread = UNREAD
 
@@ -177,7 +188,9 @@ class VertexFeatureOnlineStoreFacts(PrivateNetworkFacts, KmsFacts, StateFacts):
 
 @facts_for("aiplatform.googleapis.com/Featurestore")
 class VertexFeaturestoreFacts(KmsFacts, StateFacts):
-    online_nodes: int | Unread = UNREAD
+    online_nodes: int | Unread = Field(
+        default=UNREAD, description="fixed online serving nodes, or the autoscaling minimum"
+    )
 
 
 @facts_for("aiplatform.googleapis.com/Index")
@@ -195,6 +208,8 @@ class DeployedIndex(Nested):
 
 @facts_for("aiplatform.googleapis.com/IndexEndpoint")
 class VertexIndexEndpointFacts(EndpointFacts, PrivateNetworkFacts, NetworkFacts, KmsFacts):
+    """`public_network` is the public endpoint being enabled (publicEndpointEnabled)."""
+
     deployed_indexes: tuple[DeployedIndex, ...] | Unread = UNREAD
 
 
@@ -235,20 +250,36 @@ class NotebookRuntimeFacts(_NotebookRuntimeFacts, StateFacts):
 class WorkbenchInstanceFacts(
     DefaultServiceAccountFacts, AcceleratorFacts, SecretFacts, KmsFacts, ShieldedFacts, StateFacts
 ):
-    external_ip: bool | Unread = UNREAD
-    root_access: bool | Unread = UNREAD
-    file_downloads: bool | Unread = UNREAD
-    terminal: bool | Unread = UNREAD
-    upgrade_schedule: str | None | Unread = UNREAD
-    boot_disk_cmek: bool | Unread = UNREAD
+    external_ip: bool | Unread = Field(
+        default=UNREAD, description="gceSetup.disablePublicIp is not true"
+    )
+    root_access: bool | Unread = Field(
+        default=UNREAD, description='metadata notebook-disable-root is not "true"'
+    )
+    file_downloads: bool | Unread = Field(
+        default=UNREAD, description='metadata notebook-disable-downloads is not "true"'
+    )
+    terminal: bool | Unread = Field(
+        default=UNREAD, description='metadata notebook-disable-terminal is not "true"'
+    )
+    upgrade_schedule: str | None | Unread = Field(
+        default=UNREAD, description="metadata notebook-upgrade-schedule (None: not set)"
+    )
+    boot_disk_cmek: bool | Unread = Field(
+        default=UNREAD, description="the boot disk is encrypted with a customer-managed key"
+    )
     data_disks_cmek: bool | Unread = Field(
         default=UNREAD, description="every data disk (true when there is none)"
     )
     vtpm: bool | Unread = UNREAD
     integrity_monitoring: bool | Unread = UNREAD
     machine_type: str | None | Unread = UNREAD
-    network: str | None | Unread = UNREAD
-    proxy_access: bool | Unread = UNREAD
+    network: str | None | Unread = Field(
+        default=UNREAD, description="the first network interface's network"
+    )
+    proxy_access: bool | Unread = Field(
+        default=UNREAD, description="the JupyterLab proxy (disableProxyAccess is not true)"
+    )
 
 
 @facts_for("compute.googleapis.com/Instance")
@@ -270,7 +301,8 @@ class ComputeInstanceFacts(
     )
     os_login: bool | None | Unread = Field(
         default=UNREAD,
-        description="instance metadata enable-oslogin (None: not set, the project's applies)",
+        description="instance metadata enable-oslogin (None: not set, the project's common "
+        "metadata, which is not read, decides)",
     )
 
 
@@ -288,7 +320,7 @@ class NodePoolFacts(
         default=UNREAD, description="metadata disable-legacy-endpoints is not true"
     )
     cluster: str | None | Unread = UNREAD
-    node_count: int | None | Unread = UNREAD
+    node_count: int | None | Unread = Field(default=UNREAD, description="initialNodeCount")
 
 
 # -- identities, storage, registries --------------------------------------------------------------
@@ -297,10 +329,14 @@ class NodePoolFacts(
 @facts_for("iam.googleapis.com/ServiceAccount")
 class ServiceAccountIdentityFacts(IdentityFacts):
     email: str | Unread = UNREAD
-    default_service_account: bool | Unread = UNREAD
+    default_service_account: bool | Unread = Field(
+        default=UNREAD, description="the Compute Engine default NUMBER-compute@developer"
+    )
     service_agent: bool | Unread = Field(default=UNREAD, description="a Google-managed account")
-    user_managed: bool | Unread = UNREAD
-    disabled: bool | Unread = UNREAD
+    user_managed: bool | Unread = Field(
+        default=UNREAD, description="the account lives in a scanned project and was read"
+    )
+    disabled: bool | Unread = Field(default=UNREAD, description="absent when not read")
     roles: dict[str, tuple[str, ...]] | Unread = Field(
         default=UNREAD, description="{projects/P | folders/F | organizations/O: [roles]}"
     )
@@ -316,9 +352,15 @@ class StorageBucketFacts(BucketFacts):
     public_access_prevention: str | Unread = Field(
         default=UNREAD, description="enforced / inherited"
     )
-    uniform_access: bool | Unread = UNREAD
-    public_members: tuple[str, ...] | Unread = UNREAD
-    iam_read: bool | Unread = UNREAD
+    uniform_access: bool | Unread = Field(
+        default=UNREAD, description="uniform bucket-level access (ACLs do not apply)"
+    )
+    public_members: tuple[str, ...] | Unread = Field(
+        default=UNREAD,
+        description="allUsers / allAuthenticatedUsers in IAM bindings and (without uniform "
+        "access) ACL entries",
+    )
+    iam_read: bool | Unread = Field(default=UNREAD, description="the IAM policy was read")
     iam_bindings: dict[str, tuple[str, ...]] | Unread = Field(
         default=UNREAD,
         description="the bucket's own unconditional IAM bindings {role: [members]} (bounded)",
@@ -334,12 +376,19 @@ class StorageBucketFacts(BucketFacts):
 @facts_for("artifactregistry.googleapis.com/Repository")
 class ArtifactRepositoryFacts(KmsFacts):
     format: str | None | Unread = UNREAD
-    mode: str | Unread = UNREAD
-    remote_upstream: str | None | Unread = UNREAD
+    mode: str | Unread = Field(
+        default=UNREAD, description="STANDARD_REPOSITORY / REMOTE_REPOSITORY / VIRTUAL_REPOSITORY"
+    )
+    remote_upstream: str | None | Unread = Field(
+        default=UNREAD, description="what a remote repository mirrors"
+    )
     immutable_tags: bool | Unread = UNREAD
-    vulnerability_scanning: bool | Unread = UNREAD
+    vulnerability_scanning: bool | Unread = Field(default=UNREAD, description="SCANNING_ACTIVE")
     images: tuple[str, ...] | Unread = Field(default=UNREAD, description="referenced image URIs")
-    public: bool | Unread = UNREAD
+    public: bool | Unread = Field(
+        default=UNREAD,
+        description="the IAM policy grants allUsers / allAuthenticatedUsers (absent: unread)",
+    )
     public_reasons: tuple[str, ...] | Unread = UNREAD
 
 
@@ -348,7 +397,9 @@ class ArtifactRepositoryFacts(KmsFacts):
 
 class OrgPolicy(Nested):
     enforced: bool = False
-    allow_all: bool = False
+    allow_all: bool = Field(
+        default=False, description="also true for a list constraint with no rules (the default)"
+    )
     deny_all: bool = False
     allowed_values: tuple[str, ...] = ()
     denied_values: tuple[str, ...] = ()
@@ -385,13 +436,28 @@ class ApiKey(Nested):
 class VertexServiceFacts(Facts):
     project_number: str | Unread = UNREAD
     org_policies: dict[str, OrgPolicy] | Unread = Field(
-        default=UNREAD, description="effective policy per constraint read"
+        default=UNREAD,
+        description="effective policy per constraint read (one the organization does not know "
+        "is left out)",
     )
-    vpc_sc: VpcServiceControls | Unread = UNREAD
-    model_armor: ModelArmor | Unread = UNREAD
-    api_keys: tuple[ApiKey, ...] | Unread = UNREAD
-    audit_log_types: tuple[str, ...] | Unread = UNREAD
-    audit_config_complete: bool | Unread = UNREAD
+    vpc_sc: VpcServiceControls | Unread = Field(
+        default=UNREAD,
+        description="the perimeters of the organization's access policies that include the project",
+    )
+    model_armor: ModelArmor | Unread = Field(
+        default=UNREAD, description="the project's Model Armor floor setting"
+    )
+    api_keys: tuple[ApiKey, ...] | Unread = Field(
+        default=UNREAD, description="the project's API keys (key strings are never read)"
+    )
+    audit_log_types: tuple[str, ...] | Unread = Field(
+        default=UNREAD,
+        description="audit log types configured for aiplatform.googleapis.com or allServices on "
+        "the project and its ancestors",
+    )
+    audit_config_complete: bool | Unread = Field(
+        default=UNREAD, description="every one of those IAM policies was read"
+    )
 
 
 __all__: list[Any] = []  # the models register themselves; import them by name

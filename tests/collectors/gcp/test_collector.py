@@ -406,3 +406,40 @@ def test_without_iam_policies_no_identity_claims_complete_policies(monkeypatch):
     identities = [a for a in inv.assets if a.kind is AssetKind.IDENTITY]
     assert identities
     assert all(a.attributes["policies_complete"] is False for a in identities)
+
+
+def test_workbench_unreachable_locations_and_one_firewall_read(monkeypatch):
+    path = "/v2/projects/acme-ml-prod/locations/-/instances"
+    with GcpFake() as fake:
+        listing = fake.lists.pop(path)
+        unreachable = "projects/acme-ml-prod/locations/asia-east1-b"
+        fake.objects[path] = {"instances": listing["items"], "unreachable": [unreachable]}
+        inv = run_collector(fake, monkeypatch, services=("notebooks", "compute"))
+        # two GPU VMs have an external address: the project's rules are still read once
+        assert fake.requests["GET /compute/v1/projects/acme-ml-prod/global/firewalls"] == 1
+    cov = coverage(inv)[("acme-ml-prod", "global", "notebooks")]
+    assert cov.status is CoverageStatus.ERROR
+    assert f"locations unreachable: {unreachable}" in cov.message
+    names = {a.name for a in inv.assets if a.kind is AssetKind.NOTEBOOK}
+    assert names == {"research-wb", "secure-wb"}  # what was reachable is still read
+    exposed = inv.get(
+        "//compute.googleapis.com/projects/acme-ml-prod/zones/us-central1-a/instances/"
+        "llm-inference-gpu"
+    )
+    assert exposed is not None and exposed.attributes["internet_open_ports"]
+
+
+def test_regions_select_vm_zones(monkeypatch):
+    with GcpFake() as fake:
+        inv = run_collector(fake, monkeypatch, regions=("us-central1",), services=("compute",))
+        assert fake.requests["GET /compute/v1/projects/acme-ml-prod/global/firewalls"] == 1
+    zones = {a.region for a in inv.assets}
+    assert zones == {"us-central1-a", "us-central1-b"}
+    with GcpFake() as fake:
+        inv = run_collector(fake, monkeypatch, regions=("europe-west4",), services=("compute",))
+        assert fake.requests["GET /compute/v1/projects/acme-ml-prod/global/firewalls"] == 0
+    assert not inv.assets
+
+
+def test_the_collector_is_named_and_installed_after_its_cloud():
+    assert (GcpCollector.name, GcpCollector.extra) == ("gcp", "gcp")
