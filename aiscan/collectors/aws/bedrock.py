@@ -49,7 +49,8 @@ Assets (service ``bedrock``):
   ``data_resource_types`` the ``resources.type`` values recorded as data events (basic selectors'
   ``DataResources[].Type`` and advanced selectors with ``eventCategory = Data``);
   ``s3_data_prefixes`` the ``AWS::S3::Object`` ARN prefixes recorded (``*``: every bucket) and
-  ``s3_data_excluded`` those an advanced selector excludes.
+  ``s3_data_excluded`` those an advanced selector excludes; ``scp_guardrails`` the account's
+  service control policies as guardrails (aiscan/collectors/aws/organizations.py).
 """
 
 from __future__ import annotations
@@ -58,6 +59,7 @@ from collections.abc import Mapping
 from functools import partial
 from typing import Any
 
+from aiscan.collectors.aws import organizations
 from aiscan.collectors.aws.context import ScopeContext, paginate
 from aiscan.collectors.aws.spec import read, row
 from aiscan.core.model import Asset, AssetKind, Cloud, RelationType
@@ -487,6 +489,7 @@ def to_service(
     agents_in_use: bool | None = None,
     vpc_endpoints: list[dict[str, Any]] | None = None,
     trails: list[dict[str, Any]] | None = None,
+    scp_guardrails: dict[str, Any] | None = None,
 ) -> Asset:
     suffix = "amazonaws.com.cn" if partition == "aws-cn" else "amazonaws.com"
     attrs: dict[str, Any] = {"endpoint_url": f"https://bedrock-runtime.{region}.{suffix}"}
@@ -502,6 +505,8 @@ def to_service(
         attrs["vpc_endpoints"] = vpc_endpoints
     if trails is not None:
         attrs["trails"] = trails
+    if scp_guardrails is not None:
+        attrs["scp_guardrails"] = scp_guardrails
     return Asset(
         id=service_arn(partition, region, account),
         cloud=Cloud.AWS,
@@ -627,6 +632,7 @@ def collect(ctx: ScopeContext) -> None:
         agents_in_use=agents,
         vpc_endpoints=endpoints,
         trails=trails,
+        scp_guardrails=organizations.guardrails(ctx),
     )
     ctx.add(service)
     for bucket in buckets:

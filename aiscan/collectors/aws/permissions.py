@@ -13,6 +13,7 @@ from aiscan.collectors.aws import (
     compute,
     ecr,
     iam,
+    organizations,
     s3,
     sagemaker,
     tagging,
@@ -36,6 +37,7 @@ PERMISSIONS: tuple[str, ...] = tuple(
         | set(compute.PERMISSIONS)
         | set(ecr.PERMISSIONS)
         | set(iam.PERMISSIONS)
+        | set(organizations.PERMISSIONS)
         | set(s3.PERMISSIONS)
         | set(tagging.PERMISSIONS)
     )

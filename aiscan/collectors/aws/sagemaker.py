@@ -29,7 +29,7 @@ notebook (AWS::SageMaker::NotebookInstance)
     absent ``InstanceMetadataServiceConfiguration`` means the API default, version 1, so False),
     ``instance_type``, ``status``, ``role_arn``, ``lifecycle_config`` ``{name, scripts: [{hook,
     index, sha256}]}`` (never the script text; absent if the config could not be read),
-    ``secrets`` (hits in the lifecycle scripts).
+    ``secrets`` (hits in the lifecycle scripts), ``scp_guardrails`` (organizations.py).
 model (AWS::SageMaker::Model)
     ``containers``, ``network_isolation``, ``vpc``, ``role_arn``, ``secrets``, ``hub_model``
     ``{repo_id, revision, pinned, variable}`` or None, ``trust_remote_code`` (the variable that
@@ -94,7 +94,7 @@ from functools import partial
 from itertools import islice
 from typing import Any
 
-from aiscan.collectors.aws import tagging
+from aiscan.collectors.aws import organizations, tagging
 from aiscan.collectors.aws.context import ScopeContext, paginate
 from aiscan.collectors.aws.iam import as_datetime
 from aiscan.collectors.aws.spec import AwsSpec, read
@@ -434,6 +434,7 @@ def to_notebook(
     region: str,
     lifecycle: Mapping[str, Any] | None = None,
     tags: Mapping[str, str] | None = None,
+    scp_guardrails: Mapping[str, Any] | None = None,
 ) -> Asset:
     arn = _req(payload, "NotebookInstanceArn")
     name = _req(payload, "NotebookInstanceName")
@@ -464,6 +465,8 @@ def to_notebook(
     elif lifecycle is not None:
         attrs["lifecycle_config"] = {"name": lifecycle["name"], "scripts": lifecycle["scripts"]}
         attrs["secrets"] = list(lifecycle["secrets"])
+    if scp_guardrails is not None:
+        attrs["scp_guardrails"] = dict(scp_guardrails)
     return _asset("NotebookInstance", arn, name, payload, attrs, account, region, tags=tags)
 
 
@@ -1379,11 +1382,14 @@ def _collect_notebooks(ctx: ScopeContext, client: Any) -> None:
     configs = dict(
         zip(wanted, ctx.each("lifecycle config", _lifecycle, wanted, client), strict=True)
     )
+    scps = organizations.guardrails(ctx) if names else None  # once per account
     for name, one in zip(names, read, strict=True):
         if one is not None:
             payload, config_name, tags = one
             lifecycle = configs.get(config_name) if config_name is not None else None
-            ctx.section(f"notebook instance {name}", _add_notebook, ctx, payload, lifecycle, tags)
+            ctx.section(
+                f"notebook instance {name}", _add_notebook, ctx, payload, lifecycle, tags, scps
+            )
 
 
 def _read_notebook(
@@ -1401,8 +1407,9 @@ def _add_notebook(
     payload: dict[str, Any],
     lifecycle: dict[str, Any] | None,
     tags: dict[str, str],
+    scps: dict[str, Any] | None,
 ) -> None:
-    asset = to_notebook(payload, lifecycle=lifecycle, tags=tags, **_where(ctx))
+    asset = to_notebook(payload, lifecycle=lifecycle, tags=tags, scp_guardrails=scps, **_where(ctx))
     ctx.add(asset)
     ctx.use_role(asset.id, asset.attributes.get("role_arn"))
 
