@@ -27,6 +27,7 @@ from aiscan.core.facts.aws import (
     BedrockKnowledgeBaseFacts,
     BedrockServiceFacts,
     IamRoleFacts,
+    ScpGuardrails,
     ServiceCredentialFacts,
     Trail,
     VpcEndpoint,
@@ -245,6 +246,19 @@ def enforced_guardrail(asset: Asset, facts: BedrockServiceFacts, ctx: RuleContex
     return Result.ok()
 
 
+def scps_in_effect(scps: ScpGuardrails | Unread) -> ScpGuardrails | Result:
+    """The account's SCP guardrails, or the result when they cannot decide: manual when not read
+    (a member account may not), not applicable in no organization (no SCP can apply)."""
+    if unread(scps):
+        return Result.manual(
+            "the account's SCPs were not read (readable from the management account or a "
+            "delegated administrator only)"
+        )
+    if scps.organization is None:
+        return Result.not_applicable("the account is in no AWS organization: no SCP applies")
+    return scps
+
+
 @rule(
     id="AWS-BR-047",
     title="No SCP limits which Bedrock models may be invoked",
@@ -275,14 +289,9 @@ def enforced_guardrail(asset: Asset, facts: BedrockServiceFacts, ctx: RuleContex
     ),
 )
 def scp_model_allow_list(asset: Asset, facts: BedrockServiceFacts, ctx: RuleContext) -> Result:
-    scps = facts.scp_guardrails
-    if unread(scps):
-        return Result.manual(
-            "the account's SCPs were not read (readable from the management account or a "
-            "delegated administrator only)"
-        )
-    if scps.organization is None:
-        return Result.not_applicable("the account is in no AWS organization: no SCP applies")
+    scps = scps_in_effect(facts.scp_guardrails)
+    if isinstance(scps, Result):
+        return scps
     if not scps.model_allow_lists:
         return Result.fail(
             "no SCP restricts InvokeModel to an allow-list of models",

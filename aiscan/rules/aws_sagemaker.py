@@ -41,6 +41,7 @@ from aiscan.core.facts.aws import (
     SageMakerTuningJobFacts,
 )
 from aiscan.core.facts.common import ContainerFacts
+from aiscan.rules.aws_bedrock import scps_in_effect
 from aiscan.rules.base import (
     Asset,
     AssetKind,
@@ -1262,14 +1263,9 @@ NOTEBOOK_SCP_KEYS = ("sagemaker:DirectInternetAccess", "sagemaker:RootAccess")
 def notebook_scp_guardrails(
     asset: Asset, facts: SageMakerNotebookFacts, ctx: RuleContext
 ) -> Result:
-    scps = facts.scp_guardrails
-    if unread(scps):
-        return Result.manual(
-            "the account's SCPs were not read (readable from the management account or a "
-            "delegated administrator only)"
-        )
-    if scps.organization is None:
-        return Result.not_applicable("the account is in no AWS organization: no SCP applies")
+    scps = scps_in_effect(facts.scp_guardrails)
+    if isinstance(scps, Result):
+        return scps
     missing = scps.missing(*NOTEBOOK_SCP_KEYS)
     if missing:
         return Result.fail(

@@ -45,21 +45,19 @@ GUARDRAIL_KEYS: dict[str, tuple[str, str]] = {
     "sagemaker:VpcSubnets": ("sagemaker:CreateTrainingJob", ""),
     "bedrock:GuardrailIdentifier": ("bedrock:InvokeModel", ""),
 }
-INVOKE_ACTIONS = ("bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream")
 
 
 # -- SDK calls -----------------------------------------------------------------------------------
 
 
 def read_policies(client: Any, account: str) -> dict[str, Any]:
-    """{Organization, Targets: [{Id, Type}], Policies: [DescribePolicy.Policy]}: the SCPs
-    attached to the account and to every OU above it and the root. An account outside any
-    organization answers Organization None: no SCP can apply to it."""
+    """{Organization, Policies: [DescribePolicy.Policy]}: the SCPs attached to the account and
+    to every OU above it and the root. In no organization, Organization is None (no SCP applies)."""
     try:
         org = client.describe_organization()["Organization"]
     except Exception as exc:
         if error_code(exc) == "AWSOrganizationsNotInUseException":
-            return {"Organization": None, "Targets": [], "Policies": []}
+            return {"Organization": None, "Policies": []}
         raise
     targets = [{"Id": account, "Type": "ACCOUNT"}]
     while targets[-1]["Type"] != "ROOT":
@@ -71,18 +69,13 @@ def read_policies(client: Any, account: str) -> dict[str, Any]:
         targets.append({"Id": str(parents[0]["Id"]), "Type": str(parents[0].get("Type"))})
     ids: dict[str, None] = {}  # each policy described once, in the order first met
     for target in targets:
-        for summary in paginate(
-            client,
-            "list_policies_for_target",
-            "Policies",
-            TargetId=target["Id"],
-            Filter="SERVICE_CONTROL_POLICY",
-        ):
+        scps = {"TargetId": target["Id"], "Filter": "SERVICE_CONTROL_POLICY"}
+        for summary in paginate(client, "list_policies_for_target", "Policies", **scps):
             ids[str(summary["Id"])] = None
     if len(ids) > MAX_POLICIES:
         raise OverflowError(f"more than {MAX_POLICIES} SCPs apply to account {account}")
     policies = [client.describe_policy(PolicyId=pid)["Policy"] for pid in ids]
-    return {"Organization": org, "Targets": targets, "Policies": policies}
+    return {"Organization": org, "Policies": policies}
 
 
 # -- transform -----------------------------------------------------------------------------------
@@ -127,7 +120,7 @@ def _model_allow_list(statement: Mapping[str, Any]) -> bool:
         statement.get("Effect") == "Deny"
         and "NotResource" in statement
         and not statement.get("Condition")
-        and any(glob_match(str(a), INVOKE_ACTIONS[0]) for a in as_list(statement.get("Action")))
+        and any(glob_match(str(a), "bedrock:InvokeModel") for a in as_list(statement.get("Action")))
     )
 
 
