@@ -27,6 +27,7 @@ from aiscan.core.facts.aws import (
     BedrockKnowledgeBaseFacts,
     BedrockServiceFacts,
     IamRoleFacts,
+    ScpGuardrails,
     ServiceCredentialFacts,
     Trail,
     VpcEndpoint,
@@ -206,7 +207,8 @@ def guardrail_exists(asset: Asset, facts: BedrockServiceFacts, ctx: RuleContext)
     services=("bedrock",),
     description=(
         "Bedrock can enforce a guardrail on every model invocation in the account, so callers "
-        "cannot skip it by omitting guardrailIdentifier. None is configured here."
+        "cannot skip it by omitting guardrailIdentifier. None is configured here, and no "
+        "service control policy denies InvokeModel without bedrock:GuardrailIdentifier."
     ),
     risk=(
         "Guardrails attached per call are opt-in: any caller (or compromised workload) that "
@@ -214,16 +216,22 @@ def guardrail_exists(asset: Asset, facts: BedrockServiceFacts, ctx: RuleContext)
     ),
     remediation=(
         "Configure an enforced guardrail for the account (Bedrock > Guardrails > account-level "
-        "enforcement; API PutEnforcedGuardrailConfiguration), or an AWS Organizations "
-        "BEDROCK_POLICY for every account."
+        "enforcement; API PutEnforcedGuardrailConfiguration), an AWS Organizations "
+        "BEDROCK_POLICY for every account, or an SCP denying bedrock:InvokeModel* when "
+        'bedrock:GuardrailIdentifier is null ("Null": {"bedrock:GuardrailIdentifier": "true"}).'
     ),
     references=(
+        "scp:bedrock:GuardrailIdentifier",
         "OWASP-LLM:LLM01",
         "MITRE-ATLAS:AML.T0051",
         "MITRE-ATLAS:AML.T0054",
     ),
 )
 def enforced_guardrail(asset: Asset, facts: BedrockServiceFacts, ctx: RuleContext) -> Result:
+    scps = known(facts.scp_guardrails)
+    by_scp = scps.enforcing("bedrock:GuardrailIdentifier") if scps else []
+    if by_scp:
+        return Result.ok(f"enforced by SCP {', '.join(by_scp)} (bedrock:GuardrailIdentifier)")
     enforced = facts.enforced_guardrails
     if unread(enforced):
         return Result.manual(
@@ -236,6 +244,60 @@ def enforced_guardrail(asset: Asset, facts: BedrockServiceFacts, ctx: RuleContex
             evidence={"enforced_guardrails": []},
         )
     return Result.ok()
+
+
+def scps_in_effect(scps: ScpGuardrails | Unread) -> ScpGuardrails | Result:
+    """The account's SCP guardrails, or the result when they cannot decide: manual when not read
+    (a member account may not), not applicable in no organization (no SCP can apply)."""
+    if unread(scps):
+        return Result.manual(
+            "the account's SCPs were not read (readable from the management account or a "
+            "delegated administrator only)"
+        )
+    if scps.organization is None:
+        return Result.not_applicable("the account is in no AWS organization: no SCP applies")
+    return scps
+
+
+@rule(
+    id="AWS-BR-047",
+    title="No SCP limits which Bedrock models may be invoked",
+    severity=Severity.LOW,
+    category=Category.GOVERNANCE,
+    kinds=(AssetKind.LLM_SERVICE,),
+    clouds=AWS,
+    services=("bedrock",),
+    description=(
+        "No service control policy in effect for the account denies bedrock:InvokeModel on "
+        "every model outside an allow-list (a Deny with NotResource naming the reviewed models)."
+    ),
+    risk=(
+        "Any identity allowed to invoke models can call any foundation or marketplace model: "
+        "unreviewed models (licence, safety, provenance) reach production, and stolen "
+        "credentials run the most expensive ones."
+    ),
+    remediation=(
+        "Attach an SCP that denies bedrock:InvokeModel* with NotResource listing the approved "
+        "foundation-model and inference-profile ARNs (or use IAM permission boundaries)."
+    ),
+    references=(
+        "scp:bedrock:InvokeModel",
+        "orgpolicy:vertexai.allowedModels",
+        "OWASP-LLM:LLM03",
+        "OWASP-LLM:LLM10",
+        "MITRE-ATLAS:AML.T0010.003",
+    ),
+)
+def scp_model_allow_list(asset: Asset, facts: BedrockServiceFacts, ctx: RuleContext) -> Result:
+    scps = scps_in_effect(facts.scp_guardrails)
+    if isinstance(scps, Result):
+        return scps
+    if not scps.model_allow_lists:
+        return Result.fail(
+            "no SCP restricts InvokeModel to an allow-list of models",
+            evidence={"scps": list(scps.policies)},
+        )
+    return Result.ok(f"enforced by SCP {', '.join(scps.model_allow_lists)}")
 
 
 # -- guardrails -----------------------------------------------------------------------------------
@@ -1492,6 +1554,7 @@ RULES = (
     invocation_logging,
     guardrail_exists,
     enforced_guardrail,
+    scp_model_allow_list,
     prompt_attack_filter,
     sensitive_information_filter,
     content_coverage,

@@ -41,6 +41,7 @@ from aiscan.core.facts.aws import (
     SageMakerTuningJobFacts,
 )
 from aiscan.core.facts.common import ContainerFacts
+from aiscan.rules.aws_bedrock import scps_in_effect
 from aiscan.rules.base import (
     Asset,
     AssetKind,
@@ -1225,6 +1226,55 @@ def experiment_volume_cmk(
     return _no_key(facts.kms_key, "experiment's instance storage", {"kms_key": None})
 
 
+#: The SCP condition keys that keep the next notebook off the internet and out of root.
+NOTEBOOK_SCP_KEYS = ("sagemaker:DirectInternetAccess", "sagemaker:RootAccess")
+
+
+@rule(
+    id="AWS-SM-051",
+    title="No SCP keeps new SageMaker notebooks off the internet and out of root",
+    severity=Severity.LOW,
+    category=Category.GOVERNANCE,
+    kinds=(AssetKind.NOTEBOOK,),
+    clouds=_AWS,
+    services=_SM,
+    description=(
+        "No service control policy in effect for the account denies "
+        "sagemaker:CreateNotebookInstance with sagemaker:DirectInternetAccess or "
+        "sagemaker:RootAccess set to Enabled."
+    ),
+    risk=(
+        "Each new notebook is only as safe as whoever creates it: direct internet access and "
+        "root come back with the next instance, whatever today's notebooks look like."
+    ),
+    remediation=(
+        "Attach an SCP to the organization root or the OU that denies "
+        "sagemaker:CreateNotebookInstance when sagemaker:DirectInternetAccess or "
+        'sagemaker:RootAccess equals "Enabled" (one Deny statement per key).'
+    ),
+    references=(
+        *(f"scp:{key}" for key in NOTEBOOK_SCP_KEYS),
+        "securityhub:SageMaker.1",
+        "securityhub:SageMaker.3",
+        "OWASP-ML:ML06",
+        "MITRE-ATLAS:AML.T0025",
+    ),
+)
+def notebook_scp_guardrails(
+    asset: Asset, facts: SageMakerNotebookFacts, ctx: RuleContext
+) -> Result:
+    scps = scps_in_effect(facts.scp_guardrails)
+    if isinstance(scps, Result):
+        return scps
+    missing = scps.missing(*NOTEBOOK_SCP_KEYS)
+    if missing:
+        return Result.fail(
+            f"no SCP enforces {', '.join(missing)}",
+            evidence={"not_enforced": missing, "scps": list(scps.policies)},
+        )
+    return Result.ok(f"enforced by SCP {', '.join(scps.enforcing(*NOTEBOOK_SCP_KEYS))}")
+
+
 RULES = (
     notebook_direct_internet,
     notebook_in_vpc,
@@ -1257,4 +1307,5 @@ RULES = (
     automl_vpc,
     experiment_storage_cmk,
     experiment_volume_cmk,
+    notebook_scp_guardrails,
 )

@@ -469,7 +469,7 @@ def test_rule_metadata_is_complete() -> None:
     assert len(ids) == len(set(ids))
     assert set(ids) == {
         *(f"AWS-BR-0{n:02d}" for n in (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 17)),
-        *(f"AWS-BR-{n:03d}" for n in range(40, 47)),
+        *(f"AWS-BR-{n:03d}" for n in range(40, 48)),
         *(f"AWS-CT-{n:03d}" for n in range(1, 5)),
         "AWS-AC-001",
         "AWS-AC-002",

@@ -20,7 +20,16 @@ from typing import Any
 import botocore.session
 import pytest
 
-from aiscan.collectors.aws import agentcore, bedrock, bedrock_agent, compute, iam, s3, sagemaker
+from aiscan.collectors.aws import (
+    agentcore,
+    bedrock,
+    bedrock_agent,
+    compute,
+    iam,
+    organizations,
+    s3,
+    sagemaker,
+)
 from aiscan.core.engine import evaluate
 from aiscan.core.model import Asset, Relation, RelationType, ResultStatus
 from aiscan.core.refs import s3_bucket_of
@@ -52,6 +61,7 @@ _PREFIXES = (
     ("bedrock_", "bedrock"),
     ("logs_", "logs"),
     ("cloudtrail_", "cloudtrail"),
+    ("organizations_", "organizations"),
 )
 #: composite recordings of one operation under a descriptive name
 _SINGLE = {
@@ -132,9 +142,25 @@ def _responses(name: str) -> list[tuple[str, str, Any]]:
 SM = f"arn:aws:sagemaker:{REGION}:{ACCOUNT}"
 
 
-def notebook(name: str, lifecycle: str) -> Asset:
+def scps(*policies: str) -> dict[str, Any]:
+    """The account's SCP guardrails from recorded DescribeOrganization / DescribePolicy answers,
+    as organizations.read_policies gathers them."""
+    payload = {
+        "Organization": load("organizations_DescribeOrganization")["Organization"],
+        "Policies": [load(p)["Policy"] for p in policies],
+    }
+    return organizations.scp_guardrails(payload)
+
+
+#: the SCPs of a guarded account (FullAWSAccess plus the AI guardrails) and of a sandbox one
+GUARDED = ("organizations_DescribePolicy", "organizations_DescribePolicy__ai_guardrails")
+SANDBOX = ("organizations_DescribePolicy", "organizations_DescribePolicy__weak")
+
+
+def notebook(name: str, lifecycle: str, policies: Sequence[str] | None = None) -> Asset:
     config = sagemaker.lifecycle_facts(load(lifecycle))
-    return sagemaker.to_notebook(load(name), lifecycle=config, **WHERE)
+    guardrails = scps(*policies) if policies is not None else None
+    return sagemaker.to_notebook(load(name), lifecycle=config, scp_guardrails=guardrails, **WHERE)
 
 
 def domain(name: str) -> Asset:
@@ -221,9 +247,11 @@ def bedrock_service(
     log_groups: str = "logs_DescribeLogGroups",
     guardrails: str = "bedrock_ListGuardrails",
     enforced: str = "bedrock_ListEnforcedGuardrailsConfiguration",
+    policies: Sequence[str] | None = None,
 ) -> Asset:
     """The region's Bedrock service asset, read as the collector reads it: the logging config
-    (plus the log group it names), the READY guardrails and the enforced configurations."""
+    (plus the log group it names), the READY guardrails, the enforced configurations and the
+    account's SCPs (`policies`, None: not readable)."""
     attrs = bedrock.logging_attributes(load(logging))
     group = attrs["cloudwatch_log_group"]
     if group:
@@ -242,6 +270,7 @@ def bedrock_service(
         guardrails_ready=ready,
         enforced=bedrock.enforced_attribute(items),
         raw={"loggingConfig": load(logging).get("loggingConfig"), "enforced": items},
+        scp_guardrails=scps(*policies) if policies is not None else None,
     )
 
 
@@ -584,6 +613,14 @@ SAGEMAKER_CASES = [
     *(case for i in range(1, 7) for case in _nb(f"AWS-SM-{i:03d}")),
     Case("AWS-SM-007", FAIL, nb_hardened, message="lifecycle-config/install-deps/OnStart[0]"),
     Case("AWS-SM-007", PASS, nb_weak),
+    Case(
+        "AWS-SM-051",
+        FAIL,
+        lambda: notebook(NB, LIFECYCLE, SANDBOX),
+        message="sagemaker:DirectInternetAccess, sagemaker:RootAccess",
+    ),
+    Case("AWS-SM-051", PASS, lambda: notebook(f"{NB}__weak", f"{LIFECYCLE}__clean", GUARDED)),
+    Case("AWS-SM-051", MANUAL, nb_hardened),
     *_domain("AWS-SM-008"),
     *_domain("AWS-SM-009"),
     Case("AWS-SM-010", FAIL, model_candidate),
@@ -707,6 +744,24 @@ BEDROCK_CASES = [
         lambda: bedrock_service(enforced="bedrock_ListEnforcedGuardrailsConfiguration__none"),
     ),
     Case("AWS-BR-003", PASS, bedrock_service),
+    Case(
+        "AWS-BR-003",
+        FAIL,
+        lambda: bedrock_service(
+            enforced="bedrock_ListEnforcedGuardrailsConfiguration__none", policies=SANDBOX
+        ),
+    ),
+    # no enforced configuration, but an SCP refuses every call without a guardrail
+    Case(
+        "AWS-BR-003",
+        PASS,
+        lambda: bedrock_service(
+            enforced="bedrock_ListEnforcedGuardrailsConfiguration__none", policies=GUARDED
+        ),
+    ),
+    Case("AWS-BR-047", FAIL, lambda: bedrock_service(policies=SANDBOX), message="allow-list"),
+    Case("AWS-BR-047", PASS, lambda: bedrock_service(policies=GUARDED)),
+    Case("AWS-BR-047", MANUAL, bedrock_service),  # a member account cannot read SCPs
     Case("AWS-BR-004", FAIL, guardrail_weak, message="MEDIUM"),
     Case("AWS-BR-004", PASS, guardrail_strict),
     Case("AWS-BR-005", FAIL, guardrail_weak),

@@ -149,7 +149,7 @@ def role(name: str, **attrs: Any) -> Any:
 def test_rule_pack_metadata():
     ids = [r.meta.id for r in sm.RULES]
     assert len(ids) == len(set(ids))
-    assert set(ids) == {f"AWS-SM-{n:03d}" for n in (*range(1, 21), *range(40, 51))}
+    assert set(ids) == {f"AWS-SM-{n:03d}" for n in (*range(1, 21), *range(40, 52))}
     for r in sm.RULES:
         assert r.meta.references, r.meta.id
         assert r.meta.remediation and r.meta.risk and r.meta.description

@@ -10,7 +10,8 @@ exists). Its id ``arn:{partition}:bedrock:{region}:{account}:llm-service`` is **
 synthetic id**: Bedrock has no ARN for the regional service. Only for that asset are the
 region's VPC endpoints to Bedrock read (``ec2:DescribeVpcEndpoints``) and the CloudTrail trails
 that apply to the region (``DescribeTrails`` with shadow trails, then ``GetTrailStatus`` and
-``GetEventSelectors`` in each trail's home region, once per account for a multi-region trail).
+``GetEventSelectors`` in each trail's home region, once per account for a multi-region trail), and
+the account's service control policies (organizations.py, once per account).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from collections.abc import Mapping
 from functools import partial
 from typing import Any
 
+from aiscan.collectors.aws import organizations
 from aiscan.collectors.aws.assets import Shape, aws_asset, without_metadata
 from aiscan.collectors.aws.context import ScopeContext, paginate
 from aiscan.collectors.aws.spec import read, row
@@ -332,6 +334,7 @@ def to_service(
     agents_in_use: bool | None = None,
     vpc_endpoints: list[dict[str, Any]] | None = None,
     trails: list[dict[str, Any]] | None = None,
+    scp_guardrails: dict[str, Any] | None = None,
 ) -> Asset:
     """The region's service asset; a fact that could not be read (None) is left out."""
     suffix = "amazonaws.com.cn" if partition == "aws-cn" else "amazonaws.com"
@@ -342,6 +345,7 @@ def to_service(
         "agents_in_use": agents_in_use,
         "vpc_endpoints": vpc_endpoints,
         "trails": trails,
+        "scp_guardrails": scp_guardrails,
     }
     attrs = {"endpoint_url": f"https://bedrock-runtime.{region}.{suffix}"}
     return aws_asset(
@@ -468,6 +472,7 @@ def collect(ctx: ScopeContext) -> None:
         agents_in_use=agents,
         vpc_endpoints=endpoints,
         trails=trails,
+        scp_guardrails=organizations.guardrails(ctx),
     )
     ctx.add(service)
     for bucket in buckets:

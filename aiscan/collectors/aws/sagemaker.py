@@ -39,7 +39,7 @@ from dataclasses import replace
 from functools import partial
 from typing import Any
 
-from aiscan.collectors.aws import tagging
+from aiscan.collectors.aws import organizations, tagging
 from aiscan.collectors.aws.assets import aws_asset, without_metadata
 from aiscan.collectors.aws.context import ScopeContext, paginate
 from aiscan.collectors.aws.iam import as_datetime
@@ -207,6 +207,7 @@ def to_notebook(
     region: str,
     lifecycle: Mapping[str, Any] | None = None,
     tags: Mapping[str, str] | None = None,
+    scp_guardrails: Mapping[str, Any] | None = None,
 ) -> Asset:
     imds = mapping(payload, "InstanceMetadataServiceConfiguration")
     attrs: dict[str, Any] = {
@@ -235,6 +236,8 @@ def to_notebook(
     elif lifecycle is not None:
         attrs["lifecycle_config"] = {"name": lifecycle["name"], "scripts": lifecycle["scripts"]}
         attrs["secrets"] = list(lifecycle["secrets"])
+    if scp_guardrails is not None:
+        attrs["scp_guardrails"] = dict(scp_guardrails)
     return _asset("NotebookInstance", payload, attrs, account, region, tags=tags)
 
 
@@ -849,12 +852,14 @@ def _model_inputs(ctx: ScopeContext, name: str, payload: Mapping[str, Any]) -> d
 
 
 def _notebook_inputs(ctx: ScopeContext, name: str, payload: Mapping[str, Any]) -> dict[str, Any]:
-    """Its tags and its lifecycle config (read once per config, None if unreadable)."""
+    """Its tags, its lifecycle config (read once per config, None if unreadable) and the
+    account's SCP guardrails (read once per account, noted once per scope)."""
     tags = _tags(ctx, "sagemaker:notebook-instance", req(payload, "NotebookInstanceArn"))
     key = "NotebookInstanceLifecycleConfigName"  # the describe's parameter too
     describe = "describe_notebook_instance_lifecycle_config"
     lifecycle = _shared(ctx, "lifecycle config", describe, key, opt(payload, key), lifecycle_facts)
-    return {"lifecycle": lifecycle, "tags": tags}
+    scps = ctx.once(("scp guardrails",), organizations.guardrails, ctx)
+    return {"lifecycle": lifecycle, "tags": tags, "scp_guardrails": scps}
 
 
 def _package_inputs(ctx: ScopeContext, arn: str, payload: Mapping[str, Any]) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from aiscan.collectors.aws import (
     compute,
     ecr,
     iam,
+    organizations,
     s3,
     sagemaker,
 )
@@ -36,7 +37,7 @@ GLOBAL_SERVICES: dict[str, ServiceFn] = {
 }
 
 #: Every module that reads a service (each lists the IAM actions it calls in `PERMISSIONS`).
-MODULES = (agentcore, bedrock, bedrock_agent, compute, ecr, iam, s3, sagemaker)
+MODULES = (agentcore, bedrock, bedrock_agent, compute, ecr, iam, organizations, s3, sagemaker)
 
 #: botocore endpoint names where they differ from the service key (for region availability).
 SERVICE_ENDPOINTS = {"bedrock-agentcore": "bedrock-agentcore-control"}

@@ -34,6 +34,44 @@ class StatusFacts(Facts):
     status: str | None | Unread = UNREAD
 
 
+class ScpGuardrails(Nested):
+    """The service control policies in effect for the account (attached to it, the OUs above it
+    and the root), as far as they enforce AI guardrails. A Deny counts only on ``Resource: *``
+    and without ``NotAction``; its condition must refuse the weak value (or the key's absence)."""
+
+    organization: str | None = Field(
+        default=None, description="the organization's id; None: in no organization, no SCP applies"
+    )
+    policies: tuple[str, ...] = Field(default=(), description="names of the SCPs in effect")
+    enforced: dict[str, tuple[str, ...]] = Field(
+        default_factory=dict,
+        description="guardrail condition key (sagemaker:DirectInternetAccess, RootAccess, "
+        "NetworkIsolation, InterContainerTrafficEncryption, VolumeKmsKey, VpcSubnets; "
+        "bedrock:GuardrailIdentifier) -> the SCPs whose Deny on the key's create / invoke "
+        "action refuses the weak value (or the key's absence)",
+    )
+    model_allow_lists: tuple[str, ...] = Field(
+        default=(),
+        description="SCPs denying bedrock:InvokeModel on every model but those in NotResource",
+    )
+
+    def missing(self, *keys: str) -> list[str]:
+        """The guardrail keys no SCP in effect enforces."""
+        return [k for k in keys if not self.enforced.get(k)]
+
+    def enforcing(self, *keys: str) -> list[str]:
+        """The SCPs that enforce any of `keys`."""
+        return sorted({p for k in keys for p in self.enforced.get(k, ())})
+
+
+class ScpGuardrailFacts(Facts):
+    scp_guardrails: ScpGuardrails | Unread = Field(
+        default=UNREAD,
+        description="the account's SCP guardrails; unread unless the scan may read SCPs "
+        "(management account or delegated administrator)",
+    )
+
+
 # -- SageMaker ------------------------------------------------------------------------------------
 
 
@@ -50,7 +88,7 @@ class LifecycleConfig(Nested):
 
 @facts_for("AWS::SageMaker::NotebookInstance")
 class SageMakerNotebookFacts(
-    RunsAsFacts, KmsFacts, VpcFacts, MetadataFacts, SecretFacts, StatusFacts
+    RunsAsFacts, KmsFacts, VpcFacts, MetadataFacts, SecretFacts, StatusFacts, ScpGuardrailFacts
 ):
     direct_internet_access: bool | Unread = UNREAD
     root_access: bool | Unread = UNREAD
@@ -409,7 +447,7 @@ class Trail(Nested):
 
 
 @facts_for("AWS::Bedrock::Service")
-class BedrockServiceFacts(Facts):
+class BedrockServiceFacts(ScpGuardrailFacts):
     endpoint_url: str | None | Unread = Field(
         default=UNREAD, description="the regional runtime endpoint"
     )

@@ -14,7 +14,7 @@ import pytest
 from botocore.validate import ParamValidator
 from moto import mock_aws
 
-from aiscan.collectors.aws import bedrock, bedrock_agent
+from aiscan.collectors.aws import bedrock, bedrock_agent, organizations
 from aiscan.collectors.aws.permissions import iam_action
 from aiscan.core.inventory import Inventory
 from aiscan.core.model import AssetKind, CoverageStatus, RelationType
@@ -605,7 +605,8 @@ def test_every_call_of_a_scan_is_in_the_documented_permissions() -> None:
         "before-parameter-build": record,
     }
     awsfake.collect(services=("bedrock", "bedrock-agent"), handlers=handlers)
-    allowed = set(bedrock.PERMISSIONS) | set(bedrock_agent.PERMISSIONS)
+    # the account's SCPs are read through organizations.py, with its declared permissions
+    allowed = {*bedrock.PERMISSIONS, *bedrock_agent.PERMISSIONS, *organizations.PERMISSIONS}
     called = {iam_action(prefix, op) for prefix, op in calls if prefix not in ("sts", "ec2")}
     assert called <= allowed, called - allowed
     assert "bedrock:GetDataSource" in called and "logs:DescribeLogGroups" in called

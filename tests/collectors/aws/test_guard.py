@@ -16,6 +16,19 @@ from tests import awsfake
         ("sagemaker", "DescribeModel", True),
         ("s3", "GetBucketPolicy", True),
         ("sts", "AssumeRole", True),
+        # the SCP reads (organizations.py) pass; changing a policy or the tree does not
+        *(
+            ("organizations", op, True)
+            for op in (
+                "DescribeOrganization",
+                "ListParents",
+                "ListPoliciesForTarget",
+                "DescribePolicy",
+            )
+        ),
+        ("organizations", "AttachPolicy", False),
+        ("organizations", "UpdatePolicy", False),
+        ("organizations", "MoveAccount", False),
         ("sagemaker", "CreateEndpoint", False),
         ("sagemaker", "DeleteModel", False),
         ("s3", "PutBucketPolicy", False),
