@@ -16,11 +16,11 @@ from aiscan.collectors.aws.services import GLOBAL_SERVICES, REGIONAL_SERVICES, S
 from aiscan.collectors.base import (
     Collector,
     CollectorConfigError,
+    CoverageLog,
     FailedScope,
     FanOut,
     Progress,
     Scope,
-    record,
 )
 from aiscan.collectors.settings import AwsSettings
 from aiscan.core.inventory import InventoryBuilder
@@ -77,9 +77,7 @@ class Account:
 
 
 class AwsCollector(Collector):
-    name: ClassVar[str] = "aws"
     cloud: ClassVar[Cloud] = Cloud.AWS
-    extra: ClassVar[str] = "aws"
     services: ClassVar[tuple[str, ...]] = ALL_SERVICES
     permissions: ClassVar[tuple[str, ...]] = PERMISSIONS
     title: ClassVar[str] = "AWS"
@@ -224,7 +222,6 @@ class AwsCollector(Collector):
         """--deep: scan the S3 artifacts of every model, read with the model's account."""
         from aiscan.collectors.aws.errors import classify
         from aiscan.collectors.aws.objects import SERVICE, S3Store
-        from aiscan.collectors.deep import deep_scan
 
         by_id = {a.id: a for a in accounts}
         stores: dict[str, S3Store] = {}
@@ -237,15 +234,7 @@ class AwsCollector(Collector):
                     stores[account.id] = S3Store(account.session, self.settings)
                 return stores[account.id]
 
-        deep_scan(
-            cloud=Cloud.AWS,
-            service=SERVICE,
-            sink=sink,
-            progress=progress,
-            store_for=store_for,
-            classify=classify,
-            options=deep,
-        )
+        self.scan_artifacts(sink, progress, deep, SERVICE, classify, store_for)
 
     def _identity(
         self, session: Any, sink: InventoryBuilder, progress: Progress
@@ -257,11 +246,8 @@ class AwsCollector(Collector):
             sts = self._new_client(session, "sts", region)
             who = sts.get_caller_identity()
         except Exception as exc:
-            failed = FailedScope(Cloud.AWS, classify)
-            cov = failed.coverage(
-                exc, "cannot establish identity", account="unknown", service="sts"
-            )
-            record(sink, progress, cov)
+            log = CoverageLog(Cloud.AWS, classify, sink, progress)
+            log.failed(exc, "cannot establish identity", account="unknown", service="sts")
             return {}, None
         arn = str(who.get("Arn", ""))
         partition = arn.split(":")[1] if arn.count(":") >= 5 else "aws"
@@ -275,7 +261,7 @@ class AwsCollector(Collector):
         from aiscan.collectors.aws.context import paginate
         from aiscan.collectors.aws.errors import classify
 
-        failed = FailedScope(Cloud.AWS, classify)
+        log = CoverageLog(Cloud.AWS, classify, sink, progress)
         if not scope.assume_role:
             raise CollectorConfigError("--org needs --assume-role NAME (the role in each account)")
         try:
@@ -285,8 +271,7 @@ class AwsCollector(Collector):
             ]
         except Exception as exc:
             what = "cannot list organization accounts"
-            cov = failed.coverage(exc, what, account=home.id, service="organizations")
-            record(sink, progress, cov)
+            log.failed(exc, what, account=home.id, service="organizations")
             return [home], False
         whole = scope.shard is not None and by_account(scope.shard, (str(a["Id"]) for a in members))
         if whole:
@@ -303,8 +288,7 @@ class AwsCollector(Collector):
             try:
                 accounts.append(self._assume(home, acct_id, role_arn, scope))
             except Exception as exc:
-                what = f"cannot assume {role_arn}"
-                record(sink, progress, failed.coverage(exc, what, account=acct_id, service="sts"))
+                log.failed(exc, f"cannot assume {role_arn}", account=acct_id, service="sts")
         return accounts, whole
 
     def _shard(

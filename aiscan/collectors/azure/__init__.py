@@ -67,10 +67,8 @@ def graph_query(types: list[str]) -> str:
 
 
 class AzureCollector(Collector):
-    # the class attributes `Collector` declares
-    name = "azure"
+    # the class attributes `Collector` declares (name and extra: its cloud's)
     cloud = Cloud.AZURE
-    extra = "azure"
     title = "Azure"
     services = ALL_SERVICES
     permissions = PERMISSIONS

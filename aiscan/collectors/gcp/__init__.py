@@ -27,7 +27,7 @@ from typing import Any, ClassVar
 from aiscan.collectors.base import (
     Collector,
     CollectorConfigError,
-    FailedScope,
+    CoverageLog,
     FanOut,
     Progress,
     Read,
@@ -229,20 +229,11 @@ class GcpCollector(Collector):
             ]
             fan.run(shared + scoped, planned=len(shared) * len(projects) + len(scoped))
         if deep is not None:
-            from aiscan.collectors.deep import deep_scan
             from aiscan.collectors.gcp.errors import classify
             from aiscan.collectors.gcp.objects import SERVICE, GcsStore
 
             store = GcsStore(http)
-            deep_scan(
-                cloud=Cloud.GCP,
-                service=SERVICE,
-                sink=sink,
-                progress=progress,
-                store_for=lambda asset, ref: store,
-                classify=classify,
-                options=deep,
-            )
+            self.scan_artifacts(sink, progress, deep, SERVICE, classify, lambda a, r: store)
         return identity
 
     def _locations(
@@ -287,10 +278,9 @@ class GcpCollector(Collector):
                         raise
                     return then(http, *args)
             except Exception as exc:
-                cov = FailedScope(Cloud.GCP, classify).coverage(
+                CoverageLog(Cloud.GCP, classify, sink, progress).failed(
                     exc, what, account=account, service=rm.SERVICE
                 )
-                record(sink, progress, cov)
                 return None
 
         wanted = tuple(scope.options.get("projects") or ())
