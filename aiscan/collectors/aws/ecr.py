@@ -86,9 +86,10 @@ def to_repository(
     repo: Mapping[str, Any],
     account: str,
     region: str,
-    images: Images | None = None,
+    images: list[tuple[dict[str, str], dict[str, Any] | None]] | None = None,
 ) -> Asset:
-    """A container-registry asset with its referenced `images` (None: they could not be read)."""
+    """A container-registry asset with its referenced `images` (None: they could not be read);
+    spelled out, not `Images`, so the hostile-payload test can build the argument."""
     encryption = mapping(repo, "encryptionConfiguration")
     attributes: dict[str, Any] = {
         "image_tag_mutability": repo.get("imageTagMutability"),

@@ -34,9 +34,11 @@ from functools import lru_cache
 from typing import Any
 from urllib.parse import unquote
 
+from aiscan.collectors.aws.assets import aws_asset
 from aiscan.collectors.aws.context import ScopeContext, paginate
-from aiscan.core.model import Asset, AssetKind, Cloud, CoverageStatus
-from aiscan.core.sanitize import bounded, clean_text
+from aiscan.collectors.aws.tagging import bounded_tags
+from aiscan.core.model import Asset, AssetKind, CoverageStatus
+from aiscan.core.sanitize import clean_text
 
 PERMISSIONS: tuple[str, ...] = (
     "iam:GetRole",
@@ -362,15 +364,15 @@ def to_service_credential(payload: Mapping[str, Any], partition: str, account: s
     """An API-key asset from one ServiceSpecificCredentialMetadata entry."""
     user = clean_text(str(payload.get("UserName") or ""), 64)
     cred_id = clean_text(str(payload["ServiceSpecificCredentialId"]), 128)
-    return Asset(
+    return aws_asset(
         id=f"arn:{partition}:iam::{account}:user/{user}/service-specific-credential/{cred_id}",
-        cloud=Cloud.AWS,
-        account=account,
-        region=None,
         kind=AssetKind.IDENTITY,
         service="iam",
         type="AWS::IAM::ServiceSpecificCredential",
         name=clean_text(str(payload.get("ServiceCredentialAlias") or cred_id), 128),
+        account=account,
+        region=None,
+        payload=payload,
         created_at=as_datetime(payload.get("CreateDate")),
         attributes={
             "status": payload.get("Status"),
@@ -379,7 +381,6 @@ def to_service_credential(payload: Mapping[str, Any], partition: str, account: s
             "created_at": as_iso(payload.get("CreateDate")),
             "expires_at": as_iso(payload.get("ExpirationDate")),
         },
-        raw=bounded(dict(payload)),
     )
 
 
@@ -416,24 +417,20 @@ def to_role(payload: Mapping[str, Any], account: str) -> Asset:
     attributes["permissions_boundary"] = boundary.get("PermissionsBoundaryArn")
     last_used = (role.get("RoleLastUsed") or {}).get("LastUsedDate")
     attributes["last_used_at"] = as_iso(last_used)
-    raw = dict(payload)
-    raw["Role"] = {
-        **role,
-        "AssumeRolePolicyDocument": parse_document(role.get("AssumeRolePolicyDocument")),
-    }
-    return Asset(
+    role_doc = parse_document(role.get("AssumeRolePolicyDocument"))
+    return aws_asset(
         id=str(role["Arn"]),
-        cloud=Cloud.AWS,
-        account=account,
-        region=None,
         kind=AssetKind.IDENTITY,
         service="iam",
         type="AWS::IAM::Role",
         name=clean_text(role.get("RoleName", ""), 128),
+        account=account,
+        region=None,
+        payload=payload,
+        raw={**payload, "Role": {**role, "AssumeRolePolicyDocument": role_doc}},
         created_at=as_datetime(role.get("CreateDate")),
-        tags={str(t["Key"]): str(t.get("Value", "")) for t in role.get("Tags") or []},
+        tags=bounded_tags(role.get("Tags")),
         attributes=attributes,
-        raw=bounded(raw),
     )
 
 
