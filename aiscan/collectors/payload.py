@@ -52,6 +52,15 @@ def items(payload: Mapping[str, Any] | None, key: str) -> list[Any]:
     return value
 
 
+def objects(payload: Mapping[str, Any] | None, key: str) -> list[Mapping[str, Any]]:
+    """An optional list field whose every item is an object (empty when absent)."""
+    found = items(payload, key)
+    for index, item in enumerate(found):
+        if not isinstance(item, Mapping):
+            raise TypeError(f"{key}[{index}] is not an object")
+    return found
+
+
 def flag(payload: Mapping[str, Any] | None, key: str) -> bool | None:
     """An optional boolean field."""
     value = _get(payload, key)

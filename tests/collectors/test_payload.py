@@ -3,7 +3,7 @@ set", and a non-mapping parent reads as empty so nested reads need no guards."""
 
 import pytest
 
-from aiscan.collectors.payload import flag, integer, items, mapping, opt, req
+from aiscan.collectors.payload import flag, integer, items, mapping, objects, opt, req
 
 
 def test_a_field_of_the_wrong_type_is_a_malformed_payload() -> None:
@@ -11,6 +11,8 @@ def test_a_field_of_the_wrong_type_is_a_malformed_payload() -> None:
     for read, key in ((opt, "s"), (mapping, "m"), (items, "l"), (flag, "b"), (integer, "i")):
         with pytest.raises(TypeError, match=key):
             read(bad, key)
+    with pytest.raises(TypeError, match=r"L\[1\] is not an object"):
+        objects({"L": [{}, "x"]}, "L")
     with pytest.raises(TypeError):
         req({"Name": ""}, "Name")
     with pytest.raises(KeyError):

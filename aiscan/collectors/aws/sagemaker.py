@@ -45,7 +45,7 @@ from aiscan.collectors.aws.context import ScopeContext, paginate
 from aiscan.collectors.aws.iam import as_datetime
 from aiscan.collectors.aws.pipeline_definition import pipeline_steps
 from aiscan.collectors.aws.spec import AwsSpec, read
-from aiscan.collectors.payload import flag, integer, items, mapping, opt, req
+from aiscan.collectors.payload import flag, integer, items, mapping, objects, opt, req
 from aiscan.collectors.spec import listed
 from aiscan.core.model import Asset, AssetKind, RelationType
 from aiscan.core.refs import hub_facts
@@ -350,9 +350,7 @@ def to_model_package_group(payload: Mapping[str, Any], *, account: str, region: 
 def _variants(config: Mapping[str, Any]) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     for key, shadow in (("ProductionVariants", False), ("ShadowProductionVariants", True)):
-        for v in items(config, key):
-            if not isinstance(v, Mapping):
-                raise TypeError(f"{key} item is not an object")
+        for v in objects(config, key):
             models = [opt(v, "ModelName")]
             models += [opt(p, "ModelNameOverride") for p in items(v, "InstancePools")]
             out.append(
@@ -632,11 +630,7 @@ def _redacted_definition(definition: Mapping[str, Any]) -> dict[str, Any]:
 
 def _definitions(payload: Mapping[str, Any]) -> list[Mapping[str, Any]]:
     single = mapping(payload, "TrainingJobDefinition")
-    many = items(payload, "TrainingJobDefinitions")
-    found = ([single] if single else []) + many
-    for index, item in enumerate(found):
-        if not isinstance(item, Mapping):
-            raise TypeError(f"TrainingJobDefinitions[{index}] is not an object")
+    found = ([single] if single else []) + objects(payload, "TrainingJobDefinitions")
     if not found:
         raise TypeError("the tuning job has no training job definition")
     return found
@@ -714,10 +708,7 @@ def to_inference_experiment(payload: Mapping[str, Any], *, account: str, region:
     """An inference experiment (a shadow test on an endpoint); kind training-job, since it is a
     time-boxed run, not a place that answers requests."""
     storage = mapping(payload, "DataStorageConfig")
-    variants = items(payload, "ModelVariants")
-    for index, v in enumerate(variants):
-        if not isinstance(v, Mapping):
-            raise TypeError(f"ModelVariants[{index}] is not an object")
+    variants = objects(payload, "ModelVariants")
     shadow = mapping(payload, "ShadowModeConfig")
     attrs: dict[str, Any] = {
         "experiment_type": opt(payload, "Type"),

@@ -1,9 +1,8 @@
 """Facts of Azure resource types (AI services / Azure OpenAI, Azure ML and AI Foundry, AI Search,
 GPU VMs and AKS pools, storage, container registries, managed identities).
 
-What each fact means in Azure's terms is in its description here (docs/attributes.md lists them);
-the types are what rules may rely on. How the facts are read (and what is never read) is in the
-module docstrings of aiscan/collectors/azure/*.
+A fact's meaning is its description here (docs/attributes.md is generated from these models); how
+it is read is in the docstring of the collector module that produces it.
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """Facts of Google Cloud resource types (Vertex AI, Workbench, Compute Engine GPU VMs, GKE node
 pools, service accounts, Cloud Storage, Artifact Registry, the project-level Vertex AI service).
 
-What each fact means in Google Cloud's terms is in its description here (docs/attributes.md is
-generated from them); the types are what rules may rely on.
+A fact's meaning is its description here (docs/attributes.md is generated from these models); how
+it is read is in the docstring of the collector module that produces it.
 """
 
 from __future__ import annotations
